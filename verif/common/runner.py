@@ -1,0 +1,151 @@
+"""Build-once cocotb runner shared by every RTL test (unit tests, top-level tests, regressions).
+
+`run_cocotb()` builds an HDL top level once per (simulator, top level, parameters, defines,
+coverage) configuration under build/sim/<config-hash>/ -- guarded by a file lock so parallel
+pytest-xdist workers share one build -- and then runs a cocotb test module against it in its own
+test directory. It returns the path of the results XML and raises `CocotbTestFailed` (with the
+one-line repro command) if any cocotb test failed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from filelock import FileLock
+
+ROOT = Path(__file__).resolve().parents[2]
+RTL = ROOT / "rtl"
+BUILD = ROOT / "build" / "sim"
+SIMULATORS = ("icarus", "verilator")
+
+
+class CocotbTestFailed(AssertionError):
+    """A cocotb test reported failure; the message holds the repro command."""
+
+
+def rtl_sources(names: Iterable[str]) -> list[Path]:
+    """Resolve RTL file names (without directory) to paths, package first."""
+    out = [RTL / "pnc_pkg.sv"]
+    for n in names:
+        p = RTL / (n if n.endswith((".sv", ".v")) else f"{n}.sv")
+        if not p.exists():
+            raise FileNotFoundError(f"RTL source {p} does not exist")
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def _venv_bin_first() -> None:
+    """Put the venv's bin (with the verilator wrapper) first on PATH for the simulators."""
+    vbin = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if not path.startswith(vbin + os.pathsep):
+        os.environ["PATH"] = vbin + os.pathsep + path
+
+
+def _config_key(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping,
+                defines: Mapping, coverage: bool, waves: bool) -> str:
+    blob = json.dumps({
+        "sim": sim, "top": toplevel, "src": [str(s) for s in sources],
+        "params": {k: str(v) for k, v in sorted(parameters.items())},
+        "defines": {k: str(v) for k, v in sorted(defines.items())},
+        "cov": coverage, "waves": waves,
+    }, sort_keys=True)
+    return hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+
+@dataclass
+class BuildInfo:
+    sim: str
+    toplevel: str
+    build_dir: Path
+
+
+def build(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping | None = None,
+          defines: Mapping | None = None, coverage: bool = False, waves: bool = False) -> BuildInfo:
+    """Build (or reuse) one simulator configuration; safe under parallel workers."""
+    from cocotb_tools.runner import get_runner
+
+    if sim not in SIMULATORS:
+        raise ValueError(f"sim must be one of {SIMULATORS}, got {sim!r}")
+    _venv_bin_first()
+    parameters = dict(parameters or {})
+    defines = dict(defines or {})
+    key = _config_key(sim, toplevel, sources, parameters, defines, coverage, waves)
+    bdir = BUILD / f"{sim}-{toplevel}-{key}"
+    bdir.parent.mkdir(parents=True, exist_ok=True)
+    build_args: list[str] = []
+    if sim == "verilator":
+        build_args += ["-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"]
+        if coverage:
+            build_args += ["--coverage-line", "--coverage-toggle", "--coverage-user"]
+        if waves:
+            build_args += ["--trace-fst", "--trace-structs"]
+    with FileLock(str(bdir) + ".lock"):
+        stamp = bdir / ".built"
+        newest = max(p.stat().st_mtime for p in sources)
+        if not stamp.exists() or stamp.stat().st_mtime < newest:
+            runner = get_runner(sim)
+            runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
+                         parameters=parameters, defines=defines, build_args=build_args,
+                         build_dir=str(bdir), always=True, waves=waves,
+                         timescale=("1ns", "1ps"), includes=[str(RTL)],
+                         log_file=str(bdir / "build.log"))
+            stamp.touch()
+    return BuildInfo(sim, toplevel, bdir)
+
+
+def repro_command(test_module: str, testcase: str | None, sim: str, seed: int | None) -> str:
+    """One line that reruns this test alone (printed on failure)."""
+    parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
+    if testcase:
+        parts.append(f"TEST={testcase}")
+    if seed is not None:
+        parts.append(f"SEED={seed}")
+    return " ".join(parts)
+
+
+def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
+               testcase: str | Sequence[str] | None = None, seed: int | None = None,
+               parameters: Mapping | None = None, defines: Mapping | None = None,
+               extra_env: Mapping[str, str] | None = None, waves: bool = False,
+               coverage: bool = False, test_dir: Path | None = None) -> Path:
+    """Build once, run `test_module` (a module importable from verif/), return results.xml.
+
+    Raises CocotbTestFailed if any test in the run failed or none ran.
+    """
+    from cocotb_tools.runner import get_runner, get_results
+
+    sources = rtl_sources(rtl)
+    info = build(sim, toplevel, sources, parameters, defines, coverage, waves)
+    tc = [testcase] if isinstance(testcase, str) else testcase
+    name = "-".join(tc) if tc else "all"
+    tdir = test_dir or (ROOT / "build" / "runs" / f"{sim}-{test_module.split('.')[-1]}-{name}"
+                        f"-{seed if seed is not None else 'noseed'}-{os.getpid()}")
+    if tdir.exists():
+        shutil.rmtree(tdir)
+    tdir.mkdir(parents=True)
+    # cocotb's runner hands the simulator this process's sys.path as PYTHONPATH.
+    for p in (str(ROOT / "models"), str(ROOT)):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    env = dict(extra_env or {})
+    runner = get_runner(sim)
+    results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=tc, seed=seed,
+                          hdl_toplevel_lang="verilog",
+                          build_dir=str(info.build_dir), test_dir=str(tdir), waves=waves,
+                          extra_env=env, parameters=parameters, timescale=("1ns", "1ps"),
+                          log_file=str(tdir / "sim.log"))
+    num_tests, num_failed = get_results(Path(results))
+    if num_tests == 0 or num_failed:
+        first = tc[0] if tc else None
+        raise CocotbTestFailed(
+            f"{num_failed} of {num_tests} cocotb tests failed (log: {tdir / 'sim.log'}); "
+            f"rerun: {repro_command(test_module, first, sim, seed)}")
+    return Path(results)
