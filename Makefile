@@ -1,0 +1,57 @@
+# Panacea: thin front door. Every target is one line that calls a script or pytest.
+# First use creates .venv from requirements.txt (and installs the `panacea` package editable).
+SHELL := /bin/bash
+PY    := .venv/bin/python
+VENV  := .venv/.stamp
+SIM   ?= icarus
+TEST  ?=
+SEED  ?=
+WAVES ?= 0
+JOBS  ?= 2
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
+
+$(VENV): requirements.txt pyproject.toml scripts/verilator
+	@command -v iverilog >/dev/null || echo "note: iverilog is missing; install it with: sudo apt-get install iverilog"
+	python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -r requirements.txt
+	.venv/bin/pip install -q --no-deps -e .
+	cp scripts/verilator .venv/bin/verilator
+	@touch $@
+
+venv: $(VENV)  ## create/refresh the virtual environment
+
+sim: $(VENV)  ## run one simulation: make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1]
+	$(PY) scripts/sim.py --sim $(SIM) $(if $(TEST),--test $(TEST)) $(if $(MODULE),--module $(MODULE)) $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(WAVES)),--waves)
+
+test: $(VENV)  ## all tests: model unit/property tests + RTL unit and top tests on both simulators
+	$(PY) -m pytest -n $(JOBS) -q models/tests verif/tests
+
+test-model: $(VENV)  ## reference-model tests only (no simulator)
+	$(PY) -m pytest -n $(JOBS) -q models/tests
+
+test-rtl: $(VENV)  ## RTL tests only (both simulators)
+	$(PY) -m pytest -n $(JOBS) -q verif/tests
+
+lint: $(VENV)  ## verilator -Wall, verible lint and ruff
+	$(PY) scripts/lint.py
+
+synth: $(VENV)  ## yosys synthesis, cells per block
+	$(PY) scripts/synth.py
+
+params: $(VENV)  ## regenerate rtl/pnc_pkg.sv from models/panacea/arch.toml
+	$(PY) scripts/gen_params.py
+
+check-params: $(VENV)  ## fail if rtl/pnc_pkg.sv is stale
+	$(PY) scripts/gen_params.py --check
+
+bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
+	$(PY) scripts/bench_model.py
+
+clean:  ## remove build products (keeps .venv)
+	rm -rf build sim_build .pytest_cache .hypothesis

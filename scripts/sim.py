@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""`make sim`: run one top-level simulation through the cocotb runner and print a summary.
+
+    make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1] [MODULE=python.module]
+
+The build is made once per configuration (build/sim/...) and reused. On failure the exact
+command that reproduces the run is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "models"))
+
+from verif.common.runner import CocotbTestFailed, repro_command, run_cocotb  # noqa: E402
+
+DEFAULT_MODULE = "verif.tests.top.tb_top_e2e"
+TOPLEVEL = "pnc_top"
+
+
+def all_rtl() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "rtl").glob("*.sv") if p.stem != "pnc_pkg")
+
+
+def summarize(results: Path) -> None:
+    for case in ET.parse(results).getroot().iter("testcase"):
+        status = "FAIL" if case.find("failure") is not None or case.find("error") is not None \
+            else ("SKIP" if case.find("skipped") is not None else "PASS")
+        print(f"  {status}  {case.get('name')}  sim_time={float(case.get('sim_time_ns', 0)):.0f} ns"
+              f"  wall={float(case.get('time', 0)):.2f} s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sim", default="icarus", choices=["icarus", "verilator"])
+    ap.add_argument("--test", default=None, help="cocotb test name (default: all in the module)")
+    ap.add_argument("--module", default=DEFAULT_MODULE, help="cocotb test module")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--waves", action="store_true", help="dump FST waveforms")
+    args = ap.parse_args()
+    if not (ROOT / "rtl" / f"{TOPLEVEL}.sv").exists():
+        print(f"error: rtl/{TOPLEVEL}.sv does not exist yet", file=sys.stderr)
+        return 2
+    t0 = time.time()
+    print(f"sim: {args.sim}  module: {args.module}  test: {args.test or 'all'}  seed: {args.seed}")
+    try:
+        results = run_cocotb(args.sim, TOPLEVEL, all_rtl(), args.module, testcase=args.test,
+                             seed=args.seed, waves=args.waves)
+    except CocotbTestFailed as exc:
+        print(f"FAILED: {exc}")
+        return 1
+    except Exception as exc:  # build errors, missing simulator: one clear line, no traceback
+        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"rerun: {repro_command(args.module, args.test, args.sim, args.seed)}",
+              file=sys.stderr)
+        return 2
+    summarize(results)
+    log = results.parent / "sim.log"
+    if log.exists():
+        for line in log.read_text(errors="replace").splitlines():
+            if "SUMMARY" in line:
+                print("  " + line.split("SUMMARY", 1)[1].strip(" :"))
+    print(f"PASSED in {time.time() - t0:.1f} s (results: {results}); "
+          f"rerun: {repro_command(args.module, args.test, args.sim, args.seed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
