@@ -1,0 +1,578 @@
+"""Accelerator memory image, expected output and exact counters of one job.
+
+Implements architecture.md section 3 (memory formats) and the counter definitions of section 5
+under the loop nest of section 4. A testbench builds a :class:`Job`, loads ``pack_job(job)``
+into memory and the register file, runs the DUT and compares memory with
+``expected_output(job)`` and the counters with ``expected_counters(job)``.
+
+Counting rules (the RTL follows them exactly):
+
+* ``RD_BYTES`` = (number of AXI read beats) x ``AXI_DATA_W/8``. Every stream is fetched exactly
+  once per tile group as the whole aligned beats covering ``[addr, addr + len)``, i.e.
+  ``beats(addr, len) = (addr + len - 1) // B - addr // B + 1`` (0 when ``len = 0``), with
+  ``B = AXI_DATA_W/8``; no beat of a stream is fetched twice. Per tile group ``(ng, mb)``: the
+  activation LO plane of block mb (``len = K*b``) and its HO stream (``len = 8 + n_rec*(9-b)``),
+  once, broadcast; for every active PEA p (weight block ``nb``): its weight LO plane
+  (``len = K*Lw``, ``Lw`` = 5 SBR / 4 plain), its weight HO stream (``len = 8 + n_rec*5``) and,
+  when ``bias_en``, its 8 int32 biases (``len = 32`` at ``BIAS_ADDR + 32*nb``).
+* ``WR_BYTES`` = bytes written with their strobe set; every output byte is written exactly once
+  and nothing else is written. INT32: ``M*Np*4``; UINT8: ``M*Np`` (``Np = align8(N)``; rows
+  beyond M are not written, padded columns are); UINT8_RLE: for every output block j,
+  ``N*out_b`` LO bytes plus the HO stream ``8 + n_rec_j*(9-out_b)`` bytes.
+* ``ACT_SKIP`` = sum over tile groups of the activation vectors of block mb that have no record
+  (``K - n_rec``); ``WT_SKIP`` = sum over tile groups and active PEAs of ``K - n_rec`` of the
+  PEA's weight stream. Both count in every skip mode (DENSE still reads r_eff = 0 streams).
+* ``SWO_BUSY`` = ``TILES * K``; ``DWO_BUSY`` = sum over tiles and k of the DWO products of
+  architecture.md section 2 (3 in DENSE; ``a*w + a + w`` otherwise, where ``a``/``w`` mean
+  "the stream has a record at k", fillers included); ``TILES`` = ``ceil(M/8) * ceil(N/8)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .aqs import MODE_NAMES, aqs_gemm, effective_r, parse_mode
+from .config import ARCH, CONSTS, ERRORS
+from .errors import check_bool, check_int_array, check_int_range
+from .requant import INT32_MAX, INT32_MIN, MULT_MAX, SHIFT_MAX, SHIFT_MIN, add_bias_sat, requantize
+from .rle import HEADER_BYTES, decode_stream, encode_stream, pack_lanes, record_mask, unpack_lanes
+from .slicing import check_lo_bits, r_max, slice_wt, wt_lo_bits
+
+V: int = int(ARCH.V)
+BUS_BYTES: int = int(ARCH.AXI_DATA_W) // 8
+DEFAULT_BASE: int = 0x1000
+REGION_ALIGN: int = 64
+FMT_CODES: dict[str, int] = {
+    "int32": int(CONSTS.FMT_INT32),
+    "uint8": int(CONSTS.FMT_UINT8),
+    "uint8_rle": int(CONSTS.FMT_UINT8_RLE),
+}
+FMT_NAMES: dict[int, str] = {v: k for k, v in FMT_CODES.items()}
+REGION_NAMES: tuple[str, ...] = ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "out", "out_ho")
+ADDR_REGS: dict[str, str] = {
+    "act_lo": "ACT_LO_ADDR", "act_ho": "ACT_HO_ADDR", "wt_lo": "WT_LO_ADDR",
+    "wt_ho": "WT_HO_ADDR", "bias": "BIAS_ADDR", "out": "OUT_ADDR", "out_ho": "OUT_HO_ADDR",
+}
+DESCRIPTOR_REGS: tuple[str, ...] = (
+    "M", "N", "K", "MODE", "ACT_Q", "OUT_Q", "RQ_MULT", "RQ_SHIFT", *ADDR_REGS.values()
+)
+
+
+def align8(n: int) -> int:
+    """Round ``n`` up to a multiple of 8."""
+    return -(-n // 8) * 8
+
+
+def ceil_div(a: int, b: int) -> int:
+    """``ceil(a / b)`` for non-negative integers."""
+    return -(-a // b)
+
+
+def parse_fmt(out_fmt: Any) -> int:
+    """Output format code: "int32"/0, "uint8"/1, "uint8_rle"/2."""
+    if isinstance(out_fmt, str) and out_fmt.lower() in FMT_CODES:
+        return FMT_CODES[out_fmt.lower()]
+    if isinstance(out_fmt, (int, np.integer)) and not isinstance(out_fmt, bool) \
+            and int(out_fmt) in FMT_NAMES:
+        return int(out_fmt)
+    raise ValueError(f"out_fmt must be one of {tuple(FMT_CODES)} or {sorted(FMT_NAMES)}, "
+                     f"got {out_fmt!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """One GEMM job: operands, descriptor fields and (optional) base addresses.
+
+    Addresses left as ``None`` are laid out automatically from ``DEFAULT_BASE`` upwards (after
+    any explicitly given region), each on a 64-byte boundary, so regions never overlap.
+    ``mult``/``shift``/``zo`` matter only for the UINT8 formats, ``out_r``/``out_b`` only for
+    UINT8_RLE, ``r`` only in AQS mode.
+    """
+
+    x: npt.NDArray[np.uint8]
+    w: npt.NDArray[np.int8]
+    z: int = 0
+    r: int = 0
+    b: int = int(ARCH.DEFAULT_LO_BITS)
+    sbr: bool = True
+    mode: str | int = "aqs"
+    bias: npt.NDArray[np.int32] | None = None
+    out_fmt: str | int = "int32"
+    mult: int = 1 << 30
+    shift: int = 31
+    zo: int = 0
+    out_r: int = 0
+    out_b: int = int(ARCH.DEFAULT_LO_BITS)
+    act_lo_addr: int | None = None
+    act_ho_addr: int | None = None
+    wt_lo_addr: int | None = None
+    wt_ho_addr: int | None = None
+    bias_addr: int | None = None
+    out_addr: int | None = None
+    out_ho_addr: int | None = None
+
+    @property
+    def M(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def N(self) -> int:
+        return int(self.w.shape[0])
+
+    @property
+    def K(self) -> int:
+        return int(self.x.shape[1])
+
+    @property
+    def mode_code(self) -> int:
+        return parse_mode(self.mode)
+
+    @property
+    def fmt_code(self) -> int:
+        return parse_fmt(self.out_fmt)
+
+    @property
+    def r_eff(self) -> int:
+        return effective_r(self.mode_code, int(self.r))
+
+    def with_mode(self, mode: str | int) -> "Job":
+        """The same job in another skip mode."""
+        return dataclasses.replace(self, mode=mode)
+
+
+def validate_job(job: Job) -> None:
+    """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job."""
+    max_dim = int(ARCH.MAX_DIM)
+    check_int_array("x", job.x, 2, 0, 255, (np.uint8,))
+    check_int_array("w", job.w, 2, -128, 127, (np.int8,))
+    for name, val in (("M", job.M), ("N", job.N), ("K", job.K)):
+        check_int_range(name, val, 1, max_dim)
+    if job.w.shape[1] != job.K:
+        raise ValueError(f"w must have K = x.shape[1] = {job.K} columns, got {job.w.shape}")
+    check_int_range("z", job.z, 0, 255)
+    b = check_lo_bits(job.b)
+    check_int_range("r", job.r, 0, r_max(b))
+    check_bool("sbr", job.sbr)
+    parse_mode(job.mode)
+    fmt = job.fmt_code
+    if job.bias is not None:
+        check_int_array("bias", job.bias, 1, INT32_MIN, INT32_MAX, (np.int32,))
+        if job.bias.shape[0] != job.N:
+            raise ValueError(f"bias must have N = {job.N} entries, got {job.bias.shape[0]}")
+    if fmt != FMT_CODES["int32"]:
+        check_int_range("mult", job.mult, 1, MULT_MAX)
+        check_int_range("shift", job.shift, SHIFT_MIN, SHIFT_MAX)
+        check_int_range("zo", job.zo, 0, 255)
+    if fmt == FMT_CODES["uint8_rle"]:
+        ob = check_lo_bits(job.out_b, "out_b")
+        check_int_range("out_r", job.out_r, 0, r_max(ob))
+    for reg in ADDR_REGS:
+        a = getattr(job, f"{reg}_addr")
+        if a is not None:
+            check_int_range(f"{reg}_addr", a, 0, 2**32 - 1)
+            if a % 8:
+                raise ValueError(f"{reg}_addr must be a multiple of 8, got {a:#x}")
+    spans = sorted((a, a + s, n) for n, (a, s) in region_layout(job).items() if s)
+    for (a0, e0, n0), (a1, _, n1) in zip(spans, spans[1:]):
+        if a1 < e0:
+            raise ValueError(f"{n1}_addr {a1:#x} overlaps region {n0} [{a0:#x}, {e0:#x})")
+    if spans and spans[-1][1] > 2**32:
+        raise ValueError(f"region {spans[-1][2]} must end below 2^32, ends at {spans[-1][1]:#x}")
+
+
+def region_sizes(job: Job) -> dict[str, int]:
+    """Byte size of every region (0 for regions the job does not use)."""
+    m, n, k, b = job.M, job.N, job.K, int(job.b)
+    mb, nb, np_ = ceil_div(m, V), ceil_div(n, V), align8(n)
+    lw = wt_lo_bits(bool(job.sbr))
+    fmt = job.fmt_code
+    if fmt == FMT_CODES["int32"]:
+        out, out_ho = mb * V * np_ * 4, 0
+    elif fmt == FMT_CODES["uint8"]:
+        out, out_ho = mb * V * np_, 0
+    else:
+        ob = int(job.out_b)
+        out, out_ho = mb * align8(n * ob), mb * align8(HEADER_BYTES + n * (9 - ob))
+    return {
+        "act_lo": mb * align8(k * b),
+        "act_ho": mb * align8(HEADER_BYTES + k * (9 - b)),
+        "wt_lo": nb * align8(k * lw),
+        "wt_ho": nb * align8(HEADER_BYTES + k * 5),
+        "bias": 4 * np_ if job.bias is not None else 0,
+        "out": out,
+        "out_ho": out_ho,
+    }
+
+
+def region_layout(job: Job) -> dict[str, tuple[int, int]]:
+    """``{region: (address, size)}`` with automatic addresses filled in."""
+    sizes = region_sizes(job)
+    given = {r: getattr(job, f"{r}_addr") for r in REGION_NAMES}
+    nxt = max([DEFAULT_BASE] + [a + sizes[r] for r, a in given.items() if a is not None])
+    layout: dict[str, tuple[int, int]] = {}
+    for r in REGION_NAMES:
+        a = given[r]
+        if a is None:
+            a = ceil_div(nxt, REGION_ALIGN) * REGION_ALIGN
+            nxt = a + sizes[r]
+        layout[r] = (int(a), sizes[r])
+    return layout
+
+
+@dataclass(frozen=True)
+class ActImage:
+    """Sliced, padded activation operand: LO planes and HO streams of its blocks of 8 rows."""
+
+    lo: npt.NDArray[np.uint8]        # (MB, K*b) packed LO planes
+    ho: list[bytes]                  # MB HO streams
+    live: npt.NDArray[np.bool_]      # (MB, K) record positions
+    n_records: npt.NDArray[np.int64]  # (MB,)
+
+
+def act_image(x: npt.NDArray[np.uint8], b: int, r_eff: int) -> ActImage:
+    """Slice ``x`` (M, K) into blocks of 8 rows; rows beyond M hold ``r_eff << b``."""
+    m, k = x.shape
+    mb = ceil_div(m, V)
+    xp = np.full((mb * V, k), r_eff << b, np.int64)
+    xp[:m] = x
+    vec = xp.reshape(mb, V, k).transpose(0, 2, 1).reshape(mb * k, V)  # (MB*K, 8) vectors
+    lo = np.frombuffer(pack_lanes(vec & ((1 << b) - 1), b), np.uint8).reshape(mb, k * b)
+    hl = 8 - b
+    pay = ((vec >> b) - r_eff) & ((1 << hl) - 1)
+    ho = [encode_stream(pay[j * k:(j + 1) * k], hl) for j in range(mb)]
+    live = record_mask(~np.any(pay.reshape(mb, k, V) != 0, axis=2))
+    return ActImage(lo=lo, ho=ho, live=live, n_records=live.sum(axis=1).astype(np.int64))
+
+
+def decode_act_image(lo_region: bytes, ho_region: bytes, M: int, K: int, b: int,
+                     r_eff: int) -> npt.NDArray[np.uint8]:
+    """Rebuild the (M, K) uint8 activations from their LO plane and HO stream regions."""
+    mb, hl = ceil_div(M, V), 8 - b
+    lo_stride, ho_stride = align8(K * b), align8(HEADER_BYTES + K * (1 + hl))
+    x = np.empty((mb, V, K), np.int64)
+    for j in range(mb):
+        xl = unpack_lanes(lo_region[j * lo_stride:j * lo_stride + K * b], K, b, signed=False)
+        pay = decode_stream(ho_region[j * ho_stride:(j + 1) * ho_stride], K, hl).payload
+        x[j] = ((((pay + r_eff) & ((1 << hl) - 1)) << b) | xl).T
+    return x.reshape(mb * V, K)[:M].astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class WtImage:
+    """Sliced, padded weight operand: LO planes and HO streams of its blocks of 8 channels."""
+
+    lo: npt.NDArray[np.uint8]        # (NB, K*Lw)
+    ho: list[bytes]                  # NB HO streams
+    live: npt.NDArray[np.bool_]      # (NB, K)
+    n_records: npt.NDArray[np.int64]  # (NB,)
+
+
+def wt_image(w: npt.NDArray[np.int8], sbr: bool) -> WtImage:
+    """Slice ``w`` (N, K) into blocks of 8 channels; channels beyond N hold 0."""
+    n, k = w.shape
+    nb, lw = ceil_div(n, V), wt_lo_bits(sbr)
+    wp = np.zeros((nb * V, k), np.int8)
+    wp[:n] = w
+    wh, wl = slice_wt(wp, sbr)
+    whv = wh.reshape(nb, V, k).transpose(0, 2, 1).reshape(nb * k, V)
+    wlv = wl.reshape(nb, V, k).transpose(0, 2, 1).reshape(nb * k, V)
+    lo = np.frombuffer(pack_lanes(wlv, lw), np.uint8).reshape(nb, k * lw)
+    pay = whv & 15
+    ho = [encode_stream(pay[j * k:(j + 1) * k], 4) for j in range(nb)]
+    live = record_mask(~np.any(pay.reshape(nb, k, V) != 0, axis=2))
+    return WtImage(lo=lo, ho=ho, live=live, n_records=live.sum(axis=1).astype(np.int64))
+
+
+def decode_wt_image(lo_region: bytes, ho_region: bytes, N: int, K: int,
+                    sbr: bool) -> npt.NDArray[np.int8]:
+    """Rebuild the (N, K) int8 weights from their LO plane and HO stream regions."""
+    nb, lw = ceil_div(N, V), wt_lo_bits(sbr)
+    lo_stride, ho_stride = align8(K * lw), align8(HEADER_BYTES + K * 5)
+    w = np.empty((nb, V, K), np.int64)
+    for j in range(nb):
+        wl = unpack_lanes(lo_region[j * lo_stride:j * lo_stride + K * lw], K, lw, signed=sbr)
+        pay = decode_stream(ho_region[j * ho_stride:(j + 1) * ho_stride], K, 4).payload
+        wh = np.where(pay >= 8, pay - 16, pay)
+        w[j] = (16 * wh + wl).T
+    return w.reshape(nb * V, K)[:N].astype(np.int8)
+
+
+def _place(blocks: list[bytes] | npt.NDArray[np.uint8], stride: int, size: int) -> bytes:
+    """Zero-filled region of ``size`` bytes with block j at offset ``j * stride``."""
+    buf = bytearray(size)
+    for j, blk in enumerate(blocks):
+        data = bytes(blk)
+        buf[j * stride:j * stride + len(data)] = data
+    return bytes(buf)
+
+
+@dataclass(frozen=True)
+class MemImage:
+    """``regions``: name -> (address, bytes), all names of ``REGION_NAMES`` present (unused
+    regions have no bytes; ``out``/``out_ho`` are zero-filled). ``regs``: descriptor register
+    name -> 32-bit value."""
+
+    regions: dict[str, tuple[int, bytes]]
+    regs: dict[str, int]
+
+
+def descriptor_regs(job: Job) -> dict[str, int]:
+    """Register values (architecture.md section 5) that describe ``job``."""
+    lay = region_layout(job)
+    mode = (job.mode_code | (int(bool(job.sbr)) << 2) | (int(job.bias is not None) << 3)
+            | (job.fmt_code << 4))
+    regs = {
+        "M": job.M, "N": job.N, "K": job.K, "MODE": mode,
+        "ACT_Q": int(job.z) | (int(job.r) << 8) | (int(job.b) << 16),
+        "OUT_Q": int(job.zo) | (int(job.out_r) << 8) | (int(job.out_b) << 16),
+        "RQ_MULT": int(job.mult) & 0x7FFFFFFF, "RQ_SHIFT": int(job.shift) & 0x3F,
+    }
+    regs.update({reg: lay[name][0] for name, reg in ADDR_REGS.items()})
+    return regs
+
+
+def pack_job(job: Job) -> MemImage:
+    """Memory image (input regions plus zero-filled output regions) and registers of ``job``."""
+    validate_job(job)
+    lay = region_layout(job)
+    b, k, lw = int(job.b), job.K, wt_lo_bits(bool(job.sbr))
+    act = act_image(job.x, b, job.r_eff)
+    wt = wt_image(job.w, bool(job.sbr))
+    data = {
+        "act_lo": _place(act.lo, align8(k * b), lay["act_lo"][1]),
+        "act_ho": _place(act.ho, align8(HEADER_BYTES + k * (9 - b)), lay["act_ho"][1]),
+        "wt_lo": _place(wt.lo, align8(k * lw), lay["wt_lo"][1]),
+        "wt_ho": _place(wt.ho, align8(HEADER_BYTES + k * 5), lay["wt_ho"][1]),
+        "bias": b"",
+        "out": bytes(lay["out"][1]),
+        "out_ho": bytes(lay["out_ho"][1]),
+    }
+    if job.bias is not None:
+        bp = np.zeros(align8(job.N), "<i4")
+        bp[:job.N] = job.bias
+        data["bias"] = bp.tobytes()
+    return MemImage(regions={r: (lay[r][0], data[r]) for r in REGION_NAMES},
+                    regs=descriptor_regs(job))
+
+
+@dataclass(frozen=True)
+class ExpectedOutput:
+    """What the accelerator must leave in memory, plus the arrays behind it.
+
+    ``regions``: ``{"out": bytes, "out_ho": bytes}``, each exactly the size of the region in the
+    image (bytes the DUT must not write stay 0). ``y`` (M, N) int64 GEMM, ``s`` (M, N) int32
+    after bias, ``out`` (M, N) the output values (int32 ``s`` or uint8).
+    """
+
+    regions: dict[str, bytes]
+    y: npt.NDArray[np.int64]
+    s: npt.NDArray[np.int32]
+    out: npt.NDArray[np.int32] | npt.NDArray[np.uint8]
+
+
+def _outputs(job: Job) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32],
+                                npt.NDArray[np.int32] | npt.NDArray[np.uint8]]:
+    """``(y, s_padded (M, Np), out_padded (M, Np))`` of a validated job."""
+    y = aqs_gemm(job.x, job.w, int(job.z), int(job.r), int(job.b), bool(job.sbr), job.mode).y
+    np_ = align8(job.N)
+    yp = np.zeros((job.M, np_), np.int64)
+    yp[:, :job.N] = y
+    bias = np.zeros(np_, np.int32)
+    if job.bias is not None:
+        bias[:job.N] = job.bias
+    s = add_bias_sat(yp, bias)
+    if job.fmt_code == FMT_CODES["int32"]:
+        return y, s, s
+    return y, s, requantize(s, int(job.mult), int(job.shift), int(job.zo))
+
+
+def expected_output(job: Job) -> ExpectedOutput:
+    """Exact bytes of the output regions after the job (see :class:`ExpectedOutput`)."""
+    validate_job(job)
+    lay = region_layout(job)
+    y, s, out = _outputs(job)
+    m, n, fmt = job.M, job.N, job.fmt_code
+    regions = {"out": bytearray(lay["out"][1]), "out_ho": bytearray(lay["out_ho"][1])}
+    if fmt == FMT_CODES["int32"]:
+        raw = out.astype("<i4").tobytes()
+        regions["out"][:len(raw)] = raw
+    elif fmt == FMT_CODES["uint8"]:
+        raw = out.astype(np.uint8).tobytes()
+        regions["out"][:len(raw)] = raw
+    else:
+        ob = int(job.out_b)
+        img = act_image(out[:, :n].astype(np.uint8), ob, int(job.out_r))
+        regions["out"][:] = _place(img.lo, align8(n * ob), lay["out"][1])
+        regions["out_ho"][:] = _place(img.ho, align8(HEADER_BYTES + n * (9 - ob)),
+                                      lay["out_ho"][1])
+    return ExpectedOutput(regions={k: bytes(v) for k, v in regions.items()}, y=y,
+                          s=s[:, :n].copy(), out=out[:, :n].copy())
+
+
+def decode_output(job: Job, region_bytes: Mapping[str, bytes]) -> npt.NDArray[Any]:
+    """Turn the output region(s) read back from memory into the (M, N) output matrix.
+
+    INT32 -> int32, UINT8 and UINT8_RLE -> uint8. ``region_bytes`` maps "out" (and "out_ho" for
+    UINT8_RLE) to the bytes from each region's base address on.
+    """
+    m, n, np_, fmt = job.M, job.N, align8(job.N), job.fmt_code
+    out = region_bytes["out"]
+    if fmt == FMT_CODES["int32"]:
+        return np.frombuffer(out, "<i4", count=m * np_).reshape(m, np_)[:, :n].astype(np.int32)
+    if fmt == FMT_CODES["uint8"]:
+        return np.frombuffer(out, np.uint8, count=m * np_).reshape(m, np_)[:, :n].copy()
+    return decode_act_image(out, region_bytes["out_ho"], m, n, int(job.out_b), int(job.out_r))
+
+
+def _beats(addr: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Aligned AXI beats covering ``[addr, addr + length)`` (0 for empty ranges)."""
+    nb = (addr + length - 1) // BUS_BYTES - addr // BUS_BYTES + 1
+    return np.where(length > 0, nb, 0).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class JobStats:
+    """Per-block and per-tile quantities behind the counters and the cycle model.
+
+    ``act_beats`` (MB,): read beats of activation block mb per tile group;
+    ``wt_beats`` (NB,): read beats of weight block nb (LO, HO, bias) per tile group;
+    ``dwo`` (MB, NB): DWO products of tile (mb, nb); ``wr_bytes`` (MB, NB): bytes the drain of
+    tile (mb, nb) writes.
+    """
+
+    M: int
+    N: int
+    K: int
+    mode: int
+    act_live: npt.NDArray[np.bool_]
+    wt_live: npt.NDArray[np.bool_]
+    act_beats: npt.NDArray[np.int64]
+    wt_beats: npt.NDArray[np.int64]
+    dwo: npt.NDArray[np.int64]
+    wr_bytes: npt.NDArray[np.int64]
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def job_stats(job: Job) -> JobStats:
+    """Compute :class:`JobStats` (and the exact counters) for a job; see the module docstring."""
+    validate_job(job)
+    lay = region_layout(job)
+    m, n, k, b = job.M, job.N, job.K, int(job.b)
+    mb, nb = ceil_div(m, V), ceil_div(n, V)
+    ng = ceil_div(nb, int(ARCH.NUM_PEA))
+    lw = wt_lo_bits(bool(job.sbr))
+    r_eff = job.r_eff
+
+    xp = np.full((mb * V, k), r_eff, np.int64)
+    xp[:m] = job.x.astype(np.int64) >> b
+    act_live = record_mask(np.all(xp.reshape(mb, V, k) == r_eff, axis=1))
+    wp = np.zeros((nb * V, k), np.int8)
+    wp[:n] = job.w
+    wt_live = record_mask(np.all(slice_wt(wp, bool(job.sbr))[0].reshape(nb, V, k) == 0, axis=1))
+    act_rec = act_live.sum(axis=1).astype(np.int64)
+    wt_rec = wt_live.sum(axis=1).astype(np.int64)
+
+    jm, jn = np.arange(mb, dtype=np.int64), np.arange(nb, dtype=np.int64)
+    act_beats = (
+        _beats(lay["act_lo"][0] + jm * align8(k * b), np.full(mb, k * b, np.int64))
+        + _beats(lay["act_ho"][0] + jm * align8(HEADER_BYTES + k * (9 - b)),
+                 HEADER_BYTES + act_rec * (9 - b)))
+    wt_beats = (
+        _beats(lay["wt_lo"][0] + jn * align8(k * lw), np.full(nb, k * lw, np.int64))
+        + _beats(lay["wt_ho"][0] + jn * align8(HEADER_BYTES + k * 5), HEADER_BYTES + wt_rec * 5))
+    if job.bias is not None:
+        wt_beats = wt_beats + _beats(lay["bias"][0] + 32 * jn, np.full(nb, 32, np.int64))
+
+    if job.mode_code == int(CONSTS.SKIP_DENSE):
+        dwo = np.full((mb, nb), 3 * k, np.int64)
+    else:
+        a, w = act_live.astype(np.int64), wt_live.astype(np.int64)
+        dwo = a @ w.T + act_rec[:, None] + wt_rec[None, :]
+
+    rows = np.minimum(V, m - V * jm)  # valid rows of each m-block
+    cols = np.minimum(V, n - V * jn)  # valid columns of each n-block
+    fmt = job.fmt_code
+    if fmt == FMT_CODES["int32"]:
+        wr = np.outer(rows, np.full(nb, 4 * V, np.int64))
+    elif fmt == FMT_CODES["uint8"]:
+        wr = np.outer(rows, np.full(nb, V, np.int64))
+    else:
+        ob = int(job.out_b)
+        out = _outputs(job)[2][:, :n].astype(np.int64)
+        op = np.full((mb * V, n), int(job.out_r), np.int64)
+        op[:m] = out >> ob
+        o_live = record_mask(np.all(op.reshape(mb, V, n) == int(job.out_r), axis=1))
+        lp = np.zeros((mb, nb * V), np.int64)
+        lp[:, :n] = o_live
+        wr = cols[None, :] * ob + lp.reshape(mb, nb, V).sum(axis=2) * (9 - ob)
+        wr[:, -1] += HEADER_BYTES
+
+    tiles = mb * nb
+    counters = {
+        "TILES": tiles,
+        "SWO_BUSY": tiles * k,
+        "DWO_BUSY": int(dwo.sum()),
+        "ACT_SKIP": ng * int((k - act_rec).sum()),
+        "WT_SKIP": mb * int((k - wt_rec).sum()),
+        "RD_BYTES": BUS_BYTES * (ng * int(act_beats.sum()) + mb * int(wt_beats.sum())),
+        "WR_BYTES": int(wr.sum()),
+    }
+    counters = {name: min(v, 2**32 - 1) for name, v in counters.items()}
+    return JobStats(M=m, N=n, K=k, mode=job.mode_code, act_live=act_live, wt_live=wt_live,
+                    act_beats=act_beats, wt_beats=wt_beats, dwo=dwo, wr_bytes=wr,
+                    counters=counters)
+
+
+def expected_counters(job: Job) -> dict[str, int]:
+    """Exact SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES and TILES of ``job``
+    (saturated at 2^32 - 1 like the hardware); rules in the module docstring."""
+    return dict(job_stats(job).counters)
+
+
+def descriptor_error(regs: Mapping[str, int]) -> int:
+    """Error code (arch.toml [errors]) the hardware reports for a descriptor, 0 if legal.
+
+    Fields are taken from the register values masked to their widths (section 5). When several
+    errors apply the lowest code wins: BAD_DIM, BAD_MODE, BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ.
+    ``regs`` must hold every register of ``DESCRIPTOR_REGS``.
+    """
+    missing = [r for r in DESCRIPTOR_REGS if r not in regs]
+    if missing:
+        raise ValueError(f"regs must hold every descriptor register; missing {missing}")
+    mode, act_q, out_q = int(regs["MODE"]), int(regs["ACT_Q"]), int(regs["OUT_Q"])
+    skip, bias_en, fmt = mode & 3, (mode >> 3) & 1, (mode >> 4) & 3
+    r, b = (act_q >> 8) & 0xFF, (act_q >> 16) & 0xF
+    out_r, out_b = (out_q >> 8) & 0xFF, (out_q >> 16) & 0xF
+    rle = fmt == FMT_CODES["uint8_rle"]
+    dims = [int(regs[d]) & 0xFFFF for d in ("M", "N", "K")]
+    if any(not 1 <= d <= int(ARCH.MAX_DIM) for d in dims):
+        return int(ERRORS.BAD_DIM)
+    if skip == 3 or fmt == 3:
+        return int(ERRORS.BAD_MODE)
+    if b not in (3, 4, 5) or (rle and out_b not in (3, 4, 5)):
+        return int(ERRORS.BAD_LO_BITS)
+    if (skip == int(CONSTS.SKIP_AQS) and r > r_max(b)) or (rle and out_r > r_max(out_b)):
+        return int(ERRORS.BAD_R)
+    used = ["ACT_LO_ADDR", "ACT_HO_ADDR", "WT_LO_ADDR", "WT_HO_ADDR", "OUT_ADDR"]
+    used += ["BIAS_ADDR"] * bias_en + ["OUT_HO_ADDR"] * int(rle)
+    if any(int(regs[a]) % 8 for a in used):
+        return int(ERRORS.MISALIGNED)
+    mult, shift = int(regs["RQ_MULT"]) & 0x7FFFFFFF, int(regs["RQ_SHIFT"]) & 0x3F
+    if fmt != FMT_CODES["int32"] and (mult == 0 or not 1 <= shift <= 62):
+        return int(ERRORS.BAD_RQ)
+    return int(ERRORS.OK)
+
+
+__all__ = [
+    "ActImage", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES", "FMT_NAMES", "Job", "JobStats",
+    "MODE_NAMES", "MemImage", "WtImage", "act_image", "decode_act_image", "decode_output",
+    "decode_wt_image", "descriptor_error", "descriptor_regs", "expected_counters",
+    "expected_output", "job_stats", "pack_job", "region_layout", "region_sizes", "validate_job",
+    "wt_image",
+]
