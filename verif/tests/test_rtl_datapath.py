@@ -1,0 +1,29 @@
+"""Datapath unit benches (verif/tests/unit/tb_*.py), each run under Icarus and Verilator.
+
+Seed: $PNC_SEED (default 1). Rerun one bench: `pytest verif/tests/test_rtl_datapath.py -k
+"rle_dec and icarus"`.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from verif.common.runner import run_cocotb
+
+SEED = int(os.environ.get("PNC_SEED", "1"))
+
+PEA_RTL = ["pnc_fifo", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
+
+# (test id, top level, RTL files, bench module, parameters)
+BENCHES = [
+    ("requant", "pnc_requant", ["pnc_requant"], "tb_pnc_requant", {}),
+    ("rle_enc", "pnc_rle_enc", ["pnc_rle_enc"], "tb_pnc_rle_enc", {}),
+]
+
+
+@pytest.mark.parametrize("sim", ["icarus", "verilator"])
+@pytest.mark.parametrize("top,rtl,tb,params", [b[1:] for b in BENCHES],
+                         ids=[b[0] for b in BENCHES])
+def test_datapath_unit(sim, top, rtl, tb, params):
+    run_cocotb(sim, top, rtl, f"verif.tests.unit.{tb}", seed=SEED, parameters=params)
