@@ -1,0 +1,240 @@
+"""``panacea analyze``: per-layer sparsity, cycles, memory, energy and accuracy report.
+
+Input: an ``.npz`` file holding, for every layer NAME, the float arrays ``NAME.W`` (N x K
+weights) and ``NAME.X`` (M x K activations). Per layer: weights are quantized per channel,
+activations calibrated min/max; DBS (``lo_bits=None``) or a fixed b; ZPM unless disabled; r is the
+most frequent activation HO slice of the final quantization; AQS-GEMM runs in every skip mode
+(each checks the exact identity); cycles, counters and energy come from the cycle and energy
+models of an INT32-output job without bias.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .aqs import MODE_NAMES, aqs_gemm, exact_matmul
+from .config import ARCH
+from .cycles import cycle_model
+from .energy import energy_from_counters
+from .errors import DecompositionError
+from .memimage import Job, align8, ceil_div
+from .quant import calibrate_activations, gemm_sqnr_db, quantize_activations, quantize_weights
+from .slicing import slice_act, slice_wt, wt_lo_bits
+from .zpm import choose_lo_bits, choose_r, ho_share, zero_point_manipulation
+
+JSON_KEYS_DOC: str = """\
+`--json OUT.json` writes {"file": str, "layers": [LAYER, ...]}; each LAYER has:
+- name (str), M, N, K (int): layer name and GEMM shape (Y = X W^T, X is M x K, W is N x K)
+- b (int): activation LO width used; lo_bits_mode (str): "auto" (DBS) or "fixed"
+- dbs_cycles (object or null): modelled AQS cycles per tried b ("3", "4", "5"), null when fixed
+- zpm_enabled (bool); z_before, z_after (int): activation zero point before and after ZPM
+- act_scale (float): activation scale; r (int): residual base (most frequent HO slice)
+- ho_share_before, ho_share_after (float): share of activation HO slices equal to HO(z)
+  before / after ZPM (ZPM's objective); ho_share_r (float): share equal to r
+- act_sqnr_before_db, act_sqnr_after_db (float): activation quantization SQNR before / after ZPM
+- act_vec_skip_share (object): share of skippable activation HO vectors per mode
+- wt_vec_skip_share (float): share of skippable weight HO vectors
+- sbr (bool): weight SBR slicing on
+- cycles, lower_limit (object): modelled cycles and operator-bound limit per mode
+  (keys DENSE, ZERO_SKIP, AQS); bound (object): limiting term per mode (swo, dwo, mem_rd, mem_wr)
+- mem_bytes (object): once (each 8-bit operand read once + INT32 output written once),
+  uncompressed (the loop nest without RLE), DENSE, ZERO_SKIP, AQS (RD_BYTES + WR_BYTES)
+- energy_pj (object): modelled energy per mode in picojoules
+- counters (object): exact counters per mode (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP,
+  RD_BYTES, WR_BYTES)
+- gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
+- exact (bool): the AQS-GEMM identity held in every mode
+"""
+
+__doc__ = (__doc__ or "") + "\n" + JSON_KEYS_DOC
+
+
+class AnalyzeInputError(ValueError):
+    """The input file is malformed (one-line message for the CLI)."""
+
+
+def load_layers(path: str | Path) -> dict[str, tuple[npt.NDArray[np.float64],
+                                                    npt.NDArray[np.float64]]]:
+    """Read ``{name: (W (N, K), X (M, K))}`` from an npz file; raise :class:`AnalyzeInputError`."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise AnalyzeInputError(f"{path}: cannot read as .npz ({exc})") from None
+    if not arrays:
+        raise AnalyzeInputError(f"{path}: no arrays; expected pairs NAME.W and NAME.X")
+    bad = sorted(k for k in arrays if not re.fullmatch(r".+\.[WX]", k))
+    if bad:
+        raise AnalyzeInputError(f"{path}: unexpected array {bad[0]!r}; names must be NAME.W or "
+                                f"NAME.X")
+    names = sorted({k[:-2] for k in arrays})
+    layers = {}
+    max_dim = int(ARCH.MAX_DIM)
+    for name in names:
+        for part in ("W", "X"):
+            if f"{name}.{part}" not in arrays:
+                raise AnalyzeInputError(f"{path}: layer {name!r} lacks {name}.{part}")
+        w, x = arrays[f"{name}.W"], arrays[f"{name}.X"]
+        for part, a in (("W", w), ("X", x)):
+            if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
+                raise AnalyzeInputError(f"{path}: {name}.{part} has dtype {a.dtype}; expected "
+                                        f"a float array")
+            if a.ndim != 2 or a.size == 0:
+                raise AnalyzeInputError(f"{path}: {name}.{part} must be a non-empty 2-D array, "
+                                        f"got shape {a.shape}")
+            if not np.all(np.isfinite(a)):
+                raise AnalyzeInputError(f"{path}: {name}.{part} contains NaN or Inf")
+            if max(a.shape) > max_dim:
+                raise AnalyzeInputError(f"{path}: {name}.{part} shape {a.shape} exceeds "
+                                        f"MAX_DIM = {max_dim}")
+        if w.shape[1] != x.shape[1]:
+            raise AnalyzeInputError(f"{path}: shape mismatch in layer {name!r}: W is {w.shape} "
+                                    f"(N x K) but X is {x.shape} (M x K)")
+        layers[name] = (w.astype(np.float64), x.astype(np.float64))
+    return layers
+
+
+@dataclass(frozen=True)
+class LayerAnalysis:
+    """One layer's report (``data``, JSON-ready) plus the slices for plotting."""
+
+    data: dict[str, Any]
+    act_ho: npt.NDArray[np.int64]
+    wt_ho: npt.NDArray[np.int64]
+
+
+def _finite_or_none(v: float) -> float | None:
+    return v if math.isfinite(v) else None
+
+
+def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
+                  lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
+                  ) -> LayerAnalysis:
+    """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
+    wq, w_scales = quantize_weights(w_float)
+    scale, z0 = calibrate_activations(x_float)
+    if lo_bits is None:
+        dbs = choose_lo_bits(x_float, scale, z0, wq, sbr=sbr, zpm=zpm)
+        b, zr = dbs.b, dbs.chosen.zpm
+        dbs_cycles: dict[str, int] | None = {str(k): c.cycles for k, c in dbs.per_b.items()}
+    else:
+        b, dbs_cycles = lo_bits, None
+        zr = zero_point_manipulation(x_float, scale, z0, b, enabled=zpm)
+    z = zr.z_after
+    xq = quantize_activations(x_float, scale, z)
+    r = choose_r(xq, b)
+
+    exact = True
+    results = {}
+    for code, mode in MODE_NAMES.items():
+        try:
+            results[mode] = aqs_gemm(xq, wq, z, r, b, sbr, code)
+        except DecompositionError:
+            exact = False
+    y = exact_matmul(xq.astype(np.int64) - z, wq.astype(np.int64))
+    report = cycle_model(Job(x=xq, w=wq, z=z, r=r, b=b, sbr=sbr, mode="aqs"))
+    m, k = xq.shape
+    n = wq.shape[0]
+    mb, nb = ceil_div(m, int(ARCH.V)), ceil_div(n, int(ARCH.V))
+    ng = ceil_div(nb, int(ARCH.NUM_PEA))
+    uncompressed = ng * mb * 8 * k + mb * nb * k * (wt_lo_bits(sbr) + 4) + m * align8(n) * 4
+    data: dict[str, Any] = {
+        "name": name, "M": m, "N": n, "K": k,
+        "b": b, "lo_bits_mode": "auto" if lo_bits is None else "fixed", "dbs_cycles": dbs_cycles,
+        "zpm_enabled": zpm, "z_before": zr.z_before, "z_after": z, "act_scale": scale, "r": r,
+        "ho_share_before": zr.share_before, "ho_share_after": zr.share_after,
+        "ho_share_r": ho_share(xq, b, r),
+        "act_sqnr_before_db": _finite_or_none(zr.sqnr_before_db),
+        "act_sqnr_after_db": _finite_or_none(zr.sqnr_after_db),
+        "act_vec_skip_share": {md: res.act_skip_share for md, res in results.items()},
+        "wt_vec_skip_share": next(iter(results.values())).wt_skip_share if results else None,
+        "sbr": sbr,
+        "cycles": report.cycles,
+        "lower_limit": report.lower_limit,
+        "bound": {md: c.bound for md, c in report.per_mode.items()},
+        "mem_bytes": {"once": m * k + n * k + m * n * 4, "uncompressed": uncompressed,
+                      **{md: c.counters["RD_BYTES"] + c.counters["WR_BYTES"]
+                         for md, c in report.per_mode.items()}},
+        "energy_pj": {md: energy_from_counters(c.counters).total_pj
+                      for md, c in report.per_mode.items()},
+        "counters": {md: c.counters for md, c in report.per_mode.items()},
+        "gemm_sqnr_db": _finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
+        "exact": exact,
+    }
+    return LayerAnalysis(data=data, act_ho=slice_act(xq, b)[0], wt_ho=slice_wt(wq, sbr)[0])
+
+
+def format_layer(d: dict[str, Any]) -> str:
+    """Human-readable table of one layer's report."""
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{100.0 * v:5.1f}%"
+
+    def db(v: float | None) -> str:
+        return "inf" if v is None else f"{v:.2f} dB"
+
+    dbs = "" if d["dbs_cycles"] is None else "  DBS AQS cycles " + ", ".join(
+        f"b={k}: {v}" for k, v in d["dbs_cycles"].items())
+    zpm = "ZPM" if d["zpm_enabled"] else "ZPM off"
+    act = d["act_vec_skip_share"]
+    lines = [
+        f"layer {d['name']}: M={d['M']} N={d['N']} K={d['K']}",
+        f"  b (LO bits)          {d['b']} ({d['lo_bits_mode']}){dbs}",
+        f"  zero point z         {d['z_before']} -> {d['z_after']} ({zpm}), r = {d['r']}",
+        f"  act HO share == r    {pct(d['ho_share_r'])} (ZPM objective {pct(d['ho_share_before'])}"
+        f" -> {pct(d['ho_share_after'])}; act SQNR {db(d['act_sqnr_before_db'])} -> "
+        f"{db(d['act_sqnr_after_db'])})",
+        f"  skippable vectors    act {pct(act.get('AQS'))} AQS, {pct(act.get('ZERO_SKIP'))} "
+        f"ZERO_SKIP; wt {pct(d['wt_vec_skip_share'])} (SBR {'on' if d['sbr'] else 'off'})",
+        f"  GEMM SQNR            {db(d['gemm_sqnr_db'])}; decomposition exact: "
+        f"{'yes' if d['exact'] else 'NO'}",
+        f"  memory bytes         once {d['mem_bytes']['once']}, uncompressed "
+        f"{d['mem_bytes']['uncompressed']}",
+        f"  {'mode':<10} {'cycles':>12} {'lower limit':>12} {'ratio':>6} {'bound':>7} "
+        f"{'mem bytes':>12} {'energy uJ':>10}",
+    ]
+    for md in MODE_NAMES.values():
+        cyc, lim = d["cycles"][md], d["lower_limit"][md]
+        lines.append(f"  {md:<10} {cyc:>12} {lim:>12.0f} {cyc / lim:>6.2f} {d['bound'][md]:>7} "
+                     f"{d['mem_bytes'][md]:>12} {d['energy_pj'][md] / 1e6:>10.3f}")
+    return "\n".join(lines)
+
+
+def plot_layer(la: LayerAnalysis, out_dir: Path) -> Path:
+    """Write ``out_dir/<name>_ho_hist.png``: histograms of activation and weight HO slices."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = la.data
+    fig, (ax_a, ax_w) = plt.subplots(1, 2, figsize=(10, 3.5))
+    nbins = 1 << (8 - d["b"])
+    ax_a.bar(np.arange(nbins), np.bincount(la.act_ho.ravel(), minlength=nbins), color="tab:blue")
+    ax_a.axvline(d["r"], color="tab:red", linestyle="--", label=f"r = {d['r']}")
+    ax_a.set(title=f"{d['name']}: activation HO slices (b={d['b']}, z={d['z_after']})",
+             xlabel="x >> b", ylabel="count")
+    ax_a.legend()
+    vals = np.arange(-8, 8)
+    ax_w.bar(vals, np.bincount(la.wt_ho.ravel() + 8, minlength=16), color="tab:green")
+    ax_w.set(title=f"weight HO slices (SBR {'on' if d['sbr'] else 'off'})", xlabel="wh",
+             ylabel="count")
+    fig.tight_layout()
+    path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_ho_hist.png")
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def analyze_file(path: str | Path, lo_bits: int | None = None, zpm: bool = True,
+                 sbr: bool = True) -> list[LayerAnalysis]:
+    """Analyze every layer of an npz file (sorted by name)."""
+    return [analyze_layer(name, w, x, lo_bits, zpm, sbr)
+            for name, (w, x) in load_layers(path).items()]
