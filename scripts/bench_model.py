@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Benchmark: AQS-GEMM reference (``panacea.aqs.aqs_gemm``, incl. its exact identity check)
+against a plain numpy integer matmul ``(x - z) @ w.T`` (int64) of the same shape.
+
+Prints both times (best of ``--repeat`` runs) and their ratio; the target is a ratio <= 3.
+No assertion: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
+
+from panacea.aqs import aqs_gemm  # noqa: E402
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall time of ``repeat`` calls of ``fn`` (seconds)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--m", type=int, default=512)
+    ap.add_argument("--n", type=int, default=1536)
+    ap.add_argument("--k", type=int, default=384)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    x = np.clip(rng.normal(134, 12, (args.m, args.k)), 0, 255).astype(np.uint8)
+    w = np.clip(rng.normal(0, 20, (args.n, args.k)), -127, 127).astype(np.int8)
+    z, r, b = 134, 8, 4
+    x64, w64 = x.astype(np.int64), w.astype(np.int64)
+
+    t_ref = best_time(lambda: (x64 - z) @ w64.T, args.repeat)
+    t_aqs = best_time(lambda: aqs_gemm(x, w, z, r, b, True, "aqs"), args.repeat)
+    print(f"shape M x N x K       : {args.m} x {args.n} x {args.k}")
+    print(f"numpy int64 matmul    : {t_ref * 1e3:9.2f} ms")
+    print(f"aqs_gemm (with check) : {t_aqs * 1e3:9.2f} ms")
+    print(f"ratio aqs / numpy     : {t_aqs / t_ref:9.2f}  (target <= 3)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
