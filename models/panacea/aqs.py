@@ -39,7 +39,8 @@ def parse_mode(mode: Any) -> int:
     """Skip mode as its register code: "dense"/0, "zero"|"zero_skip"/1, "aqs"/2 (any case)."""
     if isinstance(mode, str) and mode.lower() in _MODE_ALIASES:
         return _MODE_ALIASES[mode.lower()]
-    if isinstance(mode, (int, np.integer)) and not isinstance(mode, bool) and int(mode) in MODE_NAMES:
+    is_int = isinstance(mode, (int, np.integer)) and not isinstance(mode, bool)
+    if is_int and int(mode) in MODE_NAMES:
         return int(mode)
     raise ValueError(
         f"mode must be one of 'dense', 'zero', 'aqs' or {sorted(MODE_NAMES)}, got {mode!r}"

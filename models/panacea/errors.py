@@ -21,7 +21,7 @@ class DecompositionError(RuntimeError):
 
 
 def check_int_range(name: str, value: Any, lo: int, hi: int) -> int:
-    """Return ``value`` as ``int`` if it is an integer in ``[lo, hi]``, else raise ``ValueError``."""
+    """Return ``value`` as ``int`` if it is an integer in ``[lo, hi]``; else ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
     if not lo <= int(value) <= hi:

@@ -141,7 +141,7 @@ class Job:
     def r_eff(self) -> int:
         return effective_r(self.mode_code, int(self.r))
 
-    def with_mode(self, mode: str | int) -> "Job":
+    def with_mode(self, mode: str | int) -> Job:
         """The same job in another skip mode."""
         return dataclasses.replace(self, mode=mode)
 
@@ -179,7 +179,7 @@ def validate_job(job: Job) -> None:
             if a % 8:
                 raise ValueError(f"{reg}_addr must be a multiple of 8, got {a:#x}")
     spans = sorted((a, a + s, n) for n, (a, s) in region_layout(job).items() if s)
-    for (a0, e0, n0), (a1, _, n1) in zip(spans, spans[1:]):
+    for (a0, e0, n0), (a1, _, n1) in zip(spans, spans[1:], strict=False):
         if a1 < e0:
             raise ValueError(f"{n1}_addr {a1:#x} overlaps region {n0} [{a0:#x}, {e0:#x})")
     if spans and spans[-1][1] > 2**32:
@@ -397,7 +397,7 @@ def expected_output(job: Job) -> ExpectedOutput:
     validate_job(job)
     lay = region_layout(job)
     y, s, out = _outputs(job)
-    m, n, fmt = job.M, job.N, job.fmt_code
+    n, fmt = job.N, job.fmt_code
     regions = {"out": bytearray(lay["out"][1]), "out_ho": bytearray(lay["out_ho"][1])}
     if fmt == FMT_CODES["int32"]:
         raw = out.astype("<i4").tobytes()

@@ -149,7 +149,8 @@ def decode_stream(
         raise StreamCorruptError(f"header n_records = {n_rec} exceeds K = {K}")
     n_bytes = stream_length(n_rec, L)
     if len(buf) < n_bytes:
-        raise StreamCorruptError(f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}")
+        raise StreamCorruptError(
+            f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}")
     rec = np.frombuffer(buf, np.uint8, count=n_rec * (1 + L), offset=HEADER_BYTES)
     rec = rec.reshape(n_rec, 1 + L)
     runs = rec[:, 0].astype(np.int64)

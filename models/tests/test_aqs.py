@@ -1,0 +1,121 @@
+"""AQS-GEMM identity, skip modes, vector masks and input checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from panacea.aqs import aqs_gemm, parse_mode
+from panacea.slicing import act_residual, slice_act, slice_wt
+
+MODES = ("dense", "zero", "aqs", 0, 1, 2, "ZERO_SKIP", "AQS")
+
+
+@st.composite
+def gemm_case(draw: st.DrawFn) -> tuple:
+    m = draw(st.integers(1, 20))
+    n = draw(st.integers(1, 20))
+    k = draw(st.integers(1, 24))
+    b = draw(st.sampled_from((3, 4, 5)))
+    seed = draw(st.integers(0, 2**32 - 1))
+    style = draw(st.sampled_from(("uniform", "extreme", "narrow")))
+    rng = np.random.default_rng(seed)
+    if style == "uniform":
+        x = rng.integers(0, 256, (m, k), dtype=np.uint8)
+        w = rng.integers(-128, 128, (n, k), dtype=np.int8)
+    elif style == "extreme":
+        x = rng.choice(np.array([0, 255], np.uint8), (m, k))
+        w = rng.choice(np.array([-128, 127], np.int8), (n, k))
+    else:
+        x = np.clip(rng.normal(128, 6, (m, k)), 0, 255).astype(np.uint8)
+        w = np.clip(rng.normal(0, 8, (n, k)), -128, 127).astype(np.int8)
+    z = draw(st.sampled_from((0, 255, int(rng.integers(0, 256)))))
+    rmax = (1 << (8 - b)) - 1
+    r = draw(st.sampled_from((0, rmax, int(rng.integers(0, rmax + 1)))))
+    return x, w, z, r, b
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=gemm_case(), sbr=st.booleans(), mode=st.sampled_from(MODES))
+def test_identity_matches_plain_gemm(case: tuple, sbr: bool, mode: str | int) -> None:
+    x, w, z, r, b = case
+    res = aqs_gemm(x, w, z, r, b, sbr, mode)
+    ref = (x.astype(np.int64) - z) @ w.astype(np.int64).T
+    assert res.y.dtype == np.int64 and res.y.shape == ref.shape
+    np.testing.assert_array_equal(res.y, ref)
+    r_eff = r if parse_mode(mode) == 2 else 0
+    assert res.r_eff == r_eff
+    # the terms are the documented raw sums
+    xh, xl = slice_act(x, b)
+    xr = act_residual(xh, r_eff)
+    wh, wl = slice_wt(w, sbr)
+    np.testing.assert_array_equal(res.hh, xr @ wh.T)
+    np.testing.assert_array_equal(res.hl, xl @ wh.T)
+    np.testing.assert_array_equal(res.lh, xr @ wl.T)
+    np.testing.assert_array_equal(res.ll, xl @ wl.T)
+    np.testing.assert_array_equal(res.comp, ((1 << b) * r_eff - z) * w.astype(np.int64).sum(1)
+                                  + np.zeros_like(ref))
+
+
+def test_large_k_uses_exact_path() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.choice(np.array([0, 255], np.uint8), (3, 4096))
+    w = rng.choice(np.array([-128, 127], np.int8), (5, 4096))
+    res = aqs_gemm(x, w, 0, 15, 4, False, "aqs")
+    np.testing.assert_array_equal(res.y, (x.astype(np.int64)) @ w.astype(np.int64).T)
+
+
+def test_slicing_ranges_and_sbr() -> None:
+    w = np.arange(-128, 128, dtype=np.int64).astype(np.int8)
+    wh, wl = slice_wt(w, sbr=False)
+    assert wh.min() == -8 and wh.max() == 7 and wl.min() == 0 and wl.max() == 15
+    np.testing.assert_array_equal(16 * wh + wl, w)
+    wh, wl = slice_wt(w, sbr=True)
+    assert wl.min() == -16 and wl.max() == 15 and not np.any(wh == -1)
+    np.testing.assert_array_equal(16 * wh + wl, w)
+    assert np.all(wh[(w >= -16) & (w <= 15)] == 0)
+    x = np.arange(256, dtype=np.uint8)
+    for b in (3, 4, 5):
+        xh, xl = slice_act(x, b)
+        np.testing.assert_array_equal((xh << b) + xl, x)
+        assert xh.max() == (1 << (8 - b)) - 1
+
+
+def test_vector_masks() -> None:
+    x = np.full((10, 3), 0x85, np.uint8)  # xh = 8 at b = 4
+    x[9, 1] = 0x05
+    w = np.zeros((9, 3), np.int8)
+    w[8, 2] = 16
+    res = aqs_gemm(x, w, 0, 8, 4, True, "aqs")
+    assert res.act_skip.shape == (2, 3) and res.wt_skip.shape == (2, 3)
+    np.testing.assert_array_equal(res.act_skip, [[True, True, True], [True, False, True]])
+    np.testing.assert_array_equal(res.wt_skip, [[True, True, True], [True, True, False]])
+    zero = aqs_gemm(x, w, 0, 8, 4, True, "zero")
+    assert not zero.act_skip.any()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"xq": np.zeros((2, 3), np.int16)}, "xq"),
+        ({"wq": np.zeros((2, 3), np.int16)}, "wq"),
+        ({"xq": np.zeros((0, 3), np.uint8)}, "xq"),
+        ({"wq": np.zeros((2, 4), np.int8)}, "wq"),
+        ({"xq": np.zeros(3, np.uint8)}, "xq"),
+        ({"xq": np.zeros((2, 0), np.uint8), "wq": np.zeros((2, 0), np.int8)}, "xq"),
+        ({"z": 256}, "z"),
+        ({"z": -1}, "z"),
+        ({"r": 16}, "r"),
+        ({"b": 6}, "b"),
+        ({"mode": "sparse"}, "mode"),
+        ({"mode": 3}, "mode"),
+        ({"sbr": 1}, "sbr"),
+    ],
+)
+def test_bad_input_names_argument(kwargs: dict, needle: str) -> None:
+    args = {"xq": np.zeros((2, 3), np.uint8), "wq": np.zeros((2, 3), np.int8), "z": 0, "r": 0,
+            "b": 4, "sbr": True, "mode": "aqs"}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=needle):
+        aqs_gemm(**args)
