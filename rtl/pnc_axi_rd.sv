@@ -1,0 +1,269 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// pnc_axi_rd: NS independent read streams sharing one AXI4 master read channel (AR/R).
+//
+// Contract
+// - Per stream s: a request (req_addr 8-aligned, req_len bytes > 0) is accepted when the stream
+//   is idle (req_ready = the previous request has issued all its bursts). It reads
+//   ceil(req_len / 8) beats of AXI_DATA_W bits starting at req_addr (for AXI_DATA_W = 64; in
+//   general ceil(req_len / (AXI_DATA_W/8)) beats from an (AXI_DATA_W/8)-aligned address).
+// - The request is split into INCR bursts of at most AXI_MAX_BURST beats that never cross a
+//   4 KiB boundary; ARID = s; ARSIZE = full data width.
+// - Every stream owns a receive FIFO of FifoDepth beats. A burst is issued only when the stream
+//   holds credits (free FIFO slots not yet promised to an outstanding burst) for all its beats,
+//   so R is always accepted (RREADY = 1) and a slow consumer never blocks another stream.
+//   Any number of bursts may be outstanding (bounded by the credits). Round-robin across streams
+//   with at most one AR per cycle; the AR channel is registered.
+// - R beats may come back interleaved across IDs (AXI ordering is only per ID). Beats of stream s
+//   leave on rd_* in order; rd_last marks the last beat of each request.
+// - err_o pulses for every R beat with RRESP != OKAY (the beat is still delivered); beat_o pulses
+//   for every accepted R beat (one AXI_DATA_W/8-byte beat, for the RD_BYTES counter).
+// - Latency: request accepted at t, first AR valid at t+2 at the earliest; an R beat is visible
+//   on rd_* the cycle after it is accepted.
+
+`include "pnc_assert.svh"
+
+module pnc_axi_rd
+  import pnc_pkg::*;
+#(
+    parameter  int NS        = 2,                  // number of read streams
+    parameter  int FifoDepth = 2 * AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
+    localparam int DW        = AXI_DATA_W
+) (
+    input logic clk_i,
+    input logic rst_ni,
+
+    // Read requests, one per stream
+    input  logic [NS-1:0]       req_valid_i,
+    output logic [NS-1:0]       req_ready_o,
+    input  logic [NS-1:0][31:0] req_addr_i,
+    input  logic [NS-1:0][23:0] req_len_i,
+
+    // Read data, one stream per requester
+    output logic [NS-1:0]         rd_valid_o,
+    input  logic [NS-1:0]         rd_ready_i,
+    output logic [NS-1:0][DW-1:0] rd_data_o,
+    output logic [NS-1:0]         rd_last_o,
+
+    output logic err_o,
+    output logic beat_o,
+
+    // AXI4 master, read channels
+    output logic [  AXI_ID_W-1:0] m_axi_arid,
+    output logic [AXI_ADDR_W-1:0] m_axi_araddr,
+    output logic [           7:0] m_axi_arlen,
+    output logic [           2:0] m_axi_arsize,
+    output logic [           1:0] m_axi_arburst,
+    output logic                  m_axi_arvalid,
+    input  logic                  m_axi_arready,
+    input  logic [  AXI_ID_W-1:0] m_axi_rid,
+    input  logic [        DW-1:0] m_axi_rdata,
+    input  logic [           1:0] m_axi_rresp,
+    input  logic                  m_axi_rlast,
+    input  logic                  m_axi_rvalid,
+    output logic                  m_axi_rready
+);
+
+  localparam int BeatBytes = DW / 8;
+  localparam int SizeLog2 = $clog2(BeatBytes);
+  localparam int BeatsW = 25 - SizeLog2;  // beats of a 24-bit byte length, + 1
+  localparam int BlenW = $clog2(AXI_MAX_BURST + 1);
+  localparam int CredW = $clog2(FifoDepth + 1);
+  localparam int PtrW = (FifoDepth > 1) ? $clog2(FifoDepth) : 1;
+  localparam int SelW = (NS > 1) ? $clog2(NS) : 1;
+  localparam int PageBeats = 4096 / BeatBytes;
+  localparam int PageW = $clog2(PageBeats + 1);
+
+  `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << AXI_ID_W))
+  `PNC_STATIC_ASSERT(FifoHoldsBurst, FifoDepth >= AXI_MAX_BURST)
+  `PNC_STATIC_ASSERT(BurstLegal, AXI_MAX_BURST >= 1 && AXI_MAX_BURST <= 256)
+  `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
+  `PNC_STATIC_ASSERT(BurstIn4k, AXI_MAX_BURST * BeatBytes <= 4096)
+
+  // ---- per-stream issue state, visible to the arbiter
+  logic [NS-1:0] can_issue;  // request pending and credits for its next burst
+  logic [NS-1:0][BlenW-1:0] burst_beats;  // beats of the stream's next burst
+  logic [NS-1:0] burst_final;  // that burst ends the request
+  logic [NS-1:0][31:0] burst_addr;
+
+  // ---- AR channel: round-robin arbiter feeding one output register
+  logic ar_valid_q;
+  logic [SelW-1:0] ar_sel_q;
+  logic [31:0] ar_addr_q;
+  logic [BlenW-1:0] ar_beats_q;
+  logic [SelW-1:0] rr_q;  // highest priority stream this cycle
+  logic [SelW-1:0] grant;
+  logic grant_any;
+  logic ar_load;  // move the granted stream's next burst into the AR register
+
+  // Why: round-robin, starting at rr_q, over the streams that can issue a whole burst now.
+  always_comb begin
+    grant     = '0;
+    grant_any = 1'b0;
+    for (int i = 0; i < NS; i++) begin
+      int idx;
+      idx = int'(rr_q) + i;
+      if (idx >= NS) idx -= NS;
+      if (!grant_any && can_issue[idx]) begin
+        grant     = SelW'(idx);
+        grant_any = 1'b1;
+      end
+    end
+  end
+
+  assign ar_load = grant_any && (!ar_valid_q || m_axi_arready);
+
+  // Why: the AR register holds a burst until the slave takes it; the pointer moves past a winner.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ar_valid_q <= 1'b0;
+      ar_sel_q   <= '0;
+      ar_addr_q  <= '0;
+      ar_beats_q <= '0;
+      rr_q       <= '0;
+    end else if (ar_load) begin
+      ar_valid_q <= 1'b1;
+      ar_sel_q   <= grant;
+      ar_addr_q  <= burst_addr[grant];
+      ar_beats_q <= burst_beats[grant];
+      rr_q       <= (int'(grant) == NS - 1) ? '0 : grant + SelW'(1);
+    end else if (m_axi_arready) begin
+      ar_valid_q <= 1'b0;
+    end
+  end
+
+  assign m_axi_arvalid = ar_valid_q;
+  assign m_axi_arid    = AXI_ID_W'(ar_sel_q);
+  assign m_axi_araddr  = AXI_ADDR_W'(ar_addr_q);
+  assign m_axi_arlen   = 8'(ar_beats_q - BlenW'(1));
+  assign m_axi_arsize  = 3'(SizeLog2);
+  assign m_axi_arburst = 2'b01;  // INCR
+
+  // ---- R channel: always accepted (space is reserved by credits), routed by RID
+  assign m_axi_rready  = 1'b1;
+  assign beat_o        = m_axi_rvalid;
+  assign err_o         = m_axi_rvalid && (m_axi_rresp != 2'b00);
+
+  for (genvar s = 0; s < NS; s++) begin : gen_stream
+    // Request splitter state
+    logic              busy_q;
+    logic [      31:0] addr_q;
+    logic [BeatsW-1:0] left_q;  // beats of the request not yet issued
+    logic [ CredW-1:0] credit_q;  // FIFO slots neither filled nor promised to a burst
+    logic [ PageW-1:0] to_page;  // beats up to the next 4 KiB boundary
+    logic [BeatsW-1:0] blen;
+    logic issue, push, pop;
+
+    assign to_page = PageW'(PageBeats) - PageW'(addr_q[11:SizeLog2]);
+
+    // Why: the next burst is as long as allowed by the request, AXI_MAX_BURST and the 4 KiB page.
+    always_comb begin
+      blen = left_q;
+      if (blen > BeatsW'(AXI_MAX_BURST)) blen = BeatsW'(AXI_MAX_BURST);
+      if (blen > BeatsW'(to_page)) blen = BeatsW'(to_page);
+    end
+
+    assign burst_beats[s] = BlenW'(blen);
+    assign burst_final[s] = (left_q == blen);
+    assign burst_addr[s]  = addr_q;
+    assign can_issue[s]   = busy_q && (CredW'(blen) <= credit_q);
+    assign req_ready_o[s] = !busy_q;
+    assign issue          = ar_load && (int'(grant) == s);
+    assign push           = m_axi_rvalid && (int'(m_axi_rid) == s);
+    assign pop            = rd_valid_o[s] && rd_ready_i[s];
+
+    // Why: accept a request when idle, then walk it burst by burst as bursts are issued.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        busy_q <= 1'b0;
+        addr_q <= '0;
+        left_q <= '0;
+      end else if (!busy_q) begin
+        if (req_valid_i[s]) begin
+          busy_q <= 1'b1;
+          addr_q <= req_addr_i[s];
+          left_q <= BeatsW'((25'(req_len_i[s]) + 25'(BeatBytes - 1)) >> SizeLog2);
+        end
+      end else if (issue) begin
+        busy_q <= !burst_final[s];
+        addr_q <= addr_q + (32'(blen) << SizeLog2);
+        left_q <= left_q - blen;
+      end
+    end
+
+    // Why: a burst takes its beats' credits when issued; each beat popped returns one.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        credit_q <= CredW'(FifoDepth);
+      end else begin
+        credit_q <= credit_q - (issue ? CredW'(blen) : '0) + CredW'(pop);
+      end
+    end
+
+    // Outstanding-burst tags: does the burst end its request (then its RLAST beat is rd_last)?
+    // At most FifoDepth bursts are outstanding since each holds at least one credit.
+    logic [FifoDepth-1:0] tag_q;
+    logic [PtrW-1:0] tag_wr_q, tag_rd_q;
+
+    // Why: tags are written in AR order and read in R order, which AXI keeps equal per ID.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        tag_q    <= '0;
+        tag_wr_q <= '0;
+        tag_rd_q <= '0;
+      end else begin
+        if (issue) begin
+          tag_q[tag_wr_q] <= burst_final[s];
+          tag_wr_q        <= (int'(tag_wr_q) == FifoDepth - 1) ? '0 : tag_wr_q + PtrW'(1);
+        end
+        if (push && m_axi_rlast) begin
+          tag_rd_q <= (int'(tag_rd_q) == FifoDepth - 1) ? '0 : tag_rd_q + PtrW'(1);
+        end
+      end
+    end
+
+    // Receive FIFO: {last, data} per beat.
+    logic [DW:0] mem_q[FifoDepth];
+    logic [PtrW-1:0] wr_q, rd_q;
+    logic [CredW-1:0] count_q;
+
+    // Why: the FIFO storage needs no reset; only pointers and count do.
+    always_ff @(posedge clk_i) begin
+      if (push) mem_q[wr_q] <= {m_axi_rlast && tag_q[tag_rd_q], m_axi_rdata};
+    end
+
+    // Why: pointers and occupancy of the receive FIFO.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        wr_q    <= '0;
+        rd_q    <= '0;
+        count_q <= '0;
+      end else begin
+        if (push) wr_q <= (int'(wr_q) == FifoDepth - 1) ? '0 : wr_q + PtrW'(1);
+        if (pop) rd_q <= (int'(rd_q) == FifoDepth - 1) ? '0 : rd_q + PtrW'(1);
+        count_q <= count_q + CredW'(push) - CredW'(pop);
+      end
+    end
+
+    assign rd_valid_o[s] = (count_q != '0);
+    assign rd_data_o[s]  = mem_q[rd_q][DW-1:0];
+    assign rd_last_o[s]  = mem_q[rd_q][DW];
+
+    `PNC_ASSERT(ReqAligned, !(req_valid_i[s] && !busy_q) || req_addr_i[s][SizeLog2-1:0] == '0)
+    `PNC_ASSERT(ReqLenNonZero, !(req_valid_i[s] && !busy_q) || req_len_i[s] != '0)
+    `PNC_ASSERT_STREAM(ReqStream, req_valid_i[s], req_ready_o[s], {req_addr_i[s], req_len_i[s]})
+    `PNC_ASSERT_STREAM(RdStream, rd_valid_o[s], rd_ready_i[s], {rd_last_o[s], rd_data_o[s]})
+    `PNC_ASSERT(NoOverflow, !push || count_q < CredW'(FifoDepth))
+    `PNC_ASSERT(CreditsCover, count_q <= CredW'(FifoDepth) - credit_q)
+  end
+
+  `PNC_ASSERT_KNOWN(RvalidKnown, m_axi_rvalid)
+  `PNC_ASSERT(RidInRange, !m_axi_rvalid || int'(m_axi_rid) < NS)
+  // One AR beat past the burst's end, relative to its 4 KiB page: at most the page size.
+  logic [12:0] ar_end;
+  assign ar_end = 13'(m_axi_araddr[11:0]) + 13'((32'(m_axi_arlen) + 1) * BeatBytes);
+  logic [AXI_ID_W+AXI_ADDR_W+8-1:0] ar_payload;
+  assign ar_payload = {m_axi_arid, m_axi_araddr, m_axi_arlen};
+  `PNC_ASSERT_STREAM(ArStream, m_axi_arvalid, m_axi_arready, ar_payload)
+  `PNC_ASSERT(ArIn4k, !m_axi_arvalid || ar_end <= 13'd4096)
+
+endmodule : pnc_axi_rd
