@@ -119,26 +119,32 @@ class Job:
 
     @property
     def M(self) -> int:
+        """Rows of x (output rows)."""
         return int(self.x.shape[0])
 
     @property
     def N(self) -> int:
+        """Rows of w (output channels)."""
         return int(self.w.shape[0])
 
     @property
     def K(self) -> int:
+        """Reduction length."""
         return int(self.x.shape[1])
 
     @property
     def mode_code(self) -> int:
+        """Skip mode register code (0, 1, 2)."""
         return parse_mode(self.mode)
 
     @property
     def fmt_code(self) -> int:
+        """Output format register code (0, 1, 2)."""
         return parse_fmt(self.out_fmt)
 
     @property
     def r_eff(self) -> int:
+        """Effective residual base: r in AQS, 0 otherwise."""
         return effective_r(self.mode_code, int(self.r))
 
     def with_mode(self, mode: str | int) -> Job:

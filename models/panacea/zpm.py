@@ -78,7 +78,8 @@ def zero_point_manipulation(
     enabled = check_bool("enabled", enabled)
     if not (np.isfinite(guard_db) and guard_db >= 0.0):
         raise ValueError(f"guard_db must be a finite float >= 0, got {guard_db!r}")
-    quantize_activations(x[:1], scale, z)  # validates scale
+    if not (np.isfinite(scale) and scale > 0.0):
+        raise ValueError(f"scale must be a finite float > 0, got {scale!r}")
     half = 1 << (b - 1)
     cands = np.arange(max(0, z - half), min(255, z + half) + 1) if enabled else np.array([z])
     t = np.rint(x.ravel() / scale)
@@ -122,6 +123,7 @@ class DbsResult:
 
     @property
     def chosen(self) -> DbsCandidate:
+        """The candidate of the chosen b."""
         return self.per_b[self.b]
 
     @property
