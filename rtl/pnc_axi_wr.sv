@@ -1,0 +1,223 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// pnc_axi_wr: one write stream (commands + data words with strobes) onto AXI4 master AW/W/B.
+//
+// Contract
+// - A command (cmd_addr aligned to AXI_DATA_W/8 bytes, cmd_beats > 0) is accepted when the
+//   previous one has issued all its bursts (cmd_ready = idle splitter). It writes the next
+//   cmd_beats words of the wd_* stream to cmd_addr, cmd_addr + AXI_DATA_W/8, ...
+// - Commands are split into INCR bursts of at most AXI_MAX_BURST beats that never cross a 4 KiB
+//   boundary; AWID = Id; AWSIZE = full data width. Up to MaxOut bursts are outstanding (AW
+//   issued, B not yet received); the AW channel is registered.
+// - W: the wd_* stream passes straight through to W (wvalid = wd_valid while a burst's AW has
+//   been issued and its beats are not all sent; wd_ready = wready in that state); wlast is
+//   generated from the burst lengths. The W data of a burst may go out in the cycle its AW does.
+// - B is always accepted. err_o pulses per B response with BRESP != OKAY. bytes_valid_o pulses
+//   per accepted W beat with bytes_o = popcount(wstrb) (for the WR_BYTES counter).
+// - idle_o: no command being split, no AW pending, every B response back.
+
+`include "pnc_assert.svh"
+
+module pnc_axi_wr
+  import pnc_pkg::*;
+#(
+    parameter  int MaxOut = 8,                  // outstanding bursts (AW issued, B pending)
+    parameter  int Id     = 0,                  // AWID of every burst
+    localparam int DW     = AXI_DATA_W,
+    localparam int BytesW = $clog2(DW / 8 + 1)
+) (
+    input logic clk_i,
+    input logic rst_ni,
+
+    // Write commands
+    input  logic        cmd_valid_i,
+    output logic        cmd_ready_o,
+    input  logic [31:0] cmd_addr_i,
+    input  logic [15:0] cmd_beats_i,
+
+    // Write data
+    input  logic            wd_valid_i,
+    output logic            wd_ready_o,
+    input  logic [  DW-1:0] wd_data_i,
+    input  logic [DW/8-1:0] wd_strb_i,
+
+    output logic              idle_o,
+    output logic              err_o,
+    output logic [BytesW-1:0] bytes_o,
+    output logic              bytes_valid_o,
+
+    // AXI4 master, write channels
+    output logic [  AXI_ID_W-1:0] m_axi_awid,
+    output logic [AXI_ADDR_W-1:0] m_axi_awaddr,
+    output logic [           7:0] m_axi_awlen,
+    output logic [           2:0] m_axi_awsize,
+    output logic [           1:0] m_axi_awburst,
+    output logic                  m_axi_awvalid,
+    input  logic                  m_axi_awready,
+    output logic [        DW-1:0] m_axi_wdata,
+    output logic [      DW/8-1:0] m_axi_wstrb,
+    output logic                  m_axi_wlast,
+    output logic                  m_axi_wvalid,
+    input  logic                  m_axi_wready,
+    input  logic [  AXI_ID_W-1:0] m_axi_bid,
+    input  logic [           1:0] m_axi_bresp,
+    input  logic                  m_axi_bvalid,
+    output logic                  m_axi_bready
+);
+
+  localparam int BeatBytes = DW / 8;
+  localparam int SizeLog2 = $clog2(BeatBytes);
+  localparam int BlenW = $clog2(AXI_MAX_BURST + 1);
+  localparam int PageBeats = 4096 / BeatBytes;
+  localparam int PageW = $clog2(PageBeats + 1);
+  localparam int OutW = $clog2(MaxOut + 1);
+  localparam int PtrW = (MaxOut > 1) ? $clog2(MaxOut) : 1;
+
+  `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << AXI_ID_W))
+  `PNC_STATIC_ASSERT(MaxOutLegal, MaxOut >= 1)
+  `PNC_STATIC_ASSERT(BurstLegal, AXI_MAX_BURST >= 1 && AXI_MAX_BURST <= 256)
+  `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
+  `PNC_STATIC_ASSERT(BurstIn4k, AXI_MAX_BURST * BeatBytes <= 4096)
+
+  // ---- command splitter
+  logic             busy_q;
+  logic [     31:0] addr_q;
+  logic [     15:0] left_q;  // beats of the command not yet issued
+  logic [PageW-1:0] to_page;  // beats up to the next 4 KiB boundary
+  logic [     15:0] blen;
+  logic [ OutW-1:0] out_q;  // bursts issued whose B has not come back
+  logic             aw_valid_q;
+  logic [     31:0] aw_addr_q;
+  logic [BlenW-1:0] aw_beats_q;
+  logic aw_load, b_fire;
+
+  assign to_page = PageW'(PageBeats) - PageW'(addr_q[11:SizeLog2]);
+
+  // Why: the next burst is as long as allowed by the command, AXI_MAX_BURST and the 4 KiB page.
+  always_comb begin
+    blen = left_q;
+    if (blen > 16'(AXI_MAX_BURST)) blen = 16'(AXI_MAX_BURST);
+    if (blen > 16'(to_page)) blen = 16'(to_page);
+  end
+
+  assign aw_load     = busy_q && (!aw_valid_q || m_axi_awready) && (out_q < OutW'(MaxOut));
+  assign b_fire      = m_axi_bvalid;  // bready = 1
+  assign cmd_ready_o = !busy_q;
+
+  // Why: accept a command when idle, then walk it burst by burst into the AW register.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q <= 1'b0;
+      addr_q <= '0;
+      left_q <= '0;
+    end else if (!busy_q) begin
+      if (cmd_valid_i) begin
+        busy_q <= 1'b1;
+        addr_q <= cmd_addr_i;
+        left_q <= cmd_beats_i;
+      end
+    end else if (aw_load) begin
+      busy_q <= (left_q != blen);
+      addr_q <= addr_q + (32'(blen) << SizeLog2);
+      left_q <= left_q - blen;
+    end
+  end
+
+  // Why: the AW register holds a burst until the slave takes it.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      aw_valid_q <= 1'b0;
+      aw_addr_q  <= '0;
+      aw_beats_q <= '0;
+    end else if (aw_load) begin
+      aw_valid_q <= 1'b1;
+      aw_addr_q  <= addr_q;
+      aw_beats_q <= BlenW'(blen);
+    end else if (m_axi_awready) begin
+      aw_valid_q <= 1'b0;
+    end
+  end
+
+  // Why: bursts in flight between AW issue and B response bound the burst-length FIFO below.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) out_q <= '0;
+    else out_q <= out_q + OutW'(aw_load) - OutW'(b_fire);
+  end
+
+  assign m_axi_awvalid = aw_valid_q;
+  assign m_axi_awid    = AXI_ID_W'(Id);
+  assign m_axi_awaddr  = AXI_ADDR_W'(aw_addr_q);
+  assign m_axi_awlen   = 8'(aw_beats_q) - 8'd1;
+  assign m_axi_awsize  = 3'(SizeLog2);
+  assign m_axi_awburst = 2'b01;  // INCR
+
+  // ---- W: burst lengths queued at AW issue, consumed as the beats go out
+  logic [BlenW-1:0] wlen_q[MaxOut];
+  logic [PtrW-1:0] wl_wr_q, wl_rd_q;
+  logic [ OutW-1:0] wl_cnt_q;
+  logic [BlenW-1:0] wbeat_q;  // beats of the head burst already sent
+  logic w_open, w_fire, w_end;
+
+  assign w_open = (wl_cnt_q != '0);
+  assign w_fire = m_axi_wvalid && m_axi_wready;
+  assign w_end  = w_fire && m_axi_wlast;
+
+  // Why: burst-length storage, written in AW order (no reset needed).
+  always_ff @(posedge clk_i) begin
+    if (aw_load) wlen_q[wl_wr_q] <= BlenW'(blen);
+  end
+
+  // Why: pointers and occupancy of the burst-length FIFO and the beat count of the head burst.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wl_wr_q  <= '0;
+      wl_rd_q  <= '0;
+      wl_cnt_q <= '0;
+      wbeat_q  <= '0;
+    end else begin
+      if (aw_load) wl_wr_q <= (int'(wl_wr_q) == MaxOut - 1) ? '0 : wl_wr_q + PtrW'(1);
+      if (w_end) wl_rd_q <= (int'(wl_rd_q) == MaxOut - 1) ? '0 : wl_rd_q + PtrW'(1);
+      wl_cnt_q <= wl_cnt_q + OutW'(aw_load) - OutW'(w_end);
+      if (w_end) wbeat_q <= '0;
+      else if (w_fire) wbeat_q <= wbeat_q + BlenW'(1);
+    end
+  end
+
+  assign m_axi_wvalid  = wd_valid_i && w_open;
+  assign m_axi_wdata   = wd_data_i;
+  assign m_axi_wstrb   = wd_strb_i;
+  assign m_axi_wlast   = (wbeat_q + BlenW'(1) == wlen_q[wl_rd_q]);
+  assign wd_ready_o    = m_axi_wready && w_open;
+
+  // ---- B and status
+  assign m_axi_bready  = 1'b1;
+  assign err_o         = m_axi_bvalid && (m_axi_bresp != 2'b00);
+  assign idle_o        = !busy_q && !aw_valid_q && (out_q == '0);
+  assign bytes_valid_o = w_fire;
+
+  // Why: strobed byte count of the W beat (WR_BYTES counter).
+  always_comb begin
+    bytes_o = '0;
+    for (int i = 0; i < BeatBytes; i++) bytes_o = bytes_o + BytesW'(wd_strb_i[i]);
+  end
+
+  // Waiver: every burst uses AWID = Id, so the B ID carries no information (checked below).
+  logic unused_bid;
+  assign unused_bid = ^m_axi_bid;
+
+  // ---- assertions
+  // One AW beat past the burst's end, relative to its 4 KiB page: at most the page size.
+  logic [12:0] aw_end;
+  assign aw_end = 13'(m_axi_awaddr[11:0]) + 13'((32'(m_axi_awlen) + 1) * BeatBytes);
+
+  `PNC_ASSERT(CmdAligned, !(cmd_valid_i && !busy_q) || cmd_addr_i[SizeLog2-1:0] == '0)
+  `PNC_ASSERT(CmdBeatsNonZero, !(cmd_valid_i && !busy_q) || cmd_beats_i != '0)
+  `PNC_ASSERT_STREAM(CmdStream, cmd_valid_i, cmd_ready_o, {cmd_addr_i, cmd_beats_i})
+  `PNC_ASSERT_STREAM(WdStream, wd_valid_i, wd_ready_o, {wd_data_i, wd_strb_i})
+  `PNC_ASSERT_STREAM(AwStream, m_axi_awvalid, m_axi_awready, {m_axi_awaddr, m_axi_awlen})
+  `PNC_ASSERT_STREAM(WStream, m_axi_wvalid, m_axi_wready, {m_axi_wdata, m_axi_wstrb, m_axi_wlast})
+  `PNC_ASSERT_KNOWN(BvalidKnown, m_axi_bvalid)
+  `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == AXI_ID_W'(Id))
+  `PNC_ASSERT(BExpected, !m_axi_bvalid || out_q != '0)
+  `PNC_ASSERT(AwIn4k, !m_axi_awvalid || aw_end <= 13'd4096)
+
+endmodule : pnc_axi_wr
