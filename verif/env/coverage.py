@@ -1,0 +1,366 @@
+"""Functional coverage of slice patterns and job features (cocotb-coverage).
+
+Coverage observes, it never checks. Every covergroup lives under ``pnc.`` in cocotb-coverage's
+``coverage_db``; :func:`sample_job` samples one job from its spec and the model's own view of it
+(``panacea.aqs.aqs_gemm`` skip masks, ``panacea.memimage.job_stats`` record positions), doing the
+heavy part in numpy and calling each cover function once per *distinct* value, never per element.
+
+Export: :func:`export` writes ``coverage.yml`` / ``coverage.xml`` per test; :func:`merge` (also
+``python -m verif.env.coverage merge OUT.xml IN.xml...``) merges runs across seeds and tests.
+The covergroup list is in ``COVERGROUPS`` and must match ``verif/testplan.toml``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_db
+from panacea.config import ARCH, ERRORS
+
+V = int(ARCH.V)
+RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
+MODES = (0, 1, 2)
+LO_BITS = (3, 4, 5)
+VEC_CLASSES = ("all_skippable", "one_live_lane", "mixed", "all_live")
+RUN_BINS = ("run_0", "run_1", "run_mid", "run_max", "gap_longer_than_field", "trailing_skip",
+            "empty_stream")
+DIM_BINS = ("one", "below_tile", "tile_multiple", "multiple_plus1", "multiple_minus1", "other")
+K_BINS = DIM_BINS + ("above_run_field",)
+CHANNELS = ("ar", "r", "aw", "w", "b")
+STALLS = ("none", "cyclic", "random", "heavy")
+RESET_PHASES = ("early", "mid", "late")
+ERROR_CODES = tuple(int(v) for v in ERRORS.values())
+
+COVERGROUPS = ("pnc.slices", "pnc.vectors", "pnc.rle", "pnc.quant", "pnc.config", "pnc.dims",
+               "pnc.sparsity", "pnc.post", "pnc.axi", "pnc.errors", "pnc.reset", "pnc.stim")
+
+
+def _res_bins():
+    return [(b, v) for b in LO_BITS for v in range(-((1 << (8 - b)) - 1), 1 << (8 - b))]
+
+
+@CoverPoint("pnc.slices.act_residual", bins=_res_bins())
+def _cov_act_residual(b, v):
+    pass
+
+
+@CoverPoint("pnc.slices.wh", bins=[(s, v) for s in (False, True) for v in range(-8, 8)])
+def _cov_wh(sbr, v):
+    pass
+
+
+@CoverPoint("pnc.slices.wl", bins=[(False, v) for v in range(16)] +
+            [(True, v) for v in range(-16, 16)])
+def _cov_wl(sbr, v):
+    pass
+
+
+@CoverPoint("pnc.vectors.act_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
+def _cov_act_vec(mode, cls):
+    pass
+
+
+@CoverPoint("pnc.vectors.wt_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
+def _cov_wt_vec(mode, cls):
+    pass
+
+
+@CoverPoint("pnc.rle.act_run", bins=list(RUN_BINS))
+def _cov_act_run(v):
+    pass
+
+
+@CoverPoint("pnc.rle.wt_run", bins=list(RUN_BINS))
+def _cov_wt_run(v):
+    pass
+
+
+@CoverPoint("pnc.quant.r", bins=[(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
+def _cov_r(b, cls):
+    pass
+
+
+@CoverPoint("pnc.quant.z", bins=[(b, c) for b in LO_BITS
+                                 for c in ("zero", "255", "bin_centre", "bin_edge", "other")])
+def _cov_z(b, cls):
+    pass
+
+
+@CoverPoint("pnc.config.b", xf=lambda b, s, m: b, bins=list(LO_BITS))
+@CoverPoint("pnc.config.sbr", xf=lambda b, s, m: s, bins=[False, True])
+@CoverPoint("pnc.config.mode", xf=lambda b, s, m: m, bins=list(MODES))
+@CoverCross("pnc.config.b_x_sbr_x_mode", items=["pnc.config.b", "pnc.config.sbr",
+                                                "pnc.config.mode"])
+def _cov_cfg(b, sbr, mode):
+    pass
+
+
+@CoverPoint("pnc.dims.m", bins=list(DIM_BINS))
+def _cov_m(c):
+    pass
+
+
+@CoverPoint("pnc.dims.n", bins=list(DIM_BINS))
+def _cov_n(c):
+    pass
+
+
+@CoverPoint("pnc.dims.k", bins=list(K_BINS))
+def _cov_k(c):
+    pass
+
+
+@CoverPoint("pnc.sparsity.act_tile_decile", bins=list(range(11)))
+def _cov_act_dec(d):
+    pass
+
+
+@CoverPoint("pnc.sparsity.wt_tile_decile", bins=list(range(11)))
+def _cov_wt_dec(d):
+    pass
+
+
+@CoverPoint("pnc.post.requant", bins=[(f, c) for f in (1, 2) for c in ("sat0", "sat255", "inside")])
+def _cov_rq(fmt, cls):
+    pass
+
+
+@CoverPoint("pnc.post.fmt_bias", bins=[(f, bb) for f in (0, 1, 2) for bb in (False, True)])
+def _cov_fmt_bias(fmt, bias):
+    pass
+
+
+@CoverPoint("pnc.post.bias_sat32", bins=["low", "high"])
+def _cov_sat32(c):
+    pass
+
+
+@CoverPoint("pnc.axi.stall", bins=[(c, s) for c in CHANNELS for s in STALLS])
+def _cov_stall(ch, prof):
+    pass
+
+
+@CoverPoint("pnc.axi.page_cross", bins=[True])
+def _cov_page(v):
+    pass
+
+
+@CoverPoint("pnc.errors.code", bins=list(ERROR_CODES))
+def _cov_err(code):
+    pass
+
+
+@CoverPoint("pnc.reset.during_job", bins=list(RESET_PHASES))
+def _cov_reset(phase):
+    pass
+
+
+def _family_bins():
+    from verif.seq_lib.job_gen import ACT_FAMILIES, WT_FAMILIES
+    return [("act", f) for f in ACT_FAMILIES] + [("wt", f) for f in WT_FAMILIES]
+
+
+@CoverPoint("pnc.stim.family", bins=_family_bins())
+def _cov_family(kind, fam):
+    pass
+
+
+# ----------------------------------------------------------------------------------- sampling
+def dim_class(d: int, with_run: bool = False) -> str:
+    if with_run and d > RUN_MAX + 1:
+        return "above_run_field"
+    if d == 1:
+        return "one"
+    if d < V:
+        return "below_tile"
+    if d % V == 0:
+        return "tile_multiple"
+    if d % V == 1:
+        return "multiple_plus1"
+    if d % V == V - 1:
+        return "multiple_minus1"
+    return "other"
+
+
+def _vec_classes(nonzero_lanes: np.ndarray) -> set[str]:
+    out = set()
+    if np.any(nonzero_lanes == 0):
+        out.add("all_skippable")
+    if np.any(nonzero_lanes == 1):
+        out.add("one_live_lane")
+    if np.any((nonzero_lanes > 1) & (nonzero_lanes < V)):
+        out.add("mixed")
+    if np.any(nonzero_lanes == V):
+        out.add("all_live")
+    return out
+
+
+def run_classes(live: np.ndarray, skippable: np.ndarray) -> set[str]:
+    """Run-length bins of one stream from its record positions and skippable mask."""
+    pos = np.flatnonzero(live)
+    out = set()
+    if pos.size == 0:
+        return {"empty_stream"}
+    runs = np.diff(pos, prepend=-1) - 1
+    if np.any(runs == 0):
+        out.add("run_0")
+    if np.any(runs == 1):
+        out.add("run_1")
+    if np.any((runs > 1) & (runs < RUN_MAX)):
+        out.add("run_mid")
+    if np.any(runs == RUN_MAX):
+        out.add("run_max")
+    if np.any(live & skippable):           # a filler record: a gap longer than the run field
+        out.add("gap_longer_than_field")
+    if pos[-1] < live.size - 1:
+        out.add("trailing_skip")
+    return out
+
+
+def _pad_rows(a: np.ndarray, fill: int) -> np.ndarray:
+    m = a.shape[0]
+    mp = -(-m // V) * V
+    if mp == m:
+        return a
+    out = np.full((mp,) + a.shape[1:], fill, a.dtype)
+    out[:m] = a
+    return out
+
+
+def sample_job(spec, exp=None) -> None:
+    """Sample every job-level covergroup for one job (``exp``: its prediction, if legal)."""
+    from panacea.aqs import aqs_gemm
+    from panacea.slicing import slice_act, slice_wt
+
+    b, sbr, mode = int(spec.b), bool(spec.sbr), int(spec.mode)
+    r_eff = spec.r if mode == 2 else 0
+    _cov_cfg(b, sbr, mode)
+    _cov_m(dim_class(spec.m))
+    _cov_n(dim_class(spec.n))
+    _cov_k(dim_class(spec.k, with_run=True))
+    rmax = (1 << (8 - b)) - 1
+    _cov_r(b, "zero" if spec.r == 0 else ("max" if spec.r == rmax else "mid"))
+    z = spec.z
+    zc = ("zero" if z == 0 else "255" if z == 255 else
+          "bin_centre" if (z & ((1 << b) - 1)) == 1 << (b - 1) else
+          "bin_edge" if (z & ((1 << b) - 1)) in (0, (1 << b) - 1) else "other")
+    _cov_z(b, zc)
+    _cov_family("act", spec.meta.get("act_family"))
+    _cov_family("wt", spec.meta.get("wt_family"))
+    _cov_fmt_bias(int(spec.out_fmt), spec.bias is not None)
+
+    xh, _ = slice_act(spec.x, b)
+    res = xh - r_eff
+    for v in np.unique(res):
+        _cov_act_residual(b, int(v))
+    wh, wl = slice_wt(spec.w, sbr)
+    for v in np.unique(wh):
+        _cov_wh(sbr, int(v))
+    for v in np.unique(wl):
+        _cov_wl(sbr, int(v))
+    # lane classes of the padded slice vectors
+    rp = _pad_rows(res, 0)
+    nz_a = (rp.reshape(-1, V, spec.k) != 0).sum(axis=1)
+    for c in _vec_classes(nz_a):
+        _cov_act_vec(mode, c)
+    whp = _pad_rows(wh, 0)
+    nz_w = (whp.reshape(-1, V, spec.k) != 0).sum(axis=1)
+    for c in _vec_classes(nz_w):
+        _cov_wt_vec(mode, c)
+    if exp is None or not exp.legal or exp.stats is None:
+        return
+    a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, b, sbr, mode)
+    st = exp.stats
+    act_c, wt_c = set(), set()
+    for j in range(st.act_live.shape[0]):
+        act_c |= run_classes(st.act_live[j], a.act_skip[j])
+    for j in range(st.wt_live.shape[0]):
+        wt_c |= run_classes(st.wt_live[j], a.wt_skip[j])
+    for c in act_c:
+        _cov_act_run(c)
+    for c in wt_c:
+        _cov_wt_run(c)
+    for d in np.unique(np.floor(a.act_skip.mean(axis=1) * 10 + 1e-9).astype(int)):
+        _cov_act_dec(int(d))
+    for d in np.unique(np.floor(a.wt_skip.mean(axis=1) * 10 + 1e-9).astype(int)):
+        _cov_wt_dec(int(d))
+    out = exp.out
+    if spec.out_fmt in (1, 2):
+        if np.any(out.out == 0):
+            _cov_rq(int(spec.out_fmt), "sat0")
+        if np.any(out.out == 255):
+            _cov_rq(int(spec.out_fmt), "sat255")
+        if np.any((out.out > 0) & (out.out < 255)):
+            _cov_rq(int(spec.out_fmt), "inside")
+    if np.any(out.s == np.iinfo(np.int32).min):
+        _cov_sat32("low")
+    if np.any(out.s == np.iinfo(np.int32).max):
+        _cov_sat32("high")
+
+
+def sample_stalls(profile: dict[str, str]) -> None:
+    for ch, p in profile.items():
+        _cov_stall(ch, p)
+
+
+def sample_error(code: int) -> None:
+    _cov_err(int(code))
+
+
+def sample_reset(phase: str) -> None:
+    _cov_reset(phase)
+
+
+def sample_page_cross() -> None:
+    _cov_page(True)
+
+
+# ----------------------------------------------------------------------------------- db utilities
+def reset_coverage() -> None:
+    """Zero every hit count (each test then exports only its own coverage)."""
+    for item in coverage_db.values():
+        hits = getattr(item, "_hits", None)
+        if hits is not None:
+            for k in hits:
+                hits[k] = 0
+        elif hasattr(item, "_coverage"):
+            item._coverage = 0
+
+
+def percent(node: str = "pnc") -> float:
+    return float(coverage_db[node].cover_percentage) if node in coverage_db else 0.0
+
+
+def group_percentages() -> dict[str, float]:
+    return {g: percent(g) for g in COVERGROUPS if g in coverage_db}
+
+
+def export(directory: Path, stem: str) -> tuple[Path, Path]:
+    """Write ``<stem>.yml`` and ``<stem>.xml`` under ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    y, x = directory / f"{stem}.yml", directory / f"{stem}.xml"
+    coverage_db.export_to_yaml(str(y))
+    coverage_db.export_to_xml(str(x))
+    return y, x
+
+
+def merge(out: str, files: list[str]) -> float:
+    """Merge exported XML (or YAML) coverage files; return the merged ``pnc`` percentage."""
+    from cocotb_coverage.coverage import merge_coverage
+    merge_coverage(lambda *a: None, out, *files)
+    import xml.etree.ElementTree as ET
+    if out.endswith(".xml"):
+        root = ET.parse(out).getroot()
+        for el in root.iter():
+            if el.get("abs_name") in ("pnc", "top.pnc"):
+                return float(el.get("cover_percentage"))
+    return float("nan")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "merge":
+        print(f"merged coverage: {merge(sys.argv[2], sys.argv[3:]):.1f} %")
+    else:
+        print("usage: python -m verif.env.coverage merge OUT.xml IN.xml [IN.xml ...]")
+        sys.exit(2)

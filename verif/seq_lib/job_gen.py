@@ -1,0 +1,311 @@
+"""Constrained-random GEMM jobs: the fields of issue 4's job item, drawn from a numpy Generator.
+
+Pure numpy, no simulator: `gen_job(rng, knobs)` returns a :class:`JobSpec` whose every field is
+legal (unless ``knobs.illegal`` names one thing to break). Knobs select *families* (dimension
+class, activation and weight distributions, zero-point placement, sparsity, formats, memory
+placement, stall profile); each knob is either a fixed choice or ``None`` for "draw it".
+
+Tensors are generated in the integer domain around the zero point, which makes zero-point
+placement independent of the distribution family:
+
+* activations: ``x = clip(round(z + spread * d), 0, 255)`` for a unit-free family sample ``d``;
+* sparsity: a share of the (m-block, k) activation vectors are forced into the r bin
+  (``x >> b == r_eff``) and a share of the (n-block, k) weight vectors get ``wh == 0``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+from panacea.config import ARCH, CONSTS
+
+V = int(ARCH.V)
+MAX_DIM = int(ARCH.MAX_DIM)
+RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
+
+ACT_FAMILIES = ("gaussian", "laplace", "post_gelu", "post_relu", "layernorm_outliers",
+                "uniform", "bimodal", "constant", "one_r_bin")
+WT_FAMILIES = ("gaussian", "uniform_full", "sparse", "narrow_sbr", "extremes", "constant")
+ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi", "random")
+DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
+PLACEMENTS = ("packed", "gapped", "random", "page_edge")
+STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
+ILLEGAL_KINDS = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt", "bad_lo_bits",
+                 "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned", "bad_rq_mult",
+                 "bad_rq_shift", "axi_rd_err", "axi_wr_err", "stream_corrupt")
+MODES = (int(CONSTS.SKIP_DENSE), int(CONSTS.SKIP_ZERO), int(CONSTS.SKIP_AQS))
+FMTS = (int(CONSTS.FMT_INT32), int(CONSTS.FMT_UINT8), int(CONSTS.FMT_UINT8_RLE))
+
+
+@dataclass
+class JobKnobs:
+    """What a sequence asks for; ``None`` means "draw from the default distribution"."""
+
+    dim_class: str | None = None
+    m: int | None = None
+    n: int | None = None
+    k: int | None = None
+    max_m: int = 40          # caps keep default jobs quick; "large" ignores them up to big_*
+    max_n: int = 40
+    max_k: int = 96
+    big_mn: int = 72
+    big_k: int = 600         # > RUN_MAX + 1 so runs longer than the run field appear
+    act_family: str | None = None
+    wt_family: str | None = None
+    zp_place: str | None = None
+    b: int | None = None
+    sbr: bool | None = None
+    mode: int | None = None
+    act_sparsity: float | None = None   # share of activation vectors forced into the r bin
+    wt_sparsity: float | None = None    # share of weight vectors forced to wh == 0
+    bias: bool | None = None
+    out_fmt: int | None = None
+    saturate: bool | None = None        # requantization scale chosen to hit 0 and 255
+    placement: str | None = None
+    stall: str | None = None
+    illegal: str | None = None
+
+
+@dataclass
+class JobSpec:
+    """One job, everything the model needs plus the stimulus-only knobs (placement, stalls)."""
+
+    m: int
+    n: int
+    k: int
+    x: np.ndarray              # (M, K) uint8
+    w: np.ndarray              # (N, K) int8
+    z: int
+    r: int
+    b: int
+    sbr: bool
+    mode: int
+    bias: np.ndarray | None    # (N,) int32 or None
+    out_fmt: int
+    mult: int = 1 << 30
+    shift: int = 31
+    zo: int = 0
+    out_r: int = 0
+    out_b: int = 4
+    placement: str = "packed"
+    base: int = 0x1000
+    stall: str = "none"
+    illegal: str | None = None
+    meta: dict = field(default_factory=dict)   # family names etc. for coverage and reports
+
+    @property
+    def r_eff(self) -> int:
+        return self.r if self.mode == int(CONSTS.SKIP_AQS) else 0
+
+    def describe(self) -> str:
+        fam = self.meta.get("act_family", "?")
+        mode = {0: "dense", 1: "zero", 2: "aqs"}.get(self.mode, str(self.mode))
+        fmt = {0: "int32", 1: "uint8", 2: "uint8rle"}.get(self.out_fmt, str(self.out_fmt))
+        s = (f"m{self.m}n{self.n}k{self.k}_b{self.b}_{'sbr' if self.sbr else 'nosbr'}_{mode}"
+             f"_{fmt}_z{self.z}r{self.r}_{fam}{'_bias' if self.bias is not None else ''}"
+             f"_{self.placement}_{self.stall}")
+        return s + (f"_ILLEGAL-{self.illegal}" if self.illegal else "")
+
+    def copy_with(self, **kw) -> JobSpec:
+        return replace(self, **kw)
+
+
+def _pick(rng: np.random.Generator, options, p=None):
+    return options[int(rng.choice(len(options), p=p))]
+
+
+def draw_dim(rng: np.random.Generator, cls: str, cap: int, big: int) -> int:
+    """One dimension of class ``cls`` (never above ``MAX_DIM``)."""
+    if cls == "one":
+        return 1
+    if cls == "tiny":
+        return int(rng.integers(1, V + 1))
+    if cls == "tile_multiple":
+        return V * int(rng.integers(1, max(2, cap // V) + 1))
+    if cls == "tile_pm1":
+        return max(1, V * int(rng.integers(1, max(2, cap // V) + 1)) + int(rng.choice([-1, 1])))
+    if cls == "medium":
+        return int(rng.integers(V + 1, max(V + 2, cap + 1)))
+    if cls == "large":
+        return int(rng.integers(max(cap, V + 1), max(cap + 1, big) + 1))
+    raise ValueError(f"dim_class must be one of {DIM_CLASSES}, got {cls!r}")
+
+
+def _family_sample(rng: np.random.Generator, fam: str, shape) -> np.ndarray:
+    """Unit-free samples of the activation family (before scaling around z)."""
+    if fam == "gaussian":
+        return rng.standard_normal(shape)
+    if fam == "laplace":
+        return rng.laplace(0.0, 1.0, shape)
+    if fam == "post_gelu":
+        t = rng.standard_normal(shape) * 1.5
+        return 0.5 * t * (1 + np.tanh(0.7978845608 * (t + 0.044715 * t ** 3)))  # >= -0.17
+    if fam == "post_relu":
+        return np.maximum(rng.standard_normal(shape), 0.0)
+    if fam == "layernorm_outliers":
+        d = rng.standard_normal(shape) * 0.5
+        ncol = shape[1]
+        out = rng.random(ncol) < 0.05                       # a few outlier channels (columns k)
+        d[:, out] *= 20.0
+        return d
+    if fam == "bimodal":
+        sign = np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+        return sign * 2.0 + rng.standard_normal(shape) * 0.4
+    raise ValueError(fam)
+
+
+def gen_activations(rng, fam: str, m: int, k: int, z: int, b: int, r_bin: int) -> np.ndarray:
+    """(M, K) uint8 activations of family ``fam`` around zero point ``z``."""
+    if fam == "uniform":
+        return rng.integers(0, 256, (m, k), dtype=np.int64).astype(np.uint8)
+    if fam == "constant":
+        return np.full((m, k), int(rng.integers(0, 256)), np.uint8)
+    if fam == "one_r_bin":
+        lo = r_bin << b
+        return (lo + rng.integers(0, 1 << b, (m, k))).astype(np.uint8)
+    spread = float(rng.choice([1.5, 4.0, 10.0, 25.0, 60.0]))
+    d = _family_sample(rng, fam, (m, k))
+    return np.clip(np.rint(z + spread * d), 0, 255).astype(np.uint8)
+
+
+def gen_weights(rng, fam: str, n: int, k: int) -> np.ndarray:
+    """(N, K) int8 weights of family ``fam``."""
+    if fam == "gaussian":
+        s = float(rng.choice([3.0, 12.0, 40.0]))
+        return np.clip(np.rint(rng.standard_normal((n, k)) * s), -127, 127).astype(np.int8)
+    if fam == "uniform_full":
+        return rng.integers(-128, 128, (n, k)).astype(np.int8)   # includes -128
+    if fam == "sparse":
+        w = np.clip(np.rint(rng.standard_normal((n, k)) * 30), -127, 127)
+        return np.where(rng.random((n, k)) < 0.8, 0, w).astype(np.int8)
+    if fam == "narrow_sbr":
+        return rng.integers(-16, 16, (n, k)).astype(np.int8)     # wh == 0 everywhere under SBR
+    if fam == "extremes":
+        return rng.choice(np.array([-128, -127, -1, 0, 1, 15, 16, -16, -17, 127]),
+                          (n, k)).astype(np.int8)
+    if fam == "constant":
+        return np.full((n, k), int(rng.integers(-128, 128)), np.int8)
+    raise ValueError(f"wt_family must be one of {WT_FAMILIES}, got {fam!r}")
+
+
+def place_z(rng, place: str, b: int, natural: int) -> int:
+    """Zero point for placement ``place`` (``natural``: the family's own centre)."""
+    rbin = int(rng.integers(0, 1 << (8 - b)))
+    return {
+        "natural": natural,
+        "zero": 0,
+        "max": 255,
+        "bin_centre": (rbin << b) + (1 << (b - 1)),
+        "bin_edge_lo": rbin << b,
+        "bin_edge_hi": (rbin << b) + (1 << b) - 1,
+        "random": int(rng.integers(0, 256)),
+    }[place]
+
+
+def force_act_sparsity(rng, x: np.ndarray, share: float, b: int, r_eff: int) -> np.ndarray:
+    """Force ``share`` of the (m-block, k) activation vectors to be skippable (xh == r_eff)."""
+    m, k = x.shape
+    mb = -(-m // V)
+    sel = rng.random((mb, k)) < share
+    rows = np.repeat(sel, V, axis=0)[:m]                       # (M, K) mask
+    lo = rng.integers(0, 1 << b, (m, k))
+    return np.where(rows, (r_eff << b) + lo, x).astype(np.uint8)
+
+
+def force_wt_sparsity(rng, w: np.ndarray, share: float, sbr: bool) -> np.ndarray:
+    """Force ``share`` of the (n-block, k) weight vectors to have wh == 0."""
+    n, k = w.shape
+    nb = -(-n // V)
+    sel = np.repeat(rng.random((nb, k)) < share, V, axis=0)[:n]
+    lo = rng.integers(-16 if sbr else 0, 16, (n, k))
+    return np.where(sel, lo, w).astype(np.int8)
+
+
+def choose_requant(rng, y_absmax: int, saturate: bool) -> tuple[int, int, int]:
+    """(mult, shift, zo): scale maps the output range onto ~[0, 255], or far beyond it."""
+    from panacea.requant import quantize_multiplier
+    span = max(1, y_absmax)
+    scale = (float(rng.uniform(4.0, 40.0)) if saturate else float(rng.uniform(0.3, 1.0))) \
+        * 127.0 / span
+    scale = min(max(scale, 2.0 ** -31), 2.0 ** 29)
+    mult, shift = quantize_multiplier(scale)
+    zo = int(rng.integers(0, 256)) if rng.random() < 0.5 else 128
+    return mult, shift, zo
+
+
+def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
+    """Draw one job. Legal unless ``knobs.illegal`` is set (then exactly that is broken)."""
+    kn = knobs or JobKnobs()
+    dcls = kn.dim_class
+    def dim(fixed, cap, big):
+        if fixed is not None:
+            return int(fixed)
+        c = dcls or _pick(rng, DIM_CLASSES, p=[0.05, 0.15, 0.25, 0.25, 0.25, 0.05])
+        return draw_dim(rng, c, cap, big)
+    m = dim(kn.m, kn.max_m, kn.big_mn)
+    n = dim(kn.n, kn.max_n, kn.big_mn)
+    k = dim(kn.k, kn.max_k, kn.big_k)
+
+    b = kn.b if kn.b is not None else int(_pick(rng, (3, 4, 5), p=[0.25, 0.5, 0.25]))
+    sbr = kn.sbr if kn.sbr is not None else bool(rng.random() < 0.7)
+    mode = kn.mode if kn.mode is not None else int(_pick(rng, MODES, p=[0.2, 0.2, 0.6]))
+    afam = kn.act_family or _pick(rng, ACT_FAMILIES)
+    wfam = kn.wt_family or _pick(rng, WT_FAMILIES, p=[0.4, 0.15, 0.15, 0.1, 0.1, 0.1])
+    zpl = kn.zp_place or _pick(rng, ZP_PLACES, p=[0.5, 0.1, 0.05, 0.1, 0.1, 0.05, 0.1])
+
+    natural = 0 if afam == "post_relu" else int(rng.integers(16, 240))
+    z = place_z(rng, zpl, b, natural)
+    rmax = (1 << (8 - b)) - 1
+    r_bin = z >> b
+    if afam == "one_r_bin" and rng.random() < 0.3:
+        r_bin = int(rng.integers(0, rmax + 1))
+    x = gen_activations(rng, afam, m, k, z, b, r_bin)
+    # r: the HO slice of z (what ZPM would aim for) most of the time, else 0, max or random
+    r = int(_pick(rng, (r_bin, 0, rmax, int(rng.integers(0, rmax + 1))), p=[0.7, 0.1, 0.1, 0.1]))
+    r_eff = r if mode == int(CONSTS.SKIP_AQS) else 0
+    w = gen_weights(rng, wfam, n, k)
+    if kn.act_sparsity is not None or rng.random() < 0.3:
+        share = kn.act_sparsity if kn.act_sparsity is not None else float(rng.random())
+        x = force_act_sparsity(rng, x, share, b, r_eff)
+    if kn.wt_sparsity is not None or rng.random() < 0.3:
+        share = kn.wt_sparsity if kn.wt_sparsity is not None else float(rng.random())
+        w = force_wt_sparsity(rng, w, share, sbr)
+
+    use_bias = kn.bias if kn.bias is not None else bool(rng.random() < 0.5)
+    bias = None
+    if use_bias:
+        if rng.random() < 0.1:   # huge biases make sat32 reachable
+            bias = rng.choice(np.array([-(2**31), 2**31 - 1, -(2**30), 2**30]), n).astype(np.int32)
+        else:
+            bias = rng.integers(-(1 << 16), 1 << 16, n).astype(np.int32)
+    out_fmt = kn.out_fmt if kn.out_fmt is not None else int(_pick(rng, FMTS, p=[0.4, 0.3, 0.3]))
+    y_absmax = int(k * 255 * 128 // 8) + 1
+    if out_fmt != int(CONSTS.FMT_INT32):
+        xz = x.astype(np.int64) - z
+        y = xz @ w.astype(np.int64).T
+        if bias is not None:
+            y = y + bias.astype(np.int64)[None, :]
+        y_absmax = int(np.abs(y).max()) or 1
+    sat = kn.saturate if kn.saturate is not None else bool(rng.random() < 0.2)
+    mult, shift, zo = choose_requant(rng, y_absmax, sat)
+    out_b = int(_pick(rng, (3, 4, 5)))
+    out_r = int(rng.integers(0, (1 << (8 - out_b))))
+    if rng.random() < 0.6:
+        out_r = min(zo >> out_b, (1 << (8 - out_b)) - 1)    # the next layer's natural r
+    placement = kn.placement or _pick(rng, PLACEMENTS, p=[0.4, 0.2, 0.25, 0.15])
+    stall = kn.stall or _pick(rng, STALL_PROFILES, p=[0.4, 0.15, 0.2, 0.1, 0.15])
+    base = 0x1000 if placement != "random" else 0x1000 + 8 * int(rng.integers(0, 4096))
+    spec = JobSpec(m=m, n=n, k=k, x=x, w=w, z=z, r=r, b=b, sbr=sbr, mode=mode, bias=bias,
+                   out_fmt=out_fmt, mult=mult, shift=shift, zo=zo, out_r=out_r, out_b=out_b,
+                   placement=placement, base=base, stall=stall,
+                   meta={"act_family": afam, "wt_family": wfam, "zp_place": zpl,
+                         "dim_class": dcls, "saturate": sat})
+    if kn.illegal:
+        spec.illegal = kn.illegal
+        if kn.illegal not in ILLEGAL_KINDS:
+            raise ValueError(f"illegal must be one of {ILLEGAL_KINDS}, got {kn.illegal!r}")
+    return spec
+
+
+def spec_fields() -> list[str]:
+    return [f.name for f in fields(JobSpec)]
