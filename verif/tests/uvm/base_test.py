@@ -1,0 +1,106 @@
+"""Base pyuvm test for the Panacea top level (``rtl/pnc_top.sv``).
+
+Builds the bus-functional models on the DUT's flat ports (AxiLiteMaster on ``s_axil_*``,
+MonitoredAxiRam on ``m_axi_*``), hands them to the env through ConfigDB, resets the DUT, checks
+ID and PARAMS against arch.toml, runs the test's ``body()`` and, in ``extract_phase`` (before
+the scoreboard's end check can fail the test), prints the ``SUMMARY`` line and exports coverage.
+
+Environment knobs: ``PNC_JOBS`` (job count of random tests), ``PNC_CYCLE_TOL`` (relative cycle
+tolerance, default 0.5), ``PNC_COV_DIR`` (where to export coverage; default ./coverage).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cocotb
+from cocotb.triggers import ClockCycles
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster
+from panacea.config import ARCH, CONSTS
+from pyuvm import ConfigDB, uvm_test
+
+from verif.agents.axil import reg_read
+from verif.agents.mem import MonitoredAxiRam
+from verif.common.clock_reset import reset_dut, start_clock
+from verif.common.seeding import make_rng, seed_all, test_seed
+from verif.env import coverage as cov
+from verif.env.env import PncEnv
+from verif.env.predictor import MEM_SIZE
+from verif.seq_lib.job_item import JobSeq
+
+
+def sim_name() -> str:
+    name = str(getattr(cocotb, "SIM_NAME", "") or "").lower()
+    return "icarus" if "icarus" in name else ("verilator" if "verilator" in name else name)
+
+
+def n_jobs(default: int) -> int:
+    return int(os.environ.get("PNC_JOBS", default))
+
+
+class PncBaseTest(uvm_test):
+    corrupt_prediction = False
+    expect_jobs = True
+
+    def build_phase(self):
+        self.seed = seed_all()
+        self.rng = make_rng(type(self).__name__)
+        cov.reset_coverage()
+        dut = cocotb.top
+        self.dut = dut
+        dut.rst_ni.value = 0
+        start_clock(dut)
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk_i, dut.rst_ni,
+                                  reset_active_level=False)
+        self.mem = MonitoredAxiRam(dut, "m_axi", size=MEM_SIZE)
+        for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi", "cocotb.pnc_top"):
+            import logging
+            logging.getLogger(log).setLevel(logging.WARNING)
+        ConfigDB().set(None, "*", "AXIL_BFM", self.axil)
+        ConfigDB().set(None, "*", "MEM_BFM", self.mem)
+        ConfigDB().set(None, "*", "CORRUPT_PREDICTION", self.corrupt_prediction)
+        self.env = PncEnv("env", self)
+
+    @property
+    def reg_seqr(self):
+        return self.env.axil.seqr
+
+    @property
+    def job_seqr(self):
+        return self.env.jobs.seqr
+
+    async def run_phase(self):
+        self.raise_objection()
+        await reset_dut(self.dut)
+        await ClockCycles(self.dut.clk_i, 2)
+        ident = await reg_read(self.reg_seqr, "ID")
+        assert ident == int(CONSTS.ID_VALUE), f"ID reads {ident:#x}, expected {CONSTS.ID_VALUE:#x}"
+        params = await reg_read(self.reg_seqr, "PARAMS")
+        want = (int(ARCH.NUM_PEA) | int(ARCH.V) << 8 | (int(ARCH.AXI_DATA_W) // 8) << 16
+                | int(ARCH.RUN_BITS) << 24)
+        assert params == want, f"PARAMS reads {params:#x}, arch.toml says {want:#x}"
+        self.logger.info(f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
+                         f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
+                         f"SEED={self.seed}")
+        await self.body()
+        await ClockCycles(self.dut.clk_i, 5)
+        self.drop_objection()
+
+    async def body(self):
+        raise NotImplementedError
+
+    async def run_jobs(self, count=1, knobs=None, tag=None, specs=None) -> JobSeq:
+        seq = JobSeq(tag or "jobs", count=count, knobs=knobs, tag=tag, specs=specs)
+        await seq.start(self.job_seqr)
+        return seq
+
+    def extract_phase(self):
+        name = type(self).__name__
+        self.logger.info(self.env.summary(name))
+        groups = " ".join(f"{g.split('.')[-1]}={p:.0f}%" for g, p in
+                          cov.group_percentages().items())
+        self.logger.info(f"SUMMARY {name} coverage by group: {groups}")
+        out = Path(os.environ.get("PNC_COV_DIR", "coverage"))
+        cov.export(out, f"{name}-{sim_name()}-seed{test_seed()}")
+        if not self.expect_jobs:
+            self.env.scoreboard.core.jobs = max(self.env.scoreboard.core.jobs, 1)
