@@ -15,7 +15,7 @@
 //   non-skipped vector, so the writer must count n_records only up to the last record with a
 //   non-zero payload (bytes of later fillers fall beyond the stream's length and are ignored).
 module pnc_rle_enc #(
-  parameter int RunBits = pnc_pkg::RUN_BITS
+  parameter int RUN_BITS = pnc_pkg::RUN_BITS
 ) (
   input  logic [63:0] y_i,
   input  logic [7:0]  row_valid_i,
@@ -29,10 +29,10 @@ module pnc_rle_enc #(
 );
 
   `include "pnc_assert.svh"
-  `PNC_STATIC_ASSERT(RunBitsLegal_A, RunBits >= 1 && RunBits <= 8)
+  `PNC_STATIC_ASSERT(RunBitsLegal_A, RUN_BITS >= 1 && RUN_BITS <= 8)
 
   localparam int Lanes = 8;
-  localparam logic [7:0] RunMax = 8'((1 << RunBits) - 1);
+  localparam logic [7:0] RunMax = 8'((1 << RUN_BITS) - 1);
 
   logic [7:0]  pad_val;
   // Candidate packings for b = 3, 4, 5 (LO lanes b bits, payload lanes 8-b bits).

@@ -19,6 +19,15 @@ PEA_RTL = ["pnc_fifo", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
 BENCHES = [
     ("requant", "pnc_requant", ["pnc_requant"], "tb_pnc_requant", {}),
     ("rle_enc", "pnc_rle_enc", ["pnc_rle_enc"], "tb_pnc_rle_enc", {}),
+    ("fifo_d1", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 13, "DEPTH": 1}),
+    ("fifo_d2", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 16, "DEPTH": 2}),
+    ("fifo_d5", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 64, "DEPTH": 5}),
+    ("unpack", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {}),
+    ("unpack_dw128", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {"DW": 128}),
+    ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
+    ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
+    ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec",
+     {"DW": 128}),
 ]
 
 
