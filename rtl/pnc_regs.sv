@@ -1,0 +1,371 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// pnc_regs: AXI4-Lite slave with the Panacea register file and performance-counter bank.
+//
+// Contract
+// - Register map: docs/architecture.md section 5; offsets are the REG_* names of pnc_pkg.
+// - AXI4-Lite: one write and one read in flight. AW and W are accepted together in the cycle both
+//   are valid (and no B response is pending); B follows one cycle later. AR is accepted when no R
+//   response is pending; R follows one cycle later with the registered read data. Every response
+//   is OKAY. Unmapped addresses read as 0; writes to unmapped or read-only registers are ignored.
+//   WSTRB is honoured byte by byte; address bits [1:0] are ignored.
+// - Reset values: all fields 0 except MODE.sbr = 1, ACT_Q.b = OUT_Q.out_b = DEFAULT_LO_BITS.
+// - start_o: one-cycle pulse, registered, the cycle after a write of CTRL with bit 0 set while
+//   the block is idle (!busy_i, no job started but not yet done, no start pulse in flight).
+//   The controller must raise busy_i no later than the cycle after start_o and keep it up until
+//   done_i; the job descriptor outputs are plain register outputs (the controller samples them
+//   at start_o).
+// - done_i: one-cycle pulse with err_code_i. Sets STATUS.done, STATUS.error (err_code_i != 0),
+//   ERR_CODE and IRQ_STATUS[0]. start_o clears STATUS.done/error, ERR_CODE and every counter.
+// - Counters: CYCLES counts the cycles from start_o to done_i (done cycle included, start cycle
+//   not); every other counter adds its increment input each cycle. All saturate at 2^32-1.
+// - irq_o = IRQ_EN[0] & IRQ_STATUS[0] (registered sources, no combinational path from AXI).
+
+`include "pnc_assert.svh"
+
+module pnc_regs
+  import pnc_pkg::*;
+#(
+    // Width of the multi-event counter increment inputs (sums over PEAs, byte counts per beat).
+    parameter int IncW = 8
+) (
+    input logic clk_i,
+    input logic rst_ni,
+
+    // AXI4-Lite slave
+    input  logic [LITE_ADDR_W-1:0] s_axil_awaddr,
+    input  logic [            2:0] s_axil_awprot,
+    input  logic                   s_axil_awvalid,
+    output logic                   s_axil_awready,
+    input  logic [           31:0] s_axil_wdata,
+    input  logic [            3:0] s_axil_wstrb,
+    input  logic                   s_axil_wvalid,
+    output logic                   s_axil_wready,
+    output logic [            1:0] s_axil_bresp,
+    output logic                   s_axil_bvalid,
+    input  logic                   s_axil_bready,
+    input  logic [LITE_ADDR_W-1:0] s_axil_araddr,
+    input  logic [            2:0] s_axil_arprot,
+    input  logic                   s_axil_arvalid,
+    output logic                   s_axil_arready,
+    output logic [           31:0] s_axil_rdata,
+    output logic [            1:0] s_axil_rresp,
+    output logic                   s_axil_rvalid,
+    input  logic                   s_axil_rready,
+
+    // Job descriptor
+    output logic [15:0] m_o,
+    output logic [15:0] n_o,
+    output logic [15:0] k_o,
+    output logic [ 1:0] skip_o,
+    output logic        sbr_o,
+    output logic        bias_en_o,
+    output logic [ 1:0] out_fmt_o,
+    output logic [ 7:0] z_o,
+    output logic [ 7:0] r_o,
+    output logic [ 3:0] b_o,
+    output logic [ 7:0] zo_o,
+    output logic [ 7:0] out_r_o,
+    output logic [ 3:0] out_b_o,
+    output logic [30:0] mult_o,
+    output logic [ 5:0] shift_o,
+    output logic [31:0] act_lo_addr_o,
+    output logic [31:0] act_ho_addr_o,
+    output logic [31:0] wt_lo_addr_o,
+    output logic [31:0] wt_ho_addr_o,
+    output logic [31:0] bias_addr_o,
+    output logic [31:0] out_addr_o,
+    output logic [31:0] out_ho_addr_o,
+
+    // Job control and status
+    output logic       start_o,
+    input  logic       busy_i,
+    input  logic       done_i,
+    input  logic [7:0] err_code_i,
+    output logic       irq_o,
+
+    // Performance-counter increments (added every cycle; see the contract above)
+    input logic [IncW-1:0] perf_swo_i,        // SWO products this cycle, summed over PEAs
+    input logic [IncW-1:0] perf_dwo_i,        // DWO products this cycle, summed over PEAs
+    input logic            perf_stall_mem_i,  // front end waiting for operand data
+    input logic            perf_stall_dwo_i,  // front end waiting for a full DWO queue
+    input logic            perf_stall_out_i,  // drain waiting for the write path
+    input logic            perf_act_skip_i,   // one skipped activation HO vector decoded
+    input logic [IncW-1:0] perf_wt_skip_i,    // skipped weight HO vectors, summed over PEAs
+    input logic [IncW-1:0] perf_rd_bytes_i,   // bytes of the accepted AXI R beat(s)
+    input logic [IncW-1:0] perf_wr_bytes_i,   // strobed bytes of the accepted AXI W beat(s)
+    input logic            perf_tile_i        // one 8x8 output tile completed
+);
+
+  // ---- parameter legality
+  `PNC_STATIC_ASSERT(LiteAddrIs8, LITE_ADDR_W == 8)  // the register map is an 8-bit space
+  `PNC_STATIC_ASSERT(IncWLegal, IncW >= 1 && IncW <= 31)
+
+  localparam logic [1:0] RESP_OKAY = 2'b00;
+
+  // Counter bank: index i lives at byte offset REG_CYCLES + 4*i.
+  localparam int NumCnt = 11;
+  typedef enum int {
+    CntCycles   = 0,
+    CntSwoBusy  = 1,
+    CntDwoBusy  = 2,
+    CntStallMem = 3,
+    CntStallDwo = 4,
+    CntStallOut = 5,
+    CntActSkip  = 6,
+    CntWtSkip   = 7,
+    CntRdBytes  = 8,
+    CntWrBytes  = 9,
+    CntTiles    = 10
+  } cnt_idx_e;
+
+  // The read mux finds counter i at REG_CYCLES + 4*i.
+  `PNC_STATIC_ASSERT(CntContiguous, REG_TILES == REG_CYCLES + 8'(4 * CntTiles))
+
+  // Writable bits of each RW register (the rest read as 0).
+  localparam logic [31:0] MaskDim = 32'h0000_FFFF;
+  localparam logic [31:0] MaskMode = 32'h0000_003F;
+  localparam logic [31:0] MaskQ = 32'h000F_FFFF;
+  localparam logic [31:0] MaskMult = 32'h7FFF_FFFF;
+  localparam logic [31:0] MaskShift = 32'h0000_003F;
+  localparam logic [31:0] MaskIrqEn = 32'h0000_0001;
+  localparam logic [31:0] ResetMode = 32'h0000_0004;  // sbr = 1
+  localparam logic [31:0] ResetQ = 32'(DEFAULT_LO_BITS) << 16;
+  localparam logic [31:0] ParamsWord = {8'(RUN_BITS), 8'(AXI_DATA_W / 8), 8'(V), 8'(NUM_PEA)};
+
+  // ---- register storage
+  logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
+  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q;
+  logic done_q, error_q, irq_pend_q, running_q, start_q;
+  logic [7:0] err_code_q;
+  logic [NumCnt-1:0][31:0] cnt_q;
+
+  // ---- AXI4-Lite handshakes
+  logic bvalid_q, rvalid_q;
+  logic [31:0] rdata_q, rdata_d;
+  logic wr_fire, rd_fire;
+  logic [7:0] wr_addr, rd_addr;
+
+  assign wr_fire        = s_axil_awvalid && s_axil_wvalid && !bvalid_q;
+  assign s_axil_awready = wr_fire;
+  assign s_axil_wready  = wr_fire;
+  assign s_axil_bvalid  = bvalid_q;
+  assign s_axil_bresp   = RESP_OKAY;
+  assign rd_fire        = s_axil_arvalid && !rvalid_q;
+  assign s_axil_arready = !rvalid_q;
+  assign s_axil_rvalid  = rvalid_q;
+  assign s_axil_rdata   = rdata_q;
+  assign s_axil_rresp   = RESP_OKAY;
+  assign wr_addr        = {s_axil_awaddr[7:2], 2'b00};
+  assign rd_addr        = {s_axil_araddr[7:2], 2'b00};
+
+  // Waiver: protection bits carry no meaning here; address bits [1:0] are ignored by design.
+  logic unused_axil;
+  assign unused_axil = ^{s_axil_awprot, s_axil_arprot, s_axil_awaddr[1:0], s_axil_araddr[1:0]};
+
+  // Why: each response stays valid until its ready; a new request is accepted only after that.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bvalid_q <= 1'b0;
+      rvalid_q <= 1'b0;
+      rdata_q  <= '0;
+    end else begin
+      if (wr_fire) bvalid_q <= 1'b1;
+      else if (s_axil_bready) bvalid_q <= 1'b0;
+      if (rd_fire) begin
+        rvalid_q <= 1'b1;
+        rdata_q  <= rdata_d;
+      end else if (s_axil_rready) begin
+        rvalid_q <= 1'b0;
+      end
+    end
+  end
+
+  logic [31:0] wmask;  // byte-enable mask of the write in flight
+  assign wmask = {
+    {8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}}, {8{s_axil_wstrb[0]}}
+  };
+
+  // New value of a register written now: strobed bytes replaced, restricted to its writable bits.
+  function automatic logic [31:0] wmerge(logic [31:0] old, logic [31:0] writable);
+    return (old & ~(wmask & writable)) | (s_axil_wdata & wmask & writable);
+  endfunction
+
+  // ---- job control
+  logic start_req, start_ok, w1c_irq;
+  assign start_req = wr_fire && wr_addr == REG_CTRL && wmask[0] && s_axil_wdata[0];
+  assign start_ok  = start_req && !busy_i && !running_q && !start_q;
+  assign w1c_irq   = wr_fire && wr_addr == REG_IRQ_STATUS && wmask[0] && s_axil_wdata[0];
+
+  // Why: the RW descriptor registers change only on an AXI write to their own offset.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      m_q      <= '0;
+      n_q      <= '0;
+      k_q      <= '0;
+      mode_q   <= ResetMode;
+      act_q_q  <= ResetQ;
+      out_q_q  <= ResetQ;
+      mult_q   <= '0;
+      shift_q  <= '0;
+      irq_en_q <= '0;
+      act_lo_q <= '0;
+      act_ho_q <= '0;
+      wt_lo_q  <= '0;
+      wt_ho_q  <= '0;
+      bias_q   <= '0;
+      out_q    <= '0;
+      out_ho_q <= '0;
+    end else if (wr_fire) begin
+      case (wr_addr)
+        REG_M:           m_q <= wmerge(m_q, MaskDim);
+        REG_N:           n_q <= wmerge(n_q, MaskDim);
+        REG_K:           k_q <= wmerge(k_q, MaskDim);
+        REG_MODE:        mode_q <= wmerge(mode_q, MaskMode);
+        REG_ACT_Q:       act_q_q <= wmerge(act_q_q, MaskQ);
+        REG_OUT_Q:       out_q_q <= wmerge(out_q_q, MaskQ);
+        REG_RQ_MULT:     mult_q <= wmerge(mult_q, MaskMult);
+        REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, MaskShift);
+        REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, MaskIrqEn);
+        REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, '1);
+        REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, '1);
+        REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, '1);
+        REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, '1);
+        REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, '1);
+        REG_OUT_ADDR:    out_q <= wmerge(out_q, '1);
+        REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, '1);
+        default:         ;  // RO, W1C, CTRL (handled below) and unmapped offsets
+      endcase
+    end
+  end
+
+  // Why: start, done and the interrupt form the job's status; start clears what done sets.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      start_q    <= 1'b0;
+      running_q  <= 1'b0;
+      done_q     <= 1'b0;
+      error_q    <= 1'b0;
+      err_code_q <= ERR_OK;
+      irq_pend_q <= 1'b0;
+    end else begin
+      start_q <= start_ok;
+      if (start_q) begin
+        running_q  <= 1'b1;
+        done_q     <= 1'b0;
+        error_q    <= 1'b0;
+        err_code_q <= ERR_OK;
+      end else if (done_i) begin
+        running_q  <= 1'b0;
+        done_q     <= 1'b1;
+        error_q    <= err_code_i != ERR_OK;
+        err_code_q <= err_code_i;
+      end
+      // A new done wins over a simultaneous clear.
+      if (done_i) irq_pend_q <= 1'b1;
+      else if (w1c_irq) irq_pend_q <= 1'b0;
+    end
+  end
+
+  // ---- performance counters
+  logic [NumCnt-1:0][31:0] cnt_inc;
+  always_comb begin
+    cnt_inc              = '0;
+    cnt_inc[CntCycles]   = 32'(running_q);
+    cnt_inc[CntSwoBusy]  = 32'(perf_swo_i);
+    cnt_inc[CntDwoBusy]  = 32'(perf_dwo_i);
+    cnt_inc[CntStallMem] = 32'(perf_stall_mem_i);
+    cnt_inc[CntStallDwo] = 32'(perf_stall_dwo_i);
+    cnt_inc[CntStallOut] = 32'(perf_stall_out_i);
+    cnt_inc[CntActSkip]  = 32'(perf_act_skip_i);
+    cnt_inc[CntWtSkip]   = 32'(perf_wt_skip_i);
+    cnt_inc[CntRdBytes]  = 32'(perf_rd_bytes_i);
+    cnt_inc[CntWrBytes]  = 32'(perf_wr_bytes_i);
+    cnt_inc[CntTiles]    = 32'(perf_tile_i);
+  end
+
+  // Each counter adds its increment and sticks at all-ones instead of wrapping.
+  function automatic logic [31:0] sat_add(logic [31:0] a, logic [31:0] b);
+    logic [32:0] sum;
+    sum = {1'b0, a} + {1'b0, b};
+    return sum[32] ? '1 : sum[31:0];
+  endfunction
+
+  logic [NumCnt-1:0][31:0] cnt_d;
+  for (genvar i = 0; i < NumCnt; i++) begin : gen_cnt
+    assign cnt_d[i] = sat_add(cnt_q[i], cnt_inc[i]);
+  end
+
+  // Why: the counter bank restarts at every job.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cnt_q <= '0;
+    else if (start_q) cnt_q <= '0;
+    else cnt_q <= cnt_d;
+  end
+
+  // ---- read mux
+  always_comb begin
+    rdata_d = '0;
+    case (rd_addr)
+      REG_ID:          rdata_d = ID_VALUE;
+      REG_PARAMS:      rdata_d = ParamsWord;
+      REG_STATUS:      rdata_d = {29'b0, error_q, done_q, busy_i};
+      REG_IRQ_EN:      rdata_d = irq_en_q;
+      REG_IRQ_STATUS:  rdata_d = {31'b0, irq_pend_q};
+      REG_ERR_CODE:    rdata_d = {24'b0, err_code_q};
+      REG_M:           rdata_d = m_q;
+      REG_N:           rdata_d = n_q;
+      REG_K:           rdata_d = k_q;
+      REG_MODE:        rdata_d = mode_q;
+      REG_ACT_Q:       rdata_d = act_q_q;
+      REG_OUT_Q:       rdata_d = out_q_q;
+      REG_RQ_MULT:     rdata_d = mult_q;
+      REG_RQ_SHIFT:    rdata_d = shift_q;
+      REG_ACT_LO_ADDR: rdata_d = act_lo_q;
+      REG_ACT_HO_ADDR: rdata_d = act_ho_q;
+      REG_WT_LO_ADDR:  rdata_d = wt_lo_q;
+      REG_WT_HO_ADDR:  rdata_d = wt_ho_q;
+      REG_BIAS_ADDR:   rdata_d = bias_q;
+      REG_OUT_ADDR:    rdata_d = out_q;
+      REG_OUT_HO_ADDR: rdata_d = out_ho_q;
+      default: begin
+        for (int i = 0; i < NumCnt; i++) begin
+          if (rd_addr == REG_CYCLES + 8'(4 * i)) rdata_d = cnt_q[i];
+        end
+      end
+    endcase
+  end
+
+  // ---- outputs
+  assign m_o           = m_q[15:0];
+  assign n_o           = n_q[15:0];
+  assign k_o           = k_q[15:0];
+  assign skip_o        = mode_q[1:0];
+  assign sbr_o         = mode_q[2];
+  assign bias_en_o     = mode_q[3];
+  assign out_fmt_o     = mode_q[5:4];
+  assign z_o           = act_q_q[7:0];
+  assign r_o           = act_q_q[15:8];
+  assign b_o           = act_q_q[19:16];
+  assign zo_o          = out_q_q[7:0];
+  assign out_r_o       = out_q_q[15:8];
+  assign out_b_o       = out_q_q[19:16];
+  assign mult_o        = mult_q[30:0];
+  assign shift_o       = shift_q[5:0];
+  assign act_lo_addr_o = act_lo_q;
+  assign act_ho_addr_o = act_ho_q;
+  assign wt_lo_addr_o  = wt_lo_q;
+  assign wt_ho_addr_o  = wt_ho_q;
+  assign bias_addr_o   = bias_q;
+  assign out_addr_o    = out_q;
+  assign out_ho_addr_o = out_ho_q;
+  assign start_o       = start_q;
+  assign irq_o         = irq_en_q[0] & irq_pend_q;
+
+  // ---- assertions
+  `PNC_ASSERT_STREAM(BStream, s_axil_bvalid, s_axil_bready, s_axil_bresp)
+  `PNC_ASSERT_STREAM(RStream, s_axil_rvalid, s_axil_rready, s_axil_rdata)
+  `PNC_ASSERT_KNOWN(CtrlInKnown, {busy_i, done_i, s_axil_awvalid, s_axil_wvalid, s_axil_arvalid})
+  `PNC_ASSERT(StartOnlyIdle, !start_o || !running_q)
+  `PNC_ASSERT(DoneOnlyRunning, !done_i || running_q)
+
+endmodule : pnc_regs
