@@ -22,12 +22,10 @@
 
 `include "pnc_assert.svh"
 
-module pnc_axi_rd
-  import pnc_pkg::*;
-#(
-    parameter  int NS        = 2,                  // number of read streams
-    parameter  int FifoDepth = 2 * AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
-    localparam int DW        = AXI_DATA_W
+module pnc_axi_rd #(
+    parameter  int NS        = 2,                           // number of read streams
+    parameter  int FifoDepth = 2 * pnc_pkg::AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
+    localparam int DW        = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
     input logic rst_ni,
@@ -48,36 +46,36 @@ module pnc_axi_rd
     output logic beat_o,
 
     // AXI4 master, read channels
-    output logic [  AXI_ID_W-1:0] m_axi_arid,
-    output logic [AXI_ADDR_W-1:0] m_axi_araddr,
-    output logic [           7:0] m_axi_arlen,
-    output logic [           2:0] m_axi_arsize,
-    output logic [           1:0] m_axi_arburst,
-    output logic                  m_axi_arvalid,
-    input  logic                  m_axi_arready,
-    input  logic [  AXI_ID_W-1:0] m_axi_rid,
-    input  logic [        DW-1:0] m_axi_rdata,
-    input  logic [           1:0] m_axi_rresp,
-    input  logic                  m_axi_rlast,
-    input  logic                  m_axi_rvalid,
-    output logic                  m_axi_rready
+    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_arid,
+    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_araddr,
+    output logic [                    7:0] m_axi_arlen,
+    output logic [                    2:0] m_axi_arsize,
+    output logic [                    1:0] m_axi_arburst,
+    output logic                           m_axi_arvalid,
+    input  logic                           m_axi_arready,
+    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_rid,
+    input  logic [                 DW-1:0] m_axi_rdata,
+    input  logic [                    1:0] m_axi_rresp,
+    input  logic                           m_axi_rlast,
+    input  logic                           m_axi_rvalid,
+    output logic                           m_axi_rready
 );
 
   localparam int BeatBytes = DW / 8;
   localparam int SizeLog2 = $clog2(BeatBytes);
   localparam int BeatsW = 25 - SizeLog2;  // beats of a 24-bit byte length, + 1
-  localparam int BlenW = $clog2(AXI_MAX_BURST + 1);
+  localparam int BlenW = $clog2(pnc_pkg::AXI_MAX_BURST + 1);
   localparam int CredW = $clog2(FifoDepth + 1);
   localparam int PtrW = (FifoDepth > 1) ? $clog2(FifoDepth) : 1;
   localparam int SelW = (NS > 1) ? $clog2(NS) : 1;
   localparam int PageBeats = 4096 / BeatBytes;
   localparam int PageW = $clog2(PageBeats + 1);
 
-  `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << AXI_ID_W))
-  `PNC_STATIC_ASSERT(FifoHoldsBurst, FifoDepth >= AXI_MAX_BURST)
-  `PNC_STATIC_ASSERT(BurstLegal, AXI_MAX_BURST >= 1 && AXI_MAX_BURST <= 256)
+  `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << pnc_pkg::AXI_ID_W))
+  `PNC_STATIC_ASSERT(FifoHoldsBurst, FifoDepth >= pnc_pkg::AXI_MAX_BURST)
+  `PNC_STATIC_ASSERT(BurstLegal, pnc_pkg::AXI_MAX_BURST >= 1 && pnc_pkg::AXI_MAX_BURST <= 256)
   `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
-  `PNC_STATIC_ASSERT(BurstIn4k, AXI_MAX_BURST * BeatBytes <= 4096)
+  `PNC_STATIC_ASSERT(BurstIn4k, pnc_pkg::AXI_MAX_BURST * BeatBytes <= 4096)
 
   // ---- per-stream issue state, visible to the arbiter
   logic [NS-1:0] can_issue;  // request pending and credits for its next burst
@@ -132,8 +130,8 @@ module pnc_axi_rd
   end
 
   assign m_axi_arvalid = ar_valid_q;
-  assign m_axi_arid    = AXI_ID_W'(ar_sel_q);
-  assign m_axi_araddr  = AXI_ADDR_W'(ar_addr_q);
+  assign m_axi_arid    = pnc_pkg::AXI_ID_W'(ar_sel_q);
+  assign m_axi_araddr  = pnc_pkg::AXI_ADDR_W'(ar_addr_q);
   assign m_axi_arlen   = 8'(ar_beats_q - BlenW'(1));
   assign m_axi_arsize  = 3'(SizeLog2);
   assign m_axi_arburst = 2'b01;  // INCR
@@ -158,7 +156,7 @@ module pnc_axi_rd
     // Why: the next burst is as long as allowed by the request, AXI_MAX_BURST and the 4 KiB page.
     always_comb begin
       blen = left_q;
-      if (blen > BeatsW'(AXI_MAX_BURST)) blen = BeatsW'(AXI_MAX_BURST);
+      if (blen > BeatsW'(pnc_pkg::AXI_MAX_BURST)) blen = BeatsW'(pnc_pkg::AXI_MAX_BURST);
       if (blen > BeatsW'(to_page)) blen = BeatsW'(to_page);
     end
 
@@ -261,7 +259,7 @@ module pnc_axi_rd
   // One AR beat past the burst's end, relative to its 4 KiB page: at most the page size.
   logic [12:0] ar_end;
   assign ar_end = 13'(m_axi_araddr[11:0]) + 13'((32'(m_axi_arlen) + 1) * BeatBytes);
-  logic [AXI_ID_W+AXI_ADDR_W+8-1:0] ar_payload;
+  logic [pnc_pkg::AXI_ID_W+pnc_pkg::AXI_ADDR_W+8-1:0] ar_payload;
   assign ar_payload = {m_axi_arid, m_axi_araddr, m_axi_arlen};
   `PNC_ASSERT_STREAM(ArStream, m_axi_arvalid, m_axi_arready, ar_payload)
   `PNC_ASSERT(ArIn4k, !m_axi_arvalid || ar_end <= 13'd4096)

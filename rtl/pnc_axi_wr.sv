@@ -17,12 +17,10 @@
 
 `include "pnc_assert.svh"
 
-module pnc_axi_wr
-  import pnc_pkg::*;
-#(
-    parameter  int MaxOut = 8,                  // outstanding bursts (AW issued, B pending)
-    parameter  int Id     = 0,                  // AWID of every burst
-    localparam int DW     = AXI_DATA_W,
+module pnc_axi_wr #(
+    parameter  int MaxOut = 8,                    // outstanding bursts (AW issued, B pending)
+    parameter  int Id     = 0,                    // AWID of every burst
+    localparam int DW     = pnc_pkg::AXI_DATA_W,
     localparam int BytesW = $clog2(DW / 8 + 1)
 ) (
     input logic clk_i,
@@ -46,37 +44,37 @@ module pnc_axi_wr
     output logic              bytes_valid_o,
 
     // AXI4 master, write channels
-    output logic [  AXI_ID_W-1:0] m_axi_awid,
-    output logic [AXI_ADDR_W-1:0] m_axi_awaddr,
-    output logic [           7:0] m_axi_awlen,
-    output logic [           2:0] m_axi_awsize,
-    output logic [           1:0] m_axi_awburst,
-    output logic                  m_axi_awvalid,
-    input  logic                  m_axi_awready,
-    output logic [        DW-1:0] m_axi_wdata,
-    output logic [      DW/8-1:0] m_axi_wstrb,
-    output logic                  m_axi_wlast,
-    output logic                  m_axi_wvalid,
-    input  logic                  m_axi_wready,
-    input  logic [  AXI_ID_W-1:0] m_axi_bid,
-    input  logic [           1:0] m_axi_bresp,
-    input  logic                  m_axi_bvalid,
-    output logic                  m_axi_bready
+    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_awid,
+    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr,
+    output logic [                    7:0] m_axi_awlen,
+    output logic [                    2:0] m_axi_awsize,
+    output logic [                    1:0] m_axi_awburst,
+    output logic                           m_axi_awvalid,
+    input  logic                           m_axi_awready,
+    output logic [                 DW-1:0] m_axi_wdata,
+    output logic [               DW/8-1:0] m_axi_wstrb,
+    output logic                           m_axi_wlast,
+    output logic                           m_axi_wvalid,
+    input  logic                           m_axi_wready,
+    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_bid,
+    input  logic [                    1:0] m_axi_bresp,
+    input  logic                           m_axi_bvalid,
+    output logic                           m_axi_bready
 );
 
   localparam int BeatBytes = DW / 8;
   localparam int SizeLog2 = $clog2(BeatBytes);
-  localparam int BlenW = $clog2(AXI_MAX_BURST + 1);
+  localparam int BlenW = $clog2(pnc_pkg::AXI_MAX_BURST + 1);
   localparam int PageBeats = 4096 / BeatBytes;
   localparam int PageW = $clog2(PageBeats + 1);
   localparam int OutW = $clog2(MaxOut + 1);
   localparam int PtrW = (MaxOut > 1) ? $clog2(MaxOut) : 1;
 
-  `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << AXI_ID_W))
+  `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << pnc_pkg::AXI_ID_W))
   `PNC_STATIC_ASSERT(MaxOutLegal, MaxOut >= 1)
-  `PNC_STATIC_ASSERT(BurstLegal, AXI_MAX_BURST >= 1 && AXI_MAX_BURST <= 256)
+  `PNC_STATIC_ASSERT(BurstLegal, pnc_pkg::AXI_MAX_BURST >= 1 && pnc_pkg::AXI_MAX_BURST <= 256)
   `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
-  `PNC_STATIC_ASSERT(BurstIn4k, AXI_MAX_BURST * BeatBytes <= 4096)
+  `PNC_STATIC_ASSERT(BurstIn4k, pnc_pkg::AXI_MAX_BURST * BeatBytes <= 4096)
 
   // ---- command splitter
   logic             busy_q;
@@ -95,7 +93,7 @@ module pnc_axi_wr
   // Why: the next burst is as long as allowed by the command, AXI_MAX_BURST and the 4 KiB page.
   always_comb begin
     blen = left_q;
-    if (blen > 16'(AXI_MAX_BURST)) blen = 16'(AXI_MAX_BURST);
+    if (blen > 16'(pnc_pkg::AXI_MAX_BURST)) blen = 16'(pnc_pkg::AXI_MAX_BURST);
     if (blen > 16'(to_page)) blen = 16'(to_page);
   end
 
@@ -144,8 +142,8 @@ module pnc_axi_wr
   end
 
   assign m_axi_awvalid = aw_valid_q;
-  assign m_axi_awid    = AXI_ID_W'(Id);
-  assign m_axi_awaddr  = AXI_ADDR_W'(aw_addr_q);
+  assign m_axi_awid    = pnc_pkg::AXI_ID_W'(Id);
+  assign m_axi_awaddr  = pnc_pkg::AXI_ADDR_W'(aw_addr_q);
   assign m_axi_awlen   = 8'(aw_beats_q) - 8'd1;
   assign m_axi_awsize  = 3'(SizeLog2);
   assign m_axi_awburst = 2'b01;  // INCR
@@ -216,7 +214,7 @@ module pnc_axi_wr
   `PNC_ASSERT_STREAM(AwStream, m_axi_awvalid, m_axi_awready, {m_axi_awaddr, m_axi_awlen})
   `PNC_ASSERT_STREAM(WStream, m_axi_wvalid, m_axi_wready, {m_axi_wdata, m_axi_wstrb, m_axi_wlast})
   `PNC_ASSERT_KNOWN(BvalidKnown, m_axi_bvalid)
-  `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == AXI_ID_W'(Id))
+  `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == pnc_pkg::AXI_ID_W'(Id))
   `PNC_ASSERT(BExpected, !m_axi_bvalid || out_q != '0)
   `PNC_ASSERT(AwIn4k, !m_axi_awvalid || aw_end <= 13'd4096)
 

@@ -22,9 +22,7 @@
 
 `include "pnc_assert.svh"
 
-module pnc_regs
-  import pnc_pkg::*;
-#(
+module pnc_regs #(
     // Width of the multi-event counter increment inputs (sums over PEAs, byte counts per beat).
     parameter int IncW = 8
 ) (
@@ -32,25 +30,25 @@ module pnc_regs
     input logic rst_ni,
 
     // AXI4-Lite slave
-    input  logic [LITE_ADDR_W-1:0] s_axil_awaddr,
-    input  logic [            2:0] s_axil_awprot,
-    input  logic                   s_axil_awvalid,
-    output logic                   s_axil_awready,
-    input  logic [           31:0] s_axil_wdata,
-    input  logic [            3:0] s_axil_wstrb,
-    input  logic                   s_axil_wvalid,
-    output logic                   s_axil_wready,
-    output logic [            1:0] s_axil_bresp,
-    output logic                   s_axil_bvalid,
-    input  logic                   s_axil_bready,
-    input  logic [LITE_ADDR_W-1:0] s_axil_araddr,
-    input  logic [            2:0] s_axil_arprot,
-    input  logic                   s_axil_arvalid,
-    output logic                   s_axil_arready,
-    output logic [           31:0] s_axil_rdata,
-    output logic [            1:0] s_axil_rresp,
-    output logic                   s_axil_rvalid,
-    input  logic                   s_axil_rready,
+    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_awaddr,
+    input  logic [                     2:0] s_axil_awprot,
+    input  logic                            s_axil_awvalid,
+    output logic                            s_axil_awready,
+    input  logic [                    31:0] s_axil_wdata,
+    input  logic [                     3:0] s_axil_wstrb,
+    input  logic                            s_axil_wvalid,
+    output logic                            s_axil_wready,
+    output logic [                     1:0] s_axil_bresp,
+    output logic                            s_axil_bvalid,
+    input  logic                            s_axil_bready,
+    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_araddr,
+    input  logic [                     2:0] s_axil_arprot,
+    input  logic                            s_axil_arvalid,
+    output logic                            s_axil_arready,
+    output logic [                    31:0] s_axil_rdata,
+    output logic [                     1:0] s_axil_rresp,
+    output logic                            s_axil_rvalid,
+    input  logic                            s_axil_rready,
 
     // Job descriptor
     output logic [15:0] m_o,
@@ -97,7 +95,7 @@ module pnc_regs
 );
 
   // ---- parameter legality
-  `PNC_STATIC_ASSERT(LiteAddrIs8, LITE_ADDR_W == 8)  // the register map is an 8-bit space
+  `PNC_STATIC_ASSERT(LiteAddrIs8, pnc_pkg::LITE_ADDR_W == 8)  // the register map is an 8-bit space
   `PNC_STATIC_ASSERT(IncWLegal, IncW >= 1 && IncW <= 31)
 
   localparam logic [1:0] RESP_OKAY = 2'b00;
@@ -119,7 +117,7 @@ module pnc_regs
   } cnt_idx_e;
 
   // The read mux finds counter i at REG_CYCLES + 4*i.
-  `PNC_STATIC_ASSERT(CntContiguous, REG_TILES == REG_CYCLES + 8'(4 * CntTiles))
+  `PNC_STATIC_ASSERT(CntContiguous, pnc_pkg::REG_TILES == pnc_pkg::REG_CYCLES + 8'(4 * CntTiles))
 
   // Writable bits of each RW register (the rest read as 0).
   localparam logic [31:0] MaskDim = 32'h0000_FFFF;
@@ -129,8 +127,10 @@ module pnc_regs
   localparam logic [31:0] MaskShift = 32'h0000_003F;
   localparam logic [31:0] MaskIrqEn = 32'h0000_0001;
   localparam logic [31:0] ResetMode = 32'h0000_0004;  // sbr = 1
-  localparam logic [31:0] ResetQ = 32'(DEFAULT_LO_BITS) << 16;
-  localparam logic [31:0] ParamsWord = {8'(RUN_BITS), 8'(AXI_DATA_W / 8), 8'(V), 8'(NUM_PEA)};
+  localparam logic [31:0] ResetQ = 32'(pnc_pkg::DEFAULT_LO_BITS) << 16;
+  localparam logic [31:0] ParamsWord = {
+    8'(pnc_pkg::RUN_BITS), 8'(pnc_pkg::AXI_DATA_W / 8), 8'(pnc_pkg::V), 8'(pnc_pkg::NUM_PEA)
+  };
 
   // ---- register storage
   logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
@@ -187,14 +187,14 @@ module pnc_regs
 
   // New value of a register written now: strobed bytes replaced, restricted to its writable bits.
   function automatic logic [31:0] wmerge(logic [31:0] old, logic [31:0] writable);
-    return (old & ~(wmask & writable)) | (s_axil_wdata & wmask & writable);
+    wmerge = (old & ~(wmask & writable)) | (s_axil_wdata & wmask & writable);
   endfunction
 
   // ---- job control
   logic start_req, start_ok, w1c_irq;
-  assign start_req = wr_fire && wr_addr == REG_CTRL && wmask[0] && s_axil_wdata[0];
+  assign start_req = wr_fire && wr_addr == pnc_pkg::REG_CTRL && wmask[0] && s_axil_wdata[0];
   assign start_ok  = start_req && !busy_i && !running_q && !start_q;
-  assign w1c_irq   = wr_fire && wr_addr == REG_IRQ_STATUS && wmask[0] && s_axil_wdata[0];
+  assign w1c_irq   = wr_fire && wr_addr == pnc_pkg::REG_IRQ_STATUS && wmask[0] && s_axil_wdata[0];
 
   // Why: the RW descriptor registers change only on an AXI write to their own offset.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -217,23 +217,23 @@ module pnc_regs
       out_ho_q <= '0;
     end else if (wr_fire) begin
       case (wr_addr)
-        REG_M:           m_q <= wmerge(m_q, MaskDim);
-        REG_N:           n_q <= wmerge(n_q, MaskDim);
-        REG_K:           k_q <= wmerge(k_q, MaskDim);
-        REG_MODE:        mode_q <= wmerge(mode_q, MaskMode);
-        REG_ACT_Q:       act_q_q <= wmerge(act_q_q, MaskQ);
-        REG_OUT_Q:       out_q_q <= wmerge(out_q_q, MaskQ);
-        REG_RQ_MULT:     mult_q <= wmerge(mult_q, MaskMult);
-        REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, MaskShift);
-        REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, MaskIrqEn);
-        REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, '1);
-        REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, '1);
-        REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, '1);
-        REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, '1);
-        REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, '1);
-        REG_OUT_ADDR:    out_q <= wmerge(out_q, '1);
-        REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, '1);
-        default:         ;  // RO, W1C, CTRL (handled below) and unmapped offsets
+        pnc_pkg::REG_M:           m_q <= wmerge(m_q, MaskDim);
+        pnc_pkg::REG_N:           n_q <= wmerge(n_q, MaskDim);
+        pnc_pkg::REG_K:           k_q <= wmerge(k_q, MaskDim);
+        pnc_pkg::REG_MODE:        mode_q <= wmerge(mode_q, MaskMode);
+        pnc_pkg::REG_ACT_Q:       act_q_q <= wmerge(act_q_q, MaskQ);
+        pnc_pkg::REG_OUT_Q:       out_q_q <= wmerge(out_q_q, MaskQ);
+        pnc_pkg::REG_RQ_MULT:     mult_q <= wmerge(mult_q, MaskMult);
+        pnc_pkg::REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, MaskShift);
+        pnc_pkg::REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, MaskIrqEn);
+        pnc_pkg::REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, '1);
+        pnc_pkg::REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, '1);
+        pnc_pkg::REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, '1);
+        pnc_pkg::REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, '1);
+        pnc_pkg::REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, '1);
+        pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, '1);
+        pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, '1);
+        default:                  ;  // RO, W1C, CTRL (handled below) and unmapped offsets
       endcase
     end
   end
@@ -245,7 +245,7 @@ module pnc_regs
       running_q  <= 1'b0;
       done_q     <= 1'b0;
       error_q    <= 1'b0;
-      err_code_q <= ERR_OK;
+      err_code_q <= pnc_pkg::ERR_OK;
       irq_pend_q <= 1'b0;
     end else begin
       start_q <= start_ok;
@@ -253,11 +253,11 @@ module pnc_regs
         running_q  <= 1'b1;
         done_q     <= 1'b0;
         error_q    <= 1'b0;
-        err_code_q <= ERR_OK;
+        err_code_q <= pnc_pkg::ERR_OK;
       end else if (done_i) begin
         running_q  <= 1'b0;
         done_q     <= 1'b1;
-        error_q    <= err_code_i != ERR_OK;
+        error_q    <= err_code_i != pnc_pkg::ERR_OK;
         err_code_q <= err_code_i;
       end
       // A new done wins over a simultaneous clear.
@@ -287,7 +287,7 @@ module pnc_regs
   function automatic logic [31:0] sat_add(logic [31:0] a, logic [31:0] b);
     logic [32:0] sum;
     sum = {1'b0, a} + {1'b0, b};
-    return sum[32] ? '1 : sum[31:0];
+    sat_add = sum[32] ? '1 : sum[31:0];
   endfunction
 
   logic [NumCnt-1:0][31:0] cnt_d;
@@ -306,30 +306,30 @@ module pnc_regs
   always_comb begin
     rdata_d = '0;
     case (rd_addr)
-      REG_ID:          rdata_d = ID_VALUE;
-      REG_PARAMS:      rdata_d = ParamsWord;
-      REG_STATUS:      rdata_d = {29'b0, error_q, done_q, busy_i};
-      REG_IRQ_EN:      rdata_d = irq_en_q;
-      REG_IRQ_STATUS:  rdata_d = {31'b0, irq_pend_q};
-      REG_ERR_CODE:    rdata_d = {24'b0, err_code_q};
-      REG_M:           rdata_d = m_q;
-      REG_N:           rdata_d = n_q;
-      REG_K:           rdata_d = k_q;
-      REG_MODE:        rdata_d = mode_q;
-      REG_ACT_Q:       rdata_d = act_q_q;
-      REG_OUT_Q:       rdata_d = out_q_q;
-      REG_RQ_MULT:     rdata_d = mult_q;
-      REG_RQ_SHIFT:    rdata_d = shift_q;
-      REG_ACT_LO_ADDR: rdata_d = act_lo_q;
-      REG_ACT_HO_ADDR: rdata_d = act_ho_q;
-      REG_WT_LO_ADDR:  rdata_d = wt_lo_q;
-      REG_WT_HO_ADDR:  rdata_d = wt_ho_q;
-      REG_BIAS_ADDR:   rdata_d = bias_q;
-      REG_OUT_ADDR:    rdata_d = out_q;
-      REG_OUT_HO_ADDR: rdata_d = out_ho_q;
+      pnc_pkg::REG_ID:          rdata_d = pnc_pkg::ID_VALUE;
+      pnc_pkg::REG_PARAMS:      rdata_d = ParamsWord;
+      pnc_pkg::REG_STATUS:      rdata_d = {29'b0, error_q, done_q, busy_i};
+      pnc_pkg::REG_IRQ_EN:      rdata_d = irq_en_q;
+      pnc_pkg::REG_IRQ_STATUS:  rdata_d = {31'b0, irq_pend_q};
+      pnc_pkg::REG_ERR_CODE:    rdata_d = {24'b0, err_code_q};
+      pnc_pkg::REG_M:           rdata_d = m_q;
+      pnc_pkg::REG_N:           rdata_d = n_q;
+      pnc_pkg::REG_K:           rdata_d = k_q;
+      pnc_pkg::REG_MODE:        rdata_d = mode_q;
+      pnc_pkg::REG_ACT_Q:       rdata_d = act_q_q;
+      pnc_pkg::REG_OUT_Q:       rdata_d = out_q_q;
+      pnc_pkg::REG_RQ_MULT:     rdata_d = mult_q;
+      pnc_pkg::REG_RQ_SHIFT:    rdata_d = shift_q;
+      pnc_pkg::REG_ACT_LO_ADDR: rdata_d = act_lo_q;
+      pnc_pkg::REG_ACT_HO_ADDR: rdata_d = act_ho_q;
+      pnc_pkg::REG_WT_LO_ADDR:  rdata_d = wt_lo_q;
+      pnc_pkg::REG_WT_HO_ADDR:  rdata_d = wt_ho_q;
+      pnc_pkg::REG_BIAS_ADDR:   rdata_d = bias_q;
+      pnc_pkg::REG_OUT_ADDR:    rdata_d = out_q;
+      pnc_pkg::REG_OUT_HO_ADDR: rdata_d = out_ho_q;
       default: begin
         for (int i = 0; i < NumCnt; i++) begin
-          if (rd_addr == REG_CYCLES + 8'(4 * i)) rdata_d = cnt_q[i];
+          if (rd_addr == pnc_pkg::REG_CYCLES + 8'(4 * i)) rdata_d = cnt_q[i];
         end
       end
     endcase
