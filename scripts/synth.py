@@ -40,7 +40,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     chparams = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in args.param)
     script = "\n".join([
-        "read_verilog -sv -DSYNTHESIS -I" + str(RTL) + " " + " ".join(str(f) for f in files),
+        f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL} " + " ".join(str(f) for f in files),
         f"chparam {chparams} {args.top}" if chparams else "",
         f"hierarchy -check -top {args.top}",
         "proc",

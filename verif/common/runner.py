@@ -13,9 +13,9 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from filelock import FileLock
 
@@ -120,7 +120,7 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
 
     Raises CocotbTestFailed if any test in the run failed or none ran.
     """
-    from cocotb_tools.runner import get_runner, get_results
+    from cocotb_tools.runner import get_results, get_runner
 
     sources = rtl_sources(rtl)
     info = build(sim, toplevel, sources, parameters, defines, coverage, waves)
