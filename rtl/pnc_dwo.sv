@@ -15,7 +15,7 @@
 //   done_bank_o = its bank.
 // - clr_i zeroes bank clr_bank_i; acc_o is bank rd_bank_i ((i*8+j)*32, registered state).
 // - The weights 2^(b+4), 2^4, 2^b are applied by shifting the column operand (14-bit signed),
-//   so each cell is a 6 x 14-bit signed multiplier and a 32-bit accumulator per bank.
+//   so each cell is a 6 x 14-bit signed multiplier (written as a 32-bit product) and a 32-bit accumulator per bank.
 module pnc_dwo (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -83,32 +83,43 @@ module pnc_dwo (
     assign bsh[j*14 +: 14] = b14 <<< shamt;
   end
 
+  // Accumulators and products are arrays indexed by e = i*8+j (see pnc_swo).
+  logic [31:0] prod [64];
+  logic [31:0] acc0_q [64];
+  logic [31:0] acc1_q [64];
+
   for (genvar i = 0; i < 8; i++) begin : gen_row
-    logic signed [5:0] a;
-    assign a = use_xr ? pkt_xr_i[i*6 +: 6] : {1'b0, pkt_xl_i[i*5 +: 5]};
+    logic signed [5:0]  a6;
+    logic signed [31:0] a;
+    assign a6 = use_xr ? pkt_xr_i[i*6 +: 6] : {1'b0, pkt_xl_i[i*5 +: 5]};
+    assign a  = {{26{a6[5]}}, a6};
     for (genvar j = 0; j < 8; j++) begin : gen_col
-      logic signed [13:0] b;
-      logic signed [19:0] prod;
-      logic [31:0] acc0_q, acc1_q;
-
-      assign b    = bsh[j*14 +: 14];
-      assign prod = a * b;
-
-      // Why: one multiplier per cell, a bank per tile in flight (double-tile processing).
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          acc0_q <= '0;
-          acc1_q <= '0;
-        end else begin
-          if (clr_i && !clr_bank_i)           acc0_q <= '0;
-          else if (fire_o && !pkt_bank_i)     acc0_q <= acc0_q + {{12{prod[19]}}, prod};
-          if (clr_i && clr_bank_i)            acc1_q <= '0;
-          else if (fire_o && pkt_bank_i)      acc1_q <= acc1_q + {{12{prod[19]}}, prod};
-        end
-      end
-
-      assign acc_o[(i*8+j)*32 +: 32] = rd_bank_i ? acc1_q : acc0_q;
+      logic signed [31:0] b;
+      assign b = {{18{bsh[j*14+13]}}, bsh[j*14 +: 14]};
+      assign prod[i*8+j] = a * b;   // |a*b| < 2^19: exact in 32 bits
     end
+  end
+
+  // Why: one multiplier per cell, an accumulator per cell and bank (double-tile processing).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int e = 0; e < 64; e++) begin
+        acc0_q[e] <= '0;
+        acc1_q[e] <= '0;
+      end
+    end else begin
+      for (int e = 0; e < 64; e++) begin
+        if (clr_i && !clr_bank_i)         acc0_q[e] <= '0;
+        else if (fire_o && !pkt_bank_i)   acc0_q[e] <= acc0_q[e] + prod[e];
+        if (clr_i && clr_bank_i)          acc1_q[e] <= '0;
+        else if (fire_o && pkt_bank_i)    acc1_q[e] <= acc1_q[e] + prod[e];
+      end
+    end
+  end
+
+  // Why: read port of the bank being drained.
+  always_comb begin
+    for (int e = 0; e < 64; e++) acc_o[e*32 +: 32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
   end
 
   `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && fire_o && clr_bank_i == pkt_bank_i))

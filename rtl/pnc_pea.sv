@@ -209,9 +209,12 @@ module pnc_pea (
   );
 
   // ---- tile result -------------------------------------------------------------------------
-  for (genvar e = 0; e < 64; e++) begin : gen_out
-    assign tile_acc_o[e*32 +: 32] = swo_acc[e*32 +: 32] + dwo_acc[e*32 +: 32] +
-                                    comp[(e%8)*32 +: 32];
+  // Why: SWO + DWO + compensation of the bank being drained (one block, so a simulator
+  // evaluates the 2048-bit sum once per change of its inputs, not once per element).
+  always_comb begin
+    for (int e = 0; e < 64; e++) begin
+      tile_acc_o[e*32 +: 32] = swo_acc[e*32 +: 32] + dwo_acc[e*32 +: 32] + comp[(e%8)*32 +: 32];
+    end
   end
 
   `PNC_ASSERT_KNOWN_IF(StepKnown_A, {step_act_lo_i, step_act_ho_i, step_act_live_i, step_wt_lo_i,

@@ -22,32 +22,42 @@ module pnc_swo (
 
   `include "pnc_assert.svh"
 
+  // Accumulators and products are arrays indexed by e = i*8+j (not per-cell part-selects of
+  // one wide net), so a simulator updates acc_o once per cycle instead of once per cell.
+  logic [31:0] prod [64];
+  logic [31:0] acc0_q [64];
+  logic [31:0] acc1_q [64];
+
   for (genvar i = 0; i < 8; i++) begin : gen_row
+    logic signed [31:0] a;      // xl as a signed operand
+    assign a = {27'd0, xl_i[i*5 +: 5]};
     for (genvar j = 0; j < 8; j++) begin : gen_col
-      logic signed [5:0]  a;      // xl as a signed operand
-      logic signed [4:0]  b;      // wl
-      logic signed [10:0] prod;
-      logic [31:0] acc0_q, acc1_q;
-
-      assign a    = {1'b0, xl_i[i*5 +: 5]};
-      assign b    = wl_i[j*5 +: 5];
-      assign prod = a * b;
-
-      // Why: one PE cell with a bank per tile in flight (double-tile processing).
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          acc0_q <= '0;
-          acc1_q <= '0;
-        end else begin
-          if (clr_i && !clr_bank_i)          acc0_q <= '0;
-          else if (en_i && !bank_i)          acc0_q <= acc0_q + {{21{prod[10]}}, prod};
-          if (clr_i && clr_bank_i)           acc1_q <= '0;
-          else if (en_i && bank_i)           acc1_q <= acc1_q + {{21{prod[10]}}, prod};
-        end
-      end
-
-      assign acc_o[(i*8+j)*32 +: 32] = rd_bank_i ? acc1_q : acc0_q;
+      logic signed [31:0] b;    // wl
+      assign b = {{27{wl_i[j*5+4]}}, wl_i[j*5 +: 5]};
+      assign prod[i*8+j] = a * b;
     end
+  end
+
+  // Why: one accumulator per PE cell and bank (double-tile processing).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int e = 0; e < 64; e++) begin
+        acc0_q[e] <= '0;
+        acc1_q[e] <= '0;
+      end
+    end else begin
+      for (int e = 0; e < 64; e++) begin
+        if (clr_i && !clr_bank_i)  acc0_q[e] <= '0;
+        else if (en_i && !bank_i)  acc0_q[e] <= acc0_q[e] + prod[e];
+        if (clr_i && clr_bank_i)   acc1_q[e] <= '0;
+        else if (en_i && bank_i)   acc1_q[e] <= acc1_q[e] + prod[e];
+      end
+    end
+  end
+
+  // Why: read port of the bank being drained.
+  always_comb begin
+    for (int e = 0; e < 64; e++) acc_o[e*32 +: 32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
   end
 
   `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && en_i && clr_bank_i == bank_i))
