@@ -44,12 +44,13 @@ JSON_KEYS_DOC: str = """\
 - wt_vec_skip_share (float): share of skippable weight HO vectors
 - sbr (bool): weight SBR slicing on
 - cycles, lower_limit (object): modelled cycles and operator-bound limit per mode
-  (keys DENSE, ZERO_SKIP, AQS); bound (object): limiting term per mode (swo, dwo, mem_rd, mem_wr)
+  (keys DENSE, ZERO_SKIP, AQS); bound (object): limiting term per mode (swo, dwo, mem_rd, wbuf,
+  mem_wr)
 - mem_bytes (object): once (each 8-bit operand read once + INT32 output written once),
   uncompressed (the loop nest without RLE), DENSE, ZERO_SKIP, AQS (RD_BYTES + WR_BYTES)
 - energy_pj (object): modelled energy per mode in picojoules
 - counters (object): exact counters per mode (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP,
-  RD_BYTES, WR_BYTES)
+  RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes replayed from the weight buffers)
 - gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
 - exact (bool): the AQS-GEMM identity held in every mode
 """

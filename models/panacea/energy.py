@@ -9,8 +9,13 @@ Formula (all counts exact from :func:`panacea.memimage.expected_counters`; one S
                                                      32-bit accumulates, plus one compensation
                                                      add per output at the drain
       + 8 * SWO_BUSY * CS_ADD_PJ                     CS: one 8-lane weight-sum add per k per tile
-      + (RD_BYTES + WR_BYTES) * SRAM_BYTE_PJ         each AXI byte passes one on-chip buffer
+      + (RD_BYTES + WR_BYTES + WBUF_RD_BYTES) * SRAM_BYTE_PJ
+                                                     each AXI byte passes one on-chip buffer,
+                                                     each weight-buffer replay is one more read
       + (RD_BYTES + WR_BYTES) * DRAM_BYTE_PJ         DRAM traffic
+
+``WBUF_RD_BYTES`` is the model-only counter of bytes replayed from the per-PEA weight buffers
+(0 when absent from ``counters``, e.g. for counters read back from the hardware registers).
 
 Per-operation energies come from ``arch.toml [energy]``. Source: M. Horowitz, "Computing's energy
 problem (and what we can do about it)", ISSCC 2014, 45 nm (8b add 0.03 pJ, 8b mult 0.2 pJ,
@@ -38,7 +43,8 @@ class EnergyReport:
 
 
 def energy_from_counters(counters: Mapping[str, int]) -> EnergyReport:
-    """Energy of one job from its counters (SWO_BUSY, DWO_BUSY, TILES, RD_BYTES, WR_BYTES)."""
+    """Energy of one job from its counters (SWO_BUSY, DWO_BUSY, TILES, RD_BYTES, WR_BYTES and,
+    optionally, WBUF_RD_BYTES)."""
     missing = [c for c in ("SWO_BUSY", "DWO_BUSY", "TILES", "RD_BYTES", "WR_BYTES")
                if c not in counters]
     if missing:
@@ -46,12 +52,13 @@ def energy_from_counters(counters: Mapping[str, int]) -> EnergyReport:
                          f"missing {missing}")
     swo, dwo, tiles = (int(counters[c]) for c in ("SWO_BUSY", "DWO_BUSY", "TILES"))
     moved = int(counters["RD_BYTES"]) + int(counters["WR_BYTES"])
+    replayed = int(counters.get("WBUF_RD_BYTES", 0))
     parts = {
         "mul_ll": LANES_PER_PRODUCT * swo * float(ENERGY.MUL_LL_PJ),
         "mul_ho": LANES_PER_PRODUCT * dwo * float(ENERGY.MUL_HO_PJ),
         "acc": LANES_PER_PRODUCT * (swo + dwo + tiles) * float(ENERGY.ACC_ADD_PJ),
         "cs": CS_LANES * swo * float(ENERGY.CS_ADD_PJ),
-        "sram": moved * float(ENERGY.SRAM_BYTE_PJ),
+        "sram": (moved + replayed) * float(ENERGY.SRAM_BYTE_PJ),
         "dram": moved * float(ENERGY.DRAM_BYTE_PJ),
     }
     return EnergyReport(total_pj=sum(parts.values()), breakdown_pj=parts)

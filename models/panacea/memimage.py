@@ -15,6 +15,12 @@ Counting rules (the RTL follows them exactly):
   once, broadcast; for every active PEA p (weight block ``nb``): its weight LO plane
   (``len = K*Lw``, ``Lw`` = 5 SBR / 4 plain), its weight HO stream (``len = 8 + n_rec*5``) and,
   when ``bias_en``, its 8 int32 biases (``len = 32`` at ``BIAS_ADDR + 32*nb``).
+* Weight buffer (``WBUF_BYTES`` per PEA, 0 = none): when the worst case of one PEA's weight
+  streams fits, ``align8(K*Lw) + align8(8 + K*5) <= WBUF_BYTES`` (:func:`wbuf_fits`), the PEA
+  fetches its LO plane and HO stream over AXI only in the first m-block (mb = 0) of every n-group
+  and replays them from its buffer for mb = 1 .. MB-1; otherwise every tile group fetches them as
+  above. Biases are always fetched. ``RD_BYTES`` counts AXI beats only; the model-only counter
+  ``WBUF_RD_BYTES`` (no register) counts the replayed beats x ``AXI_DATA_W/8``.
 * ``WR_BYTES`` = bytes written with their strobe set; every output byte is written exactly once
   and nothing else is written. INT32: ``M*Np*4``; UINT8: ``M*Np`` (``Np = align8(N)``; rows
   beyond M are not written, padded columns are); UINT8_RLE: for every output block j,
@@ -436,6 +442,25 @@ def decode_output(job: Job, region_bytes: Mapping[str, bytes]) -> npt.NDArray[An
     return decode_act_image(out, region_bytes["out_ho"], m, n, int(job.out_b), int(job.out_r))
 
 
+def wbuf_capacity(wbuf_bytes: int | None = None) -> int:
+    """Per-PEA weight-buffer bytes: ``wbuf_bytes`` if given, else ``arch.toml`` ``WBUF_BYTES``."""
+    cap = int(ARCH.WBUF_BYTES) if wbuf_bytes is None else wbuf_bytes
+    check_int_range("wbuf_bytes", cap, 0, 2**31 - 1)
+    if cap % 8:
+        raise ValueError(f"wbuf_bytes must be a multiple of 8, got {cap}")
+    return int(cap)
+
+
+def wbuf_need_bytes(K: int, sbr: bool) -> int:
+    """Worst-case bytes of one PEA's weight streams: LO plane plus HO stream with K records."""
+    return align8(K * wt_lo_bits(sbr)) + align8(HEADER_BYTES + K * 5)
+
+
+def wbuf_fits(job: Job, wbuf_bytes: int | None = None) -> bool:
+    """True when the weight streams are replayed from the per-PEA buffer (architecture.md 3)."""
+    return wbuf_need_bytes(job.K, bool(job.sbr)) <= wbuf_capacity(wbuf_bytes)
+
+
 def _beats(addr: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Aligned AXI beats covering ``[addr, addr + length)`` (0 for empty ranges)."""
     nb = (addr + length - 1) // BUS_BYTES - addr // BUS_BYTES + 1
@@ -447,7 +472,10 @@ class JobStats:
     """Per-block and per-tile quantities behind the counters and the cycle model.
 
     ``act_beats`` (MB,): read beats of activation block mb per tile group;
-    ``wt_beats`` (NB,): read beats of weight block nb (LO, HO, bias) per tile group;
+    ``wt_beats`` (NB,): read beats of weight block nb (LO, HO, bias) in a tile group that
+    fetches its weight streams; ``wt_stream_beats`` (NB,): the LO plane and HO stream part of
+    them (what a weight buffer stores and replays); ``wbuf_fits``: the streams are replayed from
+    the buffer in m-blocks 1 .. MB-1 (``wbuf_bytes`` is the capacity used);
     ``dwo`` (MB, NB): DWO products of tile (mb, nb); ``wr_bytes`` (MB, NB): bytes the drain of
     tile (mb, nb) writes.
     """
@@ -460,14 +488,34 @@ class JobStats:
     wt_live: npt.NDArray[np.bool_]
     act_beats: npt.NDArray[np.int64]
     wt_beats: npt.NDArray[np.int64]
+    wt_stream_beats: npt.NDArray[np.int64]
+    wbuf_bytes: int
+    wbuf_fits: bool
     dwo: npt.NDArray[np.int64]
     wr_bytes: npt.NDArray[np.int64]
     counters: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def wt_fetch_mblocks(self) -> int:
+        """m-blocks per n-group that fetch the weight streams over AXI (1 with the buffer)."""
+        return 1 if self.wbuf_fits else ceil_div(self.M, V)
 
-def job_stats(job: Job) -> JobStats:
-    """Compute :class:`JobStats` (and the exact counters) for a job; see the module docstring."""
+    @property
+    def wt_rd_beats(self) -> int:
+        """AXI read beats of the weight regions (LO, HO, bias) over the whole job."""
+        mb = ceil_div(self.M, V)
+        bias = int((self.wt_beats - self.wt_stream_beats).sum())
+        return mb * bias + self.wt_fetch_mblocks * int(self.wt_stream_beats.sum())
+
+
+def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
+    """Compute :class:`JobStats` (and the exact counters) for a job; see the module docstring.
+
+    ``wbuf_bytes`` overrides the per-PEA weight-buffer capacity of ``arch.toml`` (``WBUF_BYTES``).
+    """
     validate_job(job)
+    cap = wbuf_capacity(wbuf_bytes)
+    fits = wbuf_need_bytes(job.K, bool(job.sbr)) <= cap
     lay = region_layout(job)
     m, n, k, b = job.M, job.N, job.K, int(job.b)
     mb, nb = ceil_div(m, V), ceil_div(n, V)
@@ -489,9 +537,10 @@ def job_stats(job: Job) -> JobStats:
         _beats(lay["act_lo"][0] + jm * align8(k * b), np.full(mb, k * b, np.int64))
         + _beats(lay["act_ho"][0] + jm * align8(HEADER_BYTES + k * (9 - b)),
                  HEADER_BYTES + act_rec * (9 - b)))
-    wt_beats = (
+    wt_stream_beats = (
         _beats(lay["wt_lo"][0] + jn * align8(k * lw), np.full(nb, k * lw, np.int64))
         + _beats(lay["wt_ho"][0] + jn * align8(HEADER_BYTES + k * 5), HEADER_BYTES + wt_rec * 5))
+    wt_beats = wt_stream_beats
     if job.bias is not None:
         wt_beats = wt_beats + _beats(lay["bias"][0] + 32 * jn, np.full(nb, 32, np.int64))
 
@@ -520,25 +569,32 @@ def job_stats(job: Job) -> JobStats:
         wr[:, -1] += HEADER_BYTES
 
     tiles = mb * nb
+    fetch_mb = 1 if fits else mb  # m-blocks per n-group that fetch the weight streams
+    stream_total = int(wt_stream_beats.sum())
+    bias_total = int((wt_beats - wt_stream_beats).sum())
     counters = {
         "TILES": tiles,
         "SWO_BUSY": tiles * k,
         "DWO_BUSY": int(dwo.sum()),
         "ACT_SKIP": ng * int((k - act_rec).sum()),
         "WT_SKIP": mb * int((k - wt_rec).sum()),
-        "RD_BYTES": BUS_BYTES * (ng * int(act_beats.sum()) + mb * int(wt_beats.sum())),
+        "RD_BYTES": BUS_BYTES * (ng * int(act_beats.sum()) + mb * bias_total
+                                 + fetch_mb * stream_total),
         "WR_BYTES": int(wr.sum()),
+        "WBUF_RD_BYTES": BUS_BYTES * (mb - fetch_mb) * stream_total,
     }
     counters = {name: min(v, 2**32 - 1) for name, v in counters.items()}
     return JobStats(M=m, N=n, K=k, mode=job.mode_code, act_live=act_live, wt_live=wt_live,
-                    act_beats=act_beats, wt_beats=wt_beats, dwo=dwo, wr_bytes=wr,
-                    counters=counters)
+                    act_beats=act_beats, wt_beats=wt_beats, wt_stream_beats=wt_stream_beats,
+                    wbuf_bytes=cap, wbuf_fits=fits, dwo=dwo, wr_bytes=wr, counters=counters)
 
 
-def expected_counters(job: Job) -> dict[str, int]:
+def expected_counters(job: Job, wbuf_bytes: int | None = None) -> dict[str, int]:
     """Exact SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES and TILES of ``job``
-    (saturated at 2^32 - 1 like the hardware); rules in the module docstring."""
-    return dict(job_stats(job).counters)
+    (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes replayed
+    from the weight buffers; no register); rules in the module docstring. ``wbuf_bytes``
+    overrides ``arch.toml`` ``WBUF_BYTES``."""
+    return dict(job_stats(job, wbuf_bytes).counters)
 
 
 def descriptor_error(regs: Mapping[str, int]) -> int:
@@ -580,5 +636,5 @@ __all__ = [
     "MODE_NAMES", "MemImage", "WtImage", "act_image", "decode_act_image", "decode_output",
     "decode_wt_image", "descriptor_error", "descriptor_regs", "expected_counters",
     "expected_output", "job_stats", "pack_job", "region_layout", "region_sizes", "validate_job",
-    "wt_image",
+    "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wt_image",
 ]

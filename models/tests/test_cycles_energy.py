@@ -69,3 +69,70 @@ def test_energy_formula() -> None:
     assert more.total_pj > e.total_pj
     with pytest.raises(ValueError, match="DWO_BUSY"):
         energy_from_counters({"SWO_BUSY": 1})
+
+
+def test_wbuf_single_pea_by_hand() -> None:
+    """MB = 2, one PEA: m-block 1 reads only the activation streams and replays the weights."""
+    k = 16
+    x = np.full((16, k), 0x95, np.uint8)
+    w = np.zeros((8, k), np.int8)
+    w[:, 0] = 64  # one live weight HO vector
+    job = Job(x=x, w=w, z=0, r=9, b=4, mode="aqs")
+    bus = int(ARCH.AXI_DATA_W) // 8
+    cap = 8 * ((k * 5 + 7) // 8) + 8 * ((8 + k * 5 + 7) // 8)
+    act = int(np.ceil(k * 4 / bus)) + int(np.ceil(8 / bus))
+    wt = int(np.ceil(k * 5 / bus)) + int(np.ceil((8 + 5) / bus))
+    wr = int(np.ceil(8 * 8 * 4 / bus))
+    fixed = int(CYCLE.GROUP_OVERHEAD) + int(CYCLE.DRAIN_CYCLES)
+    off, on = mode_cycles(job, wbuf_bytes=0), mode_cycles(job, wbuf_bytes=cap)
+    assert off.group_cycles.tolist() == [[max(k, 1, act + wt, wr) + fixed] * 2]
+    assert on.group_cycles.tolist() == [[max(k, 1, act + wt, wr) + fixed,
+                                         max(k, 1, act, wt, wr) + fixed]]
+    assert on.counters["RD_BYTES"] == (2 * act + wt) * bus
+    assert on.counters["WBUF_RD_BYTES"] == wt * bus
+    assert mode_cycles(job, wbuf_bytes=cap - 8).cycles == off.cycles
+
+
+@settings(max_examples=25, deadline=None)
+@given(m=st.integers(1, 40), n=st.integers(1, 70), k=st.integers(1, 80),
+       cap=st.sampled_from((8, 256, 512, 1024, 4096)), seed=st.integers(0, 2**32 - 1))
+def test_wbuf_never_slower_and_saves_energy(m: int, n: int, k: int, cap: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 256, (m, k)).astype(np.uint8)
+    w = rng.integers(-128, 128, (n, k)).astype(np.int8)
+    job = Job(x=x, w=w, z=int(x[0, 0]), r=int(x[0, 0]) >> 4)
+    off, on = cycle_model(job, wbuf_bytes=0), cycle_model(job, wbuf_bytes=cap)
+    for md in off.per_mode:
+        a, b = off.per_mode[md], on.per_mode[md]
+        assert (b.group_cycles <= a.group_cycles).all()
+        assert b.lower_limit == a.lower_limit <= b.cycles
+        ca, cb = a.counters, b.counters
+        assert cb["RD_BYTES"] + cb["WBUF_RD_BYTES"] == ca["RD_BYTES"]
+        ea, eb = energy_from_counters(ca).total_pj, energy_from_counters(cb).total_pj
+        assert eb < ea if cb["WBUF_RD_BYTES"] else eb == pytest.approx(ea)
+
+
+def test_wbuf_reveals_skip_speedup() -> None:
+    """A memory-bound layer: without the buffer the skip modes barely help; with it AQS is
+    clearly faster than DENSE (the reason for the buffer)."""
+    rng = np.random.default_rng(7)
+    m, n, k = 64, 64, 256
+    x = (0x90 + rng.integers(0, 16, (m, k))).astype(np.uint8)  # xh = 9: AQS skips all of them
+    x[:, rng.random(k) < 0.05] = rng.integers(0, 256, (m, 1)).astype(np.uint8)
+    w = np.clip(rng.normal(0, 12, (n, k)), -128, 127).astype(np.int8)
+    job = Job(x=x, w=w, z=150, r=9, b=4, sbr=True)
+    off, on = cycle_model(job, wbuf_bytes=0), cycle_model(job, wbuf_bytes=16384)
+    assert all(c.bound == "mem_rd" for c in off.per_mode.values())
+    assert off.cycles["DENSE"] == off.cycles["ZERO_SKIP"] < 1.2 * off.cycles["AQS"]
+    assert on.cycles["AQS"] < on.cycles["ZERO_SKIP"] < on.cycles["DENSE"]
+    assert on.cycles["DENSE"] > 1.8 * on.cycles["AQS"]
+    assert on.per_mode["DENSE"].bound == "dwo" and on.per_mode["AQS"].bound != "mem_rd"
+
+
+def test_energy_counts_wbuf_replays_as_sram() -> None:
+    c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 100, "WR_BYTES": 28}
+    base = energy_from_counters(c)
+    more = energy_from_counters({**c, "WBUF_RD_BYTES": 64})
+    assert more.breakdown_pj["sram"] - base.breakdown_pj["sram"] == \
+        pytest.approx(64 * ENERGY.SRAM_BYTE_PJ)
+    assert more.breakdown_pj["dram"] == base.breakdown_pj["dram"]

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from panacea.config import ARCH, ERRORS
 from panacea.memimage import (
+    BUS_BYTES,
     Job,
     decode_act_image,
     decode_output,
@@ -17,8 +18,11 @@ from panacea.memimage import (
     descriptor_error,
     expected_counters,
     expected_output,
+    job_stats,
     pack_job,
     validate_job,
+    wbuf_fits,
+    wbuf_need_bytes,
 )
 from panacea.requant import add_bias_sat, requantize
 from panacea.rle import decode_stream
@@ -53,8 +57,9 @@ def jobs(draw: st.DrawFn) -> Job:
     )
 
 
-def recount(job: Job) -> dict[str, int]:
-    """Counters recomputed with plain loops over the loop nest from the packed image."""
+def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
+    """Counters recomputed with plain loops over the loop nest from the packed image; a PEA's
+    weight streams come from its buffer in m-blocks 1.. when their worst case fits."""
     img = pack_job(job)
     regs = img.regs
     mem = {name: (a, data) for name, (a, data) in img.regions.items()}
@@ -72,7 +77,9 @@ def recount(job: Job) -> dict[str, int]:
         d = decode_stream(data[j * stride:(j + 1) * stride], k, lbits)
         return base + j * stride, d
 
-    c = dict.fromkeys(("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES"), 0)
+    fits = align8(k * lw) + align8(8 + k * 5) <= wbuf_bytes
+    c = dict.fromkeys(("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES",
+                       "WBUF_RD_BYTES"), 0)
     for ng in range(-(-nb_n // npea)):
         for mb in range(mb_n):
             rd = beats(regs["ACT_LO_ADDR"] + mb * align8(k * b), k * b)
@@ -83,9 +90,13 @@ def recount(job: Job) -> dict[str, int]:
                 nb = ng * npea + p
                 if nb >= nb_n:
                     break
-                rd += beats(regs["WT_LO_ADDR"] + nb * align8(k * lw), k * lw)
                 w_addr, wst = stream("wt_ho", nb, align8(8 + k * 5), 4)
-                rd += beats(w_addr, 8 + wst.n_records * 5)
+                wt = (beats(regs["WT_LO_ADDR"] + nb * align8(k * lw), k * lw)
+                      + beats(w_addr, 8 + wst.n_records * 5))
+                if fits and mb > 0:
+                    c["WBUF_RD_BYTES"] += wt * bus
+                else:
+                    rd += wt
                 if job.bias is not None:
                     rd += beats(regs["BIAS_ADDR"] + 32 * nb, 32)
                 c["WT_SKIP"] += k - wst.n_records
@@ -145,11 +156,39 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(job=jobs())
-def test_counters_match_loop_recount(job: Job) -> None:
-    got = expected_counters(job)
-    assert got == recount(job)
+@given(job=jobs(), wbuf=st.sampled_from((0, 8, 152, 304, 312, 320, 4096)))
+def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
+    got = expected_counters(job, wbuf_bytes=wbuf)
+    assert got == recount(job, wbuf)
     assert got["ACT_SKIP"] + got["WT_SKIP"] >= 0
+    if wbuf == 0:
+        assert got["WBUF_RD_BYTES"] == 0
+        assert expected_counters(job) == got  # arch.toml default: no buffer
+
+
+def test_wbuf_rule_edges() -> None:
+    """The fit rule at its boundary; replays move bytes from RD_BYTES to WBUF_RD_BYTES only."""
+    k = 30
+    need = align8(k * 5) + align8(8 + k * 5)  # SBR: 152 + 160
+    assert wbuf_need_bytes(k, True) == need and wbuf_need_bytes(k, False) == 120 + 160
+    rng = np.random.default_rng(3)
+    job = Job(x=rng.integers(0, 256, (24, k)).astype(np.uint8),
+              w=rng.integers(-128, 128, (40, k)).astype(np.int8), sbr=True, mode="zero")
+    assert not wbuf_fits(job, need - 8) and wbuf_fits(job, need)
+    off, under, on = (expected_counters(job, wbuf_bytes=c) for c in (0, need - 8, need))
+    assert off == under
+    assert on["WBUF_RD_BYTES"] > 0
+    assert on["RD_BYTES"] + on["WBUF_RD_BYTES"] == off["RD_BYTES"]
+    assert {c: v for c, v in on.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")} \
+        == {c: v for c, v in off.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")}
+    st_on = job_stats(job, wbuf_bytes=need)
+    assert st_on.wbuf_fits and st_on.wt_fetch_mblocks == 1
+    ng = -(-5 // int(ARCH.NUM_PEA))  # n-groups of NB = 5 weight blocks
+    assert BUS_BYTES * (st_on.wt_rd_beats + ng * int(st_on.act_beats.sum())) == on["RD_BYTES"]
+    one_mb = dataclasses.replace(job, x=job.x[:8])  # MB = 1: nothing to replay
+    assert expected_counters(one_mb, wbuf_bytes=need) == expected_counters(one_mb, wbuf_bytes=0)
+    with pytest.raises(ValueError, match="multiple of 8"):
+        expected_counters(job, wbuf_bytes=100)
 
 
 def test_padded_columns_written() -> None:
