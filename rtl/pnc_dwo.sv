@@ -17,27 +17,27 @@
 // - The weights 2^(b+4), 2^4, 2^b are applied by shifting the column operand (14-bit signed),
 //   so each cell is a 6 x 14-bit signed multiplier (written as a 32-bit product) and a 32-bit accumulator per bank.
 module pnc_dwo (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  input  logic             dense_i,
-  input  logic [2:0]       lo_bits_i,
-  input  logic             pkt_valid_i,
-  output logic             pkt_ready_o,
-  input  logic [8*5-1:0]   pkt_xl_i,
-  input  logic [8*6-1:0]   pkt_xr_i,
-  input  logic [8*5-1:0]   pkt_wl_i,
-  input  logic [8*4-1:0]   pkt_wh_i,
-  input  logic             pkt_a_i,
-  input  logic             pkt_w_i,
-  input  logic             pkt_last_i,
-  input  logic             pkt_bank_i,
-  output logic             fire_o,
-  output logic             done_o,
-  output logic             done_bank_o,
-  input  logic             clr_i,
-  input  logic             clr_bank_i,
-  input  logic             rd_bank_i,
-  output logic [64*32-1:0] acc_o
+    input  logic             clk_i,
+    input  logic             rst_ni,
+    input  logic             dense_i,
+    input  logic [      2:0] lo_bits_i,
+    input  logic             pkt_valid_i,
+    output logic             pkt_ready_o,
+    input  logic [  8*5-1:0] pkt_xl_i,
+    input  logic [  8*6-1:0] pkt_xr_i,
+    input  logic [  8*5-1:0] pkt_wl_i,
+    input  logic [  8*4-1:0] pkt_wh_i,
+    input  logic             pkt_a_i,
+    input  logic             pkt_w_i,
+    input  logic             pkt_last_i,
+    input  logic             pkt_bank_i,
+    output logic             fire_o,
+    output logic             done_o,
+    output logic             done_bank_o,
+    input  logic             clr_i,
+    input  logic             clr_bank_i,
+    input  logic             rd_bank_i,
+    output logic [64*32-1:0] acc_o
 );
 
   `include "pnc_assert.svh"
@@ -45,58 +45,58 @@ module pnc_dwo (
   // Product kinds, one-hot: bit 0 HH, bit 1 HL, bit 2 LH.
   logic [2:0] need, rem, cur, done_q, done_d;
   logic [3:0] shamt;
-  logic       use_xr;   // row operand: xr (HH, LH) or xl (HL)
-  logic       use_wh;   // column operand: wh (HH, HL) or wl (LH)
+  logic       use_xr;  // row operand: xr (HH, LH) or xl (HL)
+  logic       use_wh;  // column operand: wh (HH, HL) or wl (LH)
 
-  assign need   = dense_i ? 3'b111 : {pkt_a_i, pkt_w_i, pkt_a_i & pkt_w_i};
-  assign rem    = need & ~done_q;
-  assign cur    = rem & (~rem + 3'd1);   // lowest remaining kind
-  assign fire_o = pkt_valid_i && (rem != '0);
+  assign need        = dense_i ? 3'b111 : {pkt_a_i, pkt_w_i, pkt_a_i & pkt_w_i};
+  assign rem         = need & ~done_q;
+  assign cur         = rem & (~rem + 3'd1);  // lowest remaining kind
+  assign fire_o      = pkt_valid_i && (rem != '0);
   assign pkt_ready_o = pkt_valid_i && ((rem & ~cur) == '0);
   assign done_o      = pkt_ready_o && pkt_last_i;
   assign done_bank_o = pkt_bank_i;
-  assign use_xr = !cur[1];
-  assign use_wh = !cur[2];
-  assign shamt  = cur[0] ? {1'b0, lo_bits_i} + 4'd4 : cur[1] ? 4'd4 : {1'b0, lo_bits_i};
+  assign use_xr      = !cur[1];
+  assign use_wh      = !cur[2];
+  assign shamt       = cur[0] ? {1'b0, lo_bits_i} + 4'd4 : cur[1] ? 4'd4 : {1'b0, lo_bits_i};
 
   // Why: remember which products of the head packet are done; restart on each new packet.
   always_comb begin
     done_d = done_q;
-    if (pkt_ready_o)  done_d = '0;
-    else if (fire_o)  done_d = done_q | cur;
+    if (pkt_ready_o) done_d = '0;
+    else if (fire_o) done_d = done_q | cur;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) done_q <= '0;
-    else         done_q <= done_d;
+    else done_q <= done_d;
   end
 
   // Column operands, pre-shifted by the product's weight (shared by the 8 cells of a column).
   logic [8*14-1:0] bsh;
   for (genvar j = 0; j < 8; j++) begin : gen_colop
-    logic signed [4:0]  wl, wh5, b;
+    logic signed [4:0] wl, wh5, b;
     logic signed [13:0] b14;
-    assign wl  = pkt_wl_i[j*5 +: 5];
-    assign wh5 = {pkt_wh_i[j*4+3], pkt_wh_i[j*4 +: 4]};
-    assign b   = use_wh ? wh5 : wl;
+    assign wl = pkt_wl_i[j*5+:5];
+    assign wh5 = {pkt_wh_i[j*4+3], pkt_wh_i[j*4+:4]};
+    assign b = use_wh ? wh5 : wl;
     assign b14 = {{9{b[4]}}, b};
-    assign bsh[j*14 +: 14] = b14 <<< shamt;
+    assign bsh[j*14+:14] = b14 <<< shamt;
   end
 
   // Accumulators and products are arrays indexed by e = i*8+j (see pnc_swo).
-  logic [31:0] prod [64];
-  logic [31:0] acc0_q [64];
-  logic [31:0] acc1_q [64];
+  logic [31:0] prod  [64];
+  logic [31:0] acc0_q[64];
+  logic [31:0] acc1_q[64];
 
   for (genvar i = 0; i < 8; i++) begin : gen_row
-    logic signed [5:0]  a6;
+    logic signed [ 5:0] a6;
     logic signed [31:0] a;
-    assign a6 = use_xr ? pkt_xr_i[i*6 +: 6] : {1'b0, pkt_xl_i[i*5 +: 5]};
+    assign a6 = use_xr ? pkt_xr_i[i*6+:6] : {1'b0, pkt_xl_i[i*5+:5]};
     assign a  = {{26{a6[5]}}, a6};
     for (genvar j = 0; j < 8; j++) begin : gen_col
       logic signed [31:0] b;
-      assign b = {{18{bsh[j*14+13]}}, bsh[j*14 +: 14]};
-      assign prod[i*8+j] = a * b;   // |a*b| < 2^19: exact in 32 bits
+      assign b = {{18{bsh[j*14+13]}}, bsh[j*14+:14]};
+      assign prod[i*8+j] = a * b;  // |a*b| < 2^19: exact in 32 bits
     end
   end
 
@@ -109,17 +109,17 @@ module pnc_dwo (
       end
     end else begin
       for (int e = 0; e < 64; e++) begin
-        if (clr_i && !clr_bank_i)         acc0_q[e] <= '0;
-        else if (fire_o && !pkt_bank_i)   acc0_q[e] <= acc0_q[e] + prod[e];
-        if (clr_i && clr_bank_i)          acc1_q[e] <= '0;
-        else if (fire_o && pkt_bank_i)    acc1_q[e] <= acc1_q[e] + prod[e];
+        if (clr_i && !clr_bank_i) acc0_q[e] <= '0;
+        else if (fire_o && !pkt_bank_i) acc0_q[e] <= acc0_q[e] + prod[e];
+        if (clr_i && clr_bank_i) acc1_q[e] <= '0;
+        else if (fire_o && pkt_bank_i) acc1_q[e] <= acc1_q[e] + prod[e];
       end
     end
   end
 
   // Why: read port of the bank being drained.
   always_comb begin
-    for (int e = 0; e < 64; e++) acc_o[e*32 +: 32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
+    for (int e = 0; e < 64; e++) acc_o[e*32+:32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
   end
 
   `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && fire_o && clr_bank_i == pkt_bank_i))

@@ -9,32 +9,32 @@
 //   (out_valid_o && out_ready_i). Latency in -> out is one cycle.
 // - count_o: items stored (0..DEPTH). DEPTH >= 1, any value (not only powers of two).
 module pnc_fifo #(
-  parameter int WIDTH = 8,
-  parameter int DEPTH = 2,
-  localparam int CntW = $clog2(DEPTH + 1),
-  localparam int PtrW = (DEPTH > 1) ? $clog2(DEPTH) : 1
+    parameter  int WIDTH = 8,
+    parameter  int DEPTH = 2,
+    localparam int CntW  = $clog2(DEPTH + 1),
+    localparam int PtrW  = (DEPTH > 1) ? $clog2(DEPTH) : 1
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  input  logic             in_valid_i,
-  output logic             in_ready_o,
-  input  logic [WIDTH-1:0] in_data_i,
-  output logic             out_valid_o,
-  input  logic             out_ready_i,
-  output logic [WIDTH-1:0] out_data_o,
-  output logic [CntW-1:0]  count_o
+    input  logic             clk_i,
+    input  logic             rst_ni,
+    input  logic             in_valid_i,
+    output logic             in_ready_o,
+    input  logic [WIDTH-1:0] in_data_i,
+    output logic             out_valid_o,
+    input  logic             out_ready_i,
+    output logic [WIDTH-1:0] out_data_o,
+    output logic [ CntW-1:0] count_o
 );
 
   `include "pnc_assert.svh"
   `PNC_STATIC_ASSERT(DepthLegal_A, DEPTH >= 1 && WIDTH >= 1)
 
   localparam logic [PtrW-1:0] LastPtr = PtrW'(DEPTH - 1);
-  localparam logic [CntW-1:0] Full    = CntW'(DEPTH);
+  localparam logic [CntW-1:0] Full = CntW'(DEPTH);
 
-  logic [WIDTH-1:0] mem_q [DEPTH];
-  logic [PtrW-1:0]  wptr_q, rptr_q;
-  logic [CntW-1:0]  cnt_q;
-  logic             push, pop;
+  logic [WIDTH-1:0] mem_q[DEPTH];
+  logic [PtrW-1:0] wptr_q, rptr_q;
+  logic [CntW-1:0] cnt_q;
+  logic push, pop;
 
   assign in_ready_o  = (cnt_q != Full);
   assign out_valid_o = (cnt_q != '0);
@@ -56,8 +56,8 @@ module pnc_fifo #(
       cnt_q  <= '0;
     end else begin
       if (push) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + PtrW'(1);
-      if (pop)  rptr_q <= (rptr_q == LastPtr) ? '0 : rptr_q + PtrW'(1);
-      if (push && !pop)      cnt_q <= cnt_q + CntW'(1);
+      if (pop) rptr_q <= (rptr_q == LastPtr) ? '0 : rptr_q + PtrW'(1);
+      if (push && !pop) cnt_q <= cnt_q + CntW'(1);
       else if (pop && !push) cnt_q <= cnt_q - CntW'(1);
     end
   end

@@ -16,41 +16,41 @@
 // - Buffer: 2*DW/8 + 8 bytes; an item is accepted while at most DW/8 + 8 bytes are buffered
 //   (state only), so with DW = 64 the block sustains one item (of up to 8 bytes) per cycle.
 module pnc_pack #(
-  parameter int DW = pnc_pkg::AXI_DATA_W
+    parameter int DW = pnc_pkg::AXI_DATA_W
 ) (
-  input  logic            clk_i,
-  input  logic            rst_ni,
-  input  logic            clear_i,
-  input  logic [2:0]      start_offset_i,
-  input  logic            flush_i,
-  input  logic            item_valid_i,
-  output logic            item_ready_o,
-  input  logic [63:0]     item_data_i,
-  input  logic [3:0]      item_bytes_i,
-  output logic            word_valid_o,
-  input  logic            word_ready_i,
-  output logic [DW-1:0]   word_data_o,
-  output logic [DW/8-1:0] word_strb_o
+    input  logic            clk_i,
+    input  logic            rst_ni,
+    input  logic            clear_i,
+    input  logic [     2:0] start_offset_i,
+    input  logic            flush_i,
+    input  logic            item_valid_i,
+    output logic            item_ready_o,
+    input  logic [    63:0] item_data_i,
+    input  logic [     3:0] item_bytes_i,
+    output logic            word_valid_o,
+    input  logic            word_ready_i,
+    output logic [  DW-1:0] word_data_o,
+    output logic [DW/8-1:0] word_strb_o
 );
 
   `include "pnc_assert.svh"
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 64 && DW % 8 == 0)
 
-  localparam int WB   = DW / 8;
-  localparam int Cap  = 2 * WB + 8;
+  localparam int WB = DW / 8;
+  localparam int Cap = 2 * WB + 8;
   localparam int CntW = $clog2(Cap + 1);
   localparam logic [CntW-1:0] WordBytes = CntW'(WB);
   localparam logic [CntW-1:0] PushLimit = CntW'(WB + 8);
 
   logic [Cap*8-1:0] data_q, data_d, data_pop;
-  logic [Cap-1:0]   strb_q, strb_d, strb_pop;
-  logic [CntW-1:0]  cnt_q, cnt_d, cnt_pop;
-  logic             flush_q, flush_d;   // flush requested, partial word not yet emitted
-  logic [WB-1:0]    strb_lo;            // strobes of the word at the head of the buffer
-  logic             full_word, part_word;
-  logic             push, pop;
-  logic [7:0]       item_strb;
-  logic [63:0]      item_mask;
+  logic [Cap-1:0] strb_q, strb_d, strb_pop;
+  logic [CntW-1:0] cnt_q, cnt_d, cnt_pop;
+  logic flush_q, flush_d;  // flush requested, partial word not yet emitted
+  logic [WB-1:0] strb_lo;  // strobes of the word at the head of the buffer
+  logic full_word, part_word;
+  logic push, pop;
+  logic [ 7:0] item_strb;
+  logic [63:0] item_mask;
 
   assign strb_lo      = strb_q[WB-1:0];
   assign full_word    = (cnt_q >= WordBytes);
@@ -96,9 +96,9 @@ module pnc_pack #(
     strb_d = strb_pop;
     cnt_d  = cnt_pop;
     if (push) begin
-      data_d = data_pop | ({{(Cap*8-64){1'b0}}, item_data_i & item_mask} << {cnt_pop, 3'b000});
-      strb_d = strb_pop | ({{(Cap-8){1'b0}}, item_strb} << cnt_pop);
-      cnt_d  = cnt_pop + CntW'(item_bytes_i);
+      data_d = data_pop | ({{(Cap * 8 - 64) {1'b0}}, item_data_i & item_mask} << {cnt_pop, 3'b000});
+      strb_d = strb_pop | ({{(Cap - 8) {1'b0}}, item_strb} << cnt_pop);
+      cnt_d = cnt_pop + CntW'(item_bytes_i);
     end
     if (clear_i) begin
       data_d  = '0;

@@ -31,32 +31,32 @@
 //   tile_acc_o = SWO + DWO + (2^b*r_eff - z) * colsum of that bank (combinational from the
 //   bank registers, stable while waiting). The drain clears the bank's three accumulators.
 module pnc_pea (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  // configuration
-  input  logic [2:0]       lo_bits_i,
-  input  logic [4:0]       r_eff_i,
-  input  logic [7:0]       z_i,
-  input  logic             sbr_i,
-  input  logic             dense_i,
-  // k steps
-  input  logic             step_valid_i,
-  output logic             step_ready_o,
-  input  logic [39:0]      step_act_lo_i,
-  input  logic [39:0]      step_act_ho_i,
-  input  logic             step_act_live_i,
-  input  logic [39:0]      step_wt_lo_i,
-  input  logic [31:0]      step_wt_ho_i,
-  input  logic             step_wt_live_i,
-  input  logic             step_last_i,
-  // tile results
-  output logic             tile_valid_o,
-  input  logic             tile_ready_i,
-  output logic [64*32-1:0] tile_acc_o,
-  // performance events
-  output logic             swo_fire_o,
-  output logic             dwo_fire_o,
-  output logic             dwo_full_o
+    input  logic             clk_i,
+    input  logic             rst_ni,
+    // configuration
+    input  logic [      2:0] lo_bits_i,
+    input  logic [      4:0] r_eff_i,
+    input  logic [      7:0] z_i,
+    input  logic             sbr_i,
+    input  logic             dense_i,
+    // k steps
+    input  logic             step_valid_i,
+    output logic             step_ready_o,
+    input  logic [     39:0] step_act_lo_i,
+    input  logic [     39:0] step_act_ho_i,
+    input  logic             step_act_live_i,
+    input  logic [     39:0] step_wt_lo_i,
+    input  logic [     31:0] step_wt_ho_i,
+    input  logic             step_wt_live_i,
+    input  logic             step_last_i,
+    // tile results
+    output logic             tile_valid_o,
+    input  logic             tile_ready_i,
+    output logic [64*32-1:0] tile_acc_o,
+    // performance events
+    output logic             swo_fire_o,
+    output logic             dwo_fire_o,
+    output logic             dwo_full_o
 );
 
   `include "pnc_assert.svh"
@@ -64,16 +64,16 @@ module pnc_pea (
   localparam int PktW = 40 + 48 + 40 + 32 + 4;
 
   // ---- lane decode ---------------------------------------------------------------------
-  logic [8*5-1:0] xl;   // activation LO, unsigned
-  logic [8*6-1:0] xr;   // activation HO residual xh - r_eff, signed
-  logic [8*5-1:0] wl;   // weight LO, signed (plain LO is 0..15)
-  logic [8*4-1:0] wh;   // weight HO, signed
-  logic [8*9-1:0] w9;   // rebuilt weight 16*wh + wl
+  logic [8*5-1:0] xl;  // activation LO, unsigned
+  logic [8*6-1:0] xr;  // activation HO residual xh - r_eff, signed
+  logic [8*5-1:0] wl;  // weight LO, signed (plain LO is 0..15)
+  logic [8*4-1:0] wh;  // weight HO, signed
+  logic [8*9-1:0] w9;  // rebuilt weight 16*wh + wl
 
   for (genvar i = 0; i < 8; i++) begin : gen_act_lane
-    logic [4:0] p;      // payload lane, zero-extended
-    logic [4:0] sum;    // payload + r_eff (mod 32 is enough: at most 5 bits are kept)
-    logic [4:0] xh;     // (payload + r_eff) mod 2^(8-b)
+    logic [4:0] p;  // payload lane, zero-extended
+    logic [4:0] sum;  // payload + r_eff (mod 32 is enough: at most 5 bits are kept)
+    logic [4:0] xh;  // (payload + r_eff) mod 2^(8-b)
     assign xl[i*5 +: 5] = (lo_bits_i == 3'd3) ? {2'd0, step_act_lo_i[i*3 +: 3]} :
                           (lo_bits_i == 3'd5) ? step_act_lo_i[i*5 +: 5] :
                                                 {1'd0, step_act_lo_i[i*4 +: 4]};
@@ -83,23 +83,23 @@ module pnc_pea (
     assign sum = p + r_eff_i;
     assign xh  = (lo_bits_i == 3'd3) ? sum[4:0] :
                  (lo_bits_i == 3'd5) ? {2'd0, sum[2:0]} : {1'd0, sum[3:0]};
-    assign xr[i*6 +: 6] = {1'b0, xh} - {1'b0, r_eff_i};
+    assign xr[i*6+:6] = {1'b0, xh} - {1'b0, r_eff_i};
   end
 
   for (genvar j = 0; j < 8; j++) begin : gen_wt_lane
-    assign wl[j*5 +: 5] = sbr_i ? step_wt_lo_i[j*5 +: 5] : {1'b0, step_wt_lo_i[j*4 +: 4]};
-    assign wh[j*4 +: 4] = step_wt_ho_i[j*4 +: 4];
+    assign wl[j*5+:5] = sbr_i ? step_wt_lo_i[j*5+:5] : {1'b0, step_wt_lo_i[j*4+:4]};
+    assign wh[j*4+:4] = step_wt_ho_i[j*4+:4];
     assign w9[j*9 +: 9] = {step_wt_ho_i[j*4+3], step_wt_ho_i[j*4 +: 4], 4'd0} +
                           {{4{wl[j*5+4]}}, wl[j*5 +: 5]};
   end
 
   // ---- step acceptance and bank control ------------------------------------------------
-  logic       swo_bank_q, out_bank_q;
+  logic swo_bank_q, out_bank_q;
   logic [1:0] swo_done_q, dwo_done_q;
-  logic       bank_free, needs_dwo, step_fire, drain;
-  logic       fifo_in_ready, fifo_out_valid, fifo_out_ready;
+  logic bank_free, needs_dwo, step_fire, drain;
+  logic fifo_in_ready, fifo_out_valid, fifo_out_ready;
   logic [PktW-1:0] pkt_in, pkt_out;
-  logic       dwo_done, dwo_done_bank;
+  logic dwo_done, dwo_done_bank;
 
   assign bank_free    = !swo_done_q[swo_bank_q];
   assign needs_dwo    = dense_i || step_act_live_i || step_wt_live_i || step_last_i;
@@ -108,8 +108,8 @@ module pnc_pea (
   assign tile_valid_o = swo_done_q[out_bank_q] && dwo_done_q[out_bank_q];
   assign drain        = tile_valid_o && tile_ready_i;
 
-  assign swo_fire_o = step_fire;
-  assign dwo_full_o = step_valid_i && bank_free && needs_dwo && !fifo_in_ready;
+  assign swo_fire_o   = step_fire;
+  assign dwo_full_o   = step_valid_i && bank_free && needs_dwo && !fifo_in_ready;
 
   // Why: bank bookkeeping; a bank is set done by its side's last step and freed by the drain
   // (never the same bank in one cycle: the SWO only writes a free bank, the drain a done one).
@@ -135,77 +135,80 @@ module pnc_pea (
 
   // ---- operators ---------------------------------------------------------------------------
   logic [64*32-1:0] swo_acc, dwo_acc;
-  logic [8*32-1:0]  comp;
+  logic [8*32-1:0] comp;
   logic signed [10:0] coef;
 
   // 2^b * r_eff - z (r_eff << b <= 255 for legal r; 11 bits hold any 5-bit r_eff << 5).
   assign coef = 11'({6'd0, r_eff_i} << lo_bits_i) - {3'd0, z_i};
 
   pnc_swo u_swo (
-    .clk_i,
-    .rst_ni,
-    .en_i       (step_fire),
-    .bank_i     (swo_bank_q),
-    .clr_i      (drain),
-    .clr_bank_i (out_bank_q),
-    .xl_i       (xl),
-    .wl_i       (wl),
-    .rd_bank_i  (out_bank_q),
-    .acc_o      (swo_acc)
+      .clk_i,
+      .rst_ni,
+      .en_i      (step_fire),
+      .bank_i    (swo_bank_q),
+      .clr_i     (drain),
+      .clr_bank_i(out_bank_q),
+      .xl_i      (xl),
+      .wl_i      (wl),
+      .rd_bank_i (out_bank_q),
+      .acc_o     (swo_acc)
   );
 
   pnc_cs u_cs (
-    .clk_i,
-    .rst_ni,
-    .en_i       (step_fire),
-    .bank_i     (swo_bank_q),
-    .clr_i      (drain),
-    .clr_bank_i (out_bank_q),
-    .w_i        (w9),
-    .coef_i     (coef),
-    .rd_bank_i  (out_bank_q),
-    .comp_o     (comp)
+      .clk_i,
+      .rst_ni,
+      .en_i      (step_fire),
+      .bank_i    (swo_bank_q),
+      .clr_i     (drain),
+      .clr_bank_i(out_bank_q),
+      .w_i       (w9),
+      .coef_i    (coef),
+      .rd_bank_i (out_bank_q),
+      .comp_o    (comp)
   );
 
   assign pkt_in = {swo_bank_q, step_last_i, step_act_live_i, step_wt_live_i, wh, wl, xr, xl};
 
-  pnc_fifo #(.WIDTH(PktW), .DEPTH(pnc_pkg::DWO_FIFO_DEPTH)) u_dwo_fifo (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i  (step_valid_i && bank_free && needs_dwo),
-    .in_ready_o  (fifo_in_ready),
-    .in_data_i   (pkt_in),
-    .out_valid_o (fifo_out_valid),
-    .out_ready_i (fifo_out_ready),
-    .out_data_o  (pkt_out),
-    // Waiver: the occupancy is not needed (fullness comes from in_ready_o).
-    /* verilator lint_off PINCONNECTEMPTY */
-    .count_o     ()
-    /* verilator lint_on PINCONNECTEMPTY */
+  pnc_fifo #(
+      .WIDTH(PktW),
+      .DEPTH(pnc_pkg::DWO_FIFO_DEPTH)
+  ) u_dwo_fifo (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (step_valid_i && bank_free && needs_dwo),
+      .in_ready_o (fifo_in_ready),
+      .in_data_i  (pkt_in),
+      .out_valid_o(fifo_out_valid),
+      .out_ready_i(fifo_out_ready),
+      .out_data_o (pkt_out),
+      // Waiver: the occupancy is not needed (fullness comes from in_ready_o).
+      /* verilator lint_off PINCONNECTEMPTY */
+      .count_o    ()
+      /* verilator lint_on PINCONNECTEMPTY */
   );
 
   pnc_dwo u_dwo (
-    .clk_i,
-    .rst_ni,
-    .dense_i,
-    .lo_bits_i,
-    .pkt_valid_i (fifo_out_valid),
-    .pkt_ready_o (fifo_out_ready),
-    .pkt_xl_i    (pkt_out[0 +: 40]),
-    .pkt_xr_i    (pkt_out[40 +: 48]),
-    .pkt_wl_i    (pkt_out[88 +: 40]),
-    .pkt_wh_i    (pkt_out[128 +: 32]),
-    .pkt_w_i     (pkt_out[160]),
-    .pkt_a_i     (pkt_out[161]),
-    .pkt_last_i  (pkt_out[162]),
-    .pkt_bank_i  (pkt_out[163]),
-    .fire_o      (dwo_fire_o),
-    .done_o      (dwo_done),
-    .done_bank_o (dwo_done_bank),
-    .clr_i       (drain),
-    .clr_bank_i  (out_bank_q),
-    .rd_bank_i   (out_bank_q),
-    .acc_o       (dwo_acc)
+      .clk_i,
+      .rst_ni,
+      .dense_i,
+      .lo_bits_i,
+      .pkt_valid_i(fifo_out_valid),
+      .pkt_ready_o(fifo_out_ready),
+      .pkt_xl_i   (pkt_out[0+:40]),
+      .pkt_xr_i   (pkt_out[40+:48]),
+      .pkt_wl_i   (pkt_out[88+:40]),
+      .pkt_wh_i   (pkt_out[128+:32]),
+      .pkt_w_i    (pkt_out[160]),
+      .pkt_a_i    (pkt_out[161]),
+      .pkt_last_i (pkt_out[162]),
+      .pkt_bank_i (pkt_out[163]),
+      .fire_o     (dwo_fire_o),
+      .done_o     (dwo_done),
+      .done_bank_o(dwo_done_bank),
+      .clr_i      (drain),
+      .clr_bank_i (out_bank_q),
+      .rd_bank_i  (out_bank_q),
+      .acc_o      (dwo_acc)
   );
 
   // ---- tile result -------------------------------------------------------------------------
@@ -213,7 +216,7 @@ module pnc_pea (
   // evaluates the 2048-bit sum once per change of its inputs, not once per element).
   always_comb begin
     for (int e = 0; e < 64; e++) begin
-      tile_acc_o[e*32 +: 32] = swo_acc[e*32 +: 32] + dwo_acc[e*32 +: 32] + comp[(e%8)*32 +: 32];
+      tile_acc_o[e*32+:32] = swo_acc[e*32+:32] + dwo_acc[e*32+:32] + comp[(e%8)*32+:32];
     end
   end
 

@@ -17,64 +17,68 @@
 //   controller must end the job and discard the stream's remaining words.
 // - The block parses the stream through pnc_unpack (header item 8 bytes, record items 1+L bytes).
 module pnc_rle_dec #(
-  parameter int RUN_BITS = pnc_pkg::RUN_BITS,
-  parameter int DW       = pnc_pkg::AXI_DATA_W
+    parameter int RUN_BITS = pnc_pkg::RUN_BITS,
+    parameter int DW       = pnc_pkg::AXI_DATA_W
 ) (
-  input  logic          clk_i,
-  input  logic          rst_ni,
-  input  logic          start_i,
-  input  logic [15:0]   k_i,
-  input  logic [2:0]    lanes_bits_i,
-  input  logic          word_valid_i,
-  output logic          word_ready_o,
-  input  logic [DW-1:0] word_data_i,
-  output logic          vec_valid_o,
-  input  logic          vec_ready_i,
-  output logic [47:0]   vec_payload_o,
-  output logic          vec_live_o,
-  output logic          vec_last_o,
-  output logic          err_o,
-  output logic          skipped_o
+    input  logic          clk_i,
+    input  logic          rst_ni,
+    input  logic          start_i,
+    input  logic [  15:0] k_i,
+    input  logic [   2:0] lanes_bits_i,
+    input  logic          word_valid_i,
+    output logic          word_ready_o,
+    input  logic [DW-1:0] word_data_i,
+    output logic          vec_valid_o,
+    input  logic          vec_ready_i,
+    output logic [  47:0] vec_payload_o,
+    output logic          vec_live_o,
+    output logic          vec_last_o,
+    output logic          err_o,
+    output logic          skipped_o
 );
 
   `include "pnc_assert.svh"
   `PNC_STATIC_ASSERT(RunBitsLegal_A, RUN_BITS >= 1 && RUN_BITS <= 8)
   `PNC_STATIC_ASSERT(DwPow2_A, DW >= 64 && (DW & (DW - 1)) == 0)
 
-  localparam int WB    = DW / 8;
+  localparam int WB = DW / 8;
   localparam int WBLog = $clog2(WB);
 
   typedef enum logic [2:0] {
-    StIdle, StHdr, StRec, StTail, StDone
+    StIdle,
+    StHdr,
+    StRec,
+    StTail,
+    StDone
   } state_e;
 
-  state_e      state_q, state_d;
-  logic [15:0] pos_q, pos_d;         // position of the next vector
+  state_e state_q, state_d;
+  logic [15:0] pos_q, pos_d;  // position of the next vector
   logic [15:0] rec_left_q, rec_left_d;
-  logic [7:0]  skip_q, skip_d;       // skipped vectors already emitted for the current record
-  logic [16:0] words_q, words_d;     // words taken since start_i
-  logic [16:0] need_q, need_d;       // words of the whole stream (valid after the header)
-  logic        err_q, err_d;
+  logic [7:0] skip_q, skip_d;  // skipped vectors already emitted for the current record
+  logic [16:0] words_q, words_d;  // words taken since start_i
+  logic [16:0] need_q, need_d;  // words of the whole stream (valid after the header)
+  logic err_q, err_d;
 
-  logic        budget_ok;
-  logic        item_valid, item_ready;
+  logic budget_ok;
+  logic item_valid, item_ready;
   logic [63:0] item;
-  logic [3:0]  item_bytes;
-  logic        vec_fire, pos_is_last;
-  logic [7:0]  run;
+  logic [ 3:0] item_bytes;
+  logic vec_fire, pos_is_last;
+  logic [7:0] run;
   logic [31:0] hdr_nrec, hdr_nvec;
-  logic [16:0] rec_end;              // pos + run, one bit wider than K
+  logic [16:0] rec_end;  // pos + run, one bit wider than K
   logic [23:0] stream_bytes;
   logic [15:0] nrec16;
   logic [47:0] rec_payload;
-  logic        run_bad;              // run field above RUN_MAX
+  logic        run_bad;  // run field above RUN_MAX
 
-  assign run       = item[7:0];
-  assign hdr_nrec  = item[31:0];
-  assign hdr_nvec  = item[63:32];
-  assign nrec16    = hdr_nrec[15:0];
+  assign run         = item[7:0];
+  assign hdr_nrec    = item[31:0];
+  assign hdr_nvec    = item[63:32];
+  assign nrec16      = hdr_nrec[15:0];
   assign rec_payload = {8'd0, item[47:8]};
-  assign rec_end   = {1'b0, pos_q} + {9'd0, run};
+  assign rec_end     = {1'b0, pos_q} + {9'd0, run};
   if (RUN_BITS < 8) begin : gen_run_chk
     assign run_bad = |run[7:RUN_BITS];
   end else begin : gen_run_full
@@ -98,18 +102,20 @@ module pnc_rle_dec #(
   logic unpack_word_ready;
   assign word_ready_o = unpack_word_ready && budget_ok;
 
-  pnc_unpack #(.DW(DW)) u_unpack (
-    .clk_i,
-    .rst_ni,
-    .clear_i      (start_i),
-    .item_bytes_i (item_bytes),
-    .word_valid_i (word_valid_i && budget_ok),
-    .word_ready_o (unpack_word_ready),
-    .word_data_i,
-    .word_last_i  (1'b0),
-    .item_valid_o (item_valid),
-    .item_ready_i (item_ready),
-    .item_data_o  (item)
+  pnc_unpack #(
+      .DW(DW)
+  ) u_unpack (
+      .clk_i,
+      .rst_ni,
+      .clear_i     (start_i),
+      .item_bytes_i(item_bytes),
+      .word_valid_i(word_valid_i && budget_ok),
+      .word_ready_o(unpack_word_ready),
+      .word_data_i,
+      .word_last_i (1'b0),
+      .item_valid_o(item_valid),
+      .item_ready_i(item_ready),
+      .item_data_o (item)
   );
 
   assign pos_is_last = ({1'b0, pos_q} + 17'd1 == {1'b0, k_i});
@@ -121,14 +127,14 @@ module pnc_rle_dec #(
   // Why: the decoder walk: header, then per record `run` skipped vectors and one live vector,
   // then skipped vectors up to K.
   always_comb begin
-    state_d    = state_q;
-    pos_d      = pos_q;
-    rec_left_d = rec_left_q;
-    skip_d     = skip_q;
-    words_d    = words_q + 17'(word_valid_i && word_ready_o);
-    need_d     = need_q;
-    err_d      = err_q;
-    item_ready = 1'b0;
+    state_d       = state_q;
+    pos_d         = pos_q;
+    rec_left_d    = rec_left_q;
+    skip_d        = skip_q;
+    words_d       = words_q + 17'(word_valid_i && word_ready_o);
+    need_d        = need_q;
+    err_d         = err_q;
+    item_ready    = 1'b0;
     vec_valid_o   = 1'b0;
     vec_live_o    = 1'b0;
     vec_payload_o = '0;
@@ -143,7 +149,7 @@ module pnc_rle_dec #(
             state_d = StTail;
           end else begin
             if (hdr_nrec == '0) state_d = StTail;
-            else                state_d = StRec;
+            else state_d = StRec;
           end
         end
       end
@@ -168,9 +174,9 @@ module pnc_rle_dec #(
             rec_left_d = rec_left_q - 16'd1;
             if (rec_left_q == 16'd1) begin
               if (pos_is_last) state_d = StDone;
-              else             state_d = StTail;
+              else state_d = StTail;
             end else if (pos_is_last) begin
-              err_d   = 1'b1;   // records left but no position for them
+              err_d   = 1'b1;  // records left but no position for them
               state_d = StDone;
             end
           end
@@ -220,9 +226,8 @@ module pnc_rle_dec #(
     end
   end
 
-  `PNC_ASSERT_STREAM_CLR(VecStream_A, vec_valid_o, vec_ready_i,
-                         {vec_payload_o, vec_live_o, vec_last_o}, start_i)
-  `PNC_ASSERT(WordBudget_A, !(word_valid_i && word_ready_o) || state_q == StHdr ||
-                            words_q < need_q)
+  `PNC_ASSERT_STREAM_CLR(VecStream_A, vec_valid_o, vec_ready_i, {vec_payload_o, vec_live_o,
+                                                                 vec_last_o}, start_i)
+  `PNC_ASSERT(WordBudget_A, !(word_valid_i && word_ready_o) || state_q == StHdr || words_q < need_q)
 
 endmodule

@@ -15,17 +15,17 @@
 //   non-skipped vector, so the writer must count n_records only up to the last record with a
 //   non-zero payload (bytes of later fillers fall beyond the stream's length and are ignored).
 module pnc_rle_enc #(
-  parameter int RUN_BITS = pnc_pkg::RUN_BITS
+    parameter int RUN_BITS = pnc_pkg::RUN_BITS
 ) (
-  input  logic [63:0] y_i,
-  input  logic [7:0]  row_valid_i,
-  input  logic [2:0]  lo_bits_i,
-  input  logic [4:0]  r_i,
-  input  logic [7:0]  run_i,
-  output logic [39:0] lo_item_o,
-  output logic        rec_valid_o,
-  output logic [47:0] rec_o,
-  output logic [7:0]  run_o
+    input  logic [63:0] y_i,
+    input  logic [ 7:0] row_valid_i,
+    input  logic [ 2:0] lo_bits_i,
+    input  logic [ 4:0] r_i,
+    input  logic [ 7:0] run_i,
+    output logic [39:0] lo_item_o,
+    output logic        rec_valid_o,
+    output logic [47:0] rec_o,
+    output logic [ 7:0] run_o
 );
 
   `include "pnc_assert.svh"
@@ -34,7 +34,7 @@ module pnc_rle_enc #(
   localparam int Lanes = 8;
   localparam logic [7:0] RunMax = 8'((1 << RUN_BITS) - 1);
 
-  logic [7:0]  pad_val;
+  logic [ 7:0] pad_val;
   // Candidate packings for b = 3, 4, 5 (LO lanes b bits, payload lanes 8-b bits).
   logic [23:0] lo3;
   logic [31:0] lo4;
@@ -51,22 +51,31 @@ module pnc_rle_enc #(
   for (genvar i = 0; i < Lanes; i++) begin : gen_lane
     logic [7:0] y;
     logic [4:0] res;  // (y >> b) - r, reduced mod 2^L by the width of the packing below
-    assign y   = row_valid_i[i] ? y_i[i*8 +: 8] : pad_val;
+    assign y = row_valid_i[i] ? y_i[i*8+:8] : pad_val;
     assign res = 5'((y >> lo_bits_i) - {3'd0, r_i});
-    assign lo3[i*3 +: 3] = y[2:0];
-    assign lo4[i*4 +: 4] = y[3:0];
-    assign lo5[i*5 +: 5] = y[4:0];
-    assign pl3[i*5 +: 5] = res[4:0];
-    assign pl4[i*4 +: 4] = res[3:0];
-    assign pl5[i*3 +: 3] = res[2:0];
+    assign lo3[i*3+:3] = y[2:0];
+    assign lo4[i*4+:4] = y[3:0];
+    assign lo5[i*5+:5] = y[4:0];
+    assign pl3[i*5+:5] = res[4:0];
+    assign pl4[i*4+:4] = res[3:0];
+    assign pl5[i*3+:3] = res[2:0];
   end
 
   // Why: select the packing of the configured LO width (b = 4 for any illegal value).
   always_comb begin
     case (lo_bits_i)
-      3'd3:    begin lo_item_o = {16'd0, lo3}; payload = pl3;          end
-      3'd5:    begin lo_item_o = lo5;          payload = {16'd0, pl5}; end
-      default: begin lo_item_o = {8'd0, lo4};  payload = {8'd0, pl4};  end
+      3'd3: begin
+        lo_item_o = {16'd0, lo3};
+        payload   = pl3;
+      end
+      3'd5: begin
+        lo_item_o = lo5;
+        payload   = {16'd0, pl5};
+      end
+      default: begin
+        lo_item_o = {8'd0, lo4};
+        payload   = {8'd0, pl4};
+      end
     endcase
   end
 

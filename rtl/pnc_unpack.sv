@@ -13,38 +13,38 @@
 // - clear_i: drops every buffered byte this cycle (an item popped in the same cycle is still
 //   delivered; no word is accepted while clear_i is high). Pulse it between streams.
 module pnc_unpack #(
-  parameter int DW = pnc_pkg::AXI_DATA_W
+    parameter int DW = pnc_pkg::AXI_DATA_W
 ) (
-  input  logic          clk_i,
-  input  logic          rst_ni,
-  input  logic          clear_i,
-  input  logic [3:0]    item_bytes_i,
-  input  logic          word_valid_i,
-  output logic          word_ready_o,
-  input  logic [DW-1:0] word_data_i,
-  // Waiver: word_last_i is part of the stream interface; item framing ignores bursts.
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic          word_last_i,
-  /* verilator lint_on UNUSEDSIGNAL */
-  output logic          item_valid_o,
-  input  logic          item_ready_i,
-  output logic [63:0]   item_data_o
+    input  logic          clk_i,
+    input  logic          rst_ni,
+    input  logic          clear_i,
+    input  logic [   3:0] item_bytes_i,
+    input  logic          word_valid_i,
+    output logic          word_ready_o,
+    input  logic [DW-1:0] word_data_i,
+    // Waiver: word_last_i is part of the stream interface; item framing ignores bursts.
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic          word_last_i,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output logic          item_valid_o,
+    input  logic          item_ready_i,
+    output logic [  63:0] item_data_o
 );
 
   `include "pnc_assert.svh"
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 8 && DW % 8 == 0)
 
-  localparam int WB   = DW / 8;      // bytes per word
-  localparam int Cap  = 2 * WB + 8;  // buffer bytes
+  localparam int WB = DW / 8;  // bytes per word
+  localparam int Cap = 2 * WB + 8;  // buffer bytes
   localparam int CntW = $clog2(Cap + 1);
   localparam logic [CntW-1:0] WordBytes = CntW'(WB);
   localparam logic [CntW-1:0] PushLimit = CntW'(WB + 8);
 
   logic [Cap*8-1:0] buf_q, buf_d, buf_pop;
-  logic [CntW-1:0]  cnt_q, cnt_d, cnt_pop;
-  logic [CntW-1:0]  ib;
-  logic             push, pop;
-  logic [63:0]      mask;
+  logic [CntW-1:0] cnt_q, cnt_d, cnt_pop;
+  logic [CntW-1:0] ib;
+  logic push, pop;
+  logic [63:0] mask;
 
   assign ib           = CntW'(item_bytes_i);
   assign word_ready_o = !clear_i && (cnt_q <= PushLimit);
@@ -66,7 +66,7 @@ module pnc_unpack #(
     buf_d   = buf_pop;
     cnt_d   = cnt_pop;
     if (push) begin
-      buf_d = buf_pop | ({{(Cap*8-DW){1'b0}}, word_data_i} << {cnt_pop, 3'b000});
+      buf_d = buf_pop | ({{(Cap * 8 - DW) {1'b0}}, word_data_i} << {cnt_pop, 3'b000});
       cnt_d = cnt_pop + WordBytes;
     end
     if (clear_i) begin

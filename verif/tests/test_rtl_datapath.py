@@ -18,7 +18,8 @@ SEED = int(os.environ.get("PNC_SEED", "1"))
 # "Vtop__pch.h.fast: linker input file not found". A make variable passed in MAKEFLAGS overrides
 # the makefile's empty assignment. (Belongs in verif/common/runner.py; kept here until it is.)
 if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
-    os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "") + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    _flags = os.environ.get("MAKEFLAGS", "")
+    os.environ["MAKEFLAGS"] = (_flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
 PEA_RTL = ["pnc_fifo", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
 

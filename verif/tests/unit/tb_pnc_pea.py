@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import cocotb
 import numpy as np
-
 from panacea.aqs import aqs_gemm
 from panacea.memimage import Job, act_image, job_stats, wt_image
 from panacea.rle import decode_stream, pack_lanes
 from panacea.slicing import r_max, wt_lo_bits
+
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, settle, setup, tick
 

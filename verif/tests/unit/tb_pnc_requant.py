@@ -8,8 +8,8 @@ from __future__ import annotations
 import cocotb
 import numpy as np
 from cocotb.triggers import Timer
-
 from panacea.requant import add_bias_sat, requantize
+
 from verif.common.seeding import make_rng
 
 LANES = 8

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import cocotb
 import numpy as np
-
 from panacea.config import ARCH
 from panacea.rle import decode_stream, encode_stream, pack_lanes
+
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, settle, setup, tick
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import cocotb
 import numpy as np
 from cocotb.triggers import Timer
-
 from panacea.config import ARCH
 from panacea.rle import encode_stream, pack_lanes
 from panacea.slicing import r_max, slice_act
+
 from verif.common.seeding import make_rng
 
 LANES = 8
