@@ -460,6 +460,14 @@ module pnc_ctrl
     endcase
   end
 
+  // Why: the PEAs check b at every cycle, so their b only ever takes values of legal jobs
+  // (reset: DEFAULT_LO_BITS); an illegal descriptor never reaches it.
+  logic [2:0] cfg_b_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cfg_b_q <= 3'(DEFAULT_LO_BITS);
+    else if (job_start_o) cfg_b_q <= b_q[2:0];
+  end
+
   // Why: dp_clear_q is a plain flop (high exactly in StClear) because top derives the
   // datapath's reset from it, which must not glitch.
   logic dp_clear_q;
@@ -491,7 +499,7 @@ module pnc_ctrl
   assign cfg_out_fmt_o     = fmt_q;
   assign cfg_z_o           = z_q;
   assign cfg_r_eff_o       = (skip_q == 2'(SKIP_AQS)) ? r_q[4:0] : 5'd0;
-  assign cfg_b_o           = b_q[2:0];
+  assign cfg_b_o           = cfg_b_q;
   assign cfg_zo_o          = zo_q;
   assign cfg_out_r_o       = out_r_q[4:0];
   assign cfg_out_b_o       = out_b_q[2:0];

@@ -7,7 +7,9 @@
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
 // - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller: for ng, for mb,
 //   with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts with one set-up
-//   cycle that clears the LO unpackers and starts the HO decoders of the active streams; the
+//   cycle that clears the LO unpackers and starts the HO decoders of the active streams (the
+//   unpackers are also cleared with the pop of their last item, so padding bytes left after a
+//   group never stay presented as an item, e.g. across a change of item size); the
 //   LO word streams are then let through up to the word marked rd_last (one request per group),
 //   and the HO word streams until the group's last step, so leftover padding bytes of one
 //   group never mix into the next.
@@ -95,6 +97,8 @@ module pnc_join
   end
 
   // ---- decoders
+  logic              act_valid, retire, last_step;
+  logic [NumPea-1:0] wt_valid, fire, owe;
   logic        alo_wvalid, alo_wready, alo_ivalid, alo_iready;
   logic [63:0] alo_item;
   logic        aho_wvalid, aho_wready, aho_vvalid, aho_vready, aho_live, aho_last, aho_err;
@@ -108,7 +112,7 @@ module pnc_join
 
   pnc_unpack #(.DW(DW)) u_act_lo (
     .clk_i, .rst_ni,
-    .clear_i      (setup),
+    .clear_i      (setup || (retire && last_step)),
     .item_bytes_i ({1'b0, b_i}),
     .word_valid_i (alo_wvalid),
     .word_ready_o (alo_wready),
@@ -155,7 +159,7 @@ module pnc_join
 
     pnc_unpack #(.DW(DW)) u_wt_lo (
       .clk_i, .rst_ni,
-      .clear_i      (pea_setup),
+      .clear_i      (pea_setup || (fire[p] && last_step)),
       .item_bytes_i (sbr_i ? 4'd5 : 4'd4),
       .word_valid_i (wlo_wvalid),
       .word_ready_o (wlo_wready),
@@ -189,8 +193,6 @@ module pnc_join
   end
 
   // ---- the join
-  logic              act_valid, retire, last_step;
-  logic [NumPea-1:0] wt_valid, fire, owe;
 
   assign act_valid = alo_ivalid && aho_vvalid;
   assign wt_valid  = wlo_ivalid & who_vvalid;
