@@ -47,7 +47,7 @@ PERF_REGS = ("CYCLES",) + COUNTER_NAMES
 class JobDriver(uvm_driver):
     def build_phase(self):
         self.dut = cocotb.top
-        self.mem = ConfigDB().get(self, "", "MEM_BFM")
+        self.bfms = ConfigDB().get(self, "", "BFMS")
         self.stim_ap = uvm_analysis_port("stim_ap", self)
         self.obs_ap = uvm_analysis_port("obs_ap", self)
         self.rng = make_rng("job_driver")
@@ -65,6 +65,10 @@ class JobDriver(uvm_driver):
             item = await self.seq_item_port.get_next_item()
             await self.drive(item)
             self.seq_item_port.item_done()
+
+    @property
+    def mem(self):
+        return self.bfms.mem
 
     async def drive(self, item):
         st = item.stim
@@ -210,7 +214,12 @@ class PncEnv(uvm_env):
         self.predictor = PredictorComp("predictor", self)
         self.scoreboard = Scoreboard("scoreboard", self)
         self.coverage = CoverageComp("coverage", self)
+        self.mark_start()
+
+    def mark_start(self) -> None:
+        """Start of the measured window for the DUT cycles per second figure."""
         self.t_start = time.time()
+        self.cyc_start = sim_cycles(cocotb.top)
 
     def connect_phase(self):
         drv = self.jobs.driver
@@ -223,7 +232,7 @@ class PncEnv(uvm_env):
     def summary(self, test_name: str) -> str:
         sb = self.scoreboard.core
         wall = max(time.time() - self.t_start, 1e-9)
-        cyc = sim_cycles(cocotb.top)
+        cyc = sim_cycles(cocotb.top) - self.cyc_start
         per_mode = " ".join(
             f"{m}={sum(c for c, _ in v) / len(v):.0f}(model {sum(p for _, p in v) / len(v):.0f})"
             for m, v in sorted(sb.cycles_per_mode.items()))

@@ -5,8 +5,9 @@ the bus and writes the response (read data, RESP) back into the item, then publi
 completed item on ``ap`` (the agent's monitor view: every access the bus saw). Register names
 come from ``panacea.config.REGS`` (arch.toml), never from a hand-kept copy.
 
-The bus-functional model (the AxiLiteMaster) is created by the test from ``cocotb.top`` and
-handed over through ``ConfigDB`` key ``AXIL_BFM``, so this layer never touches signals.
+The bus-functional model (the AxiLiteMaster) is created by the test from ``cocotb.top`` once the
+DUT is in reset and handed over through the ``BFMS`` holder in ``ConfigDB`` (attribute
+``axil``), so this layer never touches signals.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class RegItem(uvm_sequence_item):
 
 class AxilDriver(uvm_driver):
     def build_phase(self):
-        self.bfm = ConfigDB().get(self, "", "AXIL_BFM")
+        self.bfms = ConfigDB().get(self, "", "BFMS")
         self.ap = uvm_analysis_port("ap", self)
 
     async def run_phase(self):
@@ -43,10 +44,10 @@ class AxilDriver(uvm_driver):
             item = await self.seq_item_port.get_next_item()
             if item.op == "wr":
                 data = int(item.data & 0xFFFFFFFF).to_bytes(4, "little")
-                r = await self.bfm.write(item.addr, data)
+                r = await self.bfms.axil.write(item.addr, data)
                 item.resp = int(r.resp)
             else:
-                r = await self.bfm.read(item.addr, 4)
+                r = await self.bfms.axil.read(item.addr, 4)
                 item.data = int.from_bytes(bytes(r.data), "little")
                 item.resp = int(r.resp)
             self.ap.write(item)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from cocotbext.axi import AxiBus, AxiRam
-from pyuvm import ConfigDB, uvm_analysis_port, uvm_component
+from pyuvm import uvm_analysis_port, uvm_component
 
 from verif.env.scoreboard import Burst
 
@@ -107,9 +107,11 @@ class MonitoredAxiRam:
 
 
 class MemAgent(uvm_component):
-    """pyuvm wrapper: gets the MonitoredAxiRam from ConfigDB ("MEM_BFM"), publishes bursts."""
+    """pyuvm wrapper: publishes every burst of the MonitoredAxiRam (``BFMS.mem`` in ConfigDB,
+    attached by the test with :meth:`attach` once the DUT is in reset) on ``ap``."""
 
     def build_phase(self):
-        self.mem: MonitoredAxiRam = ConfigDB().get(self, "", "MEM_BFM")
         self.ap = uvm_analysis_port("ap", self)
-        self.mem.listeners.append(self.ap.write)
+
+    def attach(self, mem: MonitoredAxiRam) -> None:
+        mem.listeners.append(self.ap.write)

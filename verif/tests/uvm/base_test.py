@@ -10,8 +10,10 @@ tolerance, default 0.5), ``PNC_COV_DIR`` (where to export coverage; default ./co
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import cocotb
 from cocotb.triggers import ClockCycles
@@ -46,18 +48,9 @@ class PncBaseTest(uvm_test):
         self.seed = seed_all()
         self.rng = make_rng(type(self).__name__)
         cov.reset_coverage()
-        dut = cocotb.top
-        self.dut = dut
-        dut.rst_ni.value = 0
-        start_clock(dut)
-        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk_i, dut.rst_ni,
-                                  reset_active_level=False)
-        self.mem = MonitoredAxiRam(dut, "m_axi", size=MEM_SIZE)
-        for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi", "cocotb.pnc_top"):
-            import logging
-            logging.getLogger(log).setLevel(logging.WARNING)
-        ConfigDB().set(None, "*", "AXIL_BFM", self.axil)
-        ConfigDB().set(None, "*", "MEM_BFM", self.mem)
+        self.dut = cocotb.top
+        self.bfms = SimpleNamespace(axil=None, mem=None)
+        ConfigDB().set(None, "*", "BFMS", self.bfms)
         ConfigDB().set(None, "*", "CORRUPT_PREDICTION", self.corrupt_prediction)
         self.env = PncEnv("env", self)
 
@@ -71,7 +64,17 @@ class PncBaseTest(uvm_test):
 
     async def run_phase(self):
         self.raise_objection()
-        await reset_dut(self.dut)
+        dut = self.dut
+        start_clock(dut)
+        dut.rst_ni.value = 0
+        await ClockCycles(dut.clk_i, 2)      # outputs leave X before the BFMs sample them
+        for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi"):
+            logging.getLogger(log).setLevel(logging.WARNING)
+        self.bfms.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk_i,
+                                       dut.rst_ni, reset_active_level=False)
+        self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=MEM_SIZE)
+        self.env.mem.attach(self.bfms.mem)
+        await reset_dut(dut)
         await ClockCycles(self.dut.clk_i, 2)
         ident = await reg_read(self.reg_seqr, "ID")
         assert ident == int(CONSTS.ID_VALUE), f"ID reads {ident:#x}, expected {CONSTS.ID_VALUE:#x}"
@@ -82,6 +85,7 @@ class PncBaseTest(uvm_test):
         self.logger.info(f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
                          f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
                          f"SEED={self.seed}")
+        self.env.mark_start()
         await self.body()
         await ClockCycles(self.dut.clk_i, 5)
         self.drop_objection()

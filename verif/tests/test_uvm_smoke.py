@@ -1,0 +1,48 @@
+"""pytest front door for the pyuvm top-level environment (smoke level, both simulators).
+
+Per simulator: one run of the smoke tests (one job per output format, register checks, every
+descriptor error followed by a good job), and one run of ``CorruptedPredictionMustFail``, which
+must FAIL: it proves the scoreboard catches a wrong element. The top level is built once per
+simulator (verif.common.runner) and shared with the other top-level tests. PNC_SEED=<n> picks
+another seed (default 1). Longer levels: ``make sim MODULE=verif.tests.uvm.tb_pnc_uvm TEST=...``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from verif.common.runner import CocotbTestFailed, run_cocotb
+
+ROOT = Path(__file__).resolve().parents[2]
+SIMS = ["icarus", "verilator"]
+SEED = int(os.environ.get("PNC_SEED", "1"))
+MODULE = "verif.tests.uvm.tb_pnc_uvm"
+SMOKE = ["SmokeOneJobPerOutputFormat", "RegisterReadWriteChecks",
+         "IllegalDescriptorsThenLegalJob"]
+
+
+def _rtl() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "rtl").glob("*.sv") if p.stem != "pnc_pkg")
+
+
+pytestmark = pytest.mark.skipif(not (ROOT / "rtl" / "pnc_top.sv").exists(),
+                                reason="rtl/pnc_top.sv does not exist yet")
+
+
+@pytest.mark.parametrize("sim", SIMS)
+def test_uvm_smoke(sim: str) -> None:
+    run_cocotb(sim, "pnc_top", _rtl(), MODULE, testcase=SMOKE, seed=SEED)
+
+
+@pytest.mark.parametrize("sim", SIMS)
+def test_uvm_corrupted_prediction_fails(sim: str) -> None:
+    """The run must fail, and only because of the flipped element (not a hang or a crash)."""
+    with pytest.raises(CocotbTestFailed) as info:
+        run_cocotb(sim, "pnc_top", _rtl(), MODULE, testcase="CorruptedPredictionMustFail",
+                   seed=SEED)
+    log = Path(re.search(r"\(log: ([^)]+)\)", str(info.value)).group(1)).read_text(errors="replace")
+    kinds = set(re.findall(r"job \d+: (\w+):", log))
+    assert kinds == {"element", "bytes"}, f"failed for other reasons too: {kinds}"
