@@ -36,85 +36,85 @@
 module pnc_ctrl
   import pnc_pkg::*;
 #(
-  parameter int NumPea = NUM_PEA,
-  localparam int NS    = 3 + 2 * NumPea,
-  localparam int NH    = 1 + NumPea,  // HO streams: activation + one per PEA
-  localparam int DW    = AXI_DATA_W
+    parameter int NumPea = NUM_PEA,
+    localparam int NS    = 3 + 2 * NumPea,
+    localparam int NH    = 1 + NumPea,  // HO streams: activation + one per PEA
+    localparam int DW    = AXI_DATA_W
 ) (
-  input  logic                  clk_i,
-  input  logic                  rst_ni,
+    input logic clk_i,
+    input logic rst_ni,
 
-  // Descriptor (plain register outputs of pnc_regs, sampled at start_i)
-  input  logic [15:0]           m_i,
-  input  logic [15:0]           n_i,
-  input  logic [15:0]           k_i,
-  input  logic [1:0]            skip_i,
-  input  logic                  sbr_i,
-  input  logic                  bias_en_i,
-  input  logic [1:0]            out_fmt_i,
-  input  logic [7:0]            z_i,
-  input  logic [7:0]            r_i,
-  input  logic [3:0]            b_i,
-  input  logic [7:0]            zo_i,
-  input  logic [7:0]            out_r_i,
-  input  logic [3:0]            out_b_i,
-  input  logic [30:0]           mult_i,
-  input  logic [5:0]            shift_i,
-  input  logic [31:0]           act_lo_addr_i,
-  input  logic [31:0]           act_ho_addr_i,
-  input  logic [31:0]           wt_lo_addr_i,
-  input  logic [31:0]           wt_ho_addr_i,
-  input  logic [31:0]           bias_addr_i,
-  input  logic [31:0]           out_addr_i,
-  input  logic [31:0]           out_ho_addr_i,
+    // Descriptor (plain register outputs of pnc_regs, sampled at start_i)
+    input logic [15:0] m_i,
+    input logic [15:0] n_i,
+    input logic [15:0] k_i,
+    input logic [ 1:0] skip_i,
+    input logic        sbr_i,
+    input logic        bias_en_i,
+    input logic [ 1:0] out_fmt_i,
+    input logic [ 7:0] z_i,
+    input logic [ 7:0] r_i,
+    input logic [ 3:0] b_i,
+    input logic [ 7:0] zo_i,
+    input logic [ 7:0] out_r_i,
+    input logic [ 3:0] out_b_i,
+    input logic [30:0] mult_i,
+    input logic [ 5:0] shift_i,
+    input logic [31:0] act_lo_addr_i,
+    input logic [31:0] act_ho_addr_i,
+    input logic [31:0] wt_lo_addr_i,
+    input logic [31:0] wt_ho_addr_i,
+    input logic [31:0] bias_addr_i,
+    input logic [31:0] out_addr_i,
+    input logic [31:0] out_ho_addr_i,
 
-  // Job control
-  input  logic                  start_i,
-  output logic                  busy_o,
-  output logic                  done_o,
-  output logic [7:0]            err_code_o,
+    // Job control
+    input  logic       start_i,
+    output logic       busy_o,
+    output logic       done_o,
+    output logic [7:0] err_code_o,
 
-  // Latched job configuration for the datapath
-  output logic [15:0]           cfg_m_o,
-  output logic [15:0]           cfg_n_o,
-  output logic [15:0]           cfg_k_o,
-  output logic                  cfg_dense_o,
-  output logic                  cfg_sbr_o,
-  output logic                  cfg_bias_en_o,
-  output logic [1:0]            cfg_out_fmt_o,
-  output logic [7:0]            cfg_z_o,
-  output logic [4:0]            cfg_r_eff_o,
-  output logic [2:0]            cfg_b_o,
-  output logic [7:0]            cfg_zo_o,
-  output logic [4:0]            cfg_out_r_o,
-  output logic [2:0]            cfg_out_b_o,
-  output logic [30:0]           cfg_mult_o,
-  output logic [5:0]            cfg_shift_o,
-  output logic [31:0]           cfg_out_addr_o,
-  output logic [31:0]           cfg_out_ho_addr_o,
-  output logic                  job_start_o,
-  output logic                  abort_o,
-  output logic                  dp_clear_o,
+    // Latched job configuration for the datapath
+    output logic [15:0] cfg_m_o,
+    output logic [15:0] cfg_n_o,
+    output logic [15:0] cfg_k_o,
+    output logic        cfg_dense_o,
+    output logic        cfg_sbr_o,
+    output logic        cfg_bias_en_o,
+    output logic [ 1:0] cfg_out_fmt_o,
+    output logic [ 7:0] cfg_z_o,
+    output logic [ 4:0] cfg_r_eff_o,
+    output logic [ 2:0] cfg_b_o,
+    output logic [ 7:0] cfg_zo_o,
+    output logic [ 4:0] cfg_out_r_o,
+    output logic [ 2:0] cfg_out_b_o,
+    output logic [30:0] cfg_mult_o,
+    output logic [ 5:0] cfg_shift_o,
+    output logic [31:0] cfg_out_addr_o,
+    output logic [31:0] cfg_out_ho_addr_o,
+    output logic        job_start_o,
+    output logic        abort_o,
+    output logic        dp_clear_o,
 
-  // Read requests to pnc_axi_rd
-  output logic [NS-1:0]         req_valid_o,
-  input  logic [NS-1:0]         req_ready_i,
-  output logic [NS-1:0][31:0]   req_addr_o,
-  output logic [NS-1:0][23:0]   req_len_o,
+    // Read requests to pnc_axi_rd
+    output logic [NS-1:0]       req_valid_o,
+    input  logic [NS-1:0]       req_ready_i,
+    output logic [NS-1:0][31:0] req_addr_o,
+    output logic [NS-1:0][23:0] req_len_o,
 
-  // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
-  input  logic [NS-1:0]         rd_valid_i,
-  input  logic [NS-1:0]         rd_ready_i,
-  input  logic [NS-1:0]         rd_last_i,
-  input  logic [NH-1:0][DW-1:0] ho_data_i,   // rd_data of the HO streams (act, then PEA 0..)
+    // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
+    input logic [NS-1:0]         rd_valid_i,
+    input logic [NS-1:0]         rd_ready_i,
+    input logic [NS-1:0]         rd_last_i,
+    input logic [NH-1:0][DW-1:0] ho_data_i,   // rd_data of the HO streams (act, then PEA 0..)
 
-  // Error and completion sources
-  input  logic                  rd_err_i,
-  input  logic                  wr_err_i,
-  input  logic                  stream_err_i,
-  input  logic                  post_done_i,
-  input  logic                  post_idle_i,
-  input  logic                  wr_idle_i
+    // Error and completion sources
+    input logic rd_err_i,
+    input logic wr_err_i,
+    input logic stream_err_i,
+    input logic post_done_i,
+    input logic post_idle_i,
+    input logic wr_idle_i
 );
 
   `PNC_STATIC_ASSERT(BusIs64, DW == 64)
@@ -123,36 +123,70 @@ module pnc_ctrl
 
   localparam int SActLo = 0;
   localparam int SActHo = 1;
-  localparam int SWtLo  = 2;
-  localparam int SWtHo  = 2 + NumPea;
-  localparam int SBias  = 2 + 2 * NumPea;
-  localparam int PeaW   = $clog2(NumPea + 1);
-  localparam int CntW   = 8;  // outstanding-request counters (a few requests per stream)
+  localparam int SWtLo = 2;
+  localparam int SWtHo = 2 + NumPea;
+  localparam int SBias = 2 + 2 * NumPea;
+  localparam int PeaW = $clog2(NumPea + 1);
+  localparam int CntW = 8;  // outstanding-request counters (a few requests per stream)
 
   // ---- latched descriptor
   logic [15:0] m_q, n_q, k_q;
-  logic [1:0]  skip_q, fmt_q;
-  logic        sbr_q, bias_en_q;
-  logic [7:0]  z_q, r_q, zo_q, out_r_q;
-  logic [3:0]  b_q, out_b_q;
+  logic [1:0] skip_q, fmt_q;
+  logic sbr_q, bias_en_q;
+  logic [7:0] z_q, r_q, zo_q, out_r_q;
+  logic [3:0] b_q, out_b_q;
   logic [30:0] mult_q;
-  logic [5:0]  shift_q;
+  logic [ 5:0] shift_q;
   logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q;
 
   // Why: the descriptor registers may be rewritten by the host while a job runs.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      m_q <= '0; n_q <= '0; k_q <= '0; skip_q <= '0; fmt_q <= '0; sbr_q <= 1'b0;
-      bias_en_q <= 1'b0; z_q <= '0; r_q <= '0; zo_q <= '0; out_r_q <= '0; b_q <= '0;
-      out_b_q <= '0; mult_q <= '0; shift_q <= '0; act_lo_q <= '0; act_ho_q <= '0;
-      wt_lo_q <= '0; wt_ho_q <= '0; bias_q <= '0; out_q <= '0; out_ho_q <= '0;
+      m_q <= '0;
+      n_q <= '0;
+      k_q <= '0;
+      skip_q <= '0;
+      fmt_q <= '0;
+      sbr_q <= 1'b0;
+      bias_en_q <= 1'b0;
+      z_q <= '0;
+      r_q <= '0;
+      zo_q <= '0;
+      out_r_q <= '0;
+      b_q <= '0;
+      out_b_q <= '0;
+      mult_q <= '0;
+      shift_q <= '0;
+      act_lo_q <= '0;
+      act_ho_q <= '0;
+      wt_lo_q <= '0;
+      wt_ho_q <= '0;
+      bias_q <= '0;
+      out_q <= '0;
+      out_ho_q <= '0;
     end else if (start_i && !busy_o) begin
-      m_q <= m_i; n_q <= n_i; k_q <= k_i; skip_q <= skip_i; fmt_q <= out_fmt_i;
-      sbr_q <= sbr_i; bias_en_q <= bias_en_i; z_q <= z_i; r_q <= r_i; zo_q <= zo_i;
-      out_r_q <= out_r_i; b_q <= b_i; out_b_q <= out_b_i; mult_q <= mult_i;
-      shift_q <= shift_i; act_lo_q <= act_lo_addr_i; act_ho_q <= act_ho_addr_i;
-      wt_lo_q <= wt_lo_addr_i; wt_ho_q <= wt_ho_addr_i; bias_q <= bias_addr_i;
-      out_q <= out_addr_i; out_ho_q <= out_ho_addr_i;
+      m_q <= m_i;
+      n_q <= n_i;
+      k_q <= k_i;
+      skip_q <= skip_i;
+      fmt_q <= out_fmt_i;
+      sbr_q <= sbr_i;
+      bias_en_q <= bias_en_i;
+      z_q <= z_i;
+      r_q <= r_i;
+      zo_q <= zo_i;
+      out_r_q <= out_r_i;
+      b_q <= b_i;
+      out_b_q <= out_b_i;
+      mult_q <= mult_i;
+      shift_q <= shift_i;
+      act_lo_q <= act_lo_addr_i;
+      act_ho_q <= act_ho_addr_i;
+      wt_lo_q <= wt_lo_addr_i;
+      wt_ho_q <= wt_ho_addr_i;
+      bias_q <= bias_addr_i;
+      out_q <= out_addr_i;
+      out_ho_q <= out_ho_addr_i;
     end
   end
 
@@ -187,12 +221,12 @@ module pnc_ctrl
   end
 
   // ---- derived job geometry (valid once the descriptor passed the check)
-  logic [2:0]  lw;           // weight LO bytes per vector
-  logic [2:0]  act_hl;       // activation HO payload bytes per vector (8 - b)
+  logic [2:0] lw;  // weight LO bytes per vector
+  logic [2:0] act_hl;  // activation HO payload bytes per vector (8 - b)
   logic [23:0] act_lo_len, wt_lo_len;
   logic [23:0] act_lo_stride, act_ho_stride, wt_lo_stride, wt_ho_stride;
-  logic [9:0]  mb_last;      // MB - 1
-  logic [9:0]  nb_total;     // NB
+  logic [9:0] mb_last;  // MB - 1
+  logic [9:0] nb_total;  // NB
 
   function automatic logic [23:0] align8(logic [23:0] v);
     return (v + 24'd7) & ~24'd7;
@@ -210,32 +244,39 @@ module pnc_ctrl
   assign nb_total      = 10'((n_q + 16'd7) >> 3);
 
   // ---- main FSM
-  typedef enum logic [2:0] {StIdle, StCheck, StRun, StAbort, StClear, StDone} state_e;
-  state_e      state_q, state_d;
-  logic [7:0]  err_q, err_d;
+  typedef enum logic [2:0] {
+    StIdle,
+    StCheck,
+    StRun,
+    StAbort,
+    StClear,
+    StDone
+  } state_e;
+  state_e state_q, state_d;
+  logic [7:0] err_q, err_d;
 
   // ---- group sequencer state
-  logic              seq_load_q;    // load the request flags of the group (ng_q, mb_q)
-  logic              seq_busy_q;    // a group's requests are being issued
-  logic              seq_end_q;     // every group's requests issued
-  logic [9:0]        mb_q;
-  logic [9:0]        rem_nb_q;      // NB - ng*NumPea
-  logic [PeaW-1:0]   n_act;         // active PEAs of the current group
-  logic [31:0]       act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
+  logic            seq_load_q;  // load the request flags of the group (ng_q, mb_q)
+  logic            seq_busy_q;  // a group's requests are being issued
+  logic            seq_end_q;  // every group's requests issued
+  logic [     9:0] mb_q;
+  logic [     9:0] rem_nb_q;  // NB - ng*NumPea
+  logic [PeaW-1:0] n_act;  // active PEAs of the current group
+  logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
 
-  logic              pend_lo_q   [NH];  // LO plane request pending (index 0 act, 1+p PEA p)
-  logic              pend_hdr_q  [NH];
-  logic              wait_hdr_q  [NH];
-  logic              pend_rest_q [NH];
-  logic [23:0]       rest_len_q  [NH];
-  logic [CntW-1:0]   hdr_idx_q   [NH];
-  logic [31:0]       ho_addr     [NH];
-  logic [31:0]       lo_addr     [NH];
-  logic [PeaW-1:0]   bias_left_q;
-  logic [31:0]       bias_ptr_q;
+  logic            pend_lo_q   [NH];  // LO plane request pending (index 0 act, 1+p PEA p)
+  logic            pend_hdr_q  [NH];
+  logic            wait_hdr_q  [NH];
+  logic            pend_rest_q [NH];
+  logic [    23:0] rest_len_q  [NH];
+  logic [CntW-1:0] hdr_idx_q   [NH];
+  logic [    31:0] ho_addr     [NH];
+  logic [    31:0] lo_addr     [NH];
+  logic [PeaW-1:0] bias_left_q;
+  logic [    31:0] bias_ptr_q;
 
   logic [NS-1:0][CntW-1:0] issued_q, retired_q;
-  logic [NS-1:0]           req_fire, last_fire;
+  logic [NS-1:0] req_fire, last_fire;
 
   assign req_fire  = req_valid_o & req_ready_i;
   assign last_fire = rd_valid_i & rd_ready_i & rd_last_i;
@@ -266,7 +307,7 @@ module pnc_ctrl
   for (genvar h = 0; h < NH; h++) begin : gen_peek
     localparam int S = (h == 0) ? SActHo : SWtHo + h - 1;
     logic [31:0] n_rec, n_vec;
-    logic [2:0]  rec_bytes_m1;  // L: record bytes - 1
+    logic [2:0] rec_bytes_m1;  // L: record bytes - 1
     assign n_rec        = ho_data_i[h][31:0];
     assign n_vec        = ho_data_i[h][63:32];
     assign rec_bytes_m1 = (h == 0) ? act_hl : 3'd4;
@@ -430,7 +471,7 @@ module pnc_ctrl
   // ---- FSM
   logic err_event;
   logic [7:0] err_event_code;
-  assign err_event      = rd_err_i || wr_err_i || stream_err_i || hdr_corrupt;
+  assign err_event = rd_err_i || wr_err_i || stream_err_i || hdr_corrupt;
   assign err_event_code = rd_err_i ? ERR_AXI_RD_ERR
                         : wr_err_i ? ERR_AXI_WR_ERR : ERR_STREAM_CORRUPT;
 
@@ -441,7 +482,7 @@ module pnc_ctrl
     unique case (state_q)
       StIdle:  if (start_i) state_d = StCheck;
       StCheck: begin
-        err_d   = desc_err;
+        err_d = desc_err;
         if (desc_err == ERR_OK) state_d = StRun;
         else state_d = StDone;
       end
@@ -483,12 +524,12 @@ module pnc_ctrl
     end
   end
 
-  assign busy_o      = state_q != StIdle;
-  assign done_o      = state_q == StDone;
-  assign err_code_o  = err_q;
-  assign job_start_o = state_q == StCheck && desc_err == ERR_OK;
-  assign abort_o     = state_q == StAbort;
-  assign dp_clear_o  = dp_clear_q;
+  assign busy_o            = state_q != StIdle;
+  assign done_o            = state_q == StDone;
+  assign err_code_o        = err_q;
+  assign job_start_o       = state_q == StCheck && desc_err == ERR_OK;
+  assign abort_o           = state_q == StAbort;
+  assign dp_clear_o        = dp_clear_q;
 
   assign cfg_m_o           = m_q;
   assign cfg_n_o           = n_q;

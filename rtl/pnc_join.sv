@@ -28,66 +28,70 @@
 module pnc_join
   import pnc_pkg::*;
 #(
-  parameter int NumPea = NUM_PEA,
-  localparam int DW    = AXI_DATA_W,
-  localparam int PeaW  = $clog2(NumPea + 1)
+    parameter int NumPea = NUM_PEA,
+    localparam int DW    = AXI_DATA_W,
+    localparam int PeaW  = $clog2(NumPea + 1)
 ) (
-  input  logic                         clk_i,
-  input  logic                         rst_ni,
+    input logic clk_i,
+    input logic rst_ni,
 
-  // Configuration (static while a job runs)
-  input  logic [15:0]                  m_i,
-  input  logic [15:0]                  n_i,
-  input  logic [15:0]                  k_i,
-  input  logic [2:0]                   b_i,
-  input  logic                         sbr_i,
-  input  logic                         start_i,
+    // Configuration (static while a job runs)
+    input logic [15:0] m_i,
+    input logic [15:0] n_i,
+    input logic [15:0] k_i,
+    input logic [ 2:0] b_i,
+    input logic        sbr_i,
+    input logic        start_i,
 
-  // Read word streams from pnc_axi_rd
-  input  logic                         act_lo_valid_i,
-  output logic                         act_lo_ready_o,
-  input  logic [DW-1:0]                act_lo_data_i,
-  input  logic                         act_lo_last_i,
-  input  logic                         act_ho_valid_i,
-  output logic                         act_ho_ready_o,
-  input  logic [DW-1:0]                act_ho_data_i,
-  input  logic [NumPea-1:0]            wt_lo_valid_i,
-  output logic [NumPea-1:0]            wt_lo_ready_o,
-  input  logic [NumPea-1:0][DW-1:0]    wt_lo_data_i,
-  input  logic [NumPea-1:0]            wt_lo_last_i,
-  input  logic [NumPea-1:0]            wt_ho_valid_i,
-  output logic [NumPea-1:0]            wt_ho_ready_o,
-  input  logic [NumPea-1:0][DW-1:0]    wt_ho_data_i,
+    // Read word streams from pnc_axi_rd
+    input  logic                      act_lo_valid_i,
+    output logic                      act_lo_ready_o,
+    input  logic [    DW-1:0]         act_lo_data_i,
+    input  logic                      act_lo_last_i,
+    input  logic                      act_ho_valid_i,
+    output logic                      act_ho_ready_o,
+    input  logic [    DW-1:0]         act_ho_data_i,
+    input  logic [NumPea-1:0]         wt_lo_valid_i,
+    output logic [NumPea-1:0]         wt_lo_ready_o,
+    input  logic [NumPea-1:0][DW-1:0] wt_lo_data_i,
+    input  logic [NumPea-1:0]         wt_lo_last_i,
+    input  logic [NumPea-1:0]         wt_ho_valid_i,
+    output logic [NumPea-1:0]         wt_ho_ready_o,
+    input  logic [NumPea-1:0][DW-1:0] wt_ho_data_i,
 
-  // PEA step streams (activation fields broadcast)
-  output logic [NumPea-1:0]            step_valid_o,
-  input  logic [NumPea-1:0]            step_ready_i,
-  output logic [39:0]                  step_act_lo_o,
-  output logic [39:0]                  step_act_ho_o,
-  output logic                         step_act_live_o,
-  output logic [NumPea-1:0][39:0]      step_wt_lo_o,
-  output logic [NumPea-1:0][31:0]      step_wt_ho_o,
-  output logic [NumPea-1:0]            step_wt_live_o,
-  output logic                         step_last_o,
+    // PEA step streams (activation fields broadcast)
+    output logic [NumPea-1:0]       step_valid_o,
+    input  logic [NumPea-1:0]       step_ready_i,
+    output logic [      39:0]       step_act_lo_o,
+    output logic [      39:0]       step_act_ho_o,
+    output logic                    step_act_live_o,
+    output logic [NumPea-1:0][39:0] step_wt_lo_o,
+    output logic [NumPea-1:0][31:0] step_wt_ho_o,
+    output logic [NumPea-1:0]       step_wt_live_o,
+    output logic                    step_last_o,
 
-  // Status
-  output logic                         err_o,
-  output logic                         act_skip_o,
-  output logic [PeaW-1:0]              wt_skip_o,
-  output logic                         stall_mem_o
+    // Status
+    output logic            err_o,
+    output logic            act_skip_o,
+    output logic [PeaW-1:0] wt_skip_o,
+    output logic            stall_mem_o
 );
 
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
 
   // ---- group loop
-  typedef enum logic [1:0] {StIdle, StSetup, StRun} state_e;
-  state_e          state_q;
-  logic [9:0]      mb_q, mb_last, rem_nb_q;
-  logic [15:0]     k_q;
+  typedef enum logic [1:0] {
+    StIdle,
+    StSetup,
+    StRun
+  } state_e;
+  state_e state_q;
+  logic [9:0] mb_q, mb_last, rem_nb_q;
+  logic [    15:0] k_q;
   logic [PeaW-1:0] n_act;
   logic [NumPea-1:0] act_mask, taken_q;
-  logic            lo_open_q;                 // activation LO words may pass
-  logic            ho_open_q;                 // activation HO words may pass
+  logic lo_open_q;  // activation LO words may pass
+  logic ho_open_q;  // activation HO words may pass
   logic [NumPea-1:0] wlo_open_q, who_open_q;  // weight words of PEA p may pass
 
   assign mb_last = 10'((m_i + 16'd7) >> 3) - 10'd1;
@@ -97,53 +101,60 @@ module pnc_join
   end
 
   // ---- decoders
-  logic              act_valid, retire, last_step;
+  logic act_valid, retire, last_step;
   logic [NumPea-1:0] wt_valid, fire, owe;
-  logic        alo_wvalid, alo_wready, alo_ivalid, alo_iready;
+  logic alo_wvalid, alo_wready, alo_ivalid, alo_iready;
   logic [63:0] alo_item;
-  logic        aho_wvalid, aho_wready, aho_vvalid, aho_vready, aho_live, aho_last, aho_err;
+  logic aho_wvalid, aho_wready, aho_vvalid, aho_vready, aho_live, aho_last, aho_err;
   logic [47:0] aho_payload;
   logic        setup;
 
-  assign setup = state_q == StSetup;
+  assign setup          = state_q == StSetup;
 
   assign alo_wvalid     = act_lo_valid_i && lo_open_q;
   assign act_lo_ready_o = alo_wready && lo_open_q;
 
-  pnc_unpack #(.DW(DW)) u_act_lo (
-    .clk_i, .rst_ni,
-    .clear_i      (setup || (retire && last_step)),
-    .item_bytes_i ({1'b0, b_i}),
-    .word_valid_i (alo_wvalid),
-    .word_ready_o (alo_wready),
-    .word_data_i  (act_lo_data_i),
-    .word_last_i  (act_lo_last_i),
-    .item_valid_o (alo_ivalid),
-    .item_ready_i (alo_iready),
-    .item_data_o  (alo_item)
+  pnc_unpack #(
+      .DW(DW)
+  ) u_act_lo (
+      .clk_i,
+      .rst_ni,
+      .clear_i     (setup || (retire && last_step)),
+      .item_bytes_i({1'b0, b_i}),
+      .word_valid_i(alo_wvalid),
+      .word_ready_o(alo_wready),
+      .word_data_i (act_lo_data_i),
+      .word_last_i (act_lo_last_i),
+      .item_valid_o(alo_ivalid),
+      .item_ready_i(alo_iready),
+      .item_data_o (alo_item)
   );
 
   assign aho_wvalid     = act_ho_valid_i && ho_open_q;
   assign act_ho_ready_o = aho_wready && ho_open_q;
 
-  pnc_rle_dec #(.RUN_BITS(RUN_BITS), .DW(DW)) u_act_ho (
-    .clk_i, .rst_ni,
-    .start_i       (setup),
-    .k_i           (k_i),
-    .lanes_bits_i  (3'(4'd8 - {1'b0, b_i})),
-    .word_valid_i  (aho_wvalid),
-    .word_ready_o  (aho_wready),
-    .word_data_i   (act_ho_data_i),
-    .vec_valid_o   (aho_vvalid),
-    .vec_ready_i   (aho_vready),
-    .vec_payload_o (aho_payload),
-    .vec_live_o    (aho_live),
-    .vec_last_o    (aho_last),
-    .err_o         (aho_err),
-    .skipped_o     (act_skip_o)
+  pnc_rle_dec #(
+      .RUN_BITS(RUN_BITS),
+      .DW(DW)
+  ) u_act_ho (
+      .clk_i,
+      .rst_ni,
+      .start_i      (setup),
+      .k_i          (k_i),
+      .lanes_bits_i (3'(4'd8 - {1'b0, b_i})),
+      .word_valid_i (aho_wvalid),
+      .word_ready_o (aho_wready),
+      .word_data_i  (act_ho_data_i),
+      .vec_valid_o  (aho_vvalid),
+      .vec_ready_i  (aho_vready),
+      .vec_payload_o(aho_payload),
+      .vec_live_o   (aho_live),
+      .vec_last_o   (aho_last),
+      .err_o        (aho_err),
+      .skipped_o    (act_skip_o)
   );
 
-  logic [NumPea-1:0]       wlo_ivalid, wlo_iready, who_vvalid, who_live, who_err, who_skip;
+  logic [NumPea-1:0] wlo_ivalid, wlo_iready, who_vvalid, who_live, who_err, who_skip;
   logic [NumPea-1:0][63:0] wlo_item;
   logic [NumPea-1:0][47:0] who_payload;
 
@@ -157,34 +168,41 @@ module pnc_join
     assign who_wvalid       = wt_ho_valid_i[p] && who_open_q[p];
     assign wt_ho_ready_o[p] = who_wready && who_open_q[p];
 
-    pnc_unpack #(.DW(DW)) u_wt_lo (
-      .clk_i, .rst_ni,
-      .clear_i      (pea_setup || (fire[p] && last_step)),
-      .item_bytes_i (sbr_i ? 4'd5 : 4'd4),
-      .word_valid_i (wlo_wvalid),
-      .word_ready_o (wlo_wready),
-      .word_data_i  (wt_lo_data_i[p]),
-      .word_last_i  (wt_lo_last_i[p]),
-      .item_valid_o (wlo_ivalid[p]),
-      .item_ready_i (wlo_iready[p]),
-      .item_data_o  (wlo_item[p])
+    pnc_unpack #(
+        .DW(DW)
+    ) u_wt_lo (
+        .clk_i,
+        .rst_ni,
+        .clear_i     (pea_setup || (fire[p] && last_step)),
+        .item_bytes_i(sbr_i ? 4'd5 : 4'd4),
+        .word_valid_i(wlo_wvalid),
+        .word_ready_o(wlo_wready),
+        .word_data_i (wt_lo_data_i[p]),
+        .word_last_i (wt_lo_last_i[p]),
+        .item_valid_o(wlo_ivalid[p]),
+        .item_ready_i(wlo_iready[p]),
+        .item_data_o (wlo_item[p])
     );
 
-    pnc_rle_dec #(.RUN_BITS(RUN_BITS), .DW(DW)) u_wt_ho (
-      .clk_i, .rst_ni,
-      .start_i       (pea_setup),
-      .k_i           (k_i),
-      .lanes_bits_i  (3'd4),
-      .word_valid_i  (who_wvalid),
-      .word_ready_o  (who_wready),
-      .word_data_i   (wt_ho_data_i[p]),
-      .vec_valid_o   (who_vvalid[p]),
-      .vec_ready_i   (wlo_iready[p]),
-      .vec_payload_o (who_payload[p]),
-      .vec_live_o    (who_live[p]),
-      .vec_last_o    (who_last),
-      .err_o         (who_err[p]),
-      .skipped_o     (who_skip[p])
+    pnc_rle_dec #(
+        .RUN_BITS(RUN_BITS),
+        .DW(DW)
+    ) u_wt_ho (
+        .clk_i,
+        .rst_ni,
+        .start_i      (pea_setup),
+        .k_i          (k_i),
+        .lanes_bits_i (3'd4),
+        .word_valid_i (who_wvalid),
+        .word_ready_o (who_wready),
+        .word_data_i  (wt_ho_data_i[p]),
+        .vec_valid_o  (who_vvalid[p]),
+        .vec_ready_i  (wlo_iready[p]),
+        .vec_payload_o(who_payload[p]),
+        .vec_live_o   (who_live[p]),
+        .vec_last_o   (who_last),
+        .err_o        (who_err[p]),
+        .skipped_o    (who_skip[p])
     );
 
     // Waiver: the join counts k itself; the decoder's last flag is checked by an assertion.
@@ -194,17 +212,17 @@ module pnc_join
 
   // ---- the join
 
-  assign act_valid = alo_ivalid && aho_vvalid;
-  assign wt_valid  = wlo_ivalid & who_vvalid;
-  assign owe       = (state_q == StRun) ? (act_mask & ~taken_q) : '0;
-  assign step_valid_o = owe & wt_valid & {NumPea{act_valid}};
-  assign fire      = step_valid_o & step_ready_i;
-  assign retire    = act_valid && (state_q == StRun) && ((owe & ~fire) == '0);
-  assign last_step = k_q == k_i - 16'd1;
+  assign act_valid       = alo_ivalid && aho_vvalid;
+  assign wt_valid        = wlo_ivalid & who_vvalid;
+  assign owe             = (state_q == StRun) ? (act_mask & ~taken_q) : '0;
+  assign step_valid_o    = owe & wt_valid & {NumPea{act_valid}};
+  assign fire            = step_valid_o & step_ready_i;
+  assign retire          = act_valid && (state_q == StRun) && ((owe & ~fire) == '0);
+  assign last_step       = k_q == k_i - 16'd1;
 
-  assign alo_iready = retire;
-  assign aho_vready = retire;
-  assign wlo_iready = fire;  // the weight LO item and HO vector of PEA p leave together
+  assign alo_iready      = retire;
+  assign aho_vready      = retire;
+  assign wlo_iready      = fire;  // the weight LO item and HO vector of PEA p leave together
 
   assign step_act_lo_o   = alo_item[39:0];
   assign step_act_ho_o   = aho_payload[39:0];
@@ -289,15 +307,21 @@ module pnc_join
     for (int p = 0; p < NumPea; p++) wt_skip_o = wt_skip_o + PeaW'(who_skip[p]);
   end
   assign err_o       = aho_err || |who_err;
-  assign stall_mem_o = |(owe & ~(wt_valid & {NumPea{act_valid}}));
+  assign stall_mem_o = |(owe & ~(wt_valid &{NumPea{act_valid}}));
 
   // ---- assertions
   `PNC_ASSERT(ActLastAgrees, !(retire && aho_vvalid) || aho_last == last_step)
   `PNC_ASSERT(NoStepOutsideRun, state_q == StRun || step_valid_o == '0)
   for (genvar p = 0; p < NumPea; p++) begin : gen_assert
-    `PNC_ASSERT_STREAM(StepStream, step_valid_o[p], step_ready_i[p],
-                       {step_act_lo_o, step_act_ho_o, step_act_live_o, step_wt_lo_o[p],
-                        step_wt_ho_o[p], step_wt_live_o[p], step_last_o})
+    `PNC_ASSERT_STREAM(StepStream, step_valid_o[p], step_ready_i[p], {
+                       step_act_lo_o,
+                       step_act_ho_o,
+                       step_act_live_o,
+                       step_wt_lo_o[p],
+                       step_wt_ho_o[p],
+                       step_wt_live_o[p],
+                       step_last_o
+                       })
   end
 
 endmodule : pnc_join

@@ -31,79 +31,92 @@
 module pnc_post
   import pnc_pkg::*;
 #(
-  parameter int NumPea = NUM_PEA,
-  localparam int DW    = AXI_DATA_W,
-  localparam int PeaW  = $clog2(NumPea + 1)
+    parameter int NumPea = NUM_PEA,
+    localparam int DW    = AXI_DATA_W,
+    localparam int PeaW  = $clog2(NumPea + 1)
 ) (
-  input  logic                           clk_i,
-  input  logic                           rst_ni,
+    input logic clk_i,
+    input logic rst_ni,
 
-  // Configuration (static while a job runs)
-  input  logic [15:0]                    m_i,
-  input  logic [15:0]                    n_i,
-  input  logic                           bias_en_i,
-  input  logic [1:0]                     out_fmt_i,
-  input  logic [7:0]                     zo_i,
-  input  logic [4:0]                     out_r_i,
-  input  logic [2:0]                     out_b_i,
-  input  logic [30:0]                    mult_i,
-  input  logic [5:0]                     shift_i,
-  input  logic [31:0]                    out_addr_i,
-  input  logic [31:0]                    out_ho_addr_i,
+    // Configuration (static while a job runs)
+    input logic [15:0] m_i,
+    input logic [15:0] n_i,
+    input logic        bias_en_i,
+    input logic [ 1:0] out_fmt_i,
+    input logic [ 7:0] zo_i,
+    input logic [ 4:0] out_r_i,
+    input logic [ 2:0] out_b_i,
+    input logic [30:0] mult_i,
+    input logic [ 5:0] shift_i,
+    input logic [31:0] out_addr_i,
+    input logic [31:0] out_ho_addr_i,
 
-  input  logic                           start_i,
-  input  logic                           abort_i,
-  output logic                           done_o,
-  output logic                           idle_o,
+    input  logic start_i,
+    input  logic abort_i,
+    output logic done_o,
+    output logic idle_o,
 
-  // Tiles from the PEAs
-  input  logic [NumPea-1:0]              tile_valid_i,
-  output logic [NumPea-1:0]              tile_ready_o,
-  input  logic [NumPea-1:0][8*8*32-1:0]  tile_acc_i,
+    // Tiles from the PEAs
+    input  logic [NumPea-1:0]             tile_valid_i,
+    output logic [NumPea-1:0]             tile_ready_o,
+    input  logic [NumPea-1:0][8*8*32-1:0] tile_acc_i,
 
-  // Bias read stream
-  input  logic                           bias_valid_i,
-  output logic                           bias_ready_o,
-  input  logic [DW-1:0]                  bias_data_i,
+    // Bias read stream
+    input  logic          bias_valid_i,
+    output logic          bias_ready_o,
+    input  logic [DW-1:0] bias_data_i,
 
-  // Write path (pnc_axi_wr)
-  output logic                           cmd_valid_o,
-  input  logic                           cmd_ready_i,
-  output logic [31:0]                    cmd_addr_o,
-  output logic [15:0]                    cmd_beats_o,
-  output logic                           wd_valid_o,
-  input  logic                           wd_ready_i,
-  output logic [DW-1:0]                  wd_data_o,
-  output logic [DW/8-1:0]                wd_strb_o,
+    // Write path (pnc_axi_wr)
+    output logic            cmd_valid_o,
+    input  logic            cmd_ready_i,
+    output logic [    31:0] cmd_addr_o,
+    output logic [    15:0] cmd_beats_o,
+    output logic            wd_valid_o,
+    input  logic            wd_ready_i,
+    output logic [  DW-1:0] wd_data_o,
+    output logic [DW/8-1:0] wd_strb_o,
 
-  // Performance
-  output logic                           tile_done_o,
-  output logic                           stall_out_o
+    // Performance
+    output logic tile_done_o,
+    output logic stall_out_o
 );
 
   `PNC_STATIC_ASSERT(BusIs64, DW == 64)
 
-  localparam int MaxMb     = MAX_DIM / 8;
-  localparam int MbW       = $clog2(MaxMb);
+  localparam int MaxMb = MAX_DIM / 8;
+  localparam int MbW = $clog2(MaxMb);
   localparam int BiasBeats = 256 / DW;
 
   typedef enum logic [3:0] {
-    StIdle, StSetup, StBias, StWait, StEnc, StWrite, StTileEnd, StHdr, StFin, StFlush
+    StIdle,
+    StSetup,
+    StBias,
+    StWait,
+    StEnc,
+    StWrite,
+    StTileEnd,
+    StHdr,
+    StFin,
+    StFlush
   } state_e;
-  typedef enum logic [1:0] {KindRows, KindRle, KindHdr} kind_e;
+  typedef enum logic [1:0] {
+    KindRows,
+    KindRle,
+    KindHdr
+  } kind_e;
 
-  state_e          state_q;
-  kind_e           kind_q;
-  logic            is_rle, is_int32;
+  state_e state_q;
+  kind_e  kind_q;
+  logic is_rle, is_int32;
   assign is_rle   = out_fmt_i == 2'(FMT_UINT8_RLE);
   assign is_int32 = out_fmt_i == 2'(FMT_INT32);
 
   // ---- job geometry
-  logic [9:0]  mb_last, nb_total;
-  logic [2:0]  out_hl;          // HO payload bytes of the output stream (8 - out_b)
+  logic [9:0] mb_last, nb_total;
+  logic [2:0] out_hl;  // HO payload bytes of the output stream (8 - out_b)
   logic [23:0] lo_stride, ho_stride;
-  logic [31:0] mb_step;         // address step per m-block in OUT
-  logic [31:0] row_stride;      // bytes per output row (INT32 / UINT8)
+  logic [31:0] mb_step;  // address step per m-block in OUT
+  logic [31:0] row_stride;  // bytes per output row (INT32 / UINT8)
   assign mb_last    = 10'((m_i + 16'd7) >> 3) - 10'd1;
   assign nb_total   = 10'((n_i + 16'd7) >> 3);
   assign out_hl     = 3'(4'd8 - {1'b0, out_b_i});
@@ -113,12 +126,12 @@ module pnc_post
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
   // ---- loop state
-  logic [9:0]      mb_q, rem_nb_q, nb_base_q;
-  logic            first_ng_q;
+  logic [9:0] mb_q, rem_nb_q, nb_base_q;
+  logic first_ng_q;
   logic [PeaW-1:0] p_q, n_act;
-  logic [9:0]      nb;
-  logic [31:0]     mb_out_ptr_q, mb_ho_ptr_q;
-  logic [3:0]      rows, cols;
+  logic [9:0] nb;
+  logic [31:0] mb_out_ptr_q, mb_ho_ptr_q;
+  logic [3:0] rows, cols;
   assign n_act = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
   assign nb    = nb_base_q + 10'(p_q);
   assign rows  = (32'(m_i) - (32'(mb_q) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb_q) << 3));
@@ -139,69 +152,71 @@ module pnc_post
   end
 
   // ---- bias of the tile
-  logic [255:0]                 bias_q;
-  logic [$clog2(BiasBeats):0]   bias_cnt_q;
+  logic [              255:0] bias_q;
+  logic [$clog2(BiasBeats):0] bias_cnt_q;
 
   // ---- RLE encoder state
-  logic [7:0]        tab_run [MaxMb];
-  logic [12:0]       tab_nrec[MaxMb];
-  logic [7:0]        run_q;
-  logic [12:0]       nrec_q;         // records of the m-block before this tile
-  logic [3:0]        nnew_q;         // records produced by this tile
-  logic [3:0]        col_q;
-  logic [5:0]        lo_pos_q, rec_pos_q;  // byte write positions in the buffers
-  logic [319:0]      lo_buf_q;
-  logic [511:0]      rec_buf_q;
-  logic [2:0]        rec_off_q;      // byte offset of the first record byte in its word
-  logic [31:0]       lo_addr_q, rec_addr_q;
+  logic [                7:0] tab_run                                            [MaxMb];
+  logic [               12:0] tab_nrec                                           [MaxMb];
+  logic [                7:0] run_q;
+  logic [               12:0] nrec_q;  // records of the m-block before this tile
+  logic [                3:0] nnew_q;  // records produced by this tile
+  logic [                3:0] col_q;
+  logic [5:0] lo_pos_q, rec_pos_q;  // byte write positions in the buffers
+  logic [319:0] lo_buf_q;
+  logic [511:0] rec_buf_q;
+  logic [  2:0] rec_off_q;  // byte offset of the first record byte in its word
+  logic [31:0] lo_addr_q, rec_addr_q;
 
   // ---- requantizer (rows for INT32/UINT8, columns for the RLE encoder)
   logic [8*32-1:0] rq_acc, rq_bias, rq_s;
-  logic [8*8-1:0]  rq_q;
-  logic [9:0]      di_q, ci_q, ncmd_q;
-  logic [3:0]      dbeat_q;
+  logic [8*8-1:0] rq_q;
+  logic [9:0] di_q, ci_q, ncmd_q;
+  logic [3:0] dbeat_q;
 
   always_comb begin
-    rq_acc  = tile[di_q[2:0]*256 +: 256];
+    rq_acc  = tile[di_q[2:0]*256+:256];
     rq_bias = bias_q;
     if (state_q == StEnc) begin
-      for (int i = 0; i < 8; i++) rq_acc[i*32 +: 32] = tile[(i*8 + int'(col_q[2:0]))*32 +: 32];
-      rq_bias = {8{bias_q[col_q[2:0]*32 +: 32]}};
+      for (int i = 0; i < 8; i++) rq_acc[i*32+:32] = tile[(i*8+int'(col_q[2:0]))*32+:32];
+      rq_bias = {8{bias_q[col_q[2:0]*32+:32]}};
     end
   end
 
   pnc_requant u_requant (
-    .acc_i     (rq_acc),
-    .bias_i    (rq_bias),
-    .bias_en_i (bias_en_i),
-    .mult_i    (mult_i),
-    .shift_i   (shift_i),
-    .zo_i      (zo_i),
-    .s_o       (rq_s),
-    .q_o       (rq_q)
+      .acc_i    (rq_acc),
+      .bias_i   (rq_bias),
+      .bias_en_i(bias_en_i),
+      .mult_i   (mult_i),
+      .shift_i  (shift_i),
+      .zo_i     (zo_i),
+      .s_o      (rq_s),
+      .q_o      (rq_q)
   );
 
   logic [39:0] enc_lo;
   logic        enc_rec_valid;
   logic [47:0] enc_rec;
-  logic [7:0]  enc_run;
-  logic [7:0]  row_valid;
+  logic [ 7:0] enc_run;
+  logic [ 7:0] row_valid;
   assign row_valid = 8'((9'd1 << rows) - 9'd1);
 
-  pnc_rle_enc #(.RUN_BITS(RUN_BITS)) u_rle_enc (
-    .y_i         (rq_q),
-    .row_valid_i (row_valid),
-    .lo_bits_i   (out_b_i),
-    .r_i         (out_r_i),
-    .run_i       (run_q),
-    .lo_item_o   (enc_lo),
-    .rec_valid_o (enc_rec_valid),
-    .rec_o       (enc_rec),
-    .run_o       (enc_run)
+  pnc_rle_enc #(
+      .RUN_BITS(RUN_BITS)
+  ) u_rle_enc (
+      .y_i        (rq_q),
+      .row_valid_i(row_valid),
+      .lo_bits_i  (out_b_i),
+      .r_i        (out_r_i),
+      .run_i      (run_q),
+      .lo_item_o  (enc_lo),
+      .rec_valid_o(enc_rec_valid),
+      .rec_o      (enc_rec),
+      .run_o      (enc_run)
   );
 
   // ---- write commands of the current tile (or of the header phase)
-  logic [5:0]  lo_bytes, rec_bytes;
+  logic [5:0] lo_bytes, rec_bytes;
   logic [15:0] lo_beats, rec_beats;
   assign lo_bytes  = 6'(cols) * 6'(out_b_i);
   assign rec_bytes = 6'(nnew_q) * 6'(out_hl + 3'd1);
@@ -209,7 +224,7 @@ module pnc_post
   assign rec_beats = (16'(rec_off_q) + 16'(rec_bytes) + 16'd7) >> 3;
 
   function automatic logic [15:0] beats_of(kind_e kind, logic [9:0] idx, logic int32,
-                                            logic [15:0] lo_b, logic [15:0] rec_b);
+                                           logic [15:0] lo_b, logic [15:0] rec_b);
     unique case (kind)
       KindRows: return int32 ? 16'd4 : 16'd1;
       KindRle:  return (idx == '0) ? lo_b : rec_b;
@@ -218,18 +233,18 @@ module pnc_post
   endfunction
 
   logic [31:0] cmd_addr_q;
-  logic [15:0] owed_q;       // beats of accepted commands not yet sent
-  logic        cmd_hold_q;   // cmd_valid was up without ready in the previous cycle
-  logic        cmd_fire, wd_fire, data_last;
+  logic [15:0] owed_q;  // beats of accepted commands not yet sent
+  logic        cmd_hold_q;  // cmd_valid was up without ready in the previous cycle
+  logic cmd_fire, wd_fire, data_last;
   logic [15:0] d_beats;
 
   assign cmd_valid_o = (state_q == StWrite) ? (ci_q < ncmd_q)
                      : (state_q == StFlush) ? cmd_hold_q : 1'b0;
-  assign cmd_addr_o  = cmd_addr_q;
+  assign cmd_addr_o = cmd_addr_q;
   assign cmd_beats_o = beats_of(kind_q, ci_q, is_int32, lo_beats, rec_beats);
-  assign cmd_fire    = cmd_valid_o && cmd_ready_i;
-  assign d_beats     = beats_of(kind_q, di_q, is_int32, lo_beats, rec_beats);
-  assign data_last   = 16'(dbeat_q) == d_beats - 16'd1;
+  assign cmd_fire = cmd_valid_o && cmd_ready_i;
+  assign d_beats = beats_of(kind_q, di_q, is_int32, lo_beats, rec_beats);
+  assign data_last = 16'(dbeat_q) == d_beats - 16'd1;
 
   // Strobes of beat dbeat of an RLE write: LO bytes [0, lo_bytes), record bytes
   // [rec_off, rec_off + rec_bytes).
@@ -238,7 +253,7 @@ module pnc_post
     for (int i = 0; i < 8; i++) begin
       logic [6:0] g;
       g = 7'({dbeat_q, 3'(i)});
-      lo_strb[i]  = g < 7'(lo_bytes);
+      lo_strb[i] = g < 7'(lo_bytes);
       rec_strb[i] = g >= 7'(rec_off_q) && g < 7'(rec_off_q) + 7'(rec_bytes);
     end
   end
@@ -251,23 +266,23 @@ module pnc_post
       wd_valid_o = di_q < ci_q;
       wd_strb_o  = '1;
       unique case (kind_q)
-        KindRows: wd_data_o = is_int32 ? rq_s[dbeat_q[1:0]*64 +: 64] : rq_q;
+        KindRows: wd_data_o = is_int32 ? rq_s[dbeat_q[1:0]*64+:64] : rq_q;
         KindRle: begin
           if (di_q == '0) begin
-            wd_data_o = lo_buf_q[dbeat_q[2:0]*64 +: 64];
+            wd_data_o = lo_buf_q[dbeat_q[2:0]*64+:64];
             wd_strb_o = lo_strb;
           end else begin
-            wd_data_o = rec_buf_q[dbeat_q[2:0]*64 +: 64];
+            wd_data_o = rec_buf_q[dbeat_q[2:0]*64+:64];
             wd_strb_o = rec_strb;
           end
         end
-        default: wd_data_o = {16'd0, n_i, 19'd0, tab_nrec[di_q[MbW-1:0]]};
+        default:  wd_data_o = {16'd0, n_i, 19'd0, tab_nrec[di_q[MbW-1:0]]};
       endcase
     end else if (state_q == StFlush) begin
       wd_valid_o = owed_q != '0;
     end
   end
-  assign wd_fire = wd_valid_o && wd_ready_i;
+  assign wd_fire      = wd_valid_o && wd_ready_i;
 
   assign bias_ready_o = state_q == StBias;
   assign tile_done_o  = state_q == StTileEnd;
@@ -384,7 +399,7 @@ module pnc_post
         end
         StWait: begin
           // nrec_q is final for this tile here (written back at the previous tile's end).
-          rec_addr_q <= mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1);
+          rec_addr_q <= (mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)) & ~32'd7;
           rec_off_q  <= 3'(32'(nrec_q) * 32'(out_hl + 3'd1));
           rec_pos_q  <= 6'(3'(32'(nrec_q) * 32'(out_hl + 3'd1)));
           if (tile_valid) begin
@@ -425,8 +440,8 @@ module pnc_post
           end
         end
         StTileEnd: begin
-          nrec_q <= nrec_q + 13'(nnew_q);
-          nnew_q <= '0;
+          nrec_q  <= nrec_q + 13'(nnew_q);
+          nnew_q  <= '0;
           state_q <= StSetup;
           if (p_q != n_act - PeaW'(1)) begin
             p_q <= p_q + PeaW'(1);

@@ -21,97 +21,97 @@
 module pnc_top
   import pnc_pkg::*;
 #(
-  parameter int NumPea = NUM_PEA,
-  localparam int DW    = AXI_DATA_W,
-  localparam int NS    = 3 + 2 * NumPea
+    parameter int NumPea = NUM_PEA,
+    localparam int DW    = AXI_DATA_W,
+    localparam int NS    = 3 + 2 * NumPea
 ) (
-  input  logic                   clk_i,
-  input  logic                   rst_ni,
+    input logic clk_i,
+    input logic rst_ni,
 
-  // AXI4-Lite slave (registers)
-  input  logic [LITE_ADDR_W-1:0] s_axil_awaddr,
-  input  logic [2:0]             s_axil_awprot,
-  input  logic                   s_axil_awvalid,
-  output logic                   s_axil_awready,
-  input  logic [31:0]            s_axil_wdata,
-  input  logic [3:0]             s_axil_wstrb,
-  input  logic                   s_axil_wvalid,
-  output logic                   s_axil_wready,
-  output logic [1:0]             s_axil_bresp,
-  output logic                   s_axil_bvalid,
-  input  logic                   s_axil_bready,
-  input  logic [LITE_ADDR_W-1:0] s_axil_araddr,
-  input  logic [2:0]             s_axil_arprot,
-  input  logic                   s_axil_arvalid,
-  output logic                   s_axil_arready,
-  output logic [31:0]            s_axil_rdata,
-  output logic [1:0]             s_axil_rresp,
-  output logic                   s_axil_rvalid,
-  input  logic                   s_axil_rready,
+    // AXI4-Lite slave (registers)
+    input  logic [LITE_ADDR_W-1:0] s_axil_awaddr,
+    input  logic [            2:0] s_axil_awprot,
+    input  logic                   s_axil_awvalid,
+    output logic                   s_axil_awready,
+    input  logic [           31:0] s_axil_wdata,
+    input  logic [            3:0] s_axil_wstrb,
+    input  logic                   s_axil_wvalid,
+    output logic                   s_axil_wready,
+    output logic [            1:0] s_axil_bresp,
+    output logic                   s_axil_bvalid,
+    input  logic                   s_axil_bready,
+    input  logic [LITE_ADDR_W-1:0] s_axil_araddr,
+    input  logic [            2:0] s_axil_arprot,
+    input  logic                   s_axil_arvalid,
+    output logic                   s_axil_arready,
+    output logic [           31:0] s_axil_rdata,
+    output logic [            1:0] s_axil_rresp,
+    output logic                   s_axil_rvalid,
+    input  logic                   s_axil_rready,
 
-  // AXI4 master (memory)
-  output logic [AXI_ID_W-1:0]    m_axi_awid,
-  output logic [AXI_ADDR_W-1:0]  m_axi_awaddr,
-  output logic [7:0]             m_axi_awlen,
-  output logic [2:0]             m_axi_awsize,
-  output logic [1:0]             m_axi_awburst,
-  output logic                   m_axi_awvalid,
-  input  logic                   m_axi_awready,
-  output logic [DW-1:0]          m_axi_wdata,
-  output logic [DW/8-1:0]        m_axi_wstrb,
-  output logic                   m_axi_wlast,
-  output logic                   m_axi_wvalid,
-  input  logic                   m_axi_wready,
-  input  logic [AXI_ID_W-1:0]    m_axi_bid,
-  input  logic [1:0]             m_axi_bresp,
-  input  logic                   m_axi_bvalid,
-  output logic                   m_axi_bready,
-  output logic [AXI_ID_W-1:0]    m_axi_arid,
-  output logic [AXI_ADDR_W-1:0]  m_axi_araddr,
-  output logic [7:0]             m_axi_arlen,
-  output logic [2:0]             m_axi_arsize,
-  output logic [1:0]             m_axi_arburst,
-  output logic                   m_axi_arvalid,
-  input  logic                   m_axi_arready,
-  input  logic [AXI_ID_W-1:0]    m_axi_rid,
-  input  logic [DW-1:0]          m_axi_rdata,
-  input  logic [1:0]             m_axi_rresp,
-  input  logic                   m_axi_rlast,
-  input  logic                   m_axi_rvalid,
-  output logic                   m_axi_rready,
+    // AXI4 master (memory)
+    output logic [  AXI_ID_W-1:0] m_axi_awid,
+    output logic [AXI_ADDR_W-1:0] m_axi_awaddr,
+    output logic [           7:0] m_axi_awlen,
+    output logic [           2:0] m_axi_awsize,
+    output logic [           1:0] m_axi_awburst,
+    output logic                  m_axi_awvalid,
+    input  logic                  m_axi_awready,
+    output logic [        DW-1:0] m_axi_wdata,
+    output logic [      DW/8-1:0] m_axi_wstrb,
+    output logic                  m_axi_wlast,
+    output logic                  m_axi_wvalid,
+    input  logic                  m_axi_wready,
+    input  logic [  AXI_ID_W-1:0] m_axi_bid,
+    input  logic [           1:0] m_axi_bresp,
+    input  logic                  m_axi_bvalid,
+    output logic                  m_axi_bready,
+    output logic [  AXI_ID_W-1:0] m_axi_arid,
+    output logic [AXI_ADDR_W-1:0] m_axi_araddr,
+    output logic [           7:0] m_axi_arlen,
+    output logic [           2:0] m_axi_arsize,
+    output logic [           1:0] m_axi_arburst,
+    output logic                  m_axi_arvalid,
+    input  logic                  m_axi_arready,
+    input  logic [  AXI_ID_W-1:0] m_axi_rid,
+    input  logic [        DW-1:0] m_axi_rdata,
+    input  logic [           1:0] m_axi_rresp,
+    input  logic                  m_axi_rlast,
+    input  logic                  m_axi_rvalid,
+    output logic                  m_axi_rready,
 
-  output logic                   irq_o
+    output logic irq_o
 );
 
   `PNC_STATIC_ASSERT(IdSpace, NS + 1 <= (1 << AXI_ID_W))
 
   localparam int SActLo = 0;
   localparam int SActHo = 1;
-  localparam int SWtLo  = 2;
-  localparam int SWtHo  = 2 + NumPea;
-  localparam int SBias  = 2 + 2 * NumPea;
-  localparam int IncW   = 8;
-  localparam int PeaW   = $clog2(NumPea + 1);
+  localparam int SWtLo = 2;
+  localparam int SWtHo = 2 + NumPea;
+  localparam int SBias = 2 + 2 * NumPea;
+  localparam int IncW = 8;
+  localparam int PeaW = $clog2(NumPea + 1);
   localparam int BytesW = $clog2(DW / 8 + 1);
 
   // ---- registers <-> controller
   logic [15:0] reg_m, reg_n, reg_k;
-  logic [1:0]  reg_skip, reg_fmt;
-  logic        reg_sbr, reg_bias_en;
-  logic [7:0]  reg_z, reg_r, reg_zo, reg_out_r;
-  logic [3:0]  reg_b, reg_out_b;
+  logic [1:0] reg_skip, reg_fmt;
+  logic reg_sbr, reg_bias_en;
+  logic [7:0] reg_z, reg_r, reg_zo, reg_out_r;
+  logic [3:0] reg_b, reg_out_b;
   logic [30:0] reg_mult;
-  logic [5:0]  reg_shift;
+  logic [ 5:0] reg_shift;
   logic [31:0] reg_act_lo, reg_act_ho, reg_wt_lo, reg_wt_ho, reg_bias, reg_out, reg_out_ho;
-  logic        start, busy, done;
-  logic [7:0]  err_code;
+  logic start, busy, done;
+  logic [7:0] err_code;
 
   // ---- performance strobes
   logic [NumPea-1:0] swo_fire, dwo_fire, dwo_full;
-  logic              stall_mem, stall_out, act_skip, tile_done, rd_beat, wr_bytes_valid;
-  logic [PeaW-1:0]   wt_skip;
+  logic stall_mem, stall_out, act_skip, tile_done, rd_beat, wr_bytes_valid;
+  logic [  PeaW-1:0] wt_skip;
   logic [BytesW-1:0] wr_bytes;
-  logic [IncW-1:0]   swo_sum, dwo_sum;
+  logic [IncW-1:0] swo_sum, dwo_sum;
 
   always_comb begin
     swo_sum = '0;
@@ -122,76 +122,158 @@ module pnc_top
     end
   end
 
-  pnc_regs #(.IncW(IncW)) u_regs (
-    .clk_i, .rst_ni,
-    .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready, .s_axil_wdata,
-    .s_axil_wstrb, .s_axil_wvalid, .s_axil_wready, .s_axil_bresp, .s_axil_bvalid,
-    .s_axil_bready, .s_axil_araddr, .s_axil_arprot, .s_axil_arvalid, .s_axil_arready,
-    .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready,
-    .m_o (reg_m), .n_o (reg_n), .k_o (reg_k), .skip_o (reg_skip), .sbr_o (reg_sbr),
-    .bias_en_o (reg_bias_en), .out_fmt_o (reg_fmt), .z_o (reg_z), .r_o (reg_r), .b_o (reg_b),
-    .zo_o (reg_zo), .out_r_o (reg_out_r), .out_b_o (reg_out_b), .mult_o (reg_mult),
-    .shift_o (reg_shift), .act_lo_addr_o (reg_act_lo), .act_ho_addr_o (reg_act_ho),
-    .wt_lo_addr_o (reg_wt_lo), .wt_ho_addr_o (reg_wt_ho), .bias_addr_o (reg_bias),
-    .out_addr_o (reg_out), .out_ho_addr_o (reg_out_ho),
-    .start_o (start), .busy_i (busy), .done_i (done), .err_code_i (err_code), .irq_o,
-    .perf_swo_i        (swo_sum),
-    .perf_dwo_i        (dwo_sum),
-    .perf_stall_mem_i  (stall_mem),
-    .perf_stall_dwo_i  (|dwo_full),
-    .perf_stall_out_i  (stall_out),
-    .perf_act_skip_i   (act_skip),
-    .perf_wt_skip_i    (IncW'(wt_skip)),
-    .perf_rd_bytes_i   (rd_beat ? IncW'(DW / 8) : '0),
-    .perf_wr_bytes_i   (wr_bytes_valid ? IncW'(wr_bytes) : '0),
-    .perf_tile_i       (tile_done)
+  pnc_regs #(
+      .IncW(IncW)
+  ) u_regs (
+      .clk_i,
+      .rst_ni,
+      .s_axil_awaddr,
+      .s_axil_awprot,
+      .s_axil_awvalid,
+      .s_axil_awready,
+      .s_axil_wdata,
+      .s_axil_wstrb,
+      .s_axil_wvalid,
+      .s_axil_wready,
+      .s_axil_bresp,
+      .s_axil_bvalid,
+      .s_axil_bready,
+      .s_axil_araddr,
+      .s_axil_arprot,
+      .s_axil_arvalid,
+      .s_axil_arready,
+      .s_axil_rdata,
+      .s_axil_rresp,
+      .s_axil_rvalid,
+      .s_axil_rready,
+      .m_o             (reg_m),
+      .n_o             (reg_n),
+      .k_o             (reg_k),
+      .skip_o          (reg_skip),
+      .sbr_o           (reg_sbr),
+      .bias_en_o       (reg_bias_en),
+      .out_fmt_o       (reg_fmt),
+      .z_o             (reg_z),
+      .r_o             (reg_r),
+      .b_o             (reg_b),
+      .zo_o            (reg_zo),
+      .out_r_o         (reg_out_r),
+      .out_b_o         (reg_out_b),
+      .mult_o          (reg_mult),
+      .shift_o         (reg_shift),
+      .act_lo_addr_o   (reg_act_lo),
+      .act_ho_addr_o   (reg_act_ho),
+      .wt_lo_addr_o    (reg_wt_lo),
+      .wt_ho_addr_o    (reg_wt_ho),
+      .bias_addr_o     (reg_bias),
+      .out_addr_o      (reg_out),
+      .out_ho_addr_o   (reg_out_ho),
+      .start_o         (start),
+      .busy_i          (busy),
+      .done_i          (done),
+      .err_code_i      (err_code),
+      .irq_o,
+      .perf_swo_i      (swo_sum),
+      .perf_dwo_i      (dwo_sum),
+      .perf_stall_mem_i(stall_mem),
+      .perf_stall_dwo_i(|dwo_full),
+      .perf_stall_out_i(stall_out),
+      .perf_act_skip_i (act_skip),
+      .perf_wt_skip_i  (IncW'(wt_skip)),
+      .perf_rd_bytes_i (rd_beat ? IncW'(DW / 8) : '0),
+      .perf_wr_bytes_i (wr_bytes_valid ? IncW'(wr_bytes) : '0),
+      .perf_tile_i     (tile_done)
   );
 
   // ---- controller
   logic [15:0] cfg_m, cfg_n, cfg_k;
-  logic        cfg_dense, cfg_sbr, cfg_bias_en;
-  logic [1:0]  cfg_fmt;
-  logic [7:0]  cfg_z, cfg_zo;
-  logic [4:0]  cfg_r_eff, cfg_out_r;
-  logic [2:0]  cfg_b, cfg_out_b;
+  logic cfg_dense, cfg_sbr, cfg_bias_en;
+  logic [1:0] cfg_fmt;
+  logic [7:0] cfg_z, cfg_zo;
+  logic [4:0] cfg_r_eff, cfg_out_r;
+  logic [2:0] cfg_b, cfg_out_b;
   logic [30:0] cfg_mult;
-  logic [5:0]  cfg_shift;
+  logic [ 5:0] cfg_shift;
   logic [31:0] cfg_out_addr, cfg_out_ho_addr;
-  logic        job_start, abort, dp_clear, dp_rst_n;
+  logic job_start, abort, dp_clear, dp_rst_n;
 
-  logic [NS-1:0]           req_valid, req_ready, rd_valid, rd_ready, rd_last, use_ready;
-  logic [NS-1:0][31:0]     req_addr;
-  logic [NS-1:0][23:0]     req_len;
-  logic [NS-1:0][DW-1:0]   rd_data;
+  logic [NS-1:0] req_valid, req_ready, rd_valid, rd_ready, rd_last, use_ready;
+  logic [  NS-1:0][  31:0] req_addr;
+  logic [  NS-1:0][  23:0] req_len;
+  logic [  NS-1:0][DW-1:0] rd_data;
   logic [NumPea:0][DW-1:0] ho_data;
-  logic                    rd_err, wr_err, wr_idle, stream_err, post_done, post_idle;
+  logic rd_err, wr_err, wr_idle, stream_err, post_done, post_idle;
 
   assign ho_data[0] = rd_data[SActHo];
   for (genvar p = 0; p < NumPea; p++) begin : gen_ho_data
     assign ho_data[p+1] = rd_data[SWtHo+p];
   end
 
-  pnc_ctrl #(.NumPea(NumPea)) u_ctrl (
-    .clk_i, .rst_ni,
-    .m_i (reg_m), .n_i (reg_n), .k_i (reg_k), .skip_i (reg_skip), .sbr_i (reg_sbr),
-    .bias_en_i (reg_bias_en), .out_fmt_i (reg_fmt), .z_i (reg_z), .r_i (reg_r), .b_i (reg_b),
-    .zo_i (reg_zo), .out_r_i (reg_out_r), .out_b_i (reg_out_b), .mult_i (reg_mult),
-    .shift_i (reg_shift), .act_lo_addr_i (reg_act_lo), .act_ho_addr_i (reg_act_ho),
-    .wt_lo_addr_i (reg_wt_lo), .wt_ho_addr_i (reg_wt_ho), .bias_addr_i (reg_bias),
-    .out_addr_i (reg_out), .out_ho_addr_i (reg_out_ho),
-    .start_i (start), .busy_o (busy), .done_o (done), .err_code_o (err_code),
-    .cfg_m_o (cfg_m), .cfg_n_o (cfg_n), .cfg_k_o (cfg_k), .cfg_dense_o (cfg_dense),
-    .cfg_sbr_o (cfg_sbr), .cfg_bias_en_o (cfg_bias_en), .cfg_out_fmt_o (cfg_fmt),
-    .cfg_z_o (cfg_z), .cfg_r_eff_o (cfg_r_eff), .cfg_b_o (cfg_b), .cfg_zo_o (cfg_zo),
-    .cfg_out_r_o (cfg_out_r), .cfg_out_b_o (cfg_out_b), .cfg_mult_o (cfg_mult),
-    .cfg_shift_o (cfg_shift), .cfg_out_addr_o (cfg_out_addr),
-    .cfg_out_ho_addr_o (cfg_out_ho_addr),
-    .job_start_o (job_start), .abort_o (abort), .dp_clear_o (dp_clear),
-    .req_valid_o (req_valid), .req_ready_i (req_ready), .req_addr_o (req_addr),
-    .req_len_o (req_len),
-    .rd_valid_i (rd_valid), .rd_ready_i (rd_ready), .rd_last_i (rd_last), .ho_data_i (ho_data),
-    .rd_err_i (rd_err), .wr_err_i (wr_err), .stream_err_i (stream_err),
-    .post_done_i (post_done), .post_idle_i (post_idle), .wr_idle_i (wr_idle)
+  pnc_ctrl #(
+      .NumPea(NumPea)
+  ) u_ctrl (
+      .clk_i,
+      .rst_ni,
+      .m_i(reg_m),
+      .n_i(reg_n),
+      .k_i(reg_k),
+      .skip_i(reg_skip),
+      .sbr_i(reg_sbr),
+      .bias_en_i(reg_bias_en),
+      .out_fmt_i(reg_fmt),
+      .z_i(reg_z),
+      .r_i(reg_r),
+      .b_i(reg_b),
+      .zo_i(reg_zo),
+      .out_r_i(reg_out_r),
+      .out_b_i(reg_out_b),
+      .mult_i(reg_mult),
+      .shift_i(reg_shift),
+      .act_lo_addr_i(reg_act_lo),
+      .act_ho_addr_i(reg_act_ho),
+      .wt_lo_addr_i(reg_wt_lo),
+      .wt_ho_addr_i(reg_wt_ho),
+      .bias_addr_i(reg_bias),
+      .out_addr_i(reg_out),
+      .out_ho_addr_i(reg_out_ho),
+      .start_i(start),
+      .busy_o(busy),
+      .done_o(done),
+      .err_code_o(err_code),
+      .cfg_m_o(cfg_m),
+      .cfg_n_o(cfg_n),
+      .cfg_k_o(cfg_k),
+      .cfg_dense_o(cfg_dense),
+      .cfg_sbr_o(cfg_sbr),
+      .cfg_bias_en_o(cfg_bias_en),
+      .cfg_out_fmt_o(cfg_fmt),
+      .cfg_z_o(cfg_z),
+      .cfg_r_eff_o(cfg_r_eff),
+      .cfg_b_o(cfg_b),
+      .cfg_zo_o(cfg_zo),
+      .cfg_out_r_o(cfg_out_r),
+      .cfg_out_b_o(cfg_out_b),
+      .cfg_mult_o(cfg_mult),
+      .cfg_shift_o(cfg_shift),
+      .cfg_out_addr_o(cfg_out_addr),
+      .cfg_out_ho_addr_o(cfg_out_ho_addr),
+      .job_start_o(job_start),
+      .abort_o(abort),
+      .dp_clear_o(dp_clear),
+      .req_valid_o(req_valid),
+      .req_ready_i(req_ready),
+      .req_addr_o(req_addr),
+      .req_len_o(req_len),
+      .rd_valid_i(rd_valid),
+      .rd_ready_i(rd_ready),
+      .rd_last_i(rd_last),
+      .ho_data_i(ho_data),
+      .rd_err_i(rd_err),
+      .wr_err_i(wr_err),
+      .stream_err_i(stream_err),
+      .post_done_i(post_done),
+      .post_idle_i(post_idle),
+      .wr_idle_i(wr_idle)
   );
 
   // Datapath reset: power-on reset or the controller's one-cycle clear after an abort. dp_clear
@@ -203,113 +285,201 @@ module pnc_top
   assign use_valid = abort ? '0 : rd_valid;
   assign rd_ready  = abort ? '1 : use_ready;
 
-  pnc_axi_rd #(.NS(NS)) u_axi_rd (
-    .clk_i, .rst_ni,
-    .req_valid_i (req_valid), .req_ready_o (req_ready), .req_addr_i (req_addr),
-    .req_len_i (req_len),
-    .rd_valid_o (rd_valid), .rd_ready_i (rd_ready), .rd_data_o (rd_data), .rd_last_o (rd_last),
-    .err_o (rd_err), .beat_o (rd_beat),
-    .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize, .m_axi_arburst, .m_axi_arvalid,
-    .m_axi_arready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid,
-    .m_axi_rready
+  pnc_axi_rd #(
+      .NS(NS)
+  ) u_axi_rd (
+      .clk_i,
+      .rst_ni,
+      .req_valid_i(req_valid),
+      .req_ready_o(req_ready),
+      .req_addr_i(req_addr),
+      .req_len_i(req_len),
+      .rd_valid_o(rd_valid),
+      .rd_ready_i(rd_ready),
+      .rd_data_o(rd_data),
+      .rd_last_o(rd_last),
+      .err_o(rd_err),
+      .beat_o(rd_beat),
+      .m_axi_arid,
+      .m_axi_araddr,
+      .m_axi_arlen,
+      .m_axi_arsize,
+      .m_axi_arburst,
+      .m_axi_arvalid,
+      .m_axi_arready,
+      .m_axi_rid,
+      .m_axi_rdata,
+      .m_axi_rresp,
+      .m_axi_rlast,
+      .m_axi_rvalid,
+      .m_axi_rready
   );
 
   // ---- operand front end and PEAs
-  logic [NumPea-1:0]           step_valid, step_ready, step_wt_live, tile_valid, tile_ready;
-  logic [39:0]                 step_act_lo, step_act_ho;
-  logic                        step_act_live, step_last;
-  logic [NumPea-1:0][39:0]     step_wt_lo;
-  logic [NumPea-1:0][31:0]     step_wt_ho;
-  logic [NumPea-1:0][2047:0]   tile_acc;
-  logic [NumPea-1:0]           wt_lo_valid, wt_lo_ready, wt_lo_last, wt_ho_valid, wt_ho_ready;
-  logic [NumPea-1:0][DW-1:0]   wt_lo_data, wt_ho_data;
+  logic [NumPea-1:0] step_valid, step_ready, step_wt_live, tile_valid, tile_ready;
+  logic [39:0] step_act_lo, step_act_ho;
+  logic step_act_live, step_last;
+  logic [NumPea-1:0][  39:0] step_wt_lo;
+  logic [NumPea-1:0][  31:0] step_wt_ho;
+  logic [NumPea-1:0][2047:0] tile_acc;
+  logic [NumPea-1:0] wt_lo_valid, wt_lo_ready, wt_lo_last, wt_ho_valid, wt_ho_ready;
+  logic [NumPea-1:0][DW-1:0] wt_lo_data, wt_ho_data;
 
   for (genvar p = 0; p < NumPea; p++) begin : gen_wt_streams
-    assign wt_lo_valid[p]         = use_valid[SWtLo+p];
-    assign wt_lo_data[p]          = rd_data[SWtLo+p];
-    assign wt_lo_last[p]          = rd_last[SWtLo+p];
-    assign use_ready[SWtLo+p]     = wt_lo_ready[p];
-    assign wt_ho_valid[p]         = use_valid[SWtHo+p];
-    assign wt_ho_data[p]          = rd_data[SWtHo+p];
-    assign use_ready[SWtHo+p]     = wt_ho_ready[p];
+    assign wt_lo_valid[p]     = use_valid[SWtLo+p];
+    assign wt_lo_data[p]      = rd_data[SWtLo+p];
+    assign wt_lo_last[p]      = rd_last[SWtLo+p];
+    assign use_ready[SWtLo+p] = wt_lo_ready[p];
+    assign wt_ho_valid[p]     = use_valid[SWtHo+p];
+    assign wt_ho_data[p]      = rd_data[SWtHo+p];
+    assign use_ready[SWtHo+p] = wt_ho_ready[p];
   end
 
-  pnc_join #(.NumPea(NumPea)) u_join (
-    .clk_i, .rst_ni (dp_rst_n),
-    .m_i (cfg_m), .n_i (cfg_n), .k_i (cfg_k), .b_i (cfg_b), .sbr_i (cfg_sbr),
-    .start_i (job_start),
-    .act_lo_valid_i (use_valid[SActLo]), .act_lo_ready_o (use_ready[SActLo]),
-    .act_lo_data_i (rd_data[SActLo]), .act_lo_last_i (rd_last[SActLo]),
-    .act_ho_valid_i (use_valid[SActHo]), .act_ho_ready_o (use_ready[SActHo]),
-    .act_ho_data_i (rd_data[SActHo]),
-    .wt_lo_valid_i (wt_lo_valid), .wt_lo_ready_o (wt_lo_ready), .wt_lo_data_i (wt_lo_data),
-    .wt_lo_last_i (wt_lo_last),
-    .wt_ho_valid_i (wt_ho_valid), .wt_ho_ready_o (wt_ho_ready), .wt_ho_data_i (wt_ho_data),
-    .step_valid_o (step_valid), .step_ready_i (step_ready), .step_act_lo_o (step_act_lo),
-    .step_act_ho_o (step_act_ho), .step_act_live_o (step_act_live),
-    .step_wt_lo_o (step_wt_lo), .step_wt_ho_o (step_wt_ho), .step_wt_live_o (step_wt_live),
-    .step_last_o (step_last),
-    .err_o (stream_err), .act_skip_o (act_skip), .wt_skip_o (wt_skip),
-    .stall_mem_o (stall_mem)
+  pnc_join #(
+      .NumPea(NumPea)
+  ) u_join (
+      .clk_i,
+      .rst_ni(dp_rst_n),
+      .m_i(cfg_m),
+      .n_i(cfg_n),
+      .k_i(cfg_k),
+      .b_i(cfg_b),
+      .sbr_i(cfg_sbr),
+      .start_i(job_start),
+      .act_lo_valid_i(use_valid[SActLo]),
+      .act_lo_ready_o(use_ready[SActLo]),
+      .act_lo_data_i(rd_data[SActLo]),
+      .act_lo_last_i(rd_last[SActLo]),
+      .act_ho_valid_i(use_valid[SActHo]),
+      .act_ho_ready_o(use_ready[SActHo]),
+      .act_ho_data_i(rd_data[SActHo]),
+      .wt_lo_valid_i(wt_lo_valid),
+      .wt_lo_ready_o(wt_lo_ready),
+      .wt_lo_data_i(wt_lo_data),
+      .wt_lo_last_i(wt_lo_last),
+      .wt_ho_valid_i(wt_ho_valid),
+      .wt_ho_ready_o(wt_ho_ready),
+      .wt_ho_data_i(wt_ho_data),
+      .step_valid_o(step_valid),
+      .step_ready_i(step_ready),
+      .step_act_lo_o(step_act_lo),
+      .step_act_ho_o(step_act_ho),
+      .step_act_live_o(step_act_live),
+      .step_wt_lo_o(step_wt_lo),
+      .step_wt_ho_o(step_wt_ho),
+      .step_wt_live_o(step_wt_live),
+      .step_last_o(step_last),
+      .err_o(stream_err),
+      .act_skip_o(act_skip),
+      .wt_skip_o(wt_skip),
+      .stall_mem_o(stall_mem)
   );
 
   for (genvar p = 0; p < NumPea; p++) begin : gen_pea
     pnc_pea u_pea (
-      .clk_i, .rst_ni (dp_rst_n),
-      .lo_bits_i     (cfg_b),
-      .r_eff_i       (cfg_r_eff),
-      .z_i           (cfg_z),
-      .sbr_i         (cfg_sbr),
-      .dense_i       (cfg_dense),
-      .step_valid_i  (step_valid[p]),
-      .step_ready_o  (step_ready[p]),
-      .step_act_lo_i (step_act_lo),
-      .step_act_ho_i (step_act_ho),
-      .step_act_live_i (step_act_live),
-      .step_wt_lo_i  (step_wt_lo[p]),
-      .step_wt_ho_i  (step_wt_ho[p]),
-      .step_wt_live_i (step_wt_live[p]),
-      .step_last_i   (step_last),
-      .tile_valid_o  (tile_valid[p]),
-      .tile_ready_i  (tile_ready[p]),
-      .tile_acc_o    (tile_acc[p]),
-      .swo_fire_o    (swo_fire[p]),
-      .dwo_fire_o    (dwo_fire[p]),
-      .dwo_full_o    (dwo_full[p])
+        .clk_i,
+        .rst_ni         (dp_rst_n),
+        .lo_bits_i      (cfg_b),
+        .r_eff_i        (cfg_r_eff),
+        .z_i            (cfg_z),
+        .sbr_i          (cfg_sbr),
+        .dense_i        (cfg_dense),
+        .step_valid_i   (step_valid[p]),
+        .step_ready_o   (step_ready[p]),
+        .step_act_lo_i  (step_act_lo),
+        .step_act_ho_i  (step_act_ho),
+        .step_act_live_i(step_act_live),
+        .step_wt_lo_i   (step_wt_lo[p]),
+        .step_wt_ho_i   (step_wt_ho[p]),
+        .step_wt_live_i (step_wt_live[p]),
+        .step_last_i    (step_last),
+        .tile_valid_o   (tile_valid[p]),
+        .tile_ready_i   (tile_ready[p]),
+        .tile_acc_o     (tile_acc[p]),
+        .swo_fire_o     (swo_fire[p]),
+        .dwo_fire_o     (dwo_fire[p]),
+        .dwo_full_o     (dwo_full[p])
     );
   end
 
   // ---- output path
-  logic              cmd_valid, cmd_ready, wd_valid, wd_ready;
-  logic [31:0]       cmd_addr;
-  logic [15:0]       cmd_beats;
-  logic [DW-1:0]     wd_data;
-  logic [DW/8-1:0]   wd_strb;
+  logic cmd_valid, cmd_ready, wd_valid, wd_ready;
+  logic [    31:0] cmd_addr;
+  logic [    15:0] cmd_beats;
+  logic [  DW-1:0] wd_data;
+  logic [DW/8-1:0] wd_strb;
 
-  pnc_post #(.NumPea(NumPea)) u_post (
-    .clk_i, .rst_ni (dp_rst_n),
-    .m_i (cfg_m), .n_i (cfg_n), .bias_en_i (cfg_bias_en), .out_fmt_i (cfg_fmt),
-    .zo_i (cfg_zo), .out_r_i (cfg_out_r), .out_b_i (cfg_out_b), .mult_i (cfg_mult),
-    .shift_i (cfg_shift), .out_addr_i (cfg_out_addr), .out_ho_addr_i (cfg_out_ho_addr),
-    .start_i (job_start), .abort_i (abort), .done_o (post_done), .idle_o (post_idle),
-    .tile_valid_i (tile_valid), .tile_ready_o (tile_ready), .tile_acc_i (tile_acc),
-    .bias_valid_i (use_valid[SBias]), .bias_ready_o (use_ready[SBias]),
-    .bias_data_i (rd_data[SBias]),
-    .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_addr_o (cmd_addr),
-    .cmd_beats_o (cmd_beats),
-    .wd_valid_o (wd_valid), .wd_ready_i (wd_ready), .wd_data_o (wd_data), .wd_strb_o (wd_strb),
-    .tile_done_o (tile_done), .stall_out_o (stall_out)
+  pnc_post #(
+      .NumPea(NumPea)
+  ) u_post (
+      .clk_i,
+      .rst_ni(dp_rst_n),
+      .m_i(cfg_m),
+      .n_i(cfg_n),
+      .bias_en_i(cfg_bias_en),
+      .out_fmt_i(cfg_fmt),
+      .zo_i(cfg_zo),
+      .out_r_i(cfg_out_r),
+      .out_b_i(cfg_out_b),
+      .mult_i(cfg_mult),
+      .shift_i(cfg_shift),
+      .out_addr_i(cfg_out_addr),
+      .out_ho_addr_i(cfg_out_ho_addr),
+      .start_i(job_start),
+      .abort_i(abort),
+      .done_o(post_done),
+      .idle_o(post_idle),
+      .tile_valid_i(tile_valid),
+      .tile_ready_o(tile_ready),
+      .tile_acc_i(tile_acc),
+      .bias_valid_i(use_valid[SBias]),
+      .bias_ready_o(use_ready[SBias]),
+      .bias_data_i(rd_data[SBias]),
+      .cmd_valid_o(cmd_valid),
+      .cmd_ready_i(cmd_ready),
+      .cmd_addr_o(cmd_addr),
+      .cmd_beats_o(cmd_beats),
+      .wd_valid_o(wd_valid),
+      .wd_ready_i(wd_ready),
+      .wd_data_o(wd_data),
+      .wd_strb_o(wd_strb),
+      .tile_done_o(tile_done),
+      .stall_out_o(stall_out)
   );
 
-  pnc_axi_wr #(.Id(NS)) u_axi_wr (
-    .clk_i, .rst_ni,
-    .cmd_valid_i (cmd_valid), .cmd_ready_o (cmd_ready), .cmd_addr_i (cmd_addr),
-    .cmd_beats_i (cmd_beats),
-    .wd_valid_i (wd_valid), .wd_ready_o (wd_ready), .wd_data_i (wd_data), .wd_strb_i (wd_strb),
-    .idle_o (wr_idle), .err_o (wr_err), .bytes_o (wr_bytes), .bytes_valid_o (wr_bytes_valid),
-    .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize, .m_axi_awburst, .m_axi_awvalid,
-    .m_axi_awready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast, .m_axi_wvalid, .m_axi_wready,
-    .m_axi_bid, .m_axi_bresp, .m_axi_bvalid, .m_axi_bready
+  pnc_axi_wr #(
+      .Id(NS)
+  ) u_axi_wr (
+      .clk_i,
+      .rst_ni,
+      .cmd_valid_i(cmd_valid),
+      .cmd_ready_o(cmd_ready),
+      .cmd_addr_i(cmd_addr),
+      .cmd_beats_i(cmd_beats),
+      .wd_valid_i(wd_valid),
+      .wd_ready_o(wd_ready),
+      .wd_data_i(wd_data),
+      .wd_strb_i(wd_strb),
+      .idle_o(wr_idle),
+      .err_o(wr_err),
+      .bytes_o(wr_bytes),
+      .bytes_valid_o(wr_bytes_valid),
+      .m_axi_awid,
+      .m_axi_awaddr,
+      .m_axi_awlen,
+      .m_axi_awsize,
+      .m_axi_awburst,
+      .m_axi_awvalid,
+      .m_axi_awready,
+      .m_axi_wdata,
+      .m_axi_wstrb,
+      .m_axi_wlast,
+      .m_axi_wvalid,
+      .m_axi_wready,
+      .m_axi_bid,
+      .m_axi_bresp,
+      .m_axi_bvalid,
+      .m_axi_bready
   );
 
 endmodule : pnc_top

@@ -18,7 +18,8 @@ SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.top.tb_top_e2e"
 TESTS = ["e2e_random_jobs", "e2e_illegal_descriptor", "e2e_stream_corrupt", "e2e_cycles_per_mode"]
 RTL = ["pnc_regs", "pnc_ctrl", "pnc_axi_rd", "pnc_axi_wr", "pnc_unpack", "pnc_rle_dec",
-       "pnc_join", "pnc_fifo", "pnc_swo", "pnc_dwo", "pnc_cs", "pnc_pea", "pnc_requant", "pnc_rle_enc", "pnc_post", "pnc_top"]
+       "pnc_join", "pnc_fifo", "pnc_swo", "pnc_dwo", "pnc_cs", "pnc_pea", "pnc_requant",
+       "pnc_rle_enc", "pnc_post", "pnc_top"]
 
 
 @pytest.mark.parametrize("sim", SIMS)

@@ -1,4 +1,4 @@
-"""End-to-end cocotb test of pnc_top: random jobs through AXI, checked bit-exactly against the model.
+"""End-to-end cocotb test of pnc_top: random jobs through AXI, bit-exact against the model.
 
 Each job is built with ``panacea.memimage.Job``, laid out by ``pack_job`` into a cocotbext-axi
 AxiRam, programmed through an AxiLiteMaster, started, and awaited on irq_o (with a cycle
@@ -18,13 +18,19 @@ import cocotb
 import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiRam
-
 from panacea.config import ARCH, ERRORS, REGS
 from panacea.cycles import mode_cycles
 from panacea.memimage import (
-    FMT_CODES, Job, align8, descriptor_error, expected_counters, expected_output, pack_job,
+    FMT_CODES,
+    Job,
+    align8,
+    descriptor_error,
+    expected_counters,
+    expected_output,
+    pack_job,
     region_layout,
 )
+
 from verif.common.clock_reset import reset_dut, start_clock
 from verif.common.seeding import make_rng, test_seed
 
@@ -166,7 +172,7 @@ async def setup(dut) -> Env:
     start_clock(dut)
     env = Env(dut)
     await reset_dut(dut)
-    assert await env.rd("ID") == int(0x504E4341)
+    assert await env.rd("ID") == 0x504E4341
     params = await env.rd("PARAMS")
     assert params & 0xFF == int(ARCH.NUM_PEA), f"PARAMS {params:#x} vs arch.toml"
     return env
@@ -175,8 +181,7 @@ async def setup(dut) -> Env:
 @cocotb.test()
 async def e2e_random_jobs(dut):
     """Random small jobs over every skip mode, format, b, SBR and bias setting."""
-    seed = test_seed()
-    rng = make_rng("e2e_random_jobs", seed)
+    rng = make_rng("e2e_random_jobs", test_seed())
     env = await setup(dut)
     n_jobs = int(os.environ.get("PNC_E2E_JOBS", "12"))
     combos = [(m, f) for m in MODES for f in FMT_CODES]
@@ -187,7 +192,9 @@ async def e2e_random_jobs(dut):
         c = await run_job(env, job)
         dut._log.info("job %d ok: %d cycles, DWO %d, RD %d B, WR %d B", i, c["CYCLES"],
                       c["DWO_BUSY"], c["RD_BYTES"], c["WR_BYTES"])
-    dut._log.info("seed %d: %d random jobs passed", seed, n_jobs)
+    dut._log.info("%d random jobs passed (rerun: PNC_SEED=%s PNC_E2E_JOBS=%d pytest "
+                  "verif/tests/test_rtl_top.py -k random)", n_jobs,
+                  os.environ.get("COCOTB_RANDOM_SEED", "?"), n_jobs)
 
 
 @cocotb.test()
