@@ -3,6 +3,8 @@
 
     make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1] [MODULE=python.module]
 
+Other benches (printed by scripts/regress.py as repro lines): --toplevel NAME --rtl a,b,c.
+
 The build is made once per configuration (build/sim/...) and reused. On failure the exact
 command that reproduces the run is printed.
 """
@@ -32,7 +34,9 @@ def summarize(results: Path) -> None:
     for case in ET.parse(results).getroot().iter("testcase"):
         status = "FAIL" if case.find("failure") is not None or case.find("error") is not None \
             else ("SKIP" if case.find("skipped") is not None else "PASS")
-        print(f"  {status}  {case.get('name')}  sim_time={float(case.get('sim_time_ns', 0)):.0f} ns"
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        sim_ns = float(props.get("sim_time_duration", 0) or 0)
+        print(f"  {status}  {case.get('name')}  sim_time={sim_ns:.0f} ns"
               f"  wall={float(case.get('time', 0)):.2f} s")
 
 
@@ -43,14 +47,17 @@ def main() -> int:
     ap.add_argument("--module", default=DEFAULT_MODULE, help="cocotb test module")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--waves", action="store_true", help="dump FST waveforms")
+    ap.add_argument("--toplevel", default=TOPLEVEL, help=f"HDL top level (default {TOPLEVEL})")
+    ap.add_argument("--rtl", default=None, help="comma-separated RTL modules (default: all)")
     args = ap.parse_args()
-    if not (ROOT / "rtl" / f"{TOPLEVEL}.sv").exists():
-        print(f"error: rtl/{TOPLEVEL}.sv does not exist yet", file=sys.stderr)
+    if not (ROOT / "rtl" / f"{args.toplevel}.sv").exists():
+        print(f"error: rtl/{args.toplevel}.sv does not exist yet", file=sys.stderr)
         return 2
     t0 = time.time()
     print(f"sim: {args.sim}  module: {args.module}  test: {args.test or 'all'}  seed: {args.seed}")
     try:
-        results = run_cocotb(args.sim, TOPLEVEL, all_rtl(), args.module, testcase=args.test,
+        rtl = args.rtl.split(",") if args.rtl else all_rtl()
+        results = run_cocotb(args.sim, args.toplevel, rtl, args.module, testcase=args.test,
                              seed=args.seed, waves=args.waves)
     except CocotbTestFailed as exc:
         print(f"FAILED: {exc}")
