@@ -18,7 +18,11 @@ DEFAULT_SEED = 1
 
 
 def test_seed() -> int:
-    """The run's seed: ``cocotb.RANDOM_SEED`` in a simulation, else $COCOTB_RANDOM_SEED, else 1."""
+    """The run's seed: $COCOTB_RANDOM_SEED (what ``make sim SEED=n`` passes), else
+    ``cocotb.RANDOM_SEED``, else 1. (cocotb 2 rewrites ``RANDOM_SEED`` per test from the seed and
+    the test name, which cannot be passed back as SEED=; tags keep per-test streams apart.)"""
+    if "COCOTB_RANDOM_SEED" in os.environ:
+        return int(os.environ["COCOTB_RANDOM_SEED"])
     try:
         import cocotb
         seed = getattr(cocotb, "RANDOM_SEED", None)

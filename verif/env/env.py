@@ -155,7 +155,8 @@ class PredictorComp(uvm_subscriber):
 class Scoreboard(uvm_component):
     def build_phase(self):
         tol = float(os.environ.get("PNC_CYCLE_TOL", "0.5"))
-        self.core = ScoreboardCore(cycle_tol=tol)
+        slack = int(os.environ.get("PNC_CYCLE_SLACK", "128"))
+        self.core = ScoreboardCore(cycle_tol=tol, cycle_slack=slack)
         self.stalled: dict[int, bool] = {}
         self.exp_export = uvm_subscriber.uvm_AnalysisImp("exp_export", self, self.write_exp)
         self.obs_export = uvm_subscriber.uvm_AnalysisImp("obs_export", self, self.write_obs)

@@ -8,8 +8,8 @@ Checks, in order (each failure is one :class:`Mismatch`, all are counted):
   breakdown from ``panacea.aqs.aqs_gemm``), then the raw output region bytes (padding columns,
   stream headers, records, bytes that must stay untouched);
 * the exact counters (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES);
-* CYCLES against ``panacea.cycles`` within ``cycle_tol`` (relative) when the job ran without
-  injected stalls, and never below the operator-bound limit;
+* CYCLES against ``panacea.cycles`` within ``cycle_tol * model + cycle_slack`` when the job ran
+  without injected stalls, and never below the operator-bound limit;
 * AXI traffic from the memory monitor: read bytes per operand (activation streams, weight
   streams + bias), written bytes per output region, and no access outside the job's regions.
 """
@@ -101,8 +101,8 @@ def _region_traffic(exp: Expected, bursts: list[Burst]) -> tuple[dict, list[str]
     return per, stray
 
 
-def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool = False
-            ) -> tuple[list[Mismatch], int]:
+def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool = False,
+            cycle_slack: int = 128) -> tuple[list[Mismatch], int]:
     """All mismatches of one job and the number of output elements checked."""
     mm: list[Mismatch] = []
     idx = exp.idx
@@ -155,8 +155,9 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool =
         if obs.cycles < exp.cycles.lower_limit:
             bad("cycles", f"CYCLES={obs.cycles} below the operator-bound limit "
                 f"{exp.cycles.lower_limit:.0f}")
-        elif not stalls and abs(obs.cycles - model) > cycle_tol * model:
-            bad("cycles", f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%})")
+        elif not stalls and abs(obs.cycles - model) > cycle_tol * model + cycle_slack:
+            bad("cycles", f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
+                f"{cycle_slack} cycles)")
     if obs.bursts:
         per, stray = _region_traffic(exp, obs.bursts)
         for s in stray[:MAX_REPORTED]:
@@ -188,8 +189,8 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool =
 class ScoreboardCore:
     """In-order matching of predictions and observations with totals for the end check."""
 
-    def __init__(self, cycle_tol: float = 0.5):
-        self.cycle_tol = cycle_tol
+    def __init__(self, cycle_tol: float = 0.5, cycle_slack: int = 128):
+        self.cycle_tol, self.cycle_slack = cycle_tol, cycle_slack
         self.expected: dict[int, Expected] = {}
         self.mismatches: list[Mismatch] = []
         self.jobs = 0
@@ -205,7 +206,7 @@ class ScoreboardCore:
         if exp is None:
             m = [Mismatch(obs.idx, "unexpected", "observed a job with no prediction")]
         else:
-            m, n = compare(exp, obs, self.cycle_tol, stalls)
+            m, n = compare(exp, obs, self.cycle_tol, stalls, self.cycle_slack)
             self.elements += n
             self.jobs += 1
             if not exp.legal:
