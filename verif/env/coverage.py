@@ -45,7 +45,8 @@ def _cov_act_residual(b, v):
     pass
 
 
-@CoverPoint("pnc.slices.wh", bins=[(s, v) for s in (False, True) for v in range(-8, 8)])
+@CoverPoint("pnc.slices.wh", bins=[(s, v) for s in (False, True) for v in range(-8, 8)
+                                  if not (s and v == -1)])   # SBR never leaves wh = -1
 def _cov_wh(sbr, v):
     pass
 
