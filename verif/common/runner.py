@@ -150,15 +150,29 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
             sys.path.insert(0, p)
     env = dict(extra_env or {})
     runner = get_runner(sim)
-    results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=tc, seed=seed,
-                          hdl_toplevel_lang="verilog",
-                          build_dir=str(info.build_dir), test_dir=str(tdir), waves=waves,
-                          extra_env=env, parameters=parameters, timescale=("1ns", "1ps"),
-                          log_file=str(tdir / "sim.log"))
+    repro = repro_command(test_module, tc[0] if tc else None, sim, seed)
+    # Under pytest cocotb's runner checks results itself and calls sys.exit(), which would lose
+    # our repro line; hide PYTEST_CURRENT_TEST so it returns the results file to us instead.
+    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=tc,
+                              seed=seed, hdl_toplevel_lang="verilog",
+                              build_dir=str(info.build_dir), test_dir=str(tdir), waves=waves,
+                              extra_env=env, parameters=parameters, timescale=("1ns", "1ps"),
+                              log_file=str(tdir / "sim.log"),
+                              results_xml=str(tdir / "results.xml"))
+    except SystemExit as exc:  # simulator crashed or exited non-zero
+        raise CocotbTestFailed(f"simulator exited with status {exc.code} "
+                               f"(log: {tdir / 'sim.log'}); rerun: {repro}") from None
+    finally:
+        if saved is not None:
+            os.environ["PYTEST_CURRENT_TEST"] = saved
+    if not Path(results).exists():
+        raise CocotbTestFailed(f"simulation produced no results (crash?) (log: "
+                               f"{tdir / 'sim.log'}); rerun: {repro}")
     num_tests, num_failed = get_results(Path(results))
     if num_tests == 0 or num_failed:
-        first = tc[0] if tc else None
         raise CocotbTestFailed(
             f"{num_failed} of {num_tests} cocotb tests failed (log: {tdir / 'sim.log'}); "
-            f"rerun: {repro_command(test_module, first, sim, seed)}")
+            f"rerun: {repro}")
     return Path(results)
