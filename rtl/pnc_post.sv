@@ -23,8 +23,6 @@
 // - abort_i: no new command is created; a command already presented is held until accepted and
 //   every accepted beat not yet sent is sent with zero strobes; then idle_o rises. Tiles are not
 //   popped (the PEAs are reset by the datapath reset afterwards).
-// - Known gap: a run of more than RUN_MAX skipped trailing vectors in one output block would make
-//   pnc_rle_enc emit trailing fillers the model does not write (needs N > 2^RUN_BITS).
 
 `include "pnc_assert.svh"
 

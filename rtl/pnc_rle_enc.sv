@@ -10,10 +10,9 @@
 //   Skipped and run_i == RUN_MAX (2^RUN_BITS - 1): a filler record {payload 0, run RUN_MAX},
 //   rec_valid_o = 1, run_o = 0. Otherwise skipped: rec_valid_o = 0, run_o = run_i + 1.
 //   rec_o byte 0 is the run, bytes 1..L the payload (1 + L bytes, upper bytes 0).
-// - Trailing fillers: this step is causal, so it emits the filler of a long gap as soon as the
-//   gap reaches RUN_MAX + 1 vectors. panacea.rle.encode_stream writes no filler after the last
-//   non-skipped vector, so the writer must count n_records only up to the last record with a
-//   non-zero payload (bytes of later fillers fall beyond the stream's length and are ignored).
+// - Fillers are eager (docs/architecture.md section 3): this step is causal and emits the filler
+//   of a long gap as soon as the gap reaches RUN_MAX + 1 vectors, trailing gaps included, exactly
+//   as panacea.rle.encode_stream does; every emitted record belongs to the stream.
 module pnc_rle_enc #(
     parameter int RUN_BITS = pnc_pkg::RUN_BITS
 ) (

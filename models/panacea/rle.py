@@ -7,7 +7,9 @@ before the record's vector. Vectors after the last record are skipped. A gap of 
 vectors in front of a non-zero vector is encoded with ``g // (RUN_MAX + 1)`` filler records
 ``{run = RUN_MAX, payload = 0}`` (each stands for one skipped vector and is processed as a live
 vector contributing nothing) and a final record with ``run = g % (RUN_MAX + 1)``, where
-``RUN_MAX = 2^run_bits - 1``. Trailing skipped vectors never produce fillers.
+``RUN_MAX = 2^run_bits - 1``. Fillers are emitted eagerly, as a streaming encoder (the RTL's
+output path) produces them: a trailing gap of skipped vectors after the last live vector yields
+the same fillers as any other gap, and the vectors after the last record are skipped.
 
 The encoder and decoder below loop over nothing: records are built and parsed as numpy arrays.
 """
@@ -69,8 +71,9 @@ def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_B
                 ) -> npt.NDArray[np.bool_]:
     """Positions that get a record (live vectors incl. fillers) for skippable masks ``(..., K)``.
 
-    A skipped vector is a filler iff a non-skipped vector follows it in the stream and its index
-    ``i`` (from 0) inside its gap satisfies ``(i + 1) % (RUN_MAX + 1) == 0``.
+    A skipped vector is a filler iff its index ``i`` (from 0) inside its gap of skipped vectors
+    satisfies ``(i + 1) % (RUN_MAX + 1) == 0``, whether or not a live vector follows (eager
+    fillers: what a streaming encoder emits without looking ahead).
     """
     run_bits = check_int_range("run_bits", run_bits, 1, 8)
     period = 1 << run_bits
@@ -80,8 +83,7 @@ def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_B
     live = ~s
     last_live = np.maximum.accumulate(np.where(live, pos, -1), axis=-1)
     idx_in_gap = pos - last_live - 1
-    next_live = np.flip(np.minimum.accumulate(np.flip(np.where(live, pos, k), -1), axis=-1), -1)
-    filler = s & (next_live < k) & ((idx_in_gap + 1) % period == 0)
+    filler = s & ((idx_in_gap + 1) % period == 0)
     return live | filler
 
 

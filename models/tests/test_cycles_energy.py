@@ -19,7 +19,9 @@ def test_fully_skippable_orders_modes(m: int, n: int, k: int) -> None:
     rep = cycle_model(Job(x=x, w=w, z=150, r=9, b=4, sbr=True))
     d, zs, a = (rep.per_mode[md] for md in ("DENSE", "ZERO_SKIP", "AQS"))
     assert a.cycles <= zs.cycles <= d.cycles
-    assert a.dwo_products == 0 < zs.dwo_products < d.dwo_products
+    # Eager filler records (one per 256 skipped vectors) are the only DWO work left in AQS.
+    assert (a.dwo_products == 0) == (k <= 255)
+    assert a.dwo_products < zs.dwo_products < d.dwo_products
     assert a.counters["RD_BYTES"] < zs.counters["RD_BYTES"] == d.counters["RD_BYTES"]
     for mc in (d, zs, a):
         assert mc.lower_limit <= mc.cycles and mc.limit_ratio >= 1.0

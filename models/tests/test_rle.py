@@ -61,9 +61,12 @@ def test_exact_bytes_example() -> None:
 def test_all_skipped_and_trailing(k: int) -> None:
     p = np.zeros((k, 8), np.int64)
     buf = encode_stream(p, 3)
-    assert len(buf) == 8 and buf[:4] == bytes(4)
+    fillers = k // 256  # eager fillers: one per RUN_MAX + 1 skipped vectors (run_bits = 8)
+    assert len(buf) == 8 + fillers * 4
+    assert int.from_bytes(buf[:4], "little") == fillers
+    assert buf[8:] == bytes([255, 0, 0, 0]) * fillers
     d = decode_stream(buf, k, 3)
-    assert d.n_records == 0 and not d.live.any()
+    assert d.n_records == fillers and int(d.live.sum()) == fillers
     np.testing.assert_array_equal(d.payload, p)
 
 
