@@ -20,14 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
 
-from verif.common.runner import CocotbTestFailed, repro_command, run_cocotb  # noqa: E402
+from verif.common.runner import (  # noqa: E402
+    CocotbTestFailed,
+    all_rtl,
+    repro_command,
+    run_cocotb,
+)
 
 DEFAULT_MODULE = "verif.tests.top.tb_top_e2e"
 TOPLEVEL = "pnc_top"
-
-
-def all_rtl() -> list[str]:
-    return sorted(p.stem for p in (ROOT / "rtl").glob("*.sv") if p.stem != "pnc_pkg")
 
 
 def summarize(results: Path) -> None:

@@ -42,6 +42,12 @@ def rtl_sources(names: Iterable[str]) -> list[Path]:
     return out
 
 
+def all_rtl() -> list[str]:
+    """Every RTL module (rtl/*.sv but the package): the one source list of top-level builds, so
+    every top-level test, `make sim` and the regression share one build per simulator."""
+    return sorted(p.stem for p in RTL.glob("*.sv") if p.stem != "pnc_pkg")
+
+
 def _venv_bin_first() -> None:
     """Prepare the environment the simulators need.
 

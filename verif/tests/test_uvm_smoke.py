@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from verif.common.runner import CocotbTestFailed, run_cocotb
+from verif.common.runner import CocotbTestFailed, all_rtl, run_cocotb
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMS = ["icarus", "verilator"]
@@ -24,17 +24,13 @@ SMOKE = ["SmokeOneJobPerOutputFormat", "RegisterReadWriteChecks",
          "IllegalDescriptorsThenLegalJob"]
 
 
-def _rtl() -> list[str]:
-    return sorted(p.stem for p in (ROOT / "rtl").glob("*.sv") if p.stem != "pnc_pkg")
-
-
 pytestmark = pytest.mark.skipif(not (ROOT / "rtl" / "pnc_top.sv").exists(),
                                 reason="rtl/pnc_top.sv does not exist yet")
 
 
 @pytest.mark.parametrize("sim", SIMS)
 def test_uvm_smoke(sim: str) -> None:
-    run_cocotb(sim, "pnc_top", _rtl(), MODULE, testcase=SMOKE, seed=SEED)
+    run_cocotb(sim, "pnc_top", all_rtl(), MODULE, testcase=SMOKE, seed=SEED)
 
 
 @pytest.mark.parametrize("sim", SIMS)
@@ -45,7 +41,7 @@ def test_uvm_corrupted_prediction_fails(sim: str) -> None:
     returning, so both that and CocotbTestFailed count as "the run failed"."""
     tdir = ROOT / "build" / "runs" / f"{sim}-uvm-corrupted-prediction-{SEED}-{os.getpid()}"
     with pytest.raises((CocotbTestFailed, SystemExit)):
-        run_cocotb(sim, "pnc_top", _rtl(), MODULE, testcase="CorruptedPredictionMustFail",
+        run_cocotb(sim, "pnc_top", all_rtl(), MODULE, testcase="CorruptedPredictionMustFail",
                    seed=SEED, test_dir=tdir)
     log = (tdir / "sim.log").read_text(errors="replace")
     kinds = set(re.findall(r"job \d+: (\w+):", log))
