@@ -27,7 +27,8 @@ from verif.common.runner import (  # noqa: E402
     run_cocotb,
 )
 
-DEFAULT_MODULE = "verif.tests.top.tb_top_e2e"
+DEFAULT_MODULE = "verif.tests.uvm.tb_pnc_uvm"
+DEFAULT_TEST = "SmokeOneJobPerOutputFormat"  # `make sim` alone: short, on any simulator
 TOPLEVEL = "pnc_top"
 
 
@@ -45,12 +46,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sim", default="icarus", choices=["icarus", "verilator"])
     ap.add_argument("--test", default=None, help="cocotb test name (default: all in the module)")
-    ap.add_argument("--module", default=DEFAULT_MODULE, help="cocotb test module")
+    ap.add_argument("--module", default=None,
+                    help=f"cocotb test module (default {DEFAULT_MODULE})")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--waves", action="store_true", help="dump FST waveforms")
     ap.add_argument("--toplevel", default=TOPLEVEL, help=f"HDL top level (default {TOPLEVEL})")
     ap.add_argument("--rtl", default=None, help="comma-separated RTL modules (default: all)")
     args = ap.parse_args()
+    if args.module is None:
+        args.module = DEFAULT_MODULE
+        if args.test is None:
+            args.test = DEFAULT_TEST
     if not (ROOT / "rtl" / f"{args.toplevel}.sv").exists():
         print(f"error: rtl/{args.toplevel}.sv does not exist yet", file=sys.stderr)
         return 2
