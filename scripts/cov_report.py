@@ -8,7 +8,7 @@ Reads each run's summary.json (scripts/regress.py), merges the functional covera
 seed (cocotb-coverage XML exports; merged database written with cocotb-coverage's merge) and the
 Verilator code coverage of every coverage build run (coverage.dat -> verilator_coverage ->
 lcov info -> genhtml), and writes build/report/index.html + report.json + PNG plots.
-Exit status: 0 sign-off ready, 3 report written but not ready, 2 no usable input.
+Exit status: 0 report written (with --strict: only if sign-off ready, else 3), 2 no input.
 """
 from __future__ import annotations
 
@@ -69,12 +69,14 @@ def verilator_env() -> dict:
     return env
 
 
-def code_coverage(dats: list[str], out: Path) -> dict:
+def code_coverage(dats: list[str], out: Path, parsed: dict | None = None) -> dict:
     """verilator_coverage merge + lcov info + genhtml; per-file, per-type stats from the dats."""
     res: dict = {"files": {}, "total": {}, "html": None, "info": None, "tool_errors": []}
     if not dats:
         return res
-    merged = covdata.merge_code(covdata.read_verilator_dat(Path(d)) for d in dats)
+    parsed = parsed if parsed is not None else {}
+    merged = covdata.merge_code(parsed.get(d) or covdata.read_verilator_dat(Path(d))
+                                for d in dats)
     res.update(covdata.code_stats(merged))
     vc = shutil.which("verilator_coverage")
     if vc:
@@ -107,7 +109,8 @@ def code_coverage(dats: list[str], out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- plots
-def plots(recs: list[dict], func_dbs: dict[str, dict], merged: dict, out: Path) -> dict:
+def plots(recs: list[dict], func_dbs: dict[str, dict], merged: dict, out: Path,
+          code_dbs: dict[str, dict]) -> dict:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -116,19 +119,20 @@ def plots(recs: list[dict], func_dbs: dict[str, dict], merged: dict, out: Path) 
     seeds = sorted({r["seed"] for r in recs})
     # coverage growth: cumulative over the seeds (every test and simulator of a seed at once)
     fx, fy, cx, cy = [], [], [], []
-    acc_f: list[dict] = []
-    acc_c: list[dict] = []
+    acc_f: dict = {}
+    acc_c: dict = {}
     for s in seeds:
         rs = [r for r in recs if r["seed"] == s]
-        acc_f += [func_dbs[f] for r in rs for f in r["coverage_files"] if func_dbs.get(f)]
-        acc_c += [covdata.read_verilator_dat(Path(r["code_coverage"])) for r in rs
-                  if r.get("code_coverage") and Path(r["code_coverage"]).exists()]
+        acc_f = covdata.merge_functional([acc_f] + [func_dbs[f] for r in rs
+                                                     for f in r["coverage_files"]
+                                                     if func_dbs.get(f)])
+        acc_c = covdata.merge_code([acc_c] + [code_dbs[r["code_coverage"]] for r in rs
+                                              if r.get("code_coverage") in code_dbs])
         if acc_f:
-            st = covdata.functional_stats(covdata.merge_functional(acc_f), [])
             fx.append(s)
-            fy.append(st["pct"])
+            fy.append(covdata.functional_stats(acc_f, [])["pct"])
         if acc_c:
-            tot = covdata.code_stats(covdata.merge_code(acc_c))["total"]
+            tot = covdata.code_stats(acc_c)["total"]
             cx.append(s)
             cy.append({t: v["pct"] for t, v in tot.items() if v["pct"] is not None})
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -324,7 +328,7 @@ def screenshot(out: Path) -> Path | None:
     png = out / "screenshot.png"
     png.unlink(missing_ok=True)
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1280,2400", f"--screenshot={png}",
+                    "--window-size=1280,4400", f"--screenshot={png}",
                     (out / "index.html").resolve().as_uri()],
                    capture_output=True, timeout=120, env={**os.environ, "HOME": str(out)})
     return png if png.exists() else None
@@ -338,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "build" / "report"))
     ap.add_argument("--config", default=None)
     ap.add_argument("--screenshot", action="store_true", help="also render screenshot.png")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit status 3 when the report says NOT READY (default: 0 once written)")
     args = ap.parse_args(argv)
     dirs = [Path(d).resolve() for d in (args.run or [ROOT / "build" / "regress" / "latest"])]
     for d in dirs:
@@ -361,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     merged_db = cocotb_merge([f for f, d in func_dbs.items() if d], out / "functional_merged.xml")
     dats = [r["code_coverage"] for r in recs if r.get("code_coverage")
             and Path(r["code_coverage"]).exists()]
-    code = code_coverage(dats, out)
+    code_dbs = {d: covdata.read_verilator_dat(Path(d)) for d in dats}
+    code = code_coverage(dats, out, code_dbs)
     rows = testplan_rows(cfg, recs, fstats, target)
     cons = []
     for m in metas:
@@ -369,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         cons += c.get("static", []) + c.get("covergroups", [])
     cons = list(dict.fromkeys(cons + C.consistency_errors(cfg)))
     ver = verdict(rows, fstats, code, thresholds, target, not cons)
-    plot_files = plots(recs, func_dbs, merged, out)
+    plot_files = plots(recs, func_dbs, merged, out, code_dbs)
     seeds = sorted({r["seed"] for r in recs})
     n_pass = sum(r["status"] == "passed" for r in recs)
     header = {
@@ -402,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         png = screenshot(out)
         print(f"cov-report: screenshot {png}" if png else "cov-report: no chromium for screenshot")
-    return 0 if ver["ready"] else 3
+    return 0 if ver["ready"] or not args.strict else 3
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ does.
 from __future__ import annotations
 
 import fnmatch
-import re
 import tomllib
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -112,26 +111,35 @@ def sampled_groups(merged: dict[str, dict]) -> set[str]:
 
 
 # ----------------------------------------------------------------------------- code (Verilator)
-_C_LINE = re.compile(r"^C '(.*)' (\d+)\s*$")
 CODE_TYPES = ("line", "branch", "toggle", "user")
 
 
+_POINT_META: dict[str, tuple[str, int, str]] = {}   # point key -> (file, line, type), shared
+
+
+def _point_meta(key: str) -> tuple[str, int, str]:
+    meta = _POINT_META.get(key)
+    if meta is None:
+        fields = dict(kv.split("\x02", 1) for kv in key.split("\x01") if "\x02" in kv)
+        page = fields.get("page", "")
+        ctype = page.split("/")[0].removeprefix("v_") if page else fields.get("t", "other")
+        meta = _POINT_META[key] = (fields.get("f", "?"), int(fields.get("l", 0) or 0), ctype)
+    return meta
+
+
 def read_verilator_dat(path: Path) -> dict[str, list]:
-    """{point key: [file, line, type, count]} of one coverage.dat."""
+    """{point key: [file, line, type, count]} of one coverage.dat (lines ``C '<key>' <count>``)."""
     out: dict[str, list] = {}
     with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            m = _C_LINE.match(line)
-            if not m:
+            if not line.startswith("C '"):
                 continue
-            key, count = m.group(1), int(m.group(2))
-            fields = dict(kv.split("\x02", 1) for kv in key.split("\x01") if "\x02" in kv)
-            page = fields.get("page", "")
-            ctype = page.split("/")[0].removeprefix("v_") if page else fields.get("t", "other")
+            key, _, count = line[3:].rstrip().rpartition("' ")
+            c = int(count)
             if key in out:
-                out[key][3] += count
+                out[key][3] += c
             else:
-                out[key] = [fields.get("f", "?"), int(fields.get("l", 0) or 0), ctype, count]
+                out[key] = [*_point_meta(key), c]
     return out
 
 

@@ -258,7 +258,8 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
     rep_dir = tmp_path / "report"
     p = subprocess.run([PY, str(ROOT / "scripts" / "cov_report.py"), "--run", str(out),
                         "--out", str(rep_dir), "--config", str(fake[0] / "regress.toml"),
-                        "--screenshot"], cwd=ROOT, env=fake[1], capture_output=True, text=True,
+                        "--screenshot", "--strict"], cwd=ROOT, env=fake[1], capture_output=True,
+                       text=True,
                        timeout=180)
     assert p.returncode == 3, p.stdout + p.stderr            # written, not sign-off ready
     rep = json.loads((rep_dir / "report.json").read_text())
