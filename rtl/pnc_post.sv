@@ -20,9 +20,10 @@
 // - Write commands and their data overlap: data of a command is sent once the command has been
 //   accepted; several commands of a tile may be accepted ahead of their data.
 // - done_o: high from the end of the last write (data sent) until the next start_i.
-// - abort_i: no new command is created; a command already presented is held until accepted and
-//   every accepted beat not yet sent is sent with zero strobes; then idle_o rises. Tiles are not
-//   popped (the PEAs are reset by the datapath reset afterwards).
+// - abort_i: no new command is created; a command already presented is held until accepted; a
+//   data beat already presented without ready is held unchanged (data and strobes) until it is
+//   sent, and every other accepted beat not yet sent is sent with zero strobes; then idle_o
+//   rises. Tiles are not popped (the PEAs are reset by the datapath reset afterwards).
 
 `include "pnc_assert.svh"
 
@@ -230,9 +231,12 @@ module pnc_post
     endcase
   endfunction
 
-  logic [31:0] cmd_addr_q;
-  logic [15:0] owed_q;  // beats of accepted commands not yet sent
-  logic        cmd_hold_q;  // cmd_valid was up without ready in the previous cycle
+  logic [    31:0] cmd_addr_q;
+  logic [    15:0] owed_q;  // beats of accepted commands not yet sent
+  logic            cmd_hold_q;  // cmd_valid was up without ready in the previous cycle
+  logic            wd_hold_q;  // wd_valid was up without ready in the previous cycle
+  logic [  DW-1:0] wd_data_q;  // the beat presented in the previous cycle (held during a flush)
+  logic [DW/8-1:0] wd_strb_q;
   logic cmd_fire, wd_fire, data_last;
   logic [15:0] d_beats;
 
@@ -278,6 +282,10 @@ module pnc_post
       endcase
     end else if (state_q == StFlush) begin
       wd_valid_o = owed_q != '0;
+      if (wd_hold_q) begin
+        wd_data_o = wd_data_q;
+        wd_strb_o = wd_strb_q;
+      end
     end
   end
   assign wd_fire      = wd_valid_o && wd_ready_i;
@@ -296,9 +304,23 @@ module pnc_post
     if (!rst_ni) begin
       owed_q     <= '0;
       cmd_hold_q <= 1'b0;
+      wd_hold_q  <= 1'b0;
     end else begin
       owed_q     <= owed_q + (cmd_fire ? cmd_beats_o : 16'd0) - (wd_fire ? 16'd1 : 16'd0);
       cmd_hold_q <= cmd_valid_o && !cmd_ready_i;
+      wd_hold_q  <= wd_valid_o && !wd_ready_i;
+    end
+  end
+
+  // Why: a beat stalled when abort_i arrives must stay on the bus unchanged until it is taken
+  // (stream rule, AXI W); StFlush replays this copy instead of a zero-strobe beat.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wd_data_q <= '0;
+      wd_strb_q <= '0;
+    end else if (wd_valid_o && !wd_ready_i) begin
+      wd_data_q <= wd_data_o;
+      wd_strb_q <= wd_strb_o;
     end
   end
 
@@ -481,6 +503,7 @@ module pnc_post
 
   // ---- assertions
   `PNC_ASSERT_STREAM(CmdStream, cmd_valid_o, cmd_ready_i, {cmd_addr_o, cmd_beats_o})
+  `PNC_ASSERT_STREAM(WdStream, wd_valid_o, wd_ready_i, {wd_data_o, wd_strb_o})
   `PNC_ASSERT(CmdAligned, !cmd_valid_o || cmd_addr_o[2:0] == 3'd0)
   `PNC_ASSERT(NoOwedUnderflow, !(wd_fire && owed_q == '0 && !cmd_fire))
   `PNC_ASSERT(TileHeldWhileDrained, !(state_q == StWrite && kind_q != KindHdr) || tile_valid)
