@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Generate rtl/pnc_pkg.sv from models/panacea/arch.toml (the one source of parameters).
+"""Generate rtl/pnc_pkg.sv and the parameter table of docs/architecture.md from arch.toml.
 
-Usage: gen_params.py [--check]   (--check: exit 1 if the committed package is out of date)
+models/panacea/arch.toml is the one source of parameters. The table sits between the markers
+`<!-- PARAMS:BEGIN -->` and `<!-- PARAMS:END -->` of docs/architecture.md.
+
+Usage: gen_params.py [--check]   (--check: exit 1 if either output is out of date)
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -13,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TOML = ROOT / "models" / "panacea" / "arch.toml"
 OUT = ROOT / "rtl" / "pnc_pkg.sv"
+DOC = ROOT / "docs" / "architecture.md"
+BEGIN, END = "<!-- PARAMS:BEGIN -->", "<!-- PARAMS:END -->"
 
 
 def render(cfg: dict) -> str:
@@ -42,22 +48,59 @@ def render(cfg: dict) -> str:
     return "\n".join(lines)
 
 
+def comments(section: str) -> dict[str, str]:
+    """Trailing comments of `KEY = value  # comment` lines (and their continuation lines)."""
+    out: dict[str, str] = {}
+    cur, last = None, None
+    for line in TOML.read_text().splitlines():
+        st = line.strip()
+        if st.startswith("["):
+            cur, last = st.strip("[]"), None
+            continue
+        if cur != section:
+            continue
+        m = re.match(r"^([A-Z_0-9]+)\s*=\s*[^#]*#\s*(.*)$", line)
+        if m:
+            last = m.group(1)
+            out[last] = m.group(2).strip()
+        elif st.startswith("#") and last and line.startswith(" "):
+            out[last] += " " + st.lstrip("# ").strip()
+    return out
+
+
+def render_doc(cfg: dict, doc: str) -> str:
+    rows = ["| parameter | value | meaning |", "|---|---|---|"]
+    notes = comments("arch")
+    for k, v in cfg["arch"].items():
+        rows.append(f"| `{k}` | {v} | {notes.get(k, '')} |")
+    table = "\n".join(rows)
+    if BEGIN not in doc or END not in doc:
+        raise SystemExit(f"error: {DOC.relative_to(ROOT)} lacks the {BEGIN} / {END} markers")
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if rtl/pnc_pkg.sv is stale")
     args = ap.parse_args()
     with TOML.open("rb") as f:
-        text = render(tomllib.load(f))
+        cfg = tomllib.load(f)
+    outputs = {OUT: render(cfg), DOC: render_doc(cfg, DOC.read_text())}
     if args.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"error: {OUT.relative_to(ROOT)} is out of date with arch.toml; "
+        stale = [p for p, text in outputs.items() if not p.exists() or p.read_text() != text]
+        for p in stale:
+            print(f"error: {p.relative_to(ROOT)} is out of date with arch.toml; "
                   "run `make params`", file=sys.stderr)
+        if stale:
             return 1
-        print("params: rtl/pnc_pkg.sv matches arch.toml")
+        print("params: rtl/pnc_pkg.sv and the docs/architecture.md table match arch.toml")
         return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text)
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    for p, text in outputs.items():
+        if not p.exists() or p.read_text() != text:
+            p.write_text(text)
+            print(f"wrote {p.relative_to(ROOT)}")
     return 0
 
 
