@@ -33,13 +33,11 @@
 
 `include "pnc_assert.svh"
 
-module pnc_ctrl
-  import pnc_pkg::*;
-#(
-    parameter int NumPea = NUM_PEA,
+module pnc_ctrl #(
+    parameter int NumPea = pnc_pkg::NUM_PEA,
     localparam int NS    = 3 + 2 * NumPea,
     localparam int NH    = 1 + NumPea,  // HO streams: activation + one per PEA
-    localparam int DW    = AXI_DATA_W
+    localparam int DW    = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
     input logic rst_ni,
@@ -119,7 +117,7 @@ module pnc_ctrl
 
   `PNC_STATIC_ASSERT(BusIs64, DW == 64)
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
-  `PNC_STATIC_ASSERT(StreamsFitId, NS <= (1 << AXI_ID_W))
+  `PNC_STATIC_ASSERT(StreamsFitId, NS <= (1 << pnc_pkg::AXI_ID_W))
 
   localparam int SActLo = 0;
   localparam int SActHo = 1;
@@ -194,29 +192,30 @@ module pnc_ctrl
   logic       is_rle;
   logic [7:0] desc_err;
   logic [8:0] r_max, out_r_max;
-  assign is_rle    = fmt_q == 2'(FMT_UINT8_RLE);
+  assign is_rle    = fmt_q == 2'(pnc_pkg::FMT_UINT8_RLE);
   assign r_max     = (9'd1 << (4'd8 - b_q)) - 9'd1;
   assign out_r_max = (9'd1 << (4'd8 - out_b_q)) - 9'd1;
 
   // Why: one priority chain so the lowest applicable error code wins, as in the model.
   always_comb begin
-    desc_err = ERR_OK;
-    if (m_q == 0 || n_q == 0 || k_q == 0 || m_q > 16'(MAX_DIM) || n_q > 16'(MAX_DIM)
-        || k_q > 16'(MAX_DIM)) begin
-      desc_err = ERR_BAD_DIM;
+    desc_err = pnc_pkg::ERR_OK;
+    if (m_q == 0 || n_q == 0 || k_q == 0 || m_q > 16'(pnc_pkg::MAX_DIM)
+        || n_q > 16'(pnc_pkg::MAX_DIM) || k_q > 16'(pnc_pkg::MAX_DIM)) begin
+      desc_err = pnc_pkg::ERR_BAD_DIM;
     end else if (skip_q == 2'd3 || fmt_q == 2'd3) begin
-      desc_err = ERR_BAD_MODE;
+      desc_err = pnc_pkg::ERR_BAD_MODE;
     end else if (b_q < 4'd3 || b_q > 4'd5 || (is_rle && (out_b_q < 4'd3 || out_b_q > 4'd5))) begin
-      desc_err = ERR_BAD_LO_BITS;
-    end else if ((skip_q == 2'(SKIP_AQS) && 9'(r_q) > r_max)
+      desc_err = pnc_pkg::ERR_BAD_LO_BITS;
+    end else if ((skip_q == 2'(pnc_pkg::SKIP_AQS) && 9'(r_q) > r_max)
                  || (is_rle && 9'(out_r_q) > out_r_max)) begin
-      desc_err = ERR_BAD_R;
+      desc_err = pnc_pkg::ERR_BAD_R;
     end else if (act_lo_q[2:0] != 0 || act_ho_q[2:0] != 0 || wt_lo_q[2:0] != 0
                  || wt_ho_q[2:0] != 0 || out_q[2:0] != 0 || (bias_en_q && bias_q[2:0] != 0)
                  || (is_rle && out_ho_q[2:0] != 0)) begin
-      desc_err = ERR_MISALIGNED;
-    end else if (fmt_q != 2'(FMT_INT32) && (mult_q == 0 || shift_q == 0 || shift_q > 6'd62)) begin
-      desc_err = ERR_BAD_RQ;
+      desc_err = pnc_pkg::ERR_MISALIGNED;
+    end else if (fmt_q != 2'(pnc_pkg::FMT_INT32)
+                 && (mult_q == 0 || shift_q == 0 || shift_q > 6'd62)) begin
+      desc_err = pnc_pkg::ERR_BAD_RQ;
     end
   end
 
@@ -229,7 +228,7 @@ module pnc_ctrl
   logic [9:0] nb_total;  // NB
 
   function automatic logic [23:0] align8(logic [23:0] v);
-    return (v + 24'd7) & ~24'd7;
+    align8 = (v + 24'd7) & ~24'd7;
   endfunction
 
   assign lw            = sbr_q ? 3'd5 : 3'd4;
@@ -284,10 +283,10 @@ module pnc_ctrl
 
   // Stream index of LO/HO stream h (0 = activation, 1+p = PEA p).
   function automatic int lo_sidx(int h);
-    return (h == 0) ? SActLo : SWtLo + h - 1;
+    lo_sidx = (h == 0) ? SActLo : SWtLo + h - 1;
   endfunction
   function automatic int ho_sidx(int h);
-    return (h == 0) ? SActHo : SWtHo + h - 1;
+    ho_sidx = (h == 0) ? SActHo : SWtHo + h - 1;
   endfunction
 
   for (genvar h = 0; h < NH; h++) begin : gen_addr
@@ -397,7 +396,7 @@ module pnc_ctrl
         bias_ptr_q  <= bias_ptr_q + 32'd32;
       end
 
-      if (state_q == StCheck && desc_err == ERR_OK) begin
+      if (state_q == StCheck && desc_err == pnc_pkg::ERR_OK) begin
         seq_load_q   <= 1'b1;
         seq_busy_q   <= 1'b0;
         seq_end_q    <= 1'b0;
@@ -472,8 +471,8 @@ module pnc_ctrl
   logic err_event;
   logic [7:0] err_event_code;
   assign err_event = rd_err_i || wr_err_i || stream_err_i || hdr_corrupt;
-  assign err_event_code = rd_err_i ? ERR_AXI_RD_ERR
-                        : wr_err_i ? ERR_AXI_WR_ERR : ERR_STREAM_CORRUPT;
+  assign err_event_code = rd_err_i ? pnc_pkg::ERR_AXI_RD_ERR
+                        : wr_err_i ? pnc_pkg::ERR_AXI_WR_ERR : pnc_pkg::ERR_STREAM_CORRUPT;
 
   // Why: IDLE -> CHECK -> (RUN -> [ABORT -> CLEAR] ->) DONE; the first error code sticks.
   always_comb begin
@@ -483,7 +482,7 @@ module pnc_ctrl
       StIdle:  if (start_i) state_d = StCheck;
       StCheck: begin
         err_d = desc_err;
-        if (desc_err == ERR_OK) state_d = StRun;
+        if (desc_err == pnc_pkg::ERR_OK) state_d = StRun;
         else state_d = StDone;
       end
       StRun: begin
@@ -505,7 +504,7 @@ module pnc_ctrl
   // (reset: DEFAULT_LO_BITS); an illegal descriptor never reaches it.
   logic [2:0] cfg_b_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) cfg_b_q <= 3'(DEFAULT_LO_BITS);
+    if (!rst_ni) cfg_b_q <= 3'(pnc_pkg::DEFAULT_LO_BITS);
     else if (job_start_o) cfg_b_q <= b_q[2:0];
   end
 
@@ -515,7 +514,7 @@ module pnc_ctrl
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q    <= StIdle;
-      err_q      <= ERR_OK;
+      err_q      <= pnc_pkg::ERR_OK;
       dp_clear_q <= 1'b0;
     end else begin
       state_q    <= state_d;
@@ -527,19 +526,19 @@ module pnc_ctrl
   assign busy_o            = state_q != StIdle;
   assign done_o            = state_q == StDone;
   assign err_code_o        = err_q;
-  assign job_start_o       = state_q == StCheck && desc_err == ERR_OK;
+  assign job_start_o       = state_q == StCheck && desc_err == pnc_pkg::ERR_OK;
   assign abort_o           = state_q == StAbort;
   assign dp_clear_o        = dp_clear_q;
 
   assign cfg_m_o           = m_q;
   assign cfg_n_o           = n_q;
   assign cfg_k_o           = k_q;
-  assign cfg_dense_o       = skip_q == 2'(SKIP_DENSE);
+  assign cfg_dense_o       = skip_q == 2'(pnc_pkg::SKIP_DENSE);
   assign cfg_sbr_o         = sbr_q;
   assign cfg_bias_en_o     = bias_en_q;
   assign cfg_out_fmt_o     = fmt_q;
   assign cfg_z_o           = z_q;
-  assign cfg_r_eff_o       = (skip_q == 2'(SKIP_AQS)) ? r_q[4:0] : 5'd0;
+  assign cfg_r_eff_o       = (skip_q == 2'(pnc_pkg::SKIP_AQS)) ? r_q[4:0] : 5'd0;
   assign cfg_b_o           = cfg_b_q;
   assign cfg_zo_o          = zo_q;
   assign cfg_out_r_o       = out_r_q[4:0];

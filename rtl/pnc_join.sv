@@ -25,11 +25,9 @@
 
 `include "pnc_assert.svh"
 
-module pnc_join
-  import pnc_pkg::*;
-#(
-    parameter int NumPea = NUM_PEA,
-    localparam int DW    = AXI_DATA_W,
+module pnc_join #(
+    parameter int NumPea = pnc_pkg::NUM_PEA,
+    localparam int DW    = pnc_pkg::AXI_DATA_W,
     localparam int PeaW  = $clog2(NumPea + 1)
 ) (
     input logic clk_i,
@@ -134,7 +132,7 @@ module pnc_join
   assign act_ho_ready_o = aho_wready && ho_open_q;
 
   pnc_rle_dec #(
-      .RUN_BITS(RUN_BITS),
+      .RUN_BITS(pnc_pkg::RUN_BITS),
       .DW(DW)
   ) u_act_ho (
       .clk_i,
@@ -185,7 +183,7 @@ module pnc_join
     );
 
     pnc_rle_dec #(
-        .RUN_BITS(RUN_BITS),
+        .RUN_BITS(pnc_pkg::RUN_BITS),
         .DW(DW)
     ) u_wt_ho (
         .clk_i,

@@ -224,6 +224,6 @@ module pnc_pea (
                                      step_wt_ho_i, step_wt_live_i, step_last_i}, step_valid_i)
   `PNC_ASSERT_STREAM(TileStream_A, tile_valid_o, tile_ready_i, tile_acc_o)
   `PNC_ASSERT(DwoDoneFree_A, !(dwo_done && dwo_done_q[dwo_done_bank]))
-  `PNC_ASSERT(LoBitsLegal_A, lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5)
+  `PNC_ASSERT(LoBitsLegal_A, !step_valid_i || (lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5))
 
 endmodule

@@ -27,11 +27,9 @@
 
 `include "pnc_assert.svh"
 
-module pnc_post
-  import pnc_pkg::*;
-#(
-    parameter int NumPea = NUM_PEA,
-    localparam int DW    = AXI_DATA_W,
+module pnc_post #(
+    parameter int NumPea = pnc_pkg::NUM_PEA,
+    localparam int DW    = pnc_pkg::AXI_DATA_W,
     localparam int PeaW  = $clog2(NumPea + 1)
 ) (
     input logic clk_i,
@@ -82,7 +80,7 @@ module pnc_post
 
   `PNC_STATIC_ASSERT(BusIs64, DW == 64)
 
-  localparam int MaxMb = MAX_DIM / 8;
+  localparam int MaxMb = pnc_pkg::MAX_DIM / 8;
   localparam int MbW = $clog2(MaxMb);
   localparam int BiasBeats = 256 / DW;
 
@@ -107,8 +105,8 @@ module pnc_post
   state_e state_q;
   kind_e  kind_q;
   logic is_rle, is_int32;
-  assign is_rle   = out_fmt_i == 2'(FMT_UINT8_RLE);
-  assign is_int32 = out_fmt_i == 2'(FMT_INT32);
+  assign is_rle   = out_fmt_i == 2'(pnc_pkg::FMT_UINT8_RLE);
+  assign is_int32 = out_fmt_i == 2'(pnc_pkg::FMT_INT32);
 
   // ---- job geometry
   logic [9:0] mb_last, nb_total;
@@ -201,7 +199,7 @@ module pnc_post
   assign row_valid = 8'((9'd1 << rows) - 9'd1);
 
   pnc_rle_enc #(
-      .RUN_BITS(RUN_BITS)
+      .RUN_BITS(pnc_pkg::RUN_BITS)
   ) u_rle_enc (
       .y_i        (rq_q),
       .row_valid_i(row_valid),
@@ -225,9 +223,9 @@ module pnc_post
   function automatic logic [15:0] beats_of(kind_e kind, logic [9:0] idx, logic int32,
                                            logic [15:0] lo_b, logic [15:0] rec_b);
     unique case (kind)
-      KindRows: return int32 ? 16'd4 : 16'd1;
-      KindRle:  return (idx == '0) ? lo_b : rec_b;
-      default:  return 16'd1;
+      KindRows: beats_of = int32 ? 16'd4 : 16'd1;
+      KindRle:  beats_of = (idx == '0) ? lo_b : rec_b;
+      default:  beats_of = 16'd1;
     endcase
   endfunction
 
