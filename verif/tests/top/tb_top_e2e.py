@@ -6,7 +6,10 @@ timeout). Then every byte of the output regions is compared with ``expected_outp
 reported with row, column, expected and actual) and the counters SWO_BUSY, DWO_BUSY, ACT_SKIP,
 WT_SKIP, RD_BYTES, WR_BYTES and TILES with ``expected_counters`` (exact). An illegal-descriptor
 case checks the error code, that the block does not hang, and that the next job is correct.
-The same job in each skip mode prints RTL cycles next to ``panacea.cycles``' prediction.
+A UINT8_RLE job with N > 256 checks eager filler records (leading and trailing gaps longer than
+RUN_MAX) in the written streams and their headers; a reset in the middle of a job must leave the
+block idle, and the next job must be exact. The same job in each skip mode prints RTL cycles
+next to ``panacea.cycles``' prediction.
 
 Environment: PNC_E2E_JOBS (random jobs, default 12), COCOTB_RANDOM_SEED (stimulus seed).
 """
@@ -31,7 +34,7 @@ from panacea.memimage import (
     region_layout,
 )
 
-from verif.common.clock_reset import reset_dut, start_clock
+from verif.common.clock_reset import reset_dut, sim_cycles, start_clock
 from verif.common.seeding import make_rng, test_seed
 
 MEM_SIZE = 1 << 20
@@ -242,6 +245,85 @@ async def e2e_stream_corrupt(dut):
     assert err == int(ERRORS.STREAM_CORRUPT), f"ERR_CODE {err}"
     await run_job(env, random_job(rng, "zero_skip", "uint8", max_dim=24))
     dut._log.info("job after STREAM_CORRUPT ok")
+
+
+def out_streams(job: Job) -> list[tuple[int, list[tuple[int, bytes]]]]:
+    """The expected UINT8_RLE HO streams of ``job``: per m-block (n_records, [(run, payload)])."""
+    exp = expected_output(job).regions["out_ho"]
+    hl = 8 - job.out_b
+    stride = align8(8 + job.N * (9 - job.out_b))
+    blocks = []
+    for j in range(-(-job.M // 8)):
+        s = exp[j * stride:(j + 1) * stride]
+        n_rec = int.from_bytes(s[0:4], "little")
+        assert int.from_bytes(s[4:8], "little") == job.N
+        recs = [(s[8 + i * (1 + hl)], bytes(s[9 + i * (1 + hl):8 + (i + 1) * (1 + hl)]))
+                for i in range(n_rec)]
+        blocks.append((n_rec, recs))
+    return blocks
+
+
+@cocotb.test()
+async def e2e_rle_trailing_fillers(dut):
+    """UINT8_RLE, N = 300 > RUN_MAX + 1: only the first 30 output channels can be live, so each
+    m-block's stream ends with a gap of >= 270 skipped vectors; eager fillers put a record at its
+    256th vector (counted in the header, WR_BYTES), and an m-block of rows x = z (Y = 0, all
+    vectors skipped) gets a lone filler at position 255."""
+    rng = make_rng("e2e_rle_trailing_fillers", test_seed())
+    env = await setup(dut)
+    run_max = (1 << int(ARCH.RUN_BITS)) - 1
+    m, n, k, b, z, live_n = 14, 300, 24, 4, 100, 30
+    x = np.clip(rng.normal(z, 20, size=(m, k)).round(), 0, 255).astype(np.uint8)
+    x[8:] = z  # m-block 1: X - z = 0, Y = 0, y = zo in every column
+    w = np.zeros((n, k), np.int8)
+    w[:live_n] = rng.integers(-127, 128, size=(live_n, k))
+    for out_b, mode in ((4, "aqs"), (3, "zero_skip")):
+        zo = 128
+        job = Job(x=x, w=w, z=z, r=z >> b, b=b, sbr=bool(rng.random() < 0.5), mode=mode,
+                  out_fmt="uint8_rle", mult=1 << 30, shift=36, zo=zo, out_r=zo >> out_b,
+                  out_b=out_b)
+        blocks = out_streams(job)
+        for j, (n_rec, recs) in enumerate(blocks):
+            assert n_rec >= 1 and recs[-1][0] == run_max and not any(recs[-1][1]), \
+                f"stimulus: m-block {j} stream does not end with a filler"
+        assert blocks[1][0] == 1, "stimulus: m-block 1 should hold exactly one filler"
+        dut._log.info("%s: n_records per m-block %s (last record a filler)", describe(job),
+                      [nr for nr, _ in blocks])
+        c = await run_job(env, job)
+        dut._log.info("ok: %d cycles, WR %d B", c["CYCLES"], c["WR_BYTES"])
+
+
+@cocotb.test()
+async def e2e_reset_mid_job(dut):
+    """rst_ni asserted early, mid-way and late in a job: the block comes back idle (STATUS 0,
+    no irq, no AXI traffic), then a full legal job is exact (output and counters)."""
+    rng = make_rng("e2e_reset_mid_job", test_seed())
+    env = await setup(dut)
+    for frac, fmt in ((0.1, "uint8_rle"), (0.5, "int32"), (0.9, "uint8_rle")):
+        job = random_job(rng, "aqs", fmt, max_dim=32)
+        img = pack_job(job)
+        env.load(img)
+        env.clear_outputs(job)
+        for name, val in img.regs.items():
+            await env.wr(name, val)
+        await env.wr("IRQ_EN", 1)
+        await env.wr("CTRL", 1)
+        t0 = sim_cycles(dut)
+        after = max(2, int(mode_cycles(job).cycles * frac))
+        await ClockCycles(dut.clk_i, after)
+        busy = await env.rd("STATUS")
+        dut._log.info("reset %d cycles into %s (STATUS before %#x)", sim_cycles(dut) - t0,
+                      describe(job), busy)
+        await reset_dut(dut)
+        await ClockCycles(dut.clk_i, 20)
+        assert int(dut.irq_o.value) == 0, "irq_o high after reset"
+        assert int(dut.m_axi_arvalid.value) == 0 and int(dut.m_axi_awvalid.value) == 0 \
+            and int(dut.m_axi_wvalid.value) == 0, "AXI traffic after reset"
+        status = await env.rd("STATUS")
+        assert status == 0, f"STATUS {status:#x} after reset, expected 0 (idle)"
+        nxt = random_job(rng, str(rng.choice(MODES)), fmt, max_dim=32)
+        c = await run_job(env, nxt)
+        dut._log.info("job after reset ok: %s, %d cycles", describe(nxt), c["CYCLES"])
 
 
 @cocotb.test()
