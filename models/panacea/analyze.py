@@ -28,7 +28,7 @@ from .errors import DecompositionError
 from .memimage import Job, align8, ceil_div
 from .quant import calibrate_activations, gemm_sqnr_db, quantize_activations, quantize_weights
 from .slicing import slice_act, slice_wt, wt_lo_bits
-from .zpm import choose_lo_bits, choose_r, ho_share, zero_point_manipulation
+from .zpm import ZpmResult, choose_lo_bits, choose_r, ho_share, zero_point_manipulation
 
 JSON_KEYS_DOC: str = """\
 `--json OUT.json` writes {"file": str, "layers": [LAYER, ...]}; each LAYER has:
@@ -116,10 +116,30 @@ def _finite_or_none(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
-                  lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
-                  ) -> LayerAnalysis:
-    """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
+@dataclass(frozen=True)
+class Calibration:
+    """One layer quantized and calibrated as ``panacea analyze`` and ``panacea run`` do it:
+    per-channel weights ``wq`` (scales ``w_scales``), activations ``xq`` with scale ``scale`` and
+    zero point ``z`` (after ZPM ``zr``), LO width ``b`` (DBS when ``dbs_cycles`` is not None),
+    residual base ``r`` and the weight slicing ``sbr``."""
+
+    wq: npt.NDArray[np.int8]
+    w_scales: npt.NDArray[np.float64]
+    xq: npt.NDArray[np.uint8]
+    scale: float
+    z: int
+    r: int
+    b: int
+    sbr: bool
+    zr: ZpmResult
+    dbs_cycles: dict[str, int] | None
+
+
+def calibrate_layer(w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
+                    lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
+                    ) -> Calibration:
+    """Quantize W per channel, calibrate X (min/max), pick b by DBS (``lo_bits=None``) or use the
+    fixed b, apply ZPM unless disabled, and take r as the most frequent activation HO slice."""
     wq, w_scales = quantize_weights(w_float)
     scale, z0 = calibrate_activations(x_float)
     if lo_bits is None:
@@ -132,6 +152,18 @@ def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDAr
     z = zr.z_after
     xq = quantize_activations(x_float, scale, z)
     r = choose_r(xq, b)
+    return Calibration(wq=wq, w_scales=w_scales, xq=xq, scale=scale, z=z, r=r, b=b, sbr=sbr,
+                       zr=zr, dbs_cycles=dbs_cycles)
+
+
+def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
+                  lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
+                  ) -> LayerAnalysis:
+    """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
+    cal = calibrate_layer(w_float, x_float, lo_bits, zpm, sbr)
+    wq, w_scales, xq, scale, z, r, b = (cal.wq, cal.w_scales, cal.xq, cal.scale, cal.z, cal.r,
+                                        cal.b)
+    zr, dbs_cycles = cal.zr, cal.dbs_cycles
 
     exact = True
     results = {}
