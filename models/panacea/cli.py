@@ -1,5 +1,7 @@
 """Command line: ``panacea analyze TENSORS.npz [--lo-bits auto|3|4|5] [--no-zpm] [--no-sbr]
-[--json OUT.json] [--plot DIR]``. Subcommands via argparse so more (``panacea run``) can follow.
+[--json OUT.json] [--plot DIR]`` and ``panacea run TENSORS.npz [--layer NAME|--all] [--rows M]
+[--sim icarus|verilator] [--mode dense|zero|aqs|all] [--lo-bits auto|3|4|5] [--no-zpm] [--no-sbr]
+[--json OUT.json]`` (the layers on the RTL, :mod:`panacea.run`).
 Bad input files give one error line on stderr and exit status 2.
 """
 
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .analyze import JSON_KEYS_DOC, AnalyzeInputError, analyze_file, format_layer, plot_layer
+from .run import FIGURES_DOC, run_main
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +32,29 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
     an.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
     an.add_argument("--plot", type=Path, metavar="DIR", help="write HO-slice histograms (PNG)")
+    ru = sub.add_parser("run", help="run layers on the RTL (cocotb) and check them bit-exactly",
+                        description="Calibrate the layers of an .npz file (NAME.W N x K, NAME.X "
+                                    "M x K floats) like `panacea analyze`, run each skip mode on "
+                                    "the RTL (one simulator run per layer), check outputs and "
+                                    "counters exactly, and report cycles, limits, speedups, "
+                                    "utilisation, AXI bytes, energy and SQNR. Needs a source "
+                                    "checkout. Exit status: 0 all pass, 1 a check failed, "
+                                    "2 bad input.",
+                        epilog=FIGURES_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ru.add_argument("tensors", type=Path, help="input .npz file")
+    which = ru.add_mutually_exclusive_group()
+    which.add_argument("--layer", metavar="NAME", help="run only this layer")
+    which.add_argument("--all", action="store_true", help="run every layer (default)")
+    ru.add_argument("--rows", type=int, metavar="M", help="use only the first M rows of X")
+    ru.add_argument("--sim", choices=("icarus", "verilator"), default="verilator",
+                    help="simulator (default verilator; Icarus is ~100x slower)")
+    ru.add_argument("--mode", choices=("dense", "zero", "aqs", "all"), default="all",
+                    help="skip mode(s) to run (default all, back to back)")
+    ru.add_argument("--lo-bits", choices=("auto", "3", "4", "5"), default="auto",
+                    help="activation LO width; auto = DBS picks per layer (default)")
+    ru.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
+    ru.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
+    ru.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
     return parser
 
 
@@ -60,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "analyze":
         return _analyze(args)
+    if args.command == "run":
+        return run_main(args)
     raise AssertionError(f"unhandled command {args.command!r}")  # argparse enforces the choices
 
 
