@@ -19,6 +19,11 @@
 //   byte beyond the stream's length is ever read. A header with n_vectors != K or n_records > K
 //   is STREAM_CORRUPT. The next group's requests are issued once every request of the current
 //   group is (they queue behind it in pnc_axi_rd, which runs ahead as far as its FIFOs allow).
+// - Weight buffer (WbufBytes != 0, docs/rtl-interfaces.md "Weight buffer integration"): the job
+//   fits when align8(K*Lw) + align8(8 + 5K) <= WbufBytes (wb_fits_o, static per job). Each
+//   active PEA's pnc_wbuf gets one command per group (wb_start_o[p], in group order, counted in
+//   the group's issue): FILL, or REPLAY (wb_mode_o) when the job fits and mb > 0; a replay group
+//   requests no weight LO plane or HO stream (biases are still fetched every group).
 // - Normal end: every request issued, post_done_i (every tile and header written) and
 //   wr_idle_i (every B response back) -> done_o with ERR_OK.
 // - Errors (rd_err_i: AXI_RD_ERR, wr_err_i: AXI_WR_ERR, stream_err_i or a bad header:
@@ -34,10 +39,11 @@
 `include "pnc_assert.svh"
 
 module pnc_ctrl #(
-    parameter int NumPea = pnc_pkg::NUM_PEA,
-    localparam int NS    = 3 + 2 * NumPea,
-    localparam int NH    = 1 + NumPea,  // HO streams: activation + one per PEA
-    localparam int DW    = pnc_pkg::AXI_DATA_W
+    parameter  int NumPea    = pnc_pkg::NUM_PEA,
+    parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
+    localparam int NS        = 3 + 2 * NumPea,
+    localparam int NH        = 1 + NumPea,           // HO streams: activation + one per PEA
+    localparam int DW        = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
     input logic rst_ni,
@@ -99,6 +105,12 @@ module pnc_ctrl #(
     input  logic [NS-1:0]       req_ready_i,
     output logic [NS-1:0][31:0] req_addr_o,
     output logic [NS-1:0][23:0] req_len_o,
+
+    // Weight buffer commands (one pnc_wbuf per PEA)
+    output logic [NumPea-1:0] wb_start_o,
+    input  logic [NumPea-1:0] wb_start_ready_i,
+    output logic              wb_mode_o,         // 0 FILL, 1 REPLAY (current group)
+    output logic              wb_fits_o,         // the job's weight streams fit the buffer
 
     // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
     input logic [NS-1:0]         rd_valid_i,
@@ -242,6 +254,10 @@ module pnc_ctrl #(
   assign mb_last       = 10'((m_q + 16'd7) >> 3) - 10'd1;
   assign nb_total      = 10'((n_q + 16'd7) >> 3);
 
+  // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs).
+  logic wfit;
+  assign wfit = (WbufBytes != 0) && (32'(wt_lo_stride) + 32'(wt_ho_stride) <= 32'(WbufBytes));
+
   // ---- main FSM
   typedef enum logic [2:0] {
     StIdle,
@@ -263,16 +279,19 @@ module pnc_ctrl #(
   logic [PeaW-1:0] n_act;  // active PEAs of the current group
   logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
 
-  logic            pend_lo_q   [NH];  // LO plane request pending (index 0 act, 1+p PEA p)
-  logic            pend_hdr_q  [NH];
-  logic            wait_hdr_q  [NH];
-  logic            pend_rest_q [NH];
-  logic [    23:0] rest_len_q  [NH];
-  logic [CntW-1:0] hdr_idx_q   [NH];
-  logic [    31:0] ho_addr     [NH];
-  logic [    31:0] lo_addr     [NH];
+  logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
+  logic pend_hdr_q[NH];
+  logic wait_hdr_q[NH];
+  logic pend_rest_q[NH];
+  logic [23:0] rest_len_q[NH];
+  logic [CntW-1:0] hdr_idx_q[NH];
+  logic [31:0] ho_addr[NH];
+  logic [31:0] lo_addr[NH];
   logic [PeaW-1:0] bias_left_q;
-  logic [    31:0] bias_ptr_q;
+  logic [31:0] bias_ptr_q;
+  logic [NumPea-1:0] wb_pend_q;  // weight buffer command of the group pending, per PEA
+  logic replay;  // the current group replays the weight streams from the buffers
+  assign replay = wfit && mb_q != '0;
 
   logic [NS-1:0][CntW-1:0] issued_q, retired_q;
   logic [NS-1:0] req_fire, last_fire;
@@ -338,7 +357,7 @@ module pnc_ctrl #(
 
   logic group_issued;  // every request of the current group has been accepted
   always_comb begin
-    group_issued = bias_left_q == '0;
+    group_issued = bias_left_q == '0 && wb_pend_q == '0;
     for (int h = 0; h < NH; h++) begin
       if (pend_lo_q[h] || pend_hdr_q[h] || wait_hdr_q[h] || pend_rest_q[h]) group_issued = 1'b0;
     end
@@ -363,6 +382,7 @@ module pnc_ctrl #(
       bias_ng_q    <= '0;
       bias_left_q  <= '0;
       bias_ptr_q   <= '0;
+      wb_pend_q    <= '0;
       for (int h = 0; h < NH; h++) begin
         pend_lo_q[h]   <= 1'b0;
         pend_hdr_q[h]  <= 1'b0;
@@ -391,6 +411,7 @@ module pnc_ctrl #(
         end
         if (!allow_new) wait_hdr_q[h] <= 1'b0;
       end
+      wb_pend_q <= allow_new ? wb_pend_q & ~wb_start_ready_i : '0;
       if (req_fire[SBias]) begin
         bias_left_q <= allow_new ? bias_left_q - PeaW'(1) : '0;
         bias_ptr_q  <= bias_ptr_q + 32'd32;
@@ -412,11 +433,12 @@ module pnc_ctrl #(
         if (allow_new) begin
           seq_busy_q <= 1'b1;
           for (int h = 0; h < NH; h++) begin
-            if (h == 0 || h <= int'(n_act)) begin
+            if (h == 0 || (h <= int'(n_act) && !replay)) begin
               pend_lo_q[h]  <= 1'b1;
               pend_hdr_q[h] <= 1'b1;
             end
           end
+          for (int p = 0; p < NumPea; p++) wb_pend_q[p] <= p < int'(n_act);
           bias_left_q <= bias_en_q ? n_act : '0;
           bias_ptr_q  <= bias_ng_q;
         end
@@ -529,6 +551,9 @@ module pnc_ctrl #(
   assign job_start_o       = state_q == StCheck && desc_err == pnc_pkg::ERR_OK;
   assign abort_o           = state_q == StAbort;
   assign dp_clear_o        = dp_clear_q;
+  assign wb_start_o        = wb_pend_q;
+  assign wb_mode_o         = replay;
+  assign wb_fits_o         = wfit;
 
   assign cfg_m_o           = m_q;
   assign cfg_n_o           = n_q;
@@ -558,6 +583,10 @@ module pnc_ctrl #(
     `PNC_ASSERT_STREAM(ReqStream, req_valid_o[s], req_ready_i[s], {req_addr_o[s], req_len_o[s]})
   end
   `PNC_ASSERT(DoneNeedsBusy, !done_o || busy_o)
+  for (genvar p = 0; p < NumPea; p++) begin : gen_wb_assert
+    `PNC_ASSERT_STREAM_CLR(WbCmdStream, wb_start_o[p], wb_start_ready_i[p], {wb_mode_o, wb_fits_o},
+                           !allow_new)
+  end
   for (genvar s = 0; s < NS; s++) begin : gen_align_assert
     `PNC_ASSERT(ReqAligned, !req_valid_o[s] || (req_addr_o[s][2:0] == 3'd0 && req_len_o[s] != 0))
   end

@@ -20,7 +20,7 @@ package pnc_pkg;
   localparam int AXI_MAX_BURST = 16;
   localparam int LITE_ADDR_W = 8;
   localparam int DEFAULT_LO_BITS = 4;
-  localparam int WBUF_BYTES = 0;
+  localparam int WBUF_BYTES = 16384;
 
   // ---- register byte offsets [regs]
   localparam logic [7:0] REG_ID = 8'h00;

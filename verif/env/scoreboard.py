@@ -163,10 +163,10 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool =
         for s in stray[:MAX_REPORTED]:
             bad("axi", s)
         st = exp.stats
-        mb, nb = -(-job.M // V), -(-job.N // V)
+        nb = -(-job.N // V)
         ng = -(-nb // int(ARCH.NUM_PEA))
         want = {"act": BUS_BYTES * ng * int(st.act_beats.sum()),
-                "wt": BUS_BYTES * mb * int(st.wt_beats.sum())}
+                "wt": BUS_BYTES * st.wt_rd_beats}  # weight buffer: replays are not read
         got_rd = {"act": per[("act_lo", "rd")] + per[("act_ho", "rd")],
                   "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")]}
         for k in want:

@@ -17,7 +17,8 @@ SIMS = ["icarus", "verilator"]
 SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.top.tb_top_e2e"
 TESTS = ["e2e_random_jobs", "e2e_illegal_descriptor", "e2e_stream_corrupt",
-         "e2e_rle_trailing_fillers", "e2e_reset_mid_job", "e2e_cycles_per_mode"]
+         "e2e_rle_trailing_fillers", "e2e_reset_mid_job", "e2e_wbuf_fill_replay",
+         "e2e_cycles_per_mode", "e2e_cycles_layernorm"]
 
 
 @pytest.mark.parametrize("sim", SIMS)
@@ -25,7 +26,7 @@ TESTS = ["e2e_random_jobs", "e2e_illegal_descriptor", "e2e_stream_corrupt",
 def test_top_e2e(sim: str, testcase: str) -> None:
     # Icarus runs this design ~50x slower than Verilator: fewer random jobs and no cycle report
     # in `make test` (the full set runs with `make sim SIM=icarus MODULE=...`).
-    if sim == "icarus" and testcase == "e2e_cycles_per_mode" and not os.environ.get("PNC_FULL"):
+    if sim == "icarus" and testcase.startswith("e2e_cycles") and not os.environ.get("PNC_FULL"):
         pytest.skip("cycle report runs on Verilator in make test; PNC_FULL=1 runs it on Icarus")
     jobs = "12" if sim == "verilator" else "4"
     env = {"PNC_E2E_JOBS": os.environ.get("PNC_E2E_JOBS", jobs)}

@@ -32,6 +32,7 @@ from panacea.memimage import (
     expected_output,
     pack_job,
     region_layout,
+    wbuf_fits,
 )
 
 from verif.common.clock_reset import reset_dut, sim_cycles, start_clock
@@ -327,6 +328,27 @@ async def e2e_reset_mid_job(dut):
 
 
 @cocotb.test()
+async def e2e_wbuf_fill_replay(dut):
+    """Weight buffer (WBUF_BYTES of arch.toml): a job that fits with several m-blocks and an
+    n-group with idle PEAs (replayed groups fetch no weights), one with MB = 1 (fill only), and
+    one whose K is too large to fit (every group fetches its weights); output and counters
+    (RD_BYTES counts AXI beats only) exact."""
+    rng = make_rng("e2e_wbuf_fill_replay", test_seed())
+    env = await setup(dut)
+    big_k = 1 + int(ARCH.WBUF_BYTES) // 9  # align8(Lw*K) + align8(8 + 5K) > WBUF_BYTES
+    for m, n, k, fits in ((24, 8 * int(ARCH.NUM_PEA) + 12, 30, True), (5, 20, 40, True),
+                          (9, 8, big_k, False)):
+        x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
+        w = rng.integers(-127, 128, (n, k)).astype(np.int8)
+        job = Job(x=x, w=w, z=100, r=100 >> 4, b=4, sbr=bool(rng.random() < 0.5), mode="aqs",
+                  out_fmt="int32", bias=rng.integers(-1000, 1000, n).astype(np.int32))
+        assert wbuf_fits(job) == fits or not int(ARCH.WBUF_BYTES), "stimulus: fit rule"
+        c = await run_job(env, job)
+        dut._log.info("%s fits=%s: ok, %d cycles, RD %d B", describe(job), wbuf_fits(job),
+                      c["CYCLES"], c["RD_BYTES"])
+
+
+@cocotb.test()
 async def e2e_cycles_per_mode(dut):
     """One job in each skip mode: RTL cycles next to the cycle model's prediction."""
     rng = make_rng("e2e_cycles_per_mode")
@@ -345,6 +367,34 @@ async def e2e_cycles_per_mode(dut):
         lines.append(f"{mode:9s} M{m} N{n} K{k}: RTL {c['CYCLES']:6d} cycles, model "
                      f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), DWO {c['DWO_BUSY']}, "
                      f"STALL mem/dwo/out {c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}")
+    for line in lines:
+        dut._log.info("%s", line)
+    await ClockCycles(dut.clk_i, 2)
+
+
+@cocotb.test()
+async def e2e_cycles_layernorm(dut):
+    """M64 N64 K128, layer-norm-like activation (most HO slices equal r), dense INT8 weights, in
+    each skip mode: RTL cycles next to the model (exact counters; weight buffer per arch.toml)."""
+    rng = make_rng("e2e_cycles_layernorm")
+    env = await setup(dut)
+    m, n, k, b, z = 64, 64, 128, 4, 104
+    x = np.clip(rng.normal(z, 3, size=(m, k)).round(), 0, 255)
+    out = rng.random((m, k)) < 0.01  # a few outliers, as after a layer norm
+    x = np.where(out, rng.integers(0, 256, (m, k)), x).astype(np.uint8)
+    w = rng.integers(-127, 128, (n, k)).astype(np.int8)
+    base = Job(x=x, w=w, z=z, r=z >> b, b=b, out_fmt="uint8", mult=1 << 30, shift=40, zo=128)
+    share = float(np.mean((x >> b) == (z >> b)))
+    lines = []
+    for mode in MODES:
+        job = base.with_mode(mode)
+        c = await run_job(env, job)
+        pred = mode_cycles(job)
+        lines.append(f"{mode:9s} M{m} N{n} K{k} r-share {share:.2f} WBUF_BYTES "
+                     f"{int(ARCH.WBUF_BYTES)}: RTL {c['CYCLES']:6d} cycles, model "
+                     f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), RD {c['RD_BYTES']} B, "
+                     f"DWO {c['DWO_BUSY']}, STALL mem/dwo/out "
+                     f"{c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}")
     for line in lines:
         dut._log.info("%s", line)
     await ClockCycles(dut.clk_i, 2)
