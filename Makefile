@@ -10,7 +10,7 @@ WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model clean format
+.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model bench clean format
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
@@ -52,6 +52,9 @@ check-params: $(VENV)  ## fail if rtl/pnc_pkg.sv is stale
 
 bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 	$(PY) scripts/bench_model.py
+
+bench: $(VENV)  ## RTL performance suite (Verilator): skip modes and ZPM/DBS/SBR ablations vs model and limits -> build/bench/
+	$(PY) scripts/bench.py
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis

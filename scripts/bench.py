@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""`make bench`: the fixed performance suite of issue 6 on the RTL (docs/performance.md).
+
+Five layers modelled on a transformer block and a CNN (attention QKV projection and FFN
+up-projection on layer-norm outputs with outlier channels, attention output on attention
+context, FFN down-projection on post-GELU activations, a CNN im2col layer on post-ReLU
+activations). Each layer runs, in ONE Verilator run on the same build, DENSE, ZERO_SKIP and AQS
+(DBS, ZPM, SBR on) plus three AQS ablations (ZPM off, DBS off = fixed b, SBR off), every output
+checked bit-exactly and every counter exactly (panacea.run). Then the simulation speed: DUT
+cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
+(Verilator), and of one tiny layer plus the clock-only loop on Icarus.
+
+Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy}.png, and
+prints the ratios against issue 6's targets (PASS/MISS). Exit status 1 if a bit-exact or counter
+check failed (a missed target is reported, not an error).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "models"))
+
+from panacea.config import ARCH  # noqa: E402
+from panacea.run import Variant, format_layer_run, plan_layer, run_layer  # noqa: E402
+
+from verif.common.runner import all_rtl, run_cocotb  # noqa: E402
+
+OUT = ROOT / "build" / "bench"
+DEFAULT_B = int(ARCH.DEFAULT_LO_BITS)
+VARIANTS = [
+    Variant("DENSE", "DENSE"),
+    Variant("ZERO_SKIP", "ZERO_SKIP"),
+    Variant("AQS", "AQS"),
+    Variant("AQS-noZPM", "AQS", zpm=False),
+    Variant(f"AQS-b{DEFAULT_B}", "AQS", lo_bits=DEFAULT_B),  # DBS off
+    Variant("AQS-noSBR", "AQS", sbr=False),
+]
+TARGETS = {"aqs_vs_zero_ln": 1.5, "aqs_vs_dense_geomean": 2.0, "rtl_vs_limit": 1.10,
+           "mem_vs_min": 1.10, "rle_saving": 0.25, "rle_r_share": 0.80, "tb_overhead": 0.5,
+           "paper_energy": 1.97, "cycle_tol": 0.5, "cycle_slack": 128}
+
+
+# ---------------------------------------------------------------------------------------------
+# Suite: (name, M, N, K, activation family, layer-norm input?)
+
+def _gelu(v):
+    return 0.5 * v * (1.0 + np.tanh(0.7978845608 * (v + 0.044715 * v ** 3)))
+
+
+def act_layernorm(rng, m, k):
+    """LayerNorm output: unit-variance rows, per-channel gain/bias, two outlier channels."""
+    h = rng.normal(0.0, 1.0, (m, k))
+    h = (h - h.mean(axis=1, keepdims=True)) / h.std(axis=1, keepdims=True)
+    gamma = 1.0 + 0.1 * rng.normal(size=k)
+    gamma[rng.choice(k, 2, replace=False)] *= 12.0  # outlier feature channels
+    return h * gamma + 0.05 * rng.normal(size=k)
+
+
+def act_attention(rng, m, k):
+    """Attention context: softmax-weighted averages of value rows (narrow, roughly normal)."""
+    vals = rng.normal(0.0, 1.0, (64, k))
+    logits = rng.normal(0.0, 2.0, (m, 64))
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    return p @ vals
+
+
+def act_gelu(rng, m, k):
+    """FFN hidden after GELU: skewed, a spike just below zero, long positive tail."""
+    return _gelu(rng.normal(-0.3, 1.0, (m, k)) * (0.7 + 0.6 * rng.random(k)))
+
+
+def act_relu(rng, m, k):
+    """CNN im2col rows of a post-ReLU feature map (about 60 % exact zeros)."""
+    return np.maximum(rng.normal(-0.25, 1.0, (m, k)) * (0.5 + rng.random(k)), 0.0)
+
+
+SUITE = [
+    ("attn_qkv_ln", 128, 128, 128, act_layernorm, True),
+    ("attn_out", 128, 128, 128, act_attention, False),
+    ("ffn_up_ln", 64, 128, 128, act_layernorm, True),
+    ("ffn_down_gelu", 64, 128, 256, act_gelu, False),
+    ("cnn_relu", 128, 64, 144, act_relu, False),
+]
+
+
+def make_layer(idx, name, m, n, k, fam):
+    rng = np.random.default_rng(1000 + idx)
+    w = rng.normal(0.0, 1.0 / math.sqrt(k), (n, k)) * np.exp(0.3 * rng.normal(size=(n, 1)))
+    return w, fam(rng, m, k)
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulation speed
+
+def _summary_rate(results: Path) -> float | None:
+    """dut_cycles_per_s from the SUMMARY lines of a run's sim.log (cycle-weighted)."""
+    log = (results.parent / "sim.log").read_text(errors="replace")
+    pairs = re.findall(r"SUMMARY \S+: .*?dut_cycles=(\d+) (?:wall=([\d.]+)s )?"
+                       r"dut_cycles_per_s=(\d+)", log)
+    if not pairs:
+        return None
+    cyc = sum(int(c) for c, _, _ in pairs)
+    wall = sum(int(c) / max(float(r), 1e-9) for c, _, r in pairs)
+    return cyc / wall
+
+
+def clock_only(sim: str, cycles: int) -> dict:
+    t0 = time.monotonic()
+    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.top.tb_clock_only",
+                     testcase="clock_only_idle", seed=1,
+                     extra_env={"PNC_CLOCK_CYCLES": str(cycles)})
+    return {"dut_cycles": cycles, "dut_cycles_per_s": _summary_rate(res),
+            "wall_s": time.monotonic() - t0}
+
+
+def uvm_env(sim: str, jobs: int) -> dict:
+    t0 = time.monotonic()
+    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.uvm.tb_pnc_uvm",
+                     testcase="RandomLegalJobs", seed=1, extra_env={"PNC_JOBS": str(jobs)})
+    return {"test": "RandomLegalJobs", "jobs": jobs, "dut_cycles_per_s": _summary_rate(res),
+            "wall_s": time.monotonic() - t0}
+
+
+def speed_of(reports) -> dict:
+    cyc = sum(r["dut_cycles"] for r in reports)
+    wall = sum(r["jobs_wall_s"] for r in reports)
+    macs = sum(r["M"] * r["N"] * r["K"] * len(r["modes"]) for r in reports)
+    return {"dut_cycles": cyc, "wall_s": wall, "dut_cycles_per_s": cyc / wall if wall else None,
+            "macs": macs, "macs_per_s": macs / wall if wall else None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets, table, plots
+
+def geomean(v):
+    v = [x for x in v if x]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v else None
+
+
+def targets(reports, speed) -> list[dict]:
+    t = TARGETS
+    aqs = {r["name"]: r["modes"]["AQS"] for r in reports}
+    ln = [s[0] for s in SUITE if s[5]]
+    out = []
+
+    def add(name, value, ok, target, detail):
+        out.append({"target": name, "value": value, "target_value": target,
+                    "status": "PASS" if ok else "MISS", "detail": detail})
+
+    v = {n: aqs[n]["speedup_vs_zero"] for n in ln}
+    add("AQS vs ZERO_SKIP cycles on layer-norm layers", min(v.values()),
+        all(x >= t["aqs_vs_zero_ln"] for x in v.values()), f">= {t['aqs_vs_zero_ln']}x each",
+        ", ".join(f"{k} {x:.2f}x" for k, x in v.items()))
+    g = geomean([a["speedup_vs_dense"] for a in aqs.values()])
+    add("AQS vs DENSE cycles, geometric mean of the suite", g, g >= t["aqs_vs_dense_geomean"],
+        f">= {t['aqs_vs_dense_geomean']}x",
+        ", ".join(f"{k} {a['speedup_vs_dense']:.2f}x" for k, a in aqs.items()))
+    worst = max(aqs.items(), key=lambda kv: kv[1]["rtl_limit_ratio"])
+    add("AQS RTL cycles / operator-bound limit, worst layer", worst[1]["rtl_limit_ratio"],
+        worst[1]["rtl_limit_ratio"] <= t["rtl_vs_limit"], f"<= {t['rtl_vs_limit']} every layer",
+        ", ".join(f"{k} {a['rtl_limit_ratio']:.2f} ({a['bound']}-bound in the model)"
+                  for k, a in aqs.items()))
+    allm = [(r["name"], lab, d) for r in reports for lab, d in r["modes"].items()]
+    worst_all = max(d["rtl_limit_ratio"] for _, _, d in allm)
+    add("RTL cycles / limit, worst run of any variant", worst_all, worst_all <= t["rtl_vs_limit"],
+        f"<= {t['rtl_vs_limit']}", "all modes and ablations")
+    mem = {k: (a["rd_bytes"] + a["wr_bytes"]) / (a["rd_min"] + a["wr_min"])
+           for k, a in aqs.items()}
+    add("AQS AXI bytes / minimum for the configured buffers, worst layer", max(mem.values()),
+        max(mem.values()) <= t["mem_vs_min"], f"<= {t['mem_vs_min']}",
+        ", ".join(f"{k} {x:.3f} (x{(aqs[k]['rd_bytes'] + aqs[k]['wr_bytes']) / (aqs[k]['rd_once'] + aqs[k]['wr_once']):.2f} of once)"  # noqa: E501
+                  for k, x in mem.items()))
+    hi = {k: a for k, a in aqs.items() if a["ho_share_r"] > t["rle_r_share"]}
+    if hi:
+        low = min(a["act_rle_saving"] for a in hi.values())
+        add(f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}", low,
+            low >= t["rle_saving"], f">= {t['rle_saving']:.0%}",
+            ", ".join(f"{k} {a['act_rle_saving']:.1%} (r share {a['ho_share_r']:.1%})"
+                      for k, a in hi.items()))
+    else:
+        add(f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}", None, False,
+            f">= {t['rle_saving']:.0%}", "no layer with r share above the threshold")
+    full, bare = speed.get("verilator_uvm", {}), speed.get("verilator_clock_only", {})
+    if full.get("dut_cycles_per_s") and bare.get("dut_cycles_per_s"):
+        ratio = full["dut_cycles_per_s"] / bare["dut_cycles_per_s"]
+        run = speed["verilator_run"]["dut_cycles_per_s"] / bare["dut_cycles_per_s"]
+        add("Testbench overhead: full pyuvm env / clock-only DUT cycles/s (Verilator)", ratio,
+            ratio >= t["tb_overhead"], f">= {t['tb_overhead']}",
+            f"uvm {full['dut_cycles_per_s']:.0f}, panacea-run tb {speed['verilator_run']['dut_cycles_per_s']:.0f} ({run:.3f} of bare), "  # noqa: E501
+            f"clock-only {bare['dut_cycles_per_s']:.0f} cycles/s")
+    e = {k: r["modes"]["ZERO_SKIP"]["energy_pj"] / r["modes"]["AQS"]["energy_pj"]
+         for k, r in ((r["name"], r) for r in reports)}
+    ge = geomean(list(e.values()))
+    add("Energy efficiency AQS over ZERO_SKIP (geomean) vs paper's 1.97x over Sibia", ge,
+        ge >= t["paper_energy"], f">= {t['paper_energy']}x (comparison)",
+        ", ".join(f"{k} {x:.2f}x" for k, x in e.items()))
+    tol = [(r["name"], lab, d["model_ratio"]) for r in reports for lab, d in r["modes"].items()]
+    bad = [x for x in tol if not reports[[r["name"] for r in reports].index(x[0])]["modes"][x[1]]
+           ["model_within_tol"]]
+    worst_m = max(tol, key=lambda x: abs(x[2] - 1))
+    add("RTL cycles within the cycle-model tolerance (0.5 x model + 128) on every run",
+        worst_m[2], not bad, "every run", f"worst RTL/model {worst_m[2]:.2f} ({worst_m[0]} "
+        f"{worst_m[1]}); {len(bad)} of {len(tol)} outside")
+    return out
+
+
+def markdown(doc) -> str:
+    lines = [f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
+             f"WBUF_BYTES={doc['meta']['wbuf_bytes']}, rtl {doc['meta']['git']})", "",
+             "| layer | M | N | K | variant | b | r share | RTL cycles | model | limit | RTL/limit "
+             "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | act RLE saving | "
+             "energy uJ | E/E_ZERO | SQNR dB | check |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+             "---|"]
+
+    def f(v, p):
+        return "n/a" if v is None else format(v, p)
+    for r in doc["layers"]:
+        ez = r["modes"]["ZERO_SKIP"]["energy_pj"]
+        for lab, d in r["modes"].items():
+            lines.append(
+                f"| {r['name']} | {r['M']} | {r['N']} | {r['K']} | {lab} | {d['b']} | "
+                f"{d['ho_share_r']:.0%} | {d['rtl_cycles']} | {d['model_cycles']} | "
+                f"{d['lower_limit']:.0f} | {f(d['rtl_limit_ratio'], '.2f')} | "
+                f"{f(d['speedup_vs_dense'], '.2f')} | {f(d['speedup_vs_zero'], '.2f')} | "
+                f"{f(d['util_swo'], '.0%')} | {f(d['util_dwo'], '.0%')} | "
+                f"{d['rd_bytes'] / d['rd_min']:.2f} | {d['rd_bytes'] / d['rd_once']:.2f} | "
+                f"{d['act_rle_saving']:.0%} | {d['energy_pj'] / 1e6:.2f} | "
+                f"{d['energy_pj'] / ez:.2f} | {f(d['sqnr_db'], '.1f')} | "
+                f"{'PASS' if d['pass'] else 'FAIL'} |")
+    lines += ["", "## Targets (issue 6)", "", "| target | measured | wanted | status | detail |",
+              "|---|---|---|---|---|"]
+    for t in doc["targets"]:
+        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
+        lines.append(f"| {t['target']} | {v} | {t['target_value']} | {t['status']} | "
+                     f"{t['detail']} |")
+    lines += ["", "## Simulation speed", "", "| run | DUT cycles/s | MAC/s | wall s |",
+              "|---|---|---|---|"]
+    for k, s in doc["speed"].items():
+        lines.append(f"| {k} | {f(s.get('dut_cycles_per_s'), '.0f')} | "
+                     f"{f(s.get('macs_per_s'), '.3g')} | {f(s.get('wall_s'), '.1f')} |")
+    return "\n".join(lines) + "\n"
+
+
+def plots(doc) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    layers = doc["layers"]
+    labels = [v.label for v in VARIANTS]
+    x = np.arange(len(layers))
+    wd = 0.8 / len(labels)
+    paths = []
+    for key, title, fname, fn in (
+        ("speedup", "RTL speedup over DENSE (cycles)", "speedup.png",
+         lambda r, lab: r["modes"][lab]["speedup_vs_dense"] or 0),
+        ("energy", "Modelled energy from RTL counters (uJ)", "energy.png",
+         lambda r, lab: r["modes"][lab]["energy_pj"] / 1e6),
+    ):
+        fig, ax = plt.subplots(figsize=(11, 4))
+        for i, lab in enumerate(labels):
+            ax.bar(x + (i - len(labels) / 2 + 0.5) * wd, [fn(r, lab) for r in layers], wd,
+                   label=lab)
+        ax.set_xticks(x, [r["name"] for r in layers])
+        ax.set(title=title, ylabel=key)
+        if key == "speedup":
+            ax.axhline(1.0, color="k", linewidth=0.6)
+        ax.legend(ncol=3, fontsize=8)
+        fig.tight_layout()
+        p = OUT / fname
+        fig.savefig(p, dpi=90)
+        plt.close(fig)
+        paths.append(p)
+    return paths
+
+
+def git_state() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--short", "rtl", "models/panacea/arch.toml"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return head + ("+dirty-rtl" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-icarus", action="store_true", help="skip the Icarus speed sample")
+    ap.add_argument("--uvm-jobs", type=int, default=6, help="jobs of the pyuvm speed sample")
+    ap.add_argument("--only", help="comma-separated layer names (default: the whole suite)")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    suite = [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
+    reports = []
+    failed = False
+    for i, (name, m, n, k, fam, _) in enumerate(suite):
+        print(f"[{i + 1}/{len(suite)}] {name} ({fam.__doc__.splitlines()[0]})", flush=True)
+        w, xf = make_layer(SUITE.index((name, m, n, k, fam, _)), name, m, n, k, fam)
+        plan = plan_layer(name, w, xf, VARIANTS)
+        rep = run_layer(plan, "verilator", log=lambda s: print(s, flush=True))
+        print(format_layer_run(rep), flush=True)
+        reports.append(rep)
+    speed = {"verilator_run": speed_of(reports)}
+    print("speed: Verilator clock-only loop", flush=True)
+    speed["verilator_clock_only"] = clock_only("verilator", 200_000)
+    print(f"speed: Verilator full pyuvm environment (RandomLegalJobs, {args.uvm_jobs} jobs)",
+          flush=True)
+    try:
+        speed["verilator_uvm"] = uvm_env("verilator", args.uvm_jobs)
+    except AssertionError as exc:
+        print(f"  pyuvm run failed: {exc}", flush=True)
+        speed["verilator_uvm"] = {"error": str(exc)}
+    if not args.no_icarus:
+        print("speed: Icarus, one tiny layer (all modes) and the clock-only loop", flush=True)
+        w, xf = make_layer(0, "tiny_ln", 16, 16, 32, act_layernorm)
+        tiny = run_layer(plan_layer("tiny_ln", w, xf, VARIANTS[:3]), "icarus",
+                         log=lambda s: print(s, flush=True))
+        print(format_layer_run(tiny), flush=True)
+        speed["icarus_run_tiny"] = speed_of([tiny])
+        speed["icarus_clock_only"] = clock_only("icarus", 3000)
+        failed = failed or not tiny["pass"]
+    for k, s in speed.items():
+        print(f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
+              + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else ""))
+    doc = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M"), "git": git_state(),
+                    "num_pea": int(ARCH.NUM_PEA), "wbuf_bytes": int(ARCH.WBUF_BYTES),
+                    "wall_s": round(time.monotonic() - t0, 1), "targets": TARGETS},
+           "layers": reports, "speed": speed}
+    doc["targets"] = targets(reports, speed) if len(reports) == len(SUITE) else []
+    (OUT / "bench.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (OUT / "bench.md").write_text(markdown(doc))
+    pngs = plots(doc)
+    print("\nTargets (issue 6):")
+    for t in doc["targets"]:
+        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
+        print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); "
+              f"{t['detail']}")
+    ok = all(r["pass"] for r in reports) and not failed
+    print(f"\n{'all runs bit-exact with exact counters' if ok else 'CHECK FAILURES (see table)'}"
+          f"; wrote {OUT / 'bench.json'}, {OUT / 'bench.md'}, "
+          f"{', '.join(p.name for p in pngs)} in {time.monotonic() - t0:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
