@@ -18,6 +18,7 @@ SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.top.tb_top_e2e"
 TESTS = ["e2e_random_jobs", "e2e_illegal_descriptor", "e2e_stream_corrupt",
          "e2e_rle_trailing_fillers", "e2e_reset_mid_job", "e2e_wbuf_fill_replay",
+         "e2e_rd_err_in_replay_group",
          "e2e_cycles_per_mode", "e2e_cycles_layernorm"]
 
 

@@ -15,6 +15,7 @@ Environment: PNC_E2E_JOBS (random jobs, default 12), COCOTB_RANDOM_SEED (stimulu
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import cocotb
@@ -55,6 +56,15 @@ class Env:
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk_i, dut.rst_ni,
                           reset_active_level=False, size=MEM_SIZE)
         self.log = dut._log
+        self.rd_err_at: int | None = None  # a read beat at this address answers SLVERR
+        read = self.ram.read_if._read
+
+        async def read_or_err(address, length):
+            if self.rd_err_at is not None and address <= self.rd_err_at < address + length:
+                raise OSError(f"injected SLVERR at {address:#x}")  # AxiRam answers SLVERR
+            return await read(address, length)
+
+        self.ram.read_if._read = read_or_err
 
     async def wr(self, name: str, value: int) -> None:
         await self.lite.write_dword(int(REGS[name]), int(value) & 0xFFFFFFFF)
@@ -346,6 +356,31 @@ async def e2e_wbuf_fill_replay(dut):
         c = await run_job(env, job)
         dut._log.info("%s fits=%s: ok, %d cycles, RD %d B", describe(job), wbuf_fits(job),
                       c["CYCLES"], c["RD_BYTES"])
+
+
+@cocotb.test()
+async def e2e_rd_err_in_replay_group(dut):
+    """SLVERR on the activation LO plane of the last m-block of a job whose weights fit (its
+    group replays the weight buffers): AXI_RD_ERR, no hang, and the next fitting job (which
+    fills and replays again) is exact."""
+    rng = make_rng("e2e_rd_err_in_replay_group", test_seed())
+    env = await setup(dut)
+    m, n, k, b = 24, 40, 30, 4
+    x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
+    w = rng.integers(-127, 128, (n, k)).astype(np.int8)
+    job = Job(x=x, w=w, z=100, r=100 >> b, b=b, mode="aqs", out_fmt="int32")
+    img = pack_job(job)
+    env.load(img)
+    env.rd_err_at = img.regs["ACT_LO_ADDR"] + 2 * align8(k * b)  # m-block 2, a replay group
+    await env.run_regs(img.regs, 20000)
+    env.rd_err_at = None
+    err = await env.rd("ERR_CODE")
+    assert err == int(ERRORS.AXI_RD_ERR), f"ERR_CODE {err}, expected AXI_RD_ERR"
+    dut._log.info("AXI_RD_ERR in a replay group (fits=%s): ok", wbuf_fits(job))
+    nxt = dataclasses.replace(job, w=rng.integers(-127, 128, (n, k)).astype(np.int8))
+    c = await run_job(env, nxt)
+    dut._log.info("job after the abort ok: %s, %d cycles, RD %d B", describe(nxt), c["CYCLES"],
+                  c["RD_BYTES"])
 
 
 @cocotb.test()
