@@ -25,6 +25,7 @@
 module pnc_axi_rd #(
     parameter  int NS        = 2,                           // number of read streams
     parameter  int FifoDepth = 2 * pnc_pkg::AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
+    parameter  int IdW       = pnc_pkg::AXI_ID_W,           // ARID/RID width
     localparam int DW        = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
@@ -46,14 +47,14 @@ module pnc_axi_rd #(
     output logic beat_o,
 
     // AXI4 master, read channels
-    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_arid,
+    output logic [                IdW-1:0] m_axi_arid,
     output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_araddr,
     output logic [                    7:0] m_axi_arlen,
     output logic [                    2:0] m_axi_arsize,
     output logic [                    1:0] m_axi_arburst,
     output logic                           m_axi_arvalid,
     input  logic                           m_axi_arready,
-    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_rid,
+    input  logic [                IdW-1:0] m_axi_rid,
     input  logic [                 DW-1:0] m_axi_rdata,
     input  logic [                    1:0] m_axi_rresp,
     input  logic                           m_axi_rlast,
@@ -71,7 +72,7 @@ module pnc_axi_rd #(
   localparam int PageBeats = 4096 / BeatBytes;
   localparam int PageW = $clog2(PageBeats + 1);
 
-  `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << pnc_pkg::AXI_ID_W))
+  `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << IdW))
   `PNC_STATIC_ASSERT(FifoHoldsBurst, FifoDepth >= pnc_pkg::AXI_MAX_BURST)
   `PNC_STATIC_ASSERT(BurstLegal, pnc_pkg::AXI_MAX_BURST >= 1 && pnc_pkg::AXI_MAX_BURST <= 256)
   `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
@@ -130,7 +131,7 @@ module pnc_axi_rd #(
   end
 
   assign m_axi_arvalid = ar_valid_q;
-  assign m_axi_arid    = pnc_pkg::AXI_ID_W'(ar_sel_q);
+  assign m_axi_arid    = IdW'(ar_sel_q);
   assign m_axi_araddr  = pnc_pkg::AXI_ADDR_W'(ar_addr_q);
   assign m_axi_arlen   = 8'(ar_beats_q - BlenW'(1));
   assign m_axi_arsize  = 3'(SizeLog2);
@@ -259,7 +260,7 @@ module pnc_axi_rd #(
   // One AR beat past the burst's end, relative to its 4 KiB page: at most the page size.
   logic [12:0] ar_end;
   assign ar_end = 13'(m_axi_araddr[11:0]) + 13'((32'(m_axi_arlen) + 1) * BeatBytes);
-  logic [pnc_pkg::AXI_ID_W+pnc_pkg::AXI_ADDR_W+8-1:0] ar_payload;
+  logic [IdW+pnc_pkg::AXI_ADDR_W+8-1:0] ar_payload;
   assign ar_payload = {m_axi_arid, m_axi_araddr, m_axi_arlen};
   `PNC_ASSERT_STREAM(ArStream, m_axi_arvalid, m_axi_arready, ar_payload)
   `PNC_ASSERT(ArIn4k, !m_axi_arvalid || ar_end <= 13'd4096)

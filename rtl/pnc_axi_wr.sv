@@ -20,6 +20,7 @@
 module pnc_axi_wr #(
     parameter  int MaxOut = 8,                    // outstanding bursts (AW issued, B pending)
     parameter  int Id     = 0,                    // AWID of every burst
+    parameter  int IdW    = pnc_pkg::AXI_ID_W,    // AWID/BID width
     localparam int DW     = pnc_pkg::AXI_DATA_W,
     localparam int BytesW = $clog2(DW / 8 + 1)
 ) (
@@ -44,7 +45,7 @@ module pnc_axi_wr #(
     output logic              bytes_valid_o,
 
     // AXI4 master, write channels
-    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_awid,
+    output logic [                IdW-1:0] m_axi_awid,
     output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr,
     output logic [                    7:0] m_axi_awlen,
     output logic [                    2:0] m_axi_awsize,
@@ -56,7 +57,7 @@ module pnc_axi_wr #(
     output logic                           m_axi_wlast,
     output logic                           m_axi_wvalid,
     input  logic                           m_axi_wready,
-    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_bid,
+    input  logic [                IdW-1:0] m_axi_bid,
     input  logic [                    1:0] m_axi_bresp,
     input  logic                           m_axi_bvalid,
     output logic                           m_axi_bready
@@ -70,7 +71,7 @@ module pnc_axi_wr #(
   localparam int OutW = $clog2(MaxOut + 1);
   localparam int PtrW = (MaxOut > 1) ? $clog2(MaxOut) : 1;
 
-  `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << pnc_pkg::AXI_ID_W))
+  `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << IdW))
   `PNC_STATIC_ASSERT(MaxOutLegal, MaxOut >= 1)
   `PNC_STATIC_ASSERT(BurstLegal, pnc_pkg::AXI_MAX_BURST >= 1 && pnc_pkg::AXI_MAX_BURST <= 256)
   `PNC_STATIC_ASSERT(DataWidthPow2, DW >= 16 && (1 << SizeLog2) == BeatBytes)
@@ -142,7 +143,7 @@ module pnc_axi_wr #(
   end
 
   assign m_axi_awvalid = aw_valid_q;
-  assign m_axi_awid    = pnc_pkg::AXI_ID_W'(Id);
+  assign m_axi_awid    = IdW'(Id);
   assign m_axi_awaddr  = pnc_pkg::AXI_ADDR_W'(aw_addr_q);
   assign m_axi_awlen   = 8'(aw_beats_q) - 8'd1;
   assign m_axi_awsize  = 3'(SizeLog2);
@@ -214,7 +215,7 @@ module pnc_axi_wr #(
   `PNC_ASSERT_STREAM(AwStream, m_axi_awvalid, m_axi_awready, {m_axi_awaddr, m_axi_awlen})
   `PNC_ASSERT_STREAM(WStream, m_axi_wvalid, m_axi_wready, {m_axi_wdata, m_axi_wstrb, m_axi_wlast})
   `PNC_ASSERT_KNOWN(BvalidKnown, m_axi_bvalid)
-  `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == pnc_pkg::AXI_ID_W'(Id))
+  `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == IdW'(Id))
   `PNC_ASSERT(BExpected, !m_axi_bvalid || out_q != '0)
   `PNC_ASSERT(AwIn4k, !m_axi_awvalid || aw_end <= 13'd4096)
 

@@ -129,7 +129,6 @@ module pnc_ctrl #(
 
   `PNC_STATIC_ASSERT(BusIs64, DW == 64)
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
-  `PNC_STATIC_ASSERT(StreamsFitId, NS <= (1 << pnc_pkg::AXI_ID_W))
 
   localparam int SActLo = 0;
   localparam int SActHo = 1;

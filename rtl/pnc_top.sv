@@ -23,6 +23,7 @@
 module pnc_top #(
     parameter  int NumPea    = pnc_pkg::NUM_PEA,
     parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
+    parameter  int AxiIdW    = pnc_pkg::AXI_ID_W,    // AXI ID width (4 + 2*NumPea IDs are used)
     localparam int DW        = pnc_pkg::AXI_DATA_W,
     localparam int NS        = 3 + 2 * NumPea
 ) (
@@ -51,7 +52,7 @@ module pnc_top #(
     input  logic                            s_axil_rready,
 
     // AXI4 master (memory)
-    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_awid,
+    output logic [             AxiIdW-1:0] m_axi_awid,
     output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr,
     output logic [                    7:0] m_axi_awlen,
     output logic [                    2:0] m_axi_awsize,
@@ -63,18 +64,18 @@ module pnc_top #(
     output logic                           m_axi_wlast,
     output logic                           m_axi_wvalid,
     input  logic                           m_axi_wready,
-    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_bid,
+    input  logic [             AxiIdW-1:0] m_axi_bid,
     input  logic [                    1:0] m_axi_bresp,
     input  logic                           m_axi_bvalid,
     output logic                           m_axi_bready,
-    output logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_arid,
+    output logic [             AxiIdW-1:0] m_axi_arid,
     output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_araddr,
     output logic [                    7:0] m_axi_arlen,
     output logic [                    2:0] m_axi_arsize,
     output logic [                    1:0] m_axi_arburst,
     output logic                           m_axi_arvalid,
     input  logic                           m_axi_arready,
-    input  logic [  pnc_pkg::AXI_ID_W-1:0] m_axi_rid,
+    input  logic [             AxiIdW-1:0] m_axi_rid,
     input  logic [                 DW-1:0] m_axi_rdata,
     input  logic [                    1:0] m_axi_rresp,
     input  logic                           m_axi_rlast,
@@ -84,7 +85,7 @@ module pnc_top #(
     output logic irq_o
 );
 
-  `PNC_STATIC_ASSERT(IdSpace, NS + 1 <= (1 << pnc_pkg::AXI_ID_W))
+  `PNC_STATIC_ASSERT(IdSpace, NS + 1 <= (1 << AxiIdW))
 
   localparam int SActLo = 0;
   localparam int SActHo = 1;
@@ -295,7 +296,8 @@ module pnc_top #(
   assign rd_ready  = abort ? '1 : use_ready;
 
   pnc_axi_rd #(
-      .NS(NS)
+      .NS (NS),
+      .IdW(AxiIdW)
   ) u_axi_rd (
       .clk_i,
       .rst_ni,
@@ -338,7 +340,7 @@ module pnc_top #(
   // join; the datapath reset after an abort empties it, so clear_i is not used.
   for (genvar p = 0; p < NumPea; p++) begin : gen_wt_streams
     logic [1:0] wb_out_valid, wb_out_last;
-    logic [1:0][DW-1:0] wb_out_data;
+    logic [2*DW-1:0] wb_out_data;  // {HO, LO} (flat: Yosys cannot index packed 2-D here)
     logic wb_idle, unused_wb;
 
     pnc_wbuf #(
@@ -363,10 +365,10 @@ module pnc_top #(
     );
 
     assign wt_lo_valid[p] = wb_out_valid[0];
-    assign wt_lo_data[p] = wb_out_data[0];
+    assign wt_lo_data[p] = wb_out_data[DW-1:0];
     assign wt_lo_last[p] = wb_out_last[0];
     assign wt_ho_valid[p] = wb_out_valid[1];
-    assign wt_ho_data[p] = wb_out_data[1];
+    assign wt_ho_data[p] = wb_out_data[2*DW-1:DW];
     // Waiver: the join ends an HO stream by its records, not by a last flag; idle_o is only for
     // benches (the controller's group accounting already knows when the buffer is busy).
     assign unused_wb = ^{wb_out_last[1], wb_idle};
@@ -485,7 +487,8 @@ module pnc_top #(
   );
 
   pnc_axi_wr #(
-      .Id(NS)
+      .Id (NS),
+      .IdW(AxiIdW)
   ) u_axi_wr (
       .clk_i,
       .rst_ni,
