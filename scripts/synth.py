@@ -45,7 +45,8 @@ def main() -> int:
         f"hierarchy -check -top {args.top}",
         "proc",
         "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
-        f"synth -top {args.top}",
+        # hierarchy has set the top (after chparam it is a $paramod... module of that name)
+        "synth",
         f"tee -q -o {out / 'stat.json'} stat -json",
         f"tee -q -o {out / 'stat.txt'} stat",
     ])
@@ -79,7 +80,8 @@ def main() -> int:
             walk(sub, mult * n)
 
     top_key = next(k for k in mods if k.lstrip("\\") == args.top
-                   or k.lstrip("\\").startswith(f"$paramod\\{args.top}\\"))
+                   or (k.startswith("$paramod") and (k.endswith(f"\\{args.top}")
+                                                     or f"\\{args.top}\\" in k)))
     walk(top_key, 1)
     total = 0
     print(f"{'module':<48} {'inst':>5} {'cells/inst':>11} {'cells':>10}")
