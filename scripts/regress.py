@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     code_cov = bool(level.get("code_coverage", False)) and not args.no_code_coverage
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    rundir = Path(args.out) if args.out else REGRESS_DIR / f"{stamp}-{args.level}"
+    # Absolute: simulators run with their test directory as cwd.
+    rundir = Path(args.out).resolve() if args.out else REGRESS_DIR / f"{stamp}-{args.level}"
     rundir.mkdir(parents=True, exist_ok=True)
     if not args.out:
         latest = REGRESS_DIR / "latest"
