@@ -48,14 +48,30 @@ from .rle import HEADER_BYTES
 from .slicing import wt_lo_bits
 
 V: int = int(ARCH.V)
+# The documented model tolerance (architecture.md section 6), the one source for the scoreboard,
+# ``panacea run`` and the bench: |RTL CYCLES - model| <= CYCLE_TOL * model + CYCLE_SLACK.
+CYCLE_TOL: float = float(CYCLE.CYCLE_TOL)
+CYCLE_SLACK: int = int(CYCLE.CYCLE_SLACK)
+
+
+def within_tolerance(rtl_cycles: int, model_cycles: int, tol: float = CYCLE_TOL,
+                     slack: int = CYCLE_SLACK) -> bool:
+    """True when ``rtl_cycles`` is within ``tol * model_cycles + slack`` of the model."""
+    return abs(int(rtl_cycles) - int(model_cycles)) <= tol * model_cycles + slack
 
 
 @dataclass(frozen=True)
 class ModeCycles:
     """Modelled figures of one job in one skip mode.
 
-    ``group_cycles`` (NG, MB) holds ``t_g``; ``bound`` names the term that limits most tile
-    groups ("swo", "dwo", "mem_rd", "wbuf" or "mem_wr"); ``counters`` are the exact counters.
+    ``cycles`` is the modelled CYCLES register. ``group_cycles`` (NG, MB) holds, per tile group,
+    how far it moved the join's last step ``E_g - E_{g-1}`` (so ``JOB_START + sum(group_cycles)
+    + JOB_END`` plus the drain tail after the last step is ``cycles``). ``bound`` names what set
+    the end of most groups' step phase: "swo" (K steps), "dwo" (a PEA's DWO behind its FIFO),
+    "mem_rd" (the AXI read bus), "wbuf" (a replaying weight buffer), "drain" (the output path:
+    a group waited for a free accumulator bank, or the tail after the last step is over half of
+    the job). ``lower_limit`` is the operator bound ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``;
+    ``counters`` are the exact counters of :func:`panacea.memimage.job_stats`.
     """
 
     mode: str
@@ -172,10 +188,11 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
             bus = max(bus, s) + rd - pf - rec
             terms = [s + K - 1, 0.0, bus, s + (max(wt_sb[n] for n in nbs) if replay else 0)]
             starts = [max(dwo_free[p], s + 1) for p in act]
-            terms[1] = max(starts[p] + dwoc_l[m][n] - backlog[m][n] for p, n in zip(act, nbs))
+            terms[1] = max(starts[p] + dwoc_l[m][n] - backlog[m][n]
+                           for p, n in zip(act, nbs, strict=True))
             e = max(terms)
             limits[4 if bank > max(e_prev + gap, ready) else terms.index(e)] += 1
-            for p, n in zip(act, nbs):
+            for p, n in zip(act, nbs, strict=True):
                 dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
                 post = max(post, dwo_free[p]) + drain[m][n]
                 banks[p] = [banks[p][1], post]
