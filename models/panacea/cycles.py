@@ -1,24 +1,37 @@
 """Cycle model of the default architecture (architecture.md section 6).
 
-Per tile group ``g = (ng, mb)`` with active PEAs ``P_g`` (weight blocks
-``nb = ng*NUM_PEA + p < NB``)::
+An event recurrence over the tile groups ``g = (ng, mb)`` (loop order ``for ng: for mb``) with
+active PEAs ``P_g`` (weight blocks ``nb = ng*NUM_PEA + p < NB``). It follows the RTL's three
+concurrent parts -- the shared AXI read bus, the join/SWO step stream with one DWO per PEA behind
+a FIFO (double-tile processing), and the serial output drain -- with these times per group::
 
-    replay_g = wbuf_fits and mb > 0          (weight streams come from the per-PEA buffers)
-    rd_g  = act_beats[mb] + sum_{p in P_g} (wt_beats[nb] - replay_g * wt_stream_beats[nb])
-                                                                   (AXI read beats, exact)
-    wb_g  = replay_g * max_{p in P_g} wt_stream_beats[nb]          (buffer: one word per cycle)
-    wr_g  = ceil(sum_{p in P_g} wr_bytes[mb, nb] / (AXI_DATA_W/8)) (AXI write beats)
-    t_g   = max(K, max_{p in P_g} dwo[mb, nb], rd_g, wb_g, wr_g)
-            + GROUP_OVERHEAD + DRAIN_CYCLES * |P_g|
-    cycles = JOB_OVERHEAD + sum_g t_g
+    B          bus: time the AXI read bus has delivered everything requested so far
+    S_g, E_g   join: first and last k step of the group
+    F_p        DWO of PEA p: time it retired the last packet of its latest tile
+    D_p        drain: time tile (g, p) has been written and its accumulator bank freed
 
-``K`` is the SWO's one LL outer product per k step, ``dwo`` the DWO products of the tile
-(section 2 table), ``act_beats``/``wt_beats``/``wt_stream_beats``/``wr_bytes`` and
-``wbuf_fits`` come from :func:`panacea.memimage.job_stats` (the same numbers as the
-RD_BYTES/WR_BYTES counters). Each PEA's weight buffer is a 1-read/1-write memory that replays one
-word (LO or HO) per cycle, hence ``wb_g``. The
-operator-bound lower limit is ``max(SWO products, DWO products) / NUM_PEA`` over the whole GEMM.
-The constants live in ``arch.toml [cycle]``; nothing here hard-codes a latency.
+    B0   = max(B, S_{g-1});  B = B0 + pf_g            LO planes / headers prefetched (credits)
+    ready = (B if the group's HO streams hold records else B0) + RD_LATENCY
+    S_g  = max(E_{g-1} + GROUP_GAP, ready, max_p D_p(g-2))   set-up, first record, free bank
+    B    = max(B, S_g) + rd_g - pf_g                          the rest streams during the group
+    E_g  = max(S_g + K - 1, B, S_g + wb_g,                    SWO, AXI read, weight buffer,
+               max_p (max(F_p, S_g + 1) + dwo_c[p] - backlog[p]))   DWO via the FIFO
+    F_p  = max(max(F_p, S_g + 1) + dwo_c[p], E_g + 1 + dwo_c[p] / pkt[p])
+    D_p  = max(D_prev, F_p) + drain(g, p)                      one tile at a time, in (g, p)
+    cycles = JOB_START + D_last + [UINT8_RLE: MB * WRITE_CMD_CYCLES] + JOB_END
+
+``pf_g`` are the beats a group can fetch before its HO records (each LO plane up to the read
+FIFO's credits ``2*AXI_MAX_BURST``, the 8-byte HO headers, the biases), ``rd_g`` all its read
+beats (exact, :func:`panacea.memimage.job_stats`; weights only when the group fetches them),
+``wb_g`` the words a replaying PEA buffer moves (one per cycle). ``dwo_c`` are the DWO busy
+cycles of the tile (its products, plus one for a last-step marker with nothing live), ``pkt`` its
+DWO packets (steps with a live HO vector, every step in DENSE, plus the marker) and
+``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` the work still queued when the join moves on.
+``drain = TILE_DRAIN + 4*[bias] + write``: per written command ``max(beats, WRITE_CMD_CYCLES)``
+(INT32: rows x 4 beats, UINT8: rows x 1 beat, UINT8_RLE: the LO and record writes plus one
+encoder cycle per column). The operator-bound lower limit is ``max(SWO products, DWO products) /
+NUM_PEA`` over the whole GEMM. The constants live in ``arch.toml [cycle]`` (fitted to the RTL's
+CYCLES counter, docs/architecture.md section 6); nothing here hard-codes a latency.
 """
 
 from __future__ import annotations
@@ -29,16 +42,36 @@ import numpy as np
 import numpy.typing as npt
 
 from .aqs import MODE_NAMES
-from .config import ARCH, CYCLE
+from .config import ARCH, CONSTS, CYCLE
 from .memimage import BUS_BYTES, Job, JobStats, ceil_div, job_stats
+from .rle import HEADER_BYTES
+from .slicing import wt_lo_bits
+
+V: int = int(ARCH.V)
+# The documented model tolerance (architecture.md section 6), the one source for the scoreboard,
+# ``panacea run`` and the bench: |RTL CYCLES - model| <= CYCLE_TOL * model + CYCLE_SLACK.
+CYCLE_TOL: float = float(CYCLE.CYCLE_TOL)
+CYCLE_SLACK: int = int(CYCLE.CYCLE_SLACK)
+
+
+def within_tolerance(rtl_cycles: int, model_cycles: int, tol: float = CYCLE_TOL,
+                     slack: int = CYCLE_SLACK) -> bool:
+    """True when ``rtl_cycles`` is within ``tol * model_cycles + slack`` of the model."""
+    return abs(int(rtl_cycles) - int(model_cycles)) <= tol * model_cycles + slack
 
 
 @dataclass(frozen=True)
 class ModeCycles:
     """Modelled figures of one job in one skip mode.
 
-    ``group_cycles`` (NG, MB) holds ``t_g``; ``bound`` names the term that limits most tile
-    groups ("swo", "dwo", "mem_rd", "wbuf" or "mem_wr"); ``counters`` are the exact counters.
+    ``cycles`` is the modelled CYCLES register. ``group_cycles`` (NG, MB) holds, per tile group,
+    how far it moved the join's last step ``E_g - E_{g-1}`` (so ``JOB_START + sum(group_cycles)
+    + JOB_END`` plus the drain tail after the last step is ``cycles``). ``bound`` names what set
+    the end of most groups' step phase: "swo" (K steps), "dwo" (a PEA's DWO behind its FIFO),
+    "mem_rd" (the AXI read bus), "wbuf" (a replaying weight buffer), "drain" (the output path:
+    a group waited for a free accumulator bank, or the tail after the last step is over half of
+    the job). ``lower_limit`` is the operator bound ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``;
+    ``counters`` are the exact counters of :func:`panacea.memimage.job_stats`.
     """
 
     mode: str
@@ -73,34 +106,115 @@ class CycleReport:
         return {m: c.lower_limit for m, c in self.per_mode.items()}
 
 
+def _tile_dwo(st: JobStats) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(DWO packets, DWO busy cycles) per tile (MB, NB)."""
+    mb, nb = st.dwo.shape
+    if st.mode == int(CONSTS.SKIP_DENSE):
+        return np.full((mb, nb), st.K, np.int64), st.dwo.astype(np.int64)
+    a, w = st.act_live.astype(np.int64), st.wt_live.astype(np.int64)
+    marker = (~st.act_live[:, -1])[:, None] & (~st.wt_live[:, -1])[None, :]
+    pkt = a.sum(axis=1)[:, None] + w.sum(axis=1)[None, :] - a @ w.T + marker
+    return pkt, st.dwo + marker
+
+
+def _drain_cycles(st: JobStats) -> npt.NDArray[np.float64]:
+    """Cycles the output path spends on each tile (MB, NB), see the module docstring."""
+    mb, nb = st.dwo.shape
+    cmd = float(CYCLE.WRITE_CMD_CYCLES)
+    rows = np.minimum(V, st.M - V * np.arange(mb))
+    cols = np.minimum(V, st.N - V * np.arange(nb))
+    if st.out_fmt == int(CONSTS.FMT_UINT8_RLE):
+        lo = np.broadcast_to(cols[None, :] * st.out_b, (mb, nb))
+        rec = st.wr_bytes - lo
+        rec[:, -1] -= HEADER_BYTES
+        write = (np.maximum(-(-lo // BUS_BYTES), cmd) + cols[None, :]
+                 + np.where(rec > 0, np.maximum(-(-rec // BUS_BYTES) + 0.5, cmd), 0.0))
+    else:
+        beats = 32 // BUS_BYTES if st.out_fmt == int(CONSTS.FMT_INT32) else V // BUS_BYTES
+        write = np.broadcast_to((rows * max(beats, cmd))[:, None], (mb, nb))
+    bias = 32 // BUS_BYTES if st.bias_en else 0
+    return write + float(CYCLE.TILE_DRAIN) + bias
+
+
 def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     """Apply the section 6 model to precomputed :class:`JobStats`."""
-    p = int(ARCH.NUM_PEA)
-    mb, nb = st.dwo.shape
-    ng = ceil_div(nb, p)
-    pad = ng * p - nb
-    dwo = np.pad(st.dwo, ((0, 0), (0, pad))).reshape(mb, ng, p).max(axis=2).T  # (NG, MB)
-    replay = np.zeros(mb, bool)
-    replay[1:] = st.wbuf_fits                                 # (MB,) m-blocks served by buffers
-    streams = np.pad(st.wt_stream_beats, (0, pad)).reshape(ng, p)
-    rd = (np.pad(st.wt_beats, (0, pad)).reshape(ng, p).sum(axis=1)[:, None]
-          - replay[None, :] * streams.sum(axis=1)[:, None] + st.act_beats[None, :])
-    wb = replay[None, :] * streams.max(axis=1)[:, None]
-    wr_bytes = np.pad(st.wr_bytes, ((0, 0), (0, pad))).reshape(mb, ng, p).sum(axis=2).T
-    wr = -(-wr_bytes // BUS_BYTES)
-    active = np.minimum(p, nb - p * np.arange(ng, dtype=np.int64))
-    terms = np.stack([np.full((ng, mb), st.K, np.int64), dwo, rd, wb, wr])
-    t = terms.max(axis=0) + int(CYCLE.GROUP_OVERHEAD) + int(CYCLE.DRAIN_CYCLES) * active[:, None]
-    names = ("swo", "dwo", "mem_rd", "wbuf", "mem_wr")
-    bound = names[int(np.bincount(terms.argmax(axis=0).ravel(), minlength=5).argmax())]
+    npea = int(ARCH.NUM_PEA)
+    mb_n, nb_n = st.dwo.shape
+    ng_n = ceil_div(nb_n, npea)
+    K = st.K
+    gap, lat = float(CYCLE.GROUP_GAP), float(CYCLE.RD_LATENCY)
+    credits = 2 * int(ARCH.AXI_MAX_BURST)
+    pkt, dwoc = _tile_dwo(st)
+    per = dwoc / np.maximum(pkt, 1)
+    backlog = (np.minimum(pkt, int(CYCLE.DWO_BACKLOG)) * per).tolist()
+    dwoc_l, per_l = dwoc.tolist(), per.tolist()
+    drain = _drain_cycles(st).tolist()
+    alo = ceil_div(K * st.b, BUS_BYTES)
+    wlo = ceil_div(K * wt_lo_bits(st.sbr), BUS_BYTES)
+    bias_b = (st.wt_beats - st.wt_stream_beats).tolist()
+    a_pf = min(credits, alo) + 1
+    w_pf = min(credits, wlo) + 1
+    act_beats, wt_sb = st.act_beats.tolist(), st.wt_stream_beats.tolist()
+    burst = int(ARCH.AXI_MAX_BURST)
+    act_rec = np.minimum(st.act_beats - alo - 1, burst).tolist()
+    wt_rec = np.minimum(st.wt_stream_beats - wlo - 1, burst).tolist()
+
+    bus = s_prev = 0.0
+    e_prev = -gap
+    dwo_free = [0.0] * npea
+    banks = [[0.0, 0.0] for _ in range(npea)]       # drain ends of each PEA's last two tiles
+    post = 0.0
+    group = np.zeros((ng_n, mb_n), np.int64)
+    limits = np.zeros(6, np.int64)                   # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
+    for g in range(ng_n):
+        n0 = g * npea
+        act = range(min(npea, nb_n - n0))
+        nbs = [n0 + p for p in act]
+        bias_g = sum(bias_b[n] for n in nbs)
+        for m in range(mb_n):
+            replay = st.wbuf_fits and m > 0
+            pf = a_pf + bias_g
+            rd = act_beats[m] + bias_g
+            rec = act_rec[m]
+            if not replay:
+                pf += w_pf * len(nbs)
+                rd += sum(wt_sb[n] for n in nbs)
+                rec += sum(wt_rec[n] for n in nbs)
+            b0 = max(bus, s_prev)
+            bus = b0 + pf + rec
+            ready = (bus if rec else b0) + lat
+            bank = max(banks[p][0] for p in act)
+            s = max(e_prev + gap, ready, bank)
+            bus = max(bus, s) + rd - pf - rec
+            terms = [s + K - 1, 0.0, bus, s + (max(wt_sb[n] for n in nbs) if replay else 0)]
+            starts = [max(dwo_free[p], s + 1) for p in act]
+            terms[1] = max(starts[p] + dwoc_l[m][n] - backlog[m][n]
+                           for p, n in zip(act, nbs, strict=True))
+            e = max(terms)
+            limits[4 if bank > max(e_prev + gap, ready) else terms.index(e)] += 1
+            for p, n in zip(act, nbs, strict=True):
+                dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
+                post = max(post, dwo_free[p]) + drain[m][n]
+                banks[p] = [banks[p][1], post]
+            group[g, m] = round(e - max(e_prev, 0.0))
+            e_prev, s_prev = e, s
+    tail = post - max(e_prev, 0.0)
+    if st.out_fmt == int(CONSTS.FMT_UINT8_RLE):
+        tail += mb_n * float(CYCLE.WRITE_CMD_CYCLES)
+    cycles = int(round(float(CYCLE.JOB_START) + max(e_prev, 0.0) + tail + float(CYCLE.JOB_END)))
+    names = ("swo", "dwo", "mem_rd", "wbuf", "drain")
+    if tail > 0.5 * cycles:
+        bound = "drain"
+    else:
+        bound = names[int(limits[:5].argmax())]
     swo, dwo_total = st.counters["SWO_BUSY"], int(st.dwo.sum())
     return ModeCycles(
         mode=MODE_NAMES[st.mode],
-        cycles=int(CYCLE.JOB_OVERHEAD) + int(t.sum()),
-        lower_limit=max(swo, dwo_total) / p,
+        cycles=cycles,
+        lower_limit=max(swo, dwo_total) / npea,
         swo_products=swo,
         dwo_products=dwo_total,
-        group_cycles=t.astype(np.int64),
+        group_cycles=group,
         bound=bound,
         counters=dict(st.counters),
     )

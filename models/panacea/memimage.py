@@ -477,7 +477,8 @@ class JobStats:
     them (what a weight buffer stores and replays); ``wbuf_fits``: the streams are replayed from
     the buffer in m-blocks 1 .. MB-1 (``wbuf_bytes`` is the capacity used);
     ``dwo`` (MB, NB): DWO products of tile (mb, nb); ``wr_bytes`` (MB, NB): bytes the drain of
-    tile (mb, nb) writes.
+    tile (mb, nb) writes; ``b``, ``sbr``, ``out_fmt`` (register code), ``out_b`` and ``bias_en``
+    are the job's descriptor fields the cycle model needs.
     """
 
     M: int
@@ -494,6 +495,11 @@ class JobStats:
     dwo: npt.NDArray[np.int64]
     wr_bytes: npt.NDArray[np.int64]
     counters: dict[str, int] = field(default_factory=dict)
+    b: int = int(ARCH.DEFAULT_LO_BITS)
+    sbr: bool = True
+    out_fmt: int = 0
+    out_b: int = int(ARCH.DEFAULT_LO_BITS)
+    bias_en: bool = False
 
     @property
     def wt_fetch_mblocks(self) -> int:
@@ -586,7 +592,9 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     counters = {name: min(v, 2**32 - 1) for name, v in counters.items()}
     return JobStats(M=m, N=n, K=k, mode=job.mode_code, act_live=act_live, wt_live=wt_live,
                     act_beats=act_beats, wt_beats=wt_beats, wt_stream_beats=wt_stream_beats,
-                    wbuf_bytes=cap, wbuf_fits=fits, dwo=dwo, wr_bytes=wr, counters=counters)
+                    wbuf_bytes=cap, wbuf_fits=fits, dwo=dwo, wr_bytes=wr, counters=counters,
+                    b=b, sbr=bool(job.sbr), out_fmt=fmt, out_b=int(job.out_b),
+                    bias_en=job.bias is not None)
 
 
 def expected_counters(job: Job, wbuf_bytes: int | None = None) -> dict[str, int]:

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from .analyze import AnalyzeInputError, calibrate_layer, load_layers
 from .config import ARCH
-from .cycles import mode_cycles_from_stats
+from .cycles import CYCLE_SLACK, CYCLE_TOL, mode_cycles_from_stats, within_tolerance
 from .energy import energy_from_counters
 from .memimage import (
     BUS_BYTES,
@@ -61,16 +61,16 @@ EXACT_COUNTERS: tuple[str, ...] = ("SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP"
 RTL_COUNTERS: tuple[str, ...] = ("CYCLES", "SWO_BUSY", "DWO_BUSY", "STALL_MEM", "STALL_DWO",
                                  "STALL_OUT", "ACT_SKIP", "WT_SKIP", "RD_BYTES", "WR_BYTES",
                                  "TILES")
-# Cycle-model tolerance of the verification scoreboard (docs/verification.md: PNC_CYCLE_TOL,
-# PNC_CYCLE_SLACK); architecture.md states none yet. Reported, never changed here.
-CYCLE_TOL: float = 0.5
-CYCLE_SLACK: int = 128
+# Cycle-model tolerance: CYCLE_TOL and CYCLE_SLACK of arch.toml [cycle] (docs/architecture.md
+# section 6, the same numbers the scoreboard uses by default), re-exported here for reports.
+__all__ = ["CYCLE_SLACK", "CYCLE_TOL"]
 
 FIGURES_DOC: str = """\
 Per layer and variant (mode + calibration), figures from the RTL run unless marked model:
 - rtl_cycles: CYCLES register; model_cycles: panacea.cycles; lower_limit: operator bound
   max(SWO_BUSY, DWO_BUSY)/NUM_PEA; rtl_limit_ratio = rtl_cycles/lower_limit;
-  model_ratio = rtl_cycles/model_cycles; model_within_tol: |rtl-model| <= 0.5*model + 128
+  model_ratio = rtl_cycles/model_cycles; model_within_tol:
+  |rtl-model| <= CYCLE_TOL*model + CYCLE_SLACK (arch.toml [cycle], architecture.md section 6)
 - speedup_vs_dense, speedup_vs_zero: RTL cycles of DENSE (ZERO_SKIP) of the same calibration
   over this variant's RTL cycles (null when that mode was not run)
 - util_swo, util_dwo: SWO_BUSY (DWO_BUSY) / (NUM_PEA * CYCLES)
@@ -334,8 +334,7 @@ def evaluate(plan: LayerPlan, records: Sequence[dict[str, Any]]) -> dict[str, An
             "lower_limit": model.lower_limit, "bound": model.bound,
             "rtl_limit_ratio": cycles / model.lower_limit if cycles else None,
             "model_ratio": cycles / model.cycles if cycles else None,
-            "model_within_tol": abs(cycles - model.cycles) <= CYCLE_TOL * model.cycles
-            + CYCLE_SLACK,
+            "model_within_tol": within_tolerance(cycles, model.cycles),
             "util_swo": c.get("SWO_BUSY", 0) / (p * cycles) if cycles else None,
             "util_dwo": c.get("DWO_BUSY", 0) / (p * cycles) if cycles else None,
             "rd_bytes": c.get("RD_BYTES"), "wr_bytes": c.get("WR_BYTES"), **tf,

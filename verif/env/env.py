@@ -22,6 +22,7 @@ import time
 import cocotb
 from cocotb.triggers import ClockCycles, First, RisingEdge
 from panacea.config import ERRORS, REGS
+from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 from pyuvm import (
     ConfigDB,
     uvm_analysis_port,
@@ -154,8 +155,9 @@ class PredictorComp(uvm_subscriber):
 
 class Scoreboard(uvm_component):
     def build_phase(self):
-        tol = float(os.environ.get("PNC_CYCLE_TOL", "0.5"))
-        slack = int(os.environ.get("PNC_CYCLE_SLACK", "128"))
+        # Defaults: the documented tolerance (arch.toml [cycle], architecture.md section 6).
+        tol = float(os.environ.get("PNC_CYCLE_TOL", str(CYCLE_TOL)))
+        slack = int(os.environ.get("PNC_CYCLE_SLACK", str(CYCLE_SLACK)))
         self.core = ScoreboardCore(cycle_tol=tol, cycle_slack=slack)
         self.stalled: dict[int, bool] = {}
         self.exp_export = uvm_subscriber.uvm_AnalysisImp("exp_export", self, self.write_exp)

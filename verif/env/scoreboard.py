@@ -8,8 +8,9 @@ Checks, in order (each failure is one :class:`Mismatch`, all are counted):
   breakdown from ``panacea.aqs.aqs_gemm``), then the raw output region bytes (padding columns,
   stream headers, records, bytes that must stay untouched);
 * the exact counters (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES);
-* CYCLES against ``panacea.cycles`` within ``cycle_tol * model + cycle_slack`` when the job ran
-  without injected stalls, and never below the operator-bound limit;
+* CYCLES against ``panacea.cycles`` within ``cycle_tol * model + cycle_slack`` (default: CYCLE_TOL
+  and CYCLE_SLACK of arch.toml [cycle], docs/architecture.md section 6) when the job ran without
+  injected stalls, and never below the operator-bound limit;
 * AXI traffic from the memory monitor: read bytes per operand (activation streams, weight
   streams + bias), written bytes per output region, and no access outside the job's regions.
 """
@@ -21,6 +22,7 @@ import numpy as np
 from panacea import memimage as mi
 from panacea.aqs import aqs_gemm
 from panacea.config import ARCH
+from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 
 from verif.env.predictor import COUNTER_NAMES, Expected
 
@@ -101,8 +103,8 @@ def _region_traffic(exp: Expected, bursts: list[Burst]) -> tuple[dict, list[str]
     return per, stray
 
 
-def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool = False,
-            cycle_slack: int = 128) -> tuple[list[Mismatch], int]:
+def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: bool = False,
+            cycle_slack: int = CYCLE_SLACK) -> tuple[list[Mismatch], int]:
     """All mismatches of one job and the number of output elements checked."""
     mm: list[Mismatch] = []
     idx = exp.idx
@@ -189,7 +191,7 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = 0.5, stalls: bool =
 class ScoreboardCore:
     """In-order matching of predictions and observations with totals for the end check."""
 
-    def __init__(self, cycle_tol: float = 0.5, cycle_slack: int = 128):
+    def __init__(self, cycle_tol: float = CYCLE_TOL, cycle_slack: int = CYCLE_SLACK):
         self.cycle_tol, self.cycle_slack = cycle_tol, cycle_slack
         self.expected: dict[int, Expected] = {}
         self.mismatches: list[Mismatch] = []

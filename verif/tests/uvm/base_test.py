@@ -5,8 +5,10 @@ MonitoredAxiRam on ``m_axi_*``), hands them to the env through ConfigDB, resets 
 ID and PARAMS against arch.toml, runs the test's ``body()`` and, in ``extract_phase`` (before
 the scoreboard's end check can fail the test), prints the ``SUMMARY`` line and exports coverage.
 
-Environment knobs: ``PNC_JOBS`` (job count of random tests), ``PNC_CYCLE_TOL`` (relative cycle
-tolerance, default 0.5), ``PNC_COV_DIR`` (where to export coverage; default ./coverage).
+Environment knobs: ``PNC_JOBS`` (job count of random tests), ``PNC_CYCLE_TOL`` and
+``PNC_CYCLE_SLACK`` (relative and absolute cycle tolerance; default CYCLE_TOL and CYCLE_SLACK of
+arch.toml [cycle], docs/architecture.md section 6), ``PNC_COV_DIR`` (where to export coverage;
+default ./coverage).
 """
 from __future__ import annotations
 
