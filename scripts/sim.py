@@ -11,8 +11,10 @@ command that reproduces the run is printed.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -42,6 +44,17 @@ def summarize(results: Path) -> None:
               f"  wall={float(case.get('time', 0)):.2f} s")
 
 
+def expected_to_fail(test: str | None) -> bool:
+    """True for a negative test of the regression config (expect = "fail")."""
+    if not test:
+        return False
+    try:
+        cfg = tomllib.loads((ROOT / "verif" / "regress.toml").read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return cfg.get("tests", {}).get(test, {}).get("expect") == "fail"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sim", default="icarus", choices=["icarus", "verilator"])
@@ -67,7 +80,21 @@ def main() -> int:
         results = run_cocotb(args.sim, args.toplevel, rtl, args.module, testcase=args.test,
                              seed=args.seed, waves=args.waves)
     except CocotbTestFailed as exc:
+        m = re.search(r"\(log: (\S+)\)", str(exc))
+        if m and Path(m.group(1)).exists():
+            lines = Path(m.group(1)).read_text(errors="replace").splitlines()
+            for line in [ln for ln in lines if "SUMMARY" in ln]:
+                print("  " + line.split("SUMMARY", 1)[1].strip(" :"))
+            errors = [ln for ln in lines if " ERROR " in ln]
+            for line in errors[:5]:
+                print("  ERROR " + line.split("]:", 1)[-1].strip())
+            if len(errors) > 5:
+                print(f"  ... {len(errors) - 5} more ERROR lines in the log")
         print(f"FAILED: {exc}")
+        if expected_to_fail(args.test):
+            print(f"note: {args.test} is a negative test (expect = \"fail\" in "
+                  "verif/regress.toml): it corrupts the prediction on purpose and must fail; "
+                  "the regression counts this failure as a pass")
         return 1
     except Exception as exc:  # build errors, missing simulator: one clear line, no traceback
         print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
