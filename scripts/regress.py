@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             for fut in done:
                 kind, x, log = pending.pop(fut)
                 try:
-                    ex = fut.result()
+                    ex = pool.result(fut)
                 except BaseException as exc:  # noqa: BLE001 - a lost worker: record, go on
                     ex = exc
                 if kind == "run":
@@ -291,14 +291,17 @@ def main(argv: list[str] | None = None) -> int:
                 ok = isinstance(ex, dict) and ex["rc"] == 0 and not ex["timed_out"]
                 if prog.tty:
                     sys.stderr.write("\r\033[K")
-                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}", flush=True)
+                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}"
+                      + ("" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"),
+                      flush=True)
                 for it in items[x]:
                     if ok:
                         ilog = Path(it["test_dir"] + ".log")
                         pending[submit(pool, "run", it, ilog, it["timeout_s"])] = \
                             ("run", it, ilog)
                     else:
-                        rec = error_record(cfg, it, f"build failed: {log}", log)
+                        why = "" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"
+                        rec = error_record(cfg, it, f"build failed: {log}{why}", log)
                         recs.append(rec)
                         prog.update(rec)
                 save()
@@ -319,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             for fut in pool.as_completed(list(futs)):
                 r, it, log = futs.pop(fut)
                 try:
-                    ex = fut.result()
+                    ex = pool.result(fut)
                 except BaseException as exc:  # noqa: BLE001
                     ex = exc
                 rr = record(cfg, it, ex, log)

@@ -1,14 +1,18 @@
 """Run one command with a hard timeout; the unit of work of both the local pool and Dask.
 
-Standard library only: the regression ships this function to Dask workers by value, so a worker
-needs nothing but access to the repository (same path, shared file system) and its .venv.
+Standard library only. On Dask the task is ``subprocess.run([python, this file, JSON])`` (a
+standard-library callable, so neither the scheduler nor the workers need this repository on
+their import path; the scheduler unpickles task graphs too); run as a script it calls
+:func:`execute` with the JSON arguments and prints the result as one JSON line.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 
@@ -61,3 +65,16 @@ def _kill_group(proc: subprocess.Popen, quiet: bool = False) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def main(argv: list[str]) -> int:
+    """``execute.py '{"cmd": [...], "cwd": ..., "log": ..., "timeout_s": ..., "env": {...}}'``."""
+    kw = json.loads(argv[1])
+    res = execute(**kw)
+    res["worker_pid"] = os.getppid()   # the Dask worker process that started this script
+    print(json.dumps(res), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

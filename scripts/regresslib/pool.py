@@ -3,13 +3,16 @@ Dask distributed cluster. Both run :func:`execute.execute`; only submission diff
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from regresslib import execute as _execute_mod  # noqa: E402
 from regresslib.execute import execute  # noqa: E402
+
+EXECUTE_PY = str(Path(__file__).resolve().parent / "execute.py")
 
 
 class LocalPool:
@@ -23,6 +26,11 @@ class LocalPool:
 
     def submit(self, *args, **kw):
         return self._ex.submit(execute, *args, **kw)
+
+    @staticmethod
+    def result(fut) -> dict:
+        """The :func:`execute` result of a finished future (raises what the item raised)."""
+        return fut.result()
 
     def as_completed(self, futures) -> Iterator:
         return cf.as_completed(futures)
@@ -41,24 +49,38 @@ class LocalPool:
 class DaskPool:
     """A Dask distributed scheduler (``tcp://host:port``); each worker thread runs one item.
 
-    The function is shipped by value (cloudpickle), so workers need no import path set up; they
-    need the repository at the same path (shared file system) and its .venv.
+    Each item is submitted as ``subprocess.run([python, regresslib/execute.py, JSON])``: only
+    standard-library objects travel through the scheduler (which unpickles task graphs), so
+    neither it nor the workers need this repository on their import path. Workers need the
+    repository at the same path (shared file system) and its .venv (the submitter's Python).
     """
 
     kind = "dask"
 
     def __init__(self, scheduler: str):
-        import cloudpickle
         from distributed import Client
-        cloudpickle.register_pickle_by_value(_execute_mod)
         self.address = scheduler
         self.client = Client(scheduler, timeout="30s")
         self.jobs = sum(self.client.nthreads().values()) or 1
 
-    def submit(self, *args, **kw):
+    def submit(self, cmd: list[str], cwd: str, log: str, timeout_s: float,
+               env: dict[str, str] | None = None):
+        payload = json.dumps({"cmd": cmd, "cwd": cwd, "log": log, "timeout_s": timeout_s,
+                              "env": env})
         # pure=False: two identical commands (e.g. a rerun) are separate tasks; retries=0: a
         # failing or timed-out item is a result, not something for Dask to repeat.
-        return self.client.submit(execute, *args, pure=False, retries=0, **kw)
+        return self.client.submit(subprocess.run, [sys.executable, EXECUTE_PY, payload],
+                                  capture_output=True, text=True, pure=False, retries=0)
+
+    @staticmethod
+    def result(fut) -> dict:
+        """Decode the worker's JSON line; a worker-side failure becomes a RuntimeError."""
+        cp = fut.result()
+        lines = cp.stdout.strip().splitlines()
+        if cp.returncode != 0 or not lines:
+            raise RuntimeError(f"dask worker could not run the item (rc {cp.returncode}): "
+                               f"{(cp.stderr or cp.stdout).strip()[-500:]}")
+        return json.loads(lines[-1])
 
     def as_completed(self, futures) -> Iterator:
         from distributed import as_completed

@@ -235,18 +235,39 @@ def test_same_seed_reproduces_via_repro_line(local_run, fake):
     assert p.returncode == 1 and "FAILED" in p.stdout, p.stdout + p.stderr
 
 
-def test_dask_local_cluster_two_worker_processes(fake, tmp_path):
+def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
+    """A real deployment on loopback: `dask scheduler` and `dask worker --nworkers 2` as separate
+    processes started outside the repository without PYTHONPATH (nothing of ours importable
+    there), then the regression submits to the scheduler's address."""
     pytest.importorskip("distributed")
-    from distributed import LocalCluster
-    sys.path.insert(0, str(fake[0]))
+    from distributed import Client
+    dask_cli = str(Path(PY).parent / "dask")
     with socket.socket() as s_:
         s_.bind(("127.0.0.1", 0))
         port = s_.getsockname()[1]
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      scheduler_port=port, dashboard_address=None) as cluster:
-        assert cluster.scheduler_address == f"tcp://127.0.0.1:{port}"
-        rc, s, log = _regress(fake, tmp_path / "d", "--scheduler", cluster.scheduler_address,
+    addr = f"tcp://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    cwd = tmp_path / "cluster"
+    cwd.mkdir()
+    procs = [subprocess.Popen([dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(cwd / "scheduler.log", "wb"), start_new_session=True)]
+    try:
+        procs.append(subprocess.Popen(
+            [dask_cli, "worker", addr, "--nworkers", "2", "--nthreads", "1", "--host",
+             "127.0.0.1", "--no-dashboard"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+            stderr=open(cwd / "workers.log", "wb"), start_new_session=True))
+        with Client(addr, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=60)
+        rc, s, log = _regress(fake, tmp_path / "d", "--scheduler", addr,
                               "--tests", "passes,must_fail", "--seeds", "3")
+    finally:
+        for p in reversed(procs):
+            try:
+                os.killpg(p.pid, 15)
+            except ProcessLookupError:
+                pass
+            p.wait(timeout=30)
     assert rc == 1, log                    # the fake testplan's never-sampled covergroup
     assert s["counts"]["passed"] == 6, log
     assert "dask scheduler tcp://127.0.0.1" in s["meta"]["executor"]
