@@ -17,6 +17,8 @@ help:  ## list targets
 
 $(VENV): requirements.txt pyproject.toml scripts/verilator
 	@command -v iverilog >/dev/null || echo "note: iverilog is missing; install it with: sudo apt-get install iverilog"
+	@command -v genhtml >/dev/null || echo "note: lcov is missing (make cov-report's annotated code coverage); install it with: sudo apt-get install lcov"
+	@[ -e /usr/include/lz4.h ] || echo "note: liblz4-dev is missing (Verilator FST waveforms, WAVES=1); install it with: sudo apt-get install liblz4-dev"
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
 	.venv/bin/pip install -q -r requirements.txt
