@@ -43,8 +43,8 @@ test-rtl: $(VENV)  ## RTL tests only (both simulators)
 lint: $(VENV)  ## verilator -Wall, verible lint and ruff
 	$(PY) scripts/lint.py
 
-synth: $(VENV)  ## yosys synthesis, cells per block [NOABC=1] [PARAMS="NumPea=16 AxiIdW=6"]
-	$(PY) scripts/synth.py $(if $(NOABC),--noabc) $(foreach p,$(PARAMS),--param $(p))
+synth: $(VENV)  ## yosys synthesis, cells per block [NOABC=1|ABC=1] [PARAMS="NumPea=16 AxiIdW=6"]
+	$(PY) scripts/synth.py $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
 
 params: $(VENV)  ## regenerate rtl/pnc_pkg.sv from models/panacea/arch.toml
 	$(PY) scripts/gen_params.py

