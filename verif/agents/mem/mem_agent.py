@@ -5,10 +5,18 @@ The monitor hooks the RAM model's own channel receive calls, so it costs one Pyt
 burst (AR/AW) and per write beat, never per idle cycle. Each burst becomes a
 :class:`~verif.env.scoreboard.Burst` (address, beats, bytes, ID, response), kept for the running
 job and published on the agent's analysis port.
+
+Stall (pause) patterns of all five channels are driven by ONE coroutine that wakes once per clock
+(cocotbext-axi's own ``set_pause_generator`` starts one coroutine per channel, i.e. up to five
+Python resumes per DUT cycle). It sets each stalled channel's ``pause`` right after every rising
+edge in channel order, exactly what the per-channel coroutines did; channels with profile "none"
+have no pause coroutine at all.
 """
 from __future__ import annotations
 
+import cocotb
 import numpy as np
+from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiBus, AxiRam
 from pyuvm import uvm_analysis_port, uvm_component
 
@@ -23,6 +31,8 @@ class MonitoredAxiRam:
     def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24):
         self.ram = AxiRam(AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
                           reset_active_level=False, size=size)
+        self.clock = dut.clk_i
+        self._pause_task = None
         self.bursts: list[Burst] = []
         self.err_windows: list[tuple[int, int, str]] = []
         self.listeners = []
@@ -90,16 +100,32 @@ class MonitoredAxiRam:
         return bytes(self.ram.read(addr, n)) if n else b""
 
     def set_stalls(self, profile: dict[str, str], rng: np.random.Generator) -> None:
+        """Per-channel pause patterns for the next job (``profile`` maps channel -> profile);
+        draws from ``rng`` in channel order, as before."""
         chans = {"ar": self.ram.read_if.ar_channel, "r": self.ram.read_if.r_channel,
                  "aw": self.ram.write_if.aw_channel, "w": self.ram.write_if.w_channel,
                  "b": self.ram.write_if.b_channel}
+        if self._pause_task is not None:
+            self._pause_task.cancel()
+            self._pause_task = None
+        active = []
         for ch in STALL_CHANNELS:
             gen = pause_generator(profile.get(ch, "none"), rng)
+            chans[ch].clear_pause_generator()
             if gen is None:
-                chans[ch].clear_pause_generator()
                 chans[ch].pause = False
             else:
-                chans[ch].set_pause_generator(gen)
+                active.append((chans[ch], gen))
+        if active:
+            self._pause_task = cocotb.start_soon(self._drive_pauses(active))
+
+    async def _drive_pauses(self, active) -> None:
+        """Every clock: next value of each stalled channel's pattern into its ``pause``."""
+        edge = RisingEdge(self.clock)
+        while True:
+            for chan, gen in active:
+                chan.pause = next(gen)
+            await edge
 
     def take_bursts(self) -> list[Burst]:
         out, self.bursts = self.bursts, []
