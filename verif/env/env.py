@@ -20,7 +20,7 @@ import os
 import time
 
 import cocotb
-from cocotb.triggers import ClockCycles, First, RisingEdge
+from cocotb.triggers import ClockCycles, First, RisingEdge, Timer
 from panacea.config import ERRORS, REGS
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 from pyuvm import (
@@ -35,7 +35,7 @@ from pyuvm import (
 
 from verif.agents.axil import AxilAgent, RegSeq
 from verif.agents.mem import MemAgent
-from verif.common.clock_reset import sim_cycles
+from verif.common.clock_reset import CLK_PERIOD_NS, sim_cycles
 from verif.common.seeding import make_rng
 
 from . import coverage as cov
@@ -97,7 +97,13 @@ class JobDriver(uvm_driver):
             self.obs_ap.write(obs)
             return
         if int(self.dut.irq_o.value) == 0:
-            await First(RisingEdge(self.dut.irq_o), ClockCycles(self.dut.clk_i, limit))
+            # Timeout without a per-cycle coroutine: a simulator timer ending just before the
+            # limit-th edge (irq_o only changes on edges), then that edge itself, so a timeout
+            # still ends on the same clock edge as ClockCycles(clk, limit) did.
+            fired = await First(RisingEdge(self.dut.irq_o),
+                                Timer(limit * CLK_PERIOD_NS - 3, unit="ns"))
+            if isinstance(fired, Timer):
+                await RisingEdge(self.dut.clk_i)
             obs.irq = int(self.dut.irq_o.value) == 1
         else:
             obs.irq = True
