@@ -289,10 +289,10 @@ def main(argv: list[str] | None = None) -> int:
                     save()
                     continue
                 ok = isinstance(ex, dict) and ex["rc"] == 0 and not ex["timed_out"]
+                why = "" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"
                 if prog.tty:
                     sys.stderr.write("\r\033[K")
-                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}"
-                      + ("" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"),
+                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}{why}",
                       flush=True)
                 for it in items[x]:
                     if ok:
@@ -300,7 +300,6 @@ def main(argv: list[str] | None = None) -> int:
                         pending[submit(pool, "run", it, ilog, it["timeout_s"])] = \
                             ("run", it, ilog)
                     else:
-                        why = "" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"
                         rec = error_record(cfg, it, f"build failed: {log}{why}", log)
                         recs.append(rec)
                         prog.update(rec)

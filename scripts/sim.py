@@ -11,16 +11,16 @@ command that reproduces the run is printed.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
+
+from regresslib import config as regress_config  # noqa: E402  (scripts/ is on sys.path)
 
 from verif.common.runner import (  # noqa: E402
     CocotbTestFailed,
@@ -44,15 +44,25 @@ def summarize(results: Path) -> None:
               f"  wall={float(case.get('time', 0)):.2f} s")
 
 
+def echo_log(log: Path, errors: bool) -> None:
+    """Echo the test's SUMMARY lines (and, after a failure, its first ERROR lines)."""
+    if not log.exists():
+        return
+    lines = log.read_text(errors="replace").splitlines()
+    for line in (ln for ln in lines if "SUMMARY" in ln):
+        print("  " + line.split("SUMMARY", 1)[1].strip(" :"))
+    if errors:
+        errs = [ln for ln in lines if " ERROR " in ln]
+        for line in errs[:5]:
+            print("  ERROR " + line.split("]:", 1)[-1].strip())
+        if len(errs) > 5:
+            print(f"  ... {len(errs) - 5} more ERROR lines in the log")
+
+
 def expected_to_fail(test: str | None) -> bool:
     """True for a negative test of the regression config (expect = "fail")."""
-    if not test:
-        return False
-    try:
-        cfg = tomllib.loads((ROOT / "verif" / "regress.toml").read_text())
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
-    return cfg.get("tests", {}).get(test, {}).get("expect") == "fail"
+    spec = regress_config.load().tests.get(test or "")
+    return spec is not None and spec.expect == "fail"
 
 
 def main() -> int:
@@ -80,16 +90,8 @@ def main() -> int:
         results = run_cocotb(args.sim, args.toplevel, rtl, args.module, testcase=args.test,
                              seed=args.seed, waves=args.waves)
     except CocotbTestFailed as exc:
-        m = re.search(r"\(log: (\S+)\)", str(exc))
-        if m and Path(m.group(1)).exists():
-            lines = Path(m.group(1)).read_text(errors="replace").splitlines()
-            for line in [ln for ln in lines if "SUMMARY" in ln]:
-                print("  " + line.split("SUMMARY", 1)[1].strip(" :"))
-            errors = [ln for ln in lines if " ERROR " in ln]
-            for line in errors[:5]:
-                print("  ERROR " + line.split("]:", 1)[-1].strip())
-            if len(errors) > 5:
-                print(f"  ... {len(errors) - 5} more ERROR lines in the log")
+        if exc.log is not None:
+            echo_log(exc.log, errors=True)
         print(f"FAILED: {exc}")
         if expected_to_fail(args.test):
             print(f"note: {args.test} is a negative test (expect = \"fail\" in "
@@ -102,11 +104,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
     summarize(results)
-    log = results.parent / "sim.log"
-    if log.exists():
-        for line in log.read_text(errors="replace").splitlines():
-            if "SUMMARY" in line:
-                print("  " + line.split("SUMMARY", 1)[1].strip(" :"))
+    echo_log(results.parent / "sim.log", errors=False)
     print(f"PASSED in {time.time() - t0:.1f} s (results: {results}); "
           f"rerun: {repro_command(args.module, args.test, args.sim, args.seed)}")
     return 0

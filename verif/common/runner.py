@@ -27,7 +27,12 @@ SIMULATORS = ("icarus", "verilator")
 
 
 class CocotbTestFailed(AssertionError):
-    """A cocotb test reported failure; the message holds the repro command."""
+    """A cocotb test reported failure; the message holds the repro command, ``log`` the path of
+    the simulation log (None when there is none)."""
+
+    def __init__(self, message: str, log: Path | None = None):
+        super().__init__(message)
+        self.log = log
 
 
 def rtl_sources(names: Iterable[str]) -> list[Path]:
@@ -169,16 +174,17 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
                               results_xml=str(tdir / "results.xml"))
     except SystemExit as exc:  # simulator crashed or exited non-zero
         raise CocotbTestFailed(f"simulator exited with status {exc.code} "
-                               f"(log: {tdir / 'sim.log'}); rerun: {repro}") from None
+                               f"(log: {tdir / 'sim.log'}); rerun: {repro}",
+                               tdir / "sim.log") from None
     finally:
         if saved is not None:
             os.environ["PYTEST_CURRENT_TEST"] = saved
     if not Path(results).exists():
         raise CocotbTestFailed(f"simulation produced no results (crash?) (log: "
-                               f"{tdir / 'sim.log'}); rerun: {repro}")
+                               f"{tdir / 'sim.log'}); rerun: {repro}", tdir / "sim.log")
     num_tests, num_failed = get_results(Path(results))
     if num_tests == 0 or num_failed:
         raise CocotbTestFailed(
             f"{num_failed} of {num_tests} cocotb tests failed (log: {tdir / 'sim.log'}); "
-            f"rerun: {repro}")
+            f"rerun: {repro}", tdir / "sim.log")
     return Path(results)
