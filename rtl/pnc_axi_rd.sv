@@ -15,8 +15,9 @@
 //   with at most one AR per cycle; the AR channel is registered. The bursts of a request made
 //   with req_low_i (low priority, a prefetch) are granted only in cycles where no other stream
 //   can issue a burst, and only while fewer
-//   than LowPrioBursts of their bursts are outstanding (a slave serving bursts in order then
-//   makes a high-priority burst wait behind at most LowPrioBursts low-priority ones).
+//   while at most LowPrioBeats of their beats are still owed by the bus (a slave serving bursts
+//   in order then makes another burst wait behind at most AXI_MAX_BURST + LowPrioBeats
+//   low-priority beats, while low-priority bursts still follow each other back to back).
 // - R beats may come back interleaved across IDs (AXI ordering is only per ID). Beats of stream s
 //   leave on rd_* in order; rd_last marks the last beat of each request.
 // - err_o pulses for every R beat with RRESP != OKAY (the beat is still delivered); beat_o pulses
@@ -30,7 +31,7 @@ module pnc_axi_rd #(
     parameter int NS = 2,  // number of read streams
     parameter int FifoDepth = 2 * pnc_pkg::AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
     parameter int IdW = pnc_pkg::AXI_ID_W,  // ARID/RID width
-    parameter int LowPrioBursts = 1,  // outstanding bursts of low-priority streams, at most
+    parameter int LowPrioBeats = 4,  // low-priority beats owed when another may be granted
     localparam int DW = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
@@ -108,20 +109,20 @@ module pnc_axi_rd #(
 
   // Why: round-robin, starting at rr_q, over the streams that can issue a whole burst now (the
   // low-priority ones only when no other can).
-  localparam int LpW = $clog2(LowPrioBursts + 1);
-  logic [NS-1:0] elig, can_hi, can_lo, low_prio, lp_last;
-  logic [LpW-1:0] lp_out_q;  // outstanding bursts of low-priority streams
+  localparam int LpW = $clog2(LowPrioBeats + pnc_pkg::AXI_MAX_BURST + 1);
+  logic [NS-1:0] elig, can_hi, can_lo, low_prio, lp_beat;
+  logic [LpW-1:0] lp_out_q;  // beats of low-priority bursts granted and not yet received
   logic lp_issue, lp_done;
   assign can_hi = can_issue & ~low_prio;
-  assign can_lo = (lp_out_q < LpW'(LowPrioBursts)) ? (can_issue & low_prio) : '0;
+  assign can_lo = (lp_out_q <= LpW'(LowPrioBeats)) ? (can_issue & low_prio) : '0;
   assign elig = (|can_hi) ? can_hi : can_lo;
   assign lp_issue = ar_load && low_prio[grant];
-  assign lp_done = |lp_last;
+  assign lp_done = |lp_beat;
 
   // Why: counts low-priority bursts from AR grant to their RLAST beat.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) lp_out_q <= '0;
-    else lp_out_q <= lp_out_q + LpW'(lp_issue) - LpW'(lp_done);
+    else lp_out_q <= lp_out_q + (lp_issue ? LpW'(burst_beats[grant]) : '0) - LpW'(lp_done);
   end
   `PNC_ASSERT(LowPrioCount, !(lp_done && lp_out_q == '0 && !lp_issue))
   always_comb begin
@@ -257,7 +258,7 @@ module pnc_axi_rd #(
     end
 
     assign in_push_o[s] = push;
-    assign lp_last[s]   = push && m_axi_rlast && ltag_q[tag_rd_q];
+    assign lp_beat[s]   = push && ltag_q[tag_rd_q];
     assign in_last_o[s] = push && m_axi_rlast && tag_q[tag_rd_q];
 
     // Receive FIFO: {last, data} per beat.

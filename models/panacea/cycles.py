@@ -191,8 +191,8 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 pf += w_pf * len(nbs)
                 rd += sum(wt_sb[n] for n in nbs)
                 rec += sum(wt_rec[n] for n in nbs)
-            if m == 0 and owed > 0:      # prefetch of this n-group unfinished: foreground now
-                pf, rd, owed = pf + owed, rd + owed, 0.0
+            if m == 0 and owed > 0:      # prefetch of this n-group unfinished: streams now
+                pf, rd, owed = pf + min(owed, w_pf * len(nbs)) / eff, rd + owed / eff, 0.0
             b0 = max(bus, s_prev)
             bus = b0 + pf
             ready = bus + lat
