@@ -29,11 +29,12 @@ read beats (exact, :func:`panacea.memimage.job_stats`; weight streams only in a 
 fetches them in the foreground: every group without the buffer, else the first group of the
 job, or of every n-group with one slot), ``wb_g`` the words a PEA's buffer plays (two banks,
 one word per cycle each: the larger of its LO and HO streams). ``Q`` is the weight prefetch
-still owed (two slots): it uses the bus's idle time at low priority; what is left when its
-n-group starts is fetched in the foreground of that group. ``dwo_c`` are the DWO busy
-cycles of the tile (its products, plus one for a last-step marker with nothing live), ``pkt`` its
-DWO packets (steps with a live HO vector, every step in DENSE, plus the marker) and
-``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` the work still queued when the join moves on.
+still owed (two slots): it uses ``PREFETCH_EFF`` of the bus's idle time at low priority; what
+is left when its n-group starts is fetched during that group's first steps at the same rate.
+``dwo_c`` are the DWO busy cycles of the tile (its products, plus one for a last-step marker
+with nothing live), ``pkt`` its DWO packets (steps with a live HO vector, every step in
+DENSE, plus the marker) and ``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` the work still
+queued when the join moves on.
 ``drain = TILE_DRAIN + 4*[bias] + write``: per written command ``max(beats, WRITE_CMD_CYCLES)``
 (INT32: rows x 4 beats, UINT8: rows x 1 beat, UINT8_RLE: the LO and record writes plus one
 encoder cycle per column). The operator-bound lower limit is ``max(SWO products, DWO products) /
@@ -75,10 +76,11 @@ class ModeCycles:
     how far it moved the join's last step ``E_g - E_{g-1}`` (so ``JOB_START + sum(group_cycles)
     + JOB_END`` plus the drain tail after the last step is ``cycles``). ``bound`` names what set
     the end of most groups' step phase: "swo" (K steps), "dwo" (a PEA's DWO behind its FIFO),
-    "mem_rd" (the AXI read bus), "wbuf" (a replaying weight buffer), "drain" (the output path:
-    a group waited for a free accumulator bank, or the tail after the last step is over half of
-    the job). ``lower_limit`` is the operator bound ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``;
-    ``counters`` are the exact counters of :func:`panacea.memimage.job_stats`.
+    "mem_rd" (the AXI read bus), "wbuf" (a weight buffer playing its streams), "drain"
+    (the output path: a group waited for a free accumulator bank, or the tail after the last
+    step is over half of the job). ``lower_limit`` is the operator bound
+    ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``; ``counters`` are the exact counters of
+    :func:`panacea.memimage.job_stats`.
     """
 
     mode: str

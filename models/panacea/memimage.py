@@ -614,7 +614,7 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
 
 def expected_counters(job: Job, wbuf_bytes: int | None = None) -> dict[str, int]:
     """Exact SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES and TILES of ``job``
-    (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes replayed
+    (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes played
     from the weight buffers; no register); rules in the module docstring. ``wbuf_bytes``
     overrides ``arch.toml`` ``WBUF_BYTES``."""
     return dict(job_stats(job, wbuf_bytes).counters)
