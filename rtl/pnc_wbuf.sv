@@ -107,7 +107,8 @@ module pnc_wbuf #(
       // ---- slots, writer and reader
       logic [1:0] full_q;  // slot holds (or is receiving) a unit not yet freed
       logic [1:0] done_q;  // that unit is completely stored
-      logic [1:0][CntW-1:0] len_q;  // its words (valid with done_q)
+      logic [CntW-1:0] len0_q, len1_q;  // its words per slot (valid with done_q)
+      logic [CntW-1:0] r_len;  // words of the slot being played
       logic w_act_q, w_slot_q;
       logic [CntW-1:0] w_cnt_q;
       logic r_act_q, r_slot_q, r_last_q;
@@ -150,10 +151,11 @@ module pnc_wbuf #(
       // ---- reader
       logic r_start, r_avail, re, r_end;
       assign r_start = fits_i && !r_act_q && pq_cnt_q != 2'd0;
-      assign r_avail = done_q[r_slot_q] ? (r_cnt_q < len_q[r_slot_q])
+      assign r_len = r_slot_q ? len1_q : len0_q;
+      assign r_avail = done_q[r_slot_q] ? (r_cnt_q < r_len)
                      : (w_act_q && w_slot_q == r_slot_q && r_cnt_q < w_cnt_q);
       assign re = r_act_q && r_avail && credit;
-      assign r_end = r_act_q && done_q[r_slot_q] && r_cnt_q == len_q[r_slot_q];
+      assign r_end = r_act_q && done_q[r_slot_q] && r_cnt_q == r_len;
 
       // ---- memory (one per stream)
       logic we;
@@ -184,7 +186,8 @@ module pnc_wbuf #(
           pq_cnt_q  <= '0;
           full_q    <= '0;
           done_q    <= '0;
-          len_q     <= '0;
+          len0_q    <= '0;
+          len1_q    <= '0;
           w_act_q   <= 1'b0;
           w_slot_q  <= 1'b0;
           w_cnt_q   <= '0;
@@ -241,7 +244,8 @@ module pnc_wbuf #(
             if (w_end) begin
               w_act_q          <= 1'b0;
               done_q[w_slot_q] <= 1'b1;
-              len_q[w_slot_q]  <= w_cnt_q + CntW'(1);
+              if (w_slot_q) len1_q <= w_cnt_q + CntW'(1);
+              else len0_q <= w_cnt_q + CntW'(1);
             end
           end
 
