@@ -121,6 +121,11 @@ class JobDriver(uvm_driver):
                 obs.regions[name] = self.mem.read(addr, len(data))
         obs.bursts = self.mem.take_bursts()
         self.mem.err_windows = []
+        stalled = ",".join(f"{c}:{p}" for c, p in item.stalls.items() if p != "none")
+        self.logger.info(f"job {idx}: stalls={stalled or 'none'} wall_cycles={obs.wall_cycles} "
+                         f"status={obs.status:#x} err_code={obs.err_code} CYCLES={obs.cycles} "
+                         + " ".join(f"{k}={v}" for k, v in obs.counters.items())
+                         + f" bursts={len(obs.bursts)}")
         if obs.timed_out:
             # a hung job: reset the DUT so later jobs still run (the hang is already a failure)
             await hard_reset(self.dut)
