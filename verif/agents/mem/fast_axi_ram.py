@@ -14,11 +14,13 @@ half the clock-only DUT cycles/s) is out of reach with it (0.45-0.47). This mode
   (AR/AW/W sinks, R/B sources, then the read and write "processes"), which is the order the
   cocotbext-axi coroutines take effect within a time step;
 * a signal is written only when its value changes (R payload: once per beat, valid/ready on
-  transitions only), a DUT output is read only when it can matter (RREADY only while RVALID is
-  high, the A* and W payload only on a handshake);
+  transitions only); a DUT output is read only when it can matter: a sink's VALID only while it
+  may be high (after a rising edge, until read low), RREADY/BREADY only while RVALID/BVALID is
+  high and the ready has not been read high without falling since (edge watchers keep these
+  flags; one resume per edge of those signals, none per cycle), the A*/W payload only on a
+  handshake;
 * when nothing is queued or in flight (and no stall pattern is running) the coroutine sleeps
-  until ARVALID, AWVALID or WVALID rises (three edge watchers, one resume per rise), so idle bus
-  cycles cost no Python at all;
+  until ARVALID, AWVALID or WVALID rises, so idle bus cycles cost no Python at all;
 * the memory is a ``bytearray``.
 
 Timing (no stalls), identical to cocotbext-axi 0.1.28's ``AxiRam`` (checked job by job, CYCLES
@@ -56,7 +58,7 @@ from collections.abc import Callable
 
 import cocotb
 from cocotb.handle import Immediate
-from cocotb.triggers import Event, RisingEdge
+from cocotb.triggers import Event, FallingEdge, RisingEdge
 
 OKAY, SLVERR = 0, 2
 FIXED, INCR, WRAP = 0, 1, 2
@@ -124,14 +126,24 @@ class FastAxiRam:
                 h.set(Immediate("X" * len(h)))
 
         self._pauses: dict[str, list[bool]] = {}
+        self._pat = (None,) * len(CHANNELS)   # pause patterns in CHANNELS order
         self._pause_pos = 0
         self._in_reset = False
         self._sleeping = False
         self._wake = Event()
-        self.stats = {"edges": 0, "wakes": 0, "ar": 0, "aw": 0, "r_beats": 0, "w_beats": 0}
+        # VALID of a sink may be high: set by a rising-edge watcher, cleared when read low, so
+        # an idle channel's VALID is not read every cycle
+        self._ar_hot = self._aw_hot = self._w_hot = True
+        # RREADY/BREADY read high and not seen falling since (a falling-edge watcher clears it)
+        self._rready_hi = self._bready_hi = False
+        self.edges = 0          # clock edges served (the model sleeps through the others)
+        self.wakes = 0
         self._tasks = [cocotb.start_soon(self._run())]
-        for h in (self._arvalid, self._awvalid, self._wvalid):
-            self._tasks.append(cocotb.start_soon(self._watch_valid(h)))
+        for h, flag in ((self._arvalid, "_ar_hot"), (self._awvalid, "_aw_hot"),
+                        (self._wvalid, "_w_hot")):
+            self._tasks.append(cocotb.start_soon(self._watch_rise(h, flag)))
+        for h, flag in ((self._rready, "_rready_hi"), (self._bready, "_bready_hi")):
+            self._tasks.append(cocotb.start_soon(self._watch_fall(h, flag)))
         if reset is not None:
             self._tasks.append(cocotb.start_soon(self._watch_reset()))
 
@@ -151,6 +163,8 @@ class FastAxiRam:
         if bad:
             raise ValueError(f"unknown AXI channels {sorted(bad)}; use {CHANNELS}")
         self._pauses = {ch: list(p) for ch, p in patterns.items() if p}
+        self._pat = tuple(tuple(self._pauses[ch]) if ch in self._pauses else None
+                          for ch in CHANNELS)
         self._pause_pos = 0
         if self._pauses and self._sleeping:
             self._wake.set()
@@ -170,12 +184,19 @@ class FastAxiRam:
         #                                              lo, hi]
         self._b_pending = None  # B response waiting for room in the B queue
 
-    async def _watch_valid(self, handle) -> None:
+    async def _watch_rise(self, handle, flag: str) -> None:
         edge = RisingEdge(handle)
         while True:
             await edge
+            setattr(self, flag, True)
             if self._sleeping:
                 self._wake.set()
+
+    async def _watch_fall(self, handle, flag: str) -> None:
+        edge = FallingEdge(handle)
+        while True:
+            await edge
+            setattr(self, flag, False)
 
     async def _watch_reset(self) -> None:
         rst = self._reset
@@ -196,6 +217,7 @@ class FastAxiRam:
                     self._bvalid.value = self._bvalid_v = 0
             elif not active and self._in_reset:
                 self._in_reset = False
+                self._ar_hot = self._aw_hot = self._w_hot = True
                 if self._sleeping:
                     self._wake.set()
 
@@ -209,7 +231,7 @@ class FastAxiRam:
                 wake.clear()
                 await wake.wait()
                 self._sleeping = False
-                self.stats["wakes"] += 1
+                self.wakes += 1
 
     # ------------------------------------------------------------------ one clock edge
     def _drive_ready(self, ar: int, aw: int, w: int) -> None:
@@ -222,47 +244,67 @@ class FastAxiRam:
 
     def _step(self) -> bool:
         """Serve one rising edge; True when the model may sleep until a VALID rises."""
-        self.stats["edges"] += 1
+        self.edges += 1
         arq, awq, wq, rq, bq = self._arq, self._awq, self._wq, self._rq, self._bq
         if self._pauses:
             i = self._pause_pos
             self._pause_pos = i + 1
-            pz = {ch: p[i % len(p)] for ch, p in self._pauses.items()}
-            p_ar, p_r, p_aw = pz.get("ar", False), pz.get("r", False), pz.get("aw", False)
-            p_w, p_b = pz.get("w", False), pz.get("b", False)
+            p_ar, p_r, p_aw, p_w, p_b = (p is not None and p[i % len(p)] for p in self._pat)
         else:
             p_ar = p_r = p_aw = p_w = p_b = False
         all_ready = self._arready_v and self._awready_v and self._wready_v
 
         # --- sinks: handshake sampled at this edge, then READY for the next one
-        if self._arready_v and self._arvalid.value:
-            arq.append(self._sample_a(self._araddr, self._arlen, self._arsize, self._arburst,
-                                      self._arid))
-            self.stats["ar"] += 1
-        if self._awready_v and self._awvalid.value:
-            awq.append(self._sample_a(self._awaddr, self._awlen, self._awsize, self._awburst,
-                                      self._awid))
-            self.stats["aw"] += 1
-        if self._wready_v and self._wvalid.value:
-            wq.append((self._wdata.value.to_unsigned(),
-                       self._wstrb.value.to_unsigned() if self._wstrb is not None
-                       else self._strb_all, int(self._wlast.value)))
-            self.stats["w_beats"] += 1
-        self._drive_ready(int(not (len(arq) >= QUEUE_DEPTH or p_ar)),
-                          int(not (len(awq) >= QUEUE_DEPTH or p_aw)),
-                          int(not (len(wq) >= QUEUE_DEPTH or p_w)))
+        if self._arready_v and self._ar_hot:
+            if self._arvalid.value:
+                arq.append(self._sample_a(self._araddr, self._arlen, self._arsize,
+                                          self._arburst, self._arid))
+            else:
+                self._ar_hot = False
+        if self._awready_v and self._aw_hot:
+            if self._awvalid.value:
+                awq.append(self._sample_a(self._awaddr, self._awlen, self._awsize,
+                                          self._awburst, self._awid))
+            else:
+                self._aw_hot = False
+        if self._wready_v and self._w_hot:
+            if self._wvalid.value:
+                wq.append((self._wdata.value.to_unsigned(),
+                           self._wstrb.value.to_unsigned() if self._wstrb is not None
+                           else self._strb_all, int(self._wlast.value)))
+            else:
+                self._w_hot = False
+        ready = int(not (len(arq) >= QUEUE_DEPTH or p_ar))
+        if ready != self._arready_v:
+            self._arready.value = self._arready_v = ready
+        ready = int(not (len(awq) >= QUEUE_DEPTH or p_aw))
+        if ready != self._awready_v:
+            self._awready.value = self._awready_v = ready
+        ready = int(not (len(wq) >= QUEUE_DEPTH or p_w))
+        if ready != self._wready_v:
+            self._wready.value = self._wready_v = ready
 
         # --- sources: a new beat when the bus is free or the current one was taken
-        if not self._rvalid_v or self._rready.value:
-            if rq and not p_r:
-                self._drive_r(rq.popleft())
-            elif self._rvalid_v:
-                self._rvalid.value = self._rvalid_v = 0
-        if not self._bvalid_v or self._bready.value:
-            if bq and not p_b:
-                self._drive_b(bq.popleft())
-            elif self._bvalid_v:
-                self._bvalid.value = self._bvalid_v = 0
+        if self._rvalid_v:
+            if not self._rready_hi:
+                self._rready_hi = bool(self._rready.value)
+            if self._rready_hi:
+                if rq and not p_r:
+                    self._drive_r(rq.popleft())
+                else:
+                    self._rvalid.value = self._rvalid_v = 0
+        elif rq and not p_r:
+            self._drive_r(rq.popleft())
+        if self._bvalid_v:
+            if not self._bready_hi:
+                self._bready_hi = bool(self._bready.value)
+            if self._bready_hi:
+                if bq and not p_b:
+                    self._drive_b(bq.popleft())
+                else:
+                    self._bvalid.value = self._bvalid_v = 0
+        elif bq and not p_b:
+            self._drive_b(bq.popleft())
 
         # --- processes: refill the R and B queues, take requests and write data
         if self._rd is not None or arq:
@@ -270,9 +312,10 @@ class FastAxiRam:
         if self._wr is not None or self._b_pending is not None or awq:
             self._write_process()
 
-        return bool(all_ready and not self._pauses and not self._rvalid_v
-                    and not self._bvalid_v and self._rd is None and self._wr is None
-                    and self._b_pending is None and not (arq or awq or wq or rq or bq))
+        return bool(all_ready and not (self._ar_hot or self._aw_hot or self._w_hot)
+                    and not self._pauses and not self._rvalid_v and not self._bvalid_v
+                    and self._rd is None and self._wr is None and self._b_pending is None
+                    and not (arq or awq or wq or rq or bq))
 
     def _sample_a(self, addr, length, size, burst, axid) -> tuple[int, int, int, int, int]:
         return (addr.value.to_unsigned(),
@@ -288,7 +331,6 @@ class FastAxiRam:
                 h.value = out[i] = beat[i]
         if not self._rvalid_v:
             self._rvalid.value = self._rvalid_v = 1
-        self.stats["r_beats"] += 1
 
     def _drive_b(self, resp) -> None:
         out = self._b_out
