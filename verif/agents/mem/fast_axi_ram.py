@@ -57,7 +57,6 @@ from collections import deque
 from collections.abc import Callable
 
 import cocotb
-from cocotb.handle import Immediate
 from cocotb.triggers import Event, FallingEdge, RisingEdge
 
 OKAY, SLVERR = 0, 2
@@ -119,11 +118,13 @@ class FastAxiRam:
         self._rvalid_v = self._bvalid_v = 0
         self._r_out = [None, None, None, None]     # rid, rdata, rlast, rresp last driven
         self._b_out = [None, None]                 # bid, bresp
+        # Initial values as ordinary (ReadWrite-phase) writes: an Immediate write at time 0 does
+        # not reach Icarus' input ports (they stay Z).
         for h in (self._arready, self._awready, self._wready, self._rvalid, self._bvalid):
-            h.set(Immediate(0))
+            h.value = 0
         for h in (self._rid, self._rdata, self._rlast, self._rresp, self._bid, self._bresp):
             if h is not None:
-                h.set(Immediate("X" * len(h)))
+                h.value = "X" * len(h)
 
         self._pauses: dict[str, list[bool]] = {}
         self._pat = (None,) * len(CHANNELS)   # pause patterns in CHANNELS order
