@@ -7,12 +7,16 @@ ready/valid and payload signals on every cycle it is awake. On ``pnc_top`` under
 was about 3.5 coroutine resumes and several signal writes per DUT cycle; a signal write costs an
 extra evaluation of the model (~6 us for the first write of a time step, ~2 us for each further
 one, against ~25 us for a whole bare clock cycle). The issue 6 target (full environment at least
-half the clock-only DUT cycles/s) is out of reach with it (0.45-0.47). This model keeps
-``AxiRam``'s observable timing and replaces the machinery:
+half the clock-only DUT cycles/s) is out of reach with it (0.45-0.47). The other AXI4 slaves on
+PyPI do not fit: ``rapidstream-cocotbext-axi`` is an old fork of the same library, and
+cocotb-bus's ``AXI4Slave`` (unmaintained) has no B channel, needs AxPROT and polls with a
+``ReadOnly`` per cycle. This model keeps ``AxiRam``'s observable timing and replaces the
+machinery:
 
 * one coroutine awaits the rising clock edge and serves all five channels in a fixed order
-  (AR/AW/W sinks, R/B sources, then the read and write "processes"), which is the order the
-  cocotbext-axi coroutines take effect within a time step;
+  (AR/AW/W sinks, R/B sources, then the read and write "processes"), the order in which
+  cocotbext-axi's coroutines take effect within a time step (its edge-triggered sinks and
+  sources all run before the processes they wake through queues and events);
 * a signal is written only when its value changes (R payload: once per beat, valid/ready on
   transitions only); a DUT output is read only when it can matter: a sink's VALID only while it
   may be high (after a rising edge, until read low), RREADY/BREADY only while RVALID/BVALID is
@@ -181,8 +185,8 @@ class FastAxiRam:
             q.clear()
         self._rd = None         # current read burst: [addr, beats_left, size, burst, id, lo, hi]
         self._rd_beat = None    # beat read from memory, waiting for room in the R queue
-        self._wr = None         # current write burst: [addr, beats_left, size, burst, id, resp,
-        #                                              lo, hi]
+        self._wr = None         # current write burst: [addr, beats_left, size, burst, id, lo, hi,
+        #                                              bresp]
         self._b_pending = None  # B response waiting for room in the B queue
 
     async def _watch_rise(self, handle, flag: str) -> None:
