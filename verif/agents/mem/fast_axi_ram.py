@@ -24,7 +24,9 @@ machinery:
   flags; one resume per edge of those signals, none per cycle), the A*/W payload only on a
   handshake;
 * when nothing is queued or in flight (and no stall pattern is running) the coroutine sleeps
-  until ARVALID, AWVALID or WVALID rises, so idle bus cycles cost no Python at all;
+  until ARVALID, AWVALID or WVALID rises, so idle bus cycles cost no Python at all (like
+  cocotbext-axi's sleeping sinks, this relies on cocotb running a clock edge's callbacks before
+  the value changes that edge causes in the DUT, which holds on Icarus and Verilator);
 * the memory is a ``bytearray``.
 
 Timing (no stalls), identical to cocotbext-axi 0.1.28's ``AxiRam`` (checked job by job, CYCLES
