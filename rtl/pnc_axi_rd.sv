@@ -12,7 +12,12 @@
 //   holds credits (free FIFO slots not yet promised to an outstanding burst) for all its beats,
 //   so R is always accepted (RREADY = 1) and a slow consumer never blocks another stream.
 //   Any number of bursts may be outstanding (bounded by the credits). Round-robin across streams
-//   with at most one AR per cycle; the AR channel is registered.
+//   with at most one AR per cycle; the AR channel is registered. The bursts of a request made
+//   with req_low_i (low priority, a prefetch) are granted only in cycles where no other stream
+//   can issue a burst, and only while fewer
+//   while at most LowPrioBeats of their beats are still owed by the bus (a slave serving bursts
+//   in order then makes another burst wait behind at most AXI_MAX_BURST + LowPrioBeats
+//   low-priority beats, while low-priority bursts still follow each other back to back).
 // - R beats may come back interleaved across IDs (AXI ordering is only per ID). Beats of stream s
 //   leave on rd_* in order; rd_last marks the last beat of each request.
 // - err_o pulses for every R beat with RRESP != OKAY (the beat is still delivered); beat_o pulses
@@ -23,10 +28,11 @@
 `include "pnc_assert.svh"
 
 module pnc_axi_rd #(
-    parameter  int NS        = 2,                           // number of read streams
-    parameter  int FifoDepth = 2 * pnc_pkg::AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
-    parameter  int IdW       = pnc_pkg::AXI_ID_W,           // ARID/RID width
-    localparam int DW        = pnc_pkg::AXI_DATA_W
+    parameter int NS = 2,  // number of read streams
+    parameter int FifoDepth = 2 * pnc_pkg::AXI_MAX_BURST,  // receive FIFO depth per stream (beats)
+    parameter int IdW = pnc_pkg::AXI_ID_W,  // ARID/RID width
+    parameter int LowPrioBeats = 4,  // low-priority beats owed when another may be granted
+    localparam int DW = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
     input logic rst_ni,
@@ -36,6 +42,7 @@ module pnc_axi_rd #(
     output logic [NS-1:0]       req_ready_o,
     input  logic [NS-1:0][31:0] req_addr_i,
     input  logic [NS-1:0][23:0] req_len_i,
+    input  logic [NS-1:0]       req_low_i,    // the request is low priority (with req_valid)
 
     // Read data, one stream per requester
     output logic [NS-1:0]         rd_valid_o,
@@ -45,6 +52,12 @@ module pnc_axi_rd #(
 
     output logic err_o,
     output logic beat_o,
+
+    // R beats as they arrive (before the receive FIFOs): stream s takes a beat, and it is the
+    // last beat of its request; the data is m_axi_rdata (in_data_o)
+    output logic [NS-1:0] in_push_o,
+    output logic [NS-1:0] in_last_o,
+    output logic [DW-1:0] in_data_o,
 
     // AXI4 master, read channels
     output logic [                IdW-1:0] m_axi_arid,
@@ -94,7 +107,24 @@ module pnc_axi_rd #(
   logic grant_any;
   logic ar_load;  // move the granted stream's next burst into the AR register
 
-  // Why: round-robin, starting at rr_q, over the streams that can issue a whole burst now.
+  // Why: round-robin, starting at rr_q, over the streams that can issue a whole burst now (the
+  // low-priority ones only when no other can).
+  localparam int LpW = $clog2(LowPrioBeats + pnc_pkg::AXI_MAX_BURST + 1);
+  logic [NS-1:0] elig, can_hi, can_lo, low_prio, lp_beat;
+  logic [LpW-1:0] lp_out_q;  // beats of low-priority bursts granted and not yet received
+  logic lp_issue, lp_done;
+  assign can_hi = can_issue & ~low_prio;
+  assign can_lo = (lp_out_q <= LpW'(LowPrioBeats)) ? (can_issue & low_prio) : '0;
+  assign elig = (|can_hi) ? can_hi : can_lo;
+  assign lp_issue = ar_load && low_prio[grant];
+  assign lp_done = |lp_beat;
+
+  // Why: counts low-priority bursts from AR grant to their RLAST beat.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) lp_out_q <= '0;
+    else lp_out_q <= lp_out_q + (lp_issue ? LpW'(burst_beats[grant]) : '0) - LpW'(lp_done);
+  end
+  `PNC_ASSERT(LowPrioCount, !(lp_done && lp_out_q == '0 && !lp_issue))
   always_comb begin
     grant     = '0;
     grant_any = 1'b0;
@@ -102,7 +132,7 @@ module pnc_axi_rd #(
       int idx;
       idx = int'(rr_q) + i;
       if (idx >= NS) idx -= NS;
-      if (!grant_any && can_issue[idx]) begin
+      if (!grant_any && elig[idx]) begin
         grant     = SelW'(idx);
         grant_any = 1'b1;
       end
@@ -141,10 +171,12 @@ module pnc_axi_rd #(
   assign m_axi_rready  = 1'b1;
   assign beat_o        = m_axi_rvalid;
   assign err_o         = m_axi_rvalid && (m_axi_rresp != 2'b00);
+  assign in_data_o     = m_axi_rdata;
 
   for (genvar s = 0; s < NS; s++) begin : gen_stream
     // Request splitter state
     logic              busy_q;
+    logic              low_q;  // the request is low priority
     logic [      31:0] addr_q;
     logic [BeatsW-1:0] left_q;  // beats of the request not yet issued
     logic [ CredW-1:0] credit_q;  // FIFO slots neither filled nor promised to a burst
@@ -164,6 +196,7 @@ module pnc_axi_rd #(
     assign burst_beats[s] = BlenW'(blen);
     assign burst_final[s] = (left_q == blen);
     assign burst_addr[s]  = addr_q;
+    assign low_prio[s]    = low_q;
     assign can_issue[s]   = busy_q && (CredW'(blen) <= credit_q);
     assign req_ready_o[s] = !busy_q;
     assign issue          = ar_load && (int'(grant) == s);
@@ -174,11 +207,13 @@ module pnc_axi_rd #(
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         busy_q <= 1'b0;
+        low_q  <= 1'b0;
         addr_q <= '0;
         left_q <= '0;
       end else if (!busy_q) begin
         if (req_valid_i[s]) begin
           busy_q <= 1'b1;
+          low_q  <= req_low_i[s];
           addr_q <= req_addr_i[s];
           left_q <= BeatsW'((25'(req_len_i[s]) + 25'(BeatBytes - 1)) >> SizeLog2);
         end
@@ -200,25 +235,31 @@ module pnc_axi_rd #(
 
     // Outstanding-burst tags: does the burst end its request (then its RLAST beat is rd_last)?
     // At most FifoDepth bursts are outstanding since each holds at least one credit.
-    logic [FifoDepth-1:0] tag_q;
+    logic [FifoDepth-1:0] tag_q, ltag_q;  // ltag: the burst is low priority
     logic [PtrW-1:0] tag_wr_q, tag_rd_q;
 
     // Why: tags are written in AR order and read in R order, which AXI keeps equal per ID.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         tag_q    <= '0;
+        ltag_q   <= '0;
         tag_wr_q <= '0;
         tag_rd_q <= '0;
       end else begin
         if (issue) begin
-          tag_q[tag_wr_q] <= burst_final[s];
-          tag_wr_q        <= (int'(tag_wr_q) == FifoDepth - 1) ? '0 : tag_wr_q + PtrW'(1);
+          tag_q[tag_wr_q]  <= burst_final[s];
+          ltag_q[tag_wr_q] <= low_q;
+          tag_wr_q         <= (int'(tag_wr_q) == FifoDepth - 1) ? '0 : tag_wr_q + PtrW'(1);
         end
         if (push && m_axi_rlast) begin
           tag_rd_q <= (int'(tag_rd_q) == FifoDepth - 1) ? '0 : tag_rd_q + PtrW'(1);
         end
       end
     end
+
+    assign in_push_o[s] = push;
+    assign lp_beat[s]   = push && ltag_q[tag_rd_q];
+    assign in_last_o[s] = push && m_axi_rlast && tag_q[tag_rd_q];
 
     // Receive FIFO: {last, data} per beat.
     logic [DW:0] mem_q[FifoDepth];

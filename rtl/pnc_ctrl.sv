@@ -14,16 +14,22 @@
 //   PEA p (weight block nb = ng*NumPea + p) its weight LO plane (K*Lw bytes) and HO stream; and,
 //   with bias_en, the 8 biases of every active PEA (32 bytes each, in p order, on one stream).
 //   An HO stream is read in two requests: its 8-byte header, then (n_records > 0) the
-//   n_records*(1+L) record bytes. The second request is sized from the header beat, peeked at the
-//   head of the stream's receive FIFO (AXI_DATA_W = 64: the header is exactly one beat), so no
+//   n_records*(1+L) record bytes. The second request is sized from the header beat, captured as
+//   it enters the stream's receive FIFO (AXI_DATA_W = 64: the header is exactly one beat), so no
 //   byte beyond the stream's length is ever read. A header with n_vectors != K or n_records > K
 //   is STREAM_CORRUPT. The next group's requests are issued once every request of the current
 //   group is (they queue behind it in pnc_axi_rd, which runs ahead as far as its FIFOs allow).
-// - Weight buffer (WbufBytes != 0, docs/rtl-interfaces.md "Weight buffer integration"): the job
-//   fits when align8(K*Lw) + align8(8 + 5K) <= WbufBytes (wb_fits_o, static per job). Each
-//   active PEA's pnc_wbuf gets one command per group (wb_start_o[p], in group order, counted in
-//   the group's issue): FILL, or REPLAY (wb_mode_o) when the job fits and mb > 0; a replay group
-//   requests no weight LO plane or HO stream (biases are still fetched every group).
+// - Weight buffer (WbufBytes != 0, docs/rtl-interfaces.md "Weight buffer integration"): with
+//   U = max(align8(K*Lw), align8(8 + 5K)), the job fits when U <= WbufBytes/2 (wb_fits_o, static
+//   per job) and uses two slots when U <= WbufBytes/4. Then the weight LO plane and HO stream of
+//   each active PEA are requested once per n-group (a "unit", with a LOAD command, wb_load_o[p]
+//   and its slot, to that PEA's pnc_wbuf): two slots: the first n-group's unit and then the
+//   second's in the first group, and in the first group of every later n-group the unit of the
+//   NEXT n-group (a prefetch into the other slot; slot = n-group parity); one slot: the
+//   n-group's own unit in its first group (slot 0). Every group sends each active PEA a PLAY
+//   (wb_play_o[p], slot, last = last m-block). Commands count in the group's issue. Weight
+//   streams are then low priority on the read bus (rd_low_prio_o). Without a fit every group
+//   requests the weight streams (no commands). Biases are fetched every group.
 // - Normal end: every request issued, post_done_i (every tile and header written) and
 //   wr_idle_i (every B response back) -> done_o with ERR_OK.
 // - Errors (rd_err_i: AXI_RD_ERR, wr_err_i: AXI_WR_ERR, stream_err_i or a bad header:
@@ -105,18 +111,27 @@ module pnc_ctrl #(
     input  logic [NS-1:0]       req_ready_i,
     output logic [NS-1:0][31:0] req_addr_o,
     output logic [NS-1:0][23:0] req_len_o,
+    output logic [NS-1:0]       req_low_o,    // low priority: a prefetch of the next n-group
 
     // Weight buffer commands (one pnc_wbuf per PEA)
-    output logic [NumPea-1:0] wb_start_o,
-    input  logic [NumPea-1:0] wb_start_ready_i,
-    output logic              wb_mode_o,         // 0 FILL, 1 REPLAY (current group)
-    output logic              wb_fits_o,         // the job's weight streams fit the buffer
+    output logic              wb_fits_o,        // the job's weight streams are buffered
+    output logic [NumPea-1:0] wb_load_o,        // LOAD of the next unit, per PEA
+    input  logic [NumPea-1:0] wb_load_ready_i,
+    output logic [NumPea-1:0] wb_load_slot_o,
+    output logic [NumPea-1:0] wb_play_o,        // PLAY of the current group, per PEA
+    input  logic [NumPea-1:0] wb_play_ready_i,
+    output logic              wb_play_slot_o,
+    output logic              wb_play_last_o,
+
 
     // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
-    input logic [NS-1:0]         rd_valid_i,
-    input logic [NS-1:0]         rd_ready_i,
-    input logic [NS-1:0]         rd_last_i,
-    input logic [NH-1:0][DW-1:0] ho_data_i,   // rd_data of the HO streams (act, then PEA 0..)
+    input logic [NS-1:0] rd_valid_i,
+    input logic [NS-1:0] rd_ready_i,
+    input logic [NS-1:0] rd_last_i,
+    // R beats as they enter pnc_axi_rd's receive FIFOs (header capture)
+    input logic [NS-1:0] in_push_i,
+    input logic [NS-1:0] in_last_i,
+    input logic [DW-1:0] in_data_i,
 
     // Error and completion sources
     input logic rd_err_i,
@@ -253,9 +268,14 @@ module pnc_ctrl #(
   assign mb_last       = 10'((m_q + 16'd7) >> 3) - 10'd1;
   assign nb_total      = 10'((n_q + 16'd7) >> 3);
 
-  // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs).
-  logic wfit;
-  assign wfit = (WbufBytes != 0) && (32'(wt_lo_stride) + 32'(wt_ho_stride) <= 32'(WbufBytes));
+  // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs): each
+  // stream has a bank of WbufBytes/2; a unit (one n-group's stream) fits a bank (wfit), or half
+  // of one (wdbl: two slots, the next n-group is loaded while the current one plays).
+  logic wfit, wdbl;
+  logic [23:0] wt_unit_max;
+  assign wt_unit_max = (wt_lo_stride > wt_ho_stride) ? wt_lo_stride : wt_ho_stride;
+  assign wfit = (WbufBytes != 0) && (32'(wt_unit_max) <= 32'(WbufBytes / 2));
+  assign wdbl = wfit && (32'(wt_unit_max) <= 32'(WbufBytes / 4));
 
   // ---- main FSM
   typedef enum logic [2:0] {
@@ -276,6 +296,9 @@ module pnc_ctrl #(
   logic [     9:0] mb_q;
   logic [     9:0] rem_nb_q;  // NB - ng*NumPea
   logic [PeaW-1:0] n_act;  // active PEAs of the current group
+  logic [PeaW-1:0] n_act_next;  // active PEAs of the next n-group (0: none)
+  logic            ng_odd_q;  // parity of the current n-group (its weight buffer slot)
+  logic            ng_first_q;  // the current n-group is the first
   logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
 
   logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
@@ -288,16 +311,20 @@ module pnc_ctrl #(
   logic [31:0] lo_addr[NH];
   logic [PeaW-1:0] bias_left_q;
   logic [31:0] bias_ptr_q;
-  logic [NumPea-1:0] wb_pend_q;  // weight buffer command of the group pending, per PEA
-  logic replay;  // the current group replays the weight streams from the buffers
-  assign replay = wfit && mb_q != '0;
+  logic uoff_q[NH];  // the stream's current weight unit is the next n-group's (prefetch)
+  logic more_q[NH];  // a second weight unit (the next n-group's) follows on the stream
+  logic [NumPea-1:0] wl_pend_q, wl_slot_q;  // LOAD command pending, per PEA, and its slot
+  logic [NumPea-1:0] wp_pend_q;  // PLAY command of the group pending, per PEA
+  logic wp_slot_q, wp_last_q;
 
   logic [NS-1:0][CntW-1:0] issued_q, retired_q;
   logic [NS-1:0] req_fire, last_fire;
 
-  assign req_fire  = req_valid_o & req_ready_i;
+  assign req_fire = req_valid_o & req_ready_i;
   assign last_fire = rd_valid_i & rd_ready_i & rd_last_i;
-  assign n_act     = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
+  assign n_act = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
+  assign n_act_next = (rem_nb_q <= 10'(NumPea)) ? '0
+                    : (rem_nb_q >= 10'(2 * NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q - 10'(NumPea));
 
   // Stream index of LO/HO stream h (0 = activation, 1+p = PEA p).
   function automatic int lo_sidx(int h);
@@ -312,23 +339,37 @@ module pnc_ctrl #(
       assign lo_addr[h] = act_lo_ptr_q;
       assign ho_addr[h] = act_ho_ptr_q;
     end else begin : gen_wt
-      assign lo_addr[h] = wt_lo_ng_q + 32'(h - 1) * 32'(wt_lo_stride);
-      assign ho_addr[h] = wt_ho_ng_q + 32'(h - 1) * 32'(wt_ho_stride);
+      assign lo_addr[h] = wt_lo_ng_q + 32'(h - 1 + (uoff_q[h] ? NumPea : 0)) * 32'(wt_lo_stride);
+      assign ho_addr[h] = wt_ho_ng_q + 32'(h - 1 + (uoff_q[h] ? NumPea : 0)) * 32'(wt_ho_stride);
     end
   end
 
-  // ---- header peek: the head beat of HO stream h is its header when every earlier request of
-  // the stream has retired (the header request is the next one and is one beat long).
+  // ---- header capture: the beat of HO stream h arriving from the bus is its header when every
+  // earlier request of the stream has delivered its last beat to the receive FIFO (the header
+  // request is the next one and is one beat long), so the records are requested while the
+  // stream's earlier data is still queued.
+  logic [CntW-1:0] in_retired_q[NH];
+  // Why: per HO stream, requests whose last beat entered the receive FIFO.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int h = 0; h < NH; h++) in_retired_q[h] <= '0;
+    end else begin
+      for (int h = 0; h < NH; h++) begin
+        if (in_last_i[ho_sidx(h)]) in_retired_q[h] <= in_retired_q[h] + CntW'(1);
+      end
+    end
+  end
+
   logic [NH-1:0] hdr_seen, hdr_bad;
   logic [NH-1:0][23:0] hdr_rest;
   for (genvar h = 0; h < NH; h++) begin : gen_peek
     localparam int S = (h == 0) ? SActHo : SWtHo + h - 1;
     logic [31:0] n_rec, n_vec;
     logic [2:0] rec_bytes_m1;  // L: record bytes - 1
-    assign n_rec        = ho_data_i[h][31:0];
-    assign n_vec        = ho_data_i[h][63:32];
+    assign n_rec        = in_data_i[31:0];
+    assign n_vec        = in_data_i[63:32];
     assign rec_bytes_m1 = (h == 0) ? act_hl : 3'd4;
-    assign hdr_seen[h]  = wait_hdr_q[h] && rd_valid_i[S] && (retired_q[S] == hdr_idx_q[h]);
+    assign hdr_seen[h]  = wait_hdr_q[h] && in_push_i[S] && (in_retired_q[h] == hdr_idx_q[h]);
     assign hdr_bad[h]   = (n_vec != 32'(k_q)) || (n_rec > 32'(k_q));
     assign hdr_rest[h]  = 24'(n_rec[15:0]) * 24'(rec_bytes_m1 + 3'd1);
   end
@@ -341,7 +382,10 @@ module pnc_ctrl #(
     req_valid_o = '0;
     req_addr_o  = '0;
     req_len_o   = '0;
+    req_low_o   = '0;
     for (int h = 0; h < NH; h++) begin
+      req_low_o[lo_sidx(h)]   = uoff_q[h];
+      req_low_o[ho_sidx(h)]   = uoff_q[h];
       req_valid_o[lo_sidx(h)] = pend_lo_q[h];
       req_addr_o[lo_sidx(h)]  = lo_addr[h];
       req_len_o[lo_sidx(h)]   = (h == 0) ? act_lo_len : wt_lo_len;
@@ -354,12 +398,22 @@ module pnc_ctrl #(
     req_len_o[SBias]   = 24'd32;
   end
 
-  logic group_issued;  // every request of the current group has been accepted
+  // The sequencer moves to the next group once the current group's activation and bias
+  // requests and PLAY commands are out, and its weight units too unless the next group
+  // requests none (buffered job, next group not the first of an n-group): a prefetch unit's
+  // header and records then go out while the next groups are issued.
+  logic group_issued, wt_issued, next_arms_wt;
   always_comb begin
-    group_issued = bias_left_q == '0 && wb_pend_q == '0;
-    for (int h = 0; h < NH; h++) begin
-      if (pend_lo_q[h] || pend_hdr_q[h] || wait_hdr_q[h] || pend_rest_q[h]) group_issued = 1'b0;
+    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !pend_lo_q[0] && !pend_hdr_q[0]
+                   && !wait_hdr_q[0] && !pend_rest_q[0];
+    wt_issued = wl_pend_q == '0;
+    for (int h = 1; h < NH; h++) begin
+      if (pend_lo_q[h] || pend_hdr_q[h] || wait_hdr_q[h] || pend_rest_q[h] || more_q[h]) begin
+        wt_issued = 1'b0;
+      end
     end
+    next_arms_wt = !wfit || mb_q == mb_last;
+    if (next_arms_wt && !wt_issued) group_issued = 1'b0;
   end
 
   logic allow_new;  // new requests may be created (not after an error)
@@ -381,8 +435,16 @@ module pnc_ctrl #(
       bias_ng_q    <= '0;
       bias_left_q  <= '0;
       bias_ptr_q   <= '0;
-      wb_pend_q    <= '0;
+      wl_pend_q    <= '0;
+      wl_slot_q    <= '0;
+      wp_pend_q    <= '0;
+      wp_slot_q    <= 1'b0;
+      wp_last_q    <= 1'b0;
+      ng_odd_q     <= 1'b0;
+      ng_first_q   <= 1'b0;
       for (int h = 0; h < NH; h++) begin
+        uoff_q[h]      <= 1'b0;
+        more_q[h]      <= 1'b0;
         pend_lo_q[h]   <= 1'b0;
         pend_hdr_q[h]  <= 1'b0;
         wait_hdr_q[h]  <= 1'b0;
@@ -410,7 +472,23 @@ module pnc_ctrl #(
         end
         if (!allow_new) wait_hdr_q[h] <= 1'b0;
       end
-      wb_pend_q <= allow_new ? wb_pend_q & ~wb_start_ready_i : '0;
+      wl_pend_q <= allow_new ? wl_pend_q & ~wb_load_ready_i : '0;
+      wp_pend_q <= allow_new ? wp_pend_q & ~wb_play_ready_i : '0;
+      // Second unit of a stream (first n-group, two slots): the next n-group's streams follow
+      // once the first unit's requests and LOAD are out.
+      for (int h = 1; h < NH; h++) begin
+        if (!allow_new) begin
+          more_q[h] <= 1'b0;
+        end else if (more_q[h] && !pend_lo_q[h] && !pend_hdr_q[h] && !wait_hdr_q[h]
+                     && !pend_rest_q[h] && !wl_pend_q[h-1]) begin
+          more_q[h]      <= 1'b0;
+          uoff_q[h]      <= 1'b1;
+          pend_lo_q[h]   <= 1'b1;
+          pend_hdr_q[h]  <= 1'b1;
+          wl_pend_q[h-1] <= 1'b1;
+          wl_slot_q[h-1] <= !ng_odd_q;
+        end
+      end
       if (req_fire[SBias]) begin
         bias_left_q <= allow_new ? bias_left_q - PeaW'(1) : '0;
         bias_ptr_q  <= bias_ptr_q + 32'd32;
@@ -427,17 +505,46 @@ module pnc_ctrl #(
         wt_lo_ng_q   <= wt_lo_q;
         wt_ho_ng_q   <= wt_ho_q;
         bias_ng_q    <= bias_q;
+        ng_odd_q     <= 1'b0;
+        ng_first_q   <= 1'b1;
       end else if (seq_load_q) begin
         seq_load_q <= 1'b0;
         if (allow_new) begin
-          seq_busy_q <= 1'b1;
-          for (int h = 0; h < NH; h++) begin
-            if (h == 0 || (h <= int'(n_act) && !replay)) begin
-              pend_lo_q[h]  <= 1'b1;
-              pend_hdr_q[h] <= 1'b1;
+          seq_busy_q    <= 1'b1;
+          pend_lo_q[0]  <= 1'b1;
+          pend_hdr_q[0] <= 1'b1;
+          // Weight units: every group without the buffer; with it, the n-group's own unit in
+          // its first group (the first n-group, or single slot), plus the next n-group's unit
+          // (two slots: requested in the current n-group's first group, a prefetch).
+          for (int h = 1; h < NH; h++) begin
+            if (!wfit) begin
+              if (h <= int'(n_act)) begin
+                pend_lo_q[h]  <= 1'b1;
+                pend_hdr_q[h] <= 1'b1;
+                uoff_q[h]     <= 1'b0;
+              end
+            end else if (mb_q == '0) begin
+              if (!wdbl || ng_first_q) begin
+                if (h <= int'(n_act)) begin
+                  pend_lo_q[h]   <= 1'b1;
+                  pend_hdr_q[h]  <= 1'b1;
+                  uoff_q[h]      <= 1'b0;
+                  wl_pend_q[h-1] <= 1'b1;
+                  wl_slot_q[h-1] <= wdbl && ng_odd_q;
+                  more_q[h]      <= wdbl && h <= int'(n_act_next);
+                end
+              end else if (h <= int'(n_act_next)) begin
+                pend_lo_q[h]   <= 1'b1;
+                pend_hdr_q[h]  <= 1'b1;
+                uoff_q[h]      <= 1'b1;
+                wl_pend_q[h-1] <= 1'b1;
+                wl_slot_q[h-1] <= !ng_odd_q;
+              end
             end
           end
-          for (int p = 0; p < NumPea; p++) wb_pend_q[p] <= p < int'(n_act);
+          for (int p = 0; p < NumPea; p++) wp_pend_q[p] <= wfit && p < int'(n_act);
+          wp_slot_q   <= wdbl && ng_odd_q;
+          wp_last_q   <= mb_q == mb_last;
           bias_left_q <= bias_en_q ? n_act : '0;
           bias_ptr_q  <= bias_ng_q;
         end
@@ -450,6 +557,8 @@ module pnc_ctrl #(
           wt_lo_ng_q   <= wt_lo_ng_q + 32'(NumPea) * 32'(wt_lo_stride);
           wt_ho_ng_q   <= wt_ho_ng_q + 32'(NumPea) * 32'(wt_ho_stride);
           bias_ng_q    <= bias_ng_q + 32'(NumPea * 32);
+          ng_odd_q     <= !ng_odd_q;
+          ng_first_q   <= 1'b0;
           if (rem_nb_q <= 10'(NumPea)) begin
             seq_end_q <= 1'b1;
           end else begin
@@ -550,9 +659,12 @@ module pnc_ctrl #(
   assign job_start_o       = state_q == StCheck && desc_err == pnc_pkg::ERR_OK;
   assign abort_o           = state_q == StAbort;
   assign dp_clear_o        = dp_clear_q;
-  assign wb_start_o        = wb_pend_q;
-  assign wb_mode_o         = replay;
   assign wb_fits_o         = wfit;
+  assign wb_load_o         = wl_pend_q;
+  assign wb_load_slot_o    = wl_slot_q;
+  assign wb_play_o         = wp_pend_q;
+  assign wb_play_slot_o    = wp_slot_q;
+  assign wb_play_last_o    = wp_last_q;
 
   assign cfg_m_o           = m_q;
   assign cfg_n_o           = n_q;
@@ -583,8 +695,11 @@ module pnc_ctrl #(
   end
   `PNC_ASSERT(DoneNeedsBusy, !done_o || busy_o)
   for (genvar p = 0; p < NumPea; p++) begin : gen_wb_assert
-    `PNC_ASSERT_STREAM_CLR(WbCmdStream, wb_start_o[p], wb_start_ready_i[p], {wb_mode_o, wb_fits_o},
+    `PNC_ASSERT_STREAM_CLR(WbLoadStream, wb_load_o[p], wb_load_ready_i[p], wb_load_slot_o[p],
                            !allow_new)
+    `PNC_ASSERT_STREAM_CLR(WbPlayStream, wb_play_o[p], wb_play_ready_i[p], {
+                           wb_play_slot_o, wb_play_last_o}, !allow_new)
+    `PNC_ASSERT(WbCmdsOnlyBuffered, !(wb_load_o[p] || wb_play_o[p]) || wfit)
   end
   for (genvar s = 0; s < NS; s++) begin : gen_align_assert
     `PNC_ASSERT(ReqAligned, !req_valid_o[s] || (req_addr_o[s][2:0] == 3'd0 && req_len_o[s] != 0))

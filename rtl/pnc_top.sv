@@ -8,8 +8,8 @@
 // - Dataflow (section 4): pnc_ctrl checks the descriptor and requests the operand streams of
 //   every tile group from pnc_axi_rd; pnc_join decodes them and feeds the PEA step streams;
 //   pnc_post drains the tiles, formats them and writes through pnc_axi_wr. Each PEA's weight
-//   streams pass through its pnc_wbuf (WbufBytes per PEA), which stores them in the first
-//   m-block of an n-group and replays them for the others when the job fits (pnc_ctrl).
+//   streams pass through its pnc_wbuf (WbufBytes per PEA), which stores an n-group's streams
+//   once and plays them for every m-block, loading the next n-group's meanwhile (pnc_ctrl).
 // - Abort (pnc_ctrl abort_o): every read stream is drained into nothing (ready forced high,
 //   consumers see no valid) until the bus is quiet; then the datapath reset (PEAs, join, post)
 //   is pulsed for one cycle from a flop of pnc_ctrl, and the job ends with its error code.
@@ -200,19 +200,16 @@ module pnc_top #(
   logic job_start, abort, dp_clear, dp_rst_n;
 
   logic [NS-1:0] req_valid, req_ready, rd_valid, rd_ready, rd_last, use_ready;
-  logic [  NS-1:0][  31:0] req_addr;
-  logic [  NS-1:0][  23:0] req_len;
-  logic [  NS-1:0][DW-1:0] rd_data;
-  logic [NumPea:0][DW-1:0] ho_data;
+  logic [NS-1:0][  31:0] req_addr;
+  logic [NS-1:0][  23:0] req_len;
+  logic [NS-1:0][DW-1:0] rd_data;
+  logic [NS-1:0] rd_in_push, rd_in_last;
+  logic [DW-1:0] rd_in_data;
   logic rd_err, wr_err, wr_idle, stream_err, post_done, post_idle;
 
-  assign ho_data[0] = rd_data[SActHo];
-  for (genvar p = 0; p < NumPea; p++) begin : gen_ho_data
-    assign ho_data[p+1] = rd_data[SWtHo+p];
-  end
-
-  logic [NumPea-1:0] wb_start, wb_start_ready;
-  logic wb_mode, wb_fits;
+  logic [NumPea-1:0] wb_load, wb_load_ready, wb_load_slot, wb_play, wb_play_ready;
+  logic wb_fits, wb_play_slot, wb_play_last;
+  logic [NS-1:0] req_low;
 
   pnc_ctrl #(
       .NumPea   (NumPea),
@@ -270,14 +267,21 @@ module pnc_top #(
       .req_ready_i(req_ready),
       .req_addr_o(req_addr),
       .req_len_o(req_len),
-      .wb_start_o(wb_start),
-      .wb_start_ready_i(wb_start_ready),
-      .wb_mode_o(wb_mode),
+      .req_low_o(req_low),
       .wb_fits_o(wb_fits),
+      .wb_load_o(wb_load),
+      .wb_load_ready_i(wb_load_ready),
+      .wb_load_slot_o(wb_load_slot),
+      .wb_play_o(wb_play),
+      .wb_play_ready_i(wb_play_ready),
+      .wb_play_slot_o(wb_play_slot),
+      .wb_play_last_o(wb_play_last),
       .rd_valid_i(rd_valid),
       .rd_ready_i(rd_ready),
       .rd_last_i(rd_last),
-      .ho_data_i(ho_data),
+      .in_push_i(rd_in_push),
+      .in_last_i(rd_in_last),
+      .in_data_i(rd_in_data),
       .rd_err_i(rd_err),
       .wr_err_i(wr_err),
       .stream_err_i(stream_err),
@@ -305,12 +309,16 @@ module pnc_top #(
       .req_ready_o(req_ready),
       .req_addr_i(req_addr),
       .req_len_i(req_len),
+      .req_low_i(req_low),
       .rd_valid_o(rd_valid),
       .rd_ready_i(rd_ready),
       .rd_data_o(rd_data),
       .rd_last_o(rd_last),
       .err_o(rd_err),
       .beat_o(rd_beat),
+      .in_push_o(rd_in_push),
+      .in_last_o(rd_in_last),
+      .in_data_o(rd_in_data),
       .m_axi_arid,
       .m_axi_araddr,
       .m_axi_arlen,
@@ -347,21 +355,25 @@ module pnc_top #(
         .WbufBytes(WbufBytes)
     ) u_wbuf (
         .clk_i,
-        .rst_ni       (dp_rst_n),
-        .clear_i      (1'b0),
-        .start_i      (wb_start[p]),
-        .start_ready_o(wb_start_ready[p]),
-        .mode_i       (wb_mode),
-        .fits_i       (wb_fits),
-        .idle_o       (wb_idle),
-        .in_valid_i   ({use_valid[SWtHo+p], use_valid[SWtLo+p]}),
-        .in_ready_o   ({use_ready[SWtHo+p], use_ready[SWtLo+p]}),
-        .in_data_i    ({rd_data[SWtHo+p], rd_data[SWtLo+p]}),
-        .in_last_i    ({rd_last[SWtHo+p], rd_last[SWtLo+p]}),
-        .out_valid_o  (wb_out_valid),
-        .out_ready_i  ({wt_ho_ready[p], wt_lo_ready[p]}),
-        .out_data_o   (wb_out_data),
-        .out_last_o   (wb_out_last)
+        .rst_ni      (dp_rst_n),
+        .clear_i     (1'b0),
+        .fits_i      (wb_fits),
+        .load_i      (wb_load[p]),
+        .load_ready_o(wb_load_ready[p]),
+        .load_slot_i (wb_load_slot[p]),
+        .play_i      (wb_play[p]),
+        .play_ready_o(wb_play_ready[p]),
+        .play_slot_i (wb_play_slot),
+        .play_last_i (wb_play_last),
+        .idle_o      (wb_idle),
+        .in_valid_i  ({use_valid[SWtHo+p], use_valid[SWtLo+p]}),
+        .in_ready_o  ({use_ready[SWtHo+p], use_ready[SWtLo+p]}),
+        .in_data_i   ({rd_data[SWtHo+p], rd_data[SWtLo+p]}),
+        .in_last_i   ({rd_last[SWtHo+p], rd_last[SWtLo+p]}),
+        .out_valid_o (wb_out_valid),
+        .out_ready_i ({wt_ho_ready[p], wt_lo_ready[p]}),
+        .out_data_o  (wb_out_data),
+        .out_last_o  (wb_out_last)
     );
 
     assign wt_lo_valid[p] = wb_out_valid[0];

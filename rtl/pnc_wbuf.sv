@@ -1,46 +1,54 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
 // pnc_wbuf: per-PEA weight buffer; stores a PEA's weight streams once per n-group and replays
-// them for the later m-blocks so they are not fetched over AXI again.
+// them for every m-block of that n-group, so they are fetched over AXI once. With two slots the
+// next n-group's streams are stored (prefetched) while the current one is replayed.
 //
 // Contract (docs/rtl-interfaces.md "pnc_wbuf", docs/architecture.md section 3)
 // - Two word streams, index 0 = LO plane, 1 = HO stream: in_* from pnc_axi_rd (data, rd_last),
 //   out_* to the PEA's weight decoders. Words leave in order with their last flags.
-// - Commands, one per tile group of this PEA: {mode_i (0 FILL, 1 REPLAY), fits_i} is taken on
-//   start_i && start_ready_o (start_i is a valid: hold it and the fields until taken). Up to two
-//   commands queue behind the one in progress; they run in order, each once both its streams
-//   are complete.
-//   FILL: passes the group's words from in_* to out_*; with fits_i it also stores them (LO from
-//   address 0 up, HO from the top down). REPLAY: plays the words of the last FILL with fits_i
-//   back on out_* and never raises in_ready_o. Legal only with fits_i after such a FILL.
-// - Group end of a stream in FILL: LO at its word with in_last; HO after
-//   ceil((8 + 5*n_records) / (DW/8)) words, n_records = bits [31:0] of its first word (the
-//   header), which fits the controller's header + records requests and a single request alike.
-//   In REPLAY: after the stored number of words.
-// - Throughput: one 1-read/1-write memory, so at most one word per cycle in total is stored
-//   (FILL with fits_i) or read (REPLAY), round-robin between the streams; a lone stream moves one
-//   word per cycle. FILL without fits_i moves both streams in the same cycle. Latency in -> out
-//   one cycle, command start -> first replayed word two cycles. in_ready_o depends on
-//   out_ready_i and the other stream's in_valid_i (never the reverse); out_valid_o is registered.
+// - Each stream has its own bank: a 1-write/1-read memory of WbufBytes/16 words, split into two
+//   slots of WbufBytes/32 words (slot 0 from word 0, slot 1 from word WbufBytes/32); a unit stored
+//   in slot 0 may use the whole bank (single buffering, the controller then uses slot 0 only).
+// - fits_i = 0 (the job's streams do not fit): pass-through, in_* -> out_* through a 2-entry
+//   FIFO per stream (one cycle latency); commands are not used.
+// - fits_i = 1: two command queues (2 entries each), taken on valid && ready:
+//   LOAD (load_i, load_slot_i): the next unit on in_* (both streams: LO up to its word with
+//     in_last, HO ceil((8 + 5*n_records) / (DW/8)) words, n_records = bits [31:0] of its first
+//     word) is stored in the slot. A stream's LOAD starts once the slot is free (its last PLAY
+//     ended) and stores one word per cycle.
+//   PLAY (play_i, play_slot_i, play_last_i): one per tile group; plays the unit of the slot on
+//     out_* (same words, same last flags), one word per cycle per stream, reading behind the
+//     writer while the unit is still being stored. PLAY with last frees the slot at its end.
+//   Commands run in order per queue; LOAD and PLAY run concurrently (streams independent).
 // - clear_i: synchronous soft reset (abort): drops commands, queued words and stored contents.
-// - WbufBytes = 0: no buffer; out_* = in_*, start_ready_o = 1, commands are ignored (REPLAY
-//   illegal).
+// - WbufBytes = 0: no buffer; out_* = in_*, command readies 1, commands ignored.
+// - Combinational paths: in_ready_o depends on out_ready_i (pass-through) only; out_valid_o and
+//   the command readies are registered.
 
 `include "pnc_assert.svh"
 
 module pnc_wbuf #(
-    parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // capacity in bytes, WbufBytes/8 words
+    parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // capacity in bytes (both banks)
     localparam int DW        = pnc_pkg::AXI_DATA_W
 ) (
     input logic clk_i,
     input logic rst_ni,
     input logic clear_i,
 
-    // Commands (one per tile group)
-    input  logic start_i,
-    output logic start_ready_o,
-    input  logic mode_i,         // 0 FILL, 1 REPLAY
-    input  logic fits_i,         // the job's weight streams fit (store them in FILL)
-    output logic idle_o,         // no command, no word in flight
+    input logic fits_i,  // the job's weight streams are buffered (static per job)
+
+    // LOAD commands (one per n-group unit)
+    input  logic load_i,
+    output logic load_ready_o,
+    input  logic load_slot_i,
+
+    // PLAY commands (one per tile group)
+    input  logic play_i,
+    output logic play_ready_o,
+    input  logic play_slot_i,
+    input  logic play_last_i,
+
+    output logic idle_o,  // no command, no word in flight
 
     // Word streams from pnc_axi_rd, [0] LO plane, [1] HO stream
     input  logic [1:0]         in_valid_i,
@@ -55,214 +63,218 @@ module pnc_wbuf #(
     output logic [1:0]         out_last_o
 );
 
-  localparam int Depth = WbufBytes / 8;  // words of DW bits (enough for any DW >= 64)
+  localparam int BankDepth = WbufBytes / 16;  // words of DW bits per stream bank
+  localparam int SlotDepth = BankDepth / 2;
 
-  `PNC_STATIC_ASSERT(WbufBytesLegal_A, WbufBytes == 0 || (WbufBytes % 8 == 0 && Depth >= 2))
+  `PNC_STATIC_ASSERT(WbufBytesLegal_A, WbufBytes == 0 || (WbufBytes % 32 == 0 && WbufBytes >= 32))
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 64 && DW % 64 == 0)
 
-  if (Depth == 0) begin : gen_none
-    assign start_ready_o = 1'b1;
-    assign idle_o        = 1'b1;
-    assign out_valid_o   = in_valid_i;
-    assign in_ready_o    = out_ready_i;
-    assign out_data_o    = in_data_i;
-    assign out_last_o    = in_last_i;
+  if (BankDepth == 0) begin : gen_none
+    assign load_ready_o = 1'b1;
+    assign play_ready_o = 1'b1;
+    assign idle_o       = 1'b1;
+    assign out_valid_o  = in_valid_i;
+    assign in_ready_o   = out_ready_i;
+    assign out_data_o   = in_data_i;
+    assign out_last_o   = in_last_i;
 
-    // Waiver: without a buffer the command fields are only checked by the assertion.
+    // Waiver: without a buffer the command fields are unused (the controller never sends any).
     logic unused_cmd;
-    assign unused_cmd = ^{clear_i, fits_i};
-    `PNC_ASSERT(NoReplayWithoutBuffer_A, !(start_i && mode_i))
+    assign unused_cmd = ^{clear_i, fits_i, load_i, load_slot_i, play_i, play_slot_i, play_last_i};
 
   end else begin : gen_buf
-    localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1;
-    localparam int CntW = 24;  // words of one stream in one group (HO: up to 5*2^19/8 + 2)
+    localparam int AddrW = $clog2(BankDepth);
+    localparam int CntW = 24;  // words of one stream unit (HO: up to 5*2^19/8 + 2)
     localparam int BeatShift = $clog2(DW / 8);
-    localparam logic [CntW-1:0] DepthW = CntW'(Depth);
-    localparam logic [AddrW-1:0] TopAddr = AddrW'(Depth - 1);
+    localparam logic [AddrW-1:0] SlotBase = AddrW'(SlotDepth);
 
-    // ---- command queue (2 entries) and the command in progress
-    logic [1:0] cq_mode_q, cq_fits_q;  // [0] = head
-    logic [1:0] cq_cnt_q;
-    logic cur_q, cur_replay_q, cur_store_q;
-    logic [1:0] sdone_q;  // stream complete for the command in progress
-    logic stored_q;  // the memory holds a complete stored group
-    logic ovf_q;  // a store exceeded the capacity (controller bug; replay would be wrong)
+    logic [1:0] lq_room, pq_room, s_idle;
+    assign load_ready_o = &lq_room;
+    assign play_ready_o = &pq_room;
+    assign idle_o       = &s_idle;
 
-    // ---- per-stream counters: words accepted (FILL) or read (REPLAY) in this command
-    logic [CntW-1:0] cnt_lo_q, cnt_ho_q;
-    logic [CntW-1:0] n_lo_q, n_ho_q;  // stored words per stream
-    logic [CntW-1:0] ho_tot_q;  // HO words of this group (from the header)
+    logic push_load, push_play;
+    assign push_load = load_i && load_ready_o;
+    assign push_play = play_i && play_ready_o;
 
-    // ---- memory read pipeline
-    logic rv_q;  // a read issued last cycle lands in rdata_q now
-    logic rtag_q;  // its stream
-    logic [DW:0] rdata_q;
+    for (genvar s = 0; s < 2; s++) begin : gen_s
+      // ---- command queues (2 entries each, [0] = head)
+      logic [1:0] lq_slot_q;
+      logic [1:0] lq_cnt_q;
+      logic [1:0] pq_slot_q, pq_last_q;
+      logic [1:0] pq_cnt_q;
 
-    logic push_cmd, cmd_end, load;
-    assign push_cmd = start_i && start_ready_o;
-    assign cmd_end  = cur_q && (&sdone_q) && !rv_q;
-    assign load     = (!cur_q || cmd_end) && cq_cnt_q != 2'd0;
+      // ---- slots, writer and reader
+      logic [1:0] full_q;  // slot holds (or is receiving) a unit not yet freed
+      logic [1:0] done_q;  // that unit is completely stored
+      logic [CntW-1:0] len0_q, len1_q;  // its words per slot (valid with done_q)
+      logic [CntW-1:0] r_len;  // words of the slot being played
+      logic w_act_q, w_slot_q;
+      logic [CntW-1:0] w_cnt_q;
+      logic r_act_q, r_slot_q, r_last_q;
+      logic [CntW-1:0] r_cnt_q;
+      logic ovf_q;  // a unit exceeded its slot (controller bug)
 
-    // ---- output FIFO state (2 entries of {last, data} per stream, in gen_ob)
-    logic [3:0] ob_cnt;  // {HO, LO} FIFO occupancy
-    logic [1:0] pop, credit, infl;
-    logic rr_q;  // round-robin: 1 = the HO stream wins the next tie
+      // ---- memory read pipeline and output FIFO
+      logic rv_q;
+      logic [DW:0] rdata_q;
+      logic [1:0] occ_q;
+      logic pop, credit;
+      assign pop    = out_valid_o[s] && out_ready_i[s];
+      // A word may start towards the FIFO when it still has room once it arrives.
+      assign credit = (occ_q + 2'(rv_q) < 2'd2) || pop;
 
-    for (genvar s = 0; s < 2; s++) begin : gen_credit
-      assign pop[s]    = out_valid_o[s] && out_ready_i[s];
-      assign infl[s]   = rv_q && (rtag_q == 1'(s));
-      // A word may start towards FIFO s when it still has room once it arrives.
-      assign credit[s] = (ob_cnt[2*s+:2] + 2'(infl[s]) < 2'd2) || pop[s];
-    end
+      // ---- writer
+      logic w_start, w_acc, w_end;
+      logic [CntW-1:0] w_cap;
+      assign w_start = fits_i && !w_act_q && lq_cnt_q != 2'd0 && !full_q[lq_slot_q[0]];
+      assign w_acc = fits_i ? (w_act_q && in_valid_i[s]) : (in_valid_i[s] && credit);
+      assign in_ready_o[s] = fits_i ? w_act_q : credit;
+      if (s == 0) begin : gen_lo_end
+        assign w_end = in_last_i[s];
+      end else begin : gen_ho_end
+        // HO words of the unit from its header word (n_records too large: never ends by count;
+        // the controller aborts on such a header).
+        logic [CntW-1:0] hdr_tot, ho_tot_q;
+        assign hdr_tot = (|in_data_i[s][31:19]) ? '1 :
+            CntW'((CntW'(in_data_i[s][18:0]) * CntW'(5) + CntW'(8 + DW / 8 - 1)) >> BeatShift);
+        assign w_end = (w_cnt_q == '0) ? (hdr_tot == CntW'(1)) : (w_cnt_q + CntW'(1) == ho_tot_q);
 
-    // ---- FILL: accept words (one per cycle while storing, round-robin)
-    logic fill_on;
-    logic [1:0] f_elig, f_ok, f_acc;
-    assign fill_on = cur_q && !cur_replay_q;
-    assign f_elig  = {2{fill_on}} & ~sdone_q & credit & in_valid_i;
-    always_comb begin
-      f_ok = 2'b11;
-      if (cur_store_q && f_elig == 2'b11) f_ok = rr_q ? 2'b10 : 2'b01;
-    end
-    assign in_ready_o = {2{fill_on}} & ~sdone_q & credit & f_ok;
-    assign f_acc      = in_valid_i & in_ready_o;
-
-    // HO words of the group from its header word (n_records too large: never ends by count;
-    // the controller aborts on such a header).
-    logic [CntW-1:0] hdr_tot;
-    logic [1:0] f_end;
-    assign hdr_tot = (|in_data_i[1][31:19]) ? '1 :
-        CntW'((CntW'(in_data_i[1][18:0]) * CntW'(5) + CntW'(8 + DW / 8 - 1)) >> BeatShift);
-    assign f_end[0] = in_last_i[0];
-    assign f_end[1] = (cnt_ho_q == '0) ? (hdr_tot == CntW'(1)) : (cnt_ho_q + CntW'(1) == ho_tot_q);
-
-    // ---- REPLAY: read one stored word per cycle (round-robin)
-    logic [1:0] r_elig, r_gnt;
-    logic r_sel;  // stream of this cycle's read
-    assign r_elig = {2{cur_q && cur_replay_q}} & ~sdone_q & credit;
-    assign r_sel  = (r_elig == 2'b11) ? rr_q : r_elig[1];
-    assign r_gnt  = (r_elig == '0) ? 2'b00 : (r_sel ? 2'b10 : 2'b01);
-
-    // ---- memory ports
-    logic we, re, w_sel;
-    logic [AddrW-1:0] waddr, raddr;
-    logic [CntW-1:0] used;
-    assign used  = cnt_lo_q + cnt_ho_q;
-    assign w_sel = f_acc[1] && !f_acc[0];
-    assign we    = cur_store_q && (|f_acc) && used < DepthW;
-    assign waddr = w_sel ? TopAddr - AddrW'(cnt_ho_q) : AddrW'(cnt_lo_q);
-    assign re    = |r_gnt;
-    assign raddr = r_sel ? TopAddr - AddrW'(cnt_ho_q) : AddrW'(cnt_lo_q);
-
-    logic [DW:0] mem_q[Depth];
-
-    // Why: plain 1-write port (no reset) so synthesis infers a RAM.
-    always_ff @(posedge clk_i) begin
-      if (we) mem_q[waddr] <= {in_last_i[w_sel], in_data_i[w_sel]};
-    end
-
-    // Why: registered 1-read port with enable, the shape RAM inference expects.
-    always_ff @(posedge clk_i) begin
-      if (re) rdata_q <= mem_q[raddr];
-    end
-
-    // Why: command queue, command in progress, stream progress and stored counts.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        cq_mode_q    <= '0;
-        cq_fits_q    <= '0;
-        cq_cnt_q     <= '0;
-        cur_q        <= 1'b0;
-        cur_replay_q <= 1'b0;
-        cur_store_q  <= 1'b0;
-        sdone_q      <= '0;
-        stored_q     <= 1'b0;
-        ovf_q        <= 1'b0;
-        cnt_lo_q     <= '0;
-        cnt_ho_q     <= '0;
-        n_lo_q       <= '0;
-        n_ho_q       <= '0;
-        ho_tot_q     <= '0;
-        rv_q         <= 1'b0;
-        rtag_q       <= 1'b0;
-        rr_q         <= 1'b0;
-      end else if (clear_i) begin
-        cq_cnt_q <= '0;
-        cur_q    <= 1'b0;
-        sdone_q  <= '0;
-        stored_q <= 1'b0;
-        ovf_q    <= 1'b0;
-        cnt_lo_q <= '0;
-        cnt_ho_q <= '0;
-        rv_q     <= 1'b0;
-      end else begin
-        // Queue: pop the head on load, append on push (the head moves up first).
-        if (load) begin
-          cq_mode_q[0] <= cq_mode_q[1];
-          cq_fits_q[0] <= cq_fits_q[1];
+        // Why: the unit's word count is taken from its first (header) word.
+        always_ff @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) ho_tot_q <= '0;
+          else if (fits_i && w_acc && w_cnt_q == '0) ho_tot_q <= hdr_tot;
         end
-        if (push_cmd) begin
-          if (cq_cnt_q - 2'(load) == 2'd0) begin
-            cq_mode_q[0] <= mode_i;
-            cq_fits_q[0] <= fits_i;
-          end else begin
-            cq_mode_q[1] <= mode_i;
-            cq_fits_q[1] <= fits_i;
+      end
+      assign w_cap = (w_slot_q || full_q[1]) ? CntW'(SlotDepth) : CntW'(BankDepth);
+
+      // ---- reader
+      logic r_start, r_avail, re, r_end;
+      assign r_start = fits_i && !r_act_q && pq_cnt_q != 2'd0;
+      assign r_len = r_slot_q ? len1_q : len0_q;
+      assign r_avail = done_q[r_slot_q] ? (r_cnt_q < r_len)
+                     : (w_act_q && w_slot_q == r_slot_q && r_cnt_q < w_cnt_q);
+      assign re = r_act_q && r_avail && credit;
+      assign r_end = r_act_q && done_q[r_slot_q] && r_cnt_q == r_len;
+
+      // ---- memory (one per stream)
+      logic we;
+      logic [AddrW-1:0] waddr, raddr;
+      assign we    = fits_i && w_acc && w_cnt_q < w_cap;
+      assign waddr = (w_slot_q ? SlotBase : '0) + AddrW'(w_cnt_q);
+      assign raddr = (r_slot_q ? SlotBase : '0) + AddrW'(r_cnt_q);
+
+      logic [DW:0] mem_q[BankDepth];
+
+      // Why: plain 1-write port (no reset) so synthesis infers a RAM.
+      always_ff @(posedge clk_i) begin
+        if (we) mem_q[waddr] <= {in_last_i[s], in_data_i[s]};
+      end
+
+      // Why: registered 1-read port with enable, the shape RAM inference expects.
+      always_ff @(posedge clk_i) begin
+        if (re) rdata_q <= mem_q[raddr];
+      end
+
+      // Why: queues, slot state, writer and reader progress.
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          lq_slot_q <= '0;
+          lq_cnt_q  <= '0;
+          pq_slot_q <= '0;
+          pq_last_q <= '0;
+          pq_cnt_q  <= '0;
+          full_q    <= '0;
+          done_q    <= '0;
+          len0_q    <= '0;
+          len1_q    <= '0;
+          w_act_q   <= 1'b0;
+          w_slot_q  <= 1'b0;
+          w_cnt_q   <= '0;
+          r_act_q   <= 1'b0;
+          r_slot_q  <= 1'b0;
+          r_last_q  <= 1'b0;
+          r_cnt_q   <= '0;
+          ovf_q     <= 1'b0;
+          rv_q      <= 1'b0;
+        end else if (clear_i) begin
+          lq_cnt_q <= '0;
+          pq_cnt_q <= '0;
+          full_q   <= '0;
+          done_q   <= '0;
+          w_act_q  <= 1'b0;
+          r_act_q  <= 1'b0;
+          ovf_q    <= 1'b0;
+          rv_q     <= 1'b0;
+        end else begin
+          // LOAD queue: pop on writer start, append on push (the head moves up first).
+          if (w_start) lq_slot_q[0] <= lq_slot_q[1];
+          if (push_load) begin
+            if (lq_cnt_q - 2'(w_start) == 2'd0) lq_slot_q[0] <= load_slot_i;
+            else lq_slot_q[1] <= load_slot_i;
           end
-        end
-        cq_cnt_q <= cq_cnt_q + 2'(push_cmd) - 2'(load);
+          lq_cnt_q <= lq_cnt_q + 2'(push_load) - 2'(w_start);
 
-        if (cmd_end && cur_store_q) stored_q <= !ovf_q;
-        if (cmd_end && !load) cur_q <= 1'b0;
-        if (load) begin
-          cur_q        <= 1'b1;
-          cur_replay_q <= cq_mode_q[0];
-          cur_store_q  <= !cq_mode_q[0] && cq_fits_q[0];
-          cnt_lo_q     <= '0;
-          cnt_ho_q     <= '0;
-          if (cq_mode_q[0]) begin
-            sdone_q <= {n_ho_q == '0, n_lo_q == '0};
-          end else begin
-            sdone_q <= '0;
-            if (cq_fits_q[0]) begin
-              n_lo_q   <= '0;
-              n_ho_q   <= '0;
-              stored_q <= 1'b0;
-              ovf_q    <= 1'b0;
+          // PLAY queue
+          if (r_start) begin
+            pq_slot_q[0] <= pq_slot_q[1];
+            pq_last_q[0] <= pq_last_q[1];
+          end
+          if (push_play) begin
+            if (pq_cnt_q - 2'(r_start) == 2'd0) begin
+              pq_slot_q[0] <= play_slot_i;
+              pq_last_q[0] <= play_last_i;
+            end else begin
+              pq_slot_q[1] <= play_slot_i;
+              pq_last_q[1] <= play_last_i;
             end
           end
-        end else begin
-          // One command is either FILL (f_acc) or REPLAY (r_gnt), never both.
-          if (f_acc[0] || r_gnt[0]) cnt_lo_q <= cnt_lo_q + CntW'(1);
-          if (f_acc[1] || r_gnt[1]) cnt_ho_q <= cnt_ho_q + CntW'(1);
-          if (f_acc[0] && cur_store_q) n_lo_q <= cnt_lo_q + CntW'(1);
-          if (f_acc[1] && cur_store_q) n_ho_q <= cnt_ho_q + CntW'(1);
-          if ((f_acc[0] && f_end[0]) || (r_gnt[0] && cnt_lo_q + CntW'(1) == n_lo_q)) begin
-            sdone_q[0] <= 1'b1;
-          end
-          if ((f_acc[1] && f_end[1]) || (r_gnt[1] && cnt_ho_q + CntW'(1) == n_ho_q)) begin
-            sdone_q[1] <= 1'b1;
-          end
-          if (f_acc[1] && cnt_ho_q == '0) ho_tot_q <= hdr_tot;
-          if (cur_store_q && (|f_acc) && used >= DepthW) ovf_q <= 1'b1;
-        end
-        if (f_acc == 2'b01 || r_gnt == 2'b01) rr_q <= 1'b1;
-        if (f_acc == 2'b10 || r_gnt == 2'b10) rr_q <= 1'b0;
-        rv_q   <= re;
-        rtag_q <= r_sel;
-      end
-    end
+          pq_cnt_q <= pq_cnt_q + 2'(push_play) - 2'(r_start);
 
-    // Why: per stream a 2-entry FIFO fed by the FILL input (same cycle) or by the memory read
-    // register (REPLAY, one cycle after the read); the credit check keeps it from overflowing.
-    for (genvar s = 0; s < 2; s++) begin : gen_ob
+          // Writer
+          if (w_start) begin
+            w_act_q              <= 1'b1;
+            w_slot_q             <= lq_slot_q[0];
+            w_cnt_q              <= '0;
+            full_q[lq_slot_q[0]] <= 1'b1;
+            done_q[lq_slot_q[0]] <= 1'b0;
+          end else if (fits_i && w_acc) begin
+            w_cnt_q <= w_cnt_q + CntW'(1);
+            if (w_cnt_q >= w_cap) ovf_q <= 1'b1;
+            if (w_end) begin
+              w_act_q          <= 1'b0;
+              done_q[w_slot_q] <= 1'b1;
+              if (w_slot_q) len1_q <= w_cnt_q + CntW'(1);
+              else len0_q <= w_cnt_q + CntW'(1);
+            end
+          end
+
+          // Reader
+          if (r_start) begin
+            r_act_q  <= 1'b1;
+            r_slot_q <= pq_slot_q[0];
+            r_last_q <= pq_last_q[0];
+            r_cnt_q  <= '0;
+          end else if (r_end) begin
+            r_act_q <= 1'b0;
+            if (r_last_q) begin
+              full_q[r_slot_q] <= 1'b0;
+              done_q[r_slot_q] <= 1'b0;
+            end
+          end else if (re) begin
+            r_cnt_q <= r_cnt_q + CntW'(1);
+          end
+          rv_q <= re;
+        end
+      end
+
+      // Why: a 2-entry FIFO fed by the pass-through input (same cycle) or by the memory read
+      // register (one cycle after the read); the credit check keeps it from overflowing.
       logic [DW:0] q0_q, q1_q;
-      logic [1:0] occ_q;
       logic wp_q, rp_q, push;
       logic [DW:0] push_word, head;
-      assign push           = f_acc[s] || infl[s];
-      assign push_word      = f_acc[s] ? {in_last_i[s], in_data_i[s]} : rdata_q;
-      assign ob_cnt[2*s+:2] = occ_q;
+      assign push           = (!fits_i && w_acc) || rv_q;
+      assign push_word      = rv_q ? rdata_q : {in_last_i[s], in_data_i[s]};
       assign out_valid_o[s] = occ_q != 2'd0;
       assign head           = rp_q ? q1_q : q0_q;
       assign out_data_o[s]  = head[DW-1:0];
@@ -285,32 +297,33 @@ module pnc_wbuf #(
             else q0_q <= push_word;
             wp_q <= !wp_q;
           end
-          if (pop[s]) rp_q <= !rp_q;
-          occ_q <= occ_q + 2'(push) - 2'(pop[s]);
+          if (pop) rp_q <= !rp_q;
+          occ_q <= occ_q + 2'(push) - 2'(pop);
         end
       end
 
+      assign lq_room[s] = lq_cnt_q != 2'd2;
+      assign pq_room[s] = pq_cnt_q != 2'd2;
+      assign s_idle[s]  = !w_act_q && !r_act_q && lq_cnt_q == 2'd0 && pq_cnt_q == 2'd0
+                          && occ_q == 2'd0 && !rv_q;
+
       `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o[s], out_ready_i[s], {
                              out_last_o[s], out_data_o[s]}, clear_i)
-      `PNC_ASSERT(ObNoOverflow_A, !(push && occ_q == 2'd2 && !pop[s]))
-      `PNC_ASSERT(OnePushSource_A, !(f_acc[s] && infl[s]))
+      `PNC_ASSERT(ObNoOverflow_A, !(push && occ_q == 2'd2 && !pop))
+      `PNC_ASSERT(OnePushSource_A, !(!fits_i && w_acc && rv_q))
       `PNC_ASSERT_KNOWN_IF(InKnown_A, {in_last_i[s], in_data_i[s]}, in_valid_i[s])
+      // The controller sizes units to their slot (fit rule) and frees slots in order.
+      `PNC_ASSERT(StoreFits_A, !(fits_i && w_acc && w_cnt_q >= w_cap))
+      `PNC_ASSERT(NoOverflowSeen_A, !ovf_q)
+      `PNC_ASSERT(HoEndsWithLast_A, !(s == 1 && fits_i && w_acc && w_end && !in_last_i[s]))
+      // A PLAY reads a slot that holds (or is receiving) a unit, or one whose LOAD is queued.
+      `PNC_ASSERT(PlayHasUnit_A, !(r_start && !full_q[pq_slot_q[0]] && lq_cnt_q == 2'd0))
     end
 
-    assign start_ready_o = cq_cnt_q != 2'd2;
-    assign idle_o = !cur_q && cq_cnt_q == 2'd0 && ob_cnt == '0 && !rv_q;
-
-    // ---- assertions
-    `PNC_ASSERT_KNOWN(StartKnown_A, start_i)
-    `PNC_ASSERT_KNOWN_IF(CmdKnown_A, {mode_i, fits_i}, start_i)
-    // REPLAY needs fits and a complete stored group (the controller's fit rule guarantees it).
-    `PNC_ASSERT(ReplayFits_A, !(push_cmd && mode_i && !fits_i))
-    `PNC_ASSERT(ReplayHasContent_A,
-                !(load && cq_mode_q[0]) || (cmd_end && cur_store_q && !ovf_q) || stored_q)
-    `PNC_ASSERT(StoreFits_A, !(cur_store_q && (|f_acc) && used >= DepthW))
-    `PNC_ASSERT(OneWritePerCycle_A, !(cur_store_q && f_acc == 2'b11))
-    `PNC_ASSERT(HoEndsWithLast_A, !(f_acc[1] && f_end[1] && !in_last_i[1]))
-    `PNC_ASSERT(ReplayAcceptsNothing_A, !(cur_q && cur_replay_q && (|in_ready_o)))
+    `PNC_ASSERT_KNOWN(LoadKnown_A, load_i)
+    `PNC_ASSERT_KNOWN(PlayKnown_A, play_i)
+    `PNC_ASSERT_KNOWN_IF(LoadSlotKnown_A, load_slot_i, load_i)
+    `PNC_ASSERT_KNOWN_IF(PlayCmdKnown_A, {play_slot_i, play_last_i}, play_i)
   end
 
 endmodule : pnc_wbuf

@@ -50,7 +50,7 @@ JSON_KEYS_DOC: str = """\
   uncompressed (the loop nest without RLE), DENSE, ZERO_SKIP, AQS (RD_BYTES + WR_BYTES)
 - energy_pj (object): modelled energy per mode in picojoules
 - counters (object): exact counters per mode (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP,
-  RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes replayed from the weight buffers)
+  RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes played from the weight buffers)
 - gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
 - exact (bool): the AQS-GEMM identity held in every mode
 """

@@ -11,22 +11,30 @@ a FIFO (double-tile processing), and the serial output drain -- with these times
     D_p        drain: time tile (g, p) has been written and its accumulator bank freed
 
     B0   = max(B, S_{g-1});  B = B0 + pf_g            LO planes / headers prefetched (credits)
-    ready = (B if the group's HO streams hold records else B0) + RD_LATENCY
-    S_g  = max(E_{g-1} + GROUP_GAP, ready, max_p D_p(g-2))   set-up, first record, free bank
-    B    = max(B, S_g) + rd_g - pf_g                          the rest streams during the group
+    ready = B + RD_LATENCY;  B = B + rec_g               first operands; the first records follow
+    S_g  = max(E_{g-1} + GROUP_GAP, ready, max_p D_p(g-2))   set-up, first words, free bank
+    B    = max(B, S_g) + rd_g - pf_g - rec_g                  the rest streams during the group
     E_g  = max(S_g + K - 1, B, S_g + wb_g,                    SWO, AXI read, weight buffer,
                max_p (max(F_p, S_g + 1) + dwo_c[p] - backlog[p]))   DWO via the FIFO
     F_p  = max(max(F_p, S_g + 1) + dwo_c[p], E_g + 1 + dwo_c[p] / pkt[p])
     D_p  = max(D_prev, F_p) + drain(g, p)                      one tile at a time, in (g, p)
+    Q   += next n-group's weight beats (two slots, first group of an n-group)
+    Q   -= u = min(Q, PREFETCH_EFF * max(0, E_g - max(B, S_g)));  B = max(B, S_g) + u
     cycles = JOB_START + D_last + [UINT8_RLE: MB * WRITE_CMD_CYCLES] + JOB_END
 
 ``pf_g`` are the beats a group can fetch before its HO records (each LO plane up to the read
-FIFO's credits ``2*AXI_MAX_BURST``, the 8-byte HO headers, the biases), ``rd_g`` all its read
-beats (exact, :func:`panacea.memimage.job_stats`; weights only when the group fetches them),
-``wb_g`` the words a replaying PEA buffer moves (one per cycle). ``dwo_c`` are the DWO busy
-cycles of the tile (its products, plus one for a last-step marker with nothing live), ``pkt`` its
-DWO packets (steps with a live HO vector, every step in DENSE, plus the marker) and
-``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` the work still queued when the join moves on.
+FIFO's credits ``2*AXI_MAX_BURST``, the 8-byte HO headers, the biases), ``rec_g`` the first
+record burst of each HO stream with records (requested when its header arrives), ``rd_g`` all its
+read beats (exact, :func:`panacea.memimage.job_stats`; weight streams only in a group that
+fetches them in the foreground: every group without the buffer, else the first group of the
+job, or of every n-group with one slot), ``wb_g`` the words a PEA's buffer plays (two banks,
+one word per cycle each: the larger of its LO and HO streams). ``Q`` is the weight prefetch
+still owed (two slots): it uses ``PREFETCH_EFF`` of the bus's idle time at low priority; what
+is left when its n-group starts is fetched during that group's first steps at the same rate.
+``dwo_c`` are the DWO busy cycles of the tile (its products, plus one for a last-step marker
+with nothing live), ``pkt`` its DWO packets (steps with a live HO vector, every step in
+DENSE, plus the marker) and ``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` the work still
+queued when the join moves on.
 ``drain = TILE_DRAIN + 4*[bias] + write``: per written command ``max(beats, WRITE_CMD_CYCLES)``
 (INT32: rows x 4 beats, UINT8: rows x 1 beat, UINT8_RLE: the LO and record writes plus one
 encoder cycle per column). The operator-bound lower limit is ``max(SWO products, DWO products) /
@@ -68,10 +76,11 @@ class ModeCycles:
     how far it moved the join's last step ``E_g - E_{g-1}`` (so ``JOB_START + sum(group_cycles)
     + JOB_END`` plus the drain tail after the last step is ``cycles``). ``bound`` names what set
     the end of most groups' step phase: "swo" (K steps), "dwo" (a PEA's DWO behind its FIFO),
-    "mem_rd" (the AXI read bus), "wbuf" (a replaying weight buffer), "drain" (the output path:
-    a group waited for a free accumulator bank, or the tail after the last step is over half of
-    the job). ``lower_limit`` is the operator bound ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``;
-    ``counters`` are the exact counters of :func:`panacea.memimage.job_stats`.
+    "mem_rd" (the AXI read bus), "wbuf" (a weight buffer playing its streams), "drain"
+    (the output path: a group waited for a free accumulator bank, or the tail after the last
+    step is over half of the job). ``lower_limit`` is the operator bound
+    ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``; ``counters`` are the exact counters of
+    :func:`panacea.memimage.job_stats`.
     """
 
     mode: str
@@ -155,11 +164,14 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     a_pf = min(credits, alo) + 1
     w_pf = min(credits, wlo) + 1
     act_beats, wt_sb = st.act_beats.tolist(), st.wt_stream_beats.tolist()
+    wt_play = np.maximum(wlo, st.wt_stream_beats - wlo).tolist()  # two banks, a word each
+    eff = float(CYCLE.PREFETCH_EFF)
+    slots = st.wbuf_slots
     burst = int(ARCH.AXI_MAX_BURST)
     act_rec = np.minimum(st.act_beats - alo - 1, burst).tolist()
     wt_rec = np.minimum(st.wt_stream_beats - wlo - 1, burst).tolist()
 
-    bus = s_prev = 0.0
+    bus = s_prev = owed = 0.0
     e_prev = -gap
     dwo_free = [0.0] * npea
     banks = [[0.0, 0.0] for _ in range(npea)]       # drain ends of each PEA's last two tiles
@@ -170,23 +182,28 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
         n0 = g * npea
         act = range(min(npea, nb_n - n0))
         nbs = [n0 + p for p in act]
+        nxt = sum(wt_sb[n] for n in range(n0 + npea, min(nb_n, n0 + 2 * npea)))
         bias_g = sum(bias_b[n] for n in nbs)
         for m in range(mb_n):
-            replay = st.wbuf_fits and m > 0
+            fetch = not st.wbuf_fits or (m == 0 and (slots == 1 or g == 0))
             pf = a_pf + bias_g
             rd = act_beats[m] + bias_g
             rec = act_rec[m]
-            if not replay:
+            if fetch:
                 pf += w_pf * len(nbs)
                 rd += sum(wt_sb[n] for n in nbs)
                 rec += sum(wt_rec[n] for n in nbs)
+            if m == 0 and owed > 0:      # prefetch of this n-group unfinished: streams now
+                pf, rd, owed = pf + min(owed, w_pf * len(nbs)) / eff, rd + owed / eff, 0.0
             b0 = max(bus, s_prev)
-            bus = b0 + pf + rec
-            ready = (bus if rec else b0) + lat
+            bus = b0 + pf
+            ready = bus + lat
+            bus += rec
             bank = max(banks[p][0] for p in act)
             s = max(e_prev + gap, ready, bank)
             bus = max(bus, s) + rd - pf - rec
-            terms = [s + K - 1, 0.0, bus, s + (max(wt_sb[n] for n in nbs) if replay else 0)]
+            play = max(wt_play[n] for n in nbs) if st.wbuf_fits else 0
+            terms = [s + K - 1, 0.0, bus, s + play]
             starts = [max(dwo_free[p], s + 1) for p in act]
             terms[1] = max(starts[p] + dwoc_l[m][n] - backlog[m][n]
                            for p, n in zip(act, nbs, strict=True))
@@ -196,6 +213,12 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
                 post = max(post, dwo_free[p]) + drain[m][n]
                 banks[p] = [banks[p][1], post]
+            if slots == 2 and m == 0:
+                owed += nxt
+            if owed > 0:
+                used = min(owed, eff * max(0.0, e - max(bus, s)))
+                owed -= used
+                bus = max(bus, s) + used
             group[g, m] = round(e - max(e_prev, 0.0))
             e_prev, s_prev = e, s
     tail = post - max(e_prev, 0.0)

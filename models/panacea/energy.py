@@ -11,10 +11,10 @@ Formula (all counts exact from :func:`panacea.memimage.expected_counters`; one S
       + 8 * SWO_BUSY * CS_ADD_PJ                     CS: one 8-lane weight-sum add per k per tile
       + (RD_BYTES + WR_BYTES + WBUF_RD_BYTES) * SRAM_BYTE_PJ
                                                      each AXI byte passes one on-chip buffer,
-                                                     each weight-buffer replay is one more read
+                                                     each weight-buffer play is one more read
       + (RD_BYTES + WR_BYTES) * DRAM_BYTE_PJ         DRAM traffic
 
-``WBUF_RD_BYTES`` is the model-only counter of bytes replayed from the per-PEA weight buffers
+``WBUF_RD_BYTES`` is the model-only counter of bytes played from the per-PEA weight buffers
 (0 when absent from ``counters``, e.g. for counters read back from the hardware registers).
 
 Per-operation energies come from ``arch.toml [energy]``. Source: M. Horowitz, "Computing's energy
@@ -52,13 +52,13 @@ def energy_from_counters(counters: Mapping[str, int]) -> EnergyReport:
                          f"missing {missing}")
     swo, dwo, tiles = (int(counters[c]) for c in ("SWO_BUSY", "DWO_BUSY", "TILES"))
     moved = int(counters["RD_BYTES"]) + int(counters["WR_BYTES"])
-    replayed = int(counters.get("WBUF_RD_BYTES", 0))
+    played = int(counters.get("WBUF_RD_BYTES", 0))
     parts = {
         "mul_ll": LANES_PER_PRODUCT * swo * float(ENERGY.MUL_LL_PJ),
         "mul_ho": LANES_PER_PRODUCT * dwo * float(ENERGY.MUL_HO_PJ),
         "acc": LANES_PER_PRODUCT * (swo + dwo + tiles) * float(ENERGY.ACC_ADD_PJ),
         "cs": CS_LANES * swo * float(ENERGY.CS_ADD_PJ),
-        "sram": (moved + replayed) * float(ENERGY.SRAM_BYTE_PJ),
+        "sram": (moved + played) * float(ENERGY.SRAM_BYTE_PJ),
         "dram": moved * float(ENERGY.DRAM_BYTE_PJ),
     }
     return EnergyReport(total_pj=sum(parts.values()), breakdown_pj=parts)

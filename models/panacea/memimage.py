@@ -15,12 +15,15 @@ Counting rules (the RTL follows them exactly):
   once, broadcast; for every active PEA p (weight block ``nb``): its weight LO plane
   (``len = K*Lw``, ``Lw`` = 5 SBR / 4 plain), its weight HO stream (``len = 8 + n_rec*5``) and,
   when ``bias_en``, its 8 int32 biases (``len = 32`` at ``BIAS_ADDR + 32*nb``).
-* Weight buffer (``WBUF_BYTES`` per PEA, 0 = none): when the worst case of one PEA's weight
-  streams fits, ``align8(K*Lw) + align8(8 + K*5) <= WBUF_BYTES`` (:func:`wbuf_fits`), the PEA
-  fetches its LO plane and HO stream over AXI only in the first m-block (mb = 0) of every n-group
-  and replays them from its buffer for mb = 1 .. MB-1; otherwise every tile group fetches them as
-  above. Biases are always fetched. ``RD_BYTES`` counts AXI beats only; the model-only counter
-  ``WBUF_RD_BYTES`` (no register) counts the replayed beats x ``AXI_DATA_W/8``.
+* Weight buffer (``WBUF_BYTES`` per PEA, 0 = none; one bank of ``WBUF_BYTES/2`` per weight
+  stream): when the worst case of one PEA's larger weight stream,
+  ``U = max(align8(K*Lw), align8(8 + K*5))``, fits a bank, ``2*U <= WBUF_BYTES``
+  (:func:`wbuf_fits`), the PEA fetches its LO plane and HO stream over AXI once per n-group (a
+  "unit"), stores it and plays it from the buffer for every m-block; with ``4*U <= WBUF_BYTES``
+  (:func:`wbuf_slots` = 2) the next n-group's unit is fetched into the other half while the
+  current one plays. Otherwise every tile group fetches them as above. Biases are always
+  fetched. ``RD_BYTES`` counts AXI beats only; the model-only counter ``WBUF_RD_BYTES`` (no
+  register) counts the beats played from the buffers x ``AXI_DATA_W/8``.
 * ``WR_BYTES`` = bytes written with their strobe set; every output byte is written exactly once
   and nothing else is written. INT32: ``M*Np*4``; UINT8: ``M*Np`` (``Np = align8(N)``; rows
   beyond M are not written, padded columns are); UINT8_RLE: for every output block j,
@@ -446,19 +449,27 @@ def wbuf_capacity(wbuf_bytes: int | None = None) -> int:
     """Per-PEA weight-buffer bytes: ``wbuf_bytes`` if given, else ``arch.toml`` ``WBUF_BYTES``."""
     cap = int(ARCH.WBUF_BYTES) if wbuf_bytes is None else wbuf_bytes
     check_int_range("wbuf_bytes", cap, 0, 2**31 - 1)
-    if cap % 8:
-        raise ValueError(f"wbuf_bytes must be a multiple of 8, got {cap}")
+    if cap % 32:
+        raise ValueError(f"wbuf_bytes must be a multiple of 32 (two banks of two slots of whole "
+                         f"8-byte words), got {cap}")
     return int(cap)
 
 
 def wbuf_need_bytes(K: int, sbr: bool) -> int:
-    """Worst-case bytes of one PEA's weight streams: LO plane plus HO stream with K records."""
-    return align8(K * wt_lo_bits(sbr)) + align8(HEADER_BYTES + K * 5)
+    """Worst-case bytes of one PEA's larger weight stream (LO plane, or HO stream with K
+    records): what one bank slot must hold."""
+    return max(align8(K * wt_lo_bits(sbr)), align8(HEADER_BYTES + K * 5))
+
+
+def wbuf_slots(K: int, sbr: bool, wbuf_bytes: int | None = None) -> int:
+    """Weight-buffer slots a job uses: 2 (prefetch the next n-group), 1, or 0 (no fit)."""
+    need, cap = wbuf_need_bytes(K, sbr), wbuf_capacity(wbuf_bytes)
+    return 2 if 4 * need <= cap else 1 if 2 * need <= cap else 0
 
 
 def wbuf_fits(job: Job, wbuf_bytes: int | None = None) -> bool:
-    """True when the weight streams are replayed from the per-PEA buffer (architecture.md 3)."""
-    return wbuf_need_bytes(job.K, bool(job.sbr)) <= wbuf_capacity(wbuf_bytes)
+    """True when the weight streams are played from the per-PEA buffer (architecture.md 3)."""
+    return wbuf_slots(job.K, bool(job.sbr), wbuf_bytes) > 0
 
 
 def _beats(addr: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -474,8 +485,9 @@ class JobStats:
     ``act_beats`` (MB,): read beats of activation block mb per tile group;
     ``wt_beats`` (NB,): read beats of weight block nb (LO, HO, bias) in a tile group that
     fetches its weight streams; ``wt_stream_beats`` (NB,): the LO plane and HO stream part of
-    them (what a weight buffer stores and replays); ``wbuf_fits``: the streams are replayed from
-    the buffer in m-blocks 1 .. MB-1 (``wbuf_bytes`` is the capacity used);
+    them (what a weight buffer stores and plays); ``wbuf_fits``: they are fetched once per
+    n-group and played from the buffer (``wbuf_bytes`` is the capacity used, ``wbuf_slots`` 2
+    when the next n-group's streams are prefetched, 1, or 0);
     ``dwo`` (MB, NB): DWO products of tile (mb, nb); ``wr_bytes`` (MB, NB): bytes the drain of
     tile (mb, nb) writes; ``b``, ``sbr``, ``out_fmt`` (register code), ``out_b`` and ``bias_en``
     are the job's descriptor fields the cycle model needs.
@@ -492,6 +504,7 @@ class JobStats:
     wt_stream_beats: npt.NDArray[np.int64]
     wbuf_bytes: int
     wbuf_fits: bool
+    wbuf_slots: int
     dwo: npt.NDArray[np.int64]
     wr_bytes: npt.NDArray[np.int64]
     counters: dict[str, int] = field(default_factory=dict)
@@ -521,7 +534,8 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     """
     validate_job(job)
     cap = wbuf_capacity(wbuf_bytes)
-    fits = wbuf_need_bytes(job.K, bool(job.sbr)) <= cap
+    slots = wbuf_slots(job.K, bool(job.sbr), cap)
+    fits = slots > 0
     lay = region_layout(job)
     m, n, k, b = job.M, job.N, job.K, int(job.b)
     mb, nb = ceil_div(m, V), ceil_div(n, V)
@@ -587,19 +601,20 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
         "RD_BYTES": BUS_BYTES * (ng * int(act_beats.sum()) + mb * bias_total
                                  + fetch_mb * stream_total),
         "WR_BYTES": int(wr.sum()),
-        "WBUF_RD_BYTES": BUS_BYTES * (mb - fetch_mb) * stream_total,
+        "WBUF_RD_BYTES": BUS_BYTES * mb * stream_total if fits else 0,
     }
     counters = {name: min(v, 2**32 - 1) for name, v in counters.items()}
     return JobStats(M=m, N=n, K=k, mode=job.mode_code, act_live=act_live, wt_live=wt_live,
                     act_beats=act_beats, wt_beats=wt_beats, wt_stream_beats=wt_stream_beats,
-                    wbuf_bytes=cap, wbuf_fits=fits, dwo=dwo, wr_bytes=wr, counters=counters,
+                    wbuf_bytes=cap, wbuf_fits=fits, wbuf_slots=slots, dwo=dwo, wr_bytes=wr,
+                    counters=counters,
                     b=b, sbr=bool(job.sbr), out_fmt=fmt, out_b=int(job.out_b),
                     bias_en=job.bias is not None)
 
 
 def expected_counters(job: Job, wbuf_bytes: int | None = None) -> dict[str, int]:
     """Exact SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES and TILES of ``job``
-    (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes replayed
+    (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes played
     from the weight buffers; no register); rules in the module docstring. ``wbuf_bytes``
     overrides ``arch.toml`` ``WBUF_BYTES``."""
     return dict(job_stats(job, wbuf_bytes).counters)
@@ -644,5 +659,5 @@ __all__ = [
     "MODE_NAMES", "MemImage", "WtImage", "act_image", "decode_act_image", "decode_output",
     "decode_wt_image", "descriptor_error", "descriptor_regs", "expected_counters",
     "expected_output", "job_stats", "pack_job", "region_layout", "region_sizes", "validate_job",
-    "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wt_image",
+    "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wbuf_slots", "wt_image",
 ]

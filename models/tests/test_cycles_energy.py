@@ -54,9 +54,10 @@ def test_single_tile_by_hand() -> None:
     mc = mode_cycles(Job(x=x, w=w, z=0, r=9, b=4, mode="aqs"))
     bus = int(ARCH.AXI_DATA_W) // 8
     alo, wlo = k * 4 // bus, k * 5 // bus                    # LO planes, fully prefetched
-    wt_rec = int(np.ceil((8 + 5) / bus)) - 1                 # record beats after the header
     assert alo <= 2 * int(ARCH.AXI_MAX_BURST) and wlo <= 2 * int(ARCH.AXI_MAX_BURST)
-    s = (alo + 1) + (wlo + 1) + wt_rec + int(CYCLE.RD_LATENCY)  # first record has arrived
+    # LO planes and HO headers have arrived; the first record is requested as the header
+    # arrives and follows (the model does not add it to the start)
+    s = (alo + 1) + (wlo + 1) + int(CYCLE.RD_LATENCY)
     e = s + k - 1                                            # SWO: one step per cycle
     f = e + 1 + 1                                            # the last-step marker: 1 DWO cycle
     drain = 8 * max(32 // bus, int(CYCLE.WRITE_CMD_CYCLES)) + int(CYCLE.TILE_DRAIN)
@@ -82,14 +83,16 @@ def test_energy_formula() -> None:
 
 
 def test_wbuf_single_pea_by_hand() -> None:
-    """MB = 2, one PEA: m-block 1 reads only the activation streams and replays the weights."""
+    """MB = 2, one PEA: m-block 0 fetches the weights, m-block 1 only the activation streams;
+    both play the weights from the buffer (one slot with cap = 2 x the larger stream)."""
     k = 16
     x = np.full((16, k), 0x95, np.uint8)
     w = np.zeros((8, k), np.int8)
     w[:, 0] = 64  # one live weight HO vector
     job = Job(x=x, w=w, z=0, r=9, b=4, mode="aqs")
     bus = int(ARCH.AXI_DATA_W) // 8
-    cap = 8 * ((k * 5 + 7) // 8) + 8 * ((8 + k * 5 + 7) // 8)
+    cap = 2 * max(8 * ((k * 5 + 7) // 8), 8 * ((8 + k * 5 + 7) // 8))  # 2 x 88: one slot
+    cap = -(-cap // 32) * 32
     act = int(np.ceil(k * 4 / bus)) + int(np.ceil(8 / bus))
     wt = int(np.ceil(k * 5 / bus)) + int(np.ceil((8 + 5) / bus))
     off, on = mode_cycles(job, wbuf_bytes=0), mode_cycles(job, wbuf_bytes=cap)
@@ -97,13 +100,13 @@ def test_wbuf_single_pea_by_hand() -> None:
     assert on.group_cycles[0, 0] == off.group_cycles[0, 0]   # m-block 0 fills the buffer
     assert on.cycles <= off.cycles
     assert on.counters["RD_BYTES"] == (2 * act + wt) * bus
-    assert on.counters["WBUF_RD_BYTES"] == wt * bus
-    assert mode_cycles(job, wbuf_bytes=cap - 8).cycles == off.cycles
+    assert on.counters["WBUF_RD_BYTES"] == 2 * wt * bus      # played in both m-blocks
+    assert mode_cycles(job, wbuf_bytes=cap - 32).cycles == off.cycles
 
 
 @settings(max_examples=25, deadline=None)
 @given(m=st.integers(1, 40), n=st.integers(1, 70), k=st.integers(1, 80),
-       cap=st.sampled_from((8, 256, 512, 1024, 4096)), seed=st.integers(0, 2**32 - 1))
+       cap=st.sampled_from((32, 256, 512, 1024, 4096)), seed=st.integers(0, 2**32 - 1))
 def test_wbuf_never_slower_and_saves_energy(m: int, n: int, k: int, cap: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 256, (m, k)).astype(np.uint8)
@@ -112,14 +115,18 @@ def test_wbuf_never_slower_and_saves_energy(m: int, n: int, k: int, cap: int, se
     off, on = cycle_model(job, wbuf_bytes=0), cycle_model(job, wbuf_bytes=cap)
     for md in off.per_mode:
         a, b = off.per_mode[md], on.per_mode[md]
-        # A replaying buffer moves one word per cycle and prefetches nothing, so a group can be
-        # a little slower than fetching over AXI (whose LO planes are prefetched), never much.
+        # A playing buffer moves one word per cycle per stream, so a group can be a little
+        # slower than fetching over AXI (whose LO planes are prefetched), never much.
         assert b.cycles <= a.cycles * (1 + float(CYCLE.CYCLE_TOL)) + int(CYCLE.CYCLE_SLACK)
         assert b.lower_limit == a.lower_limit <= b.cycles
         ca, cb = a.counters, b.counters
-        assert cb["RD_BYTES"] + cb["WBUF_RD_BYTES"] == ca["RD_BYTES"]
+        mb = -(-m // 8)
+        played = cb["WBUF_RD_BYTES"]
+        assert played % mb == 0
+        assert cb["RD_BYTES"] + played - played // mb == ca["RD_BYTES"]
         ea, eb = energy_from_counters(ca).total_pj, energy_from_counters(cb).total_pj
-        assert eb < ea if cb["WBUF_RD_BYTES"] else eb == pytest.approx(ea)
+        # Each m-block after the first trades a DRAM fetch for a buffer read.
+        assert eb < ea if played and mb > 1 else eb >= ea
 
 
 def test_wbuf_reveals_skip_speedup() -> None:

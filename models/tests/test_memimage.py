@@ -23,6 +23,7 @@ from panacea.memimage import (
     validate_job,
     wbuf_fits,
     wbuf_need_bytes,
+    wbuf_slots,
 )
 from panacea.requant import add_bias_sat, requantize
 from panacea.rle import decode_stream
@@ -59,7 +60,8 @@ def jobs(draw: st.DrawFn) -> Job:
 
 def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
     """Counters recomputed with plain loops over the loop nest from the packed image; a PEA's
-    weight streams come from its buffer in m-blocks 1.. when their worst case fits."""
+    weight streams are fetched once per n-group (mb = 0) and played from its buffer in every
+    m-block when their larger worst case fits a bank of half the capacity."""
     img = pack_job(job)
     regs = img.regs
     mem = {name: (a, data) for name, (a, data) in img.regions.items()}
@@ -77,7 +79,7 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
         d = decode_stream(data[j * stride:(j + 1) * stride], k, lbits)
         return base + j * stride, d
 
-    fits = align8(k * lw) + align8(8 + k * 5) <= wbuf_bytes
+    fits = 2 * max(align8(k * lw), align8(8 + k * 5)) <= wbuf_bytes
     c = dict.fromkeys(("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES",
                        "WBUF_RD_BYTES"), 0)
     for ng in range(-(-nb_n // npea)):
@@ -93,9 +95,9 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
                 w_addr, wst = stream("wt_ho", nb, align8(8 + k * 5), 4)
                 wt = (beats(regs["WT_LO_ADDR"] + nb * align8(k * lw), k * lw)
                       + beats(w_addr, 8 + wst.n_records * 5))
-                if fits and mb > 0:
+                if fits:
                     c["WBUF_RD_BYTES"] += wt * bus
-                else:
+                if not fits or mb == 0:
                     rd += wt
                 if job.bias is not None:
                     rd += beats(regs["BIAS_ADDR"] + 32 * nb, 32)
@@ -156,7 +158,7 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(job=jobs(), wbuf=st.sampled_from(sorted({0, 8, 152, 304, 312, 320, 4096,
+@given(job=jobs(), wbuf=st.sampled_from(sorted({0, 32, 160, 288, 320, 640, 4096,
                                                    int(ARCH.WBUF_BYTES)})))
 def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
     got = expected_counters(job, wbuf_bytes=wbuf)
@@ -169,27 +171,37 @@ def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
 
 
 def test_wbuf_rule_edges() -> None:
-    """The fit rule at its boundary; replays move bytes from RD_BYTES to WBUF_RD_BYTES only."""
+    """The fit rule at its boundaries (one slot, two slots); the buffer moves weight bytes from
+    RD_BYTES (fetched once per n-group) to WBUF_RD_BYTES (played every m-block) only."""
     k = 30
-    need = align8(k * 5) + align8(8 + k * 5)  # SBR: 152 + 160
-    assert wbuf_need_bytes(k, True) == need and wbuf_need_bytes(k, False) == 120 + 160
+    need = max(align8(k * 5), align8(8 + k * 5))  # SBR: max(152, 160), one bank slot
+    assert wbuf_need_bytes(k, True) == need == 160 and wbuf_need_bytes(k, False) == 160
+    assert wbuf_need_bytes(200, False) == align8(8 + 200 * 5)
+    assert wbuf_need_bytes(4, True) == 32 and wbuf_need_bytes(4, False) == 32
     rng = np.random.default_rng(3)
     job = Job(x=rng.integers(0, 256, (24, k)).astype(np.uint8),
               w=rng.integers(-128, 128, (40, k)).astype(np.int8), sbr=True, mode="zero")
-    assert not wbuf_fits(job, need - 8) and wbuf_fits(job, need)
-    off, under, on = (expected_counters(job, wbuf_bytes=c) for c in (0, need - 8, need))
-    assert off == under
-    assert on["WBUF_RD_BYTES"] > 0
-    assert on["RD_BYTES"] + on["WBUF_RD_BYTES"] == off["RD_BYTES"]
-    assert {c: v for c, v in on.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")} \
+    assert [wbuf_slots(k, True, c) for c in (0, 2 * need - 32, 2 * need, 4 * need - 32,
+                                              4 * need)] == [0, 0, 1, 1, 2]
+    assert not wbuf_fits(job, 2 * need - 32) and wbuf_fits(job, 2 * need)
+    off, under, one, two = (expected_counters(job, wbuf_bytes=c)
+                            for c in (0, 2 * need - 32, 2 * need, 4 * need))
+    assert off == under and one == two
+    st_on = job_stats(job, wbuf_bytes=2 * need)
+    assert st_on.wbuf_fits and st_on.wt_fetch_mblocks == 1 and st_on.wbuf_slots == 1
+    assert job_stats(job, wbuf_bytes=4 * need).wbuf_slots == 2
+    stream = BUS_BYTES * int(st_on.wt_stream_beats.sum())
+    mb = 3
+    assert one["WBUF_RD_BYTES"] == mb * stream and off["WBUF_RD_BYTES"] == 0
+    assert one["RD_BYTES"] + (mb - 1) * stream == off["RD_BYTES"]
+    assert {c: v for c, v in one.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")} \
         == {c: v for c, v in off.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")}
-    st_on = job_stats(job, wbuf_bytes=need)
-    assert st_on.wbuf_fits and st_on.wt_fetch_mblocks == 1
     ng = -(-5 // int(ARCH.NUM_PEA))  # n-groups of NB = 5 weight blocks
-    assert BUS_BYTES * (st_on.wt_rd_beats + ng * int(st_on.act_beats.sum())) == on["RD_BYTES"]
-    one_mb = dataclasses.replace(job, x=job.x[:8])  # MB = 1: nothing to replay
-    assert expected_counters(one_mb, wbuf_bytes=need) == expected_counters(one_mb, wbuf_bytes=0)
-    with pytest.raises(ValueError, match="multiple of 8"):
+    assert BUS_BYTES * (st_on.wt_rd_beats + ng * int(st_on.act_beats.sum())) == one["RD_BYTES"]
+    one_mb = dataclasses.replace(job, x=job.x[:8])  # MB = 1: the same bytes fetched
+    c1, c0 = (expected_counters(one_mb, wbuf_bytes=c) for c in (2 * need, 0))
+    assert c1["RD_BYTES"] == c0["RD_BYTES"] and c1["WBUF_RD_BYTES"] == stream
+    with pytest.raises(ValueError, match="multiple of 32"):
         expected_counters(job, wbuf_bytes=100)
 
 

@@ -32,6 +32,9 @@ RUN_BINS = ("run_0", "run_1", "run_mid", "run_max", "gap_longer_than_field", "tr
             "empty_stream")
 DIM_BINS = ("one", "below_tile", "tile_multiple", "multiple_plus1", "multiple_minus1", "other")
 K_BINS = DIM_BINS + ("above_run_field",)
+# Weight-buffer mode (memimage.wbuf_slots: 2 = next n-group prefetched, 1 = reloaded, 0 = weights
+# streamed past the buffer) x one n-group or several (prefetch / reload / re-stream).
+WBUF_BINS = tuple((s, g) for s in (2, 1, 0) for g in ("one_ngroup", "several_ngroups"))
 CHANNELS = ("ar", "r", "aw", "w", "b")
 STALLS = ("none", "cyclic", "random", "heavy")
 RESET_PHASES = ("early", "mid", "late")
@@ -114,6 +117,11 @@ def _cov_n(c):
 
 @CoverPoint("pnc.dims.k", bins=list(K_BINS))
 def _cov_k(c):
+    pass
+
+
+@CoverPoint("pnc.dims.wbuf", bins=list(WBUF_BINS))
+def _cov_wbuf(slots, groups):
     pass
 
 
@@ -237,6 +245,7 @@ def _pad_rows(a: np.ndarray, fill: int) -> np.ndarray:
 def sample_job(spec, exp=None) -> None:
     """Sample every job-level covergroup for one job (``exp``: its prediction, if legal)."""
     from panacea.aqs import aqs_gemm
+    from panacea.memimage import wbuf_slots
     from panacea.slicing import slice_act, slice_wt
 
     b, sbr, mode = int(spec.b), bool(spec.sbr), int(spec.mode)
@@ -245,6 +254,9 @@ def sample_job(spec, exp=None) -> None:
     _cov_m(dim_class(spec.m))
     _cov_n(dim_class(spec.n))
     _cov_k(dim_class(spec.k, with_run=True))
+    ngroups = -(-int(spec.n) // (V * int(ARCH.NUM_PEA)))
+    _cov_wbuf(wbuf_slots(int(spec.k), sbr),
+              "one_ngroup" if ngroups == 1 else "several_ngroups")
     rmax = (1 << (8 - b)) - 1
     _cov_r(b, "zero" if spec.r == 0 else ("max" if spec.r == rmax else "mid"))
     z = spec.z

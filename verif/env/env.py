@@ -90,9 +90,12 @@ class JobDriver(uvm_driver):
         if item.reset_after is not None:
             await ClockCycles(self.dut.clk_i, item.reset_after)
             await hard_reset(self.dut)
-            self.mem.take_bursts()
+            n_bursts = len(self.mem.take_bursts())
             obs.aborted = True
             obs.wall_cycles = sim_cycles(self.dut) - t0
+            self.logger.info(f"job {idx}: stalls={self._stall_names(item)} reset after "
+                             f"{item.reset_after} cycles, wall_cycles={obs.wall_cycles} "
+                             f"bursts={n_bursts}")
             self.history.append(obs)
             self.obs_ap.write(obs)
             return
@@ -121,11 +124,20 @@ class JobDriver(uvm_driver):
                 obs.regions[name] = self.mem.read(addr, len(data))
         obs.bursts = self.mem.take_bursts()
         self.mem.err_windows = []
+        self.logger.info(f"job {idx}: stalls={self._stall_names(item)} "
+                         f"wall_cycles={obs.wall_cycles} "
+                         f"status={obs.status:#x} err_code={obs.err_code} CYCLES={obs.cycles} "
+                         + " ".join(f"{k}={v}" for k, v in obs.counters.items())
+                         + f" bursts={len(obs.bursts)}")
         if obs.timed_out:
             # a hung job: reset the DUT so later jobs still run (the hang is already a failure)
             await hard_reset(self.dut)
         self.history.append(obs)
         self.obs_ap.write(obs)
+
+    @staticmethod
+    def _stall_names(item) -> str:
+        return ",".join(f"{c}:{p}" for c, p in item.stalls.items() if p != "none") or "none"
 
     def timeout_cycles(self, item) -> int:
         from panacea.cycles import mode_cycles

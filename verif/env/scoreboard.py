@@ -159,7 +159,7 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: 
                 f"{exp.cycles.lower_limit:.0f}")
         elif not stalls and abs(obs.cycles - model) > cycle_tol * model + cycle_slack:
             bad("cycles", f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
-                f"{cycle_slack} cycles)")
+                f"{cycle_slack} cycles) for {exp.spec.describe()}")
     if obs.bursts:
         per, stray = _region_traffic(exp, obs.bursts)
         for s in stray[:MAX_REPORTED]:

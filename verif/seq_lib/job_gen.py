@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from panacea.config import ARCH, CONSTS
+from panacea.memimage import wbuf_slots
 
 V = int(ARCH.V)
 MAX_DIM = int(ARCH.MAX_DIM)
@@ -309,3 +310,28 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
 
 def spec_fields() -> list[str]:
     return [f.name for f in fields(JobSpec)]
+
+
+def wbuf_mode_specs(rng) -> list:
+    """One job per weight-buffer mode (memimage.wbuf_slots 2 / 1 / 0) with one n-group and with
+    several: prefetch of the next n-group, reload of the one slot, weights streamed past the
+    buffer. K is drawn just above each mode's threshold so the jobs stay short; M is small
+    because the buffer's behaviour depends on the n-groups, not on the m-blocks."""
+    ng_cols = V * int(ARCH.NUM_PEA)
+    specs = []
+    for slots in (2, 1, 0):
+        sbr = bool(rng.random() < 0.5)
+        k_min = RUN_MAX + 2 if slots == 2 else 1        # runs longer than the run field
+        ks = [k for k in range(k_min, MAX_DIM + 1) if wbuf_slots(k, sbr) == slots][:3 * V]
+        if not ks:                       # this buffer size has no such mode (e.g. WBUF_BYTES 0)
+            continue
+        # one n-group on two PEAs, or two n-groups (the second on one PEA); mostly zero HO
+        # weight vectors on the long-K modes: the buffer is sized for the worst case anyway,
+        # and the shorter streams keep the test to about a minute under Icarus
+        for n in (int(rng.integers(V + 1, 2 * V + 1)),
+                  int(rng.integers(ng_cols + 1, ng_cols + V + 1))):
+            kn = JobKnobs(m=int(rng.integers(1, 4)), n=n, k=int(rng.choice(ks)), sbr=sbr,
+                          mode=int(CONSTS.SKIP_AQS), stall="none",
+                          wt_sparsity=None if slots == 2 else 0.8)
+            specs.append(gen_job(rng, kn))
+    return specs

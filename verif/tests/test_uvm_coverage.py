@@ -10,7 +10,7 @@ from cocotb_coverage.coverage import coverage_db
 from verif.common.seeding import make_rng
 from verif.env import coverage as cov
 from verif.env.predictor import Predictor, make_stimulus
-from verif.seq_lib.job_gen import JobKnobs, gen_job
+from verif.seq_lib.job_gen import JobKnobs, gen_job, wbuf_mode_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +72,17 @@ def test_testplan_names_existing_tests_and_covergroups():
             assert g in groups, f"testpoint {tp['name']}: no covergroup {g}"
     covered = {t for tp in plan["testpoint"] for t in tp["tests"]}
     assert tests - {"PncBaseTest"} <= covered, f"tests not in the testplan: {tests - covered}"
+
+
+def test_wbuf_mode_specs_hit_every_weight_buffer_bin():
+    """WeightBufferSlotModes' jobs land in all six (slots, n-groups) bins, random jobs in none
+    beyond the two-slot ones."""
+    cov.reset_coverage()
+    _sample(n=6)
+    random_hits = {b for b, c in coverage_db["pnc.dims.wbuf"].detailed_coverage.items() if c}
+    assert random_hits and all(b[0] == 2 for b in random_hits)
+    cov.reset_coverage()
+    for spec in wbuf_mode_specs(make_rng("cov", 3)):
+        cov.sample_job(spec)
+    assert coverage_db["pnc.dims.wbuf"].coverage == len(cov.WBUF_BINS)
+    cov.reset_coverage()

@@ -1,4 +1,6 @@
-from .mem_agent import MemAgent, MonitoredAxiRam
-from .pause import STALL_CHANNELS, pause_generator, stall_profile
+from .fast_axi_ram import FastAxiRam
+from .mem_agent import AXI_MODELS, MemAgent, MonitoredAxiRam, axi_model, make_axi_ram
+from .pause import STALL_CHANNELS, pause_generator, pause_pattern, stall_profile
 
-__all__ = ["MemAgent", "MonitoredAxiRam", "STALL_CHANNELS", "pause_generator", "stall_profile"]
+__all__ = ["AXI_MODELS", "FastAxiRam", "MemAgent", "MonitoredAxiRam", "STALL_CHANNELS",
+           "axi_model", "make_axi_ram", "pause_generator", "pause_pattern", "stall_profile"]

@@ -1,71 +1,118 @@
-"""AXI4 memory agent: cocotbext-axi AxiRam with pause generators, SLVERR windows and a monitor
+"""AXI4 memory agent: the AXI4 slave memory with pause patterns, SLVERR windows and a monitor
 that records every burst.
 
-The monitor hooks the RAM model's own channel receive calls, so it costs one Python call per
-burst (AR/AW) and per write beat, never per idle cycle. Each burst becomes a
-:class:`~verif.env.scoreboard.Burst` (address, beats, bytes, ID, response), kept for the running
-job and published on the agent's analysis port.
+Two interchangeable memory models, chosen by ``PNC_AXI_MODEL`` (:func:`axi_model`):
 
-Stall (pause) patterns of all five channels are driven by ONE coroutine that wakes once per clock
-(cocotbext-axi's own ``set_pause_generator`` starts one coroutine per channel, i.e. up to five
-Python resumes per DUT cycle). It sets each stalled channel's ``pause`` right after every rising
-edge in channel order, exactly what the per-channel coroutines did; channels with profile "none"
-have no pause coroutine at all.
+* ``fast`` (default): :class:`~verif.agents.mem.fast_axi_ram.FastAxiRam`, one coroutine per
+  clock edge for all five channels, sleeping while the bus is idle (why it exists: its module
+  docstring and docs/verification.md);
+* ``cocotbext``: cocotbext-axi's ``AxiRam``, kept as the reference the fast model is compared
+  with (same CYCLES and counters for the same jobs without stalls).
+
+The monitor costs one Python call per burst (AR/AW) and per write beat, never per idle cycle:
+with ``fast`` it is the model's own callbacks, with ``cocotbext`` hooks on the RAM's AR/AW/W
+channel receive calls. Each burst becomes a :class:`~verif.env.scoreboard.Burst` (address,
+beats, bytes, ID, response), kept for the running job and published on the agent's analysis
+port.
+
+Stall (pause) patterns come from :mod:`~verif.agents.mem.pause` with the same seeded draws for
+both models. ``fast`` applies them inside its one coroutine; with ``cocotbext`` ONE coroutine
+sets each stalled channel's ``pause`` after every rising edge (cocotbext-axi's own
+``set_pause_generator`` would start one coroutine per channel).
 """
 from __future__ import annotations
+
+import os
 
 import cocotb
 import numpy as np
 from cocotb.triggers import RisingEdge
-from cocotbext.axi import AxiBus, AxiRam
 from pyuvm import uvm_analysis_port, uvm_component
 
 from verif.env.scoreboard import Burst
 
-from .pause import STALL_CHANNELS, pause_generator
+from .fast_axi_ram import FastAxiRam
+from .pause import STALL_CHANNELS, pause_generator, pause_pattern
+
+AXI_MODELS = ("fast", "cocotbext")
+
+
+def axi_model() -> str:
+    """The AXI memory model to use: ``$PNC_AXI_MODEL`` (``fast`` or ``cocotbext``), default
+    ``fast``."""
+    name = os.environ.get("PNC_AXI_MODEL", "fast").strip().lower() or "fast"
+    if name not in AXI_MODELS:
+        raise ValueError(f"PNC_AXI_MODEL must be one of {AXI_MODELS}, got {name!r}")
+    return name
+
+
+def make_axi_ram(dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | None = None):
+    """A plain AXI4 RAM on ``<prefix>_*`` (clock ``clk_i``, active-low ``rst_ni``) of the chosen
+    model; both have ``read(addr, n)`` and ``write(addr, data)``."""
+    model = model or axi_model()
+    if model == "fast":
+        return FastAxiRam(dut, prefix, dut.clk_i, dut.rst_ni, reset_active_level=False,
+                          size=size)
+    from cocotbext.axi import AxiBus, AxiRam
+    return AxiRam(AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
+                  reset_active_level=False, size=size)
 
 
 class MonitoredAxiRam:
-    """AxiRam on ``<prefix>_*`` of ``dut`` plus burst recording and error injection."""
+    """AXI4 RAM on ``<prefix>_*`` of ``dut`` plus burst recording and error injection."""
 
-    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24):
-        self.ram = AxiRam(AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
-                          reset_active_level=False, size=size)
+    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24,
+                 model: str | None = None):
+        self.model = model or axi_model()
+        self.ram = make_axi_ram(dut, prefix, size, self.model)
         self.clock = dut.clk_i
         self._pause_task = None
         self.bursts: list[Burst] = []
-        self.err_windows: list[tuple[int, int, str]] = []
+        self._err_windows: list[tuple[int, int, str]] = []
         self.listeners = []
-        self.beat_bytes = self.ram.read_if.byte_lanes
         self._cur_wr: Burst | None = None
-        self._hook()
+        if self.model == "fast":
+            self.beat_bytes = self.ram.byte_lanes
+            self.ram.on_read_burst = self._read_burst
+            self.ram.on_write_burst = self._write_burst
+            self.ram.on_write_beat = self._write_beat
+        else:
+            self.beat_bytes = self.ram.read_if.byte_lanes
+            self._hook()
 
-    # ----------------------------------------------------------------------- hooks
+    # ----------------------------------------------------------------------- monitor
+    def _read_burst(self, addr: int, beats: int, size: int, axid: int) -> None:
+        self._emit(Burst("rd", addr, beats, size, axid, nbytes=beats * self.beat_bytes))
+
+    def _write_burst(self, addr: int, beats: int, size: int, axid: int) -> None:
+        self._cur_wr = Burst("wr", addr, beats, size, axid)
+        self._emit(self._cur_wr)
+
+    def _write_beat(self, nbytes: int) -> None:
+        if self._cur_wr is not None:
+            self._cur_wr.nbytes += nbytes
+
     def _hook(self) -> None:
+        """cocotbext-axi model: hook the RAM's own AR/AW/W receive calls and its memory access."""
         rd, wr = self.ram.read_if, self.ram.write_if
         ar_recv, aw_recv, w_recv = rd.ar_channel.recv, wr.aw_channel.recv, wr.w_channel.recv
         read_orig, write_orig = rd._read, wr._write
 
         async def ar_hook():
             ar = await ar_recv()
-            beats = int(getattr(ar, "arlen", 0)) + 1
-            size = 1 << int(getattr(ar, "arsize", 3))
-            self._emit(Burst("rd", int(ar.araddr), beats, size, int(getattr(ar, "arid", 0)),
-                             nbytes=beats * self.beat_bytes))
+            self._read_burst(int(ar.araddr), int(getattr(ar, "arlen", 0)) + 1,
+                             1 << int(getattr(ar, "arsize", 3)), int(getattr(ar, "arid", 0)))
             return ar
 
         async def aw_hook():
             aw = await aw_recv()
-            beats = int(getattr(aw, "awlen", 0)) + 1
-            size = 1 << int(getattr(aw, "awsize", 3))
-            self._cur_wr = Burst("wr", int(aw.awaddr), beats, size, int(getattr(aw, "awid", 0)))
-            self._emit(self._cur_wr)
+            self._write_burst(int(aw.awaddr), int(getattr(aw, "awlen", 0)) + 1,
+                              1 << int(getattr(aw, "awsize", 3)), int(getattr(aw, "awid", 0)))
             return aw
 
         async def w_hook():
             w = await w_recv()
-            if self._cur_wr is not None:
-                self._cur_wr.nbytes += int(w.wstrb).bit_count()
+            self._write_beat(int(w.wstrb).bit_count())
             return w
 
         async def read_err(address, length):
@@ -82,7 +129,7 @@ class MonitoredAxiRam:
         rd._read, wr._write = read_err, write_err
 
     def _in_window(self, address: int, kind: str) -> bool:
-        return any(lo <= address < hi and k == kind for lo, hi, k in self.err_windows)
+        return any(lo <= address < hi and k == kind for lo, hi, k in self._err_windows)
 
     def _emit(self, burst: Burst) -> None:
         self.bursts.append(burst)
@@ -90,6 +137,20 @@ class MonitoredAxiRam:
             fn(burst)
 
     # ----------------------------------------------------------------------- control
+    @property
+    def err_windows(self) -> list[tuple[int, int, str]]:
+        """SLVERR windows ``(lo, hi, "rd"|"wr")``: a beat whose address is in one answers
+        SLVERR."""
+        return self._err_windows
+
+    @err_windows.setter
+    def err_windows(self, windows) -> None:
+        self._err_windows = list(windows)
+        if self.model == "fast":   # no per-beat call while no window is set
+            kinds = {k for _, _, k in self._err_windows}
+            self.ram.read_error = (lambda a: self._in_window(a, "rd")) if "rd" in kinds else None
+            self.ram.write_error = (lambda a: self._in_window(a, "wr")) if "wr" in kinds else None
+
     def load(self, regions) -> None:
         """Write every region ``{name: (addr, bytes)}`` into memory."""
         for _, (addr, data) in regions.items():
@@ -101,7 +162,11 @@ class MonitoredAxiRam:
 
     def set_stalls(self, profile: dict[str, str], rng: np.random.Generator) -> None:
         """Per-channel pause patterns for the next job (``profile`` maps channel -> profile);
-        draws from ``rng`` in channel order, as before."""
+        draws from ``rng`` in channel order (the same draws for both models)."""
+        if self.model == "fast":
+            self.ram.set_pauses({ch: pause_pattern(profile.get(ch, "none"), rng)
+                                 for ch in STALL_CHANNELS})
+            return
         chans = {"ar": self.ram.read_if.ar_channel, "r": self.ram.read_if.r_channel,
                  "aw": self.ram.write_if.aw_channel, "w": self.ram.write_if.w_channel,
                  "b": self.ram.write_if.b_channel}
@@ -120,7 +185,8 @@ class MonitoredAxiRam:
             self._pause_task = cocotb.start_soon(self._drive_pauses(active))
 
     async def _drive_pauses(self, active) -> None:
-        """Every clock: next value of each stalled channel's pattern into its ``pause``."""
+        """cocotbext model, every clock: next value of each stalled channel's pattern into its
+        ``pause``."""
         edge = RisingEdge(self.clock)
         while True:
             for chan, gen in active:

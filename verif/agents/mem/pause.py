@@ -1,7 +1,7 @@
-"""Pause (idle/backpressure) generators for the AXI memory model's five channels.
+"""Pause (idle/backpressure) patterns for the AXI memory model's five channels.
 
-A generator yields one bool per clock: True pauses the channel (sink: ready low; source: valid
-withheld). Patterns are drawn once from a numpy Generator and then cycled, so a seed fixes them
+A pattern holds one bool per clock, cycled: True pauses the channel (sink: ready low; source: no
+new beat). Patterns are drawn once from a numpy Generator and then cycled, so a seed fixes them
 and no per-cycle random draws happen in Python.
 """
 from __future__ import annotations
@@ -14,23 +14,30 @@ STALL_CHANNELS = ("ar", "r", "aw", "w", "b")
 PROFILES = ("none", "cyclic", "random", "heavy")
 
 
-def pause_generator(profile: str, rng: np.random.Generator):
-    """Iterator of bools for ``profile`` (None for "none")."""
+def pause_pattern(profile: str, rng: np.random.Generator) -> list[bool] | None:
+    """One period of the pause pattern for ``profile`` (None for "none"); ``rng`` draws are the
+    same as :func:`pause_generator`'s, so a seed gives the same stalls with either memory model."""
     if profile == "none":
         return None
     if profile == "cyclic":
         on, off = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-        return itertools.cycle([True] * on + [False] * off)
+        return [True] * on + [False] * off
     if profile == "random":
         p = float(rng.uniform(0.2, 0.6))
-        return itertools.cycle((rng.random(1021) < p).tolist())
+        return (rng.random(1021) < p).tolist()
     if profile == "heavy":
         # long stalls: 8..40 paused cycles, then a short open window
         pat: list[bool] = []
         for _ in range(16):
             pat += [True] * int(rng.integers(8, 41)) + [False] * int(rng.integers(1, 8))
-        return itertools.cycle(pat)
+        return pat
     raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
+
+
+def pause_generator(profile: str, rng: np.random.Generator):
+    """Iterator of bools for ``profile`` (None for "none"): :func:`pause_pattern`, cycled."""
+    pat = pause_pattern(profile, rng)
+    return None if pat is None else itertools.cycle(pat)
 
 
 def stall_profile(name: str, rng: np.random.Generator) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 The host (``panacea.run.simulate``) writes the jobs with ``panacea.run.write_jobs`` and passes:
 PNC_RUN_JOBS (the job file), PNC_RUN_OUT (a JSON-lines file this test appends one record to per
-job) and PNC_RUN_MEM (AXI RAM bytes). Per job: the image is loaded into a cocotbext-axi AxiRam,
-the output regions cleared, the descriptor programmed through an AxiLiteMaster, started, and
+job) and PNC_RUN_MEM (AXI RAM bytes). Per job: the image is loaded into the AXI RAM (the fast
+one-coroutine model, or cocotbext-axi's AxiRam with PNC_AXI_MODEL=cocotbext), the output regions
+cleared, the descriptor programmed through an AxiLiteMaster, started, and
 irq_o awaited event-driven (no per-cycle Python in the test itself) with a timeout of
 8 x the modelled cycles + 5000. The record holds STATUS, ERR_CODE, every counter register, the
 output regions read back (hex), the wall time and the simulated cycles. Checking is the host's
@@ -18,12 +19,13 @@ import time
 
 import cocotb
 from cocotb.triggers import First, RisingEdge, Timer
-from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiRam
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 from panacea.config import REGS
 from panacea.cycles import mode_cycles
 from panacea.memimage import pack_job, region_layout
 from panacea.run import RTL_COUNTERS, read_jobs
 
+from verif.agents.mem import make_axi_ram
 from verif.common.clock_reset import CLK_PERIOD_NS, reset_dut, sim_cycles, start_clock
 
 
@@ -36,8 +38,7 @@ async def run_jobs(dut):
     start_clock(dut)
     lite = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk_i, dut.rst_ni,
                          reset_active_level=False)
-    ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk_i, dut.rst_ni,
-                 reset_active_level=False, size=size)
+    ram = make_axi_ram(dut, "m_axi", size=size)
     await reset_dut(dut)
 
     async def wr(name: str, value: int) -> None:

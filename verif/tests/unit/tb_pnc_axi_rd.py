@@ -9,8 +9,11 @@ sides:
 - `InterleavingSlave` below, which returns beats of different IDs interleaved beat by beat and
   answers SLVERR/DECERR for chosen address ranges.
 An AR monitor checks every burst (INCR, full size, <= AXI_MAX_BURST beats, no 4 KiB crossing,
-ARID in range, exactly the maximal split of each request in order) and the credit rule: beats
-requested but not yet consumed by a stream never exceed its FIFO depth.
+ARID in range, exactly the maximal split of each request in order), the credit rule (beats
+requested but not yet consumed by a stream never exceed its FIFO depth) and the low-priority
+rule: a burst of a request made with req_low_i (random here) is issued only while at most
+LOW_PRIO_BEATS low-priority beats are still owed by the slave; a directed test checks that they
+yield to a normal stream.
 
 Seeds: numpy Generator from cocotb.RANDOM_SEED and the test name (same stimulus on every
 simulator). Rerun one test: see the command printed by verif/tests/test_rtl_bus.py on failure.
@@ -31,6 +34,7 @@ from panacea.config import ARCH
 BEAT = ARCH.AXI_DATA_W // 8
 MAXB = ARCH.AXI_MAX_BURST
 FIFO_DEPTH = 2 * MAXB  # pnc_axi_rd default FifoDepth
+LOW_PRIO_BEATS = 4     # pnc_axi_rd default LowPrioBeats
 RAM_SIZE = 1 << 16
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
 
@@ -70,6 +74,11 @@ class ReadBench:
         self.expect = [deque() for _ in range(self.ns)]    # (word, last) per stream
         self.bursts_due = [deque() for _ in range(self.ns)]  # (addr, beats) the ARs must follow
         self.p_req = [1.0] * self.ns
+        self.p_low = 0.0                # share of requests made low priority
+        self.low_out = 0                # low-priority beats requested, not yet received
+        self.max_low_before = 0         # most of them owed when another low burst was issued
+        self.ar_low = [0] * self.ns     # low-priority bursts issued per stream
+        self.burst_low = [deque() for _ in range(self.ns)]  # low flag of outstanding bursts
         self.p_rdy = [1.0] * self.ns
         self.stall = [False] * self.ns  # consumer held off completely
         self.issued = [0] * self.ns     # beats requested on AR per stream
@@ -80,13 +89,16 @@ class ReadBench:
         self.err_expected = 0
         self.max_outstanding = 0
         self.ar_count = 0
+        self.ar_order: list[int] = []   # ARID of every burst, in issue order
         self.rlast_count = 0
         self.errors: list[str] = []
 
-    def submit(self, s: int, addr: int, length: int) -> None:
+    def submit(self, s: int, addr: int, length: int, low: bool | None = None) -> None:
         assert addr % BEAT == 0 and length > 0
         nbeats = -(-length // BEAT)
-        self.todo[s].append((addr, length))
+        if low is None:
+            low = bool(self.rng.random() < self.p_low)
+        self.todo[s].append((addr, length, low))
         for i in range(nbeats):
             a = addr + i * BEAT
             if a + BEAT <= len(self.mem):
@@ -96,7 +108,7 @@ class ReadBench:
             self.expect[s].append((word, i == nbeats - 1))
             if self.err_fn(a) != RESP_OKAY:
                 self.err_expected += 1
-        self.bursts_due[s].extend(split_bursts(addr, nbeats))
+        self.bursts_due[s].extend((a, n, low) for a, n in split_bursts(addr, nbeats))
 
     def pending(self) -> bool:
         return any(self.todo[s] or self.cur[s] is not None or self.expect[s]
@@ -143,7 +155,7 @@ class ReadBench:
             self.beats += int(dut.beat_o.value)
             self.errs += int(dut.err_o.value)
             # -- drive the next cycle
-            valid = addr = length = ready = 0
+            valid = addr = length = ready = low = 0
             for s in range(ns):
                 if self.cur[s] is None and self.todo[s] and self.rng.random() < self.p_req[s]:
                     self.cur[s] = self.todo[s].popleft()
@@ -151,11 +163,13 @@ class ReadBench:
                     valid |= 1 << s
                     addr |= self.cur[s][0] << (32 * s)
                     length |= self.cur[s][1] << (24 * s)
+                    low |= int(self.cur[s][2]) << s
                 if not self.stall[s] and self.rng.random() < self.p_rdy[s]:
                     ready |= 1 << s
             dut.req_valid_i.value = valid
             dut.req_addr_i.value = addr
             dut.req_len_i.value = length
+            dut.req_low_i.value = low
             dut.rd_ready_i.value = ready
 
     async def _monitor_ar(self) -> None:
@@ -163,13 +177,19 @@ class ReadBench:
         outstanding = 0
         while True:
             await RisingEdge(dut.clk_i)
-            if int(dut.m_axi_rvalid.value) and int(dut.m_axi_rready.value) \
-                    and int(dut.m_axi_rlast.value):
-                outstanding -= 1
-                self.rlast_count += 1
+            if int(dut.m_axi_rvalid.value) and int(dut.m_axi_rready.value):
+                rid = int(dut.m_axi_rid.value)
+                if rid < self.ns and self.burst_low[rid] and self.burst_low[rid][0]:
+                    self.low_out -= 1
+                if int(dut.m_axi_rlast.value):
+                    outstanding -= 1
+                    self.rlast_count += 1
+                    if rid < self.ns and self.burst_low[rid]:
+                        self.burst_low[rid].popleft()
             if not (int(dut.m_axi_arvalid.value) and int(dut.m_axi_arready.value)):
                 continue
             self.ar_count += 1
+            self.ar_order.append(int(dut.m_axi_arid.value))
             outstanding += 1
             self.max_outstanding = max(self.max_outstanding, outstanding)
             s = int(dut.m_axi_arid.value)
@@ -186,9 +206,17 @@ class ReadBench:
             if not self.bursts_due[s]:
                 self._fail(f"stream {s}: unexpected burst {a:#x} len {n}")
             else:
-                ea, en = self.bursts_due[s].popleft()
+                ea, en, low = self.bursts_due[s].popleft()
                 if (a, n) != (ea, en):
                     self._fail(f"stream {s}: burst {a:#x} len {n}, expected {ea:#x} len {en}")
+                self.burst_low[s].append(low)
+                if low:
+                    self.ar_low[s] += 1
+                    self.max_low_before = max(self.max_low_before, self.low_out)
+                    if self.low_out > LOW_PRIO_BEATS:
+                        self._fail(f"stream {s}: low-priority burst issued with {self.low_out} "
+                                   f"low-priority beats still owed > {LOW_PRIO_BEATS}")
+                    self.low_out += n
             self.issued[s] += n
             if self.issued[s] - self.popped[s] > FIFO_DEPTH:
                 self._fail(f"stream {s}: {self.issued[s] - self.popped[s]} beats requested "
@@ -266,6 +294,7 @@ async def setup(dut) -> None:
     dut.req_valid_i.value = 0
     dut.req_addr_i.value = 0
     dut.req_len_i.value = 0
+    dut.req_low_i.value = 0
     dut.rd_ready_i.value = 0
     dut.m_axi_arready.value = 0
     dut.m_axi_rvalid.value = 0
@@ -317,6 +346,7 @@ async def rd_random_all_streams_ram_pauses(dut):
     mem = random_mem(rng, RAM_SIZE)
     attach_ram(dut, rng, mem, p_ar=0.3, p_r=0.3)
     tb = ReadBench(dut, rng, mem)
+    tb.p_low = 0.3
     for s in range(tb.ns):
         tb.p_req[s] = float(rng.choice([1.0, 0.5, 0.1]))
         tb.p_rdy[s] = float(rng.choice([1.0, 0.7, 0.3]))
@@ -369,6 +399,7 @@ async def rd_interleaved_ids_with_errors(dut):
 
     InterleavingSlave(dut, rng, mem, err_fn, p_ar=0.5, p_r=0.8)
     tb = ReadBench(dut, rng, mem, err_fn=err_fn)
+    tb.p_low = 0.3
     for s in range(tb.ns):
         tb.p_rdy[s] = float(rng.choice([1.0, 0.6, 0.25]))
         for _ in range(20):
@@ -408,3 +439,29 @@ async def rd_no_head_of_line_blocking(dut):
     tb.stall[0] = False
     await tb.wait_done(5000)
     tb.check()
+
+
+@cocotb.test()
+async def rd_low_priority_yields(dut):
+    """A low-priority request (req_low_i) gets the bus only when the normal stream cannot issue:
+    with both streams busy, the normal one's bursts go first and the low one fills the gaps,
+    issuing the next only when at most LOW_PRIO_BEATS of its beats are still owed."""
+    rng = make_rng("rd_low_priority_yields")
+    await setup(dut)
+    mem = random_mem(rng, RAM_SIZE)
+    attach_ram(dut, rng, mem, p_ar=0.0, p_r=0.0)
+    tb = ReadBench(dut, rng, mem)
+    n = 32 * MAXB * BEAT  # 32 full bursts each
+    tb.submit(0, 0x1000, n, low=False)
+    tb.submit(1, 0x8000, n, low=True)
+    tb.start()
+    await tb.wait_done(20000)
+    tb.check()
+    order = tb.ar_order
+    last_hi = max(i for i, s in enumerate(order) if s == 0)
+    low_before = sum(1 for s in order[:last_hi] if s == 1)
+    dut._log.info("AR order %s; low bursts before the last normal one: %d of 32",
+                  "".join("N" if s == 0 else "L" for s in order), low_before)
+    assert 0 < tb.max_low_before <= LOW_PRIO_BEATS
+    # Round-robin would interleave them 1:1 (about 31 low bursts before the last normal one).
+    assert low_before <= 20, f"{low_before} low-priority bursts went before the normal stream's"

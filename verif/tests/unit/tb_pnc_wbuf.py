@@ -1,13 +1,17 @@
-"""Unit bench for pnc_wbuf: fill then several replays per n-group, byte-exact, with random input
+"""Unit bench for pnc_wbuf: LOAD/PLAY command sequences as pnc_ctrl issues them (two slots with
+the next n-group prefetched, one slot, no fit = pass-through), byte-exact, with random input
 gaps, output backpressure and command gaps; the fit rule of docs/architecture.md section 3.
 
-Each "job" draws K, SBR and MB; its commands are, per n-group, FILL then MB-1 REPLAYs when the
-weight streams fit the buffer (``align8(K*Lw) + align8(8 + 5K) <= WbufBytes``), else MB FILLs
-that re-fetch the same words. The LO plane is one request (rd_last on its last word); the HO
-stream is either the controller's header + records requests or one request. The output of each
-stream must equal the concatenation of the commands' group words (data and last flags), and the
-input side only supplies the FILL groups' words, so a word taken during a REPLAY would show up
-as a mismatch.
+Each "job" draws K, SBR, MB and the number of n-groups; ``U = max(align8(K*Lw), align8(8+5K))``
+decides the slots (2 when ``4U <= WbufBytes``, 1 when ``2U <= WbufBytes``, else pass-through).
+Its commands follow the controller: in the first group of the job LOAD n-group 0 (slot 0) and,
+with two slots, LOAD n-group 1 (slot 1); in the first group of every later n-group LOAD the next
+n-group (two slots, slot = parity) or its own (one slot, slot 0); a PLAY per group (slot, last =
+last m-block). The input side supplies each LOADed unit once (LO plane: one request, rd_last on
+its last word; HO stream: the controller's header + records requests or one request); without a
+fit it supplies every group's words. Each output stream must equal the concatenation of the
+played units' words (data and last flags), so a word taken twice, dropped, or played from the
+wrong slot shows up as a mismatch.
 """
 from __future__ import annotations
 
@@ -24,17 +28,24 @@ def align8(n: int) -> int:
     return -(-n // 8) * 8
 
 
+def slots_for(cap: int, k: int, lw: int) -> int:
+    """Slots the controller uses for this K (architecture.md section 3 fit rule)."""
+    need = max(align8(k * lw), align8(8 + 5 * k))
+    return 2 if cap and 4 * need <= cap else 1 if cap and 2 * need <= cap else 0
+
+
 @dataclass
 class Plan:
-    """Commands and the word streams they imply: inputs (FILL groups) and expected outputs."""
+    """One job: fits flag, commands in controller order, inputs and expected outputs."""
 
-    cmds: list[tuple[int, int]] = field(default_factory=list)  # (mode, fits)
+    fits: int = 0
+    slots: int = 0
+    cmds: list[tuple] = field(default_factory=list)  # ("L", slot) or ("P", slot, last)
     inp: tuple[list, list] = field(default_factory=lambda: ([], []))
     exp: tuple[list, list] = field(default_factory=lambda: ([], []))
-    ideal: int = 0  # cycles of the command sequence at full rate
 
 
-def group_words(rng: np.random.Generator, k: int, lw: int, bw: int) -> tuple[list, list]:
+def unit_words(rng: np.random.Generator, k: int, lw: int, bw: int) -> tuple[list, list]:
     """One PEA's LO plane and HO stream as bus words [(data, last)] (bw bytes per word)."""
     n_lo = -(-k * lw // bw)
     lo = [(int(v), i == n_lo - 1) for i, v in enumerate(rng.integers(0, 2**64, n_lo, np.uint64))]
@@ -47,27 +58,37 @@ def group_words(rng: np.random.Generator, k: int, lw: int, bw: int) -> tuple[lis
     return lo, ho
 
 
-def make_plan(rng: np.random.Generator, cap: int, bw: int, n_jobs: int) -> Plan:
-    plan = Plan()
-    for _ in range(n_jobs):
-        sbr = bool(rng.integers(0, 2))
-        lw = 5 if sbr else 4
-        k = int(rng.integers(1, 70))
-        fits = int(cap > 0 and align8(k * lw) + align8(8 + 5 * k) <= cap)
-        mb = int(rng.integers(1, 5))
-        for _ng in range(int(rng.integers(1, 3))):
-            lo, ho = group_words(rng, k, lw, bw)
-            for m in range(mb):
-                replay = fits and m > 0
-                plan.cmds.append((int(replay), fits))
-                if not replay:
-                    plan.inp[0].extend(lo)
-                    plan.inp[1].extend(ho)
-                plan.exp[0].extend(lo)
-                plan.exp[1].extend(ho)
-                # one word per cycle while storing or replaying, both streams at once otherwise
-                stored = fits and cap > 0
-                plan.ideal += len(lo) + len(ho) if stored else max(len(lo), len(ho))
+def make_plan(rng: np.random.Generator, cap: int, bw: int, k: int | None = None,
+              n_groups: int | None = None) -> Plan:
+    sbr = bool(rng.integers(0, 2))
+    lw = 5 if sbr else 4
+    if k is None:
+        k = int(rng.choice([int(rng.integers(1, 70)), int(rng.integers(1, 400))]))
+    mb = int(rng.integers(1, 5))
+    ng_n = n_groups if n_groups is not None else int(rng.integers(1, 5))
+    slots = slots_for(cap, k, lw)
+    plan = Plan(fits=int(slots > 0), slots=slots)
+    units = [unit_words(rng, k, lw, bw) for _ in range(ng_n)]
+
+    def load(u: int) -> None:
+        plan.cmds.append(("L", u % 2 if slots == 2 else 0))
+        plan.inp[0].extend(units[u][0])
+        plan.inp[1].extend(units[u][1])
+
+    for ng in range(ng_n):
+        for m in range(mb):
+            if slots and m == 0:
+                if slots == 1 or ng == 0:
+                    load(ng)
+                if slots == 2 and ng + 1 < ng_n:
+                    load(ng + 1)
+            if slots:
+                plan.cmds.append(("P", ng % 2 if slots == 2 else 0, int(m == mb - 1)))
+            else:
+                plan.inp[0].extend(units[ng][0])
+                plan.inp[1].extend(units[ng][1])
+            plan.exp[0].extend(units[ng][0])
+            plan.exp[1].extend(units[ng][1])
     return plan
 
 
@@ -80,8 +101,9 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
     """Drive ``plan`` cycle by cycle; check every output word; return the cycles used."""
     dw = len(dut.in_data_i) // 2
     dmask = (1 << dw) - 1
+    dut.fits_i.value = plan.fits
     ci = 0
-    cmd_pend = False
+    cmd = None
     ptr = [0, 0]
     pend = [False, False]
     word = [(0, False), (0, False)]
@@ -90,10 +112,15 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
     cycles = 0
     limit = 50 * (sum(n_exp) + len(plan.cmds)) + 200
     while len(got[0]) < n_exp[0] or len(got[1]) < n_exp[1] or ci < len(plan.cmds):
-        if not cmd_pend and ci < len(plan.cmds) and rng.random() >= p_cmd_idle:
-            cmd_pend = True
-            dut.mode_i.value, dut.fits_i.value = plan.cmds[ci]
-        dut.start_i.value = int(cmd_pend)
+        if cmd is None and ci < len(plan.cmds) and rng.random() >= p_cmd_idle:
+            cmd = plan.cmds[ci]
+        dut.load_i.value = int(cmd is not None and cmd[0] == "L")
+        dut.play_i.value = int(cmd is not None and cmd[0] == "P")
+        if cmd is not None:
+            if cmd[0] == "L":
+                dut.load_slot_i.value = cmd[1]
+            else:
+                dut.play_slot_i.value, dut.play_last_i.value = cmd[1], cmd[2]
         for s in (0, 1):
             if not pend[s] and ptr[s] < len(plan.inp[s]) and rng.random() >= p_idle:
                 pend[s] = True
@@ -108,7 +135,8 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
         out_v = int(dut.out_valid_o.value)
         out_d = int(dut.out_data_o.value)
         out_l = int(dut.out_last_o.value)
-        took_cmd = cmd_pend and int(dut.start_ready_o.value)
+        took_cmd = cmd is not None and int(
+            (dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
         for s in (0, 1):
             if out_v >> s & 1 and ready[s]:
                 i = len(got[s])
@@ -123,15 +151,16 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
         cycles += 1
         assert cycles < limit, f"{tag}: stalled after {cycles} cycles, got " \
             f"{len(got[0])}/{n_exp[0]} LO and {len(got[1])}/{n_exp[1]} HO words, " \
-            f"{ci}/{len(plan.cmds)} commands"
+            f"{ci}/{len(plan.cmds)} commands, inputs taken {ptr}"
         if took_cmd:
-            cmd_pend = False
+            cmd = None
             ci += 1
         for s in (0, 1):
             if pend[s] and in_rdy >> s & 1:
                 pend[s] = False
                 ptr[s] += 1
-    dut.start_i.value = 0
+    dut.load_i.value = 0
+    dut.play_i.value = 0
     dut.in_valid_i.value = 0
     assert ptr == [len(plan.inp[0]), len(plan.inp[1])], f"{tag}: inputs left {ptr}"
     for _ in range(4):
@@ -145,50 +174,66 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
 
 
 async def reset_inputs(dut) -> None:
-    for sig in ("start_i", "mode_i", "fits_i", "clear_i", "in_valid_i", "in_data_i",
-                "in_last_i", "out_ready_i"):
+    for sig in ("fits_i", "load_i", "load_slot_i", "play_i", "play_slot_i", "play_last_i",
+                "clear_i", "in_valid_i", "in_data_i", "in_last_i", "out_ready_i"):
         getattr(dut, sig).value = 0
 
 
 @cocotb.test()
-async def wbuf_fill_replay_random(dut):
-    """Five gap/backpressure phases of random jobs; byte-exact outputs; full rate when free."""
+async def wbuf_load_play_random(dut):
+    """Five gap/backpressure phases of random jobs; byte-exact outputs; rates when free."""
     rng = make_rng("tb_pnc_wbuf")
     cap = int(dut.WbufBytes.value)
     bw = len(dut.in_data_i) // 16
     await reset_inputs(dut)
     await setup(dut)
+    seen = set()
     for phase in range(5):
         p_idle, p_bp = gap_profile(rng, phase)
-        plan = make_plan(rng, cap, bw, n_jobs=6)
-        p_cmd = 0.0 if phase == 0 else float(rng.uniform(0.0, 0.7))
-        cyc = await run_plan(dut, rng, plan, p_idle, p_bp, p_cmd, f"phase {phase}")
-        n_rep = sum(m for m, _ in plan.cmds)
-        dut._log.info(f"phase {phase}: {len(plan.cmds)} commands ({n_rep} replays), "
-                      f"{len(plan.exp[0])} LO + {len(plan.exp[1])} HO words out, "
-                      f"{len(plan.inp[0]) + len(plan.inp[1])} in, {cyc} cycles "
-                      f"(ideal {plan.ideal})")
-        if phase == 0:
-            assert cyc <= plan.ideal + 3 * len(plan.cmds) + 8, \
-                f"no-stall phase took {cyc} cycles, ideal {plan.ideal}"
+        for j in range(8):
+            # Make sure every slot mode appears (K picked for it when the capacity allows).
+            want = j % 3
+            k = None
+            if cap:
+                need_k = {2: cap // 4 // 5 - 2, 1: cap // 2 // 5 - 2, 0: cap // 2 // 5 + 4}[want]
+                k = max(1, need_k - int(rng.integers(0, 4))) if want else need_k
+            plan = make_plan(rng, cap, bw, k=k)
+            seen.add(plan.slots)
+            p_cmd = 0.0 if phase == 0 else float(rng.uniform(0.0, 0.7))
+            tag = f"phase {phase} job {j} (slots {plan.slots})"
+            cyc = await run_plan(dut, rng, plan, p_idle, p_bp, p_cmd, tag)
+            if phase == 0:
+                n_play = sum(c[0] == "P" for c in plan.cmds)
+                words = max(len(plan.exp[0]), len(plan.exp[1]))
+                if plan.slots == 2:
+                    # the next n-group is stored while the current one plays: about one word
+                    # per cycle per stream of output, plus a few cycles per PLAY
+                    assert cyc <= words + 4 * n_play + 16, f"{tag}: {cyc} cycles, {words} words"
+                elif plan.slots == 0:
+                    assert cyc <= words + 8, f"{tag}: pass-through took {cyc} for {words} words"
+            dut._log.info(f"{tag}: {len(plan.cmds)} commands, {len(plan.exp[0])} LO + "
+                          f"{len(plan.exp[1])} HO words out, "
+                          f"{len(plan.inp[0]) + len(plan.inp[1])} in, {cyc} cycles")
+    assert seen == ({0, 1, 2} if cap else {0}), f"slot modes exercised: {seen}"
 
 
 @cocotb.test()
-async def wbuf_clear_mid_fill(dut):
-    """clear_i in the middle of a stored FILL drops everything; the next sequence is clean."""
+async def wbuf_clear_mid_load(dut):
+    """clear_i in the middle of a LOAD (with a PLAY queued) drops everything; the next job is
+    clean."""
     rng = make_rng("tb_pnc_wbuf_clear")
     cap = int(dut.WbufBytes.value)
     bw = len(dut.in_data_i) // 16
     await reset_inputs(dut)
     await setup(dut)
     k = 20
-    lo, ho = group_words(rng, k, 5, bw)
-    fits = int(cap > 0 and align8(5 * k) + align8(8 + 5 * k) <= cap)
-    dut.mode_i.value, dut.fits_i.value, dut.start_i.value = 0, fits, 1
+    lo, ho = unit_words(rng, k, 5, bw)
+    fits = int(slots_for(cap, k, 5) > 0)
+    dut.fits_i.value = fits
+    dut.load_i.value, dut.load_slot_i.value = fits, 0
+    dut.play_i.value, dut.play_slot_i.value, dut.play_last_i.value = fits, 0, 1
     await tick(dut)
-    dut.start_i.value, dut.mode_i.value = 1, 1 if fits else 0  # queue a REPLAY (or FILL) too
-    await tick(dut)
-    dut.start_i.value = 0
+    dut.load_i.value = dut.play_i.value = 0
     dut.out_ready_i.value = 0
     dut.in_valid_i.value = 0b11
     dut.in_data_i.value = pack2(lo[0][0], ho[0][0], len(dut.in_data_i) // 2)
@@ -201,7 +246,9 @@ async def wbuf_clear_mid_fill(dut):
     dut.clear_i.value = 0
     await settle()
     assert int(dut.out_valid_o.value) == 0, "words survived clear_i"
-    assert int(dut.idle_o.value) == 1 and int(dut.start_ready_o.value) == 1
+    assert int(dut.idle_o.value) == 1 and int(dut.load_ready_o.value) == 1 \
+        and int(dut.play_ready_o.value) == 1
     await tick(dut)
-    plan = make_plan(rng, cap, bw, n_jobs=3)
-    await run_plan(dut, rng, plan, 0.3, 0.3, 0.3, "after clear")
+    for j in range(3):
+        plan = make_plan(rng, cap, bw)
+        await run_plan(dut, rng, plan, 0.3, 0.3, 0.3, f"after clear, job {j}")

@@ -13,7 +13,14 @@ from panacea.config import ARCH, CONSTS, ERRORS
 
 from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
-from verif.seq_lib.job_gen import ACT_FAMILIES, ILLEGAL_KINDS, WT_FAMILIES, JobKnobs, gen_job
+from verif.seq_lib.job_gen import (
+    ACT_FAMILIES,
+    ILLEGAL_KINDS,
+    WT_FAMILIES,
+    JobKnobs,
+    gen_job,
+    wbuf_mode_specs,
+)
 from verif.tests.uvm.base_test import PncBaseTest, n_jobs
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
@@ -93,6 +100,15 @@ class RleRunLengthCorners(PncBaseTest):
 
     async def body(self):
         await self.run_jobs(specs=rle_corner_specs(self.rng), tag="rle")
+
+
+@pyuvm.test()
+class WeightBufferSlotModes(PncBaseTest):
+    """Two-slot prefetch, one-slot reload and no-fit pass-through, each with one and several
+    n-groups (K above the buffer's thresholds, which random jobs never reach)."""
+
+    async def body(self):
+        await self.run_jobs(specs=wbuf_mode_specs(self.rng), tag="wbuf")
 
 
 @pyuvm.test()
