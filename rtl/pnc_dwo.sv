@@ -71,16 +71,19 @@ module pnc_dwo (
     else done_q <= done_d;
   end
 
-  // Column operands, pre-shifted by the product's weight (shared by the 8 cells of a column).
-  logic [8*14-1:0] bsh;
+  // Column operands, pre-shifted by the product's weight and sign-extended to 32 bits (shared
+  // by the 8 cells of a column; an array, not part-selects of one bus, so that a simulator
+  // propagates a change of one column to its 8 cells only).
+  logic signed [31:0] bcol[8];
   for (genvar j = 0; j < 8; j++) begin : gen_colop
     logic signed [4:0] wl, wh5, b;
-    logic signed [13:0] b14;
+    logic signed [13:0] b14, bsh;
     assign wl = pkt_wl_i[j*5+:5];
     assign wh5 = {pkt_wh_i[j*4+3], pkt_wh_i[j*4+:4]};
     assign b = use_wh ? wh5 : wl;
     assign b14 = {{9{b[4]}}, b};
-    assign bsh[j*14+:14] = b14 <<< shamt;
+    assign bsh = b14 <<< shamt;
+    assign bcol[j] = {{18{bsh[13]}}, bsh};
   end
 
   // Accumulators and products are arrays indexed by e = i*8+j (see pnc_swo).
@@ -94,9 +97,7 @@ module pnc_dwo (
     assign a6 = use_xr ? pkt_xr_i[i*6+:6] : {1'b0, pkt_xl_i[i*5+:5]};
     assign a  = {{26{a6[5]}}, a6};
     for (genvar j = 0; j < 8; j++) begin : gen_col
-      logic signed [31:0] b;
-      assign b = {{18{bsh[j*14+13]}}, bsh[j*14+:14]};
-      assign prod[i*8+j] = a * b;  // |a*b| < 2^19: exact in 32 bits
+      assign prod[i*8+j] = a * bcol[j];  // |a*b| < 2^19: exact in 32 bits
     end
   end
 

@@ -212,13 +212,17 @@ module pnc_pea (
   );
 
   // ---- tile result -------------------------------------------------------------------------
-  // Why: SWO + DWO + compensation of the bank being drained (one block, so a simulator
-  // evaluates the 2048-bit sum once per change of its inputs, not once per element).
-  always_comb begin
+  // Why: SWO + DWO + compensation of the bank being drained, built in a function and assigned
+  // once: a procedural loop storing the output element by element made an event-driven
+  // simulator propagate the whole 2048-bit port (and the parent's packed array of all PEAs)
+  // 64 times per evaluation, which was most of Icarus' run time.
+  function automatic logic [64*32-1:0] tile_sum(input logic [64*32-1:0] s,
+                                                input logic [64*32-1:0] d, input logic [255:0] c);
     for (int e = 0; e < 64; e++) begin
-      tile_acc_o[e*32+:32] = swo_acc[e*32+:32] + dwo_acc[e*32+:32] + comp[(e%8)*32+:32];
+      tile_sum[e*32+:32] = s[e*32+:32] + d[e*32+:32] + c[(e%8)*32+:32];
     end
-  end
+  endfunction
+  assign tile_acc_o = tile_sum(swo_acc, dwo_acc, comp);
 
   `PNC_ASSERT_KNOWN_IF(StepKnown_A, {step_act_lo_i, step_act_ho_i, step_act_live_i, step_wt_lo_i,
                                      step_wt_ho_i, step_wt_live_i, step_last_i}, step_valid_i)
