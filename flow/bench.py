@@ -1,18 +1,17 @@
-#!/usr/bin/env python3
-"""`make bench`: the fixed performance suite of issue 6 on the RTL (docs/performance.md).
+"""`make bench`: the fixed performance suite on the RTL (docs/performance.md).
 
 Five layers modelled on a transformer block and a CNN (attention QKV projection and FFN
 up-projection on layer-norm outputs with outlier channels, attention output on attention
 context, FFN down-projection on post-GELU activations, a CNN im2col layer on post-ReLU
 activations). Each layer runs, in ONE Verilator run on the same build, DENSE, ZERO_SKIP and AQS
 (DBS, ZPM, SBR on) plus three AQS ablations (ZPM off, DBS off = fixed b, SBR off), every output
-checked bit-exactly and every counter exactly (panacea.run). Then the simulation speed: DUT
+checked bit-exactly and every counter exactly (flow.run). Then the simulation speed: DUT
 cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
 (Verilator), and of one tiny layer plus the clock-only loop on Icarus.
 
 Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy}.png, and
-prints the ratios against issue 6's targets (PASS/MISS). Exit status 1 if a bit-exact or counter
-check failed (a missed target is reported, not an error).
+prints the ratios against the targets of docs/performance.md (PASS/MISS). Exit status 1 if a
+bit-exact or counter check failed (a missed target is reported, not an error).
 """
 from __future__ import annotations
 
@@ -23,19 +22,17 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from panacea.config import ARCH
+from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
+
+from flow.run import Variant, format_layer_run, plan_layer, run_layer
+from verif.common.runner import all_rtl, run_cocotb
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "models"))
-
-from panacea.config import ARCH  # noqa: E402
-from panacea.cycles import CYCLE_SLACK, CYCLE_TOL  # noqa: E402
-from panacea.run import Variant, format_layer_run, plan_layer, run_layer  # noqa: E402
-
-from verif.common.runner import all_rtl, run_cocotb  # noqa: E402
 
 OUT = ROOT / "build" / "bench"
 DEFAULT_B = int(ARCH.DEFAULT_LO_BITS)
@@ -242,8 +239,8 @@ def markdown(doc) -> str:
                 f"{d['act_rle_saving']:.0%} | {d['energy_pj'] / 1e6:.2f} | "
                 f"{d['energy_pj'] / ez:.2f} | {f(d['sqnr_db'], '.1f')} | "
                 f"{'PASS' if d['pass'] else 'FAIL'} |")
-    lines += ["", "## Targets (issue 6)", "", "| target | measured | wanted | status | detail |",
-              "|---|---|---|---|---|"]
+    lines += ["", "## Targets (docs/performance.md)", "",
+              "| target | measured | wanted | status | detail |", "|---|---|---|---|---|"]
     for t in doc["targets"]:
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
         lines.append(f"| {t['target']} | {v} | {t['target_value']} | {t['status']} | "
@@ -301,12 +298,12 @@ def git_state() -> str:
         return "unknown"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--no-icarus", action="store_true", help="skip the Icarus speed sample")
     ap.add_argument("--uvm-jobs", type=int, default=6, help="jobs of the pyuvm speed sample")
     ap.add_argument("--only", help="comma-separated layer names (default: the whole suite)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     suite = [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
@@ -349,7 +346,7 @@ def main() -> int:
     (OUT / "bench.json").write_text(json.dumps(doc, indent=2) + "\n")
     (OUT / "bench.md").write_text(markdown(doc))
     pngs = plots(doc)
-    print("\nTargets (issue 6):")
+    print("\nTargets (docs/performance.md):")
     for t in doc["targets"]:
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
         print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); "

@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """`make cov-report`: merge coverage of a regression and write the sign-off report.
 
     make cov-report [RUN=build/regress/<run>]     (default: build/regress/latest)
-    python scripts/cov_report.py --run DIR [--run DIR2 ...] [--out build/report] [--screenshot]
+    panacea-flow cov-report --run DIR [--run DIR2 ...] [--out build/report] [--screenshot]
 
-Reads each run's summary.json (scripts/regress.py), merges the functional coverage of every
+Reads each run's summary.json (flow.regress), merges the functional coverage of every
 seed (cocotb-coverage XML exports; merged database written with cocotb-coverage's merge) and the
 Verilator code coverage of every coverage build run (coverage.dat -> verilator_coverage ->
 lcov info -> genhtml), and writes build/report/index.html + report.json + PNG plots.
@@ -20,16 +19,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
+from flow.regress import config as C
+from flow.regress import covdata
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from regresslib import config as C  # noqa: E402
-from regresslib import covdata  # noqa: E402
-
-TEMPLATE = ROOT / "scripts" / "regresslib" / "report_template.html"
+TEMPLATE = Path(C.__file__).with_name("report_template.html")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -335,8 +333,8 @@ def screenshot(out: Path) -> Path | None:
 
 
 # --------------------------------------------------------------------------- main
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--run", action="append", default=None,
                     help="regression run dir (repeatable; default build/regress/latest)")
     ap.add_argument("--out", default=str(ROOT / "build" / "report"))

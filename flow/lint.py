@@ -1,5 +1,5 @@
-#!/usr/bin/env python3
-"""`make lint`: Verilator -Wall over the whole design, Verible lint + format check, ruff.
+"""`make lint`: Verilator -Wall over the whole design, Verible lint + format check, ruff
+(check and format), and the package layering (import-linter contracts in pyproject.toml).
 
 Exit status is non-zero if any checker reports anything. Waivers live next to the code they
 waive (`// verilator lint_off RULE` with a reason) or in .rules.verible_lint.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def run(name: str, cmd: list[str]) -> bool:
     return ok
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     files = rtl_files()
     top_exists = (RTL / f"{TOP}.sv").exists()
     results = []
@@ -62,7 +63,12 @@ def main() -> int:
         print("   would reformat: " + ", ".join(fmt_bad))
     print(f"   {'FAILED' if fmt_bad else 'ok'}")
     results.append(not fmt_bad)
-    results.append(run("ruff", [str(BIN / "ruff"), "check", "models", "verif", "scripts"]))
+    py = ["models", "verif", "flow", "scripts"]
+    results.append(run("ruff", [str(BIN / "ruff"), "check", *py]))
+    results.append(run("ruff format --check (fix with `make format`)",
+                       [str(BIN / "ruff"), "format", "--check", *py]))
+    results.append(run("import layering (pyproject.toml [tool.importlinter])",
+                       [str(BIN / "lint-imports"), "--no-cache"]))
     bad = results.count(False)
     print(f"lint: {len(results) - bad} passed, {bad} failed")
     return 1 if bad else 0

@@ -4,12 +4,12 @@ Host side. For every selected layer of an ``.npz`` file (``NAME.W`` N x K, ``NAM
 format of ``panacea analyze``, loaded and validated by :func:`panacea.analyze.load_layers`), the
 layer is calibrated exactly as ``panacea analyze`` does it (:func:`panacea.analyze.calibrate_layer`:
 per-channel weights, min/max activations, DBS, ZPM, r), one INT32-output job per requested skip
-mode is built, and all of them are written to a job file that the cocotb test
-``verif.tests.top.tb_run_layer`` reads (``PNC_RUN_JOBS``) and runs back to back on ``pnc_top`` in
-ONE simulator run per layer. The test writes one JSON line per job (``PNC_RUN_OUT``): the counter
-registers, the output regions read back from the AXI RAM, wall time and simulated cycles. The host
-then checks every output byte against ``expected_output`` and the exact counters against
-``expected_counters`` and derives the figures (see :data:`FIGURES_DOC` and docs/performance.md).
+mode is built, and all of them run back to back on ``pnc_top`` in ONE simulator run per layer
+(:func:`verif.tests.top.job_runner.simulate`, the cocotb test ``verif.tests.top.tb_run_layer``).
+Each job comes back as what the DUT did (:class:`verif.agents.job.Observed`); the host checks it
+with the testbench's one comparison (:func:`verif.env.scoreboard.compare` against
+:func:`verif.env.predictor.expect`) and derives the figures (``flow.cli.FIGURES_DOC``,
+docs/performance.md). The testbench is imported only when a layer is simulated or evaluated.
 
 Needs a source checkout (``rtl/``, ``verif/``): the ``panacea`` command installed editable by
 ``make venv`` finds it through this file's location.
@@ -17,13 +17,9 @@ Needs a source checkout (``rtl/``, ``verif/``): the ``panacea`` command installe
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
-import os
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,58 +28,21 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from panacea.analyze import AnalyzeInputError, calibrate_layer, load_layers
+from panacea.config import ARCH
+from panacea.cycles import mode_cycles_from_stats, within_tolerance
+from panacea.energy import energy_from_counters
+from panacea.memimage import Job, ceil_div, decode_output, job_stats
+from panacea.quant import gemm_sqnr_db
+from panacea.slicing import wt_lo_bits
+from panacea.zpm import ho_share
 
-from .analyze import AnalyzeInputError, calibrate_layer, load_layers
-from .config import ARCH
-from .cycles import CYCLE_SLACK, CYCLE_TOL, mode_cycles_from_stats, within_tolerance
-from .energy import energy_from_counters
-from .memimage import (
-    BUS_BYTES,
-    REGION_NAMES,
-    Job,
-    ceil_div,
-    decode_output,
-    expected_output,
-    job_stats,
-    region_layout,
-)
-from .quant import gemm_sqnr_db
-from .slicing import wt_lo_bits
-from .zpm import ho_share
-
-ROOT: Path = Path(__file__).resolve().parents[2]
-TB_MODULE: str = "verif.tests.top.tb_run_layer"
+ROOT: Path = Path(__file__).resolve().parents[1]
 TOPLEVEL: str = "pnc_top"
 MODE_ARGS: dict[str, str] = {"dense": "DENSE", "zero": "ZERO_SKIP", "aqs": "AQS"}
 JOB_MODE: dict[str, str] = {"DENSE": "dense", "ZERO_SKIP": "zero_skip", "AQS": "aqs"}
-EXACT_COUNTERS: tuple[str, ...] = ("SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES",
-                                   "WR_BYTES", "TILES")
-RTL_COUNTERS: tuple[str, ...] = ("CYCLES", "SWO_BUSY", "DWO_BUSY", "STALL_MEM", "STALL_DWO",
-                                 "STALL_OUT", "ACT_SKIP", "WT_SKIP", "RD_BYTES", "WR_BYTES",
-                                 "TILES")
-# Cycle-model tolerance: CYCLE_TOL and CYCLE_SLACK of arch.toml [cycle] (docs/architecture.md
-# section 6, the same numbers the scoreboard uses by default), re-exported here for reports.
-__all__ = ["CYCLE_SLACK", "CYCLE_TOL"]
-
-FIGURES_DOC: str = """\
-Per layer and variant (mode + calibration), figures from the RTL run unless marked model:
-- rtl_cycles: CYCLES register; model_cycles: panacea.cycles; lower_limit: operator bound
-  max(SWO_BUSY, DWO_BUSY)/NUM_PEA; rtl_limit_ratio = rtl_cycles/lower_limit;
-  model_ratio = rtl_cycles/model_cycles; model_within_tol:
-  |rtl-model| <= CYCLE_TOL*model + CYCLE_SLACK (arch.toml [cycle], architecture.md section 6)
-- speedup_vs_dense, speedup_vs_zero: RTL cycles of DENSE (ZERO_SKIP) of the same calibration
-  over this variant's RTL cycles (null when that mode was not run)
-- util_swo, util_dwo: SWO_BUSY (DWO_BUSY) / (NUM_PEA * CYCLES)
-- rd_bytes, wr_bytes: RD_BYTES, WR_BYTES registers; rd_min, wr_min: minimum for the configured
-  buffers (every compressed stream byte fetched as often as the loop nest with WBUF_BYTES must,
-  without beat rounding; the output bytes once); rd_once, wr_once: each 8-bit operand read once,
-  INT32 output written once; act_rle_saving: 1 - activation stream bytes / uncompressed
-  activation bytes (8 bits per element)
-- energy_pj: panacea.energy from the RTL counters (+ the model-only WBUF_RD_BYTES)
-- sqnr_db: SQNR of the dequantized RTL output against the float GEMM (null = inf)
-- exact: every output byte equal to expected_output; counters_exact: the exact counters equal
-  expected_counters; pass: both, no error code, no hang
-"""
+STALL_COUNTERS: tuple[str, ...] = ("STALL_MEM", "STALL_DWO", "STALL_OUT")
+OUTPUT_KINDS: tuple[str, ...] = ("hang", "output", "element", "bytes")  # compare() kinds
 
 
 class RunInputError(ValueError):
@@ -158,107 +117,6 @@ def plan_layer(name: str, w: npt.NDArray[np.float64], x: npt.NDArray[np.float64]
                      calib=calib)
 
 
-_ARRAY_FIELDS = ("x", "w", "bias")
-
-
-def write_jobs(path: Path, jobs: Sequence[Job]) -> None:
-    """Save jobs for the cocotb side: arrays in an .npz, scalar fields as JSON inside it."""
-    arrays: dict[str, Any] = {}
-    meta = []
-    for i, job in enumerate(jobs):
-        d = {}
-        for f in dataclasses.fields(job):
-            v = getattr(job, f.name)
-            if f.name in _ARRAY_FIELDS:
-                if v is not None:
-                    arrays[f"{f.name}_{i}"] = v
-            else:
-                d[f.name] = v if not isinstance(v, np.generic) else v.item()
-        meta.append(d)
-    arrays["meta"] = np.array(json.dumps(meta))
-    with open(path, "wb") as fh:
-        np.savez(fh, **arrays)
-
-
-def read_jobs(path: str | Path) -> list[Job]:
-    """Inverse of :func:`write_jobs`."""
-    with np.load(path, allow_pickle=False) as npz:
-        meta = json.loads(str(npz["meta"]))
-        jobs = []
-        for i, d in enumerate(meta):
-            arrs = {f: npz[f"{f}_{i}"] if f"{f}_{i}" in npz.files else None
-                    for f in _ARRAY_FIELDS}
-            jobs.append(Job(**arrs, **d))
-    return jobs
-
-
-def mem_size(jobs: Sequence[Job]) -> int:
-    """AXI RAM size (power of two, >= 64 KiB) that holds every job's regions."""
-    end = max(a + s for job in jobs for a, s in region_layout(job).values())
-    return max(1 << 16, 1 << (end - 1).bit_length())
-
-
-# ---------------------------------------------------------------------------------------------
-# Simulation
-
-
-def simulate(jobs: Sequence[Job], sim: str, tag: str = "run",
-             progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """Run ``jobs`` back to back in one simulator run of ``pnc_top``; return the per-job records
-    of the cocotb side (counters, output region bytes, wall time, DUT cycles). ``progress`` is
-    called with each record as it arrives."""
-    root = repo_root()
-    for p in (str(root), str(root / "models")):
-        if p not in sys.path:
-            sys.path.insert(0, p)
-    from verif.common.runner import all_rtl, run_cocotb
-
-    work = root / "build" / "run"
-    work.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{tag}-", suffix=".npz", dir=work)
-    os.close(fd)
-    job_file = Path(tmp)
-    out_file = job_file.with_suffix(".jsonl")
-    write_jobs(job_file, jobs)
-    out_file.write_text("")
-    records: list[dict[str, Any]] = []
-    stop = threading.Event()
-
-    def poll() -> None:
-        seen = 0
-        while True:
-            done = stop.is_set()
-            try:
-                lines = out_file.read_text().splitlines()
-            except OSError:
-                lines = []
-            for line in lines[seen:]:
-                if line.endswith("}"):
-                    rec = json.loads(line)
-                    records.append(rec)
-                    seen += 1
-                    if progress is not None:
-                        progress(rec)
-            if done:
-                return
-            stop.wait(0.5)
-
-    th = threading.Thread(target=poll, daemon=True)
-    th.start()
-    try:
-        run_cocotb(sim, TOPLEVEL, all_rtl(), TB_MODULE, testcase="run_jobs", seed=1,
-                   extra_env={"PNC_RUN_JOBS": str(job_file), "PNC_RUN_OUT": str(out_file),
-                              "PNC_RUN_MEM": str(mem_size(jobs))})
-    finally:
-        stop.set()
-        th.join()
-        job_file.unlink(missing_ok=True)
-        out_file.unlink(missing_ok=True)
-    if len(records) != len(jobs):
-        raise RuntimeError(f"simulation returned {len(records)} of {len(jobs)} job results")
-    return records
-
-
 # ---------------------------------------------------------------------------------------------
 # Evaluation
 
@@ -269,7 +127,7 @@ def _finite_or_none(v: float) -> float | None:
 
 def traffic_figures(job: Job) -> dict[str, Any]:
     """Model byte figures of a job: minimum for the configured buffers, each operand once, and
-    the activation RLE saving (definitions in :data:`FIGURES_DOC`)."""
+    the activation RLE saving (definitions in ``flow.cli.FIGURES_DOC``)."""
     st = job_stats(job)
     m, n, k, b = job.M, job.N, job.K, int(job.b)
     mb, nb = ceil_div(m, int(ARCH.V)), ceil_div(n, int(ARCH.V))
@@ -291,41 +149,34 @@ def traffic_figures(job: Job) -> dict[str, Any]:
     }
 
 
-def evaluate(plan: LayerPlan, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Check each job of ``plan`` against the model and derive its figures."""
+def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
+    """Check each job of ``plan`` (what the DUT did: ``observed``, one
+    :class:`verif.agents.job.Observed` per job) with the testbench's :func:`compare` and derive
+    its figures. ``pass`` counts every check but the cycle tolerance, a figure here
+    (``model_within_tol``)."""
+    from verif.env.predictor import expect
+    from verif.env.scoreboard import CYCLE_KIND, compare
+
     p = int(ARCH.NUM_PEA)
     out: dict[str, Any] = {}
-    for v, job, rec in zip(plan.variants, plan.jobs, records, strict=True):
+    for v, job, obs in zip(plan.variants, plan.jobs, observed, strict=True):
         cal = plan.calib[v.calib_key]
         tf = traffic_figures(job)
         model = tf.pop("model")
         exp_c = tf.pop("expected_counters")
-        problems: list[str] = []
-        c = {k: int(val) for k, val in rec.get("counters", {}).items()}
-        if rec.get("hang"):
-            problems.append("hang: no irq_o within the cycle budget")
-        if rec.get("err_code", 0):
-            problems.append(f"ERR_CODE {rec['err_code']}")
-        exp = expected_output(job)
-        got = {r: bytes.fromhex(rec.get("regions", {}).get(r, "")) for r in ("out", "out_ho")}
-        n_bad = 0
-        for r in ("out", "out_ho"):
-            want = exp.regions[r]
-            if got[r] != want:
-                g = got[r].ljust(len(want), b"\0")
-                n_bad += sum(1 for i in range(len(want)) if g[i] != want[i])
-        if n_bad:
-            problems.append(f"{n_bad} output bytes differ")
-        bad_c = [f"{k} {c.get(k)} != {exp_c[k]}" for k in EXACT_COUNTERS if c.get(k) != exp_c[k]]
-        if bad_c:
-            problems.append("counters: " + ", ".join(bad_c))
+        mismatches, _ = compare(expect(job), obs)
+        problems = [str(m).split(": ", 1)[1] for m in mismatches if m.what != CYCLE_KIND]
+        exact = not any(m.what in OUTPUT_KINDS for m in mismatches)
+        counters_exact = not obs.timed_out and not any(m.what == "counter" for m in mismatches)
+        c = dict(obs.counters)
         cycles = c.get("CYCLES", 0)
         sqnr = None
-        if not n_bad and not rec.get("hang"):
-            y = decode_output(job, got).astype(np.int64)
+        if exact:
+            y = decode_output(job, obs.regions).astype(np.int64)
             sqnr = _finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
-        e_counters = dict(c, WBUF_RD_BYTES=exp_c.get("WBUF_RD_BYTES", 0)) if c else exp_c
-        energy = energy_from_counters(e_counters)
+        # a job that read back nothing (a hang before the counters) is costed as modelled
+        energy = energy_from_counters(dict(c, WBUF_RD_BYTES=exp_c.get("WBUF_RD_BYTES", 0))
+                                      if c else exp_c)
         out[v.label] = {
             "mode": v.mode, "lo_bits_mode": "auto" if v.lo_bits is None else "fixed",
             "zpm": v.zpm, "sbr": v.sbr, "b": int(job.b), "z": int(job.z), "r": int(job.r),
@@ -339,10 +190,9 @@ def evaluate(plan: LayerPlan, records: Sequence[dict[str, Any]]) -> dict[str, An
             "util_dwo": c.get("DWO_BUSY", 0) / (p * cycles) if cycles else None,
             "rd_bytes": c.get("RD_BYTES"), "wr_bytes": c.get("WR_BYTES"), **tf,
             "energy_pj": energy.total_pj, "energy_breakdown_pj": energy.breakdown_pj,
-            "sqnr_db": sqnr, "counters": c, "stalls": {k: c.get(k) for k in
-                                                        ("STALL_MEM", "STALL_DWO", "STALL_OUT")},
-            "wall_s": rec.get("wall_s"), "dut_cycles": rec.get("dut_cycles"),
-            "exact": not n_bad and not rec.get("hang"), "counters_exact": not bad_c,
+            "sqnr_db": sqnr, "counters": c, "stalls": {k: c.get(k) for k in STALL_COUNTERS},
+            "wall_s": obs.wall_s, "dut_cycles": obs.dut_cycles,
+            "exact": exact, "counters_exact": counters_exact,
             "pass": not problems, "problems": problems,
         }
     for v in plan.variants:  # speedups against DENSE / ZERO_SKIP of the same calibration
@@ -362,20 +212,21 @@ def run_layer(plan: LayerPlan, sim: str, log: Callable[[str], None] = print) -> 
     n = len(plan.jobs)
     t0 = time.monotonic()
 
-    def progress(rec: dict[str, Any]) -> None:
-        i = rec["index"]
+    def progress(obs: Any) -> None:
+        i = obs.idx
         log(f"  [{plan.name}] {i + 1}/{n} {plan.variants[i].label}: "
-            f"{rec.get('counters', {}).get('CYCLES', '?')} cycles, {rec.get('wall_s', 0):.1f} s"
-            f"{' HANG' if rec.get('hang') else ''}")
+            f"{obs.cycles} cycles, {obs.wall_s:.1f} s{' HANG' if obs.timed_out else ''}")
 
     m, k = plan.x.shape
     log(f"layer {plan.name}: M={m} N={plan.w.shape[0]} K={k}: {n} jobs on {sim} "
         f"(one simulator run; the first run of an RTL version builds it)")
+    from verif.tests.top.job_runner import simulate
+
     recs = simulate(plan.jobs, sim, tag=plan.name.replace("/", "_"), progress=progress)
     wall = time.monotonic() - t0
     modes = evaluate(plan, recs)
-    sim_wall = sum(r.get("wall_s", 0.0) for r in recs)
-    dut_cycles = sum(r.get("dut_cycles", 0) for r in recs)
+    sim_wall = sum(r.wall_s for r in recs)
+    dut_cycles = sum(r.dut_cycles for r in recs)
     macs = sum(j.M * j.N * j.K for j in plan.jobs)
     return {
         "name": plan.name, "M": m, "N": int(plan.w.shape[0]), "K": k, "rows_of": plan.rows_of,
@@ -453,7 +304,7 @@ def run_file(path: Path, layer: str | None, rows: int | None, sim: str, modes: S
 
 
 def run_main(args: Any) -> int:
-    """CLI body of ``panacea run`` (args from :func:`panacea.cli.build_parser`)."""
+    """CLI body of ``panacea run`` (args from :func:`flow.cli.build_parser`)."""
     modes = list(MODE_ARGS.values()) if args.mode == "all" else [MODE_ARGS[args.mode]]
     lo_bits = None if args.lo_bits == "auto" else int(args.lo_bits)
     if args.layer is None and not args.all:
@@ -482,7 +333,3 @@ def run_main(args: Any) -> int:
     return 0 if ok else 1
 
 
-__all__ = ["FIGURES_DOC", "REGION_NAMES", "RunInputError", "Variant", "evaluate",
-           "format_layer_run", "mem_size", "mode_variants", "plan_layer", "read_jobs",
-           "repo_root", "run_file", "run_layer", "run_main", "select_layers", "simulate",
-           "traffic_figures", "write_jobs", "BUS_BYTES"]

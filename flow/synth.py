@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make synth`: synthesise the design with Yosys and print cells per block.
 
     synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc | --abc]
@@ -21,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,14 +53,14 @@ def run_yosys(cmd: list[str], script: Path, log: Path) -> bool:
     return res.returncode == 0
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--top", default="pnc_top")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
     ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
     ap.add_argument("--abc", action="store_true",
                     help="run ABC even without a native yosys (WebAssembly: tens of minutes)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if not args.noabc and not args.abc and not shutil.which("yosys"):
         args.noabc = True
         print("synth: no native yosys, so mapping without ABC (an unoptimised upper bound). For "
@@ -72,9 +72,13 @@ def main() -> int:
     out = ROOT / "build" / "synth" / tag
     out.mkdir(parents=True, exist_ok=True)
     chparams = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in args.param)
-    rel = out.relative_to(ROOT)   # yowasp (WASI) writes only below its working directory
+    rel = out.relative_to(ROOT)
+    # Every path relative to the checkout (the working directory of both runs): YoWASP mounts
+    # its own temporary folder on /tmp, so absolute paths of a checkout under /tmp are not seen.
+    src = [f.relative_to(ROOT) for f in files]
     front = "\n".join([
-        f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL} " + " ".join(str(f) for f in files),
+        f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL.relative_to(ROOT)} "
+        + " ".join(str(f) for f in src),
         f"chparam {chparams} {args.top}" if chparams else "",
         f"hierarchy -check -top {args.top}",
         f"rename -top {args.top}",    # chparam names the top $paramod$<hash>\\<top>

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make regress` / `make nightly`: the testplan's tests over many seeds, in parallel.
 
     make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n]
@@ -21,16 +20,15 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from flow.regress import config as C
+from flow.regress import covdata, results
+from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from verif.common.runner import repro_command
 
-from regresslib import config as C  # noqa: E402
-from regresslib import covdata, results  # noqa: E402
-from regresslib.pool import DaskPool, LocalPool, start_local_cluster  # noqa: E402
-
-WORKER = ROOT / "scripts" / "regresslib" / "worker.py"
+ROOT = C.ROOT
 REGRESS_DIR = ROOT / "build" / "regress"
 BUILD_TIMEOUT_S = 1800
 
@@ -48,11 +46,7 @@ def git_rev() -> str:
 
 def repro(cfg: C.Config, sim: str, test: str, seed: int, env: dict[str, str]) -> str:
     """The one line that reruns this test and seed alone."""
-    prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in sorted(env.items()))
-    if cfg.toplevel == "pnc_top" and cfg.rtl == C.all_rtl():
-        return f"{prefix}make sim SIM={sim} MODULE={cfg.module} TEST={test} SEED={seed}"
-    return (f"{prefix}.venv/bin/python scripts/sim.py --sim {sim} --module {cfg.module} "
-            f"--test {test} --seed {seed} --toplevel {cfg.toplevel} --rtl {','.join(cfg.rtl)}")
+    return repro_command(cfg.module, test, sim, seed, cfg.toplevel, cfg.rtl, env=env)
 
 
 # --------------------------------------------------------------------------- progress
@@ -118,7 +112,7 @@ def run_item(cfg: C.Config, spec: C.TestSpec, sim: str, seed: int, rundir: Path,
 
 
 def submit(pool, what: str, item: dict, log: Path, timeout: float):
-    cmd = [sys.executable, str(WORKER), what, json.dumps(item)]
+    cmd = [sys.executable, "-m", "flow.regress.worker", what, json.dumps(item)]
     # Remote workers have their own environment: forward the submitter's Python path.
     env = {k: os.environ[k] for k in ("PYTHONPATH",) if os.environ.get(k)}
     return pool.submit(cmd, str(ROOT), str(log), timeout, env)
@@ -191,8 +185,8 @@ def covergroup_errors(cfg: C.Config, recs: list[dict]) -> list[str]:
     return errors
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--level", default="smoke")
     ap.add_argument("--sim", default="both", choices=["icarus", "verilator", "both"])
     ap.add_argument("--seeds", type=int, default=None, help="seeds per test (default: level's)")
@@ -207,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-code-coverage", action="store_true")
     ap.add_argument("--no-rerun", action="store_true", help="do not re-run failures with waves")
     ap.add_argument("--check-only", action="store_true", help="consistency check only")
-    ap.add_argument("--report", action="store_true", help="run scripts/cov_report.py afterwards")
+    ap.add_argument("--report", action="store_true",
+                    help="write the coverage report afterwards (flow.cov_report)")
     args = ap.parse_args(argv)
 
     cfg = C.load(args.config)
@@ -355,8 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['message'][:160]}\n          rerun: {r['repro']}{w}")
     rc = 0 if bad == 0 and cons["consistency"]["ok"] else 1
     if args.report:
-        rep = subprocess.run([sys.executable, str(ROOT / "scripts" / "cov_report.py"),
-                              "--run", str(rundir)], cwd=ROOT)
+        rep = subprocess.run([sys.executable, "-m", "flow.cov_report", "--run", str(rundir)],
+                             cwd=ROOT)
         rc = rc or (rep.returncode if rep.returncode not in (0, 3) else 0)
     return rc
 

@@ -110,11 +110,14 @@ def testplan_tests(testplan: list[dict]) -> list[str]:
     return seen
 
 
-def module_path(module: str) -> Path:
-    """Source file of a test module: under the repository, else wherever Python finds it."""
-    p = ROOT / (module.replace(".", "/") + ".py")
-    if p.exists():
-        return p
+def module_path(module: str, base: Path | None = None) -> Path:
+    """Source file of a test module: under the repository, beside the regression config
+    (``base``), else wherever Python finds it."""
+    rel = module.replace(".", "/") + ".py"
+    p = ROOT / rel
+    for cand in (p, *([base / rel] if base is not None else [])):
+        if cand.exists():
+            return cand
     import importlib.util
     try:
         spec = importlib.util.find_spec(module)
@@ -123,13 +126,13 @@ def module_path(module: str) -> Path:
     return Path(spec.origin) if spec and spec.origin else p
 
 
-def discover_tests(module: str) -> list[str]:
+def discover_tests(module: str, base: Path | None = None) -> list[str]:
     """Names of the cocotb tests in a module, read from its source (no import, no simulator).
 
     A test is a class or (async) function decorated with ``pyuvm.test``/``cocotb.test`` (called
     or not) or ``cocotb.parametrize``-wrapped tests.
     """
-    tree = ast.parse(module_path(module).read_text())
+    tree = ast.parse(module_path(module, base).read_text())
     names = []
     for node in tree.body:
         if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -147,9 +150,10 @@ def consistency_errors(cfg: Config) -> list[str]:
     """Static checks: testplan tests exist, every test is in the testplan, level tests exist."""
     errors = []
     try:
-        found = discover_tests(cfg.module)
+        found = discover_tests(cfg.module, cfg.path.parent)
     except FileNotFoundError:
-        return [f"test module {cfg.module} ({module_path(cfg.module)}) does not exist"]
+        return [f"test module {cfg.module} ({module_path(cfg.module, cfg.path.parent)}) does "
+                "not exist"]
     planned = testplan_tests(cfg.testplan)
     for t in planned:
         if t not in found:

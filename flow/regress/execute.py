@@ -68,7 +68,8 @@ def _kill_group(proc: subprocess.Popen, quiet: bool = False) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``execute.py '{"cmd": [...], "cwd": ..., "log": ..., "timeout_s": ..., "env": {...}}'``."""
+    """``python -m flow.regress.execute '{"cmd": [...], "cwd": ..., "log": ..., "timeout_s": ...,
+    "env": {...}}'``."""
     kw = json.loads(argv[1])
     res = execute(**kw)
     res["worker_pid"] = os.getppid()   # the Dask worker process that started this script

@@ -7,12 +7,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from regresslib.execute import execute  # noqa: E402
-
-EXECUTE_PY = str(Path(__file__).resolve().parent / "execute.py")
+from .execute import execute
 
 
 class LocalPool:
@@ -49,10 +45,11 @@ class LocalPool:
 class DaskPool:
     """A Dask distributed scheduler (``tcp://host:port``); each worker thread runs one item.
 
-    Each item is submitted as ``subprocess.run([python, regresslib/execute.py, JSON])``: only
-    standard-library objects travel through the scheduler (which unpickles task graphs), so
-    neither it nor the workers need this repository on their import path. Workers need the
-    repository at the same path (shared file system) and its .venv (the submitter's Python).
+    Each item is submitted as ``subprocess.run([python, -m, flow.regress.execute, JSON])``:
+    only standard-library objects travel through the scheduler (which unpickles task graphs),
+    so neither it nor the worker processes import anything of ours. Workers need the
+    repository at the same path (shared file system) and its .venv (the submitter's Python,
+    where the packages are installed editable).
     """
 
     kind = "dask"
@@ -69,7 +66,8 @@ class DaskPool:
                               "env": env})
         # pure=False: two identical commands (e.g. a rerun) are separate tasks; retries=0: a
         # failing or timed-out item is a result, not something for Dask to repeat.
-        return self.client.submit(subprocess.run, [sys.executable, EXECUTE_PY, payload],
+        return self.client.submit(subprocess.run, [sys.executable, "-m", "flow.regress.execute",
+                                                   payload],
                                   capture_output=True, text=True, pure=False, retries=0)
 
     @staticmethod

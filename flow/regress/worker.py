@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """One regression work item in its own process: build a configuration, or run one test+seed.
 
-    python scripts/regresslib/worker.py build '{"sim":..., "toplevel":..., "rtl":[...], ...}'
-    python scripts/regresslib/worker.py run   '{"sim":..., "test":..., "seed":..., ...}'
+    python -m flow.regress.worker build '{"sim":..., "toplevel":..., "rtl":[...], ...}'
+    python -m flow.regress.worker run   '{"sim":..., "test":..., "seed":..., ...}'
 
 Exit status of `run`: 0 the cocotb test passed, 1 it failed, 2 anything else (build error,
 simulator crash, missing results). The caller reads results.xml itself; this process only runs.
@@ -15,14 +14,9 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-for p in (str(ROOT / "models"), str(ROOT)):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+from filelock import FileLock
 
-from filelock import FileLock  # noqa: E402
-
-from verif.common.runner import CocotbTestFailed, build, rtl_sources, run_cocotb  # noqa: E402
+from verif.common.runner import CocotbTestFailed, build, rtl_sources, run_cocotb
 
 
 def do_build(job: dict) -> int:

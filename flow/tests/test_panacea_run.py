@@ -19,7 +19,8 @@ def test_panacea_run_tiny_verilator(tmp_path):
                      "relu.W": r.normal(size=(8, 16)),
                      "relu.X": np.maximum(r.normal(size=(8, 16)), 0)})
     out = tmp_path / "run.json"
-    p = subprocess.run([sys.executable, "-m", "panacea", "run", str(npz), "--layer", "ln",
+    panacea = str(Path(sys.executable).parent / "panacea")
+    p = subprocess.run([panacea, "run", str(npz), "--layer", "ln",
                         "--rows", "16", "--sim", "verilator", "--json", str(out)],
                        capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert p.returncode == 0, p.stdout + p.stderr

@@ -1,4 +1,4 @@
-"""Tests of the regression tooling (scripts/regress.py, scripts/cov_report.py), no long sims.
+"""Tests of the regression tooling (flow.regress, flow.cov_report), no long sims.
 
 A tiny fake cocotb bench on pnc_fifo (Icarus, ~2 s a run) passes, fails on even seeds, hangs,
 crashes the simulator and fails on purpose; its own testplan and regress.toml point the real
@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from flow import cov_report
+from flow.regress import config as C
+from flow.regress import covdata
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from regresslib import config as C  # noqa: E402
-from regresslib import covdata  # noqa: E402
+FLOW = str(Path(PY).parent / "panacea-flow")
 
 FAKE_TB = '''
 """Fake bench for the regression-tool tests (toplevel pnc_fifo)."""
@@ -149,7 +150,7 @@ def fake(tmp_path_factory):
 
 def _regress(fake, out: Path, *extra: str) -> tuple[int, dict, str]:
     d, env = fake
-    p = subprocess.run([PY, str(ROOT / "scripts" / "regress.py"), "--config",
+    p = subprocess.run([FLOW, "regress", "--config",
                         str(d / "regress.toml"), "--sim", "icarus", "--jobs", "2",
                         "--out", str(out), *extra], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=300)
@@ -165,9 +166,8 @@ def local_run(fake, tmp_path_factory):
 
 def test_static_consistency_finds_missing_and_unplanned_tests(fake, tmp_path):
     d, _ = fake
-    sys.path.insert(0, str(d))
     cfg = C.load(d / "regress.toml")
-    assert C.discover_tests("fake_regress_tb") == ["passes", "fails_on_even_seed",
+    assert C.discover_tests("fake_regress_tb", d) == ["passes", "fails_on_even_seed",
                                                     "hangs_on_seed_2", "crashes_on_seed_2",
                                                     "must_fail"]
     assert C.consistency_errors(cfg) == []
@@ -200,6 +200,7 @@ def test_every_outcome_is_recorded(local_run):
     assert r["sim_time_ns"] == 10 and r["wall_s"] > 0
     assert len(r["coverage_files"]) == 1
     assert r["repro"].endswith("--test passes --seed 2 --toplevel pnc_fifo --rtl pnc_fifo")
+    assert r["repro"].startswith(".venv/bin/panacea-flow sim ")
     assert s["counts"] == {"passed": 7, "failed": 1, "timeout": 1, "error": 1}
     assert "[" in log and "ETA" in log                    # progress lines
 
@@ -229,7 +230,7 @@ def test_junit_and_dynamic_covergroup_check(local_run):
 def test_same_seed_reproduces_via_repro_line(local_run, fake):
     _, _, s, _ = local_run
     r = next(r for r in s["results"] if r["test"] == "fails_on_even_seed" and r["seed"] == 2)
-    cmd = r["repro"].replace(".venv/bin/python", PY)
+    cmd = r["repro"].replace(".venv/bin/panacea-flow", FLOW)
     p = subprocess.run(cmd, shell=True, cwd=ROOT, env=fake[1], capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 1 and "FAILED" in p.stdout, p.stdout + p.stderr
@@ -277,7 +278,7 @@ def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
 def test_report_from_the_fake_run(local_run, fake, tmp_path):
     out, _, s, _ = local_run
     rep_dir = tmp_path / "report"
-    p = subprocess.run([PY, str(ROOT / "scripts" / "cov_report.py"), "--run", str(out),
+    p = subprocess.run([FLOW, "cov-report", "--run", str(out),
                         "--out", str(rep_dir), "--config", str(fake[0] / "regress.toml"),
                         "--screenshot", "--strict"], cwd=ROOT, env=fake[1], capture_output=True,
                        text=True,
@@ -304,7 +305,6 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
 
 def test_code_coverage_merge_and_genhtml(tmp_path):
     """Two synthetic Verilator coverage.dat files of pnc_fifo merge by adding counts."""
-    import cov_report
     src = ROOT / "rtl" / "pnc_fifo.sv"
 
     def point(line, typ, name, count):
@@ -326,6 +326,19 @@ def test_code_coverage_merge_and_genhtml(tmp_path):
         assert res["tool_errors"] == [], res["tool_errors"]
         assert (tmp_path / "code" / "index.html").exists()
         assert res["files"][str(src)]["html"].endswith("pnc_fifo.sv.gcov.html")
+
+
+def test_unit_bench_repro_line_names_its_bench():
+    """A unit bench's repro line rebuilds that bench (top level, sources, parameters), not
+    pnc_top; the full design's is `make sim`."""
+    from verif.common.runner import all_rtl, repro_command
+    assert repro_command("verif.tests.unit.tb_pnc_axi_rd", None, "icarus", 1, "pnc_axi_rd",
+                         ["pnc_axi_rd"], {"NS": 3}) == (
+        ".venv/bin/panacea-flow sim --sim icarus --module verif.tests.unit.tb_pnc_axi_rd "
+        "--seed 1 --toplevel pnc_axi_rd --rtl pnc_axi_rd --param NS=3")
+    assert repro_command("verif.tests.uvm.tb_pnc_uvm", "T", "verilator", 2, "pnc_top",
+                         all_rtl(), env={"PNC_JOBS": "5"}) == (
+        "PNC_JOBS=5 make sim SIM=verilator MODULE=verif.tests.uvm.tb_pnc_uvm TEST=T SEED=2")
 
 
 def test_waiver_matching_needs_a_reason(tmp_path):

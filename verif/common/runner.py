@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -124,14 +125,22 @@ def build(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping 
     return BuildInfo(sim, toplevel, bdir)
 
 
-def repro_command(test_module: str, testcase: str | None, sim: str, seed: int | None) -> str:
-    """One line that reruns this test alone (printed on failure)."""
-    parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
-    if testcase:
-        parts.append(f"TEST={testcase}")
-    if seed is not None:
-        parts.append(f"SEED={seed}")
-    return " ".join(parts)
+def repro_command(test_module: str, testcase: str | None, sim: str, seed: int | None,
+                  toplevel: str = "pnc_top", rtl: Iterable[str] | None = None,
+                  parameters: Mapping | None = None, env: Mapping[str, str] | None = None) -> str:
+    """One line that reruns this test alone (printed on failure): ``make sim`` for the full
+    design, else ``panacea-flow sim`` with the bench's top level, sources and parameters."""
+    prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in sorted((env or {}).items()))
+    rtl = list(rtl) if rtl is not None else all_rtl()
+    if toplevel == "pnc_top" and rtl == all_rtl() and not parameters:
+        parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
+        parts += [f"TEST={testcase}"] * bool(testcase) + [f"SEED={seed}"] * (seed is not None)
+    else:
+        parts = [".venv/bin/panacea-flow sim", f"--sim {sim}", f"--module {test_module}"]
+        parts += [f"--test {testcase}"] * bool(testcase) + [f"--seed {seed}"] * (seed is not None)
+        parts += [f"--toplevel {toplevel}", f"--rtl {','.join(rtl)}"]
+        parts += [f"--param {k}={v}" for k, v in sorted((parameters or {}).items())]
+    return prefix + " ".join(parts)
 
 
 def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
@@ -139,7 +148,7 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
                parameters: Mapping | None = None, defines: Mapping | None = None,
                extra_env: Mapping[str, str] | None = None, waves: bool = False,
                coverage: bool = False, test_dir: Path | None = None) -> Path:
-    """Build once, run `test_module` (a module importable from verif/), return results.xml.
+    """Build once, run `test_module` (an importable module), return results.xml.
 
     Raises CocotbTestFailed if any test in the run failed or none ran.
     """
@@ -155,13 +164,10 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
     if tdir.exists():
         shutil.rmtree(tdir)
     tdir.mkdir(parents=True)
-    # cocotb's runner hands the simulator this process's sys.path as PYTHONPATH.
-    for p in (str(ROOT / "models"), str(ROOT)):
-        if p not in sys.path:
-            sys.path.insert(0, p)
     env = dict(extra_env or {})
     runner = get_runner(sim)
-    repro = repro_command(test_module, tc[0] if tc else None, sim, seed)
+    repro = repro_command(test_module, tc[0] if tc else None, sim, seed, toplevel,
+                          [Path(str(n)).stem for n in rtl], parameters)
     # Under pytest cocotb's runner checks results itself and calls sys.exit(), which would lose
     # our repro line; hide PYTEST_CURRENT_TEST so it returns the results file to us instead.
     saved = os.environ.pop("PYTEST_CURRENT_TEST", None)

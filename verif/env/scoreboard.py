@@ -1,64 +1,39 @@
-"""Scoreboard core: compare one observed job with its prediction, element by element.
+"""Scoreboard: the ONE comparison of an observed job with its prediction, and its totals.
 
-Checks, in order (each failure is one :class:`Mismatch`, all are counted):
+:func:`compare` is used by the pyuvm scoreboard, the plain-cocotb top-level benches and
+``panacea run``. Checks, in order (each failure is one :class:`Mismatch`, all are counted):
 
 * the job ended (no hang) with STATUS done=1, busy=0, error as expected and ERR_CODE as predicted;
 * for legal jobs: every output element bit-exactly (decoded with the model's ``decode_output``;
   each mismatch names job, tile, row, column, expected, actual and the element's five-term
   breakdown from ``panacea.aqs.aqs_gemm``), then the raw output region bytes (padding columns,
   stream headers, records, bytes that must stay untouched);
-* the exact counters (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES);
-* CYCLES against ``panacea.cycles`` within ``cycle_tol * model + cycle_slack`` (default: CYCLE_TOL
-  and CYCLE_SLACK of arch.toml [cycle], docs/architecture.md section 6) when the job ran without
-  injected stalls, and never below the operator-bound limit;
+* every counter register the model predicts exactly (``panacea.config.COUNTERS`` that
+  ``expected_counters`` holds: all but CYCLES and the stall counters);
+* CYCLES never below the operator-bound limit and, for jobs without injected stalls, within
+  ``cycle_tol * model + cycle_slack`` of ``panacea.cycles`` (``panacea.cycles.within_tolerance``;
+  default CYCLE_TOL and CYCLE_SLACK of arch.toml [cycle], docs/architecture.md section 6);
 * AXI traffic from the memory monitor: read bytes per operand (activation streams, weight
   streams + bias), written bytes per output region, and no access outside the job's regions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from panacea import memimage as mi
 from panacea.aqs import aqs_gemm
-from panacea.config import ARCH
-from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
+from panacea.config import ARCH, COUNTERS
+from panacea.cycles import CYCLE_SLACK, CYCLE_TOL, within_tolerance
 
-from verif.env.predictor import COUNTER_NAMES, Expected
+from verif.agents.job import Observed
+from verif.agents.mem import Burst
+from verif.env.predictor import Expected
 
 V = int(ARCH.V)
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
-MAX_REPORTED = 10       # element mismatches logged per job (all are counted)
-
-
-@dataclass
-class Burst:
-    """One AXI burst seen by the memory monitor."""
-
-    kind: str           # "rd" or "wr"
-    addr: int
-    beats: int
-    size: int           # bytes per beat
-    axid: int
-    nbytes: int = 0     # read: beats*size; write: strobed bytes
-    resp: int = 0
-
-
-@dataclass
-class Observed:
-    """What the DUT did for one job."""
-
-    idx: int
-    status: int = 0
-    err_code: int = 0
-    counters: dict[str, int] = field(default_factory=dict)
-    cycles: int = 0
-    regions: dict[str, bytes] = field(default_factory=dict)
-    bursts: list[Burst] = field(default_factory=list)
-    timed_out: bool = False
-    irq: bool = False
-    wall_cycles: int = 0
-    aborted: bool = False      # interrupted by a reset on purpose: not compared
+MAX_REPORTED = 10  # element mismatches logged per job (all are counted)
+CYCLE_KIND = "cycles"  # the mismatch kind of the cycle-model check
 
 
 @dataclass
@@ -105,7 +80,8 @@ def _region_traffic(exp: Expected, bursts: list[Burst]) -> tuple[dict, list[str]
 
 def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: bool = False,
             cycle_slack: int = CYCLE_SLACK) -> tuple[list[Mismatch], int]:
-    """All mismatches of one job and the number of output elements checked."""
+    """All mismatches of one job and the number of output elements checked (``stalls``: the
+    job ran under injected AXI stalls, so only the lower cycle limit applies)."""
     mm: list[Mismatch] = []
     idx = exp.idx
     def bad(what, detail):
@@ -149,17 +125,17 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: 
             offs = np.flatnonzero(a != g)
             bad("bytes", f"region {name}: {offs.size} of {a.size} bytes differ, first at offset "
                 f"{int(offs[0])} (expected {int(a[offs[0]]):#04x} actual {int(g[offs[0]]):#04x})")
-    for c in COUNTER_NAMES:
-        if obs.counters.get(c) != exp.counters[c]:
+    for c in COUNTERS:
+        if c in exp.counters and obs.counters.get(c) != exp.counters[c]:
             bad("counter", f"{c}={obs.counters.get(c)}, expected {exp.counters[c]}")
     if exp.cycles is not None:
         model = exp.cycles.cycles
         if obs.cycles < exp.cycles.lower_limit:
-            bad("cycles", f"CYCLES={obs.cycles} below the operator-bound limit "
+            bad(CYCLE_KIND, f"CYCLES={obs.cycles} below the operator-bound limit "
                 f"{exp.cycles.lower_limit:.0f}")
-        elif not stalls and abs(obs.cycles - model) > cycle_tol * model + cycle_slack:
-            bad("cycles", f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
-                f"{cycle_slack} cycles) for {exp.spec.describe()}")
+        elif not stalls and not within_tolerance(obs.cycles, model, cycle_tol, cycle_slack):
+            bad(CYCLE_KIND, f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
+                f"{cycle_slack} cycles) for {exp.describe()}")
     if obs.bursts:
         per, stray = _region_traffic(exp, obs.bursts)
         for s in stray[:MAX_REPORTED]:

@@ -1,4 +1,5 @@
-"""Constrained-random GEMM jobs: the fields of issue 4's job item, drawn from a numpy Generator.
+"""Constrained-random GEMM jobs: every field of the job item (docs/verification.md), drawn from a
+numpy Generator.
 
 Pure numpy, no simulator: `gen_job(rng, knobs)` returns a :class:`JobSpec` whose every field is
 legal (unless ``knobs.illegal`` names one thing to break). Knobs select *families* (dimension

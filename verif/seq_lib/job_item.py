@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 from pyuvm import uvm_sequence, uvm_sequence_item
 
-from verif.agents.mem.pause import stall_profile
+from verif.agents.mem import stall_profile
 from verif.common.seeding import make_rng
-from verif.env.predictor import Stimulus, make_stimulus
 
 from .job_gen import JobKnobs, JobSpec, gen_job
+from .stimulus import Stimulus, make_stimulus
 
 
 class JobItem(uvm_sequence_item):

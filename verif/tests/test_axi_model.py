@@ -3,8 +3,8 @@ and under stalls and SLVERR on both simulators.
 
 * Same jobs, both models (``PNC_AXI_MODEL``), no stalls: per job STATUS, ERR_CODE, all eleven
   counters (CYCLES included), the output bytes and the wall cycles are identical, through the
-  panacea-run bench (``panacea.run.simulate``, both simulators) and through the pyuvm env (the
-  per-job lines of the SLVERR/corrupt-stream and reset tests, Verilator).
+  panacea-run bench (``verif.tests.top.job_runner.simulate``, both simulators) and through the
+  pyuvm env (the per-job lines of the SLVERR/corrupt-stream and reset tests, Verilator).
 * ``tb_axi_stalls`` (every stall profile, each channel alone, SLVERR windows, a handshake
   checker on all five channels) passes on both simulators and gives the same per-job cycles and
   counters on Icarus, on Verilator and on a second Verilator run: a seed reproduces its stalls.
@@ -16,12 +16,12 @@ import re
 import numpy as np
 import pytest
 from panacea.memimage import Job
-from panacea.run import simulate
 
 from verif.common.runner import all_rtl, run_cocotb
+from verif.tests.top.job_runner import simulate
 from verif.tests.top.tb_top_e2e import random_job
 
-COMPARED = ("status", "err_code", "counters", "regions", "dut_cycles", "hang")
+COMPARED = ("status", "err_code", "counters", "regions", "dut_cycles", "timed_out")
 
 
 def jobs_for(sim: str) -> list[Job]:
@@ -43,8 +43,9 @@ def test_fast_model_cycle_identical_to_axiram(sim: str, monkeypatch) -> None:
         monkeypatch.setenv("PNC_AXI_MODEL", model)
         recs[model] = simulate(jobs, sim, tag=f"axi-{model}")
     for i, (ref, new) in enumerate(zip(recs["cocotbext"], recs["fast"], strict=True)):
-        assert not ref.get("hang"), f"job {i} hung with cocotbext-axi's AxiRam"
-        diff = {k: (ref.get(k), new.get(k)) for k in COMPARED if ref.get(k) != new.get(k)}
+        assert not ref.timed_out, f"job {i} hung with cocotbext-axi's AxiRam"
+        diff = {k: (getattr(ref, k), getattr(new, k)) for k in COMPARED
+                if getattr(ref, k) != getattr(new, k)}
         diff.pop("regions", None) if "regions" not in diff else diff.update(regions="differ")
         assert not diff, f"{sim} job {i}: (AxiRam, fast) {diff}"
 

@@ -9,8 +9,9 @@ from cocotb_coverage.coverage import coverage_db
 
 from verif.common.seeding import make_rng
 from verif.env import coverage as cov
-from verif.env.predictor import Predictor, make_stimulus
+from verif.env.predictor import Predictor
 from verif.seq_lib.job_gen import JobKnobs, gen_job, wbuf_mode_specs
+from verif.seq_lib.stimulus import make_stimulus
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,13 @@ import pytest
 from panacea import memimage as mi
 from panacea.config import ERRORS
 
+from verif.agents.job import Observed
+from verif.agents.mem import Burst
 from verif.common.seeding import make_rng
-from verif.env.predictor import Predictor, make_stimulus
-from verif.env.scoreboard import Burst, Observed, ScoreboardCore, compare
+from verif.env.predictor import Predictor
+from verif.env.scoreboard import ScoreboardCore, compare
 from verif.seq_lib.job_gen import JobKnobs, gen_job
+from verif.seq_lib.stimulus import make_stimulus
 
 
 def _perfect(exp) -> Observed:

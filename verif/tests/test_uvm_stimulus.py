@@ -8,7 +8,7 @@ from panacea.aqs import aqs_gemm
 from panacea.config import ERRORS
 
 from verif.common.seeding import make_rng
-from verif.env.predictor import Predictor, make_stimulus
+from verif.env.predictor import Predictor
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
     DIM_CLASSES,
@@ -19,6 +19,7 @@ from verif.seq_lib.job_gen import (
     JobKnobs,
     gen_job,
 )
+from verif.seq_lib.stimulus import make_stimulus
 
 
 def _same(a, b):

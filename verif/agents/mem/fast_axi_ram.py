@@ -6,8 +6,9 @@ and a write process) plus valid/ready edge monitors, and every sink and source w
 ready/valid and payload signals on every cycle it is awake. On ``pnc_top`` under Verilator that
 was about 3.5 coroutine resumes and several signal writes per DUT cycle; a signal write costs an
 extra evaluation of the model (~6 us for the first write of a time step, ~2 us for each further
-one, against ~25 us for a whole bare clock cycle). The issue 6 target (full environment at least
-half the clock-only DUT cycles/s) is out of reach with it (0.45-0.47). The other AXI4 slaves on
+one, against ~25 us for a whole bare clock cycle). The testbench-overhead target of
+docs/performance.md (full environment at least half the clock-only DUT cycles/s) is out of
+reach with it (0.45-0.47). The other AXI4 slaves on
 PyPI do not fit: ``rapidstream-cocotbext-axi`` is an old fork of the same library, and
 cocotb-bus's ``AXI4Slave`` (unmaintained) has no B channel, needs AxPROT and polls with a
 ``ReadOnly`` per cycle. This model keeps ``AxiRam``'s observable timing and replaces the

@@ -11,9 +11,9 @@ Two interchangeable memory models, chosen by ``PNC_AXI_MODEL`` (:func:`axi_model
 
 The monitor costs one Python call per burst (AR/AW) and per write beat, never per idle cycle:
 with ``fast`` it is the model's own callbacks, with ``cocotbext`` hooks on the RAM's AR/AW/W
-channel receive calls. Each burst becomes a :class:`~verif.env.scoreboard.Burst` (address,
-beats, bytes, ID, response), kept for the running job and published on the agent's analysis
-port.
+channel receive calls. Each burst becomes a :class:`Burst` (address, beats, bytes, ID), kept
+for the running job and passed to every listener (the job monitor; the agent's analysis
+port).
 
 Stall (pause) patterns come from :mod:`~verif.agents.mem.pause` with the same seeded draws for
 both models. ``fast`` applies them inside its one coroutine; with ``cocotbext`` ONE coroutine
@@ -23,18 +23,29 @@ sets each stalled channel's ``pause`` after every rising edge (cocotbext-axi's o
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import cocotb
 import numpy as np
 from cocotb.triggers import RisingEdge
 from pyuvm import uvm_analysis_port, uvm_component
 
-from verif.env.scoreboard import Burst
-
 from .fast_axi_ram import FastAxiRam
 from .pause import STALL_CHANNELS, pause_generator, pause_pattern
 
 AXI_MODELS = ("fast", "cocotbext")
+
+
+@dataclass
+class Burst:
+    """One AXI burst seen by the memory monitor (the memory agent's transaction)."""
+
+    kind: str  # "rd" or "wr"
+    addr: int
+    beats: int
+    size: int  # bytes per beat
+    axid: int
+    nbytes: int = 0  # read: beats*size; write: strobed bytes
 
 
 def axi_model() -> str:

@@ -48,3 +48,8 @@ def stall_profile(name: str, rng: np.random.Generator) -> dict[str, str]:
         _, ch, prof = name.split("_", 2)
         return {c: (prof if c == ch else "none") for c in STALL_CHANNELS}
     return {ch: name for ch in STALL_CHANNELS}
+
+
+def stalled(profile: dict[str, str] | None) -> bool:
+    """True if a per-channel profile pauses any channel."""
+    return any(p != "none" for p in (profile or {}).values())

@@ -2,7 +2,7 @@
 
 Reset, then let the clock run for PNC_CLOCK_CYCLES cycles (default 20000) in one await and log
 DUT cycles per second. Benchmarks compare it with the full environment's rate (testbench
-overhead, issue 6); it checks nothing but that the idle DUT keeps irq_o low.
+overhead, docs/performance.md); it checks nothing but that the idle DUT keeps irq_o low.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
-from panacea.config import ARCH, CONSTS, ERRORS
+from panacea.config import ARCH, CONSTS
 
 from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
@@ -121,7 +121,7 @@ class SkipModesGiveIdenticalOutputs(PncBaseTest):
                                               out_fmt=j * 2, **SMALL))
             specs = [spec.copy_with(mode=m) for m in (0, 1, 2)]
             await self.run_jobs(specs=specs, tag=f"modes{j}")
-            hist = self.env.jobs.driver.history[-3:]
+            hist = self.env.jobs.monitor.history[-3:]
             outs = [o.regions.get("out") for o in hist]
             assert outs[0] == outs[1] == outs[2], \
                 "skip modes gave different output bytes for the same job"
@@ -271,5 +271,3 @@ class NightlySoakRandomJobs(PncBaseTest):
             return JobKnobs(max_m=64, max_n=64, max_k=160)
         await self.run_jobs(n_jobs(300), knobs, tag="soak")
 
-
-_ = ERRORS
