@@ -54,31 +54,48 @@ FLOW_COMMANDS: dict[str, tuple[str, str]] = {
 
 def _run(args: argparse.Namespace) -> int:
     from .run import run_main
+
     return run_main(args)
 
 
 def add_run(sub: argparse._SubParsersAction) -> None:
     """The ``run`` subcommand (options unchanged since it lived in the model package)."""
-    ru = sub.add_parser("run", help="run layers on the RTL (cocotb) and check them bit-exactly",
-                        description="Calibrate the layers of an .npz file (NAME.W N x K, NAME.X "
-                                    "M x K floats) like `panacea analyze`, run each skip mode on "
-                                    "the RTL (one simulator run per layer), check outputs and "
-                                    "counters exactly, and report cycles, limits, speedups, "
-                                    "utilisation, AXI bytes, energy and SQNR. Needs a source "
-                                    "checkout. Exit status: 0 all pass, 1 a check failed, "
-                                    "2 bad input.",
-                        epilog=FIGURES_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ru = sub.add_parser(
+        "run",
+        help="run layers on the RTL (cocotb) and check them bit-exactly",
+        description="Calibrate the layers of an .npz file (NAME.W N x K, NAME.X "
+        "M x K floats) like `panacea analyze`, run each skip mode on "
+        "the RTL (one simulator run per layer), check outputs and "
+        "counters exactly, and report cycles, limits, speedups, "
+        "utilisation, AXI bytes, energy and SQNR. Needs a source "
+        "checkout. Exit status: 0 all pass, 1 a check failed, "
+        "2 bad input.",
+        epilog=FIGURES_DOC,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ru.add_argument("tensors", type=Path, help="input .npz file")
     which = ru.add_mutually_exclusive_group()
     which.add_argument("--layer", metavar="NAME", help="run only this layer")
     which.add_argument("--all", action="store_true", help="run every layer (default)")
     ru.add_argument("--rows", type=int, metavar="M", help="use only the first M rows of X")
-    ru.add_argument("--sim", choices=("icarus", "verilator"), default="verilator",
-                    help="simulator (default verilator; Icarus is ~100x slower)")
-    ru.add_argument("--mode", choices=("dense", "zero", "aqs", "all"), default="all",
-                    help="skip mode(s) to run (default all, back to back)")
-    ru.add_argument("--lo-bits", choices=("auto", "3", "4", "5"), default="auto",
-                    help="activation LO width; auto = DBS picks per layer (default)")
+    ru.add_argument(
+        "--sim",
+        choices=("icarus", "verilator"),
+        default="verilator",
+        help="simulator (default verilator; Icarus is ~100x slower)",
+    )
+    ru.add_argument(
+        "--mode",
+        choices=("dense", "zero", "aqs", "all"),
+        default="all",
+        help="skip mode(s) to run (default all, back to back)",
+    )
+    ru.add_argument(
+        "--lo-bits",
+        choices=("auto", "3", "4", "5"),
+        default="auto",
+        help="activation LO width; auto = DBS picks per layer (default)",
+    )
     ru.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
     ru.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
     ru.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
@@ -87,8 +104,9 @@ def add_run(sub: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``panacea`` parser: the model's subcommands plus ``run``."""
-    parser = argparse.ArgumentParser(prog="panacea",
-                                     description="Panacea reference model tools and RTL runs")
+    parser = argparse.ArgumentParser(
+        prog="panacea", description="Panacea reference model tools and RTL runs"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     model_cli.add_commands(sub)
     add_run(sub)
@@ -105,11 +123,17 @@ def flow_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``panacea-flow COMMAND [ARGS]``: runs ``COMMAND``'s module ``main``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
-        prog="panacea-flow", description="Panacea flow: the commands behind the Makefile",
+        prog="panacea-flow",
+        description="Panacea flow: the commands behind the Makefile",
         epilog="\n".join(f"  {c:<12} {h}" for c, (_, h) in FLOW_COMMANDS.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=list(FLOW_COMMANDS), metavar="COMMAND",
-                        help="one of: " + ", ".join(FLOW_COMMANDS))
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command",
+        choices=list(FLOW_COMMANDS),
+        metavar="COMMAND",
+        help="one of: " + ", ".join(FLOW_COMMANDS),
+    )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="options of the command")
     ns = parser.parse_args(argv[:1])
     module = importlib.import_module(FLOW_COMMANDS[ns.command][0])

@@ -4,6 +4,7 @@
 Exit status is non-zero if any checker reports anything. Waivers live next to the code they
 waive (`// verilator lint_off RULE` with a reason) or in .rules.verible_lint.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -28,8 +29,11 @@ def run(name: str, cmd: list[str]) -> bool:
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     out = (res.stdout + res.stderr).strip()
     # Verilator prints a report banner on success; keep only diagnostics.
-    lines = [ln for ln in out.splitlines() if not ln.startswith("- V e r i l a t i o n")
-             and not ln.startswith("- Verilator:")]
+    lines = [
+        ln
+        for ln in out.splitlines()
+        if not ln.startswith("- V e r i l a t i o n") and not ln.startswith("- Verilator:")
+    ]
     if lines:
         print("\n".join(lines))
     ok = res.returncode == 0
@@ -42,20 +46,63 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     top_exists = (RTL / f"{TOP}.sv").exists()
     results = []
     if top_exists:
-        results.append(run("verilator -Wall", [str(BIN / "verilator"), "--lint-only", "-Wall",
-                                               f"-I{RTL}", "--top-module", TOP, *files]))
+        results.append(
+            run(
+                "verilator -Wall",
+                [
+                    str(BIN / "verilator"),
+                    "--lint-only",
+                    "-Wall",
+                    f"-I{RTL}",
+                    "--top-module",
+                    TOP,
+                    *files,
+                ],
+            )
+        )
     else:
         print(f"== verilator: {TOP}.sv not present yet; linting each module on its own")
         for f in files[1:]:
-            results.append(run(f"verilator -Wall {Path(f).stem}",
-                               [str(BIN / "verilator"), "--lint-only", "-Wall", f"-I{RTL}",
-                                "--top-module", Path(f).stem, files[0], f]))
-    results.append(run("verible lint", [str(BIN / "verible-verilog-lint"), "--rules_config",
-                                        str(ROOT / ".rules.verible_lint"), *files]))
+            results.append(
+                run(
+                    f"verilator -Wall {Path(f).stem}",
+                    [
+                        str(BIN / "verilator"),
+                        "--lint-only",
+                        "-Wall",
+                        f"-I{RTL}",
+                        "--top-module",
+                        Path(f).stem,
+                        files[0],
+                        f,
+                    ],
+                )
+            )
+    results.append(
+        run(
+            "verible lint",
+            [
+                str(BIN / "verible-verilog-lint"),
+                "--rules_config",
+                str(ROOT / ".rules.verible_lint"),
+                *files,
+            ],
+        )
+    )
     fmt_bad = []
     for f in files[1:]:  # verible-verilog-format --verify takes one file at a time
-        res = subprocess.run([str(BIN / "verible-verilog-format"), "--verify", "--inplace=false",
-                              "--column_limit=100", f], cwd=ROOT, capture_output=True, text=True)
+        res = subprocess.run(
+            [
+                str(BIN / "verible-verilog-format"),
+                "--verify",
+                "--inplace=false",
+                "--column_limit=100",
+                f,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if res.returncode:
             fmt_bad.append(Path(f).name)
     print("== verible format --verify (fix with `make format`)")
@@ -65,10 +112,18 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     results.append(not fmt_bad)
     py = ["models", "verif", "flow", "scripts"]
     results.append(run("ruff", [str(BIN / "ruff"), "check", *py]))
-    results.append(run("ruff format --check (fix with `make format`)",
-                       [str(BIN / "ruff"), "format", "--check", *py]))
-    results.append(run("import layering (pyproject.toml [tool.importlinter])",
-                       [str(BIN / "lint-imports"), "--no-cache"]))
+    results.append(
+        run(
+            "ruff format --check (fix with `make format`)",
+            [str(BIN / "ruff"), "format", "--check", *py],
+        )
+    )
+    results.append(
+        run(
+            "import layering (pyproject.toml [tool.importlinter])",
+            [str(BIN / "lint-imports"), "--no-cache"],
+        )
+    )
     bad = results.count(False)
     print(f"lint: {len(results) - bad} passed, {bad} failed")
     return 1 if bad else 0

@@ -51,12 +51,15 @@ class RunInputError(ValueError):
 
 def repo_root() -> Path:
     """The source checkout holding rtl/ and verif/; raise :class:`RunInputError` otherwise."""
-    if not ((ROOT / "rtl" / f"{TOPLEVEL}.sv").is_file()
-            and (ROOT / "verif" / "common" / "runner.py").is_file()):
+    if not (
+        (ROOT / "rtl" / f"{TOPLEVEL}.sv").is_file()
+        and (ROOT / "verif" / "common" / "runner.py").is_file()
+    ):
         raise RunInputError(
             f"panacea run needs the Panacea source checkout (rtl/ and verif/), but the panacea "
             f"package is installed at {Path(__file__).resolve().parent}, outside a checkout; "
-            f"clone the repository and run `make venv` there (editable install)")
+            f"clone the repository and run `make venv` there (editable install)"
+        )
     return ROOT
 
 
@@ -80,8 +83,7 @@ class Variant:
         return (self.lo_bits, self.zpm, self.sbr)
 
 
-def mode_variants(modes: Sequence[str], lo_bits: int | None, zpm: bool, sbr: bool
-                  ) -> list[Variant]:
+def mode_variants(modes: Sequence[str], lo_bits: int | None, zpm: bool, sbr: bool) -> list[Variant]:
     """The variants of ``panacea run``: each requested mode under one calibration."""
     return [Variant(m, m, lo_bits, zpm, sbr) for m in modes]
 
@@ -99,8 +101,13 @@ class LayerPlan:
     calib: dict[tuple[int | None, bool, bool], Any] = field(default_factory=dict)
 
 
-def plan_layer(name: str, w: npt.NDArray[np.float64], x: npt.NDArray[np.float64],
-               variants: Sequence[Variant], rows: int | None = None) -> LayerPlan:
+def plan_layer(
+    name: str,
+    w: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    variants: Sequence[Variant],
+    rows: int | None = None,
+) -> LayerPlan:
     """Calibrate the layer (once per distinct calibration) and build one job per variant."""
     rows_of = x.shape[0]
     if rows is not None:
@@ -111,10 +118,21 @@ def plan_layer(name: str, w: npt.NDArray[np.float64], x: npt.NDArray[np.float64]
         if v.calib_key not in calib:
             calib[v.calib_key] = calibrate_layer(w, x, v.lo_bits, v.zpm, v.sbr)
         c = calib[v.calib_key]
-        jobs.append(Job(x=c.xq, w=c.wq, z=c.z, r=c.r, b=c.b, sbr=c.sbr, mode=JOB_MODE[v.mode],
-                        out_fmt="int32"))
-    return LayerPlan(name=name, w=w, x=x, rows_of=rows_of, variants=list(variants), jobs=jobs,
-                     calib=calib)
+        jobs.append(
+            Job(
+                x=c.xq,
+                w=c.wq,
+                z=c.z,
+                r=c.r,
+                b=c.b,
+                sbr=c.sbr,
+                mode=JOB_MODE[v.mode],
+                out_fmt="int32",
+            )
+        )
+    return LayerPlan(
+        name=name, w=w, x=x, rows_of=rows_of, variants=list(variants), jobs=jobs, calib=calib
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,9 +157,12 @@ def traffic_figures(job: Job) -> dict[str, Any]:
     bias = 32 * nb if job.bias is not None else 0
     rd_min = ng * act_bytes + st.wt_fetch_mblocks * wt_bytes + mb * bias
     return {
-        "rd_min": rd_min, "wr_min": int(st.counters["WR_BYTES"]),
-        "rd_once": m * k + n * k, "wr_once": m * n * 4,
-        "act_stream_bytes": act_bytes, "act_raw_bytes": mb * 8 * k,
+        "rd_min": rd_min,
+        "wr_min": int(st.counters["WR_BYTES"]),
+        "rd_once": m * k + n * k,
+        "wr_once": m * n * 4,
+        "act_stream_bytes": act_bytes,
+        "act_raw_bytes": mb * 8 * k,
         "act_rle_saving": 1.0 - act_bytes / (mb * 8 * k),
         "wbuf_fits": bool(st.wbuf_fits),
         "model": mode_cycles_from_stats(st),
@@ -175,34 +196,57 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             y = decode_output(job, obs.regions).astype(np.int64)
             sqnr = _finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
         # a job that read back nothing (a hang before the counters) is costed as modelled
-        energy = energy_from_counters(dict(c, WBUF_RD_BYTES=exp_c.get("WBUF_RD_BYTES", 0))
-                                      if c else exp_c)
+        energy = energy_from_counters(
+            dict(c, WBUF_RD_BYTES=exp_c.get("WBUF_RD_BYTES", 0)) if c else exp_c
+        )
         out[v.label] = {
-            "mode": v.mode, "lo_bits_mode": "auto" if v.lo_bits is None else "fixed",
-            "zpm": v.zpm, "sbr": v.sbr, "b": int(job.b), "z": int(job.z), "r": int(job.r),
+            "mode": v.mode,
+            "lo_bits_mode": "auto" if v.lo_bits is None else "fixed",
+            "zpm": v.zpm,
+            "sbr": v.sbr,
+            "b": int(job.b),
+            "z": int(job.z),
+            "r": int(job.r),
             "ho_share_r": ho_share(job.x, int(job.b), int(job.r)),
-            "rtl_cycles": cycles, "model_cycles": model.cycles,
-            "lower_limit": model.lower_limit, "bound": model.bound,
+            "rtl_cycles": cycles,
+            "model_cycles": model.cycles,
+            "lower_limit": model.lower_limit,
+            "bound": model.bound,
             "rtl_limit_ratio": cycles / model.lower_limit if cycles else None,
             "model_ratio": cycles / model.cycles if cycles else None,
             "model_within_tol": within_tolerance(cycles, model.cycles),
             "util_swo": c.get("SWO_BUSY", 0) / (p * cycles) if cycles else None,
             "util_dwo": c.get("DWO_BUSY", 0) / (p * cycles) if cycles else None,
-            "rd_bytes": c.get("RD_BYTES"), "wr_bytes": c.get("WR_BYTES"), **tf,
-            "energy_pj": energy.total_pj, "energy_breakdown_pj": energy.breakdown_pj,
-            "sqnr_db": sqnr, "counters": c, "stalls": {k: c.get(k) for k in STALL_COUNTERS},
-            "wall_s": obs.wall_s, "dut_cycles": obs.dut_cycles,
-            "exact": exact, "counters_exact": counters_exact,
-            "pass": not problems, "problems": problems,
+            "rd_bytes": c.get("RD_BYTES"),
+            "wr_bytes": c.get("WR_BYTES"),
+            **tf,
+            "energy_pj": energy.total_pj,
+            "energy_breakdown_pj": energy.breakdown_pj,
+            "sqnr_db": sqnr,
+            "counters": c,
+            "stalls": {k: c.get(k) for k in STALL_COUNTERS},
+            "wall_s": obs.wall_s,
+            "dut_cycles": obs.dut_cycles,
+            "exact": exact,
+            "counters_exact": counters_exact,
+            "pass": not problems,
+            "problems": problems,
         }
     for v in plan.variants:  # speedups against DENSE / ZERO_SKIP of the same calibration
         d = out[v.label]
         for ref, key in (("DENSE", "speedup_vs_dense"), ("ZERO_SKIP", "speedup_vs_zero")):
-            base = next((out[u.label]["rtl_cycles"] for u in plan.variants
-                         if u.mode == ref and u.calib_key == v.calib_key), None)
+            base = next(
+                (
+                    out[u.label]["rtl_cycles"]
+                    for u in plan.variants
+                    if u.mode == ref and u.calib_key == v.calib_key
+                ),
+                None,
+            )
             if base is None:  # bench variants: the default calibration's reference run
-                base = next((out[u.label]["rtl_cycles"] for u in plan.variants
-                             if u.mode == ref), None)
+                base = next(
+                    (out[u.label]["rtl_cycles"] for u in plan.variants if u.mode == ref), None
+                )
             d[key] = base / d["rtl_cycles"] if base and d["rtl_cycles"] else None
     return out
 
@@ -214,12 +258,16 @@ def run_layer(plan: LayerPlan, sim: str, log: Callable[[str], None] = print) -> 
 
     def progress(obs: Any) -> None:
         i = obs.idx
-        log(f"  [{plan.name}] {i + 1}/{n} {plan.variants[i].label}: "
-            f"{obs.cycles} cycles, {obs.wall_s:.1f} s{' HANG' if obs.timed_out else ''}")
+        log(
+            f"  [{plan.name}] {i + 1}/{n} {plan.variants[i].label}: "
+            f"{obs.cycles} cycles, {obs.wall_s:.1f} s{' HANG' if obs.timed_out else ''}"
+        )
 
     m, k = plan.x.shape
-    log(f"layer {plan.name}: M={m} N={plan.w.shape[0]} K={k}: {n} jobs on {sim} "
-        f"(one simulator run; the first run of an RTL version builds it)")
+    log(
+        f"layer {plan.name}: M={m} N={plan.w.shape[0]} K={k}: {n} jobs on {sim} "
+        f"(one simulator run; the first run of an RTL version builds it)"
+    )
     from verif.tests.top.job_runner import simulate
 
     recs = simulate(plan.jobs, sim, tag=plan.name.replace("/", "_"), progress=progress)
@@ -229,11 +277,19 @@ def run_layer(plan: LayerPlan, sim: str, log: Callable[[str], None] = print) -> 
     dut_cycles = sum(r.dut_cycles for r in recs)
     macs = sum(j.M * j.N * j.K for j in plan.jobs)
     return {
-        "name": plan.name, "M": m, "N": int(plan.w.shape[0]), "K": k, "rows_of": plan.rows_of,
-        "sim": sim, "wall_s": wall, "jobs_wall_s": sim_wall, "dut_cycles": dut_cycles,
+        "name": plan.name,
+        "M": m,
+        "N": int(plan.w.shape[0]),
+        "K": k,
+        "rows_of": plan.rows_of,
+        "sim": sim,
+        "wall_s": wall,
+        "jobs_wall_s": sim_wall,
+        "dut_cycles": dut_cycles,
         "dut_cycles_per_s": dut_cycles / sim_wall if sim_wall else None,
         "macs_per_s": macs / sim_wall if sim_wall else None,
-        "modes": modes, "pass": all(d["pass"] for d in modes.values()),
+        "modes": modes,
+        "pass": all(d["pass"] for d in modes.values()),
     }
 
 
@@ -244,15 +300,17 @@ def _f(v: float | None, fmt: str) -> str:
 def format_layer_run(rep: dict[str, Any]) -> str:
     """Human-readable table of one layer's RTL run."""
     any_mode = next(iter(rep["modes"].values()))
-    lines = [f"layer {rep['name']}: M={rep['M']} N={rep['N']} K={rep['K']}  b={any_mode['b']} "
-             f"z={any_mode['z']} r={any_mode['r']} (HO share == r "
-             f"{100 * any_mode['ho_share_r']:.1f}%)  {rep['sim']}: "
-             f"{_f(rep['dut_cycles_per_s'], '.0f')} DUT cycles/s, "
-             f"{_f(rep['macs_per_s'], '.3g')} MAC/s",
-             f"  {'variant':<12} {'RTL cyc':>8} {'model':>8} {'limit':>8} {'RTL/lim':>7} "
-             f"{'xDENSE':>6} {'xZERO':>6} {'SWO%':>5} {'DWO%':>5} {'rd B':>8} {'rd/min':>6} "
-             f"{'rd/once':>7} {'wr B':>8} {'wr/min':>6} {'wr/once':>7} {'E uJ':>8} "
-             f"{'SQNR dB':>7}  check"]
+    lines = [
+        f"layer {rep['name']}: M={rep['M']} N={rep['N']} K={rep['K']}  b={any_mode['b']} "
+        f"z={any_mode['z']} r={any_mode['r']} (HO share == r "
+        f"{100 * any_mode['ho_share_r']:.1f}%)  {rep['sim']}: "
+        f"{_f(rep['dut_cycles_per_s'], '.0f')} DUT cycles/s, "
+        f"{_f(rep['macs_per_s'], '.3g')} MAC/s",
+        f"  {'variant':<12} {'RTL cyc':>8} {'model':>8} {'limit':>8} {'RTL/lim':>7} "
+        f"{'xDENSE':>6} {'xZERO':>6} {'SWO%':>5} {'DWO%':>5} {'rd B':>8} {'rd/min':>6} "
+        f"{'rd/once':>7} {'wr B':>8} {'wr/min':>6} {'wr/once':>7} {'E uJ':>8} "
+        f"{'SQNR dB':>7}  check",
+    ]
     for label, d in rep["modes"].items():
         rd, wr = d["rd_bytes"] or 0, d["wr_bytes"] or 0
         status = "PASS" if d["pass"] else "FAIL: " + "; ".join(d["problems"])
@@ -264,12 +322,14 @@ def format_layer_run(rep: dict[str, Any]) -> str:
             f"{_f(d['util_dwo'] and 100 * d['util_dwo'], '.0f'):>5} "
             f"{rd:>8} {rd / d['rd_min']:>6.2f} {rd / d['rd_once']:>7.2f} "
             f"{wr:>8} {wr / d['wr_min']:>6.2f} {wr / d['wr_once']:>7.2f} "
-            f"{d['energy_pj'] / 1e6:>8.3f} {_f(d['sqnr_db'], '.1f'):>7}  {status}")
+            f"{d['energy_pj'] / 1e6:>8.3f} {_f(d['sqnr_db'], '.1f'):>7}  {status}"
+        )
     return "\n".join(lines)
 
 
-def select_layers(path: Path, layer: str | None, rows: int | None
-                  ) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
+def select_layers(
+    path: Path, layer: str | None, rows: int | None
+) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
     """Load and validate the npz file (analyze's loader) and pick the requested layers."""
     try:
         layers = load_layers(path)
@@ -284,9 +344,17 @@ def select_layers(path: Path, layer: str | None, rows: int | None
     return layers
 
 
-def run_file(path: Path, layer: str | None, rows: int | None, sim: str, modes: Sequence[str],
-             lo_bits: int | None, zpm: bool, sbr: bool,
-             log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+def run_file(
+    path: Path,
+    layer: str | None,
+    rows: int | None,
+    sim: str,
+    modes: Sequence[str],
+    lo_bits: int | None,
+    zpm: bool,
+    sbr: bool,
+    log: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
     """``panacea run``: every selected layer, every requested mode, one simulator run per
     layer. Raises :class:`RunInputError` for bad input (before any simulation)."""
     repo_root()
@@ -310,8 +378,16 @@ def run_main(args: Any) -> int:
     if args.layer is None and not args.all:
         args.all = True
     try:
-        reports = run_file(args.tensors, args.layer, args.rows, args.sim, modes, lo_bits,
-                           not args.no_zpm, not args.no_sbr)
+        reports = run_file(
+            args.tensors,
+            args.layer,
+            args.rows,
+            args.sim,
+            modes,
+            lo_bits,
+            not args.no_zpm,
+            not args.no_sbr,
+        )
     except RunInputError as exc:
         print(f"panacea run: error: {exc}", file=sys.stderr)
         return 2
@@ -320,16 +396,21 @@ def run_main(args: Any) -> int:
         return 1
     ok = all(r["pass"] for r in reports)
     n_jobs = sum(len(r["modes"]) for r in reports)
-    print(f"{'PASS' if ok else 'FAIL'}: {len(reports)} layer(s), {n_jobs} RTL job(s), outputs "
-          f"bit-exact and counters exact: {'all' if ok else 'NOT all'}")
+    print(
+        f"{'PASS' if ok else 'FAIL'}: {len(reports)} layer(s), {n_jobs} RTL job(s), outputs "
+        f"bit-exact and counters exact: {'all' if ok else 'NOT all'}"
+    )
     if args.json is not None:
         try:
-            doc = {"file": str(args.tensors), "sim": args.sim, "num_pea": int(ARCH.NUM_PEA),
-                   "wbuf_bytes": int(ARCH.WBUF_BYTES), "layers": reports}
+            doc = {
+                "file": str(args.tensors),
+                "sim": args.sim,
+                "num_pea": int(ARCH.NUM_PEA),
+                "wbuf_bytes": int(ARCH.WBUF_BYTES),
+                "layers": reports,
+            }
             args.json.write_text(json.dumps(doc, indent=2) + "\n")
         except OSError as exc:
             print(f"panacea run: error: cannot write {args.json} ({exc})", file=sys.stderr)
             return 2
     return 0 if ok else 1
-
-

@@ -6,6 +6,7 @@
 Exit status of `run`: 0 the cocotb test passed, 1 it failed, 2 anything else (build error,
 simulator crash, missing results). The caller reads results.xml itself; this process only runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,17 +21,27 @@ from verif.common.runner import CocotbTestFailed, build, rtl_sources, run_cocotb
 
 
 def do_build(job: dict) -> int:
-    info = build(job["sim"], job["toplevel"], rtl_sources(job["rtl"]),
-                 coverage=job.get("coverage", False), waves=job.get("waves", False))
+    info = build(
+        job["sim"],
+        job["toplevel"],
+        rtl_sources(job["rtl"]),
+        coverage=job.get("coverage", False),
+        waves=job.get("waves", False),
+    )
     print(f"build ready: {info.build_dir}")
     return 0
 
 
 def do_run(job: dict) -> int:
     tdir = Path(job["test_dir"])
-    kw = dict(testcase=job["test"], seed=job["seed"], waves=job.get("waves", False),
-              coverage=job.get("coverage", False), test_dir=tdir,
-              extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})})
+    kw = dict(
+        testcase=job["test"],
+        seed=job["seed"],
+        waves=job.get("waves", False),
+        coverage=job.get("coverage", False),
+        test_dir=tdir,
+        extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})},
+    )
     args = (job["sim"], job["toplevel"], job["rtl"], job["module"])
     if job.get("waves") and job["sim"] == "icarus":
         # cocotb's Icarus runner dumps to <build_dir>/<toplevel>.fst, shared by every run of the
@@ -72,6 +83,7 @@ if __name__ == "__main__":
         raise
     except BaseException as exc:  # build error, simulator crash, missing results.xml
         import traceback
+
         traceback.print_exc()
         print(f"ERROR: {type(exc).__name__}: {exc}")
         sys.exit(2)

@@ -19,13 +19,21 @@ from .analyze import JSON_KEYS_DOC, AnalyzeInputError, analyze_file, format_laye
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add the model's subcommands to ``sub``; each sets ``func`` (args -> exit status)."""
-    an = sub.add_parser("analyze", help="per-layer AQS sparsity, cycles, memory and energy",
-                        description="Analyze layers stored as NAME.W (N x K) and NAME.X (M x K) "
-                                    "float arrays in an .npz file.",
-                        epilog=JSON_KEYS_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    an = sub.add_parser(
+        "analyze",
+        help="per-layer AQS sparsity, cycles, memory and energy",
+        description="Analyze layers stored as NAME.W (N x K) and NAME.X (M x K) "
+        "float arrays in an .npz file.",
+        epilog=JSON_KEYS_DOC,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     an.add_argument("tensors", type=Path, help="input .npz file")
-    an.add_argument("--lo-bits", choices=("auto", "3", "4", "5"), default="auto",
-                    help="activation LO width; auto = DBS picks per layer (default)")
+    an.add_argument(
+        "--lo-bits",
+        choices=("auto", "3", "4", "5"),
+        default="auto",
+        help="activation LO width; auto = DBS picks per layer (default)",
+    )
     an.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
     an.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
     an.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
@@ -43,8 +51,9 @@ def build_parser(prog: str = "panacea") -> argparse.ArgumentParser:
 def _analyze(args: argparse.Namespace) -> int:
     lo_bits = None if args.lo_bits == "auto" else int(args.lo_bits)
     try:
-        layers = analyze_file(args.tensors, lo_bits=lo_bits, zpm=not args.no_zpm,
-                              sbr=not args.no_sbr)
+        layers = analyze_file(
+            args.tensors, lo_bits=lo_bits, zpm=not args.no_zpm, sbr=not args.no_sbr
+        )
     except AnalyzeInputError as exc:
         print(f"panacea analyze: error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
 """Clock, reset and timeout helpers for top-level tests (cocotb 2.x idioms)."""
+
 from __future__ import annotations
 
 import cocotb
@@ -25,4 +26,5 @@ async def reset_dut(dut, cycles: int = 5, settle: int = 1) -> None:
 def sim_cycles(dut) -> int:
     """Simulated clock cycles so far (from simulation time)."""
     from cocotb.utils import get_sim_time
+
     return int(get_sim_time(unit="ns") // CLK_PERIOD_NS)

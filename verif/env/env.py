@@ -12,6 +12,7 @@ The driver runs each JobItem through the job BFM (load, program, start, wait, re
 scoreboard and coverage get what the DUT did from the passive job monitor, never from the
 driver, and the prediction from the model through the predictor.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,11 @@ class PredictorComp(uvm_subscriber):
     """Receives each JobItem from the driver, publishes the model's Expected on ``ap``."""
 
     def build_phase(self):
-        corrupt = bool(ConfigDB().get(self, "", "CORRUPT_PREDICTION")) \
-            if ConfigDB().exists(self, "", "CORRUPT_PREDICTION") else False
+        corrupt = (
+            bool(ConfigDB().get(self, "", "CORRUPT_PREDICTION"))
+            if ConfigDB().exists(self, "", "CORRUPT_PREDICTION")
+            else False
+        )
         self.core = Predictor(corrupt_first=corrupt)
         self.ap = uvm_analysis_port("ap", self)
 
@@ -88,8 +92,10 @@ class CoverageComp(uvm_component):
     def write_obs(self, obs):
         if not obs.aborted and not obs.timed_out:
             cov.sample_error(obs.err_code)
-        if any(b.kind in ("rd", "wr") and (b.addr % 4096) + b.beats * b.size == 4096
-               for b in obs.bursts):
+        if any(
+            b.kind in ("rd", "wr") and (b.addr % 4096) + b.beats * b.size == 4096
+            for b in obs.bursts
+        ):
             cov.sample_page_cross()
 
 
@@ -126,8 +132,11 @@ class PncEnv(uvm_env):
         cyc = sim_cycles(cocotb.top) - self.cyc_start
         per_mode = " ".join(
             f"{m}={sum(c for c, _ in v) / len(v):.0f}(model {sum(p for _, p in v) / len(v):.0f})"
-            for m, v in sorted(sb.cycles_per_mode.items()))
-        return (f"SUMMARY {test_name}: jobs={sb.jobs} errors_checked={sb.errors_checked} "
-                f"elements={sb.elements} mismatches={len(sb.mismatches)} "
-                f"coverage={cov.percent():.1f}% cycles_per_mode[{per_mode or '-'}] "
-                f"dut_cycles={cyc} dut_cycles_per_s={cyc / wall:.0f}")
+            for m, v in sorted(sb.cycles_per_mode.items())
+        )
+        return (
+            f"SUMMARY {test_name}: jobs={sb.jobs} errors_checked={sb.errors_checked} "
+            f"elements={sb.elements} mismatches={len(sb.mismatches)} "
+            f"coverage={cov.percent():.1f}% cycles_per_mode[{per_mode or '-'}] "
+            f"dut_cycles={cyc} dut_cycles_per_s={cyc / wall:.0f}"
+        )

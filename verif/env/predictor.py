@@ -7,6 +7,7 @@ job from its model :class:`~panacea.memimage.Job` and whatever a test did to it 
 SLVERR windows, tampered streams); :class:`Predictor` numbers the jobs of a pyuvm run and can
 break one prediction on purpose.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -49,15 +50,27 @@ class Expected:
         return self.spec.describe() if self.spec is not None else describe_job(self.job)
 
 
-def expect(job: mi.Job, idx: int = 0, regs: Mapping[str, int] | None = None,
-           image: mi.MemImage | None = None, err_windows: Sequence[tuple[int, int, str]] = (),
-           tampered: Sequence[str] = (), spec: JobSpec | None = None) -> Expected:
+def expect(
+    job: mi.Job,
+    idx: int = 0,
+    regs: Mapping[str, int] | None = None,
+    image: mi.MemImage | None = None,
+    err_windows: Sequence[tuple[int, int, str]] = (),
+    tampered: Sequence[str] = (),
+    spec: JobSpec | None = None,
+) -> Expected:
     """Everything the DUT must do for ``job`` run with descriptor ``regs`` (default: the job's
     own), memory ``image`` (tampered streams: their region names in ``tampered``) and SLVERR
     ``err_windows``: the error code, or for a legal end the output, counters and cycles."""
     regs = dict(regs if regs is not None else mi.descriptor_regs(job))
-    exp = Expected(idx=idx, job=job, regs=regs, err=mi.descriptor_error(regs), spec=spec,
-                   err_windows=list(err_windows))
+    exp = Expected(
+        idx=idx,
+        job=job,
+        regs=regs,
+        err=mi.descriptor_error(regs),
+        spec=spec,
+        err_windows=list(err_windows),
+    )
     if exp.err != int(ERRORS.OK):
         return exp
     if any(_stream_rejected(job, image, name) for name in tampered):
@@ -100,7 +113,7 @@ def _stream_rejected(job: mi.Job, image: mi.MemImage, name: str) -> bool:
     stride = len(data) // nblk
     for j in range(nblk):
         try:
-            decode_stream(data[j * stride:(j + 1) * stride], job.K, L)
+            decode_stream(data[j * stride : (j + 1) * stride], job.K, L)
         except StreamCorruptError:
             return True
     return False

@@ -16,6 +16,7 @@
 * AXI traffic from the memory monitor: read bytes per operand (activation streams, weight
   streams + bias), written bytes per output region, and no access outside the job's regions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,10 +56,12 @@ def breakdown(exp: Expected, row: int, col: int) -> str:
         exp._aqs = a
     bias = int(j.bias[col]) if j.bias is not None else 0
     b = int(j.b)
-    return (f"HH={int(a.hh[row, col])}*2^{b + 4} HL={int(a.hl[row, col])}*2^4 "
-            f"LH={int(a.lh[row, col])}*2^{b} LL={int(a.ll[row, col])} "
-            f"COMP={int(a.comp[row, col])} (r_eff={a.r_eff}, z={a.z}, colsum={int(a.colsum[col])})"
-            f" -> Y={int(a.y[row, col])} bias={bias}")
+    return (
+        f"HH={int(a.hh[row, col])}*2^{b + 4} HL={int(a.hl[row, col])}*2^4 "
+        f"LH={int(a.lh[row, col])}*2^{b} LL={int(a.ll[row, col])} "
+        f"COMP={int(a.comp[row, col])} (r_eff={a.r_eff}, z={a.z}, colsum={int(a.colsum[col])})"
+        f" -> Y={int(a.y[row, col])} bias={bias}"
+    )
 
 
 def _region_traffic(exp: Expected, bursts: list[Burst]) -> tuple[dict, list[str]]:
@@ -78,14 +81,21 @@ def _region_traffic(exp: Expected, bursts: list[Burst]) -> tuple[dict, list[str]
     return per, stray
 
 
-def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: bool = False,
-            cycle_slack: int = CYCLE_SLACK) -> tuple[list[Mismatch], int]:
+def compare(
+    exp: Expected,
+    obs: Observed,
+    cycle_tol: float = CYCLE_TOL,
+    stalls: bool = False,
+    cycle_slack: int = CYCLE_SLACK,
+) -> tuple[list[Mismatch], int]:
     """All mismatches of one job and the number of output elements checked (``stalls``: the
     job ran under injected AXI stalls, so only the lower cycle limit applies)."""
     mm: list[Mismatch] = []
     idx = exp.idx
+
     def bad(what, detail):
         mm.append(Mismatch(idx, what, detail))
+
     if obs.timed_out:
         bad("hang", f"no done within the timeout (STATUS={obs.status:#x})")
         return mm, 0
@@ -101,7 +111,7 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: 
     checked = 0
     try:
         got = mi.decode_output(job, obs.regions)
-    except Exception as e:    # an undecodable RLE output stream
+    except Exception as e:  # an undecodable RLE output stream
         bad("output", f"model could not decode the DUT's output: {type(e).__name__}: {e}")
         got = None
     if got is not None:
@@ -111,31 +121,45 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: 
         for n_rep, (row, col) in enumerate(diff):
             if n_rep >= MAX_REPORTED:
                 break
-            bad("element", f"tile (mb={row // V}, nb={col // V}) row {row} col {col}: "
+            bad(
+                "element",
+                f"tile (mb={row // V}, nb={col // V}) row {row} col {col}: "
                 f"expected {int(want[row, col])} actual {int(got[row, col])} "
-                f"[s={int(exp.out.s[row, col])}; {breakdown(exp, int(row), int(col))}]")
+                f"[s={int(exp.out.s[row, col])}; {breakdown(exp, int(row), int(col))}]",
+            )
         if len(diff) > MAX_REPORTED:
-            bad("element", f"... {len(diff) - MAX_REPORTED} more element mismatches "
-                f"({len(diff)} of {want.size})")
+            bad(
+                "element",
+                f"... {len(diff) - MAX_REPORTED} more element mismatches "
+                f"({len(diff)} of {want.size})",
+            )
     for name, want_b in exp.out.regions.items():
-        got_b = obs.regions.get(name, b"")[:len(want_b)]
+        got_b = obs.regions.get(name, b"")[: len(want_b)]
         if got_b != want_b:
             a = np.frombuffer(want_b, np.uint8)
             g = np.frombuffer(got_b.ljust(len(want_b), b"\0"), np.uint8)
             offs = np.flatnonzero(a != g)
-            bad("bytes", f"region {name}: {offs.size} of {a.size} bytes differ, first at offset "
-                f"{int(offs[0])} (expected {int(a[offs[0]]):#04x} actual {int(g[offs[0]]):#04x})")
+            bad(
+                "bytes",
+                f"region {name}: {offs.size} of {a.size} bytes differ, first at offset "
+                f"{int(offs[0])} (expected {int(a[offs[0]]):#04x} actual {int(g[offs[0]]):#04x})",
+            )
     for c in COUNTERS:
         if c in exp.counters and obs.counters.get(c) != exp.counters[c]:
             bad("counter", f"{c}={obs.counters.get(c)}, expected {exp.counters[c]}")
     if exp.cycles is not None:
         model = exp.cycles.cycles
         if obs.cycles < exp.cycles.lower_limit:
-            bad(CYCLE_KIND, f"CYCLES={obs.cycles} below the operator-bound limit "
-                f"{exp.cycles.lower_limit:.0f}")
+            bad(
+                CYCLE_KIND,
+                f"CYCLES={obs.cycles} below the operator-bound limit {exp.cycles.lower_limit:.0f}",
+            )
         elif not stalls and not within_tolerance(obs.cycles, model, cycle_tol, cycle_slack):
-            bad(CYCLE_KIND, f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
-                f"{cycle_slack} cycles) for {exp.describe()}")
+            bad(
+                CYCLE_KIND,
+                f"CYCLES={obs.cycles}, model {model} (tolerance {cycle_tol:.0%} + "
+                f"{cycle_slack} cycles) for {exp.describe()}",
+            )
     if obs.bursts:
         per, stray = _region_traffic(exp, obs.bursts)
         for s in stray[:MAX_REPORTED]:
@@ -143,24 +167,34 @@ def compare(exp: Expected, obs: Observed, cycle_tol: float = CYCLE_TOL, stalls: 
         st = exp.stats
         nb = -(-job.N // V)
         ng = -(-nb // int(ARCH.NUM_PEA))
-        want = {"act": BUS_BYTES * ng * int(st.act_beats.sum()),
-                "wt": BUS_BYTES * st.wt_rd_beats}  # weight buffer: replays are not read
-        got_rd = {"act": per[("act_lo", "rd")] + per[("act_ho", "rd")],
-                  "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")]}
+        want = {
+            "act": BUS_BYTES * ng * int(st.act_beats.sum()),
+            "wt": BUS_BYTES * st.wt_rd_beats,
+        }  # weight buffer: replays are not read
+        got_rd = {
+            "act": per[("act_lo", "rd")] + per[("act_ho", "rd")],
+            "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")],
+        }
         for k in want:
             if got_rd[k] != want[k]:
                 bad("axi", f"{k} streams: {got_rd[k]} bytes read, expected {want[k]}")
         wr_total = per[("out", "wr")] + per[("out_ho", "wr")]
         if wr_total != exp.counters["WR_BYTES"]:
-            bad("axi", f"{wr_total} bytes written to the output regions, expected "
-                f"{exp.counters['WR_BYTES']}")
+            bad(
+                "axi",
+                f"{wr_total} bytes written to the output regions, expected "
+                f"{exp.counters['WR_BYTES']}",
+            )
         for name in mi.REGION_NAMES:
             if name not in ("out", "out_ho") and per[(name, "wr")]:
                 bad("axi", f"{per[(name, 'wr')]} bytes written into input region {name}")
         rd_bus = sum(bu.nbytes for bu in obs.bursts if bu.kind == "rd")
         if rd_bus != obs.counters.get("RD_BYTES"):
-            bad("axi", f"RD_BYTES counter {obs.counters.get('RD_BYTES')} != {rd_bus} bytes "
-                "seen on the bus")
+            bad(
+                "axi",
+                f"RD_BYTES counter {obs.counters.get('RD_BYTES')} != {rd_bus} bytes "
+                "seen on the bus",
+            )
     return mm, checked
 
 
@@ -191,7 +225,8 @@ class ScoreboardCore:
                 self.errors_checked += 1
             elif exp.cycles is not None:
                 self.cycles_per_mode.setdefault(exp.cycles.mode, []).append(
-                    (obs.cycles, exp.cycles.cycles))
+                    (obs.cycles, exp.cycles.cycles)
+                )
         self.mismatches.extend(m)
         return m
 

@@ -21,9 +21,19 @@ from .job_gen import JobSpec
 
 MEM_SIZE = 1 << 24  # AXI RAM size; every placement stays below it
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
-DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
-                      "bad_lo_bits", "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned",
-                      "bad_rq_mult", "bad_rq_shift")
+DESCRIPTOR_ILLEGAL = (
+    "bad_dim_zero",
+    "bad_dim_big",
+    "bad_mode_skip",
+    "bad_mode_fmt",
+    "bad_lo_bits",
+    "bad_out_lo_bits",
+    "bad_r",
+    "bad_out_r",
+    "misaligned",
+    "bad_rq_mult",
+    "bad_rq_shift",
+)
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
 
 
@@ -52,9 +62,22 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
 
 def model_job(spec: JobSpec, rng: np.random.Generator | None = None) -> mi.Job:
     """The model's Job for ``spec`` (legal fields; illegal tweaks happen on the registers)."""
-    job = mi.Job(x=spec.x, w=spec.w, z=spec.z, r=spec.r, b=spec.b, sbr=bool(spec.sbr),
-                 mode=spec.mode, bias=spec.bias, out_fmt=spec.out_fmt, mult=spec.mult,
-                 shift=spec.shift, zo=spec.zo, out_r=spec.out_r, out_b=spec.out_b)
+    job = mi.Job(
+        x=spec.x,
+        w=spec.w,
+        z=spec.z,
+        r=spec.r,
+        b=spec.b,
+        sbr=bool(spec.sbr),
+        mode=spec.mode,
+        bias=spec.bias,
+        out_fmt=spec.out_fmt,
+        mult=spec.mult,
+        shift=spec.shift,
+        zo=spec.zo,
+        out_r=spec.out_r,
+        out_b=spec.out_b,
+    )
     addrs = _layout_addresses(spec, job, rng)
     return dataclasses.replace(job, **addrs) if addrs else job
 
@@ -91,8 +114,9 @@ def break_descriptor(kind: str, regs: dict[str, int], rng: np.random.Generator) 
     return mi.encode_descriptor(new, regs)
 
 
-def corrupt_stream(image: mi.MemImage, job: mi.Job, rng: np.random.Generator
-                   ) -> tuple[mi.MemImage, str]:
+def corrupt_stream(
+    image: mi.MemImage, job: mi.Job, rng: np.random.Generator
+) -> tuple[mi.MemImage, str]:
     """Image whose first activation or weight HO stream is inconsistent with K (checked with the
     model's decoder, which must reject it)."""
     which = str(rng.choice(["act_ho", "wt_ho"]))
@@ -100,9 +124,9 @@ def corrupt_stream(image: mi.MemImage, job: mi.Job, rng: np.random.Generator
     buf = bytearray(data)
     n_rec, n_vec = unpack_header(buf)
     if rng.random() < 0.5 or n_vec < 2:
-        buf[:8] = pack_header(n_rec, n_vec + int(rng.integers(1, 5)))   # n_vectors != K
+        buf[:8] = pack_header(n_rec, n_vec + int(rng.integers(1, 5)))  # n_vectors != K
     else:
-        buf[:8] = pack_header(n_vec + 1, n_vec)                          # more records than K
+        buf[:8] = pack_header(n_vec + 1, n_vec)  # more records than K
     L = (8 - int(job.b)) if which == "act_ho" else 4
     try:
         decode_stream(bytes(buf), job.K, L)

@@ -9,6 +9,7 @@ and under stalls and SLVERR on both simulators.
   checker on all five channels) passes on both simulators and gives the same per-job cycles and
   counters on Icarus, on Verilator and on a second Verilator run: a seed reproduces its stalls.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ COMPARED = ("status", "err_code", "counters", "regions", "dut_cycles", "timed_ou
 
 def jobs_for(sim: str) -> list[Job]:
     rng = np.random.default_rng(2024)
-    if sim == "icarus":        # ~100 DUT cycles/s: a few tiny jobs
+    if sim == "icarus":  # ~100 DUT cycles/s: a few tiny jobs
         return [random_job(rng, mode, max_dim=10) for mode in ("dense", "zero_skip", "aqs")]
     jobs = [random_job(rng, max_dim=40) for _ in range(12)]
     x = np.clip(rng.normal(104, 3, (64, 128)).round(), 0, 255).astype(np.uint8)
@@ -44,21 +45,24 @@ def test_fast_model_cycle_identical_to_axiram(sim: str, monkeypatch) -> None:
         recs[model] = simulate(jobs, sim, tag=f"axi-{model}")
     for i, (ref, new) in enumerate(zip(recs["cocotbext"], recs["fast"], strict=True)):
         assert not ref.timed_out, f"job {i} hung with cocotbext-axi's AxiRam"
-        diff = {k: (getattr(ref, k), getattr(new, k)) for k in COMPARED
-                if getattr(ref, k) != getattr(new, k)}
+        diff = {
+            k: (getattr(ref, k), getattr(new, k))
+            for k in COMPARED
+            if getattr(ref, k) != getattr(new, k)
+        }
         diff.pop("regions", None) if "regions" not in diff else diff.update(regions="differ")
         assert not diff, f"{sim} job {i}: (AxiRam, fast) {diff}"
 
 
 def job_lines(sim: str, test: str, model: str, monkeypatch) -> list[str]:
     monkeypatch.setenv("PNC_AXI_MODEL", model)
-    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.uvm.tb_pnc_uvm", testcase=test,
-                     seed=5)
+    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.uvm.tb_pnc_uvm", testcase=test, seed=5)
     return re.findall(r"(job \d+: stalls=\S+ .*)", (res.parent / "sim.log").read_text())
 
 
-@pytest.mark.parametrize("test", ["AxiErrorsAndCorruptStreamsThenLegalJob",
-                                  "ResetDuringJobThenLegalJob"])
+@pytest.mark.parametrize(
+    "test", ["AxiErrorsAndCorruptStreamsThenLegalJob", "ResetDuringJobThenLegalJob"]
+)
 def test_fast_model_cycle_identical_in_pyuvm_env(test: str, monkeypatch) -> None:
     ref = job_lines("verilator", test, "cocotbext", monkeypatch)
     new = job_lines("verilator", test, "fast", monkeypatch)
@@ -70,8 +74,14 @@ def test_fast_model_cycle_identical_in_pyuvm_env(test: str, monkeypatch) -> None
 
 
 def case_lines(sim: str) -> list[str]:
-    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.top.tb_axi_stalls",
-                     testcase="stalls_and_errors", seed=3)
+    res = run_cocotb(
+        sim,
+        "pnc_top",
+        all_rtl(),
+        "verif.tests.top.tb_axi_stalls",
+        testcase="stalls_and_errors",
+        seed=3,
+    )
     return re.findall(r"(case \d+: .*)", (res.parent / "sim.log").read_text())
 
 

@@ -1,4 +1,5 @@
 """Unit tests (no simulator): the scoreboard against fake DUT results built from predictions."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,14 @@ def _perfect(exp) -> Observed:
     """What a bug-free DUT would report (status done, counters, output bytes)."""
     if not exp.legal:
         return Observed(idx=exp.idx, status=0b110, err_code=exp.err)
-    return Observed(idx=exp.idx, status=0b010, err_code=0, counters=dict(exp.counters),
-                    cycles=exp.cycles.cycles, regions=dict(exp.out.regions))
+    return Observed(
+        idx=exp.idx,
+        status=0b010,
+        err_code=0,
+        counters=dict(exp.counters),
+        cycles=exp.cycles.cycles,
+        regions=dict(exp.out.regions),
+    )
 
 
 def _job(fmt, seed=1, **kw):
@@ -53,7 +60,7 @@ def test_flipped_element_is_reported_with_tile_row_col_and_breakdown(fmt):
 
 
 def test_padding_bytes_written_wrongly_are_caught():
-    exp = _job(1, seed=4, n=5)           # N=5: columns 5..7 are padding
+    exp = _job(1, seed=4, n=5)  # N=5: columns 5..7 are padding
     obs = _perfect(exp)
     buf = bytearray(obs.regions["out"])
     buf[6] ^= 1

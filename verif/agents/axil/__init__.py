@@ -11,5 +11,16 @@ from .axil_agent import (
 )
 from .monitor import AxilMonitor, RegAccess
 
-__all__ = ["AxilAgent", "AxilDriver", "AxilMonitor", "AxilRegs", "RegAccess", "RegItem",
-           "RegSeq", "SeqrRegs", "make_axil_master", "reg_read", "reg_write"]
+__all__ = [
+    "AxilAgent",
+    "AxilDriver",
+    "AxilMonitor",
+    "AxilRegs",
+    "RegAccess",
+    "RegItem",
+    "RegSeq",
+    "SeqrRegs",
+    "make_axil_master",
+    "reg_read",
+    "reg_write",
+]

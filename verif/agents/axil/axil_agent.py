@@ -14,6 +14,7 @@ The bus-functional model (the AxiLiteMaster) is created by the test from ``cocot
 DUT is in reset and handed over through the ``BFMS`` holder in ``ConfigDB`` (attribute
 ``axil``), so this layer never touches signals.
 """
+
 from __future__ import annotations
 
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
@@ -101,8 +102,9 @@ async def reg_read(seqr, reg) -> int:
 
 def make_axil_master(dut, prefix: str = "s_axil") -> AxiLiteMaster:
     """cocotbext-axi AxiLiteMaster on ``<prefix>_*`` (clock ``clk_i``, active-low ``rst_ni``)."""
-    return AxiLiteMaster(AxiLiteBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
-                         reset_active_level=False)
+    return AxiLiteMaster(
+        AxiLiteBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni, reset_active_level=False
+    )
 
 
 def _addr(reg) -> int:
@@ -134,5 +136,8 @@ class SeqrRegs:
     async def access(self, ops) -> dict:
         seq = RegSeq("regs", ops)
         await seq.start(self.seqr)
-        return {reg: it.data for (op, reg, _), it in zip(seq.ops, seq.results, strict=True)
-                if op == "rd"}
+        return {
+            reg: it.data
+            for (op, reg, _), it in zip(seq.ops, seq.results, strict=True)
+            if op == "rd"
+        }

@@ -30,9 +30,23 @@ class AxilMonitor:
 
     def __init__(self, dut, prefix: str = "s_axil") -> None:
         self.clock = dut.clk_i
-        self.sig = {n: getattr(dut, f"{prefix}_{n}") for n in (
-            "awaddr", "awvalid", "awready", "wdata", "wvalid", "wready",
-            "araddr", "arvalid", "arready", "rdata", "rvalid", "rready")}
+        self.sig = {
+            n: getattr(dut, f"{prefix}_{n}")
+            for n in (
+                "awaddr",
+                "awvalid",
+                "awready",
+                "wdata",
+                "wvalid",
+                "wready",
+                "araddr",
+                "arvalid",
+                "arready",
+                "rdata",
+                "rvalid",
+                "rready",
+            )
+        }
         self.listeners: list[Callable[[RegAccess], None]] = []
         self._task = cocotb.start_soon(self._run())
 
@@ -47,10 +61,15 @@ class AxilMonitor:
         w: deque[int] = deque()
         ar: deque[int] = deque()
         while True:
-            if not (aw or w or ar or any(str(s[f"{c}valid"].value) == "1"
-                                          for c in ("aw", "w", "ar", "r"))):
-                await First(RisingEdge(s["awvalid"]), RisingEdge(s["wvalid"]),
-                            RisingEdge(s["arvalid"]))
+            if not (
+                aw
+                or w
+                or ar
+                or any(str(s[f"{c}valid"].value) == "1" for c in ("aw", "w", "ar", "r"))
+            ):
+                await First(
+                    RisingEdge(s["awvalid"]), RisingEdge(s["wvalid"]), RisingEdge(s["arvalid"])
+                )
             await edge
             if self._hs("aw"):
                 aw.append(int(s["awaddr"].value))

@@ -5,5 +5,13 @@ from .bfm import JobBfm, params_value, start_top, timeout_cycles
 from .items import Observed, describe_job
 from .monitor import JobMonitor, descriptor_layout
 
-__all__ = ["JobBfm", "JobMonitor", "Observed", "describe_job", "descriptor_layout",
-           "params_value", "start_top", "timeout_cycles"]
+__all__ = [
+    "JobBfm",
+    "JobMonitor",
+    "Observed",
+    "describe_job",
+    "descriptor_layout",
+    "params_value",
+    "start_top",
+    "timeout_cycles",
+]

@@ -37,7 +37,7 @@ from verif.common.clock_reset import CLK_PERIOD_NS, reset_dut, sim_cycles, start
 from .items import Observed
 
 OUT_REGIONS = ("out", "out_ho")
-READBACK = ("STATUS", "ERR_CODE", *COUNTERS)   # read after every job, in this order
+READBACK = ("STATUS", "ERR_CODE", *COUNTERS)  # read after every job, in this order
 
 
 def timeout_cycles(job: Job, stalls: bool) -> int:
@@ -48,8 +48,12 @@ def timeout_cycles(job: Job, stalls: bool) -> int:
 
 def params_value() -> int:
     """The PARAMS register arch.toml implies (NUM_PEA, V, AXI bytes, RUN_BITS; section 5)."""
-    return (int(ARCH.NUM_PEA) | int(ARCH.V) << 8 | (int(ARCH.AXI_DATA_W) // 8) << 16
-            | int(ARCH.RUN_BITS) << 24)
+    return (
+        int(ARCH.NUM_PEA)
+        | int(ARCH.V) << 8
+        | (int(ARCH.AXI_DATA_W) // 8) << 16
+        | int(ARCH.RUN_BITS) << 24
+    )
 
 
 class JobBfm:
@@ -62,16 +66,23 @@ class JobBfm:
     async def check_identity(self) -> None:
         """ID and PARAMS read back as arch.toml says."""
         rd = await self.regs.access([("rd", "ID", 0), ("rd", "PARAMS", 0)])
-        assert rd["ID"] == int(CONSTS.ID_VALUE), \
+        assert rd["ID"] == int(CONSTS.ID_VALUE), (
             f"ID reads {rd['ID']:#x}, expected {int(CONSTS.ID_VALUE):#x}"
-        assert rd["PARAMS"] == params_value(), \
+        )
+        assert rd["PARAMS"] == params_value(), (
             f"PARAMS reads {rd['PARAMS']:#x}, arch.toml says {params_value():#x}"
+        )
 
-    async def run(self, job: Job, image: MemImage | None = None,
-                  regs: Mapping[str, int] | None = None,
-                  err_windows: Sequence[tuple[int, int, str]] = (),
-                  stalls: Mapping[str, str] | None = None, rng: np.random.Generator | None = None,
-                  reset_after: int | None = None) -> Observed:
+    async def run(
+        self,
+        job: Job,
+        image: MemImage | None = None,
+        regs: Mapping[str, int] | None = None,
+        err_windows: Sequence[tuple[int, int, str]] = (),
+        stalls: Mapping[str, str] | None = None,
+        rng: np.random.Generator | None = None,
+        reset_after: int | None = None,
+    ) -> Observed:
         """Run one job; ``image``/``regs`` default to ``pack_job(job)`` (tests pass tampered
         ones), ``stalls`` maps AXI channel -> pause profile (drawn from ``rng``),
         ``reset_after`` resets the DUT that many cycles after the start (the job is then
@@ -87,8 +98,9 @@ class JobBfm:
         if stalls is not None:
             mem.set_stalls(dict(stalls), rng)
         mem.take_bursts()
-        await self.regs.access([("wr", n, v) for n, v in regs.items()]
-                               + [("wr", "IRQ_STATUS", 1), ("wr", "IRQ_EN", 1)])
+        await self.regs.access(
+            [("wr", n, v) for n, v in regs.items()] + [("wr", "IRQ_STATUS", 1), ("wr", "IRQ_EN", 1)]
+        )
         limit = timeout_cycles(job, stalled(stalls))
         t_start = sim_cycles(dut)
         await self.regs.access([("wr", "CTRL", 1)])
@@ -107,7 +119,7 @@ class JobBfm:
         obs.bursts = mem.take_bursts()
         mem.err_windows = []
         if obs.timed_out:
-            await reset_dut(dut, cycles=8, settle=2)   # the hang is already a failure
+            await reset_dut(dut, cycles=8, settle=2)  # the hang is already a failure
         obs.dut_cycles = sim_cycles(dut) - c0
         obs.wall_s = time.perf_counter() - t0
         return obs

@@ -50,9 +50,11 @@ class Observed:
 
     def log_line(self) -> str:
         """``status=... err_code=... CYCLES=... <counters> bursts=...`` for per-job log lines."""
-        return (f"status={self.status:#x} err_code={self.err_code} "
-                + " ".join(f"{k}={v}" for k, v in self.counters.items())
-                + f" bursts={len(self.bursts)}")
+        return (
+            f"status={self.status:#x} err_code={self.err_code} "
+            + " ".join(f"{k}={v}" for k, v in self.counters.items())
+            + f" bursts={len(self.bursts)}"
+        )
 
     def to_json(self) -> str:
         d = dataclasses.asdict(self)
@@ -70,5 +72,7 @@ class Observed:
 
 def describe_job(job: Job) -> str:
     """One line naming a model job's shape and descriptor fields (for logs and messages)."""
-    return (f"M{job.M} N{job.N} K{job.K} b{job.b} {job.mode} sbr{int(job.sbr)} "
-            f"bias{int(job.bias is not None)} {FMT_NAMES[job.fmt_code]} z{job.z} r{job.r}")
+    return (
+        f"M{job.M} N{job.N} K{job.K} b{job.b} {job.mode} sbr{int(job.sbr)} "
+        f"bias{int(job.bias is not None)} {FMT_NAMES[job.fmt_code]} z{job.z} r{job.r}"
+    )

@@ -39,16 +39,20 @@ class JobDriver(uvm_driver):
     async def drive(self, item):
         st = item.stim
         self.stim_ap.write(item)  # the predictor computes Expected now
-        obs = await self.bfm.run(st.job, st.image, st.regs, st.err_windows, item.stalls,
-                                 self.rng, item.reset_after)
+        obs = await self.bfm.run(
+            st.job, st.image, st.regs, st.err_windows, item.stalls, self.rng, item.reset_after
+        )
         stalls = ",".join(f"{c}:{p}" for c, p in item.stalls.items() if p != "none") or "none"
         if obs.aborted:
-            self.logger.info(f"job {obs.idx}: stalls={stalls} reset after {item.reset_after} "
-                             f"cycles, wall_cycles={obs.wall_cycles} bursts={len(obs.bursts)}")
+            self.logger.info(
+                f"job {obs.idx}: stalls={stalls} reset after {item.reset_after} "
+                f"cycles, wall_cycles={obs.wall_cycles} bursts={len(obs.bursts)}"
+            )
             return
         self.busy_cycles += obs.wall_cycles
-        self.logger.info(f"job {obs.idx}: stalls={stalls} wall_cycles={obs.wall_cycles} "
-                         + obs.log_line())
+        self.logger.info(
+            f"job {obs.idx}: stalls={stalls} wall_cycles={obs.wall_cycles} " + obs.log_line()
+        )
 
 
 class JobMonitorComp(uvm_monitor):

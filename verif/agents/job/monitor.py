@@ -34,11 +34,19 @@ def descriptor_layout(regs: dict[str, int]) -> dict[str, tuple[int, int]]:
     """``{region: (address, size)}`` of the job the descriptor registers describe (the model's
     :func:`~panacea.memimage.region_layout` of a job of that shape)."""
     f = decode_descriptor(regs)
-    job = Job(x=np.zeros((f["M"], f["K"]), np.uint8), w=np.zeros((f["N"], f["K"]), np.int8),
-              b=f["b"], sbr=bool(f["sbr"]), out_fmt=FMT_NAMES[f["fmt"]], out_b=f["out_b"],
-              bias=np.zeros(f["N"], np.int32) if f["bias_en"] else None,
-              **{f"{r}_addr": f[f"{r}_addr"] for r in ("act_lo", "act_ho", "wt_lo", "wt_ho",
-                                                       "bias", "out", "out_ho")})
+    job = Job(
+        x=np.zeros((f["M"], f["K"]), np.uint8),
+        w=np.zeros((f["N"], f["K"]), np.int8),
+        b=f["b"],
+        sbr=bool(f["sbr"]),
+        out_fmt=FMT_NAMES[f["fmt"]],
+        out_b=f["out_b"],
+        bias=np.zeros(f["N"], np.int32) if f["bias_en"] else None,
+        **{
+            f"{r}_addr": f[f"{r}_addr"]
+            for r in ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "out", "out_ho")
+        },
+    )
     return region_layout(job)
 
 
@@ -49,7 +57,7 @@ class JobMonitor:
         self.dut, self.mem = dut, mem
         self.listeners: list[Callable[[Observed], None]] = []
         self.history: list[Observed] = []
-        self.written: dict[str, int] = {}      # last value written to each register
+        self.written: dict[str, int] = {}  # last value written to each register
         self.cur: Observed | None = None
         self.desc: dict[str, int] = {}
         self.read: dict[str, int] = {}

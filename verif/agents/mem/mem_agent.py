@@ -20,6 +20,7 @@ both models. ``fast`` applies them inside its one coroutine; with ``cocotbext`` 
 sets each stalled channel's ``pause`` after every rising edge (cocotbext-axi's own
 ``set_pause_generator`` would start one coroutine per channel).
 """
+
 from __future__ import annotations
 
 import os
@@ -62,18 +63,18 @@ def make_axi_ram(dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | N
     model; both have ``read(addr, n)`` and ``write(addr, data)``."""
     model = model or axi_model()
     if model == "fast":
-        return FastAxiRam(dut, prefix, dut.clk_i, dut.rst_ni, reset_active_level=False,
-                          size=size)
+        return FastAxiRam(dut, prefix, dut.clk_i, dut.rst_ni, reset_active_level=False, size=size)
     from cocotbext.axi import AxiBus, AxiRam
-    return AxiRam(AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
-                  reset_active_level=False, size=size)
+
+    return AxiRam(
+        AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni, reset_active_level=False, size=size
+    )
 
 
 class MonitoredAxiRam:
     """AXI4 RAM on ``<prefix>_*`` of ``dut`` plus burst recording and error injection."""
 
-    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24,
-                 model: str | None = None):
+    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | None = None):
         self.model = model or axi_model()
         self.ram = make_axi_ram(dut, prefix, size, self.model)
         self.clock = dut.clk_i
@@ -111,14 +112,22 @@ class MonitoredAxiRam:
 
         async def ar_hook():
             ar = await ar_recv()
-            self._read_burst(int(ar.araddr), int(getattr(ar, "arlen", 0)) + 1,
-                             1 << int(getattr(ar, "arsize", 3)), int(getattr(ar, "arid", 0)))
+            self._read_burst(
+                int(ar.araddr),
+                int(getattr(ar, "arlen", 0)) + 1,
+                1 << int(getattr(ar, "arsize", 3)),
+                int(getattr(ar, "arid", 0)),
+            )
             return ar
 
         async def aw_hook():
             aw = await aw_recv()
-            self._write_burst(int(aw.awaddr), int(getattr(aw, "awlen", 0)) + 1,
-                              1 << int(getattr(aw, "awsize", 3)), int(getattr(aw, "awid", 0)))
+            self._write_burst(
+                int(aw.awaddr),
+                int(getattr(aw, "awlen", 0)) + 1,
+                1 << int(getattr(aw, "awsize", 3)),
+                int(getattr(aw, "awid", 0)),
+            )
             return aw
 
         async def w_hook():
@@ -157,7 +166,7 @@ class MonitoredAxiRam:
     @err_windows.setter
     def err_windows(self, windows) -> None:
         self._err_windows = list(windows)
-        if self.model == "fast":   # no per-beat call while no window is set
+        if self.model == "fast":  # no per-beat call while no window is set
             kinds = {k for _, _, k in self._err_windows}
             self.ram.read_error = (lambda a: self._in_window(a, "rd")) if "rd" in kinds else None
             self.ram.write_error = (lambda a: self._in_window(a, "wr")) if "wr" in kinds else None
@@ -175,12 +184,17 @@ class MonitoredAxiRam:
         """Per-channel pause patterns for the next job (``profile`` maps channel -> profile);
         draws from ``rng`` in channel order (the same draws for both models)."""
         if self.model == "fast":
-            self.ram.set_pauses({ch: pause_pattern(profile.get(ch, "none"), rng)
-                                 for ch in STALL_CHANNELS})
+            self.ram.set_pauses(
+                {ch: pause_pattern(profile.get(ch, "none"), rng) for ch in STALL_CHANNELS}
+            )
             return
-        chans = {"ar": self.ram.read_if.ar_channel, "r": self.ram.read_if.r_channel,
-                 "aw": self.ram.write_if.aw_channel, "w": self.ram.write_if.w_channel,
-                 "b": self.ram.write_if.b_channel}
+        chans = {
+            "ar": self.ram.read_if.ar_channel,
+            "r": self.ram.read_if.r_channel,
+            "aw": self.ram.write_if.aw_channel,
+            "w": self.ram.write_if.w_channel,
+            "b": self.ram.write_if.b_channel,
+        }
         if self._pause_task is not None:
             self._pause_task.cancel()
             self._pause_task = None

@@ -55,8 +55,7 @@ def read_jobs(path: str | Path) -> list[Job]:
         meta = json.loads(str(npz["meta"]))
         jobs = []
         for i, d in enumerate(meta):
-            arrs = {f: npz[f"{f}_{i}"] if f"{f}_{i}" in npz.files else None
-                    for f in _ARRAY_FIELDS}
+            arrs = {f: npz[f"{f}_{i}"] if f"{f}_{i}" in npz.files else None for f in _ARRAY_FIELDS}
             jobs.append(Job(**arrs, **d))
     return jobs
 
@@ -67,8 +66,12 @@ def mem_size(jobs: Sequence[Job]) -> int:
     return max(1 << 16, 1 << (end - 1).bit_length())
 
 
-def simulate(jobs: Sequence[Job], sim: str, tag: str = "run",
-             progress: Callable[[Observed], None] | None = None) -> list[Observed]:
+def simulate(
+    jobs: Sequence[Job],
+    sim: str,
+    tag: str = "run",
+    progress: Callable[[Observed], None] | None = None,
+) -> list[Observed]:
     """Run ``jobs`` back to back in one simulator run of ``pnc_top``; return one
     :class:`Observed` per job (``progress`` is called with each as it arrives)."""
     work = ROOT / "build" / "run"
@@ -104,9 +107,19 @@ def simulate(jobs: Sequence[Job], sim: str, tag: str = "run",
     th = threading.Thread(target=poll, daemon=True)
     th.start()
     try:
-        run_cocotb(sim, TOPLEVEL, all_rtl(), TB_MODULE, testcase="run_jobs", seed=1,
-                   extra_env={"PNC_RUN_JOBS": str(job_file), "PNC_RUN_OUT": str(out_file),
-                              "PNC_RUN_MEM": str(mem_size(jobs))})
+        run_cocotb(
+            sim,
+            TOPLEVEL,
+            all_rtl(),
+            TB_MODULE,
+            testcase="run_jobs",
+            seed=1,
+            extra_env={
+                "PNC_RUN_JOBS": str(job_file),
+                "PNC_RUN_OUT": str(out_file),
+                "PNC_RUN_MEM": str(mem_size(jobs)),
+            },
+        )
     finally:
         stop.set()
         th.join()

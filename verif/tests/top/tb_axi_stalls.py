@@ -18,6 +18,7 @@ and W, the model's R and B). The first violations are logged and fail the test.
 
 Environment: PNC_STALL_JOBS (run only the first n cases), COCOTB_RANDOM_SEED (stimulus seed).
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,11 @@ from verif.env.scoreboard import compare
 from verif.tests.top.tb_top_e2e import random_job
 
 # (stall name for stall_profile, SLVERR kind or None)
-CASES = ([("none", None), ("cyclic", None), ("random", None), ("heavy", None), ("mixed", None)]
-         + [(f"only_{ch}_heavy", None) for ch in STALL_CHANNELS]
-         + [("random", "rd"), ("none", None), ("cyclic", "wr"), ("mixed", None)])
+CASES = (
+    [("none", None), ("cyclic", None), ("random", None), ("heavy", None), ("mixed", None)]
+    + [(f"only_{ch}_heavy", None) for ch in STALL_CHANNELS]
+    + [("random", "rd"), ("none", None), ("cyclic", "wr"), ("mixed", None)]
+)
 HANDSHAKES = {  # channel: (valid, ready, payload)
     "ar": ("arvalid", "arready", ("araddr", "arlen", "arsize", "arburst", "arid")),
     "aw": ("awvalid", "awready", ("awaddr", "awlen", "awsize", "awburst", "awid")),
@@ -50,8 +53,15 @@ HANDSHAKES = {  # channel: (valid, ready, payload)
 async def check_handshakes(dut, errors: list[str], prefix: str = "m_axi") -> None:
     """Every rising edge: a VALID seen high without READY must stay high with the same payload
     at the next edge (reset clears the obligation)."""
-    chans = [(ch, getattr(dut, f"{prefix}_{v}"), getattr(dut, f"{prefix}_{r}"),
-              [getattr(dut, f"{prefix}_{p}") for p in pl]) for ch, (v, r, pl) in HANDSHAKES.items()]
+    chans = [
+        (
+            ch,
+            getattr(dut, f"{prefix}_{v}"),
+            getattr(dut, f"{prefix}_{r}"),
+            [getattr(dut, f"{prefix}_{p}") for p in pl],
+        )
+        for ch, (v, r, pl) in HANDSHAKES.items()
+    ]
     waiting: dict[str, tuple | None] = {ch: None for ch in HANDSHAKES}
     edge = RisingEdge(dut.clk_i)
     cycle = 0
@@ -69,8 +79,10 @@ async def check_handshakes(dut, errors: list[str], prefix: str = "m_axi") -> Non
                 if not v:
                     errors.append(f"cycle {cycle}: {ch.upper()}VALID withdrawn before READY")
                 elif now != prev:
-                    errors.append(f"cycle {cycle}: {ch.upper()} payload changed while waiting "
-                                  f"for READY: {prev} -> {now}")
+                    errors.append(
+                        f"cycle {cycle}: {ch.upper()} payload changed while waiting "
+                        f"for READY: {prev} -> {now}"
+                    )
             waiting[ch] = now if v and str(ready.value) != "1" else None
 
 
@@ -89,9 +101,16 @@ async def stalls_and_errors(dut):
         windows = [(a, a + BUS_BYTES, err)] if err else []
         profile = stall_profile(stall, rng)
         obs = await bfm.run(job, err_windows=windows, stalls=profile, rng=rng)
-        dut._log.info("case %d: stall=%s err=%s status=%#x err_code=%d %s bursts=%d", i, stall,
-                      err, obs.status, obs.err_code,
-                      " ".join(f"{k}={v}" for k, v in obs.counters.items()), len(obs.bursts))
+        dut._log.info(
+            "case %d: stall=%s err=%s status=%#x err_code=%d %s bursts=%d",
+            i,
+            stall,
+            err,
+            obs.status,
+            obs.err_code,
+            " ".join(f"{k}={v}" for k, v in obs.counters.items()),
+            len(obs.bursts),
+        )
         assert not obs.timed_out, f"case {i} ({stall}, err={err}): no irq_o in time"
         exp = expect(job, err_windows=windows)
         if err:

@@ -9,6 +9,7 @@ cocotbext-axi's AxiRam with PNC_AXI_MODEL=cocotbext), and its :class:`~verif.age
 Checking is the host's job (:func:`verif.env.scoreboard.compare`), so one bad job does not hide
 the others; a hang is recorded and the DUT reset before the next job.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,5 +32,10 @@ async def run_jobs(dut):
             dut._log.error("job %d: no irq_o in time; the DUT was reset", i)
         with open(out_path, "a") as fh:
             fh.write(obs.to_json() + "\n")
-        dut._log.info("job %d/%d: %s cycles, %.1f s", i + 1, len(jobs),
-                      "hang" if obs.timed_out else obs.cycles, obs.wall_s)
+        dut._log.info(
+            "job %d/%d: %s cycles, %.1f s",
+            i + 1,
+            len(jobs),
+            "hang" if obs.timed_out else obs.cycles,
+            obs.wall_s,
+        )

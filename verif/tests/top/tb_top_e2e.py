@@ -13,6 +13,7 @@ same job in each skip mode prints RTL cycles next to ``panacea.cycles``' predict
 
 Environment: PNC_E2E_JOBS (random jobs, default 12), COCOTB_RANDOM_SEED (stimulus seed).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,8 +48,9 @@ MEM_SIZE = 1 << 20
 MODES = ("dense", "zero_skip", "aqs")
 
 
-def random_job(rng: np.random.Generator, mode: str | None = None, fmt: str | None = None,
-               max_dim: int = 40) -> Job:
+def random_job(
+    rng: np.random.Generator, mode: str | None = None, fmt: str | None = None, max_dim: int = 40
+) -> Job:
     m, n, k = (int(rng.integers(1, max_dim + 1)) for _ in range(3))
     b = int(rng.integers(3, 6))
     hl = 8 - b
@@ -57,24 +59,42 @@ def random_job(rng: np.random.Generator, mode: str | None = None, fmt: str | Non
     spread = int(rng.choice([2, 8, 40, 255]))
     x = np.clip(rng.normal(z, spread, size=(m, k)).round(), 0, 255).astype(np.uint8)
     w = rng.integers(-127, 128, size=(n, k))
-    w = np.where(rng.random((n, k)) < rng.choice([0.0, 0.5, 0.9]), rng.integers(-15, 16, (n, k)),
-                 w).astype(np.int8)
+    w = np.where(
+        rng.random((n, k)) < rng.choice([0.0, 0.5, 0.9]), rng.integers(-15, 16, (n, k)), w
+    ).astype(np.int8)
     r = min(z >> b, (1 << hl) - 1)
     mode = mode or str(rng.choice(MODES))
     fmt = fmt or str(rng.choice(list(FMT_CODES)))
-    bias = rng.integers(-(1 << 20), 1 << 20, size=n).astype(np.int32) if rng.random() < 0.5 \
-        else None
+    bias = (
+        rng.integers(-(1 << 20), 1 << 20, size=n).astype(np.int32) if rng.random() < 0.5 else None
+    )
     out_b = int(rng.integers(3, 6))
-    return Job(x=x, w=w, z=z, r=r, b=b, sbr=bool(rng.random() < 0.7), mode=mode, bias=bias,
-               out_fmt=fmt, mult=int(rng.integers(1 << 28, 1 << 31)),
-               shift=int(rng.integers(30, 40)), zo=int(rng.integers(0, 256)),
-               out_r=int(rng.integers(0, 1 << (8 - out_b))), out_b=out_b)
+    return Job(
+        x=x,
+        w=w,
+        z=z,
+        r=r,
+        b=b,
+        sbr=bool(rng.random() < 0.7),
+        mode=mode,
+        bias=bias,
+        out_fmt=fmt,
+        mult=int(rng.integers(1 << 28, 1 << 31)),
+        shift=int(rng.integers(30, 40)),
+        zo=int(rng.integers(0, 256)),
+        out_r=int(rng.integers(0, 1 << (8 - out_b))),
+        out_b=out_b,
+    )
 
 
-async def run_job(bfm: JobBfm, job: Job, image: MemImage | None = None,
-                  regs: dict[str, int] | None = None,
-                  err_windows: tuple[tuple[int, int, str], ...] = (),
-                  tampered: tuple[str, ...] = ()) -> dict[str, int]:
+async def run_job(
+    bfm: JobBfm,
+    job: Job,
+    image: MemImage | None = None,
+    regs: dict[str, int] | None = None,
+    err_windows: tuple[tuple[int, int, str], ...] = (),
+    tampered: tuple[str, ...] = (),
+) -> dict[str, int]:
     """Run ``job`` (optionally with a tampered ``image`` whose ``tampered`` regions were
     changed, other ``regs`` or SLVERR ``err_windows``), check it with :func:`compare` and
     return the counter registers."""
@@ -102,11 +122,21 @@ async def e2e_random_jobs(dut):
         job = random_job(rng, mode, fmt)
         dut._log.info("job %d: %s", i, describe_job(job))
         c = await run_job(bfm, job)
-        dut._log.info("job %d ok: %d cycles, DWO %d, RD %d B, WR %d B", i, c["CYCLES"],
-                      c["DWO_BUSY"], c["RD_BYTES"], c["WR_BYTES"])
-    dut._log.info("%d random jobs passed (rerun: PNC_SEED=%s PNC_E2E_JOBS=%d pytest "
-                  "verif/tests/test_rtl_top.py -k random)", n_jobs,
-                  os.environ.get("COCOTB_RANDOM_SEED", "?"), n_jobs)
+        dut._log.info(
+            "job %d ok: %d cycles, DWO %d, RD %d B, WR %d B",
+            i,
+            c["CYCLES"],
+            c["DWO_BUSY"],
+            c["RD_BYTES"],
+            c["WR_BYTES"],
+        )
+    dut._log.info(
+        "%d random jobs passed (rerun: PNC_SEED=%s PNC_E2E_JOBS=%d pytest "
+        "verif/tests/test_rtl_top.py -k random)",
+        n_jobs,
+        os.environ.get("COCOTB_RANDOM_SEED", "?"),
+        n_jobs,
+    )
 
 
 @cocotb.test()
@@ -147,8 +177,10 @@ async def e2e_stream_corrupt(dut):
     img = pack_job(job)
     addr, data = img.regions["wt_ho"]
     n_rec, _ = unpack_header(data)
-    bad = MemImage(regions=dict(img.regions, wt_ho=(addr, pack_header(n_rec, job.K + 1)
-                                                    + data[8:])), regs=img.regs)
+    bad = MemImage(
+        regions=dict(img.regions, wt_ho=(addr, pack_header(n_rec, job.K + 1) + data[8:])),
+        regs=img.regs,
+    )
     assert expect(job, image=bad, tampered=("wt_ho",)).err == int(ERRORS.STREAM_CORRUPT)
     await run_job(bfm, job, image=bad, tampered=("wt_ho",))  # n_vectors != K
     await run_job(bfm, random_job(rng, "zero_skip", "uint8", max_dim=24))
@@ -163,7 +195,7 @@ def out_streams(job: Job) -> list[tuple[int, int, bool]]:
     stride = region_sizes(job)["out_ho"] // nblk
     blocks = []
     for j in range(nblk):
-        d = decode_stream(exp[j * stride:(j + 1) * stride], job.N, 8 - job.out_b)
+        d = decode_stream(exp[j * stride : (j + 1) * stride], job.N, 8 - job.out_b)
         pos = np.flatnonzero(d.live)
         run = int(pos[-1] - (pos[-2] if pos.size > 1 else -1) - 1) if pos.size else -1
         blocks.append((d.n_records, run, bool(pos.size) and not d.payload[pos[-1]].any()))
@@ -186,16 +218,32 @@ async def e2e_rle_trailing_fillers(dut):
     w[:live_n] = rng.integers(-127, 128, size=(live_n, k))
     for out_b, mode in ((4, "aqs"), (3, "zero_skip")):
         zo = 128
-        job = Job(x=x, w=w, z=z, r=z >> b, b=b, sbr=bool(rng.random() < 0.5), mode=mode,
-                  out_fmt="uint8_rle", mult=1 << 30, shift=36, zo=zo, out_r=zo >> out_b,
-                  out_b=out_b)
+        job = Job(
+            x=x,
+            w=w,
+            z=z,
+            r=z >> b,
+            b=b,
+            sbr=bool(rng.random() < 0.5),
+            mode=mode,
+            out_fmt="uint8_rle",
+            mult=1 << 30,
+            shift=36,
+            zo=zo,
+            out_r=zo >> out_b,
+            out_b=out_b,
+        )
         blocks = out_streams(job)
         for j, (n_rec, run, zero) in enumerate(blocks):
-            assert n_rec >= 1 and run == run_max and zero, \
+            assert n_rec >= 1 and run == run_max and zero, (
                 f"stimulus: m-block {j} stream does not end with a filler"
+            )
         assert blocks[1][0] == 1, "stimulus: m-block 1 should hold exactly one filler"
-        dut._log.info("%s: n_records per m-block %s (last record a filler)", describe_job(job),
-                      [nr for nr, _, _ in blocks])
+        dut._log.info(
+            "%s: n_records per m-block %s (last record a filler)",
+            describe_job(job),
+            [nr for nr, _, _ in blocks],
+        )
         c = await run_job(bfm, job)
         dut._log.info("ok: %d cycles, WR %d B", c["CYCLES"], c["WR_BYTES"])
 
@@ -214,8 +262,11 @@ async def e2e_reset_mid_job(dut):
         assert obs.aborted
         await ClockCycles(dut.clk_i, 20)
         assert int(dut.irq_o.value) == 0, "irq_o high after reset"
-        assert int(dut.m_axi_arvalid.value) == 0 and int(dut.m_axi_awvalid.value) == 0 \
-            and int(dut.m_axi_wvalid.value) == 0, "AXI traffic after reset"
+        assert (
+            int(dut.m_axi_arvalid.value) == 0
+            and int(dut.m_axi_awvalid.value) == 0
+            and int(dut.m_axi_wvalid.value) == 0
+        ), "AXI traffic after reset"
         status = (await bfm.regs.access([("rd", "STATUS", 0)]))["STATUS"]
         assert status == 0, f"STATUS {status:#x} after reset, expected 0 (idle)"
         nxt = random_job(rng, str(rng.choice(MODES)), fmt, max_dim=32)
@@ -235,18 +286,37 @@ async def e2e_wbuf_fill_replay(dut):
     cap, npea = int(ARCH.WBUF_BYTES), int(ARCH.NUM_PEA)
     one_k = (cap // 4 - 8) // 5 + 2  # 4 * align8(8 + 5K) > WBUF_BYTES: one slot
     big_k = (cap // 2 - 8) // 5 + 2  # 2 * align8(8 + 5K) > WBUF_BYTES: no fit
-    for m, n, k, slots in ((24, 8 * npea + 12, 30, 2), (5, 20, 40, 2), (5, 16 * npea + 8, 30, 2),
-                           (9, 8 * npea + 8, one_k, 1), (1, 8, big_k, 0)):
+    for m, n, k, slots in (
+        (24, 8 * npea + 12, 30, 2),
+        (5, 20, 40, 2),
+        (5, 16 * npea + 8, 30, 2),
+        (9, 8 * npea + 8, one_k, 1),
+        (1, 8, big_k, 0),
+    ):
         x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
         # large K: weights 0..7 (no live HO vector in either slicing) keep Icarus runs short
         lo, hi = (-127, 128) if slots == 2 else (0, 8)
         w = rng.integers(lo, hi, (n, k)).astype(np.int8)
-        job = Job(x=x, w=w, z=100, r=100 >> 4, b=4, sbr=bool(rng.random() < 0.5), mode="aqs",
-                  out_fmt="int32", bias=rng.integers(-1000, 1000, n).astype(np.int32))
+        job = Job(
+            x=x,
+            w=w,
+            z=100,
+            r=100 >> 4,
+            b=4,
+            sbr=bool(rng.random() < 0.5),
+            mode="aqs",
+            out_fmt="int32",
+            bias=rng.integers(-1000, 1000, n).astype(np.int32),
+        )
         assert wbuf_slots(k, job.sbr) == slots or not cap, "stimulus: fit rule"
         c = await run_job(bfm, job)
-        dut._log.info("%s slots=%d: ok, %d cycles, RD %d B", describe_job(job),
-                      wbuf_slots(k, job.sbr), c["CYCLES"], c["RD_BYTES"])
+        dut._log.info(
+            "%s slots=%d: ok, %d cycles, RD %d B",
+            describe_job(job),
+            wbuf_slots(k, job.sbr),
+            c["CYCLES"],
+            c["RD_BYTES"],
+        )
 
 
 @cocotb.test()
@@ -267,8 +337,12 @@ async def e2e_rd_err_in_replay_group(dut):
     dut._log.info("AXI_RD_ERR in a replay group (fits=%s): ok", wbuf_fits(job))
     nxt = dataclasses.replace(job, w=rng.integers(-127, 128, (n, k)).astype(np.int8))
     c = await run_job(bfm, nxt)
-    dut._log.info("job after the abort ok: %s, %d cycles, RD %d B", describe_job(nxt), c["CYCLES"],
-                  c["RD_BYTES"])
+    dut._log.info(
+        "job after the abort ok: %s, %d cycles, RD %d B",
+        describe_job(nxt),
+        c["CYCLES"],
+        c["RD_BYTES"],
+    )
 
 
 @cocotb.test()
@@ -279,17 +353,20 @@ async def e2e_cycles_per_mode(dut):
     m, n, k, b = 32, 40, 96, 4
     z = 100
     x = np.clip(rng.normal(z, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
-    w = np.where(rng.random((n, k)) < 0.7, rng.integers(-15, 16, (n, k)),
-                 rng.integers(-127, 128, (n, k))).astype(np.int8)
+    w = np.where(
+        rng.random((n, k)) < 0.7, rng.integers(-15, 16, (n, k)), rng.integers(-127, 128, (n, k))
+    ).astype(np.int8)
     base = Job(x=x, w=w, z=z, r=z >> b, b=b, out_fmt="uint8", mult=1 << 30, shift=38, zo=128)
     lines = []
     for mode in MODES:
         job = base.with_mode(mode)
         c = await run_job(bfm, job)
         pred = mode_cycles(job)
-        lines.append(f"{mode:9s} M{m} N{n} K{k}: RTL {c['CYCLES']:6d} cycles, model "
-                     f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), DWO {c['DWO_BUSY']}, "
-                     f"STALL mem/dwo/out {c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}")
+        lines.append(
+            f"{mode:9s} M{m} N{n} K{k}: RTL {c['CYCLES']:6d} cycles, model "
+            f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), DWO {c['DWO_BUSY']}, "
+            f"STALL mem/dwo/out {c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}"
+        )
     for line in lines:
         dut._log.info("%s", line)
     await ClockCycles(dut.clk_i, 2)
@@ -313,11 +390,13 @@ async def e2e_cycles_layernorm(dut):
         job = base.with_mode(mode)
         c = await run_job(bfm, job)
         pred = mode_cycles(job)
-        lines.append(f"{mode:9s} M{m} N{n} K{k} r-share {share:.2f} WBUF_BYTES "
-                     f"{int(ARCH.WBUF_BYTES)}: RTL {c['CYCLES']:6d} cycles, model "
-                     f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), RD {c['RD_BYTES']} B, "
-                     f"DWO {c['DWO_BUSY']}, STALL mem/dwo/out "
-                     f"{c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}")
+        lines.append(
+            f"{mode:9s} M{m} N{n} K{k} r-share {share:.2f} WBUF_BYTES "
+            f"{int(ARCH.WBUF_BYTES)}: RTL {c['CYCLES']:6d} cycles, model "
+            f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), RD {c['RD_BYTES']} B, "
+            f"DWO {c['DWO_BUSY']}, STALL mem/dwo/out "
+            f"{c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}"
+        )
     for line in lines:
         dut._log.info("%s", line)
     await ClockCycles(dut.clk_i, 2)

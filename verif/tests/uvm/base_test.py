@@ -12,6 +12,7 @@ Environment knobs: ``PNC_JOBS`` (job count of random tests), ``PNC_CYCLE_TOL`` a
 arch.toml [cycle], docs/architecture.md section 6), ``PNC_COV_DIR`` (where to export coverage;
 default ./coverage).
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,7 +69,7 @@ class PncBaseTest(uvm_test):
         dut = self.dut
         start_clock(dut)
         dut.rst_ni.value = 0
-        await ClockCycles(dut.clk_i, 2)      # outputs leave X before the BFMs sample them
+        await ClockCycles(dut.clk_i, 2)  # outputs leave X before the BFMs sample them
         for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi"):
             logging.getLogger(log).setLevel(logging.WARNING)
         self.bfms.axil = make_axil_master(dut)
@@ -77,9 +78,11 @@ class PncBaseTest(uvm_test):
         await reset_dut(dut)
         await ClockCycles(self.dut.clk_i, 2)
         await self.env.jobs.driver.bfm.check_identity()
-        self.logger.info(f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
-                         f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
-                         f"SEED={self.seed}")
+        self.logger.info(
+            f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
+            f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
+            f"SEED={self.seed}"
+        )
         self.env.mark_start()
         await self.body()
         await ClockCycles(self.dut.clk_i, 5)
@@ -96,8 +99,9 @@ class PncBaseTest(uvm_test):
     def extract_phase(self):
         name = type(self).__name__
         self.logger.info(self.env.summary(name))
-        groups = " ".join(f"{g.split('.')[-1]}={p:.0f}%" for g, p in
-                          cov.group_percentages().items())
+        groups = " ".join(
+            f"{g.split('.')[-1]}={p:.0f}%" for g, p in cov.group_percentages().items()
+        )
         self.logger.info(f"SUMMARY {name} coverage by group: {groups}")
         out = Path(os.environ.get("PNC_COV_DIR", "coverage"))
         cov.export(out, f"{name}-{sim_name()}-seed{test_seed()}")
