@@ -129,41 +129,25 @@ def _summary_rate(results: Path) -> float | None:
     return cyc / wall
 
 
-def clock_only(sim: str, cycles: int) -> dict:
+def _speed_run(sim: str, module: str, test: str, env: dict[str, str]) -> tuple[float | None, float]:
+    """DUT cycles/s of one cocotb test on pnc_top (from its SUMMARY lines) and its wall time."""
     t0 = time.monotonic()
-    res = run_cocotb(
-        sim,
-        "pnc_top",
-        all_rtl(),
-        "verif.tests.top.tb_clock_only",
-        testcase="clock_only_idle",
-        seed=1,
-        extra_env={"PNC_CLOCK_CYCLES": str(cycles)},
+    res = run_cocotb(sim, "pnc_top", all_rtl(), module, testcase=test, seed=1, extra_env=env)
+    return _summary_rate(res), time.monotonic() - t0
+
+
+def clock_only(sim: str, cycles: int) -> dict:
+    rate, wall = _speed_run(
+        sim, "verif.tests.top.tb_clock_only", "clock_only_idle", {"PNC_CLOCK_CYCLES": str(cycles)}
     )
-    return {
-        "dut_cycles": cycles,
-        "dut_cycles_per_s": _summary_rate(res),
-        "wall_s": time.monotonic() - t0,
-    }
+    return {"dut_cycles": cycles, "dut_cycles_per_s": rate, "wall_s": wall}
 
 
 def uvm_env(sim: str, jobs: int) -> dict:
-    t0 = time.monotonic()
-    res = run_cocotb(
-        sim,
-        "pnc_top",
-        all_rtl(),
-        "verif.tests.uvm.tb_pnc_uvm",
-        testcase="RandomLegalJobs",
-        seed=1,
-        extra_env={"PNC_JOBS": str(jobs)},
+    rate, wall = _speed_run(
+        sim, "verif.tests.uvm.tb_pnc_uvm", "RandomLegalJobs", {"PNC_JOBS": str(jobs)}
     )
-    return {
-        "test": "RandomLegalJobs",
-        "jobs": jobs,
-        "dut_cycles_per_s": _summary_rate(res),
-        "wall_s": time.monotonic() - t0,
-    }
+    return {"test": "RandomLegalJobs", "jobs": jobs, "dut_cycles_per_s": rate, "wall_s": wall}
 
 
 def speed_of(reports) -> dict:

@@ -90,15 +90,7 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         default="all",
         help="skip mode(s) to run (default all, back to back)",
     )
-    ru.add_argument(
-        "--lo-bits",
-        choices=("auto", "3", "4", "5"),
-        default="auto",
-        help="activation LO width; auto = DBS picks per layer (default)",
-    )
-    ru.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
-    ru.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
-    ru.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
+    model_cli.add_calibration_args(ru)
     ru.set_defaults(func=_run)
 
 

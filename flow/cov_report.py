@@ -443,9 +443,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--config", default=None)
     ap.add_argument("--screenshot", action="store_true", help="also render screenshot.png")
     ap.add_argument(
-        "--strict",
-        action="store_true",
-        help="exit status 3 when the report says NOT READY (default: 0 once written)",
+        "--strict", action="store_true", help="exit 3 if the report is NOT READY (default: 0)"
     )
     args = ap.parse_args(argv)
     dirs = [Path(d).resolve() for d in (args.run or [ROOT / "build" / "regress" / "latest"])]

@@ -18,12 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flow.regress import config as regress_config
-from verif.common.runner import (
-    CocotbTestFailed,
-    all_rtl,
-    repro_command,
-    run_cocotb,
-)
+from verif.common.runner import CocotbTestFailed, all_rtl, repro_command, run_cocotb
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODULE = "verif.tests.uvm.tb_pnc_uvm"

@@ -62,9 +62,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
     ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
     ap.add_argument(
-        "--abc",
-        action="store_true",
-        help="run ABC even without a native yosys (WebAssembly: tens of minutes)",
+        "--abc", action="store_true", help="ABC without a native yosys (WebAssembly, slow)"
     )
     args = ap.parse_args(argv)
     if not args.noabc and not args.abc and not shutil.which("yosys"):

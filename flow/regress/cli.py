@@ -269,11 +269,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--no-code-coverage", action="store_true")
     ap.add_argument("--no-rerun", action="store_true", help="do not re-run failures with waves")
     ap.add_argument("--check-only", action="store_true", help="consistency check only")
-    ap.add_argument(
-        "--report",
-        action="store_true",
-        help="write the coverage report afterwards (flow.cov_report)",
-    )
+    ap.add_argument("--report", action="store_true", help="then write the coverage report")
     args = ap.parse_args(argv)
 
     cfg = C.load(args.config)

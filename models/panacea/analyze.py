@@ -177,14 +177,13 @@ def calibrate_layer(
     )
 
 
+Floats = npt.NDArray[np.float64]
+
+
 def analyze_layer(
-    name: str,
-    w_float: npt.NDArray[np.float64],
-    x_float: npt.NDArray[np.float64],
-    lo_bits: int | None = None,
-    zpm: bool = True,
-    sbr: bool = True,
-) -> LayerAnalysis:
+    name: str, w_float: Floats, x_float: Floats, lo_bits: int | None = None, zpm: bool = True,
+    sbr: bool = True
+) -> LayerAnalysis:  # fmt: skip
     """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
     cal = calibrate_layer(w_float, x_float, lo_bits, zpm, sbr)
     wq, w_scales, xq, scale, z, r, b = (

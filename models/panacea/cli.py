@@ -28,17 +28,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     an.add_argument("tensors", type=Path, help="input .npz file")
-    an.add_argument(
-        "--lo-bits",
-        choices=("auto", "3", "4", "5"),
-        default="auto",
-        help="activation LO width; auto = DBS picks per layer (default)",
-    )
-    an.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
-    an.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
-    an.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
+    add_calibration_args(an)
     an.add_argument("--plot", type=Path, metavar="DIR", help="write HO-slice histograms (PNG)")
     an.set_defaults(func=_analyze)
+
+
+def add_calibration_args(p: argparse.ArgumentParser) -> None:
+    """The calibration and report options every layer command shares (analyze, run)."""
+    p.add_argument("--lo-bits", choices=("auto", "3", "4", "5"), default="auto",
+                   help="activation LO width; auto = DBS picks per layer (default)")  # fmt: skip
+    p.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
+    p.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
+    p.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
 
 
 def build_parser(prog: str = "panacea") -> argparse.ArgumentParser:

@@ -42,22 +42,11 @@ ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
 PLACEMENTS = ("packed", "gapped", "random", "page_edge")
 STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
-ILLEGAL_KINDS = (
-    "bad_dim_zero",
-    "bad_dim_big",
-    "bad_mode_skip",
-    "bad_mode_fmt",
-    "bad_lo_bits",
-    "bad_out_lo_bits",
-    "bad_r",
-    "bad_out_r",
-    "misaligned",
-    "bad_rq_mult",
-    "bad_rq_shift",
-    "axi_rd_err",
-    "axi_wr_err",
-    "stream_corrupt",
-)
+# Descriptor fields a negative test breaks, then AXI responses and stream headers.
+DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
+                      "bad_lo_bits", "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned",
+                      "bad_rq_mult", "bad_rq_shift")  # fmt: skip
+ILLEGAL_KINDS = (*DESCRIPTOR_ILLEGAL, "axi_rd_err", "axi_wr_err", "stream_corrupt")
 MODES = (int(CONSTS.SKIP_DENSE), int(CONSTS.SKIP_ZERO), int(CONSTS.SKIP_AQS))
 FMTS = (int(CONSTS.FMT_INT32), int(CONSTS.FMT_UINT8), int(CONSTS.FMT_UINT8_RLE))
 

@@ -17,24 +17,14 @@ from panacea.config import ARCH
 from panacea.errors import StreamCorruptError
 from panacea.rle import decode_stream, pack_header, unpack_header
 
-from .job_gen import JobSpec
+from .job_gen import DESCRIPTOR_ILLEGAL, JobSpec
 
 MEM_SIZE = 1 << 24  # AXI RAM size; every placement stays below it
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
-DESCRIPTOR_ILLEGAL = (
-    "bad_dim_zero",
-    "bad_dim_big",
-    "bad_mode_skip",
-    "bad_mode_fmt",
-    "bad_lo_bits",
-    "bad_out_lo_bits",
-    "bad_r",
-    "bad_out_r",
-    "misaligned",
-    "bad_rq_mult",
-    "bad_rq_shift",
-)
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
+# JobSpec fields that are model Job fields of the same name (sbr is made a bool)
+JOB_FIELDS = ("x", "w", "z", "r", "b", "mode", "bias", "out_fmt", "mult", "shift", "zo", "out_r",
+              "out_b")  # fmt: skip
 
 
 def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | None) -> dict:
@@ -62,22 +52,7 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
 
 def model_job(spec: JobSpec, rng: np.random.Generator | None = None) -> mi.Job:
     """The model's Job for ``spec`` (legal fields; illegal tweaks happen on the registers)."""
-    job = mi.Job(
-        x=spec.x,
-        w=spec.w,
-        z=spec.z,
-        r=spec.r,
-        b=spec.b,
-        sbr=bool(spec.sbr),
-        mode=spec.mode,
-        bias=spec.bias,
-        out_fmt=spec.out_fmt,
-        mult=spec.mult,
-        shift=spec.shift,
-        zo=spec.zo,
-        out_r=spec.out_r,
-        out_b=spec.out_b,
-    )
+    job = mi.Job(sbr=bool(spec.sbr), **{f: getattr(spec, f) for f in JOB_FIELDS})
     addrs = _layout_addresses(spec, job, rng)
     return dataclasses.replace(job, **addrs) if addrs else job
 

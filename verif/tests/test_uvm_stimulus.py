@@ -85,19 +85,9 @@ def test_one_r_bin_family_is_fully_skippable_in_aqs():
 @pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
 def test_sparsity_knob_forces_skippable_vectors(share):
     rng = make_rng("sp", 2)
-    spec = gen_job(
-        rng,
-        JobKnobs(
-            mode=2,
-            act_sparsity=share,
-            wt_sparsity=share,
-            m=64,
-            n=64,
-            k=200,
-            act_family="uniform",
-            wt_family="uniform_full",
-        ),
-    )
+    families = {"act_family": "uniform", "wt_family": "uniform_full"}
+    knobs = JobKnobs(mode=2, act_sparsity=share, wt_sparsity=share, m=64, n=64, k=200, **families)
+    spec = gen_job(rng, knobs)
     a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, spec.b, spec.sbr, spec.mode)
     assert abs(a.act_skip.mean() - share) < 0.1
     assert abs(a.wt_skip.mean() - share) < 0.1

@@ -110,25 +110,21 @@ class MonitoredAxiRam:
         ar_recv, aw_recv, w_recv = rd.ar_channel.recv, wr.aw_channel.recv, wr.w_channel.recv
         read_orig, write_orig = rd._read, wr._write
 
-        async def ar_hook():
-            ar = await ar_recv()
-            self._read_burst(
-                int(ar.araddr),
-                int(getattr(ar, "arlen", 0)) + 1,
-                1 << int(getattr(ar, "arsize", 3)),
-                int(getattr(ar, "arid", 0)),
-            )
-            return ar
+        def burst_hook(recv, ch: str, emit):
+            async def hook():
+                a = await recv()
+                emit(
+                    int(getattr(a, f"{ch}addr")),
+                    int(getattr(a, f"{ch}len", 0)) + 1,
+                    1 << int(getattr(a, f"{ch}size", 3)),
+                    int(getattr(a, f"{ch}id", 0)),
+                )
+                return a
 
-        async def aw_hook():
-            aw = await aw_recv()
-            self._write_burst(
-                int(aw.awaddr),
-                int(getattr(aw, "awlen", 0)) + 1,
-                1 << int(getattr(aw, "awsize", 3)),
-                int(getattr(aw, "awid", 0)),
-            )
-            return aw
+            return hook
+
+        ar_hook = burst_hook(ar_recv, "ar", self._read_burst)
+        aw_hook = burst_hook(aw_recv, "aw", self._write_burst)
 
         async def w_hook():
             w = await w_recv()

@@ -345,6 +345,24 @@ async def e2e_rd_err_in_replay_group(dut):
     )
 
 
+async def cycles_report(dut, bfm: JobBfm, base: Job, note: str) -> None:
+    """Run ``base`` in each skip mode (each checked) and log RTL cycles next to the model."""
+    lines = []
+    for mode in MODES:
+        job = base.with_mode(mode)
+        c = await run_job(bfm, job)
+        pred = mode_cycles(job)
+        lines.append(
+            f"{mode:9s} M{job.M} N{job.N} K{job.K}{note}: RTL {c['CYCLES']:6d} cycles, model "
+            f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), RD {c['RD_BYTES']} B, "
+            f"DWO {c['DWO_BUSY']}, STALL mem/dwo/out "
+            f"{c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}"
+        )
+    for line in lines:
+        dut._log.info("%s", line)
+    await ClockCycles(dut.clk_i, 2)
+
+
 @cocotb.test()
 async def e2e_cycles_per_mode(dut):
     """One job in each skip mode: RTL cycles next to the cycle model's prediction."""
@@ -357,19 +375,7 @@ async def e2e_cycles_per_mode(dut):
         rng.random((n, k)) < 0.7, rng.integers(-15, 16, (n, k)), rng.integers(-127, 128, (n, k))
     ).astype(np.int8)
     base = Job(x=x, w=w, z=z, r=z >> b, b=b, out_fmt="uint8", mult=1 << 30, shift=38, zo=128)
-    lines = []
-    for mode in MODES:
-        job = base.with_mode(mode)
-        c = await run_job(bfm, job)
-        pred = mode_cycles(job)
-        lines.append(
-            f"{mode:9s} M{m} N{n} K{k}: RTL {c['CYCLES']:6d} cycles, model "
-            f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), DWO {c['DWO_BUSY']}, "
-            f"STALL mem/dwo/out {c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}"
-        )
-    for line in lines:
-        dut._log.info("%s", line)
-    await ClockCycles(dut.clk_i, 2)
+    await cycles_report(dut, bfm, base, "")
 
 
 @cocotb.test()
@@ -385,18 +391,4 @@ async def e2e_cycles_layernorm(dut):
     w = rng.integers(-127, 128, (n, k)).astype(np.int8)
     base = Job(x=x, w=w, z=z, r=z >> b, b=b, out_fmt="uint8", mult=1 << 30, shift=40, zo=128)
     share = float(np.mean((x >> b) == (z >> b)))
-    lines = []
-    for mode in MODES:
-        job = base.with_mode(mode)
-        c = await run_job(bfm, job)
-        pred = mode_cycles(job)
-        lines.append(
-            f"{mode:9s} M{m} N{n} K{k} r-share {share:.2f} WBUF_BYTES "
-            f"{int(ARCH.WBUF_BYTES)}: RTL {c['CYCLES']:6d} cycles, model "
-            f"{pred.cycles:6d} ({c['CYCLES'] / pred.cycles:.2f}x), RD {c['RD_BYTES']} B, "
-            f"DWO {c['DWO_BUSY']}, STALL mem/dwo/out "
-            f"{c['STALL_MEM']}/{c['STALL_DWO']}/{c['STALL_OUT']}"
-        )
-    for line in lines:
-        dut._log.info("%s", line)
-    await ClockCycles(dut.clk_i, 2)
+    await cycles_report(dut, bfm, base, f" r-share {share:.2f} WBUF_BYTES {int(ARCH.WBUF_BYTES)}")

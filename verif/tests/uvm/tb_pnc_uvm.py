@@ -16,6 +16,7 @@ from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
+    DESCRIPTOR_ILLEGAL,
     ILLEGAL_KINDS,
     WT_FAMILIES,
     JobKnobs,
@@ -198,8 +199,7 @@ class IllegalDescriptorsThenLegalJob(PncBaseTest):
     """Every descriptor error code, each followed by a legal job that must be correct."""
 
     async def body(self):
-        kinds = [k for k in ILLEGAL_KINDS if not k.startswith(("axi", "stream"))]
-        for kd in kinds:
+        for kd in DESCRIPTOR_ILLEGAL:
             await self.run_jobs(
                 1, JobKnobs(illegal=kd, dim_class="tiny", stall="none"), tag=f"ill_{kd}"
             )
