@@ -10,7 +10,8 @@
 
 The driver runs each JobItem through the job BFM (load, program, start, wait, read back). The
 scoreboard and coverage get what the DUT did from the passive job monitor, never from the
-driver, and the prediction from the model through the predictor.
+driver, and the prediction from the model through the predictor; the driver's own view only
+cross-checks the monitor (any difference is a ``monitor`` mismatch).
 """
 
 from __future__ import annotations
@@ -59,12 +60,22 @@ class Scoreboard(uvm_component):
         self.stalled: dict[int, bool] = {}
         self.exp_export = uvm_subscriber.uvm_AnalysisImp("exp_export", self, self.write_exp)
         self.obs_export = uvm_subscriber.uvm_AnalysisImp("obs_export", self, self.write_obs)
+        self.drv_export = uvm_subscriber.uvm_AnalysisImp("drv_export", self, self.write_drv)
+        self.monitored: dict[int, object] = {}
 
     def write_exp(self, exp):
         self.core.add_expected(exp)
         self.stalled[exp.idx] = stalled(exp.stalls)
 
+    def write_drv(self, drv):
+        """The driver's view must agree with the monitor's (which published first)."""
+        mon = self.monitored.pop(drv.idx, None)
+        diffs = ["the monitor did not report this job"] if mon is None else drv.differences(mon)
+        for m in self.core.add_problems(drv.idx, "monitor", diffs):
+            self.logger.error(str(m))
+
     def write_obs(self, obs):
+        self.monitored[obs.idx] = obs
         if obs.aborted:
             self.core.drop(obs.idx)
             return
@@ -124,6 +135,7 @@ class PncEnv(uvm_env):
         self.predictor.ap.connect(self.scoreboard.exp_export)
         self.predictor.ap.connect(self.coverage.exp_export)
         self.jobs.monitor.ap.connect(self.scoreboard.obs_export)
+        self.jobs.driver.obs_ap.connect(self.scoreboard.drv_export)
         self.jobs.monitor.ap.connect(self.coverage.obs_export)
 
     def summary(self, test_name: str) -> str:

@@ -230,6 +230,12 @@ class ScoreboardCore:
         self.mismatches.extend(m)
         return m
 
+    def add_problems(self, idx: int, what: str, details: list[str]) -> list[Mismatch]:
+        """Count problems found outside :func:`compare` (e.g. the monitor cross-check)."""
+        mm = [Mismatch(idx, what, d) for d in details]
+        self.mismatches.extend(mm)
+        return mm
+
     def drop(self, idx: int) -> None:
         """Forget a prediction on purpose (the job was interrupted by a reset)."""
         self.expected.pop(idx, None)

@@ -148,3 +148,18 @@ def test_breakdown_sums_to_model_y():
     obs.regions["out"] = raw.tobytes()
     mm, _ = compare(exp, obs)
     assert f"Y={int(exp.out.y[0, 0])}" in [m for m in mm if m.what == "element"][0].detail
+
+
+def test_observed_json_round_trip_and_view_differences():
+    """What tb_run_layer ships as JSON comes back equal; two views of a job that disagree on a
+    counter, a region or a burst are reported (the scoreboard's monitor cross-check)."""
+    obs = _perfect(_job(2))
+    obs.bursts = [Burst("rd", 0x1000, 2, 8, 1, nbytes=16)]
+    back = Observed.from_json(obs.to_json())
+    assert back == obs and back.differences(obs) == []
+    other = Observed.from_json(obs.to_json())
+    other.counters["TILES"] += 1
+    other.bursts[0].nbytes = 8
+    other.regions["out"] = other.regions["out"][:-1] + b"\xff"
+    diffs = obs.differences(other)
+    assert [d.split(":")[0] for d in diffs] == ["counters", "regions", "bursts"]

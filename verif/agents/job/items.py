@@ -48,6 +48,17 @@ class Observed:
         self.cycles = self.counters["CYCLES"]
         self.timed_out = not self.irq and not (self.status >> 1 & 1)
 
+    def differences(self, other: Observed) -> list[str]:
+        """What ``other`` (another view of the same job) reports differently: how the job
+        ended, the registers read back, the output regions and the bursts (not the timing
+        figures, which each view measures from its own start)."""
+        fields = ("aborted", "timed_out", "status", "err_code", "counters", "regions", "bursts")
+        return [
+            f"{f}: {getattr(self, f)!r:.80} vs {getattr(other, f)!r:.80}"
+            for f in fields
+            if getattr(self, f) != getattr(other, f)
+        ]
+
     def log_line(self) -> str:
         """``status=... err_code=... CYCLES=... <counters> bursts=...`` for per-job log lines."""
         return (

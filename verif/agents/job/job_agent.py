@@ -4,9 +4,10 @@ passive job monitor, and the agent holding them with a sequencer.
 The driver takes items with ``stim`` (job, image, registers, SLVERR windows), ``stalls`` and
 ``reset_after`` (:class:`verif.seq_lib.job_item.JobItem`), publishes each on ``stim_ap`` before
 driving it (the predictor's input) and runs it with :class:`~.bfm.JobBfm` through the register
-agent's sequencer. What the scoreboard compares comes from the monitor's ``ap``, not from the
-driver. The bus-functional models are created by the test once the DUT is in reset and handed
-over with :meth:`JobAgent.attach`.
+agent's sequencer. What the scoreboard compares comes from the monitor's ``ap``; the driver's
+own view of each job (``obs_ap``) only serves to cross-check the monitor. The bus-functional
+models are created by the test once the DUT is in reset and handed over with
+:meth:`JobAgent.attach`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .monitor import JobMonitor
 class JobDriver(uvm_driver):
     def build_phase(self):
         self.stim_ap = uvm_analysis_port("stim_ap", self)
+        self.obs_ap = uvm_analysis_port("obs_ap", self)  # the driver's own view, cross-checked
         self.rng = make_rng("job_driver")
         self.bfm: JobBfm | None = None
         self.busy_cycles = 0
@@ -42,6 +44,7 @@ class JobDriver(uvm_driver):
         obs = await self.bfm.run(
             st.job, st.image, st.regs, st.err_windows, item.stalls, self.rng, item.reset_after
         )
+        self.obs_ap.write(obs)
         stalls = ",".join(f"{c}:{p}" for c, p in item.stalls.items() if p != "none") or "none"
         if obs.aborted:
             self.logger.info(
