@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
 BIN = Path(sys.executable).parent
 TOP = "pnc_top"
+BANNER_CHARS = set(" ║╔╗╚╝╠╣╦╩╬═─│┐└┘┌▶◀▲▼")
 
 
 def rtl_files() -> list[str]:
@@ -28,11 +29,13 @@ def run(name: str, cmd: list[str]) -> bool:
     print(f"== {name}: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))[:160]}")
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     out = (res.stdout + res.stderr).strip()
-    # Verilator prints a report banner on success; keep only diagnostics.
+    # Verilator prints a report banner on success and lint-imports a box-drawn logo: keep only
+    # diagnostics and results.
     lines = [
         ln
         for ln in out.splitlines()
-        if not ln.startswith("- V e r i l a t i o n") and not ln.startswith("- Verilator:")
+        if not ln.startswith(("- V e r i l a t i o n", "- Verilator:"))
+        and not (ln.strip() and set(ln) <= BANNER_CHARS)
     ]
     if lines:
         print("\n".join(lines))

@@ -11,6 +11,7 @@ import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
 from panacea.config import ARCH, CONSTS
+from panacea.memimage import DESCRIPTOR_FIELDS, DESCRIPTOR_REGS
 
 from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
@@ -251,24 +252,10 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_{phase}")
 
 
-RW_MASKS = {
-    "M": 0xFFFF,
-    "N": 0xFFFF,
-    "K": 0xFFFF,
-    "MODE": 0x3F,
-    "ACT_Q": 0xFFFFF,
-    "OUT_Q": 0xFFFFF,
-    "RQ_MULT": 0x7FFFFFFF,
-    "RQ_SHIFT": 0x3F,
-    "IRQ_EN": 0x1,
-    "ACT_LO_ADDR": 0xFFFFFFFF,
-    "ACT_HO_ADDR": 0xFFFFFFFF,
-    "WT_LO_ADDR": 0xFFFFFFFF,
-    "WT_HO_ADDR": 0xFFFFFFFF,
-    "BIAS_ADDR": 0xFFFFFFFF,
-    "OUT_ADDR": 0xFFFFFFFF,
-    "OUT_HO_ADDR": 0xFFFFFFFF,
-}
+# Writable bits per register: every descriptor field of the model's field table, and IRQ_EN.
+RW_MASKS = dict.fromkeys(DESCRIPTOR_REGS, 0) | {"IRQ_EN": 0x1}
+for _reg, _lsb, _width in DESCRIPTOR_FIELDS.values():
+    RW_MASKS[_reg] |= ((1 << _width) - 1) << _lsb
 
 
 @pyuvm.test()
