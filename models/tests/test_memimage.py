@@ -244,22 +244,9 @@ def test_padded_columns_written() -> None:
 def test_explicit_addresses_and_regs() -> None:
     x = np.zeros((8, 8), np.uint8)
     w = np.zeros((8, 8), np.int8)
-    job = Job(
-        x=x,
-        w=w,
-        z=3,
-        r=5,
-        b=3,
-        mode="zero",
-        bias=np.zeros(8, np.int32),
-        out_fmt="uint8_rle",
-        mult=123,
-        shift=9,
-        zo=7,
-        out_r=2,
-        out_b=5,
-        act_lo_addr=0x8000,
-    )
+    quant = {"z": 3, "r": 5, "b": 3, "mult": 123, "shift": 9, "zo": 7, "out_r": 2, "out_b": 5}
+    job = Job(x=x, w=w, mode="zero", bias=np.zeros(8, np.int32), out_fmt="uint8_rle",
+              act_lo_addr=0x8000, **quant)  # fmt: skip
     img = pack_job(job)
     assert img.regs["ACT_LO_ADDR"] == 0x8000
     assert img.regs["MODE"] == 1 | 4 | 8 | (2 << 4)
