@@ -1,7 +1,9 @@
-# Panacea: thin front door. Every target is one line that calls a script or pytest.
-# First use creates .venv from requirements.txt (and installs the `panacea` package editable).
+# Panacea: thin front door. Every target is one line that calls a console script or pytest.
+# First use creates .venv from requirements.txt and installs the packages panacea, verif and flow
+# editable (`panacea`, `panacea-flow`; docs/layout.md).
 SHELL := /bin/bash
 PY    := .venv/bin/python
+FLOW  := .venv/bin/panacea-flow
 VENV  := .venv/.stamp
 SIM   ?= icarus
 TEST  ?=
@@ -10,7 +12,7 @@ WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: help venv sim test test-model test-rtl lint synth params check-params bench-model bench clean format
+.PHONY: help venv sim test test-model test-rtl test-flow lint synth params check-params bench-model bench clean format
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
@@ -29,10 +31,10 @@ $(VENV): requirements.txt pyproject.toml scripts/verilator
 venv: $(VENV)  ## create/refresh the virtual environment
 
 sim: $(VENV)  ## run one simulation: make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1]
-	$(PY) scripts/sim.py --sim $(SIM) $(if $(TEST),--test $(TEST)) $(if $(MODULE),--module $(MODULE)) $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(WAVES)),--waves)
+	$(FLOW) sim --sim $(SIM) $(if $(TEST),--test $(TEST)) $(if $(MODULE),--module $(MODULE)) $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(WAVES)),--waves)
 
 test: $(VENV)  ## all tests: model unit/property tests + RTL unit and top tests on both simulators
-	$(PY) -m pytest -n $(JOBS) -q models/tests verif/tests
+	$(PY) -m pytest -n $(JOBS) -q models/tests verif/tests flow/tests
 
 test-model: $(VENV)  ## reference-model tests only (no simulator)
 	$(PY) -m pytest -n $(JOBS) -q models/tests
@@ -40,11 +42,14 @@ test-model: $(VENV)  ## reference-model tests only (no simulator)
 test-rtl: $(VENV)  ## RTL tests only (both simulators)
 	$(PY) -m pytest -n $(JOBS) -q verif/tests
 
-lint: $(VENV)  ## verilator -Wall, verible lint and ruff
-	$(PY) scripts/lint.py
+test-flow: $(VENV)  ## tests of the flow tools (panacea run, regression, report)
+	$(PY) -m pytest -n $(JOBS) -q flow/tests
+
+lint: $(VENV)  ## verilator -Wall, verible lint, ruff check + format, import layering
+	$(FLOW) lint
 
 synth: $(VENV)  ## yosys synthesis, cells per block [NOABC=1|ABC=1] [PARAMS="NumPea=16 AxiIdW=6"]
-	$(PY) scripts/synth.py $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
+	$(FLOW) synth $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
 
 params: $(VENV)  ## regenerate rtl/pnc_pkg.sv from models/panacea/arch.toml
 	$(PY) scripts/gen_params.py
@@ -53,25 +58,26 @@ check-params: $(VENV)  ## fail if rtl/pnc_pkg.sv is stale
 	$(PY) scripts/gen_params.py --check
 
 bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
-	$(PY) scripts/bench_model.py
+	$(FLOW) bench-model
 
 bench: $(VENV)  ## RTL performance suite (Verilator): skip modes and ZPM/DBS/SBR ablations vs model and limits -> build/bench/
-	$(PY) scripts/bench.py
+	$(FLOW) bench
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis
 
-format: $(VENV)  ## rewrite RTL with verible-verilog-format and fix what ruff can
+format: $(VENV)  ## rewrite RTL with verible-verilog-format, Python with ruff format, fix what ruff can
 	.venv/bin/verible-verilog-format --inplace --column_limit=100 $(filter-out rtl/pnc_pkg.sv,$(wildcard rtl/*.sv))
-	.venv/bin/ruff check --fix models verif scripts
+	.venv/bin/ruff check --fix models verif flow scripts
+	.venv/bin/ruff format models verif flow scripts
 
-# Regression and sign-off report (scripts/regress.py, scripts/cov_report.py; docs/regression.md).
+# Regression and sign-off report (flow/regress, flow/cov_report.py; docs/regression.md).
 .PHONY: regress nightly cov-report
 regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
-	$(PY) scripts/regress.py --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	$(FLOW) regress --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage merge, report
-	$(PY) scripts/regress.py --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report
+	$(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report
 
 cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
-	$(PY) scripts/cov_report.py $(if $(RUN),--run $(RUN)) --screenshot
+	$(FLOW) cov-report $(if $(RUN),--run $(RUN)) --screenshot

@@ -62,8 +62,9 @@ class AnalyzeInputError(ValueError):
     """The input file is malformed (one-line message for the CLI)."""
 
 
-def load_layers(path: str | Path) -> dict[str, tuple[npt.NDArray[np.float64],
-                                                    npt.NDArray[np.float64]]]:
+def load_layers(
+    path: str | Path,
+) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
     """Read ``{name: (W (N, K), X (M, K))}`` from an npz file; raise :class:`AnalyzeInputError`."""
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -74,8 +75,9 @@ def load_layers(path: str | Path) -> dict[str, tuple[npt.NDArray[np.float64],
         raise AnalyzeInputError(f"{path}: no arrays; expected pairs NAME.W and NAME.X")
     bad = sorted(k for k in arrays if not re.fullmatch(r".+\.[WX]", k))
     if bad:
-        raise AnalyzeInputError(f"{path}: unexpected array {bad[0]!r}; names must be NAME.W or "
-                                f"NAME.X")
+        raise AnalyzeInputError(
+            f"{path}: unexpected array {bad[0]!r}; names must be NAME.W or NAME.X"
+        )
     names = sorted({k[:-2] for k in arrays})
     layers = {}
     max_dim = int(ARCH.MAX_DIM)
@@ -86,19 +88,24 @@ def load_layers(path: str | Path) -> dict[str, tuple[npt.NDArray[np.float64],
         w, x = arrays[f"{name}.W"], arrays[f"{name}.X"]
         for part, a in (("W", w), ("X", x)):
             if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
-                raise AnalyzeInputError(f"{path}: {name}.{part} has dtype {a.dtype}; expected "
-                                        f"a float array")
+                raise AnalyzeInputError(
+                    f"{path}: {name}.{part} has dtype {a.dtype}; expected a float array"
+                )
             if a.ndim != 2 or a.size == 0:
-                raise AnalyzeInputError(f"{path}: {name}.{part} must be a non-empty 2-D array, "
-                                        f"got shape {a.shape}")
+                raise AnalyzeInputError(
+                    f"{path}: {name}.{part} must be a non-empty 2-D array, got shape {a.shape}"
+                )
             if not np.all(np.isfinite(a)):
                 raise AnalyzeInputError(f"{path}: {name}.{part} contains NaN or Inf")
             if max(a.shape) > max_dim:
-                raise AnalyzeInputError(f"{path}: {name}.{part} shape {a.shape} exceeds "
-                                        f"MAX_DIM = {max_dim}")
+                raise AnalyzeInputError(
+                    f"{path}: {name}.{part} shape {a.shape} exceeds MAX_DIM = {max_dim}"
+                )
         if w.shape[1] != x.shape[1]:
-            raise AnalyzeInputError(f"{path}: shape mismatch in layer {name!r}: W is {w.shape} "
-                                    f"(N x K) but X is {x.shape} (M x K)")
+            raise AnalyzeInputError(
+                f"{path}: shape mismatch in layer {name!r}: W is {w.shape} "
+                f"(N x K) but X is {x.shape} (M x K)"
+            )
         layers[name] = (w.astype(np.float64), x.astype(np.float64))
     return layers
 
@@ -135,9 +142,13 @@ class Calibration:
     dbs_cycles: dict[str, int] | None
 
 
-def calibrate_layer(w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
-                    lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
-                    ) -> Calibration:
+def calibrate_layer(
+    w_float: npt.NDArray[np.float64],
+    x_float: npt.NDArray[np.float64],
+    lo_bits: int | None = None,
+    zpm: bool = True,
+    sbr: bool = True,
+) -> Calibration:
     """Quantize W per channel, calibrate X (min/max), pick b by DBS (``lo_bits=None``) or use the
     fixed b, apply ZPM unless disabled, and take r as the most frequent activation HO slice."""
     wq, w_scales = quantize_weights(w_float)
@@ -152,17 +163,38 @@ def calibrate_layer(w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.fl
     z = zr.z_after
     xq = quantize_activations(x_float, scale, z)
     r = choose_r(xq, b)
-    return Calibration(wq=wq, w_scales=w_scales, xq=xq, scale=scale, z=z, r=r, b=b, sbr=sbr,
-                       zr=zr, dbs_cycles=dbs_cycles)
+    return Calibration(
+        wq=wq,
+        w_scales=w_scales,
+        xq=xq,
+        scale=scale,
+        z=z,
+        r=r,
+        b=b,
+        sbr=sbr,
+        zr=zr,
+        dbs_cycles=dbs_cycles,
+    )
 
 
-def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDArray[np.float64],
-                  lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
-                  ) -> LayerAnalysis:
+Floats = npt.NDArray[np.float64]
+
+
+def analyze_layer(
+    name: str, w_float: Floats, x_float: Floats, lo_bits: int | None = None, zpm: bool = True,
+    sbr: bool = True
+) -> LayerAnalysis:  # fmt: skip
     """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
     cal = calibrate_layer(w_float, x_float, lo_bits, zpm, sbr)
-    wq, w_scales, xq, scale, z, r, b = (cal.wq, cal.w_scales, cal.xq, cal.scale, cal.z, cal.r,
-                                        cal.b)
+    wq, w_scales, xq, scale, z, r, b = (
+        cal.wq,
+        cal.w_scales,
+        cal.xq,
+        cal.scale,
+        cal.z,
+        cal.r,
+        cal.b,
+    )
     zr, dbs_cycles = cal.zr, cal.dbs_cycles
 
     exact = True
@@ -180,10 +212,20 @@ def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDAr
     ng = ceil_div(nb, int(ARCH.NUM_PEA))
     uncompressed = ng * mb * 8 * k + mb * nb * k * (wt_lo_bits(sbr) + 4) + m * align8(n) * 4
     data: dict[str, Any] = {
-        "name": name, "M": m, "N": n, "K": k,
-        "b": b, "lo_bits_mode": "auto" if lo_bits is None else "fixed", "dbs_cycles": dbs_cycles,
-        "zpm_enabled": zpm, "z_before": zr.z_before, "z_after": z, "act_scale": scale, "r": r,
-        "ho_share_before": zr.share_before, "ho_share_after": zr.share_after,
+        "name": name,
+        "M": m,
+        "N": n,
+        "K": k,
+        "b": b,
+        "lo_bits_mode": "auto" if lo_bits is None else "fixed",
+        "dbs_cycles": dbs_cycles,
+        "zpm_enabled": zpm,
+        "z_before": zr.z_before,
+        "z_after": z,
+        "act_scale": scale,
+        "r": r,
+        "ho_share_before": zr.share_before,
+        "ho_share_after": zr.share_after,
         "ho_share_r": ho_share(xq, b, r),
         "act_sqnr_before_db": _finite_or_none(zr.sqnr_before_db),
         "act_sqnr_after_db": _finite_or_none(zr.sqnr_after_db),
@@ -193,11 +235,17 @@ def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDAr
         "cycles": report.cycles,
         "lower_limit": report.lower_limit,
         "bound": {md: c.bound for md, c in report.per_mode.items()},
-        "mem_bytes": {"once": m * k + n * k + m * n * 4, "uncompressed": uncompressed,
-                      **{md: c.counters["RD_BYTES"] + c.counters["WR_BYTES"]
-                         for md, c in report.per_mode.items()}},
-        "energy_pj": {md: energy_from_counters(c.counters).total_pj
-                      for md, c in report.per_mode.items()},
+        "mem_bytes": {
+            "once": m * k + n * k + m * n * 4,
+            "uncompressed": uncompressed,
+            **{
+                md: c.counters["RD_BYTES"] + c.counters["WR_BYTES"]
+                for md, c in report.per_mode.items()
+            },
+        },
+        "energy_pj": {
+            md: energy_from_counters(c.counters).total_pj for md, c in report.per_mode.items()
+        },
         "counters": {md: c.counters for md, c in report.per_mode.items()},
         "gemm_sqnr_db": _finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
         "exact": exact,
@@ -207,14 +255,18 @@ def analyze_layer(name: str, w_float: npt.NDArray[np.float64], x_float: npt.NDAr
 
 def format_layer(d: dict[str, Any]) -> str:
     """Human-readable table of one layer's report."""
+
     def pct(v: float | None) -> str:
         return "n/a" if v is None else f"{100.0 * v:5.1f}%"
 
     def db(v: float | None) -> str:
         return "inf" if v is None else f"{v:.2f} dB"
 
-    dbs = "" if d["dbs_cycles"] is None else "  DBS AQS cycles " + ", ".join(
-        f"b={k}: {v}" for k, v in d["dbs_cycles"].items())
+    dbs = (
+        ""
+        if d["dbs_cycles"] is None
+        else "  DBS AQS cycles " + ", ".join(f"b={k}: {v}" for k, v in d["dbs_cycles"].items())
+    )
     zpm = "ZPM" if d["zpm_enabled"] else "ZPM off"
     act = d["act_vec_skip_share"]
     lines = [
@@ -235,8 +287,10 @@ def format_layer(d: dict[str, Any]) -> str:
     ]
     for md in MODE_NAMES.values():
         cyc, lim = d["cycles"][md], d["lower_limit"][md]
-        lines.append(f"  {md:<10} {cyc:>12} {lim:>12.0f} {cyc / lim:>6.2f} {d['bound'][md]:>7} "
-                     f"{d['mem_bytes'][md]:>12} {d['energy_pj'][md] / 1e6:>10.3f}")
+        lines.append(
+            f"  {md:<10} {cyc:>12} {lim:>12.0f} {cyc / lim:>6.2f} {d['bound'][md]:>7} "
+            f"{d['mem_bytes'][md]:>12} {d['energy_pj'][md] / 1e6:>10.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -252,13 +306,17 @@ def plot_layer(la: LayerAnalysis, out_dir: Path) -> Path:
     nbins = 1 << (8 - d["b"])
     ax_a.bar(np.arange(nbins), np.bincount(la.act_ho.ravel(), minlength=nbins), color="tab:blue")
     ax_a.axvline(d["r"], color="tab:red", linestyle="--", label=f"r = {d['r']}")
-    ax_a.set(title=f"{d['name']}: activation HO slices (b={d['b']}, z={d['z_after']})",
-             xlabel="x >> b", ylabel="count")
+    ax_a.set(
+        title=f"{d['name']}: activation HO slices (b={d['b']}, z={d['z_after']})",
+        xlabel="x >> b",
+        ylabel="count",
+    )
     ax_a.legend()
     vals = np.arange(-8, 8)
     ax_w.bar(vals, np.bincount(la.wt_ho.ravel() + 8, minlength=16), color="tab:green")
-    ax_w.set(title=f"weight HO slices (SBR {'on' if d['sbr'] else 'off'})", xlabel="wh",
-             ylabel="count")
+    ax_w.set(
+        title=f"weight HO slices (SBR {'on' if d['sbr'] else 'off'})", xlabel="wh", ylabel="count"
+    )
     fig.tight_layout()
     path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_ho_hist.png")
     fig.savefig(path, dpi=80)
@@ -266,8 +324,10 @@ def plot_layer(la: LayerAnalysis, out_dir: Path) -> Path:
     return path
 
 
-def analyze_file(path: str | Path, lo_bits: int | None = None, zpm: bool = True,
-                 sbr: bool = True) -> list[LayerAnalysis]:
+def analyze_file(
+    path: str | Path, lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
+) -> list[LayerAnalysis]:
     """Analyze every layer of an npz file (sorted by name)."""
-    return [analyze_layer(name, w, x, lo_bits, zpm, sbr)
-            for name, (w, x) in load_layers(path).items()]
+    return [
+        analyze_layer(name, w, x, lo_bits, zpm, sbr) for name, (w, x) in load_layers(path).items()
+    ]

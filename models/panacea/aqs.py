@@ -163,7 +163,18 @@ def aqs_gemm(
         raise DecompositionError(f"AQS-GEMM identity failed on {bad} of {y.size} outputs")
     act_skip, wt_skip = vector_skip_masks(xr, wh)
     return AqsResult(
-        hh=hh, hl=hl, lh=lh, ll=ll, comp=comp, y=y, colsum=colsum,
-        act_skip=act_skip, wt_skip=wt_skip,
-        z=z, r_eff=r_eff, b=b, sbr=sbr, mode=mode_code,
+        hh=hh,
+        hl=hl,
+        lh=lh,
+        ll=ll,
+        comp=comp,
+        y=y,
+        colsum=colsum,
+        act_skip=act_skip,
+        wt_skip=wt_skip,
+        z=z,
+        r_eff=r_eff,
+        b=b,
+        sbr=sbr,
+        mode=mode_code,
     )

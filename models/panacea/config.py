@@ -84,6 +84,8 @@ ENERGY: Section = _CFG.energy
 REGS: Section = _CFG.regs
 CONSTS: Section = _CFG.consts
 ERRORS: Section = _CFG.errors
+# The counter registers, in address order: every register from CYCLES on (architecture.md sec. 5).
+COUNTERS: tuple[str, ...] = tuple(sorted((n for n in REGS if REGS[n] >= REGS.CYCLES), key=REGS.get))
 
 if not ARCH.V == ARCH.TM == ARCH.TN:
     raise ValueError(f"arch.toml: V ({ARCH.V}) must equal TM ({ARCH.TM}) and TN ({ARCH.TN})")

@@ -62,8 +62,9 @@ CYCLE_TOL: float = float(CYCLE.CYCLE_TOL)
 CYCLE_SLACK: int = int(CYCLE.CYCLE_SLACK)
 
 
-def within_tolerance(rtl_cycles: int, model_cycles: int, tol: float = CYCLE_TOL,
-                     slack: int = CYCLE_SLACK) -> bool:
+def within_tolerance(
+    rtl_cycles: int, model_cycles: int, tol: float = CYCLE_TOL, slack: int = CYCLE_SLACK
+) -> bool:
     """True when ``rtl_cycles`` is within ``tol * model_cycles + slack`` of the model."""
     return abs(int(rtl_cycles) - int(model_cycles)) <= tol * model_cycles + slack
 
@@ -136,8 +137,11 @@ def _drain_cycles(st: JobStats) -> npt.NDArray[np.float64]:
         lo = np.broadcast_to(cols[None, :] * st.out_b, (mb, nb))
         rec = st.wr_bytes - lo
         rec[:, -1] -= HEADER_BYTES
-        write = (np.maximum(-(-lo // BUS_BYTES), cmd) + cols[None, :]
-                 + np.where(rec > 0, np.maximum(-(-rec // BUS_BYTES) + 0.5, cmd), 0.0))
+        write = (
+            np.maximum(-(-lo // BUS_BYTES), cmd)
+            + cols[None, :]
+            + np.where(rec > 0, np.maximum(-(-rec // BUS_BYTES) + 0.5, cmd), 0.0)
+        )
     else:
         beats = 32 // BUS_BYTES if st.out_fmt == int(CONSTS.FMT_INT32) else V // BUS_BYTES
         write = np.broadcast_to((rows * max(beats, cmd))[:, None], (mb, nb))
@@ -174,10 +178,10 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     bus = s_prev = owed = 0.0
     e_prev = -gap
     dwo_free = [0.0] * npea
-    banks = [[0.0, 0.0] for _ in range(npea)]       # drain ends of each PEA's last two tiles
+    banks = [[0.0, 0.0] for _ in range(npea)]  # drain ends of each PEA's last two tiles
     post = 0.0
     group = np.zeros((ng_n, mb_n), np.int64)
-    limits = np.zeros(6, np.int64)                   # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
+    limits = np.zeros(6, np.int64)  # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
     for g in range(ng_n):
         n0 = g * npea
         act = range(min(npea, nb_n - n0))
@@ -193,7 +197,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 pf += w_pf * len(nbs)
                 rd += sum(wt_sb[n] for n in nbs)
                 rec += sum(wt_rec[n] for n in nbs)
-            if m == 0 and owed > 0:      # prefetch of this n-group unfinished: streams now
+            if m == 0 and owed > 0:  # prefetch of this n-group unfinished: streams now
                 pf, rd, owed = pf + min(owed, w_pf * len(nbs)) / eff, rd + owed / eff, 0.0
             b0 = max(bus, s_prev)
             bus = b0 + pf
@@ -205,8 +209,9 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
             play = max(wt_play[n] for n in nbs) if st.wbuf_fits else 0
             terms = [s + K - 1, 0.0, bus, s + play]
             starts = [max(dwo_free[p], s + 1) for p in act]
-            terms[1] = max(starts[p] + dwoc_l[m][n] - backlog[m][n]
-                           for p, n in zip(act, nbs, strict=True))
+            terms[1] = max(
+                starts[p] + dwoc_l[m][n] - backlog[m][n] for p, n in zip(act, nbs, strict=True)
+            )
             e = max(terms)
             limits[4 if bank > max(e_prev + gap, ready) else terms.index(e)] += 1
             for p, n in zip(act, nbs, strict=True):
@@ -251,6 +256,8 @@ def mode_cycles(job: Job, wbuf_bytes: int | None = None) -> ModeCycles:
 def cycle_model(job: Job, wbuf_bytes: int | None = None) -> CycleReport:
     """Model ``job`` in DENSE, ZERO_SKIP and AQS (only the mode differs; ``wbuf_bytes``
     overrides the per-PEA weight-buffer capacity of ``arch.toml``)."""
-    return CycleReport(per_mode={
-        name: mode_cycles(job.with_mode(code), wbuf_bytes) for code, name in MODE_NAMES.items()
-    })
+    return CycleReport(
+        per_mode={
+            name: mode_cycles(job.with_mode(code), wbuf_bytes) for code, name in MODE_NAMES.items()
+        }
+    )

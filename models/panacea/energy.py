@@ -45,11 +45,14 @@ class EnergyReport:
 def energy_from_counters(counters: Mapping[str, int]) -> EnergyReport:
     """Energy of one job from its counters (SWO_BUSY, DWO_BUSY, TILES, RD_BYTES, WR_BYTES and,
     optionally, WBUF_RD_BYTES)."""
-    missing = [c for c in ("SWO_BUSY", "DWO_BUSY", "TILES", "RD_BYTES", "WR_BYTES")
-               if c not in counters]
+    missing = [
+        c for c in ("SWO_BUSY", "DWO_BUSY", "TILES", "RD_BYTES", "WR_BYTES") if c not in counters
+    ]
     if missing:
-        raise ValueError(f"counters must hold SWO_BUSY, DWO_BUSY, TILES, RD_BYTES and WR_BYTES; "
-                         f"missing {missing}")
+        raise ValueError(
+            f"counters must hold SWO_BUSY, DWO_BUSY, TILES, RD_BYTES and WR_BYTES; "
+            f"missing {missing}"
+        )
     swo, dwo, tiles = (int(counters[c]) for c in ("SWO_BUSY", "DWO_BUSY", "TILES"))
     moved = int(counters["RD_BYTES"]) + int(counters["WR_BYTES"])
     played = int(counters.get("WBUF_RD_BYTES", 0))

@@ -44,12 +44,7 @@ def check_bool(name: str, value: Any) -> bool:
 
 
 def check_int_array(
-    name: str,
-    a: Any,
-    ndim: int,
-    lo: int,
-    hi: int,
-    dtypes: tuple[type, ...] | None = None,
+    name: str, a: Any, ndim: int, lo: int, hi: int, dtypes: tuple[type, ...] | None = None
 ) -> npt.NDArray[Any]:
     """Check an integer array's dtype, rank, non-emptiness and value range; return it.
 

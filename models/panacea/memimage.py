@@ -337,19 +337,49 @@ class MemImage:
     regs: dict[str, int]
 
 
+# Descriptor fields: name -> (register, lsb, width) (architecture.md section 5). Every encode
+# and decode of a descriptor register goes through this table.
+DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
+    "M": ("M", 0, 16), "N": ("N", 0, 16), "K": ("K", 0, 16),
+    "skip": ("MODE", 0, 2), "sbr": ("MODE", 2, 1), "bias_en": ("MODE", 3, 1),
+    "fmt": ("MODE", 4, 2),
+    "z": ("ACT_Q", 0, 8), "r": ("ACT_Q", 8, 8), "b": ("ACT_Q", 16, 4),
+    "zo": ("OUT_Q", 0, 8), "out_r": ("OUT_Q", 8, 8), "out_b": ("OUT_Q", 16, 4),
+    "mult": ("RQ_MULT", 0, 31), "shift": ("RQ_SHIFT", 0, 6),
+    **{f"{name}_addr": (reg, 0, 32) for name, reg in ADDR_REGS.items()},
+}
+
+
+def decode_descriptor(regs: Mapping[str, int]) -> dict[str, int]:
+    """Field values (:data:`DESCRIPTOR_FIELDS`) of descriptor register values, each masked to
+    its width as the hardware sees it."""
+    return {f: (int(regs[reg]) >> lsb) & ((1 << w) - 1)
+            for f, (reg, lsb, w) in DESCRIPTOR_FIELDS.items()}
+
+
+def encode_descriptor(fields: Mapping[str, int],
+                      regs: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Register values with ``fields`` set (each masked to its width), starting from ``regs``
+    (other bits kept) or from zero; the inverse of :func:`decode_descriptor`."""
+    out = {reg: 0 for reg in DESCRIPTOR_REGS} if regs is None else dict(regs)
+    for f, v in fields.items():
+        reg, lsb, w = DESCRIPTOR_FIELDS[f]
+        mask = ((1 << w) - 1) << lsb
+        out[reg] = (int(out[reg]) & ~mask) | ((int(v) << lsb) & mask)
+    return out
+
+
 def descriptor_regs(job: Job) -> dict[str, int]:
     """Register values (architecture.md section 5) that describe ``job``."""
     lay = region_layout(job)
-    mode = (job.mode_code | (int(bool(job.sbr)) << 2) | (int(job.bias is not None) << 3)
-            | (job.fmt_code << 4))
-    regs = {
-        "M": job.M, "N": job.N, "K": job.K, "MODE": mode,
-        "ACT_Q": int(job.z) | (int(job.r) << 8) | (int(job.b) << 16),
-        "OUT_Q": int(job.zo) | (int(job.out_r) << 8) | (int(job.out_b) << 16),
-        "RQ_MULT": int(job.mult) & 0x7FFFFFFF, "RQ_SHIFT": int(job.shift) & 0x3F,
+    fields = {
+        "M": job.M, "N": job.N, "K": job.K, "skip": job.mode_code, "sbr": int(bool(job.sbr)),
+        "bias_en": int(job.bias is not None), "fmt": job.fmt_code,
+        "z": job.z, "r": job.r, "b": job.b, "zo": job.zo, "out_r": job.out_r, "out_b": job.out_b,
+        "mult": job.mult, "shift": job.shift,
+        **{f"{name}_addr": lay[name][0] for name in ADDR_REGS},
     }
-    regs.update({reg: lay[name][0] for name, reg in ADDR_REGS.items()})
-    return regs
+    return encode_descriptor(fields)
 
 
 def pack_job(job: Job) -> MemImage:
@@ -630,12 +660,11 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
     missing = [r for r in DESCRIPTOR_REGS if r not in regs]
     if missing:
         raise ValueError(f"regs must hold every descriptor register; missing {missing}")
-    mode, act_q, out_q = int(regs["MODE"]), int(regs["ACT_Q"]), int(regs["OUT_Q"])
-    skip, bias_en, fmt = mode & 3, (mode >> 3) & 1, (mode >> 4) & 3
-    r, b = (act_q >> 8) & 0xFF, (act_q >> 16) & 0xF
-    out_r, out_b = (out_q >> 8) & 0xFF, (out_q >> 16) & 0xF
+    f = decode_descriptor(regs)
+    skip, bias_en, fmt = f["skip"], f["bias_en"], f["fmt"]
+    r, b, out_r, out_b = f["r"], f["b"], f["out_r"], f["out_b"]
     rle = fmt == FMT_CODES["uint8_rle"]
-    dims = [int(regs[d]) & 0xFFFF for d in ("M", "N", "K")]
+    dims = [f["M"], f["N"], f["K"]]
     if any(not 1 <= d <= int(ARCH.MAX_DIM) for d in dims):
         return int(ERRORS.BAD_DIM)
     if skip == 3 or fmt == 3:
@@ -644,20 +673,21 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
         return int(ERRORS.BAD_LO_BITS)
     if (skip == int(CONSTS.SKIP_AQS) and r > r_max(b)) or (rle and out_r > r_max(out_b)):
         return int(ERRORS.BAD_R)
-    used = ["ACT_LO_ADDR", "ACT_HO_ADDR", "WT_LO_ADDR", "WT_HO_ADDR", "OUT_ADDR"]
-    used += ["BIAS_ADDR"] * bias_en + ["OUT_HO_ADDR"] * int(rle)
-    if any(int(regs[a]) % 8 for a in used):
+    used = ["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["bias"] * bias_en + ["out_ho"] * rle
+    if any(f[f"{a}_addr"] % 8 for a in used):
         return int(ERRORS.MISALIGNED)
-    mult, shift = int(regs["RQ_MULT"]) & 0x7FFFFFFF, int(regs["RQ_SHIFT"]) & 0x3F
+    mult, shift = f["mult"], f["shift"]
     if fmt != FMT_CODES["int32"] and (mult == 0 or not 1 <= shift <= 62):
         return int(ERRORS.BAD_RQ)
     return int(ERRORS.OK)
 
 
 __all__ = [
-    "ActImage", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES", "FMT_NAMES", "Job", "JobStats",
+    "ActImage", "DESCRIPTOR_FIELDS", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES",
+    "FMT_NAMES", "Job", "JobStats",
     "MODE_NAMES", "MemImage", "WtImage", "act_image", "decode_act_image", "decode_output",
-    "decode_wt_image", "descriptor_error", "descriptor_regs", "expected_counters",
+    "decode_descriptor", "decode_wt_image", "descriptor_error", "descriptor_regs",
+    "encode_descriptor", "expected_counters",
     "expected_output", "job_stats", "pack_job", "region_layout", "region_sizes", "validate_job",
     "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wbuf_slots", "wt_image",
 ]

@@ -31,9 +31,7 @@ def quantize_weights(
 
 
 def calibrate_activations(
-    x_float: npt.NDArray[np.floating],
-    method: str = "minmax",
-    percentile: float = 99.99,
+    x_float: npt.NDArray[np.floating], method: str = "minmax", percentile: float = 99.99
 ) -> tuple[float, int]:
     """Per-tensor asymmetric UINT8 calibration; returns ``(scale, z)``.
 

@@ -33,9 +33,7 @@ def add_bias_sat(
     return np.clip(s, INT32_MIN, INT32_MAX).astype(np.int32)
 
 
-def requantize(
-    s: npt.NDArray[np.integer], mult: int, shift: int, zo: int
-) -> npt.NDArray[np.uint8]:
+def requantize(s: npt.NDArray[np.integer], mult: int, shift: int, zo: int) -> npt.NDArray[np.uint8]:
     """``clamp(((s * mult) + 2^(shift-1)) >>> shift + zo, 0, 255)`` as uint8.
 
     ``s`` int32 values (any shape), ``mult`` in [1, 2^31-1], ``shift`` in [1, 62], ``zo`` in
@@ -60,8 +58,9 @@ def quantize_multiplier(scale: float) -> tuple[int, int]:
     ``scale`` must be finite and in [2^-32, 2^30) so that ``shift`` lands in [1, 62].
     The relative error is below 2^-31.
     """
-    if not (isinstance(scale, (float, int)) and math.isfinite(scale)
-            and 2.0**-32 <= scale < 2.0**30):
+    if not (
+        isinstance(scale, (float, int)) and math.isfinite(scale) and 2.0**-32 <= scale < 2.0**30
+    ):
         raise ValueError(f"scale must be a finite float in [2^-32, 2^30), got {scale!r}")
     frac, exp = math.frexp(float(scale))  # scale = frac * 2^exp, frac in [0.5, 1)
     mult = round(frac * 2**31)

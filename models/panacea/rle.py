@@ -87,6 +87,17 @@ def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_B
     return live | filler
 
 
+def pack_header(n_records: int, n_vectors: int) -> bytes:
+    """The 8-byte stream header: ``u32 n_records``, ``u32 n_vectors`` (little-endian)."""
+    return np.array([n_records, n_vectors], dtype="<u4").tobytes()
+
+
+def unpack_header(buf: bytes) -> tuple[int, int]:
+    """``(n_records, n_vectors)`` from the first 8 bytes of a stream."""
+    n_rec, n_vec = (int(v) for v in np.frombuffer(buf, dtype="<u4", count=2))
+    return n_rec, n_vec
+
+
 def stream_length(n_records: int, L: int) -> int:
     """Bytes of a stream with ``n_records`` records of L-byte payloads: ``8 + n*(1+L)``."""
     return HEADER_BYTES + n_records * (1 + L)
@@ -114,8 +125,7 @@ def encode_stream(
     rec = np.empty((pos.size, 1 + L), np.uint8)
     rec[:, 0] = runs
     rec[:, 1:] = np.frombuffer(pack_lanes(p[pos], L), np.uint8).reshape(pos.size, L)
-    header = np.array([pos.size, k], dtype="<u4").tobytes()
-    return header + rec.tobytes()
+    return pack_header(pos.size, k) + rec.tobytes()
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,7 @@ def decode_stream(
     run_max = (1 << check_int_range("run_bits", run_bits, 1, 8)) - 1
     if len(buf) < HEADER_BYTES:
         raise StreamCorruptError(f"stream shorter than its {HEADER_BYTES}-byte header")
-    n_rec, n_vec = (int(v) for v in np.frombuffer(buf, dtype="<u4", count=2))
+    n_rec, n_vec = unpack_header(buf)
     if n_vec != K:
         raise StreamCorruptError(f"header n_vectors = {n_vec} but K = {K}")
     if n_rec > K:

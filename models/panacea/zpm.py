@@ -95,9 +95,17 @@ def zero_point_manipulation(
     order = sorted(np.flatnonzero(ok), key=lambda i: (-shares[i], abs(int(cands[i]) - z), cands[i]))
     i1 = int(order[0])
     return ZpmResult(
-        enabled=enabled, b=b, z_before=z, z_after=int(cands[i1]), r_before=z >> b,
-        r=int(cands[i1]) >> b, share_before=shares[i0], share_after=shares[i1],
-        sqnr_before_db=sqnrs[i0], sqnr_after_db=sqnrs[i1], mse_before=mses[i0],
+        enabled=enabled,
+        b=b,
+        z_before=z,
+        z_after=int(cands[i1]),
+        r_before=z >> b,
+        r=int(cands[i1]) >> b,
+        share_before=shares[i0],
+        share_after=shares[i1],
+        sqnr_before_db=sqnrs[i0],
+        sqnr_after_db=sqnrs[i1],
+        mse_before=mses[i0],
         mse_after=mses[i1],
     )
 
@@ -164,6 +172,12 @@ def choose_lo_bits(
 
 
 __all__ = [
-    "DEFAULT_GUARD_DB", "DbsCandidate", "DbsResult", "ZpmResult", "choose_lo_bits", "choose_r",
-    "ho_share", "zero_point_manipulation",
+    "DEFAULT_GUARD_DB",
+    "DbsCandidate",
+    "DbsResult",
+    "ZpmResult",
+    "choose_lo_bits",
+    "choose_r",
+    "ho_share",
+    "zero_point_manipulation",
 ]

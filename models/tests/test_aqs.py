@@ -54,8 +54,9 @@ def test_identity_matches_plain_gemm(case: tuple, sbr: bool, mode: str | int) ->
     np.testing.assert_array_equal(res.hl, xl @ wh.T)
     np.testing.assert_array_equal(res.lh, xr @ wl.T)
     np.testing.assert_array_equal(res.ll, xl @ wl.T)
-    np.testing.assert_array_equal(res.comp, ((1 << b) * r_eff - z) * w.astype(np.int64).sum(1)
-                                  + np.zeros_like(ref))
+    np.testing.assert_array_equal(
+        res.comp, ((1 << b) * r_eff - z) * w.astype(np.int64).sum(1) + np.zeros_like(ref)
+    )
 
 
 def test_large_k_uses_exact_path() -> None:
@@ -114,8 +115,15 @@ def test_vector_masks() -> None:
     ],
 )
 def test_bad_input_names_argument(kwargs: dict, needle: str) -> None:
-    args = {"xq": np.zeros((2, 3), np.uint8), "wq": np.zeros((2, 3), np.int8), "z": 0, "r": 0,
-            "b": 4, "sbr": True, "mode": "aqs"}
+    args = {
+        "xq": np.zeros((2, 3), np.uint8),
+        "wq": np.zeros((2, 3), np.int8),
+        "z": 0,
+        "r": 0,
+        "b": 4,
+        "sbr": True,
+        "mode": "aqs",
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=needle):
         aqs_gemm(**args)

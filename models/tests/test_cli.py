@@ -14,10 +14,33 @@ from panacea.analyze import JSON_KEYS_DOC
 from panacea.cli import main
 
 LAYER_KEYS = {
-    "name", "M", "N", "K", "b", "lo_bits_mode", "dbs_cycles", "zpm_enabled", "z_before",
-    "z_after", "act_scale", "r", "ho_share_before", "ho_share_after", "ho_share_r",
-    "act_sqnr_before_db", "act_sqnr_after_db", "act_vec_skip_share", "wt_vec_skip_share", "sbr",
-    "cycles", "lower_limit", "bound", "mem_bytes", "energy_pj", "counters", "gemm_sqnr_db",
+    "name",
+    "M",
+    "N",
+    "K",
+    "b",
+    "lo_bits_mode",
+    "dbs_cycles",
+    "zpm_enabled",
+    "z_before",
+    "z_after",
+    "act_scale",
+    "r",
+    "ho_share_before",
+    "ho_share_after",
+    "ho_share_r",
+    "act_sqnr_before_db",
+    "act_sqnr_after_db",
+    "act_vec_skip_share",
+    "wt_vec_skip_share",
+    "sbr",
+    "cycles",
+    "lower_limit",
+    "bound",
+    "mem_bytes",
+    "energy_pj",
+    "counters",
+    "gemm_sqnr_db",
     "exact",
 }
 MODES = {"DENSE", "ZERO_SKIP", "AQS"}
@@ -31,8 +54,12 @@ def make_npz(path: Path, **arrays: np.ndarray) -> Path:
 def good_arrays() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(0)
     x = rng.normal(0.3, 1.0, (20, 24))
-    return {"fc1.W": rng.normal(0, 0.05, (12, 24)), "fc1.X": np.where(x > 0, x, 0.05 * x),
-            "fc2.W": rng.normal(0, 0.05, (9, 12)), "fc2.X": rng.random((5, 12)).astype(np.float32)}
+    return {
+        "fc1.W": rng.normal(0, 0.05, (12, 24)),
+        "fc1.X": np.where(x > 0, x, 0.05 * x),
+        "fc2.W": rng.normal(0, 0.05, (9, 12)),
+        "fc2.X": rng.random((5, 12)).astype(np.float32),
+    }
 
 
 def test_happy_path_json_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,8 +90,10 @@ def test_happy_path_json_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_fixed_bits_no_zpm_no_sbr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     npz = make_npz(tmp_path / "t.npz", **good_arrays())
     out = tmp_path / "o.json"
-    assert main(["analyze", str(npz), "--lo-bits", "3", "--no-zpm", "--no-sbr",
-                 "--json", str(out)]) == 0
+    assert (
+        main(["analyze", str(npz), "--lo-bits", "3", "--no-zpm", "--no-sbr", "--json", str(out)])
+        == 0
+    )
     for la in json.loads(out.read_text())["layers"]:
         assert la["b"] == 3 and la["dbs_cycles"] is None and la["sbr"] is False
         assert la["z_before"] == la["z_after"] and not la["zpm_enabled"]
@@ -82,8 +111,9 @@ def test_fixed_bits_no_zpm_no_sbr(tmp_path: Path, capsys: pytest.CaptureFixture[
         ({}, "no arrays"),
     ],
 )
-def test_malformed_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                arrays: dict, needle: str) -> None:
+def test_malformed_files_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arrays: dict, needle: str
+) -> None:
     npz = make_npz(tmp_path / "bad.npz", **arrays)
     assert main(["analyze", str(npz)]) == 2
     cap = capsys.readouterr()
@@ -96,7 +126,12 @@ def test_not_an_npz_subprocess(tmp_path: Path) -> None:
     bad = tmp_path / "bad.npz"
     bad.write_text("not a zip file\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.run([sys.executable, "-m", "panacea", "analyze", str(bad)],
-                          capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "panacea", "analyze", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr

@@ -28,8 +28,9 @@ def test_fully_skippable_orders_modes(m: int, n: int, k: int) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(m=st.integers(1, 40), n=st.integers(1, 70), k=st.integers(1, 80),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    m=st.integers(1, 40), n=st.integers(1, 70), k=st.integers(1, 80), seed=st.integers(0, 2**32 - 1)
+)
 def test_lower_limit_below_cycles(m: int, n: int, k: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 256, (m, k)).astype(np.uint8)
@@ -53,13 +54,13 @@ def test_single_tile_by_hand() -> None:
     w[:, 0] = 64  # one live weight HO vector (wh = 4) at k = 0
     mc = mode_cycles(Job(x=x, w=w, z=0, r=9, b=4, mode="aqs"))
     bus = int(ARCH.AXI_DATA_W) // 8
-    alo, wlo = k * 4 // bus, k * 5 // bus                    # LO planes, fully prefetched
+    alo, wlo = k * 4 // bus, k * 5 // bus  # LO planes, fully prefetched
     assert alo <= 2 * int(ARCH.AXI_MAX_BURST) and wlo <= 2 * int(ARCH.AXI_MAX_BURST)
     # LO planes and HO headers have arrived; the first record is requested as the header
     # arrives and follows (the model does not add it to the start)
     s = (alo + 1) + (wlo + 1) + int(CYCLE.RD_LATENCY)
-    e = s + k - 1                                            # SWO: one step per cycle
-    f = e + 1 + 1                                            # the last-step marker: 1 DWO cycle
+    e = s + k - 1  # SWO: one step per cycle
+    f = e + 1 + 1  # the last-step marker: 1 DWO cycle
     drain = 8 * max(32 // bus, int(CYCLE.WRITE_CMD_CYCLES)) + int(CYCLE.TILE_DRAIN)
     assert mc.dwo_products == 1
     assert mc.cycles == int(CYCLE.JOB_START) + f + drain + int(CYCLE.JOB_END)
@@ -71,9 +72,13 @@ def test_single_tile_by_hand() -> None:
 def test_energy_formula() -> None:
     c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 100, "WR_BYTES": 28}
     e = energy_from_counters(c)
-    want = (64 * 10 * ENERGY.MUL_LL_PJ + 64 * 4 * ENERGY.MUL_HO_PJ
-            + 64 * 16 * ENERGY.ACC_ADD_PJ + 8 * 10 * ENERGY.CS_ADD_PJ
-            + 128 * (ENERGY.SRAM_BYTE_PJ + ENERGY.DRAM_BYTE_PJ))
+    want = (
+        64 * 10 * ENERGY.MUL_LL_PJ
+        + 64 * 4 * ENERGY.MUL_HO_PJ
+        + 64 * 16 * ENERGY.ACC_ADD_PJ
+        + 8 * 10 * ENERGY.CS_ADD_PJ
+        + 128 * (ENERGY.SRAM_BYTE_PJ + ENERGY.DRAM_BYTE_PJ)
+    )
     assert e.total_pj == pytest.approx(want)
     assert sum(e.breakdown_pj.values()) == pytest.approx(e.total_pj)
     more = energy_from_counters({**c, "DWO_BUSY": 5})
@@ -97,16 +102,21 @@ def test_wbuf_single_pea_by_hand() -> None:
     wt = int(np.ceil(k * 5 / bus)) + int(np.ceil((8 + 5) / bus))
     off, on = mode_cycles(job, wbuf_bytes=0), mode_cycles(job, wbuf_bytes=cap)
     assert off.group_cycles.shape == on.group_cycles.shape == (1, 2)
-    assert on.group_cycles[0, 0] == off.group_cycles[0, 0]   # m-block 0 fills the buffer
+    assert on.group_cycles[0, 0] == off.group_cycles[0, 0]  # m-block 0 fills the buffer
     assert on.cycles <= off.cycles
     assert on.counters["RD_BYTES"] == (2 * act + wt) * bus
-    assert on.counters["WBUF_RD_BYTES"] == 2 * wt * bus      # played in both m-blocks
+    assert on.counters["WBUF_RD_BYTES"] == 2 * wt * bus  # played in both m-blocks
     assert mode_cycles(job, wbuf_bytes=cap - 32).cycles == off.cycles
 
 
 @settings(max_examples=25, deadline=None)
-@given(m=st.integers(1, 40), n=st.integers(1, 70), k=st.integers(1, 80),
-       cap=st.sampled_from((32, 256, 512, 1024, 4096)), seed=st.integers(0, 2**32 - 1))
+@given(
+    m=st.integers(1, 40),
+    n=st.integers(1, 70),
+    k=st.integers(1, 80),
+    cap=st.sampled_from((32, 256, 512, 1024, 4096)),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_wbuf_never_slower_and_saves_energy(m: int, n: int, k: int, cap: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 256, (m, k)).astype(np.uint8)
@@ -151,6 +161,7 @@ def test_energy_counts_wbuf_replays_as_sram() -> None:
     c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 100, "WR_BYTES": 28}
     base = energy_from_counters(c)
     more = energy_from_counters({**c, "WBUF_RD_BYTES": 64})
-    assert more.breakdown_pj["sram"] - base.breakdown_pj["sram"] == \
-        pytest.approx(64 * ENERGY.SRAM_BYTE_PJ)
+    assert more.breakdown_pj["sram"] - base.breakdown_pj["sram"] == pytest.approx(
+        64 * ENERGY.SRAM_BYTE_PJ
+    )
     assert more.breakdown_pj["dram"] == base.breakdown_pj["dram"]

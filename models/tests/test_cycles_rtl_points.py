@@ -14,8 +14,16 @@ from panacea.cycles import CYCLE_SLACK, CYCLE_TOL, mode_cycles, within_tolerance
 from panacea.memimage import Job, wbuf_fits
 
 
-def make_job(m: int, n: int, k: int, kind: str, mode: str, fmt: str = "int32",
-             bias: bool = False, seed: int = 0) -> Job:
+def make_job(
+    m: int,
+    n: int,
+    k: int,
+    kind: str,
+    mode: str,
+    fmt: str = "int32",
+    bias: bool = False,
+    seed: int = 0,
+) -> Job:
     """``kind``: "live" (every HO vector live), "dead" (every HO vector skippable in ZERO_SKIP
     and AQS), "mixed" (activations around z = 150 with ~half the 8-lane vectors in the r bin,
     weights with ~half the vectors wh == 0)."""
@@ -36,8 +44,9 @@ def make_job(m: int, n: int, k: int, kind: str, mode: str, fmt: str = "int32",
         hot = rng.random(k) < 0.5
         w[:, hot] = rng.integers(-128, 128, (n, int(hot.sum()))).astype(np.int8)
     b = np.arange(n, dtype=np.int32) if bias else None
-    return Job(x=x, w=w, z=z, r=r, b=4, mode=mode, out_fmt=fmt, bias=b, mult=1 << 20, shift=31,
-               out_b=4)
+    return Job(
+        x=x, w=w, z=z, r=r, b=4, mode=mode, out_fmt=fmt, bias=b, mult=1 << 20, shift=31, out_b=4
+    )
 
 
 # (m, n, k, kind, mode, fmt, bias) -> RTL CYCLES
@@ -73,8 +82,11 @@ POINTS: list[tuple[tuple[int, int, int, str, str, str, bool], int]] = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "rtl"), POINTS, ids=[
-    "{}x{}x{}-{}-{}-{}{}".format(*s[:6], "-bias" if s[6] else "") for s, _ in POINTS])
+@pytest.mark.parametrize(
+    ("spec", "rtl"),
+    POINTS,
+    ids=["{}x{}x{}-{}-{}-{}{}".format(*s[:6], "-bias" if s[6] else "") for s, _ in POINTS],
+)
 def test_model_matches_rtl_point(spec: tuple, rtl: int) -> None:
     model = mode_cycles(make_job(*spec)).cycles
     assert within_tolerance(rtl, model), (rtl, model, CYCLE_TOL, CYCLE_SLACK)
@@ -97,11 +109,15 @@ def test_points_cover_the_weight_buffer_both_ways() -> None:
 def test_more_k_never_fewer_cycles(kind: str) -> None:
     """Prefixes of one job along K: the longer reduction is never modelled faster."""
     import dataclasses
+
     full = make_job(20, 36, 200, kind, "aqs", seed=3)
     for mode in ("dense", "zero_skip", "aqs"):
-        c = [mode_cycles(dataclasses.replace(full, x=full.x[:, :k], w=full.w[:, :k],
-                                             mode=mode)).cycles
-             for k in (1, 2, 7, 8, 9, 64, 65, 200)]
+        c = [
+            mode_cycles(
+                dataclasses.replace(full, x=full.x[:, :k], w=full.w[:, :k], mode=mode)
+            ).cycles
+            for k in (1, 2, 7, 8, 9, 64, 65, 200)
+        ]
         assert c == sorted(c), (mode, c)
 
 
@@ -116,6 +132,7 @@ def test_model_is_fast_on_a_large_layer() -> None:
     import time
 
     from panacea.cycles import cycle_model
+
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (512, 384)).astype(np.uint8)
     w = rng.integers(-128, 128, (1536, 384)).astype(np.int8)

@@ -50,11 +50,20 @@ def jobs(draw: st.DrawFn) -> Job:
     if bias is not None and draw(st.booleans()):
         bias = rng.integers(-5000, 5000, n).astype(np.int32)
     return Job(
-        x=x, w=w, z=int(rng.integers(0, 256)), r=int(centre) >> b, b=b,
-        sbr=draw(st.booleans()), mode=draw(st.sampled_from(("dense", "zero", "aqs"))),
-        bias=bias, out_fmt=draw(st.sampled_from(FMTS)),
-        mult=int(rng.integers(1, 2**31)), shift=draw(st.integers(20, 40)),
-        zo=int(rng.integers(0, 256)), out_r=int(rng.integers(0, 1 << (8 - out_b))), out_b=out_b,
+        x=x,
+        w=w,
+        z=int(rng.integers(0, 256)),
+        r=int(centre) >> b,
+        b=b,
+        sbr=draw(st.booleans()),
+        mode=draw(st.sampled_from(("dense", "zero", "aqs"))),
+        bias=bias,
+        out_fmt=draw(st.sampled_from(FMTS)),
+        mult=int(rng.integers(1, 2**31)),
+        shift=draw(st.integers(20, 40)),
+        zo=int(rng.integers(0, 256)),
+        out_r=int(rng.integers(0, 1 << (8 - out_b))),
+        out_b=out_b,
     )
 
 
@@ -76,12 +85,13 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
 
     def stream(region: str, j: int, stride: int, lbits: int) -> tuple[int, np.ndarray]:
         base, data = mem[region]
-        d = decode_stream(data[j * stride:(j + 1) * stride], k, lbits)
+        d = decode_stream(data[j * stride : (j + 1) * stride], k, lbits)
         return base + j * stride, d
 
     fits = 2 * max(align8(k * lw), align8(8 + k * 5)) <= wbuf_bytes
-    c = dict.fromkeys(("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES",
-                       "WBUF_RD_BYTES"), 0)
+    c = dict.fromkeys(
+        ("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES", "WBUF_RD_BYTES"), 0
+    )
     for ng in range(-(-nb_n // npea)):
         for mb in range(mb_n):
             rd = beats(regs["ACT_LO_ADDR"] + mb * align8(k * b), k * b)
@@ -93,8 +103,9 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
                 if nb >= nb_n:
                     break
                 w_addr, wst = stream("wt_ho", nb, align8(8 + k * 5), 4)
-                wt = (beats(regs["WT_LO_ADDR"] + nb * align8(k * lw), k * lw)
-                      + beats(w_addr, 8 + wst.n_records * 5))
+                wt = beats(regs["WT_LO_ADDR"] + nb * align8(k * lw), k * lw) + beats(
+                    w_addr, 8 + wst.n_records * 5
+                )
                 if fits:
                     c["WBUF_RD_BYTES"] += wt * bus
                 if not fits or mb == 0:
@@ -117,9 +128,14 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
         ob = job.out_b
         stride = align8(8 + n * (9 - ob))
         c["WR_BYTES"] = sum(
-            n * ob + 8 + decode_stream(exp.regions["out_ho"][j * stride:(j + 1) * stride], n,
-                                       8 - ob).n_records * (9 - ob)
-            for j in range(mb_n))
+            n * ob
+            + 8
+            + decode_stream(
+                exp.regions["out_ho"][j * stride : (j + 1) * stride], n, 8 - ob
+            ).n_records
+            * (9 - ob)
+            for j in range(mb_n)
+        )
     return c
 
 
@@ -131,11 +147,12 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
     x_back = decode_act_image(reg["act_lo"][1], reg["act_ho"][1], job.M, job.K, job.b, job.r_eff)
     np.testing.assert_array_equal(x_back, job.x)
     np.testing.assert_array_equal(
-        decode_wt_image(reg["wt_lo"][1], reg["wt_ho"][1], job.N, job.K, job.sbr), job.w)
+        decode_wt_image(reg["wt_lo"][1], reg["wt_ho"][1], job.N, job.K, job.sbr), job.w
+    )
     if job.bias is not None:
         got = np.frombuffer(reg["bias"][1], "<i4")
-        np.testing.assert_array_equal(got[:job.N], job.bias)
-        assert len(got) == align8(job.N) and not got[job.N:].any()
+        np.testing.assert_array_equal(got[: job.N], job.bias)
+        assert len(got) == align8(job.N) and not got[job.N :].any()
     assert all(a % 8 == 0 for a, _ in reg.values())
     spans = sorted((a, a + len(d)) for a, d in reg.values() if d)
     assert all(e0 <= a1 for (_, e0), (a1, _) in zip(spans, spans[1:], strict=False))
@@ -153,13 +170,15 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
     np.testing.assert_array_equal(decode_output(job, exp.regions), want)
     if job.out_fmt != "uint8_rle":
         row = align8(job.N) * (4 if job.out_fmt == "int32" else 1)
-        assert not any(exp.regions["out"][job.M * row:])  # rows beyond M are not written
+        assert not any(exp.regions["out"][job.M * row :])  # rows beyond M are not written
     assert descriptor_error(img.regs) == int(ERRORS.OK)
 
 
 @settings(max_examples=40, deadline=None)
-@given(job=jobs(), wbuf=st.sampled_from(sorted({0, 32, 160, 288, 320, 640, 4096,
-                                                   int(ARCH.WBUF_BYTES)})))
+@given(
+    job=jobs(),
+    wbuf=st.sampled_from(sorted({0, 32, 160, 288, 320, 640, 4096, int(ARCH.WBUF_BYTES)})),
+)
 def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
     got = expected_counters(job, wbuf_bytes=wbuf)
     assert got == recount(job, wbuf)
@@ -179,13 +198,19 @@ def test_wbuf_rule_edges() -> None:
     assert wbuf_need_bytes(200, False) == align8(8 + 200 * 5)
     assert wbuf_need_bytes(4, True) == 32 and wbuf_need_bytes(4, False) == 32
     rng = np.random.default_rng(3)
-    job = Job(x=rng.integers(0, 256, (24, k)).astype(np.uint8),
-              w=rng.integers(-128, 128, (40, k)).astype(np.int8), sbr=True, mode="zero")
-    assert [wbuf_slots(k, True, c) for c in (0, 2 * need - 32, 2 * need, 4 * need - 32,
-                                              4 * need)] == [0, 0, 1, 1, 2]
+    job = Job(
+        x=rng.integers(0, 256, (24, k)).astype(np.uint8),
+        w=rng.integers(-128, 128, (40, k)).astype(np.int8),
+        sbr=True,
+        mode="zero",
+    )
+    assert [
+        wbuf_slots(k, True, c) for c in (0, 2 * need - 32, 2 * need, 4 * need - 32, 4 * need)
+    ] == [0, 0, 1, 1, 2]
     assert not wbuf_fits(job, 2 * need - 32) and wbuf_fits(job, 2 * need)
-    off, under, one, two = (expected_counters(job, wbuf_bytes=c)
-                            for c in (0, 2 * need - 32, 2 * need, 4 * need))
+    off, under, one, two = (
+        expected_counters(job, wbuf_bytes=c) for c in (0, 2 * need - 32, 2 * need, 4 * need)
+    )
     assert off == under and one == two
     st_on = job_stats(job, wbuf_bytes=2 * need)
     assert st_on.wbuf_fits and st_on.wt_fetch_mblocks == 1 and st_on.wbuf_slots == 1
@@ -194,8 +219,9 @@ def test_wbuf_rule_edges() -> None:
     mb = 3
     assert one["WBUF_RD_BYTES"] == mb * stream and off["WBUF_RD_BYTES"] == 0
     assert one["RD_BYTES"] + (mb - 1) * stream == off["RD_BYTES"]
-    assert {c: v for c, v in one.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")} \
-        == {c: v for c, v in off.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")}
+    assert {c: v for c, v in one.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")} == {
+        c: v for c, v in off.items() if c not in ("RD_BYTES", "WBUF_RD_BYTES")
+    }
     ng = -(-5 // int(ARCH.NUM_PEA))  # n-groups of NB = 5 weight blocks
     assert BUS_BYTES * (st_on.wt_rd_beats + ng * int(st_on.act_beats.sum())) == one["RD_BYTES"]
     one_mb = dataclasses.replace(job, x=job.x[:8])  # MB = 1: the same bytes fetched
@@ -218,9 +244,9 @@ def test_padded_columns_written() -> None:
 def test_explicit_addresses_and_regs() -> None:
     x = np.zeros((8, 8), np.uint8)
     w = np.zeros((8, 8), np.int8)
-    job = Job(x=x, w=w, z=3, r=5, b=3, mode="zero", bias=np.zeros(8, np.int32),
-              out_fmt="uint8_rle", mult=123, shift=9, zo=7, out_r=2, out_b=5,
-              act_lo_addr=0x8000)
+    quant = {"z": 3, "r": 5, "b": 3, "mult": 123, "shift": 9, "zo": 7, "out_r": 2, "out_b": 5}
+    job = Job(x=x, w=w, mode="zero", bias=np.zeros(8, np.int32), out_fmt="uint8_rle",
+              act_lo_addr=0x8000, **quant)  # fmt: skip
     img = pack_job(job)
     assert img.regs["ACT_LO_ADDR"] == 0x8000
     assert img.regs["MODE"] == 1 | 4 | 8 | (2 << 4)
@@ -232,8 +258,9 @@ def test_explicit_addresses_and_regs() -> None:
 
 def _legal_regs() -> dict[str, int]:
     x = np.zeros((8, 8), np.uint8)
-    return pack_job(Job(x=x, w=np.zeros((8, 8), np.int8), r=15, out_fmt="uint8_rle",
-                        bias=np.zeros(8, np.int32))).regs
+    return pack_job(
+        Job(x=x, w=np.zeros((8, 8), np.int8), r=15, out_fmt="uint8_rle", bias=np.zeros(8, np.int32))
+    ).regs
 
 
 @pytest.mark.parametrize(
@@ -265,8 +292,14 @@ def test_descriptor_error(changes: dict[str, int], code: str) -> None:
 
 def test_descriptor_error_ignores_unused_fields() -> None:
     regs = _legal_regs()
-    regs.update(MODE=1, ACT_Q=31 << 8 | 4 << 16, OUT_Q=0xFF << 8 | 9 << 16, RQ_MULT=0,
-                BIAS_ADDR=3, OUT_HO_ADDR=5)  # ZERO_SKIP, INT32 out, no bias
+    regs.update(
+        MODE=1,
+        ACT_Q=31 << 8 | 4 << 16,
+        OUT_Q=0xFF << 8 | 9 << 16,
+        RQ_MULT=0,
+        BIAS_ADDR=3,
+        OUT_HO_ADDR=5,
+    )  # ZERO_SKIP, INT32 out, no bias
     assert descriptor_error(regs) == int(ERRORS.OK)
     with pytest.raises(ValueError, match="missing"):
         descriptor_error({"M": 1})

@@ -45,8 +45,13 @@ def test_calibration_and_sqnr() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), b=st.sampled_from((3, 4, 5)),
-       mu=st.floats(-2.0, 2.0), sigma=st.floats(0.05, 3.0), guard=st.sampled_from((0.0, 0.5, 3.0)))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    b=st.sampled_from((3, 4, 5)),
+    mu=st.floats(-2.0, 2.0),
+    sigma=st.floats(0.05, 3.0),
+    guard=st.sampled_from((0.0, 0.5, 3.0)),
+)
 def test_zpm_never_lowers_share(seed: int, b: int, mu: float, sigma: float, guard: float) -> None:
     rng = np.random.default_rng(seed)
     x = rng.normal(mu, sigma, (40, 24))

@@ -12,15 +12,15 @@ I32 = st.integers(-(2**31), 2**31 - 1)
 
 # (s, mult, shift, zo, expected), each worked out by hand from section 1 of architecture.md
 HAND = [
-    (100, 1 << 30, 31, 0, 50),         # 100 * 0.5
-    (3, 1 << 30, 31, 0, 2),            # 1.5 rounds half up to 2
-    (-3, 1 << 30, 31, 10, 9),          # -1.5 rounds half up to -1, + 10
-    (-5, 1 << 30, 31, 10, 8),          # -2.5 -> -2, + 10
-    (7, 3, 1, 0, 11),                  # 21 / 2 = 10.5 -> 11
-    (1000, 1 << 30, 31, 0, 255),       # clamp high
-    (-1000, 1 << 30, 31, 200, 0),      # clamp low
+    (100, 1 << 30, 31, 0, 50),  # 100 * 0.5
+    (3, 1 << 30, 31, 0, 2),  # 1.5 rounds half up to 2
+    (-3, 1 << 30, 31, 10, 9),  # -1.5 rounds half up to -1, + 10
+    (-5, 1 << 30, 31, 10, 8),  # -2.5 -> -2, + 10
+    (7, 3, 1, 0, 11),  # 21 / 2 = 10.5 -> 11
+    (1000, 1 << 30, 31, 0, 255),  # clamp high
+    (-1000, 1 << 30, 31, 200, 0),  # clamp low
     (2**31 - 1, 2**31 - 1, 62, 5, 6),  # (2^31-1)^2 / 2^62 = 0.99999... -> 1, + 5
-    (-(2**31), 2**31 - 1, 62, 5, 4),   # -0.99999... -> -1, + 5
+    (-(2**31), 2**31 - 1, 62, 5, 4),  # -0.99999... -> -1, + 5
     (0, 1, 1, 77, 77),
 ]
 
@@ -32,8 +32,12 @@ def test_hand_examples(s: int, mult: int, shift: int, zo: int, want: int) -> Non
 
 
 @settings(max_examples=150, deadline=None)
-@given(s=st.lists(I32, min_size=1, max_size=16), mult=st.integers(1, 2**31 - 1),
-       shift=st.integers(1, 62), zo=st.integers(0, 255))
+@given(
+    s=st.lists(I32, min_size=1, max_size=16),
+    mult=st.integers(1, 2**31 - 1),
+    shift=st.integers(1, 62),
+    zo=st.integers(0, 255),
+)
 def test_documented_rule_and_float_reference(s: list[int], mult: int, shift: int, zo: int) -> None:
     arr = np.array(s, np.int32)
     got = requantize(arr, mult, shift, zo).astype(np.int64)

@@ -54,7 +54,7 @@ def test_exact_bytes_example() -> None:
     p = np.zeros((3, 8), np.int64)
     p[1] = np.arange(8)
     buf = encode_stream(p, 4, run_bits=8)
-    assert buf.hex() == "01000000" "03000000" "01" "10325476"
+    assert buf.hex() == "01000000030000000110325476"
 
 
 @pytest.mark.parametrize("k", [1, 7, 300, 1000])
@@ -90,8 +90,12 @@ def test_corruption_detected() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(0, 20), lbits=st.integers(1, 8), signed=st.booleans(),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    n=st.integers(0, 20),
+    lbits=st.integers(1, 8),
+    signed=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_lane_packing_round_trip(n: int, lbits: int, signed: bool, seed: int) -> None:
     rng = np.random.default_rng(seed)
     lo, hi = (-(1 << (lbits - 1)), (1 << (lbits - 1))) if signed else (0, 1 << lbits)

@@ -6,11 +6,13 @@ pytest-xdist workers share one build -- and then runs a cocotb test module again
 test directory. It returns the path of the results XML and raises `CocotbTestFailed` (with the
 one-line repro command) if any cocotb test failed.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -70,14 +72,27 @@ def _venv_bin_first() -> None:
         os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
 
-def _config_key(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping,
-                defines: Mapping, coverage: bool, waves: bool) -> str:
-    blob = json.dumps({
-        "sim": sim, "top": toplevel, "src": [str(s) for s in sources],
-        "params": {k: str(v) for k, v in sorted(parameters.items())},
-        "defines": {k: str(v) for k, v in sorted(defines.items())},
-        "cov": coverage, "waves": waves,
-    }, sort_keys=True)
+def _config_key(
+    sim: str,
+    toplevel: str,
+    sources: Sequence[Path],
+    parameters: Mapping,
+    defines: Mapping,
+    coverage: bool,
+    waves: bool,
+) -> str:
+    blob = json.dumps(
+        {
+            "sim": sim,
+            "top": toplevel,
+            "src": [str(s) for s in sources],
+            "params": {k: str(v) for k, v in sorted(parameters.items())},
+            "defines": {k: str(v) for k, v in sorted(defines.items())},
+            "cov": coverage,
+            "waves": waves,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
@@ -88,8 +103,15 @@ class BuildInfo:
     build_dir: Path
 
 
-def build(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping | None = None,
-          defines: Mapping | None = None, coverage: bool = False, waves: bool = False) -> BuildInfo:
+def build(
+    sim: str,
+    toplevel: str,
+    sources: Sequence[Path],
+    parameters: Mapping | None = None,
+    defines: Mapping | None = None,
+    coverage: bool = False,
+    waves: bool = False,
+) -> BuildInfo:
     """Build (or reuse) one simulator configuration; safe under parallel workers."""
     from cocotb_tools.runner import get_runner
 
@@ -115,31 +137,63 @@ def build(sim: str, toplevel: str, sources: Sequence[Path], parameters: Mapping 
         newest = max(p.stat().st_mtime for p in deps)
         if not stamp.exists() or stamp.stat().st_mtime < newest:
             runner = get_runner(sim)
-            runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
-                         parameters=parameters, defines=defines, build_args=build_args,
-                         build_dir=str(bdir), always=True, waves=waves,
-                         timescale=("1ns", "1ps"), includes=[str(RTL)],
-                         log_file=str(bdir / "build.log"))
+            runner.build(
+                sources=[str(s) for s in sources],
+                hdl_toplevel=toplevel,
+                parameters=parameters,
+                defines=defines,
+                build_args=build_args,
+                build_dir=str(bdir),
+                always=True,
+                waves=waves,
+                timescale=("1ns", "1ps"),
+                includes=[str(RTL)],
+                log_file=str(bdir / "build.log"),
+            )
             stamp.touch()
     return BuildInfo(sim, toplevel, bdir)
 
 
-def repro_command(test_module: str, testcase: str | None, sim: str, seed: int | None) -> str:
-    """One line that reruns this test alone (printed on failure)."""
-    parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
-    if testcase:
-        parts.append(f"TEST={testcase}")
-    if seed is not None:
-        parts.append(f"SEED={seed}")
-    return " ".join(parts)
+def repro_command(
+    test_module: str,
+    testcase: str | None,
+    sim: str,
+    seed: int | None,
+    toplevel: str = "pnc_top",
+    rtl: Iterable[str] | None = None,
+    parameters: Mapping | None = None,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """One line that reruns this test alone (printed on failure): ``make sim`` for the full
+    design, else ``panacea-flow sim`` with the bench's top level, sources and parameters."""
+    prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in sorted((env or {}).items()))
+    rtl = list(rtl) if rtl is not None else all_rtl()
+    if toplevel == "pnc_top" and rtl == all_rtl() and not parameters:
+        parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
+        parts += [f"TEST={testcase}"] * bool(testcase) + [f"SEED={seed}"] * (seed is not None)
+    else:
+        parts = [".venv/bin/panacea-flow sim", f"--sim {sim}", f"--module {test_module}"]
+        parts += [f"--test {testcase}"] * bool(testcase) + [f"--seed {seed}"] * (seed is not None)
+        parts += [f"--toplevel {toplevel}", f"--rtl {','.join(rtl)}"]
+        parts += [f"--param {k}={v}" for k, v in sorted((parameters or {}).items())]
+    return prefix + " ".join(parts)
 
 
-def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
-               testcase: str | Sequence[str] | None = None, seed: int | None = None,
-               parameters: Mapping | None = None, defines: Mapping | None = None,
-               extra_env: Mapping[str, str] | None = None, waves: bool = False,
-               coverage: bool = False, test_dir: Path | None = None) -> Path:
-    """Build once, run `test_module` (a module importable from verif/), return results.xml.
+def run_cocotb(
+    sim: str,
+    toplevel: str,
+    rtl: Iterable[str],
+    test_module: str,
+    testcase: str | Sequence[str] | None = None,
+    seed: int | None = None,
+    parameters: Mapping | None = None,
+    defines: Mapping | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    waves: bool = False,
+    coverage: bool = False,
+    test_dir: Path | None = None,
+) -> Path:
+    """Build once, run `test_module` (an importable module), return results.xml.
 
     Raises CocotbTestFailed if any test in the run failed or none ran.
     """
@@ -150,41 +204,59 @@ def run_cocotb(sim: str, toplevel: str, rtl: Iterable[str], test_module: str,
     tc = [testcase] if isinstance(testcase, str) else testcase
     name = "-".join(tc) if tc else "all"
     tag = f"{seed if seed is not None else 'noseed'}-{os.getpid()}-{time.monotonic_ns()}"
-    short = test_module.split('.')[-1]
+    short = test_module.split(".")[-1]
     tdir = test_dir or (ROOT / "build" / "runs" / f"{sim}-{short}-{name}-{tag}")
     if tdir.exists():
         shutil.rmtree(tdir)
     tdir.mkdir(parents=True)
-    # cocotb's runner hands the simulator this process's sys.path as PYTHONPATH.
-    for p in (str(ROOT / "models"), str(ROOT)):
-        if p not in sys.path:
-            sys.path.insert(0, p)
     env = dict(extra_env or {})
     runner = get_runner(sim)
-    repro = repro_command(test_module, tc[0] if tc else None, sim, seed)
+    repro = repro_command(
+        test_module,
+        tc[0] if tc else None,
+        sim,
+        seed,
+        toplevel,
+        [Path(str(n)).stem for n in rtl],
+        parameters,
+    )
     # Under pytest cocotb's runner checks results itself and calls sys.exit(), which would lose
     # our repro line; hide PYTEST_CURRENT_TEST so it returns the results file to us instead.
     saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
     try:
-        results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=tc,
-                              seed=seed, hdl_toplevel_lang="verilog",
-                              build_dir=str(info.build_dir), test_dir=str(tdir), waves=waves,
-                              extra_env=env, parameters=parameters, timescale=("1ns", "1ps"),
-                              log_file=str(tdir / "sim.log"),
-                              results_xml=str(tdir / "results.xml"))
+        results = runner.test(
+            test_module=test_module,
+            hdl_toplevel=toplevel,
+            testcase=tc,
+            seed=seed,
+            hdl_toplevel_lang="verilog",
+            build_dir=str(info.build_dir),
+            test_dir=str(tdir),
+            waves=waves,
+            extra_env=env,
+            parameters=parameters,
+            timescale=("1ns", "1ps"),
+            log_file=str(tdir / "sim.log"),
+            results_xml=str(tdir / "results.xml"),
+        )
     except SystemExit as exc:  # simulator crashed or exited non-zero
-        raise CocotbTestFailed(f"simulator exited with status {exc.code} "
-                               f"(log: {tdir / 'sim.log'}); rerun: {repro}",
-                               tdir / "sim.log") from None
+        raise CocotbTestFailed(
+            f"simulator exited with status {exc.code} (log: {tdir / 'sim.log'}); rerun: {repro}",
+            tdir / "sim.log",
+        ) from None
     finally:
         if saved is not None:
             os.environ["PYTEST_CURRENT_TEST"] = saved
     if not Path(results).exists():
-        raise CocotbTestFailed(f"simulation produced no results (crash?) (log: "
-                               f"{tdir / 'sim.log'}); rerun: {repro}", tdir / "sim.log")
+        raise CocotbTestFailed(
+            f"simulation produced no results (crash?) (log: {tdir / 'sim.log'}); rerun: {repro}",
+            tdir / "sim.log",
+        )
     num_tests, num_failed = get_results(Path(results))
     if num_tests == 0 or num_failed:
         raise CocotbTestFailed(
             f"{num_failed} of {num_tests} cocotb tests failed (log: {tdir / 'sim.log'}); "
-            f"rerun: {repro}", tdir / "sim.log")
+            f"rerun: {repro}",
+            tdir / "sim.log",
+        )
     return Path(results)

@@ -6,6 +6,7 @@ a *tag* (the component's or sequence's name): streams never share state, adding 
 not shift the others, and nothing depends on simulator scheduling. cocotb-coverage's solver uses
 numpy's global RNG, which :func:`seed_all` seeds too.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ def test_seed() -> int:
         return int(os.environ["COCOTB_RANDOM_SEED"])
     try:
         import cocotb
+
         seed = getattr(cocotb, "RANDOM_SEED", None)
         if seed is not None:
             return int(seed)
@@ -39,8 +41,9 @@ test_seed.__test__ = False  # not a pytest test
 def make_rng(tag: str, seed: int | None = None) -> np.random.Generator:
     """A numpy Generator for ``tag`` derived from ``seed`` (default: the run's seed)."""
     s = test_seed() if seed is None else int(seed)
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([s & 0xFFFFFFFF, s >> 32,
-                                                                        zlib.crc32(tag.encode())])))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([s & 0xFFFFFFFF, s >> 32, zlib.crc32(tag.encode())]))
+    )
 
 
 def seed_all(seed: int | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Constrained-random GEMM jobs: the fields of issue 4's job item, drawn from a numpy Generator.
+"""Constrained-random GEMM jobs: every field of the job item (docs/verification.md), drawn from a
+numpy Generator.
 
 Pure numpy, no simulator: `gen_job(rng, knobs)` returns a :class:`JobSpec` whose every field is
 legal (unless ``knobs.illegal`` names one thing to break). Knobs select *families* (dimension
@@ -12,6 +13,7 @@ placement independent of the distribution family:
 * sparsity: a share of the (m-block, k) activation vectors are forced into the r bin
   (``x >> b == r_eff``) and a share of the (n-block, k) weight vectors get ``wh == 0``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
@@ -24,16 +26,27 @@ V = int(ARCH.V)
 MAX_DIM = int(ARCH.MAX_DIM)
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
 
-ACT_FAMILIES = ("gaussian", "laplace", "post_gelu", "post_relu", "layernorm_outliers",
-                "uniform", "bimodal", "constant", "one_r_bin")
+ACT_FAMILIES = (
+    "gaussian",
+    "laplace",
+    "post_gelu",
+    "post_relu",
+    "layernorm_outliers",
+    "uniform",
+    "bimodal",
+    "constant",
+    "one_r_bin",
+)
 WT_FAMILIES = ("gaussian", "uniform_full", "sparse", "narrow_sbr", "extremes", "constant")
 ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi", "random")
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
 PLACEMENTS = ("packed", "gapped", "random", "page_edge")
 STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
-ILLEGAL_KINDS = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt", "bad_lo_bits",
-                 "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned", "bad_rq_mult",
-                 "bad_rq_shift", "axi_rd_err", "axi_wr_err", "stream_corrupt")
+# Descriptor fields a negative test breaks, then AXI responses and stream headers.
+DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
+                      "bad_lo_bits", "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned",
+                      "bad_rq_mult", "bad_rq_shift")  # fmt: skip
+ILLEGAL_KINDS = (*DESCRIPTOR_ILLEGAL, "axi_rd_err", "axi_wr_err", "stream_corrupt")
 MODES = (int(CONSTS.SKIP_DENSE), int(CONSTS.SKIP_ZERO), int(CONSTS.SKIP_AQS))
 FMTS = (int(CONSTS.FMT_INT32), int(CONSTS.FMT_UINT8), int(CONSTS.FMT_UINT8_RLE))
 
@@ -46,22 +59,22 @@ class JobKnobs:
     m: int | None = None
     n: int | None = None
     k: int | None = None
-    max_m: int = 40          # caps keep default jobs quick; "large" ignores them up to big_*
+    max_m: int = 40  # caps keep default jobs quick; "large" ignores them up to big_*
     max_n: int = 40
     max_k: int = 96
     big_mn: int = 72
-    big_k: int = 600         # > RUN_MAX + 1 so runs longer than the run field appear
+    big_k: int = 600  # > RUN_MAX + 1 so runs longer than the run field appear
     act_family: str | None = None
     wt_family: str | None = None
     zp_place: str | None = None
     b: int | None = None
     sbr: bool | None = None
     mode: int | None = None
-    act_sparsity: float | None = None   # share of activation vectors forced into the r bin
-    wt_sparsity: float | None = None    # share of weight vectors forced to wh == 0
+    act_sparsity: float | None = None  # share of activation vectors forced into the r bin
+    wt_sparsity: float | None = None  # share of weight vectors forced to wh == 0
     bias: bool | None = None
     out_fmt: int | None = None
-    saturate: bool | None = None        # requantization scale chosen to hit 0 and 255
+    saturate: bool | None = None  # requantization scale chosen to hit 0 and 255
     placement: str | None = None
     stall: str | None = None
     illegal: str | None = None
@@ -74,14 +87,14 @@ class JobSpec:
     m: int
     n: int
     k: int
-    x: np.ndarray              # (M, K) uint8
-    w: np.ndarray              # (N, K) int8
+    x: np.ndarray  # (M, K) uint8
+    w: np.ndarray  # (N, K) int8
     z: int
     r: int
     b: int
     sbr: bool
     mode: int
-    bias: np.ndarray | None    # (N,) int32 or None
+    bias: np.ndarray | None  # (N,) int32 or None
     out_fmt: int
     mult: int = 1 << 30
     shift: int = 31
@@ -92,7 +105,7 @@ class JobSpec:
     base: int = 0x1000
     stall: str = "none"
     illegal: str | None = None
-    meta: dict = field(default_factory=dict)   # family names etc. for coverage and reports
+    meta: dict = field(default_factory=dict)  # family names etc. for coverage and reports
 
     @property
     def r_eff(self) -> int:
@@ -102,9 +115,11 @@ class JobSpec:
         fam = self.meta.get("act_family", "?")
         mode = {0: "dense", 1: "zero", 2: "aqs"}.get(self.mode, str(self.mode))
         fmt = {0: "int32", 1: "uint8", 2: "uint8rle"}.get(self.out_fmt, str(self.out_fmt))
-        s = (f"m{self.m}n{self.n}k{self.k}_b{self.b}_{'sbr' if self.sbr else 'nosbr'}_{mode}"
-             f"_{fmt}_z{self.z}r{self.r}_{fam}{'_bias' if self.bias is not None else ''}"
-             f"_{self.placement}_{self.stall}")
+        s = (
+            f"m{self.m}n{self.n}k{self.k}_b{self.b}_{'sbr' if self.sbr else 'nosbr'}_{mode}"
+            f"_{fmt}_z{self.z}r{self.r}_{fam}{'_bias' if self.bias is not None else ''}"
+            f"_{self.placement}_{self.stall}"
+        )
         return s + (f"_ILLEGAL-{self.illegal}" if self.illegal else "")
 
     def copy_with(self, **kw) -> JobSpec:
@@ -140,13 +155,13 @@ def _family_sample(rng: np.random.Generator, fam: str, shape) -> np.ndarray:
         return rng.laplace(0.0, 1.0, shape)
     if fam == "post_gelu":
         t = rng.standard_normal(shape) * 1.5
-        return 0.5 * t * (1 + np.tanh(0.7978845608 * (t + 0.044715 * t ** 3)))  # >= -0.17
+        return 0.5 * t * (1 + np.tanh(0.7978845608 * (t + 0.044715 * t**3)))  # >= -0.17
     if fam == "post_relu":
         return np.maximum(rng.standard_normal(shape), 0.0)
     if fam == "layernorm_outliers":
         d = rng.standard_normal(shape) * 0.5
         ncol = shape[1]
-        out = rng.random(ncol) < 0.05                       # a few outlier channels (columns k)
+        out = rng.random(ncol) < 0.05  # a few outlier channels (columns k)
         d[:, out] *= 20.0
         return d
     if fam == "bimodal":
@@ -175,15 +190,16 @@ def gen_weights(rng, fam: str, n: int, k: int) -> np.ndarray:
         s = float(rng.choice([3.0, 12.0, 40.0]))
         return np.clip(np.rint(rng.standard_normal((n, k)) * s), -127, 127).astype(np.int8)
     if fam == "uniform_full":
-        return rng.integers(-128, 128, (n, k)).astype(np.int8)   # includes -128
+        return rng.integers(-128, 128, (n, k)).astype(np.int8)  # includes -128
     if fam == "sparse":
         w = np.clip(np.rint(rng.standard_normal((n, k)) * 30), -127, 127)
         return np.where(rng.random((n, k)) < 0.8, 0, w).astype(np.int8)
     if fam == "narrow_sbr":
-        return rng.integers(-16, 16, (n, k)).astype(np.int8)     # wh == 0 everywhere under SBR
+        return rng.integers(-16, 16, (n, k)).astype(np.int8)  # wh == 0 everywhere under SBR
     if fam == "extremes":
-        return rng.choice(np.array([-128, -127, -1, 0, 1, 15, 16, -16, -17, 127]),
-                          (n, k)).astype(np.int8)
+        return rng.choice(np.array([-128, -127, -1, 0, 1, 15, 16, -16, -17, 127]), (n, k)).astype(
+            np.int8
+        )
     if fam == "constant":
         return np.full((n, k), int(rng.integers(-128, 128)), np.int8)
     raise ValueError(f"wt_family must be one of {WT_FAMILIES}, got {fam!r}")
@@ -208,7 +224,7 @@ def force_act_sparsity(rng, x: np.ndarray, share: float, b: int, r_eff: int) -> 
     m, k = x.shape
     mb = -(-m // V)
     sel = rng.random((mb, k)) < share
-    rows = np.repeat(sel, V, axis=0)[:m]                       # (M, K) mask
+    rows = np.repeat(sel, V, axis=0)[:m]  # (M, K) mask
     lo = rng.integers(0, 1 << b, (m, k))
     return np.where(rows, (r_eff << b) + lo, x).astype(np.uint8)
 
@@ -225,10 +241,12 @@ def force_wt_sparsity(rng, w: np.ndarray, share: float, sbr: bool) -> np.ndarray
 def choose_requant(rng, y_absmax: int, saturate: bool) -> tuple[int, int, int]:
     """(mult, shift, zo): scale maps the output range onto ~[0, 255], or far beyond it."""
     from panacea.requant import quantize_multiplier
+
     span = max(1, y_absmax)
-    scale = (float(rng.uniform(4.0, 40.0)) if saturate else float(rng.uniform(0.3, 1.0))) \
-        * 127.0 / span
-    scale = min(max(scale, 2.0 ** -31), 2.0 ** 29)
+    scale = (
+        (float(rng.uniform(4.0, 40.0)) if saturate else float(rng.uniform(0.3, 1.0))) * 127.0 / span
+    )
+    scale = min(max(scale, 2.0**-31), 2.0**29)
     mult, shift = quantize_multiplier(scale)
     zo = int(rng.integers(0, 256)) if rng.random() < 0.5 else 128
     return mult, shift, zo
@@ -238,11 +256,13 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     """Draw one job. Legal unless ``knobs.illegal`` is set (then exactly that is broken)."""
     kn = knobs or JobKnobs()
     dcls = kn.dim_class
+
     def dim(fixed, cap, big):
         if fixed is not None:
             return int(fixed)
         c = dcls or _pick(rng, DIM_CLASSES, p=[0.05, 0.15, 0.25, 0.25, 0.25, 0.05])
         return draw_dim(rng, c, cap, big)
+
     m = dim(kn.m, kn.max_m, kn.big_mn)
     n = dim(kn.n, kn.max_n, kn.big_mn)
     k = dim(kn.k, kn.max_k, kn.big_k)
@@ -275,7 +295,7 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     use_bias = kn.bias if kn.bias is not None else bool(rng.random() < 0.5)
     bias = None
     if use_bias:
-        if rng.random() < 0.1:   # huge biases make sat32 reachable
+        if rng.random() < 0.1:  # huge biases make sat32 reachable
             bias = rng.choice(np.array([-(2**31), 2**31 - 1, -(2**30), 2**30]), n).astype(np.int32)
         else:
             bias = rng.integers(-(1 << 16), 1 << 16, n).astype(np.int32)
@@ -292,15 +312,39 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     out_b = int(_pick(rng, (3, 4, 5)))
     out_r = int(rng.integers(0, (1 << (8 - out_b))))
     if rng.random() < 0.6:
-        out_r = min(zo >> out_b, (1 << (8 - out_b)) - 1)    # the next layer's natural r
+        out_r = min(zo >> out_b, (1 << (8 - out_b)) - 1)  # the next layer's natural r
     placement = kn.placement or _pick(rng, PLACEMENTS, p=[0.4, 0.2, 0.25, 0.15])
     stall = kn.stall or _pick(rng, STALL_PROFILES, p=[0.4, 0.15, 0.2, 0.1, 0.15])
     base = 0x1000 if placement != "random" else 0x1000 + 8 * int(rng.integers(0, 4096))
-    spec = JobSpec(m=m, n=n, k=k, x=x, w=w, z=z, r=r, b=b, sbr=sbr, mode=mode, bias=bias,
-                   out_fmt=out_fmt, mult=mult, shift=shift, zo=zo, out_r=out_r, out_b=out_b,
-                   placement=placement, base=base, stall=stall,
-                   meta={"act_family": afam, "wt_family": wfam, "zp_place": zpl,
-                         "dim_class": dcls, "saturate": sat})
+    spec = JobSpec(
+        m=m,
+        n=n,
+        k=k,
+        x=x,
+        w=w,
+        z=z,
+        r=r,
+        b=b,
+        sbr=sbr,
+        mode=mode,
+        bias=bias,
+        out_fmt=out_fmt,
+        mult=mult,
+        shift=shift,
+        zo=zo,
+        out_r=out_r,
+        out_b=out_b,
+        placement=placement,
+        base=base,
+        stall=stall,
+        meta={
+            "act_family": afam,
+            "wt_family": wfam,
+            "zp_place": zpl,
+            "dim_class": dcls,
+            "saturate": sat,
+        },
+    )
     if kn.illegal:
         spec.illegal = kn.illegal
         if kn.illegal not in ILLEGAL_KINDS:
@@ -321,17 +365,25 @@ def wbuf_mode_specs(rng) -> list:
     specs = []
     for slots in (2, 1, 0):
         sbr = bool(rng.random() < 0.5)
-        k_min = RUN_MAX + 2 if slots == 2 else 1        # runs longer than the run field
-        ks = [k for k in range(k_min, MAX_DIM + 1) if wbuf_slots(k, sbr) == slots][:3 * V]
-        if not ks:                       # this buffer size has no such mode (e.g. WBUF_BYTES 0)
+        k_min = RUN_MAX + 2 if slots == 2 else 1  # runs longer than the run field
+        ks = [k for k in range(k_min, MAX_DIM + 1) if wbuf_slots(k, sbr) == slots][: 3 * V]
+        if not ks:  # this buffer size has no such mode (e.g. WBUF_BYTES 0)
             continue
         # one n-group on two PEAs, or two n-groups (the second on one PEA); mostly zero HO
         # weight vectors on the long-K modes: the buffer is sized for the worst case anyway,
         # and the shorter streams keep the test to about a minute under Icarus
-        for n in (int(rng.integers(V + 1, 2 * V + 1)),
-                  int(rng.integers(ng_cols + 1, ng_cols + V + 1))):
-            kn = JobKnobs(m=int(rng.integers(1, 4)), n=n, k=int(rng.choice(ks)), sbr=sbr,
-                          mode=int(CONSTS.SKIP_AQS), stall="none",
-                          wt_sparsity=None if slots == 2 else 0.8)
+        for n in (
+            int(rng.integers(V + 1, 2 * V + 1)),
+            int(rng.integers(ng_cols + 1, ng_cols + V + 1)),
+        ):
+            kn = JobKnobs(
+                m=int(rng.integers(1, 4)),
+                n=n,
+                k=int(rng.choice(ks)),
+                sbr=sbr,
+                mode=int(CONSTS.SKIP_AQS),
+                stall="none",
+                wt_sparsity=None if slots == 2 else 0.8,
+            )
             specs.append(gen_job(rng, kn))
     return specs

@@ -5,16 +5,17 @@ descriptor fields), its packed stimulus (memory regions and register values from
 host tool, plus any negative-test tweak) and the run-time knobs of the job driver: the per-channel
 stall profile and, for reset tests, the cycle at which reset hits the running job.
 """
+
 from __future__ import annotations
 
 import numpy as np
 from pyuvm import uvm_sequence, uvm_sequence_item
 
-from verif.agents.mem.pause import stall_profile
+from verif.agents.mem import stall_profile
 from verif.common.seeding import make_rng
-from verif.env.predictor import Stimulus, make_stimulus
 
 from .job_gen import JobKnobs, JobSpec, gen_job
+from .stimulus import Stimulus, make_stimulus
 
 
 class JobItem(uvm_sequence_item):
@@ -23,7 +24,7 @@ class JobItem(uvm_sequence_item):
         self.spec: JobSpec | None = None
         self.stim: Stimulus | None = None
         self.stalls: dict[str, str] = {}
-        self.reset_after: int | None = None     # cycles after start; None = no reset
+        self.reset_after: int | None = None  # cycles after start; None = no reset
 
     def randomize_with(self, rng: np.random.Generator, knobs: JobKnobs | None = None) -> None:
         self.spec = gen_job(rng, knobs)
@@ -45,7 +46,7 @@ class JobSeq(uvm_sequence):
         super().__init__(name)
         self.count, self.knobs = count, knobs
         self.rng = make_rng(tag or name)
-        self.specs = specs          # directed: a list of JobSpec instead of random draws
+        self.specs = specs  # directed: a list of JobSpec instead of random draws
         self.items: list[JobItem] = []
 
     def make_item(self, i: int) -> JobItem:

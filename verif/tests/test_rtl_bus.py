@@ -4,6 +4,7 @@ Each case builds its configuration once (verif.common.runner) and runs one cocot
 on Icarus and on Verilator. The seed is fixed per case so both simulators see the same stimulus;
 set PNC_SEED=<n> to try another one. On failure the message carries a one-line rerun command.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,8 @@ BENCHES = [
 
 
 @pytest.mark.parametrize("sim", SIMS)
-@pytest.mark.parametrize("top,rtl,module,params", [b[1:] for b in BENCHES],
-                         ids=[b[0] for b in BENCHES])
+@pytest.mark.parametrize(
+    "top,rtl,module,params", [b[1:] for b in BENCHES], ids=[b[0] for b in BENCHES]
+)
 def test_bus_unit(sim: str, top: str, rtl: list[str], module: str, params: dict) -> None:
     run_cocotb(sim, top, rtl, module, seed=SEED, parameters=params)

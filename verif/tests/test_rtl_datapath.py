@@ -3,6 +3,7 @@
 Seed: $PNC_SEED (default 1). Rerun one bench: `pytest verif/tests/test_rtl_datapath.py -k
 "rle_dec and icarus"`.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,13 +36,11 @@ BENCHES = [
     ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pea", "pnc_pea", PEA_RTL, "tb_pnc_pea", {}),
-    ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec",
-     {"DW": 128}),
+    ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {"DW": 128}),
 ]
 
 
 @pytest.mark.parametrize("sim", ["icarus", "verilator"])
-@pytest.mark.parametrize("top,rtl,tb,params", [b[1:] for b in BENCHES],
-                         ids=[b[0] for b in BENCHES])
+@pytest.mark.parametrize("top,rtl,tb,params", [b[1:] for b in BENCHES], ids=[b[0] for b in BENCHES])
 def test_datapath_unit(sim, top, rtl, tb, params):
     run_cocotb(sim, top, rtl, f"verif.tests.unit.{tb}", seed=SEED, parameters=params)

@@ -5,6 +5,7 @@ verif.tests.top.tb_top_e2e. The seed is fixed so both simulators see the same jo
 PNC_SEED=<n> for other stimulus and PNC_E2E_JOBS=<n> for more random jobs. On failure the message
 carries a one-line rerun command.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,10 +17,17 @@ from verif.common.runner import all_rtl, run_cocotb
 SIMS = ["icarus", "verilator"]
 SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.top.tb_top_e2e"
-TESTS = ["e2e_random_jobs", "e2e_illegal_descriptor", "e2e_stream_corrupt",
-         "e2e_rle_trailing_fillers", "e2e_reset_mid_job", "e2e_wbuf_fill_replay",
-         "e2e_rd_err_in_replay_group",
-         "e2e_cycles_per_mode", "e2e_cycles_layernorm"]
+TESTS = [
+    "e2e_random_jobs",
+    "e2e_illegal_descriptor",
+    "e2e_stream_corrupt",
+    "e2e_rle_trailing_fillers",
+    "e2e_reset_mid_job",
+    "e2e_wbuf_fill_replay",
+    "e2e_rd_err_in_replay_group",
+    "e2e_cycles_per_mode",
+    "e2e_cycles_layernorm",
+]
 
 
 @pytest.mark.parametrize("sim", SIMS)

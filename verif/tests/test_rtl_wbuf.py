@@ -4,6 +4,7 @@ Runs on Icarus and Verilator with a 512-byte buffer (64 words: jobs with K up to
 ones pass through) and with no buffer (WbufBytes = 0: a wire). Seed: $PNC_SEED (default 1).
 Rerun one case: `pytest verif/tests/test_rtl_wbuf.py -k "wbuf512 and verilator"`.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,5 +20,11 @@ CAPS = {"wbuf512": 512, "wbuf0": 0}
 @pytest.mark.parametrize("sim", ["icarus", "verilator"])
 @pytest.mark.parametrize("cap", list(CAPS.values()), ids=list(CAPS))
 def test_wbuf_unit(sim: str, cap: int) -> None:
-    run_cocotb(sim, "pnc_wbuf", ["pnc_wbuf"], "verif.tests.unit.tb_pnc_wbuf", seed=SEED,
-               parameters={"WbufBytes": cap})
+    run_cocotb(
+        sim,
+        "pnc_wbuf",
+        ["pnc_wbuf"],
+        "verif.tests.unit.tb_pnc_wbuf",
+        seed=SEED,
+        parameters={"WbufBytes": cap},
+    )

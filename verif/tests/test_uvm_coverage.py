@@ -1,4 +1,5 @@
 """Unit tests (no simulator): coverage sampling, reset, export/merge, testplan consistency."""
+
 from __future__ import annotations
 
 import ast
@@ -9,8 +10,9 @@ from cocotb_coverage.coverage import coverage_db
 
 from verif.common.seeding import make_rng
 from verif.env import coverage as cov
-from verif.env.predictor import Predictor, make_stimulus
+from verif.env.predictor import Predictor
 from verif.seq_lib.job_gen import JobKnobs, gen_job, wbuf_mode_specs
+from verif.seq_lib.stimulus import make_stimulus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +38,7 @@ def test_sampling_hits_bins_and_reset_clears_them():
 
 def test_run_classes_of_directed_streams():
     import numpy as np
+
     rm = cov.RUN_MAX
     live = np.zeros(rm + 3, bool)
     skip = np.ones(rm + 3, bool)
@@ -44,7 +47,7 @@ def test_run_classes_of_directed_streams():
     assert cov.run_classes(live, skip) == {"run_0", "run_1", "trailing_skip"}
     live[:] = False
     assert cov.run_classes(live, skip) == {"empty_stream"}
-    live[[rm, rm + 2]] = True          # position rm is a filler (skippable but recorded)
+    live[[rm, rm + 2]] = True  # position rm is a filler (skippable but recorded)
     skip[rm + 2] = False
     assert {"run_max", "gap_longer_than_field", "run_1"} <= cov.run_classes(live, skip)
 

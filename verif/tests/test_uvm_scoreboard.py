@@ -1,4 +1,5 @@
 """Unit tests (no simulator): the scoreboard against fake DUT results built from predictions."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,18 +9,27 @@ import pytest
 from panacea import memimage as mi
 from panacea.config import ERRORS
 
+from verif.agents.job import Observed
+from verif.agents.mem import Burst
 from verif.common.seeding import make_rng
-from verif.env.predictor import Predictor, make_stimulus
-from verif.env.scoreboard import Burst, Observed, ScoreboardCore, compare
+from verif.env.predictor import Predictor
+from verif.env.scoreboard import ScoreboardCore, compare
 from verif.seq_lib.job_gen import JobKnobs, gen_job
+from verif.seq_lib.stimulus import make_stimulus
 
 
 def _perfect(exp) -> Observed:
     """What a bug-free DUT would report (status done, counters, output bytes)."""
     if not exp.legal:
         return Observed(idx=exp.idx, status=0b110, err_code=exp.err)
-    return Observed(idx=exp.idx, status=0b010, err_code=0, counters=dict(exp.counters),
-                    cycles=exp.cycles.cycles, regions=dict(exp.out.regions))
+    return Observed(
+        idx=exp.idx,
+        status=0b010,
+        err_code=0,
+        counters=dict(exp.counters),
+        cycles=exp.cycles.cycles,
+        regions=dict(exp.out.regions),
+    )
 
 
 def _job(fmt, seed=1, **kw):
@@ -50,7 +60,7 @@ def test_flipped_element_is_reported_with_tile_row_col_and_breakdown(fmt):
 
 
 def test_padding_bytes_written_wrongly_are_caught():
-    exp = _job(1, seed=4, n=5)           # N=5: columns 5..7 are padding
+    exp = _job(1, seed=4, n=5)  # N=5: columns 5..7 are padding
     obs = _perfect(exp)
     buf = bytearray(obs.regions["out"])
     buf[6] ^= 1
@@ -138,3 +148,18 @@ def test_breakdown_sums_to_model_y():
     obs.regions["out"] = raw.tobytes()
     mm, _ = compare(exp, obs)
     assert f"Y={int(exp.out.y[0, 0])}" in [m for m in mm if m.what == "element"][0].detail
+
+
+def test_observed_json_round_trip_and_view_differences():
+    """What tb_run_layer ships as JSON comes back equal; two views of a job that disagree on a
+    counter, a region or a burst are reported (the scoreboard's monitor cross-check)."""
+    obs = _perfect(_job(2))
+    obs.bursts = [Burst("rd", 0x1000, 2, 8, 1, nbytes=16)]
+    back = Observed.from_json(obs.to_json())
+    assert back == obs and back.differences(obs) == []
+    other = Observed.from_json(obs.to_json())
+    other.counters["TILES"] += 1
+    other.bursts[0].nbytes = 8
+    other.regions["out"] = other.regions["out"][:-1] + b"\xff"
+    diffs = obs.differences(other)
+    assert [d.split(":")[0] for d in diffs] == ["counters", "regions", "bursts"]

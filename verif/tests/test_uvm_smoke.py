@@ -6,6 +6,7 @@ must FAIL: it proves the scoreboard catches a wrong element. The top level is bu
 simulator (verif.common.runner) and shared with the other top-level tests. PNC_SEED=<n> picks
 another seed (default 1). Longer levels: ``make sim MODULE=verif.tests.uvm.tb_pnc_uvm TEST=...``.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,12 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SIMS = ["icarus", "verilator"]
 SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.uvm.tb_pnc_uvm"
-SMOKE = ["SmokeOneJobPerOutputFormat", "RegisterReadWriteChecks",
-         "IllegalDescriptorsThenLegalJob"]
+SMOKE = ["SmokeOneJobPerOutputFormat", "RegisterReadWriteChecks", "IllegalDescriptorsThenLegalJob"]
 
 
-pytestmark = pytest.mark.skipif(not (ROOT / "rtl" / "pnc_top.sv").exists(),
-                                reason="rtl/pnc_top.sv does not exist yet")
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "rtl" / "pnc_top.sv").exists(), reason="rtl/pnc_top.sv does not exist yet"
+)
 
 
 @pytest.mark.parametrize("sim", SIMS)
@@ -41,8 +42,15 @@ def test_uvm_corrupted_prediction_fails(sim: str) -> None:
     returning, so both that and CocotbTestFailed count as "the run failed"."""
     tdir = ROOT / "build" / "runs" / f"{sim}-uvm-corrupted-prediction-{SEED}-{os.getpid()}"
     with pytest.raises((CocotbTestFailed, SystemExit)):
-        run_cocotb(sim, "pnc_top", all_rtl(), MODULE, testcase="CorruptedPredictionMustFail",
-                   seed=SEED, test_dir=tdir)
+        run_cocotb(
+            sim,
+            "pnc_top",
+            all_rtl(),
+            MODULE,
+            testcase="CorruptedPredictionMustFail",
+            seed=SEED,
+            test_dir=tdir,
+        )
     log = (tdir / "sim.log").read_text(errors="replace")
     kinds = set(re.findall(r"job \d+: (\w+):", log))
     assert kinds == {"element", "bytes"}, f"failed for other reasons too: {kinds}"

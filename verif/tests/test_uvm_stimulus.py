@@ -1,4 +1,5 @@
 """Unit tests (no simulator) of the job generator, stimulus packing and predictor mechanics."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,7 @@ from panacea.aqs import aqs_gemm
 from panacea.config import ERRORS
 
 from verif.common.seeding import make_rng
-from verif.env.predictor import Predictor, make_stimulus
+from verif.env.predictor import Predictor
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
     DIM_CLASSES,
@@ -19,6 +20,7 @@ from verif.seq_lib.job_gen import (
     JobKnobs,
     gen_job,
 )
+from verif.seq_lib.stimulus import make_stimulus
 
 
 def _same(a, b):
@@ -46,13 +48,21 @@ def test_every_activation_family_is_legal(fam):
         assert spec.x.dtype == np.uint8 and spec.x.shape == (spec.m, spec.k)
 
 
-@pytest.mark.parametrize("knob,values", [("wt_family", WT_FAMILIES), ("zp_place", ZP_PLACES),
-                                         ("dim_class", DIM_CLASSES), ("placement", PLACEMENTS)])
+@pytest.mark.parametrize(
+    "knob,values",
+    [
+        ("wt_family", WT_FAMILIES),
+        ("zp_place", ZP_PLACES),
+        ("dim_class", DIM_CLASSES),
+        ("placement", PLACEMENTS),
+    ],
+)
 def test_every_choice_is_legal(knob, values):
     rng = make_rng(knob, 4)
     for v in values:
-        spec = gen_job(rng, JobKnobs(**{knob: v}, max_m=20, max_n=20, max_k=30, big_mn=40,
-                                     big_k=300))
+        spec = gen_job(
+            rng, JobKnobs(**{knob: v}, max_m=20, max_n=20, max_k=30, big_mn=40, big_k=300)
+        )
         st = make_stimulus(spec, rng)
         mi.validate_job(st.job)
         lay = mi.region_layout(st.job)
@@ -63,8 +73,11 @@ def test_one_r_bin_family_is_fully_skippable_in_aqs():
     rng = make_rng("rbin", 1)
     for _ in range(5):
         spec = gen_job(rng, JobKnobs(act_family="one_r_bin", mode=2, max_k=30))
-        if spec.meta["act_family"] == "one_r_bin" and spec.r == spec.z >> spec.b \
-                and np.all(spec.x >> spec.b == spec.r):
+        if (
+            spec.meta["act_family"] == "one_r_bin"
+            and spec.r == spec.z >> spec.b
+            and np.all(spec.x >> spec.b == spec.r)
+        ):
             a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, spec.b, spec.sbr, spec.mode)
             assert a.act_skip.all()
 
@@ -72,8 +85,9 @@ def test_one_r_bin_family_is_fully_skippable_in_aqs():
 @pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
 def test_sparsity_knob_forces_skippable_vectors(share):
     rng = make_rng("sp", 2)
-    spec = gen_job(rng, JobKnobs(mode=2, act_sparsity=share, wt_sparsity=share, m=64, n=64,
-                                 k=200, act_family="uniform", wt_family="uniform_full"))
+    families = {"act_family": "uniform", "wt_family": "uniform_full"}
+    knobs = JobKnobs(mode=2, act_sparsity=share, wt_sparsity=share, m=64, n=64, k=200, **families)
+    spec = gen_job(rng, knobs)
     a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, spec.b, spec.sbr, spec.mode)
     assert abs(a.act_skip.mean() - share) < 0.1
     assert abs(a.wt_skip.mean() - share) < 0.1
@@ -82,12 +96,22 @@ def test_sparsity_knob_forces_skippable_vectors(share):
 @pytest.mark.parametrize("kind", ILLEGAL_KINDS)
 def test_each_illegal_kind_predicts_its_error_code(kind):
     rng = make_rng(kind, 5)
-    want = {"bad_dim_zero": "BAD_DIM", "bad_dim_big": "BAD_DIM", "bad_mode_skip": "BAD_MODE",
-            "bad_mode_fmt": "BAD_MODE", "bad_lo_bits": "BAD_LO_BITS",
-            "bad_out_lo_bits": "BAD_LO_BITS", "bad_r": "BAD_R", "bad_out_r": "BAD_R",
-            "misaligned": "MISALIGNED", "bad_rq_mult": "BAD_RQ", "bad_rq_shift": "BAD_RQ",
-            "axi_rd_err": "AXI_RD_ERR", "axi_wr_err": "AXI_WR_ERR",
-            "stream_corrupt": "STREAM_CORRUPT"}[kind]
+    want = {
+        "bad_dim_zero": "BAD_DIM",
+        "bad_dim_big": "BAD_DIM",
+        "bad_mode_skip": "BAD_MODE",
+        "bad_mode_fmt": "BAD_MODE",
+        "bad_lo_bits": "BAD_LO_BITS",
+        "bad_out_lo_bits": "BAD_LO_BITS",
+        "bad_r": "BAD_R",
+        "bad_out_r": "BAD_R",
+        "misaligned": "MISALIGNED",
+        "bad_rq_mult": "BAD_RQ",
+        "bad_rq_shift": "BAD_RQ",
+        "axi_rd_err": "AXI_RD_ERR",
+        "axi_wr_err": "AXI_WR_ERR",
+        "stream_corrupt": "STREAM_CORRUPT",
+    }[kind]
     pred = Predictor()
     for _ in range(4):
         spec = gen_job(rng, JobKnobs(illegal=kind, max_m=20, max_n=20, max_k=30))

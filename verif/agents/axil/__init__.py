@@ -1,3 +1,26 @@
-from .axil_agent import AxilAgent, AxilDriver, RegItem, RegSeq, reg_read, reg_write
+from .axil_agent import (
+    AxilAgent,
+    AxilDriver,
+    AxilRegs,
+    RegItem,
+    RegSeq,
+    SeqrRegs,
+    make_axil_master,
+    reg_read,
+    reg_write,
+)
+from .monitor import AxilMonitor, RegAccess
 
-__all__ = ["AxilAgent", "AxilDriver", "RegItem", "RegSeq", "reg_read", "reg_write"]
+__all__ = [
+    "AxilAgent",
+    "AxilDriver",
+    "AxilMonitor",
+    "AxilRegs",
+    "RegAccess",
+    "RegItem",
+    "RegSeq",
+    "SeqrRegs",
+    "make_axil_master",
+    "reg_read",
+    "reg_write",
+]

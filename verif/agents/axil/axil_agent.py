@@ -1,5 +1,10 @@
 """AXI4-Lite register agent: cocotbext-axi's AxiLiteMaster under a pyuvm driver.
 
+Register ports (anything with ``async access(ops) -> {name: value}``, ``ops`` a list of
+``("wr"|"rd", name, value)``) let the job BFM program registers without knowing the layer
+above it: :class:`AxilRegs` drives the AxiLiteMaster directly (plain cocotb benches),
+:class:`SeqrRegs` runs the accesses as a :class:`RegSeq` on the agent's sequencer (pyuvm).
+
 Sequence items are single 32-bit register accesses (``RegItem``); the driver performs them on
 the bus and writes the response (read data, RESP) back into the item, then publishes the
 completed item on ``ap`` (the agent's monitor view: every access the bus saw). Register names
@@ -9,8 +14,10 @@ The bus-functional model (the AxiLiteMaster) is created by the test from ``cocot
 DUT is in reset and handed over through the ``BFMS`` holder in ``ConfigDB`` (attribute
 ``axil``), so this layer never touches signals.
 """
+
 from __future__ import annotations
 
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 from panacea.config import REGS
 from pyuvm import (
     ConfigDB,
@@ -75,8 +82,7 @@ class RegSeq(uvm_sequence):
 
     async def body(self):
         for op, reg, data in self.ops:
-            addr = REGS[reg] if isinstance(reg, str) else int(reg)
-            item = RegItem(f"{op}_{reg}", op, addr, data)
+            item = RegItem(f"{op}_{reg}", op, _addr(reg), data)
             await self.start_item(item)
             await self.finish_item(item)
             self.results.append(item)
@@ -92,3 +98,46 @@ async def reg_read(seqr, reg) -> int:
     seq = RegSeq("rd", [("rd", reg, 0)])
     await seq.start(seqr)
     return seq.results[0].data
+
+
+def make_axil_master(dut, prefix: str = "s_axil") -> AxiLiteMaster:
+    """cocotbext-axi AxiLiteMaster on ``<prefix>_*`` (clock ``clk_i``, active-low ``rst_ni``)."""
+    return AxiLiteMaster(
+        AxiLiteBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni, reset_active_level=False
+    )
+
+
+def _addr(reg) -> int:
+    return int(REGS[reg]) if isinstance(reg, str) else int(reg)
+
+
+class AxilRegs:
+    """Register port on an AxiLiteMaster: accesses one after the other, reads returned by name."""
+
+    def __init__(self, master: AxiLiteMaster) -> None:
+        self.master = master
+
+    async def access(self, ops) -> dict:
+        out = {}
+        for op, reg, data in ops:
+            if op == "wr":
+                await self.master.write_dword(_addr(reg), int(data) & 0xFFFFFFFF)
+            else:
+                out[reg] = int(await self.master.read_dword(_addr(reg)))
+        return out
+
+
+class SeqrRegs:
+    """Register port through the register agent: one :class:`RegSeq` per call on ``seqr``."""
+
+    def __init__(self, seqr) -> None:
+        self.seqr = seqr
+
+    async def access(self, ops) -> dict:
+        seq = RegSeq("regs", ops)
+        await seq.start(self.seqr)
+        return {
+            reg: it.data
+            for (op, reg, _), it in zip(seq.ops, seq.results, strict=True)
+            if op == "rd"
+        }

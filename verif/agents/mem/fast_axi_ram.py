@@ -6,8 +6,9 @@ and a write process) plus valid/ready edge monitors, and every sink and source w
 ready/valid and payload signals on every cycle it is awake. On ``pnc_top`` under Verilator that
 was about 3.5 coroutine resumes and several signal writes per DUT cycle; a signal write costs an
 extra evaluation of the model (~6 us for the first write of a time step, ~2 us for each further
-one, against ~25 us for a whole bare clock cycle). The issue 6 target (full environment at least
-half the clock-only DUT cycles/s) is out of reach with it (0.45-0.47). The other AXI4 slaves on
+one, against ~25 us for a whole bare clock cycle). The testbench-overhead target of
+docs/performance.md (full environment at least half the clock-only DUT cycles/s) is out of
+reach with it (0.45-0.47). The other AXI4 slaves on
 PyPI do not fit: ``rapidstream-cocotbext-axi`` is an old fork of the same library, and
 cocotb-bus's ``AXI4Slave`` (unmaintained) has no B channel, needs AxPROT and polls with a
 ``ReadOnly`` per cycle. This model keeps ``AxiRam``'s observable timing and replaces the
@@ -57,6 +58,7 @@ Monitoring: ``on_read_burst(addr, beats, size, axid)`` and ``on_write_burst(addr
 axid)`` are called when the read/write process takes a burst (the moment cocotbext-axi's channel
 ``recv`` returns it); ``on_write_beat(strobed_bytes)`` for each W beat it takes.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -67,7 +69,7 @@ from cocotb.triggers import Event, FallingEdge, RisingEdge
 
 OKAY, SLVERR = 0, 2
 FIXED, INCR, WRAP = 0, 1, 2
-QUEUE_DEPTH = 2             # cocotbext-axi's queue_occupancy_limit on all five channels
+QUEUE_DEPTH = 2  # cocotbext-axi's queue_occupancy_limit on all five channels
 CHANNELS = ("ar", "r", "aw", "w", "b")
 
 
@@ -78,8 +80,15 @@ class AxiProtocolError(AssertionError):
 class FastAxiRam:
     """AXI4 slave memory on ``<prefix>_*`` of ``dut``; ``read``/``write`` access the memory."""
 
-    def __init__(self, dut, prefix: str = "m_axi", clock=None, reset=None,
-                 reset_active_level: bool = False, size: int = 1 << 24):
+    def __init__(
+        self,
+        dut,
+        prefix: str = "m_axi",
+        clock=None,
+        reset=None,
+        reset_active_level: bool = False,
+        size: int = 1 << 24,
+    ):
         self.size = int(size)
         self.mem = bytearray(self.size)
         sig = lambda name: getattr(dut, f"{prefix}_{name}")  # noqa: E731
@@ -93,7 +102,11 @@ class FastAxiRam:
         self._arburst, self._arid = opt("arburst"), opt("arid")
         self._rvalid, self._rready = sig("rvalid"), sig("rready")
         self._rdata, self._rid, self._rlast, self._rresp = (
-            sig("rdata"), opt("rid"), sig("rlast"), opt("rresp"))
+            sig("rdata"),
+            opt("rid"),
+            sig("rlast"),
+            opt("rresp"),
+        )
         self._awvalid, self._awready = sig("awvalid"), sig("awready")
         self._awaddr, self._awlen, self._awsize = sig("awaddr"), opt("awlen"), opt("awsize")
         self._awburst, self._awid = opt("awburst"), opt("awid")
@@ -122,8 +135,8 @@ class FastAxiRam:
         # driven values (the model is the only driver of these signals)
         self._arready_v = self._awready_v = self._wready_v = 0
         self._rvalid_v = self._bvalid_v = 0
-        self._r_out = [None, None, None, None]     # rid, rdata, rlast, rresp last driven
-        self._b_out = [None, None]                 # bid, bresp
+        self._r_out = [None, None, None, None]  # rid, rdata, rlast, rresp last driven
+        self._b_out = [None, None]  # bid, bresp
         # Initial values as ordinary (ReadWrite-phase) writes: an Immediate write at time 0 does
         # not reach Icarus' input ports (they stay Z).
         for h in (self._arready, self._awready, self._wready, self._rvalid, self._bvalid):
@@ -133,7 +146,7 @@ class FastAxiRam:
                 h.value = "X" * len(h)
 
         self._pauses: dict[str, list[bool]] = {}
-        self._pat = (None,) * len(CHANNELS)   # pause patterns in CHANNELS order
+        self._pat = (None,) * len(CHANNELS)  # pause patterns in CHANNELS order
         self._pause_pos = 0
         self._in_reset = False
         self._sleeping = False
@@ -143,11 +156,14 @@ class FastAxiRam:
         self._ar_hot = self._aw_hot = self._w_hot = True
         # RREADY/BREADY read high and not seen falling since (a falling-edge watcher clears it)
         self._rready_hi = self._bready_hi = False
-        self.edges = 0          # clock edges served (the model sleeps through the others)
+        self.edges = 0  # clock edges served (the model sleeps through the others)
         self.wakes = 0
         self._tasks = [cocotb.start_soon(self._run())]
-        for h, flag in ((self._arvalid, "_ar_hot"), (self._awvalid, "_aw_hot"),
-                        (self._wvalid, "_w_hot")):
+        for h, flag in (
+            (self._arvalid, "_ar_hot"),
+            (self._awvalid, "_aw_hot"),
+            (self._wvalid, "_w_hot"),
+        ):
             self._tasks.append(cocotb.start_soon(self._watch_rise(h, flag)))
         for h, flag in ((self._rready, "_rready_hi"), (self._bready, "_bready_hi")):
             self._tasks.append(cocotb.start_soon(self._watch_fall(h, flag)))
@@ -157,11 +173,11 @@ class FastAxiRam:
     # ------------------------------------------------------------------ memory access
     def read(self, address: int, length: int) -> bytes:
         a = address % self.size
-        return bytes(self.mem[a:a + length])
+        return bytes(self.mem[a : a + length])
 
     def write(self, address: int, data) -> None:
         a = address % self.size
-        self.mem[a:a + len(data)] = bytes(data)
+        self.mem[a : a + len(data)] = bytes(data)
 
     # ------------------------------------------------------------------ control
     def set_pauses(self, patterns: dict[str, list[bool] | None]) -> None:
@@ -170,8 +186,9 @@ class FastAxiRam:
         if bad:
             raise ValueError(f"unknown AXI channels {sorted(bad)}; use {CHANNELS}")
         self._pauses = {ch: list(p) for ch, p in patterns.items() if p}
-        self._pat = tuple(tuple(self._pauses[ch]) if ch in self._pauses else None
-                          for ch in CHANNELS)
+        self._pat = tuple(
+            tuple(self._pauses[ch]) if ch in self._pauses else None for ch in CHANNELS
+        )
         self._pause_pos = 0
         if self._pauses and self._sleeping:
             self._wake.set()
@@ -185,9 +202,9 @@ class FastAxiRam:
     def _clear_state(self) -> None:
         for q in (self._arq, self._rq, self._awq, self._wq, self._bq):
             q.clear()
-        self._rd = None         # current read burst: [addr, beats_left, size, burst, id, lo, hi]
-        self._rd_beat = None    # beat read from memory, waiting for room in the R queue
-        self._wr = None         # current write burst: [addr, beats_left, size, burst, id, lo, hi,
+        self._rd = None  # current read burst: [addr, beats_left, size, burst, id, lo, hi]
+        self._rd_beat = None  # beat read from memory, waiting for room in the R queue
+        self._wr = None  # current write burst: [addr, beats_left, size, burst, id, lo, hi,
         #                                              bresp]
         self._b_pending = None  # B response waiting for room in the B queue
 
@@ -264,21 +281,33 @@ class FastAxiRam:
         # --- sinks: handshake sampled at this edge, then READY for the next one
         if self._arready_v and self._ar_hot:
             if self._arvalid.value:
-                arq.append(self._sample_a(self._araddr, self._arlen, self._arsize,
-                                          self._arburst, self._arid))
+                arq.append(
+                    self._sample_a(
+                        self._araddr, self._arlen, self._arsize, self._arburst, self._arid
+                    )
+                )
             else:
                 self._ar_hot = False
         if self._awready_v and self._aw_hot:
             if self._awvalid.value:
-                awq.append(self._sample_a(self._awaddr, self._awlen, self._awsize,
-                                          self._awburst, self._awid))
+                awq.append(
+                    self._sample_a(
+                        self._awaddr, self._awlen, self._awsize, self._awburst, self._awid
+                    )
+                )
             else:
                 self._aw_hot = False
         if self._wready_v and self._w_hot:
             if self._wvalid.value:
-                wq.append((self._wdata.value.to_unsigned(),
-                           self._wstrb.value.to_unsigned() if self._wstrb is not None
-                           else self._strb_all, int(self._wlast.value)))
+                wq.append(
+                    (
+                        self._wdata.value.to_unsigned(),
+                        self._wstrb.value.to_unsigned()
+                        if self._wstrb is not None
+                        else self._strb_all,
+                        int(self._wlast.value),
+                    )
+                )
             else:
                 self._w_hot = False
         ready = int(not (len(arq) >= QUEUE_DEPTH or p_ar))
@@ -319,17 +348,26 @@ class FastAxiRam:
         if self._wr is not None or self._b_pending is not None or awq:
             self._write_process()
 
-        return bool(all_ready and not (self._ar_hot or self._aw_hot or self._w_hot)
-                    and not self._pauses and not self._rvalid_v and not self._bvalid_v
-                    and self._rd is None and self._wr is None and self._b_pending is None
-                    and not (arq or awq or wq or rq or bq))
+        return bool(
+            all_ready
+            and not (self._ar_hot or self._aw_hot or self._w_hot)
+            and not self._pauses
+            and not self._rvalid_v
+            and not self._bvalid_v
+            and self._rd is None
+            and self._wr is None
+            and self._b_pending is None
+            and not (arq or awq or wq or rq or bq)
+        )
 
     def _sample_a(self, addr, length, size, burst, axid) -> tuple[int, int, int, int, int]:
-        return (addr.value.to_unsigned(),
-                length.value.to_unsigned() if length is not None else 0,
-                size.value.to_unsigned() if size is not None else self.max_size,
-                burst.value.to_unsigned() if burst is not None else INCR,
-                axid.value.to_unsigned() if axid is not None else 0)
+        return (
+            addr.value.to_unsigned(),
+            length.value.to_unsigned() if length is not None else 0,
+            size.value.to_unsigned() if size is not None else self.max_size,
+            burst.value.to_unsigned() if burst is not None else INCR,
+            axid.value.to_unsigned() if axid is not None else 0,
+        )
 
     def _drive_r(self, beat) -> None:
         out = self._r_out
@@ -360,8 +398,9 @@ class FastAxiRam:
             lo = (addr // total) * total
             hi = lo + total
         elif burst == INCR and 0x1000 - (aligned & 0xFFF) < total:
-            raise AxiProtocolError(f"{kind} burst at {addr:#x} ({beats} x {nbytes} B) crosses a "
-                                   "4 KiB boundary")
+            raise AxiProtocolError(
+                f"{kind} burst at {addr:#x} ({beats} x {nbytes} B) crosses a 4 KiB boundary"
+            )
         cb = self.on_read_burst if kind == "read" else self.on_write_burst
         if cb is not None:
             cb(addr, beats, nbytes, axid)
@@ -395,7 +434,7 @@ class FastAxiRam:
                 data, resp = 0, SLVERR
             else:
                 a = word % self.size
-                data, resp = int.from_bytes(self.mem[a:a + lanes], "little"), OKAY
+                data, resp = int.from_bytes(self.mem[a : a + lanes], "little"), OKAY
             b[1] -= 1
             self._rd_beat = (b[4], data, int(b[1] == 0), resp)
             self._advance(b)
@@ -452,5 +491,5 @@ class FastAxiRam:
             if err is not None and err(word + s):
                 return SLVERR
             a = (word + s) % size
-            mem[a:a + e - s] = raw[s:e]
+            mem[a : a + e - s] = raw[s:e]
         return resp

@@ -11,30 +11,42 @@ Two interchangeable memory models, chosen by ``PNC_AXI_MODEL`` (:func:`axi_model
 
 The monitor costs one Python call per burst (AR/AW) and per write beat, never per idle cycle:
 with ``fast`` it is the model's own callbacks, with ``cocotbext`` hooks on the RAM's AR/AW/W
-channel receive calls. Each burst becomes a :class:`~verif.env.scoreboard.Burst` (address,
-beats, bytes, ID, response), kept for the running job and published on the agent's analysis
-port.
+channel receive calls. Each burst becomes a :class:`Burst` (address, beats, bytes, ID), kept
+for the running job and passed to every listener (the job monitor; the agent's analysis
+port).
 
 Stall (pause) patterns come from :mod:`~verif.agents.mem.pause` with the same seeded draws for
 both models. ``fast`` applies them inside its one coroutine; with ``cocotbext`` ONE coroutine
 sets each stalled channel's ``pause`` after every rising edge (cocotbext-axi's own
 ``set_pause_generator`` would start one coroutine per channel).
 """
+
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import cocotb
 import numpy as np
 from cocotb.triggers import RisingEdge
 from pyuvm import uvm_analysis_port, uvm_component
 
-from verif.env.scoreboard import Burst
-
 from .fast_axi_ram import FastAxiRam
 from .pause import STALL_CHANNELS, pause_generator, pause_pattern
 
 AXI_MODELS = ("fast", "cocotbext")
+
+
+@dataclass
+class Burst:
+    """One AXI burst seen by the memory monitor (the memory agent's transaction)."""
+
+    kind: str  # "rd" or "wr"
+    addr: int
+    beats: int
+    size: int  # bytes per beat
+    axid: int
+    nbytes: int = 0  # read: beats*size; write: strobed bytes
 
 
 def axi_model() -> str:
@@ -51,18 +63,18 @@ def make_axi_ram(dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | N
     model; both have ``read(addr, n)`` and ``write(addr, data)``."""
     model = model or axi_model()
     if model == "fast":
-        return FastAxiRam(dut, prefix, dut.clk_i, dut.rst_ni, reset_active_level=False,
-                          size=size)
+        return FastAxiRam(dut, prefix, dut.clk_i, dut.rst_ni, reset_active_level=False, size=size)
     from cocotbext.axi import AxiBus, AxiRam
-    return AxiRam(AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni,
-                  reset_active_level=False, size=size)
+
+    return AxiRam(
+        AxiBus.from_prefix(dut, prefix), dut.clk_i, dut.rst_ni, reset_active_level=False, size=size
+    )
 
 
 class MonitoredAxiRam:
     """AXI4 RAM on ``<prefix>_*`` of ``dut`` plus burst recording and error injection."""
 
-    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24,
-                 model: str | None = None):
+    def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | None = None):
         self.model = model or axi_model()
         self.ram = make_axi_ram(dut, prefix, size, self.model)
         self.clock = dut.clk_i
@@ -98,17 +110,21 @@ class MonitoredAxiRam:
         ar_recv, aw_recv, w_recv = rd.ar_channel.recv, wr.aw_channel.recv, wr.w_channel.recv
         read_orig, write_orig = rd._read, wr._write
 
-        async def ar_hook():
-            ar = await ar_recv()
-            self._read_burst(int(ar.araddr), int(getattr(ar, "arlen", 0)) + 1,
-                             1 << int(getattr(ar, "arsize", 3)), int(getattr(ar, "arid", 0)))
-            return ar
+        def burst_hook(recv, ch: str, emit):
+            async def hook():
+                a = await recv()
+                emit(
+                    int(getattr(a, f"{ch}addr")),
+                    int(getattr(a, f"{ch}len", 0)) + 1,
+                    1 << int(getattr(a, f"{ch}size", 3)),
+                    int(getattr(a, f"{ch}id", 0)),
+                )
+                return a
 
-        async def aw_hook():
-            aw = await aw_recv()
-            self._write_burst(int(aw.awaddr), int(getattr(aw, "awlen", 0)) + 1,
-                              1 << int(getattr(aw, "awsize", 3)), int(getattr(aw, "awid", 0)))
-            return aw
+            return hook
+
+        ar_hook = burst_hook(ar_recv, "ar", self._read_burst)
+        aw_hook = burst_hook(aw_recv, "aw", self._write_burst)
 
         async def w_hook():
             w = await w_recv()
@@ -146,7 +162,7 @@ class MonitoredAxiRam:
     @err_windows.setter
     def err_windows(self, windows) -> None:
         self._err_windows = list(windows)
-        if self.model == "fast":   # no per-beat call while no window is set
+        if self.model == "fast":  # no per-beat call while no window is set
             kinds = {k for _, _, k in self._err_windows}
             self.ram.read_error = (lambda a: self._in_window(a, "rd")) if "rd" in kinds else None
             self.ram.write_error = (lambda a: self._in_window(a, "wr")) if "wr" in kinds else None
@@ -164,12 +180,17 @@ class MonitoredAxiRam:
         """Per-channel pause patterns for the next job (``profile`` maps channel -> profile);
         draws from ``rng`` in channel order (the same draws for both models)."""
         if self.model == "fast":
-            self.ram.set_pauses({ch: pause_pattern(profile.get(ch, "none"), rng)
-                                 for ch in STALL_CHANNELS})
+            self.ram.set_pauses(
+                {ch: pause_pattern(profile.get(ch, "none"), rng) for ch in STALL_CHANNELS}
+            )
             return
-        chans = {"ar": self.ram.read_if.ar_channel, "r": self.ram.read_if.r_channel,
-                 "aw": self.ram.write_if.aw_channel, "w": self.ram.write_if.w_channel,
-                 "b": self.ram.write_if.b_channel}
+        chans = {
+            "ar": self.ram.read_if.ar_channel,
+            "r": self.ram.read_if.r_channel,
+            "aw": self.ram.write_if.aw_channel,
+            "w": self.ram.write_if.w_channel,
+            "b": self.ram.write_if.b_channel,
+        }
         if self._pause_task is not None:
             self._pause_task.cancel()
             self._pause_task = None

@@ -4,6 +4,7 @@ A pattern holds one bool per clock, cycled: True pauses the channel (sink: ready
 new beat). Patterns are drawn once from a numpy Generator and then cycled, so a seed fixes them
 and no per-cycle random draws happen in Python.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -44,7 +45,12 @@ def stall_profile(name: str, rng: np.random.Generator) -> dict[str, str]:
     """Per-channel profile for a job-level stall name ("mixed" draws one per channel)."""
     if name == "mixed":
         return {ch: str(rng.choice(PROFILES)) for ch in STALL_CHANNELS}
-    if name.startswith("only_"):            # e.g. only_r_heavy: one channel, one profile
+    if name.startswith("only_"):  # e.g. only_r_heavy: one channel, one profile
         _, ch, prof = name.split("_", 2)
         return {c: (prof if c == ch else "none") for c in STALL_CHANNELS}
     return {ch: name for ch in STALL_CHANNELS}
+
+
+def stalled(profile: dict[str, str] | None) -> bool:
+    """True if a per-channel profile pauses any channel."""
+    return any(p != "none" for p in (profile or {}).values())

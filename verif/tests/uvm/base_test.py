@@ -1,15 +1,18 @@
 """Base pyuvm test for the Panacea top level (``rtl/pnc_top.sv``).
 
 Builds the bus-functional models on the DUT's flat ports (AxiLiteMaster on ``s_axil_*``,
-MonitoredAxiRam on ``m_axi_*``), hands them to the env through ConfigDB, resets the DUT, checks
-ID and PARAMS against arch.toml, runs the test's ``body()`` and, in ``extract_phase`` (before
-the scoreboard's end check can fail the test), prints the ``SUMMARY`` line and exports coverage.
+MonitoredAxiRam on ``m_axi_*``), hands them to the env (ConfigDB ``BFMS`` for the register
+driver, :meth:`PncEnv.attach` for the job and memory agents), resets the DUT, checks ID and
+PARAMS against arch.toml (the job BFM's check), runs the test's ``body()`` and, in
+``extract_phase`` (before the scoreboard's end check can fail the test), prints the ``SUMMARY``
+line and exports coverage.
 
 Environment knobs: ``PNC_JOBS`` (job count of random tests), ``PNC_CYCLE_TOL`` and
 ``PNC_CYCLE_SLACK`` (relative and absolute cycle tolerance; default CYCLE_TOL and CYCLE_SLACK of
 arch.toml [cycle], docs/architecture.md section 6), ``PNC_COV_DIR`` (where to export coverage;
 default ./coverage).
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,18 +22,16 @@ from types import SimpleNamespace
 
 import cocotb
 from cocotb.triggers import ClockCycles
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster
-from panacea.config import ARCH, CONSTS
 from pyuvm import ConfigDB, uvm_test
 
-from verif.agents.axil import reg_read
+from verif.agents.axil import make_axil_master
 from verif.agents.mem import MonitoredAxiRam
 from verif.common.clock_reset import reset_dut, start_clock
 from verif.common.seeding import make_rng, seed_all, test_seed
 from verif.env import coverage as cov
 from verif.env.env import PncEnv
-from verif.env.predictor import MEM_SIZE
 from verif.seq_lib.job_item import JobSeq
+from verif.seq_lib.stimulus import MEM_SIZE
 
 
 def sim_name() -> str:
@@ -44,7 +45,6 @@ def n_jobs(default: int) -> int:
 
 class PncBaseTest(uvm_test):
     corrupt_prediction = False
-    expect_jobs = True
 
     def build_phase(self):
         self.seed = seed_all()
@@ -69,24 +69,20 @@ class PncBaseTest(uvm_test):
         dut = self.dut
         start_clock(dut)
         dut.rst_ni.value = 0
-        await ClockCycles(dut.clk_i, 2)      # outputs leave X before the BFMs sample them
+        await ClockCycles(dut.clk_i, 2)  # outputs leave X before the BFMs sample them
         for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi"):
             logging.getLogger(log).setLevel(logging.WARNING)
-        self.bfms.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk_i,
-                                       dut.rst_ni, reset_active_level=False)
+        self.bfms.axil = make_axil_master(dut)
         self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=MEM_SIZE)
-        self.env.mem.attach(self.bfms.mem)
+        self.env.attach(dut, self.bfms.mem)
         await reset_dut(dut)
         await ClockCycles(self.dut.clk_i, 2)
-        ident = await reg_read(self.reg_seqr, "ID")
-        assert ident == int(CONSTS.ID_VALUE), f"ID reads {ident:#x}, expected {CONSTS.ID_VALUE:#x}"
-        params = await reg_read(self.reg_seqr, "PARAMS")
-        want = (int(ARCH.NUM_PEA) | int(ARCH.V) << 8 | (int(ARCH.AXI_DATA_W) // 8) << 16
-                | int(ARCH.RUN_BITS) << 24)
-        assert params == want, f"PARAMS reads {params:#x}, arch.toml says {want:#x}"
-        self.logger.info(f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
-                         f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
-                         f"SEED={self.seed}")
+        await self.env.jobs.driver.bfm.check_identity()
+        self.logger.info(
+            f"seed {self.seed}: rerun with make sim SIM={sim_name()} "
+            f"MODULE=verif.tests.uvm.tb_pnc_uvm TEST={type(self).__name__} "
+            f"SEED={self.seed}"
+        )
         self.env.mark_start()
         await self.body()
         await ClockCycles(self.dut.clk_i, 5)
@@ -103,10 +99,9 @@ class PncBaseTest(uvm_test):
     def extract_phase(self):
         name = type(self).__name__
         self.logger.info(self.env.summary(name))
-        groups = " ".join(f"{g.split('.')[-1]}={p:.0f}%" for g, p in
-                          cov.group_percentages().items())
+        groups = " ".join(
+            f"{g.split('.')[-1]}={p:.0f}%" for g, p in cov.group_percentages().items()
+        )
         self.logger.info(f"SUMMARY {name} coverage by group: {groups}")
         out = Path(os.environ.get("PNC_COV_DIR", "coverage"))
         cov.export(out, f"{name}-{sim_name()}-seed{test_seed()}")
-        if not self.expect_jobs:
-            self.env.scoreboard.core.jobs = max(self.env.scoreboard.core.jobs, 1)

@@ -4,17 +4,20 @@
 
 The testplan (verif/testplan.toml) maps testpoints to these tests and to covergroups.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
-from panacea.config import ARCH, CONSTS, ERRORS
+from panacea.config import ARCH, CONSTS
+from panacea.memimage import DESCRIPTOR_FIELDS, DESCRIPTOR_REGS
 
 from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
+    DESCRIPTOR_ILLEGAL,
     ILLEGAL_KINDS,
     WT_FAMILIES,
     JobKnobs,
@@ -33,8 +36,13 @@ class SmokeOneJobPerOutputFormat(PncBaseTest):
     """Three small legal AQS jobs (INT32, UINT8, UINT8_RLE), no stalls."""
 
     async def body(self):
-        await self.run_jobs(3, lambda i: JobKnobs(out_fmt=i, stall="none", placement="packed",
-                                                  dim_class="tile_pm1", **SMALL), tag="smoke")
+        await self.run_jobs(
+            3,
+            lambda i: JobKnobs(
+                out_fmt=i, stall="none", placement="packed", dim_class="tile_pm1", **SMALL
+            ),
+            tag="smoke",
+        )
 
 
 @pyuvm.test()
@@ -50,9 +58,13 @@ class EachDistributionFamily(PncBaseTest):
     """One job per activation family (weights cycle through their families)."""
 
     async def body(self):
-        await self.run_jobs(len(ACT_FAMILIES), lambda i: JobKnobs(
-            act_family=ACT_FAMILIES[i], wt_family=WT_FAMILIES[i % len(WT_FAMILIES)], **SMALL),
-            tag="families")
+        await self.run_jobs(
+            len(ACT_FAMILIES),
+            lambda i: JobKnobs(
+                act_family=ACT_FAMILIES[i], wt_family=WT_FAMILIES[i % len(WT_FAMILIES)], **SMALL
+            ),
+            tag="families",
+        )
 
 
 @pyuvm.test()
@@ -60,9 +72,19 @@ class SparsitySweep0To100Percent(PncBaseTest):
     """AQS jobs with activation and weight vector sparsity swept 0, 10, ..., 100 %."""
 
     async def body(self):
-        await self.run_jobs(11, lambda i: JobKnobs(
-            mode=AQS, act_sparsity=i / 10, wt_sparsity=(10 - i) / 10 if i % 2 else i / 10,
-            m=16, n=16, k=64, stall="none"), tag="sparsity")
+        await self.run_jobs(
+            11,
+            lambda i: JobKnobs(
+                mode=AQS,
+                act_sparsity=i / 10,
+                wt_sparsity=(10 - i) / 10 if i % 2 else i / 10,
+                m=16,
+                n=16,
+                k=64,
+                stall="none",
+            ),
+            tag="sparsity",
+        )
 
 
 def rle_corner_specs(rng) -> list:
@@ -70,21 +92,36 @@ def rle_corner_specs(rng) -> list:
     all-skipped streams, trailing skips and K = 1."""
     specs = []
     cases = [  # (K, live activation positions, live weight positions)
-        (1, [0], []), (1, [], [0]), (2, [1], [0, 1]),
-        (RUN_MAX + 1, [RUN_MAX], [0]), (RUN_MAX + 2, [RUN_MAX + 1], [RUN_MAX + 1]),
-        (2 * RUN_MAX + 40, [0, 2 * RUN_MAX + 39], [5]), (3 * (RUN_MAX + 1) + 3, [3 * (RUN_MAX + 1)],
-                                                         list(range(0, 40, 2))),
-        (300, list(range(0, 300, 2)), []), (64, [], []),
+        (1, [0], []),
+        (1, [], [0]),
+        (2, [1], [0, 1]),
+        (RUN_MAX + 1, [RUN_MAX], [0]),
+        (RUN_MAX + 2, [RUN_MAX + 1], [RUN_MAX + 1]),
+        (2 * RUN_MAX + 40, [0, 2 * RUN_MAX + 39], [5]),
+        (3 * (RUN_MAX + 1) + 3, [3 * (RUN_MAX + 1)], list(range(0, 40, 2))),
+        (300, list(range(0, 300, 2)), []),
+        (64, [], []),
     ]
     for k, alive, wlive in cases:
-        base = gen_job(rng, JobKnobs(m=9, n=12, k=k, mode=AQS, b=4, zp_place="natural",
-                                     out_fmt=int(rng.integers(0, 3)), stall="none",
-                                     act_family="gaussian"))
+        base = gen_job(
+            rng,
+            JobKnobs(
+                m=9,
+                n=12,
+                k=k,
+                mode=AQS,
+                b=4,
+                zp_place="natural",
+                out_fmt=int(rng.integers(0, 3)),
+                stall="none",
+                act_family="gaussian",
+            ),
+        )
         r_eff, b = base.r, base.b
         x = ((r_eff << b) + rng.integers(0, 1 << b, (base.m, k))).astype(np.uint8)
-        for p in alive:                   # one live lane in block 0, all lanes in block 1
+        for p in alive:  # one live lane in block 0, all lanes in block 1
             x[0, p] = ((r_eff + 1) % (1 << (8 - b)) << b) | (x[0, p] & ((1 << b) - 1))
-            x[8:, p] = ((r_eff + 2) % (1 << (8 - b)) << b)
+            x[8:, p] = (r_eff + 2) % (1 << (8 - b)) << b
         w = rng.integers(-16 if base.sbr else 0, 16, (base.n, k)).astype(np.int8)
         for p in wlive:
             w[:, p] = rng.integers(-128, 128, base.n).astype(np.int8)
@@ -117,14 +154,16 @@ class SkipModesGiveIdenticalOutputs(PncBaseTest):
 
     async def body(self):
         for j in range(2):
-            spec = gen_job(self.rng, JobKnobs(mode=AQS, act_sparsity=0.6, stall="none",
-                                              out_fmt=j * 2, **SMALL))
+            spec = gen_job(
+                self.rng, JobKnobs(mode=AQS, act_sparsity=0.6, stall="none", out_fmt=j * 2, **SMALL)
+            )
             specs = [spec.copy_with(mode=m) for m in (0, 1, 2)]
             await self.run_jobs(specs=specs, tag=f"modes{j}")
-            hist = self.env.jobs.driver.history[-3:]
+            hist = self.env.jobs.monitor.history[-3:]
             outs = [o.regions.get("out") for o in hist]
-            assert outs[0] == outs[1] == outs[2], \
+            assert outs[0] == outs[1] == outs[2], (
                 "skip modes gave different output bytes for the same job"
+            )
 
 
 @pyuvm.test()
@@ -132,8 +171,9 @@ class BackToBackJobs(PncBaseTest):
     """Many tiny jobs issued back to back (start written as soon as the previous one is done)."""
 
     async def body(self):
-        await self.run_jobs(n_jobs(12), JobKnobs(dim_class="tiny", stall="none", max_k=16),
-                            tag="b2b")
+        await self.run_jobs(
+            n_jobs(12), JobKnobs(dim_class="tiny", stall="none", max_k=16), tag="b2b"
+        )
 
 
 @pyuvm.test()
@@ -141,12 +181,18 @@ class StallCrossEveryAxiChannel(PncBaseTest):
     """Each AXI channel alone under cyclic, random and heavy stalls, then all channels mixed."""
 
     async def body(self):
-        names = [f"only_{ch}_{p}" for ch in ("ar", "r", "aw", "w", "b")
-                 for p in ("cyclic", "random", "heavy")] + ["mixed", "random"]
-        await self.run_jobs(len(names), lambda i: JobKnobs(stall=names[i], m=12, n=20, k=24,
-                                                           placement="page_edge" if i % 3 == 0
-                                                           else None),
-                            tag="stalls")
+        names = [
+            f"only_{ch}_{p}"
+            for ch in ("ar", "r", "aw", "w", "b")
+            for p in ("cyclic", "random", "heavy")
+        ] + ["mixed", "random"]
+        await self.run_jobs(
+            len(names),
+            lambda i: JobKnobs(
+                stall=names[i], m=12, n=20, k=24, placement="page_edge" if i % 3 == 0 else None
+            ),
+            tag="stalls",
+        )
 
 
 @pyuvm.test()
@@ -154,10 +200,10 @@ class IllegalDescriptorsThenLegalJob(PncBaseTest):
     """Every descriptor error code, each followed by a legal job that must be correct."""
 
     async def body(self):
-        kinds = [k for k in ILLEGAL_KINDS if not k.startswith(("axi", "stream"))]
-        for kd in kinds:
-            await self.run_jobs(1, JobKnobs(illegal=kd, dim_class="tiny", stall="none"),
-                                tag=f"ill_{kd}")
+        for kd in DESCRIPTOR_ILLEGAL:
+            await self.run_jobs(
+                1, JobKnobs(illegal=kd, dim_class="tiny", stall="none"), tag=f"ill_{kd}"
+            )
             await self.run_jobs(1, JobKnobs(dim_class="tiny", stall="none"), tag=f"ok_{kd}")
 
 
@@ -166,10 +212,21 @@ class AxiErrorsAndCorruptStreamsThenLegalJob(PncBaseTest):
     """SLVERR on a read and on a write, corrupt HO streams: error code, no hang, next job ok."""
 
     async def body(self):
-        for i, kd in enumerate(("axi_rd_err", "axi_wr_err", "stream_corrupt",
-                                "axi_rd_err", "axi_wr_err", "stream_corrupt")):
-            await self.run_jobs(1, JobKnobs(illegal=kd, stall="random" if i >= 3 else "none",
-                                            **SMALL), tag=f"err{i}")
+        for i, kd in enumerate(
+            (
+                "axi_rd_err",
+                "axi_wr_err",
+                "stream_corrupt",
+                "axi_rd_err",
+                "axi_wr_err",
+                "stream_corrupt",
+            )
+        ):
+            await self.run_jobs(
+                1,
+                JobKnobs(illegal=kd, stall="random" if i >= 3 else "none", **SMALL),
+                tag=f"err{i}",
+            )
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after{i}")
 
 
@@ -181,6 +238,7 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
         from panacea.cycles import mode_cycles
 
         from verif.seq_lib.job_item import ItemSeq, JobItem
+
         for phase, frac in (("early", 0.02), ("mid", 0.5), ("late", 0.9)):
             item = JobItem(f"rst_{phase}")
             item.randomize_with(self.rng, JobKnobs(stall="none", m=16, n=40, k=48))
@@ -194,11 +252,10 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_{phase}")
 
 
-RW_MASKS = {"M": 0xFFFF, "N": 0xFFFF, "K": 0xFFFF, "MODE": 0x3F, "ACT_Q": 0xFFFFF,
-            "OUT_Q": 0xFFFFF, "RQ_MULT": 0x7FFFFFFF, "RQ_SHIFT": 0x3F, "IRQ_EN": 0x1,
-            "ACT_LO_ADDR": 0xFFFFFFFF, "ACT_HO_ADDR": 0xFFFFFFFF, "WT_LO_ADDR": 0xFFFFFFFF,
-            "WT_HO_ADDR": 0xFFFFFFFF, "BIAS_ADDR": 0xFFFFFFFF, "OUT_ADDR": 0xFFFFFFFF,
-            "OUT_HO_ADDR": 0xFFFFFFFF}
+# Writable bits per register: every descriptor field of the model's field table, and IRQ_EN.
+RW_MASKS = dict.fromkeys(DESCRIPTOR_REGS, 0) | {"IRQ_EN": 0x1}
+for _reg, _lsb, _width in DESCRIPTOR_FIELDS.values():
+    RW_MASKS[_reg] |= ((1 << _width) - 1) << _lsb
 
 
 @pyuvm.test()
@@ -214,8 +271,10 @@ class RegisterReadWriteChecks(PncBaseTest):
             await seq.start(self.reg_seqr)
             for reg, it in zip(RW_MASKS, seq.results, strict=False):
                 if it.data != pattern & RW_MASKS[reg]:
-                    problems.append(f"{reg}: wrote {pattern:#x}, read {it.data:#x}, "
-                                    f"expected {pattern & RW_MASKS[reg]:#x}")
+                    problems.append(
+                        f"{reg}: wrote {pattern:#x}, read {it.data:#x}, "
+                        f"expected {pattern & RW_MASKS[reg]:#x}"
+                    )
         for reg in ("ID", "PARAMS"):
             before = await reg_read(self.reg_seqr, reg)
             await reg_write(self.reg_seqr, reg, ~before & 0xFFFFFFFF)
@@ -266,10 +325,9 @@ class NightlySoakRandomJobs(PncBaseTest):
     async def body(self):
         def knobs(i):
             if i % 10 == 9:
-                return JobKnobs(illegal=ILLEGAL_KINDS[(i // 10) % len(ILLEGAL_KINDS)],
-                                dim_class="tiny")
+                return JobKnobs(
+                    illegal=ILLEGAL_KINDS[(i // 10) % len(ILLEGAL_KINDS)], dim_class="tiny"
+                )
             return JobKnobs(max_m=64, max_n=64, max_k=160)
+
         await self.run_jobs(n_jobs(300), knobs, tag="soak")
-
-
-_ = ERRORS

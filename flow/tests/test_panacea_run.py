@@ -1,5 +1,6 @@
 """`panacea run` end to end on Verilator: a tiny npz, every skip mode in one simulator run,
 bit-exact outputs and exact counters (the command's exit status), JSON report shape."""
+
 from __future__ import annotations
 
 import json
@@ -15,13 +16,36 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_panacea_run_tiny_verilator(tmp_path):
     r = np.random.default_rng(3)
     npz = tmp_path / "tiny.npz"
-    np.savez(npz, **{"ln.W": r.normal(size=(20, 48)), "ln.X": r.normal(1.5, 0.7, size=(24, 48)),
-                     "relu.W": r.normal(size=(8, 16)),
-                     "relu.X": np.maximum(r.normal(size=(8, 16)), 0)})
+    np.savez(
+        npz,
+        **{
+            "ln.W": r.normal(size=(20, 48)),
+            "ln.X": r.normal(1.5, 0.7, size=(24, 48)),
+            "relu.W": r.normal(size=(8, 16)),
+            "relu.X": np.maximum(r.normal(size=(8, 16)), 0),
+        },
+    )
     out = tmp_path / "run.json"
-    p = subprocess.run([sys.executable, "-m", "panacea", "run", str(npz), "--layer", "ln",
-                        "--rows", "16", "--sim", "verilator", "--json", str(out)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=900)
+    panacea = str(Path(sys.executable).parent / "panacea")
+    p = subprocess.run(
+        [
+            panacea,
+            "run",
+            str(npz),
+            "--layer",
+            "ln",
+            "--rows",
+            "16",
+            "--sim",
+            "verilator",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     doc = json.loads(out.read_text())
     (layer,) = doc["layers"]

@@ -1,19 +1,19 @@
-#!/usr/bin/env python3
-"""`make bench`: the fixed performance suite of issue 6 on the RTL (docs/performance.md).
+"""`make bench`: the fixed performance suite on the RTL (docs/performance.md).
 
 Five layers modelled on a transformer block and a CNN (attention QKV projection and FFN
 up-projection on layer-norm outputs with outlier channels, attention output on attention
 context, FFN down-projection on post-GELU activations, a CNN im2col layer on post-ReLU
 activations). Each layer runs, in ONE Verilator run on the same build, DENSE, ZERO_SKIP and AQS
 (DBS, ZPM, SBR on) plus three AQS ablations (ZPM off, DBS off = fixed b, SBR off), every output
-checked bit-exactly and every counter exactly (panacea.run). Then the simulation speed: DUT
+checked bit-exactly and every counter exactly (flow.run). Then the simulation speed: DUT
 cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
 (Verilator), and of one tiny layer plus the clock-only loop on Icarus.
 
 Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy}.png, and
-prints the ratios against issue 6's targets (PASS/MISS). Exit status 1 if a bit-exact or counter
-check failed (a missed target is reported, not an error).
+prints the ratios against the targets of docs/performance.md (PASS/MISS). Exit status 1 if a
+bit-exact or counter check failed (a missed target is reported, not an error).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,19 +23,17 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from panacea.config import ARCH
+from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
+
+from flow.run import Variant, format_layer_run, plan_layer, run_layer
+from verif.common.runner import all_rtl, run_cocotb
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "models"))
-
-from panacea.config import ARCH  # noqa: E402
-from panacea.cycles import CYCLE_SLACK, CYCLE_TOL  # noqa: E402
-from panacea.run import Variant, format_layer_run, plan_layer, run_layer  # noqa: E402
-
-from verif.common.runner import all_rtl, run_cocotb  # noqa: E402
 
 OUT = ROOT / "build" / "bench"
 DEFAULT_B = int(ARCH.DEFAULT_LO_BITS)
@@ -47,16 +45,26 @@ VARIANTS = [
     Variant(f"AQS-b{DEFAULT_B}", "AQS", lo_bits=DEFAULT_B),  # DBS off
     Variant("AQS-noSBR", "AQS", sbr=False),
 ]
-TARGETS = {"aqs_vs_zero_ln": 1.5, "aqs_vs_dense_geomean": 2.0, "rtl_vs_limit": 1.10,
-           "mem_vs_min": 1.10, "rle_saving": 0.25, "rle_r_share": 0.80, "tb_overhead": 0.5,
-           "paper_energy": 1.97, "cycle_tol": CYCLE_TOL, "cycle_slack": CYCLE_SLACK}
+TARGETS = {
+    "aqs_vs_zero_ln": 1.5,
+    "aqs_vs_dense_geomean": 2.0,
+    "rtl_vs_limit": 1.10,
+    "mem_vs_min": 1.10,
+    "rle_saving": 0.25,
+    "rle_r_share": 0.80,
+    "tb_overhead": 0.5,
+    "paper_energy": 1.97,
+    "cycle_tol": CYCLE_TOL,
+    "cycle_slack": CYCLE_SLACK,
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # Suite: (name, M, N, K, activation family, layer-norm input?)
 
+
 def _gelu(v):
-    return 0.5 * v * (1.0 + np.tanh(0.7978845608 * (v + 0.044715 * v ** 3)))
+    return 0.5 * v * (1.0 + np.tanh(0.7978845608 * (v + 0.044715 * v**3)))
 
 
 def act_layernorm(rng, m, k):
@@ -105,11 +113,15 @@ def make_layer(idx, name, m, n, k, fam):
 # ---------------------------------------------------------------------------------------------
 # Simulation speed
 
+
 def _summary_rate(results: Path) -> float | None:
     """dut_cycles_per_s from the SUMMARY lines of a run's sim.log (cycle-weighted)."""
     log = (results.parent / "sim.log").read_text(errors="replace")
-    pairs = re.findall(r"SUMMARY \S+: .*?dut_cycles=(\d+) (?:wall=([\d.]+)s )?"
-                       r"dut_cycles_per_s=(\d+)", log)
+    pairs = re.findall(
+        r"SUMMARY \S+: .*?dut_cycles=(\d+) (?:wall=([\d.]+)s )?"
+        r"dut_cycles_per_s=(\d+)",
+        log,
+    )
     if not pairs:
         return None
     cyc = sum(int(c) for c, _, _ in pairs)
@@ -117,33 +129,43 @@ def _summary_rate(results: Path) -> float | None:
     return cyc / wall
 
 
-def clock_only(sim: str, cycles: int) -> dict:
+def _speed_run(sim: str, module: str, test: str, env: dict[str, str]) -> tuple[float | None, float]:
+    """DUT cycles/s of one cocotb test on pnc_top (from its SUMMARY lines) and its wall time."""
     t0 = time.monotonic()
-    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.top.tb_clock_only",
-                     testcase="clock_only_idle", seed=1,
-                     extra_env={"PNC_CLOCK_CYCLES": str(cycles)})
-    return {"dut_cycles": cycles, "dut_cycles_per_s": _summary_rate(res),
-            "wall_s": time.monotonic() - t0}
+    res = run_cocotb(sim, "pnc_top", all_rtl(), module, testcase=test, seed=1, extra_env=env)
+    return _summary_rate(res), time.monotonic() - t0
+
+
+def clock_only(sim: str, cycles: int) -> dict:
+    rate, wall = _speed_run(
+        sim, "verif.tests.top.tb_clock_only", "clock_only_idle", {"PNC_CLOCK_CYCLES": str(cycles)}
+    )
+    return {"dut_cycles": cycles, "dut_cycles_per_s": rate, "wall_s": wall}
 
 
 def uvm_env(sim: str, jobs: int) -> dict:
-    t0 = time.monotonic()
-    res = run_cocotb(sim, "pnc_top", all_rtl(), "verif.tests.uvm.tb_pnc_uvm",
-                     testcase="RandomLegalJobs", seed=1, extra_env={"PNC_JOBS": str(jobs)})
-    return {"test": "RandomLegalJobs", "jobs": jobs, "dut_cycles_per_s": _summary_rate(res),
-            "wall_s": time.monotonic() - t0}
+    rate, wall = _speed_run(
+        sim, "verif.tests.uvm.tb_pnc_uvm", "RandomLegalJobs", {"PNC_JOBS": str(jobs)}
+    )
+    return {"test": "RandomLegalJobs", "jobs": jobs, "dut_cycles_per_s": rate, "wall_s": wall}
 
 
 def speed_of(reports) -> dict:
     cyc = sum(r["dut_cycles"] for r in reports)
     wall = sum(r["jobs_wall_s"] for r in reports)
     macs = sum(r["M"] * r["N"] * r["K"] * len(r["modes"]) for r in reports)
-    return {"dut_cycles": cyc, "wall_s": wall, "dut_cycles_per_s": cyc / wall if wall else None,
-            "macs": macs, "macs_per_s": macs / wall if wall else None}
+    return {
+        "dut_cycles": cyc,
+        "wall_s": wall,
+        "dut_cycles_per_s": cyc / wall if wall else None,
+        "macs": macs,
+        "macs_per_s": macs / wall if wall else None,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Targets, table, plots
+
 
 def geomean(v):
     v = [x for x in v if x]
@@ -157,78 +179,141 @@ def targets(reports, speed) -> list[dict]:
     out = []
 
     def add(name, value, ok, target, detail):
-        out.append({"target": name, "value": value, "target_value": target,
-                    "status": "PASS" if ok else "MISS", "detail": detail})
+        out.append(
+            {
+                "target": name,
+                "value": value,
+                "target_value": target,
+                "status": "PASS" if ok else "MISS",
+                "detail": detail,
+            }
+        )
 
     v = {n: aqs[n]["speedup_vs_zero"] for n in ln}
-    add("AQS vs ZERO_SKIP cycles on layer-norm layers", min(v.values()),
-        all(x >= t["aqs_vs_zero_ln"] for x in v.values()), f">= {t['aqs_vs_zero_ln']}x each",
-        ", ".join(f"{k} {x:.2f}x" for k, x in v.items()))
+    add(
+        "AQS vs ZERO_SKIP cycles on layer-norm layers",
+        min(v.values()),
+        all(x >= t["aqs_vs_zero_ln"] for x in v.values()),
+        f">= {t['aqs_vs_zero_ln']}x each",
+        ", ".join(f"{k} {x:.2f}x" for k, x in v.items()),
+    )
     g = geomean([a["speedup_vs_dense"] for a in aqs.values()])
-    add("AQS vs DENSE cycles, geometric mean of the suite", g, g >= t["aqs_vs_dense_geomean"],
+    add(
+        "AQS vs DENSE cycles, geometric mean of the suite",
+        g,
+        g >= t["aqs_vs_dense_geomean"],
         f">= {t['aqs_vs_dense_geomean']}x",
-        ", ".join(f"{k} {a['speedup_vs_dense']:.2f}x" for k, a in aqs.items()))
+        ", ".join(f"{k} {a['speedup_vs_dense']:.2f}x" for k, a in aqs.items()),
+    )
     worst = max(aqs.items(), key=lambda kv: kv[1]["rtl_limit_ratio"])
-    add("AQS RTL cycles / operator-bound limit, worst layer", worst[1]["rtl_limit_ratio"],
-        worst[1]["rtl_limit_ratio"] <= t["rtl_vs_limit"], f"<= {t['rtl_vs_limit']} every layer",
-        ", ".join(f"{k} {a['rtl_limit_ratio']:.2f} ({a['bound']}-bound in the model)"
-                  for k, a in aqs.items()))
+    add(
+        "AQS RTL cycles / operator-bound limit, worst layer",
+        worst[1]["rtl_limit_ratio"],
+        worst[1]["rtl_limit_ratio"] <= t["rtl_vs_limit"],
+        f"<= {t['rtl_vs_limit']} every layer",
+        ", ".join(
+            f"{k} {a['rtl_limit_ratio']:.2f} ({a['bound']}-bound in the model)"
+            for k, a in aqs.items()
+        ),
+    )
     allm = [(r["name"], lab, d) for r in reports for lab, d in r["modes"].items()]
     worst_all = max(d["rtl_limit_ratio"] for _, _, d in allm)
-    add("RTL cycles / limit, worst run of any variant", worst_all, worst_all <= t["rtl_vs_limit"],
-        f"<= {t['rtl_vs_limit']}", "all modes and ablations")
-    mem = {k: (a["rd_bytes"] + a["wr_bytes"]) / (a["rd_min"] + a["wr_min"])
-           for k, a in aqs.items()}
-    add("AQS AXI bytes / minimum for the configured buffers, worst layer", max(mem.values()),
-        max(mem.values()) <= t["mem_vs_min"], f"<= {t['mem_vs_min']}",
-        ", ".join(f"{k} {x:.3f} (x{(aqs[k]['rd_bytes'] + aqs[k]['wr_bytes']) / (aqs[k]['rd_once'] + aqs[k]['wr_once']):.2f} of once)"  # noqa: E501
-                  for k, x in mem.items()))
+    add(
+        "RTL cycles / limit, worst run of any variant",
+        worst_all,
+        worst_all <= t["rtl_vs_limit"],
+        f"<= {t['rtl_vs_limit']}",
+        "all modes and ablations",
+    )
+    mem = {k: (a["rd_bytes"] + a["wr_bytes"]) / (a["rd_min"] + a["wr_min"]) for k, a in aqs.items()}
+    add(
+        "AQS AXI bytes / minimum for the configured buffers, worst layer",
+        max(mem.values()),
+        max(mem.values()) <= t["mem_vs_min"],
+        f"<= {t['mem_vs_min']}",
+        ", ".join(
+            f"{k} {x:.3f} (x{(aqs[k]['rd_bytes'] + aqs[k]['wr_bytes']) / (aqs[k]['rd_once'] + aqs[k]['wr_once']):.2f} of once)"  # noqa: E501
+            for k, x in mem.items()
+        ),
+    )
     hi = {k: a for k, a in aqs.items() if a["ho_share_r"] > t["rle_r_share"]}
     if hi:
         low = min(a["act_rle_saving"] for a in hi.values())
-        add(f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}", low,
-            low >= t["rle_saving"], f">= {t['rle_saving']:.0%}",
-            ", ".join(f"{k} {a['act_rle_saving']:.1%} (r share {a['ho_share_r']:.1%})"
-                      for k, a in hi.items()))
+        add(
+            f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}",
+            low,
+            low >= t["rle_saving"],
+            f">= {t['rle_saving']:.0%}",
+            ", ".join(
+                f"{k} {a['act_rle_saving']:.1%} (r share {a['ho_share_r']:.1%})"
+                for k, a in hi.items()
+            ),
+        )
     else:
-        add(f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}", None, False,
-            f">= {t['rle_saving']:.0%}", "no layer with r share above the threshold")
+        add(
+            f"AQS activation RLE saving where r share > {t['rle_r_share']:.0%}",
+            None,
+            False,
+            f">= {t['rle_saving']:.0%}",
+            "no layer with r share above the threshold",
+        )
     full, bare = speed.get("verilator_uvm", {}), speed.get("verilator_clock_only", {})
     if full.get("dut_cycles_per_s") and bare.get("dut_cycles_per_s"):
         ratio = full["dut_cycles_per_s"] / bare["dut_cycles_per_s"]
         run = speed["verilator_run"]["dut_cycles_per_s"] / bare["dut_cycles_per_s"]
-        add("Testbench overhead: full pyuvm env / clock-only DUT cycles/s (Verilator)", ratio,
-            ratio >= t["tb_overhead"], f">= {t['tb_overhead']}",
+        add(
+            "Testbench overhead: full pyuvm env / clock-only DUT cycles/s (Verilator)",
+            ratio,
+            ratio >= t["tb_overhead"],
+            f">= {t['tb_overhead']}",
             f"uvm {full['dut_cycles_per_s']:.0f}, panacea-run tb {speed['verilator_run']['dut_cycles_per_s']:.0f} ({run:.3f} of bare), "  # noqa: E501
-            f"clock-only {bare['dut_cycles_per_s']:.0f} cycles/s")
-    e = {k: r["modes"]["ZERO_SKIP"]["energy_pj"] / r["modes"]["AQS"]["energy_pj"]
-         for k, r in ((r["name"], r) for r in reports)}
+            f"clock-only {bare['dut_cycles_per_s']:.0f} cycles/s",
+        )
+    e = {
+        k: r["modes"]["ZERO_SKIP"]["energy_pj"] / r["modes"]["AQS"]["energy_pj"]
+        for k, r in ((r["name"], r) for r in reports)
+    }
     ge = geomean(list(e.values()))
-    add("Energy efficiency AQS over ZERO_SKIP (geomean) vs paper's 1.97x over Sibia", ge,
-        ge >= t["paper_energy"], f">= {t['paper_energy']}x (comparison)",
-        ", ".join(f"{k} {x:.2f}x" for k, x in e.items()))
+    add(
+        "Energy efficiency AQS over ZERO_SKIP (geomean) vs paper's 1.97x over Sibia",
+        ge,
+        ge >= t["paper_energy"],
+        f">= {t['paper_energy']}x (comparison)",
+        ", ".join(f"{k} {x:.2f}x" for k, x in e.items()),
+    )
     tol = [(r["name"], lab, d["model_ratio"]) for r in reports for lab, d in r["modes"].items()]
-    bad = [x for x in tol if not reports[[r["name"] for r in reports].index(x[0])]["modes"][x[1]]
-           ["model_within_tol"]]
+    bad = [
+        x
+        for x in tol
+        if not reports[[r["name"] for r in reports].index(x[0])]["modes"][x[1]]["model_within_tol"]
+    ]
     worst_m = max(tol, key=lambda x: abs(x[2] - 1))
-    add(f"RTL cycles within the cycle-model tolerance ({t['cycle_tol']} x model + "
+    add(
+        f"RTL cycles within the cycle-model tolerance ({t['cycle_tol']} x model + "
         f"{t['cycle_slack']}) on every run",
-        worst_m[2], not bad, "every run", f"worst RTL/model {worst_m[2]:.2f} ({worst_m[0]} "
-        f"{worst_m[1]}); {len(bad)} of {len(tol)} outside")
+        worst_m[2],
+        not bad,
+        "every run",
+        f"worst RTL/model {worst_m[2]:.2f} ({worst_m[0]} "
+        f"{worst_m[1]}); {len(bad)} of {len(tol)} outside",
+    )
     return out
 
 
 def markdown(doc) -> str:
-    lines = [f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
-             f"WBUF_BYTES={doc['meta']['wbuf_bytes']}, rtl {doc['meta']['git']})", "",
-             "| layer | M | N | K | variant | b | r share | RTL cycles | model | limit | RTL/limit "
-             "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | act RLE saving | "
-             "energy uJ | E/E_ZERO | SQNR dB | check |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-             "---|"]
+    lines = [
+        f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
+        f"WBUF_BYTES={doc['meta']['wbuf_bytes']}, rtl {doc['meta']['git']})",
+        "",
+        "| layer | M | N | K | variant | b | r share | RTL cycles | model | limit | RTL/limit "
+        "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | act RLE saving | "
+        "energy uJ | E/E_ZERO | SQNR dB | check |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
 
     def f(v, p):
         return "n/a" if v is None else format(v, p)
+
     for r in doc["layers"]:
         ez = r["modes"]["ZERO_SKIP"]["energy_pj"]
         for lab, d in r["modes"].items():
@@ -241,18 +326,32 @@ def markdown(doc) -> str:
                 f"{d['rd_bytes'] / d['rd_min']:.2f} | {d['rd_bytes'] / d['rd_once']:.2f} | "
                 f"{d['act_rle_saving']:.0%} | {d['energy_pj'] / 1e6:.2f} | "
                 f"{d['energy_pj'] / ez:.2f} | {f(d['sqnr_db'], '.1f')} | "
-                f"{'PASS' if d['pass'] else 'FAIL'} |")
-    lines += ["", "## Targets (issue 6)", "", "| target | measured | wanted | status | detail |",
-              "|---|---|---|---|---|"]
+                f"{'PASS' if d['pass'] else 'FAIL'} |"
+            )
+    lines += [
+        "",
+        "## Targets (docs/performance.md)",
+        "",
+        "| target | measured | wanted | status | detail |",
+        "|---|---|---|---|---|",
+    ]
     for t in doc["targets"]:
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
-        lines.append(f"| {t['target']} | {v} | {t['target_value']} | {t['status']} | "
-                     f"{t['detail']} |")
-    lines += ["", "## Simulation speed", "", "| run | DUT cycles/s | MAC/s | wall s |",
-              "|---|---|---|---|"]
+        lines.append(
+            f"| {t['target']} | {v} | {t['target_value']} | {t['status']} | {t['detail']} |"
+        )
+    lines += [
+        "",
+        "## Simulation speed",
+        "",
+        "| run | DUT cycles/s | MAC/s | wall s |",
+        "|---|---|---|---|",
+    ]
     for k, s in doc["speed"].items():
-        lines.append(f"| {k} | {f(s.get('dut_cycles_per_s'), '.0f')} | "
-                     f"{f(s.get('macs_per_s'), '.3g')} | {f(s.get('wall_s'), '.1f')} |")
+        lines.append(
+            f"| {k} | {f(s.get('dut_cycles_per_s'), '.0f')} | "
+            f"{f(s.get('macs_per_s'), '.3g')} | {f(s.get('wall_s'), '.1f')} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -268,15 +367,24 @@ def plots(doc) -> list[Path]:
     wd = 0.8 / len(labels)
     paths = []
     for key, title, fname, fn in (
-        ("speedup", "RTL speedup over DENSE (cycles)", "speedup.png",
-         lambda r, lab: r["modes"][lab]["speedup_vs_dense"] or 0),
-        ("energy", "Modelled energy from RTL counters (uJ)", "energy.png",
-         lambda r, lab: r["modes"][lab]["energy_pj"] / 1e6),
+        (
+            "speedup",
+            "RTL speedup over DENSE (cycles)",
+            "speedup.png",
+            lambda r, lab: r["modes"][lab]["speedup_vs_dense"] or 0,
+        ),
+        (
+            "energy",
+            "Modelled energy from RTL counters (uJ)",
+            "energy.png",
+            lambda r, lab: r["modes"][lab]["energy_pj"] / 1e6,
+        ),
     ):
         fig, ax = plt.subplots(figsize=(11, 4))
         for i, lab in enumerate(labels):
-            ax.bar(x + (i - len(labels) / 2 + 0.5) * wd, [fn(r, lab) for r in layers], wd,
-                   label=lab)
+            ax.bar(
+                x + (i - len(labels) / 2 + 0.5) * wd, [fn(r, lab) for r in layers], wd, label=lab
+            )
         ax.set_xticks(x, [r["name"] for r in layers])
         ax.set(title=title, ylabel=key)
         if key == "speedup":
@@ -292,21 +400,26 @@ def plots(doc) -> list[Path]:
 
 def git_state() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--short", "rtl", "models/panacea/arch.toml"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--short", "rtl", "models/panacea/arch.toml"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return head + ("+dirty-rtl" if dirty else "")
     except OSError:
         return "unknown"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--no-icarus", action="store_true", help="skip the Icarus speed sample")
     ap.add_argument("--uvm-jobs", type=int, default=6, help="jobs of the pyuvm speed sample")
     ap.add_argument("--only", help="comma-separated layer names (default: the whole suite)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     suite = [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
@@ -322,8 +435,10 @@ def main() -> int:
     speed = {"verilator_run": speed_of(reports)}
     print("speed: Verilator clock-only loop", flush=True)
     speed["verilator_clock_only"] = clock_only("verilator", 200_000)
-    print(f"speed: Verilator full pyuvm environment (RandomLegalJobs, {args.uvm_jobs} jobs)",
-          flush=True)
+    print(
+        f"speed: Verilator full pyuvm environment (RandomLegalJobs, {args.uvm_jobs} jobs)",
+        flush=True,
+    )
     try:
         speed["verilator_uvm"] = uvm_env("verilator", args.uvm_jobs)
     except AssertionError as exc:
@@ -332,32 +447,44 @@ def main() -> int:
     if not args.no_icarus:
         print("speed: Icarus, one tiny layer (all modes) and the clock-only loop", flush=True)
         w, xf = make_layer(0, "tiny_ln", 16, 16, 32, act_layernorm)
-        tiny = run_layer(plan_layer("tiny_ln", w, xf, VARIANTS[:3]), "icarus",
-                         log=lambda s: print(s, flush=True))
+        tiny = run_layer(
+            plan_layer("tiny_ln", w, xf, VARIANTS[:3]), "icarus", log=lambda s: print(s, flush=True)
+        )
         print(format_layer_run(tiny), flush=True)
         speed["icarus_run_tiny"] = speed_of([tiny])
         speed["icarus_clock_only"] = clock_only("icarus", 3000)
         failed = failed or not tiny["pass"]
     for k, s in speed.items():
-        print(f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
-              + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else ""))
-    doc = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M"), "git": git_state(),
-                    "num_pea": int(ARCH.NUM_PEA), "wbuf_bytes": int(ARCH.WBUF_BYTES),
-                    "wall_s": round(time.monotonic() - t0, 1), "targets": TARGETS},
-           "layers": reports, "speed": speed}
+        print(
+            f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
+            + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
+        )
+    doc = {
+        "meta": {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "git": git_state(),
+            "num_pea": int(ARCH.NUM_PEA),
+            "wbuf_bytes": int(ARCH.WBUF_BYTES),
+            "wall_s": round(time.monotonic() - t0, 1),
+            "targets": TARGETS,
+        },
+        "layers": reports,
+        "speed": speed,
+    }
     doc["targets"] = targets(reports, speed) if len(reports) == len(SUITE) else []
     (OUT / "bench.json").write_text(json.dumps(doc, indent=2) + "\n")
     (OUT / "bench.md").write_text(markdown(doc))
     pngs = plots(doc)
-    print("\nTargets (issue 6):")
+    print("\nTargets (docs/performance.md):")
     for t in doc["targets"]:
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
-        print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); "
-              f"{t['detail']}")
+        print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); {t['detail']}")
     ok = all(r["pass"] for r in reports) and not failed
-    print(f"\n{'all runs bit-exact with exact counters' if ok else 'CHECK FAILURES (see table)'}"
-          f"; wrote {OUT / 'bench.json'}, {OUT / 'bench.md'}, "
-          f"{', '.join(p.name for p in pngs)} in {time.monotonic() - t0:.0f} s")
+    print(
+        f"\n{'all runs bit-exact with exact counters' if ok else 'CHECK FAILURES (see table)'}"
+        f"; wrote {OUT / 'bench.json'}, {OUT / 'bench.md'}, "
+        f"{', '.join(p.name for p in pngs)} in {time.monotonic() - t0:.0f} s"
+    )
     return 0 if ok else 1
 
 

@@ -6,6 +6,7 @@ runs merge by adding hits. Code: Verilator's ``coverage.dat`` (SystemC::Coverage
 into {point key: (file, line, type, count)}; runs merge by adding counts, as verilator_coverage
 does.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -28,8 +29,10 @@ def read_functional(path: Path) -> dict[str, dict]:
         name = el.get("abs_name", el.tag)
         if name.startswith("top."):
             name = name[4:]
-        out[name] = {"at_least": int(el.get("at_least", 1) or 1),
-                     "bins": {k.get("bin"): int(k.get("hits")) for k in kids}}
+        out[name] = {
+            "at_least": int(el.get("at_least", 1) or 1),
+            "bins": {k.get("bin"): int(k.get("hits")) for k in kids},
+        }
     return out
 
 
@@ -62,8 +65,7 @@ def waiver_for(coverpoint: str, label: str, waivers: list[dict]) -> dict | None:
     for w in waivers:
         pat = w["bin"]
         cp_pat, _, bin_pat = pat.partition("/")
-        if fnmatch.fnmatchcase(coverpoint, cp_pat) and fnmatch.fnmatchcase(label,
-                                                                           bin_pat or "*"):
+        if fnmatch.fnmatchcase(coverpoint, cp_pat) and fnmatch.fnmatchcase(label, bin_pat or "*"):
             return w
     return None
 
@@ -87,8 +89,15 @@ def functional_stats(merged: dict[str, dict], waivers: list[dict]) -> dict:
         total = len(d["bins"])
         need = total - waived
         pct = 100.0 * hit / need if need else 100.0
-        points[cp] = {"bins": total, "hit": hit, "waived": waived, "pct": pct, "holes": holes,
-                      "waived_bins": waived_bins, "hits": d["bins"]}
+        points[cp] = {
+            "bins": total,
+            "hit": hit,
+            "waived": waived,
+            "pct": pct,
+            "holes": holes,
+            "waived_bins": waived_bins,
+            "hits": d["bins"],
+        }
         g = groups.setdefault(group_of(cp), {"bins": 0, "hit": 0, "waived": 0, "coverpoints": []})
         g["bins"] += total
         g["hit"] += hit
@@ -97,13 +106,20 @@ def functional_stats(merged: dict[str, dict], waivers: list[dict]) -> dict:
     for g in groups.values():
         need = g["bins"] - g["waived"]
         g["pct"] = 100.0 * g["hit"] / need if need else 100.0
-        g["sampled"] = g["hit"] > 0 or any(sum(merged[c]["bins"].values()) > 0
-                                           for c in g["coverpoints"])
+        g["sampled"] = g["hit"] > 0 or any(
+            sum(merged[c]["bins"].values()) > 0 for c in g["coverpoints"]
+        )
     tb = sum(g["bins"] for g in groups.values())
     th = sum(g["hit"] for g in groups.values())
     tw = sum(g["waived"] for g in groups.values())
-    return {"groups": groups, "points": points, "bins": tb, "hit": th, "waived": tw,
-            "pct": 100.0 * th / (tb - tw) if tb - tw else 100.0}
+    return {
+        "groups": groups,
+        "points": points,
+        "bins": tb,
+        "hit": th,
+        "waived": tw,
+        "pct": 100.0 * th / (tb - tw) if tb - tw else 100.0,
+    }
 
 
 def sampled_groups(merged: dict[str, dict]) -> set[str]:
@@ -114,7 +130,7 @@ def sampled_groups(merged: dict[str, dict]) -> set[str]:
 CODE_TYPES = ("line", "branch", "toggle", "user")
 
 
-_POINT_META: dict[str, tuple[str, int, str]] = {}   # point key -> (file, line, type), shared
+_POINT_META: dict[str, tuple[str, int, str]] = {}  # point key -> (file, line, type), shared
 
 
 def _point_meta(key: str) -> tuple[str, int, str]:
@@ -168,8 +184,11 @@ def code_stats(merged: dict[str, list]) -> dict:
 
     def pct(p):
         return None if p[0] == 0 else 100.0 * p[1] / p[0]
+
     return {
-        "files": {f: {t: {"points": v[0], "hit": v[1], "pct": pct(v)} for t, v in d.items()}
-                  for f, d in sorted(files.items())},
+        "files": {
+            f: {t: {"points": v[0], "hit": v[1], "pct": pct(v)} for t, v in d.items()}
+            for f, d in sorted(files.items())
+        },
         "total": {t: {"points": v[0], "hit": v[1], "pct": pct(v)} for t, v in total.items()},
     }

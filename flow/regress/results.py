@@ -1,4 +1,5 @@
 """Results of a regression: per-run records, merged JUnit XML (junitparser), summary JSON."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,11 @@ def read_cocotb_results(path: Path, test: str) -> dict | None:
         bad = case.find("failure")
         if bad is None:
             bad = case.find("error")
-        status = "skipped" if case.find("skipped") is not None else (
-            "failed" if bad is not None else "passed")
+        status = (
+            "skipped"
+            if case.find("skipped") is not None
+            else ("failed" if bad is not None else "passed")
+        )
         msg = (bad.get("message") or bad.text or "").strip() if bad is not None else ""
         return {"cocotb_status": status, "sim_time_ns": float(sim_ns), "message": msg}
     return None
@@ -46,8 +50,13 @@ def first_error_line(path: Path) -> str:
     try:
         for line in path.read_text(errors="replace").splitlines():
             s = line.strip()
-            if (" ERROR " in line or "AssertionError" in line or "FAILED:" in line
-                    or "TIMEOUT" in line or s.startswith("ERROR:")):
+            if (
+                " ERROR " in line
+                or "AssertionError" in line
+                or "FAILED:" in line
+                or "TIMEOUT" in line
+                or s.startswith("ERROR:")
+            ):
                 return s[:300]
     except OSError:
         pass
@@ -62,8 +71,11 @@ def write_junit(records: list[dict], path: Path, name: str) -> None:
         suite.add_property("sim", sim)
         mine = sorted((r for r in records if r["sim"] == sim), key=lambda r: (r["test"], r["seed"]))
         for r in mine:
-            case = TestCase(f"{r['test']}[seed={r['seed']}]", classname=f"{sim}.{r['module']}",
-                            time=round(r["wall_s"], 3))
+            case = TestCase(
+                f"{r['test']}[seed={r['seed']}]",
+                classname=f"{sim}.{r['module']}",
+                time=round(r["wall_s"], 3),
+            )
             text = f"{r.get('message', '')}\nrepro: {r['repro']}\nlog: {r['log']}"
             if r["status"] == "failed":
                 case.result = [Failure(r.get("message") or "test failed", "failure")]

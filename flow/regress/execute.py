@@ -5,6 +5,7 @@ standard-library callable, so neither the scheduler nor the workers need this re
 their import path; the scheduler unpickles task graphs too); run as a script it calls
 :func:`execute` with the JSON arguments and prints the result as one JSON line.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ import sys
 import time
 
 
-def execute(cmd: list[str], cwd: str, log: str, timeout_s: float,
-            env: dict[str, str] | None = None) -> dict:
+def execute(
+    cmd: list[str], cwd: str, log: str, timeout_s: float, env: dict[str, str] | None = None
+) -> dict:
     """Run ``cmd`` in its own process group; kill the whole group on timeout.
 
     Returns {"rc", "timed_out", "wall_s", "host", "worker_pid"}; output goes to ``log``. A hang
@@ -29,20 +31,33 @@ def execute(cmd: list[str], cwd: str, log: str, timeout_s: float,
     t0 = time.monotonic()
     timed_out = False
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=full_env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=full_env,
+            start_new_session=True,
+        )
         try:
             rc = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc)
             rc = proc.wait()
-            fh.write(f"\n[regress] TIMEOUT after {timeout_s:.0f} s: process group killed\n"
-                     .encode())
+            fh.write(
+                f"\n[regress] TIMEOUT after {timeout_s:.0f} s: process group killed\n".encode()
+            )
     # A simulator can outlive its parent (e.g. parent killed); sweep the group either way.
     _kill_group(proc, quiet=True)
-    return {"rc": rc, "timed_out": timed_out, "wall_s": time.monotonic() - t0,
-            "host": socket.gethostname(), "worker_pid": os.getpid()}
+    return {
+        "rc": rc,
+        "timed_out": timed_out,
+        "wall_s": time.monotonic() - t0,
+        "host": socket.gethostname(),
+        "worker_pid": os.getpid(),
+    }
 
 
 def _kill_group(proc: subprocess.Popen, quiet: bool = False) -> None:
@@ -68,10 +83,11 @@ def _kill_group(proc: subprocess.Popen, quiet: bool = False) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``execute.py '{"cmd": [...], "cwd": ..., "log": ..., "timeout_s": ..., "env": {...}}'``."""
+    """``python -m flow.regress.execute '{"cmd": [...], "cwd": ..., "log": ..., "timeout_s": ...,
+    "env": {...}}'``."""
     kw = json.loads(argv[1])
     res = execute(**kw)
-    res["worker_pid"] = os.getppid()   # the Dask worker process that started this script
+    res["worker_pid"] = os.getppid()  # the Dask worker process that started this script
     print(json.dumps(res), flush=True)
     return 0
 

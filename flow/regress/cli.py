@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make regress` / `make nightly`: the testplan's tests over many seeds, in parallel.
 
     make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n]
@@ -11,6 +10,7 @@ go to <run>/summary.json and <run>/junit.xml, updated as runs finish; failing se
 once with FST waveforms. The exit status is 0 only if every run met its expectation and the
 testplan is consistent with the test module and the sampled coverage. See docs/regression.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,26 +21,34 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from flow.regress import config as C
+from flow.regress import covdata, results
+from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from verif.common.runner import repro_command
 
-from regresslib import config as C  # noqa: E402
-from regresslib import covdata, results  # noqa: E402
-from regresslib.pool import DaskPool, LocalPool, start_local_cluster  # noqa: E402
-
-WORKER = ROOT / "scripts" / "regresslib" / "worker.py"
+ROOT = C.ROOT
 REGRESS_DIR = ROOT / "build" / "regress"
 BUILD_TIMEOUT_S = 1800
 
 
 def git_rev() -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, text=True,
-                             capture_output=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, text=True, capture_output=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+        ).stdout.strip()
         return rev + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -48,11 +56,7 @@ def git_rev() -> str:
 
 def repro(cfg: C.Config, sim: str, test: str, seed: int, env: dict[str, str]) -> str:
     """The one line that reruns this test and seed alone."""
-    prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in sorted(env.items()))
-    if cfg.toplevel == "pnc_top" and cfg.rtl == C.all_rtl():
-        return f"{prefix}make sim SIM={sim} MODULE={cfg.module} TEST={test} SEED={seed}"
-    return (f"{prefix}.venv/bin/python scripts/sim.py --sim {sim} --module {cfg.module} "
-            f"--test {test} --seed {seed} --toplevel {cfg.toplevel} --rtl {','.join(cfg.rtl)}")
+    return repro_command(cfg.module, test, sim, seed, cfg.toplevel, cfg.rtl, env=env)
 
 
 # --------------------------------------------------------------------------- progress
@@ -77,8 +81,10 @@ class Progress:
         fill = int(width * self.done / self.total) if self.total else width
         bar = "#" * fill + "." * (width - fill)
         eta_s = self._hms(eta) if eta == eta else "?"
-        return (f"[{bar}] {self.done}/{self.total} passed {self.passed} failed {self.failed} "
-                f"elapsed {self._hms(el)} ETA {eta_s}")
+        return (
+            f"[{bar}] {self.done}/{self.total} passed {self.passed} failed {self.failed} "
+            f"elapsed {self._hms(el)} ETA {eta_s}"
+        )
 
     def update(self, rec: dict) -> None:
         self.done += 1
@@ -86,9 +92,14 @@ class Progress:
             self.passed += 1
         else:
             self.failed += 1
-        note = "" if rec["status"] == "passed" else \
-            (f"  {rec['status'].upper()} {rec['sim']} {rec['test']} seed={rec['seed']}: "
-             f"{rec['repro']}")
+        note = (
+            ""
+            if rec["status"] == "passed"
+            else (
+                f"  {rec['status'].upper()} {rec['sim']} {rec['test']} seed={rec['seed']}: "
+                f"{rec['repro']}"
+            )
+        )
         if self.tty:
             if note:
                 self.stream.write("\r\033[K" + note.strip() + "\n")
@@ -104,21 +115,43 @@ class Progress:
 
 # --------------------------------------------------------------------------- work items
 def build_item(cfg: C.Config, sim: str, coverage: bool, waves: bool = False) -> dict:
-    return {"sim": sim, "toplevel": cfg.toplevel, "rtl": cfg.rtl, "coverage": coverage,
-            "waves": waves}
+    return {
+        "sim": sim,
+        "toplevel": cfg.toplevel,
+        "rtl": cfg.rtl,
+        "coverage": coverage,
+        "waves": waves,
+    }
 
 
-def run_item(cfg: C.Config, spec: C.TestSpec, sim: str, seed: int, rundir: Path,
-             coverage: bool, waves: bool = False) -> dict:
+def run_item(
+    cfg: C.Config,
+    spec: C.TestSpec,
+    sim: str,
+    seed: int,
+    rundir: Path,
+    coverage: bool,
+    waves: bool = False,
+) -> dict:
     tdir = rundir / sim / spec.name / (f"seed{seed}" + ("-waves" if waves else ""))
-    return {"sim": sim, "toplevel": cfg.toplevel, "rtl": cfg.rtl, "module": cfg.module,
-            "test": spec.name, "seed": seed, "coverage": coverage, "waves": waves,
-            "test_dir": str(tdir), "env": spec.env, "timeout_s": spec.timeout_s.get(sim, 600.0),
-            "expect": spec.expect}
+    return {
+        "sim": sim,
+        "toplevel": cfg.toplevel,
+        "rtl": cfg.rtl,
+        "module": cfg.module,
+        "test": spec.name,
+        "seed": seed,
+        "coverage": coverage,
+        "waves": waves,
+        "test_dir": str(tdir),
+        "env": spec.env,
+        "timeout_s": spec.timeout_s.get(sim, 600.0),
+        "expect": spec.expect,
+    }
 
 
 def submit(pool, what: str, item: dict, log: Path, timeout: float):
-    cmd = [sys.executable, str(WORKER), what, json.dumps(item)]
+    cmd = [sys.executable, "-m", "flow.regress.worker", what, json.dumps(item)]
     # Remote workers have their own environment: forward the submitter's Python path.
     env = {k: os.environ[k] for k in ("PYTHONPATH",) if os.environ.get(k)}
     return pool.submit(cmd, str(ROOT), str(log), timeout, env)
@@ -127,13 +160,27 @@ def submit(pool, what: str, item: dict, log: Path, timeout: float):
 def record(cfg: C.Config, item: dict, ex: dict | BaseException, log: Path) -> dict:
     """Turn an executed item into a result record (status from results.xml, not exit codes)."""
     tdir = Path(item["test_dir"])
-    rec = {"test": item["test"], "seed": item["seed"], "sim": item["sim"], "module": cfg.module,
-           "testpoints": C.testpoints_of(cfg, item["test"]), "expect": item["expect"],
-           "status": "error", "sim_time_ns": None, "wall_s": 0.0, "message": "",
-           "repro": repro(cfg, item["sim"], item["test"], item["seed"], item["env"]),
-           "log": str(tdir / "sim.log" if (tdir / "sim.log").exists() else log),
-           "worker_log": str(log), "run_dir": str(tdir), "waves": None,
-           "coverage_files": [], "code_coverage": None, "host": None, "worker_pid": None}
+    rec = {
+        "test": item["test"],
+        "seed": item["seed"],
+        "sim": item["sim"],
+        "module": cfg.module,
+        "testpoints": C.testpoints_of(cfg, item["test"]),
+        "expect": item["expect"],
+        "status": "error",
+        "sim_time_ns": None,
+        "wall_s": 0.0,
+        "message": "",
+        "repro": repro(cfg, item["sim"], item["test"], item["seed"], item["env"]),
+        "log": str(tdir / "sim.log" if (tdir / "sim.log").exists() else log),
+        "worker_log": str(log),
+        "run_dir": str(tdir),
+        "waves": None,
+        "coverage_files": [],
+        "code_coverage": None,
+        "host": None,
+        "worker_pid": None,
+    }
     if isinstance(ex, BaseException):
         rec["message"] = f"work item lost: {type(ex).__name__}: {ex}"
         return rec
@@ -144,17 +191,25 @@ def record(cfg: C.Config, item: dict, ex: dict | BaseException, log: Path) -> di
         rec["message"] = f"timeout after {item['timeout_s']:.0f} s (process group killed)"
     elif res is None or res["cocotb_status"] == "skipped":
         rec["status"] = "error"
-        rec["message"] = (results.first_error_line(log) or
-                          f"no result for {item['test']} (exit status {ex['rc']}): "
-                          "simulator crash or build error")
+        rec["message"] = (
+            results.first_error_line(log)
+            or f"no result for {item['test']} (exit status {ex['rc']}): "
+            "simulator crash or build error"
+        )
     else:
         rec["sim_time_ns"] = res["sim_time_ns"]
         ok = res["cocotb_status"] == ("failed" if item["expect"] == "fail" else "passed")
         rec["status"] = "passed" if ok else "failed"
         if not ok:
-            rec["message"] = ("negative test passed: it must fail" if item["expect"] == "fail"
-                              else (res["message"] or results.first_error_line(tdir / "sim.log")
-                                    or "cocotb test failed"))
+            rec["message"] = (
+                "negative test passed: it must fail"
+                if item["expect"] == "fail"
+                else (
+                    res["message"]
+                    or results.first_error_line(tdir / "sim.log")
+                    or "cocotb test failed"
+                )
+            )
     rec["coverage_files"] = sorted(str(p) for p in (tdir / "coverage").glob("*.xml"))
     if (tdir / "coverage.dat").exists():
         rec["code_coverage"] = str(tdir / "coverage.dat")
@@ -186,13 +241,15 @@ def covergroup_errors(cfg: C.Config, recs: list[dict]) -> list[str]:
         sampled = covdata.sampled_groups(covdata.merge_functional(dbs))
         for g in tp["covergroups"]:
             if g not in sampled:
-                errors.append(f"testpoint {tp['name']}: covergroup {g} was never sampled by "
-                              f"{', '.join(tp['tests'])} ({len(runs)} runs with coverage)")
+                errors.append(
+                    f"testpoint {tp['name']}: covergroup {g} was never sampled by "
+                    f"{', '.join(tp['tests'])} ({len(runs)} runs with coverage)"
+                )
     return errors
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--level", default="smoke")
     ap.add_argument("--sim", default="both", choices=["icarus", "verilator", "both"])
     ap.add_argument("--seeds", type=int, default=None, help="seeds per test (default: level's)")
@@ -201,13 +258,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", default=None, help="comma-separated subset of the level's tests")
     ap.add_argument("--config", default=None, help="regression config (default verif/regress.toml)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
-    ap.add_argument("--local-cluster", type=int, default=0, metavar="N",
-                    help="start a Dask LocalCluster of N worker processes on 127.0.0.1 and use it")
+    ap.add_argument(
+        "--local-cluster",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start a Dask LocalCluster of N worker processes on 127.0.0.1 and use it",
+    )
     ap.add_argument("--out", default=None, help="run directory (default build/regress/<stamp>)")
     ap.add_argument("--no-code-coverage", action="store_true")
     ap.add_argument("--no-rerun", action="store_true", help="do not re-run failures with waves")
     ap.add_argument("--check-only", action="store_true", help="consistency check only")
-    ap.add_argument("--report", action="store_true", help="run scripts/cov_report.py afterwards")
+    ap.add_argument("--report", action="store_true", help="then write the coverage report")
     args = ap.parse_args(argv)
 
     cfg = C.load(args.config)
@@ -243,20 +305,38 @@ def main(argv: list[str] | None = None) -> int:
         cluster = start_local_cluster(args.local_cluster)
         args.scheduler = cluster.scheduler_address
     pool = DaskPool(args.scheduler) if args.scheduler else LocalPool(args.jobs)
-    meta = {"date": dt.datetime.now().isoformat(timespec="seconds"), "git_rev": git_rev(),
-            "level": args.level, "sims": sims, "seeds": seeds, "seed_base": args.seed_base,
-            "tests": [s.name for s in specs], "jobs": pool.jobs, "executor": pool.describe(),
-            "code_coverage": code_cov, "config": str(cfg.path), "module": cfg.module,
-            "toplevel": cfg.toplevel, "run_dir": str(rundir),
-            "command": " ".join(shlex.quote(a) for a in [sys.argv[0], *(argv or sys.argv[1:])])}
-    print(f"regress: level {args.level}, {len(specs)} tests x {len(seeds)} seeds x "
-          f"{'+'.join(sims)} on {pool.describe()}; run dir {rundir}", flush=True)
+    meta = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "git_rev": git_rev(),
+        "level": args.level,
+        "sims": sims,
+        "seeds": seeds,
+        "seed_base": args.seed_base,
+        "tests": [s.name for s in specs],
+        "jobs": pool.jobs,
+        "executor": pool.describe(),
+        "code_coverage": code_cov,
+        "config": str(cfg.path),
+        "module": cfg.module,
+        "toplevel": cfg.toplevel,
+        "run_dir": str(rundir),
+        "command": " ".join(shlex.quote(a) for a in [sys.argv[0], *(argv or sys.argv[1:])]),
+    }
+    print(
+        f"regress: level {args.level}, {len(specs)} tests x {len(seeds)} seeds x "
+        f"{'+'.join(sims)} on {pool.describe()}; run dir {rundir}",
+        flush=True,
+    )
     t0 = time.monotonic()
     recs: list[dict] = []
 
     def save(final: bool = False, extra: dict | None = None) -> dict:
-        summary = {"meta": {**meta, "wall_s": round(time.monotonic() - t0, 1), "final": final},
-                   "counts": results.counts(recs), "results": recs, **(extra or {})}
+        summary = {
+            "meta": {**meta, "wall_s": round(time.monotonic() - t0, 1), "final": final},
+            "counts": results.counts(recs),
+            "results": recs,
+            **(extra or {}),
+        }
         results.write_json(summary, rundir / "summary.json")
         results.write_junit(recs, rundir / "junit.xml", f"panacea.{args.level}")
         return summary
@@ -264,16 +344,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # 1. warm-up: one build per simulator configuration; 2. as soon as a simulator's build
         # is ready, fan out its (test, seed) items, each in its own process and directory.
-        items = {sim: [run_item(cfg, spec, sim, seed, rundir, code_cov and sim == "verilator")
-                       for spec in specs for seed in seeds[: spec.max_seeds or len(seeds)]]
-                 for sim in sims}
+        items = {
+            sim: [
+                run_item(cfg, spec, sim, seed, rundir, code_cov and sim == "verilator")
+                for spec in specs
+                for seed in seeds[: spec.max_seeds or len(seeds)]
+            ]
+            for sim in sims
+        }
         prog = Progress(sum(len(v) for v in items.values()))
         pending: dict = {}
         for sim in sims:
             cov = code_cov and sim == "verilator"
             log = rundir / "builds" / f"{sim}{'-cov' if cov else ''}.log"
-            pending[submit(pool, "build", build_item(cfg, sim, cov), log, BUILD_TIMEOUT_S)] = \
-                ("build", sim, log)
+            pending[submit(pool, "build", build_item(cfg, sim, cov), log, BUILD_TIMEOUT_S)] = (
+                "build",
+                sim,
+                log,
+            )
         while pending:
             done, _ = pool.wait_first(set(pending))
             for fut in done:
@@ -292,13 +380,11 @@ def main(argv: list[str] | None = None) -> int:
                 why = "" if isinstance(ex, dict) else f" ({type(ex).__name__}: {ex})"
                 if prog.tty:
                     sys.stderr.write("\r\033[K")
-                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}{why}",
-                      flush=True)
+                print(f"build {x}: {'ready' if ok else 'FAILED, see ' + str(log)}{why}", flush=True)
                 for it in items[x]:
                     if ok:
                         ilog = Path(it["test_dir"] + ".log")
-                        pending[submit(pool, "run", it, ilog, it["timeout_s"])] = \
-                            ("run", it, ilog)
+                        pending[submit(pool, "run", it, ilog, it["timeout_s"])] = ("run", it, ilog)
                     else:
                         rec = error_record(cfg, it, f"build failed: {log}{why}", log)
                         recs.append(rec)
@@ -307,15 +393,19 @@ def main(argv: list[str] | None = None) -> int:
         prog.finish()
 
         # 3. failing seeds once more with waveforms (same seed: it must fail the same way)
-        bad = [r for r in recs if r["status"] != "passed"
-               and not r["message"].startswith("build failed")]
+        bad = [
+            r
+            for r in recs
+            if r["status"] != "passed" and not r["message"].startswith("build failed")
+        ]
         if bad and not args.no_rerun:
             print(f"re-running {len(bad)} failing seeds with waveforms (FST)", flush=True)
             spec_of = {s.name: s for s in specs}
             futs = {}
             for r in bad:
-                it = run_item(cfg, spec_of[r["test"]], r["sim"], r["seed"], rundir, False,
-                              waves=True)
+                it = run_item(
+                    cfg, spec_of[r["test"]], r["sim"], r["seed"], rundir, False, waves=True
+                )
                 log = Path(it["test_dir"] + ".log")
                 futs[submit(pool, "run", it, log, it["timeout_s"])] = (r, it, log)
             for fut in pool.as_completed(list(futs)):
@@ -327,16 +417,25 @@ def main(argv: list[str] | None = None) -> int:
                 rr = record(cfg, it, ex, log)
                 wave = Path(it["test_dir"]) / "waves.fst"
                 r["waves"] = str(wave) if wave.exists() else None
-                r["rerun"] = {"status": rr["status"], "log": rr["log"], "message": rr["message"],
-                              "reproduced": rr["status"] == r["status"]}
+                r["rerun"] = {
+                    "status": rr["status"],
+                    "log": rr["log"],
+                    "message": rr["message"],
+                    "reproduced": rr["status"] == r["status"],
+                }
                 save()
 
         # 4. consistency: testplan <-> tests <-> sampled covergroups
         dyn_errors = covergroup_errors(cfg, recs)
         for e in dyn_errors:
             print(f"consistency: {e}", file=sys.stderr)
-        cons = {"consistency": {"static": static_errors, "covergroups": dyn_errors,
-                                "ok": not static_errors and not dyn_errors}}
+        cons = {
+            "consistency": {
+                "static": static_errors,
+                "covergroups": dyn_errors,
+                "ok": not static_errors and not dyn_errors,
+            }
+        }
         summary = save(final=True, extra=cons)
     finally:
         pool.close()
@@ -345,18 +444,23 @@ def main(argv: list[str] | None = None) -> int:
 
     n = summary["counts"]
     bad = len(recs) - n["passed"]
-    print(f"regress: {n['passed']} passed, {bad} failed ({n['failed']} failed, "
-          f"{n['timeout']} timeout, {n['error']} error) in {summary['meta']['wall_s']:.0f} s; "
-          f"summary {rundir / 'summary.json'}, junit {rundir / 'junit.xml'}")
+    print(
+        f"regress: {n['passed']} passed, {bad} failed ({n['failed']} failed, "
+        f"{n['timeout']} timeout, {n['error']} error) in {summary['meta']['wall_s']:.0f} s; "
+        f"summary {rundir / 'summary.json'}, junit {rundir / 'junit.xml'}"
+    )
     for r in recs:
         if r["status"] != "passed":
             w = f" waves: {r['waves']}" if r.get("waves") else ""
-            print(f"  {r['status'].upper():7s} {r['sim']} {r['test']} seed={r['seed']}: "
-                  f"{r['message'][:160]}\n          rerun: {r['repro']}{w}")
+            print(
+                f"  {r['status'].upper():7s} {r['sim']} {r['test']} seed={r['seed']}: "
+                f"{r['message'][:160]}\n          rerun: {r['repro']}{w}"
+            )
     rc = 0 if bad == 0 and cons["consistency"]["ok"] else 1
     if args.report:
-        rep = subprocess.run([sys.executable, str(ROOT / "scripts" / "cov_report.py"),
-                              "--run", str(rundir)], cwd=ROOT)
+        rep = subprocess.run(
+            [sys.executable, "-m", "flow.cov_report", "--run", str(rundir)], cwd=ROOT
+        )
         rc = rc or (rep.returncode if rep.returncode not in (0, 3) else 0)
     return rc
 

@@ -1,4 +1,4 @@
-"""Tests of the regression tooling (scripts/regress.py, scripts/cov_report.py), no long sims.
+"""Tests of the regression tooling (flow.regress, flow.cov_report), no long sims.
 
 A tiny fake cocotb bench on pnc_fifo (Icarus, ~2 s a run) passes, fails on even seeds, hangs,
 crashes the simulator and fails on purpose; its own testplan and regress.toml point the real
@@ -6,6 +6,7 @@ tools at it. Checked: per-seed run dirs, statuses (pass/fail/timeout/crash/negat
 repro lines, the waveform re-run, JUnit + JSON, the consistency checks, a Dask LocalCluster of
 two worker processes on loopback, and the HTML report (rendered in headless Chromium if present).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from flow import cov_report
+from flow.regress import config as C
+from flow.regress import covdata
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from regresslib import config as C  # noqa: E402
-from regresslib import covdata  # noqa: E402
+FLOW = str(Path(PY).parent / "panacea-flow")
 
 FAKE_TB = '''
 """Fake bench for the regression-tool tests (toplevel pnc_fifo)."""
@@ -87,7 +89,7 @@ async def must_fail(dut):
     assert False, "negative test fails on purpose"
 '''
 
-FAKE_PLAN = '''
+FAKE_PLAN = """
 [[testpoint]]
 name = "basic"
 tests = ["passes"]
@@ -102,9 +104,9 @@ covergroups = []
 name = "negative"
 tests = ["must_fail"]
 covergroups = []
-'''
+"""
 
-FAKE_REGRESS = '''
+FAKE_REGRESS = """
 [bench]
 module = "fake_regress_tb"
 toplevel = "pnc_fifo"
@@ -130,7 +132,7 @@ expect = "fail"
 functional_pct = 100.0
 [signoff.code]
 line = 90.0
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -139,20 +141,38 @@ def fake(tmp_path_factory):
     (d / "fake_regress_tb.py").write_text(FAKE_TB)
     (d / "plan.toml").write_text(FAKE_PLAN)
     (d / "waivers.toml").write_text(
-        '[[waiver]]\nbin = "fake.never.*"\nreason = "never sampled on purpose (tool test)"\n')
-    (d / "regress.toml").write_text(FAKE_REGRESS.format(plan=d / "plan.toml",
-                                                        waivers=d / "waivers.toml"))
+        '[[waiver]]\nbin = "fake.never.*"\nreason = "never sampled on purpose (tool test)"\n'
+    )
+    (d / "regress.toml").write_text(
+        FAKE_REGRESS.format(plan=d / "plan.toml", waivers=d / "waivers.toml")
+    )
     env = dict(os.environ, PYTHONPATH=f"{d}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    env.pop("PYTEST_CURRENT_TEST", None)   # else cocotb names results.xml after this test
+    env.pop("PYTEST_CURRENT_TEST", None)  # else cocotb names results.xml after this test
     return d, env
 
 
 def _regress(fake, out: Path, *extra: str) -> tuple[int, dict, str]:
     d, env = fake
-    p = subprocess.run([PY, str(ROOT / "scripts" / "regress.py"), "--config",
-                        str(d / "regress.toml"), "--sim", "icarus", "--jobs", "2",
-                        "--out", str(out), *extra], cwd=ROOT, env=env, capture_output=True,
-                       text=True, timeout=300)
+    p = subprocess.run(
+        [
+            FLOW,
+            "regress",
+            "--config",
+            str(d / "regress.toml"),
+            "--sim",
+            "icarus",
+            "--jobs",
+            "2",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     summary = json.loads((out / "summary.json").read_text())
     return p.returncode, summary, p.stdout + p.stderr
 
@@ -165,11 +185,14 @@ def local_run(fake, tmp_path_factory):
 
 def test_static_consistency_finds_missing_and_unplanned_tests(fake, tmp_path):
     d, _ = fake
-    sys.path.insert(0, str(d))
     cfg = C.load(d / "regress.toml")
-    assert C.discover_tests("fake_regress_tb") == ["passes", "fails_on_even_seed",
-                                                    "hangs_on_seed_2", "crashes_on_seed_2",
-                                                    "must_fail"]
+    assert C.discover_tests("fake_regress_tb", d) == [
+        "passes",
+        "fails_on_even_seed",
+        "hangs_on_seed_2",
+        "crashes_on_seed_2",
+        "must_fail",
+    ]
     assert C.consistency_errors(cfg) == []
     cfg.testplan = cfg.testplan[:1] + [{"name": "x", "tests": ["no_such_test"]}]
     errs = "\n".join(C.consistency_errors(cfg))
@@ -183,7 +206,7 @@ def test_real_testplan_is_consistent():
 
 def test_every_outcome_is_recorded(local_run):
     out, rc, s, log = local_run
-    assert rc == 1, log                                   # failures -> non-zero exit
+    assert rc == 1, log  # failures -> non-zero exit
     by = {(r["test"], r["seed"]): r for r in s["results"]}
     assert len(by) == 10 and s["meta"]["final"], log
     st = {k: r["status"] for k, r in by.items()}
@@ -194,14 +217,15 @@ def test_every_outcome_is_recorded(local_run):
     assert st[("hangs_on_seed_2", 2)] == "timeout"
     assert st[("crashes_on_seed_2", 1)] == "passed"
     assert st[("crashes_on_seed_2", 2)] == "error"
-    assert st[("must_fail", 1)] == st[("must_fail", 2)] == "passed"   # expected failure
+    assert st[("must_fail", 1)] == st[("must_fail", 2)] == "passed"  # expected failure
     r = by[("passes", 2)]
     assert Path(r["run_dir"]).name == "seed2" and Path(r["log"]).exists()
     assert r["sim_time_ns"] == 10 and r["wall_s"] > 0
     assert len(r["coverage_files"]) == 1
     assert r["repro"].endswith("--test passes --seed 2 --toplevel pnc_fifo --rtl pnc_fifo")
+    assert r["repro"].startswith(".venv/bin/panacea-flow sim ")
     assert s["counts"] == {"passed": 7, "failed": 1, "timeout": 1, "error": 1}
-    assert "[" in log and "ETA" in log                    # progress lines
+    assert "[" in log and "ETA" in log  # progress lines
 
 
 def test_failures_rerun_with_waves_and_reproduce(local_run):
@@ -217,6 +241,7 @@ def test_failures_rerun_with_waves_and_reproduce(local_run):
 
 def test_junit_and_dynamic_covergroup_check(local_run):
     from junitparser import JUnitXml
+
     out, _, s, _ = local_run
     xml = JUnitXml.fromfile(str(out / "junit.xml"))
     cases = [c for suite in xml for c in suite]
@@ -229,9 +254,10 @@ def test_junit_and_dynamic_covergroup_check(local_run):
 def test_same_seed_reproduces_via_repro_line(local_run, fake):
     _, _, s, _ = local_run
     r = next(r for r in s["results"] if r["test"] == "fails_on_even_seed" and r["seed"] == 2)
-    cmd = r["repro"].replace(".venv/bin/python", PY)
-    p = subprocess.run(cmd, shell=True, cwd=ROOT, env=fake[1], capture_output=True, text=True,
-                       timeout=120)
+    cmd = r["repro"].replace(".venv/bin/panacea-flow", FLOW)
+    p = subprocess.run(
+        cmd, shell=True, cwd=ROOT, env=fake[1], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 1 and "FAILED" in p.stdout, p.stdout + p.stderr
 
 
@@ -241,6 +267,7 @@ def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
     there), then the regression submits to the scheduler's address."""
     pytest.importorskip("distributed")
     from distributed import Client
+
     dask_cli = str(Path(PY).parent / "dask")
     with socket.socket() as s_:
         s_.bind(("127.0.0.1", 0))
@@ -249,18 +276,43 @@ def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     cwd = tmp_path / "cluster"
     cwd.mkdir()
-    procs = [subprocess.Popen([dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(cwd / "scheduler.log", "wb"), start_new_session=True)]
+    procs = [
+        subprocess.Popen(
+            [dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(cwd / "scheduler.log", "wb"),
+            start_new_session=True,
+        )
+    ]
     try:
-        procs.append(subprocess.Popen(
-            [dask_cli, "worker", addr, "--nworkers", "2", "--nthreads", "1", "--host",
-             "127.0.0.1", "--no-dashboard"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-            stderr=open(cwd / "workers.log", "wb"), start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [
+                    dask_cli,
+                    "worker",
+                    addr,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                ],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(cwd / "workers.log", "wb"),
+                start_new_session=True,
+            )
+        )
         with Client(addr, timeout="60s") as client:
             client.wait_for_workers(2, timeout=60)
-        rc, s, log = _regress(fake, tmp_path / "d", "--scheduler", addr,
-                              "--tests", "passes,must_fail", "--seeds", "3")
+        rc, s, log = _regress(
+            fake, tmp_path / "d", "--scheduler", addr, "--tests", "passes,must_fail", "--seeds", "3"
+        )
     finally:
         for p in reversed(procs):
             try:
@@ -268,7 +320,7 @@ def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
             except ProcessLookupError:
                 pass
             p.wait(timeout=30)
-    assert rc == 1, log                    # the fake testplan's never-sampled covergroup
+    assert rc == 1, log  # the fake testplan's never-sampled covergroup
     assert s["counts"]["passed"] == 6, log
     assert "dask scheduler tcp://127.0.0.1" in s["meta"]["executor"]
     assert len({r["worker_pid"] for r in s["results"]}) == 2, "both workers must have run items"
@@ -277,23 +329,43 @@ def test_dask_cluster_scheduler_and_two_worker_processes(fake, tmp_path):
 def test_report_from_the_fake_run(local_run, fake, tmp_path):
     out, _, s, _ = local_run
     rep_dir = tmp_path / "report"
-    p = subprocess.run([PY, str(ROOT / "scripts" / "cov_report.py"), "--run", str(out),
-                        "--out", str(rep_dir), "--config", str(fake[0] / "regress.toml"),
-                        "--screenshot", "--strict"], cwd=ROOT, env=fake[1], capture_output=True,
-                       text=True,
-                       timeout=180)
-    assert p.returncode == 3, p.stdout + p.stderr            # written, not sign-off ready
+    p = subprocess.run(
+        [
+            FLOW,
+            "cov-report",
+            "--run",
+            str(out),
+            "--out",
+            str(rep_dir),
+            "--config",
+            str(fake[0] / "regress.toml"),
+            "--screenshot",
+            "--strict",
+        ],
+        cwd=ROOT,
+        env=fake[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert p.returncode == 3, p.stdout + p.stderr  # written, not sign-off ready
     rep = json.loads((rep_dir / "report.json").read_text())
     assert rep["functional"]["groups"]["fake.seeds"]["pct"] == 100.0
     assert rep["functional"]["groups"]["fake.never"]["waived"] == 1
-    assert rep["functional"]["pct"] == 100.0                 # the only hole is waived
+    assert rep["functional"]["pct"] == 100.0  # the only hole is waived
     assert not rep["verdict"]["ready"]
     assert any("robustness is failing" in x for x in rep["verdict"]["reasons"])
     assert any("code coverage" in x for x in rep["verdict"]["reasons"])
     assert len(rep["failures"]) == 3
     page = (rep_dir / "index.html").read_text()
-    for text in ("Sign-off: NOT READY", "Testplan", "fake.seeds.parity", "Failures",
-                 "--test fails_on_even_seed --seed 2", "coverage_growth.png"):
+    for text in (
+        "Sign-off: NOT READY",
+        "Testplan",
+        "fake.seeds.parity",
+        "Failures",
+        "--test fails_on_even_seed --seed 2",
+        "coverage_growth.png",
+    ):
         assert text in page
     assert (rep_dir / "coverage_growth.png").stat().st_size > 1000
     if shutil.which("chromium"):
@@ -304,18 +376,28 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
 
 def test_code_coverage_merge_and_genhtml(tmp_path):
     """Two synthetic Verilator coverage.dat files of pnc_fifo merge by adding counts."""
-    import cov_report
     src = ROOT / "rtl" / "pnc_fifo.sv"
 
     def point(line, typ, name, count):
-        key = (f"\x01f\x02{src}\x01l\x02{line}\x01n\x020\x01t\x02{typ}\x01page\x02v_{typ}/"
-               f"pnc_fifo\x01o\x02{name}\x01h\x02pnc_fifo")
+        key = (
+            f"\x01f\x02{src}\x01l\x02{line}\x01n\x020\x01t\x02{typ}\x01page\x02v_{typ}/"
+            f"pnc_fifo\x01o\x02{name}\x01h\x02pnc_fifo"
+        )
         return f"C '{key}' {count}\n"
+
     a, b = tmp_path / "a.dat", tmp_path / "b.dat"
-    a.write_text("# SystemC::Coverage-3\n" + point(47, "line", "block", 5)
-                 + point(48, "branch", "if", 0) + point(18, "toggle", "rst_ni:0->1", 0))
-    b.write_text("# SystemC::Coverage-3\n" + point(47, "line", "block", 1)
-                 + point(48, "branch", "if", 2) + point(18, "toggle", "rst_ni:0->1", 0))
+    a.write_text(
+        "# SystemC::Coverage-3\n"
+        + point(47, "line", "block", 5)
+        + point(48, "branch", "if", 0)
+        + point(18, "toggle", "rst_ni:0->1", 0)
+    )
+    b.write_text(
+        "# SystemC::Coverage-3\n"
+        + point(47, "line", "block", 1)
+        + point(48, "branch", "if", 2)
+        + point(18, "toggle", "rst_ni:0->1", 0)
+    )
     res = cov_report.code_coverage([str(a), str(b)], tmp_path)
     tot = res["total"]
     assert tot["line"]["pct"] == 100.0 and tot["branch"]["pct"] == 100.0
@@ -326,6 +408,28 @@ def test_code_coverage_merge_and_genhtml(tmp_path):
         assert res["tool_errors"] == [], res["tool_errors"]
         assert (tmp_path / "code" / "index.html").exists()
         assert res["files"][str(src)]["html"].endswith("pnc_fifo.sv.gcov.html")
+
+
+def test_unit_bench_repro_line_names_its_bench():
+    """A unit bench's repro line rebuilds that bench (top level, sources, parameters), not
+    pnc_top; the full design's is `make sim`."""
+    from verif.common.runner import all_rtl, repro_command
+
+    assert repro_command(
+        "verif.tests.unit.tb_pnc_axi_rd", None, "icarus", 1, "pnc_axi_rd", ["pnc_axi_rd"], {"NS": 3}
+    ) == (
+        ".venv/bin/panacea-flow sim --sim icarus --module verif.tests.unit.tb_pnc_axi_rd "
+        "--seed 1 --toplevel pnc_axi_rd --rtl pnc_axi_rd --param NS=3"
+    )
+    assert repro_command(
+        "verif.tests.uvm.tb_pnc_uvm",
+        "T",
+        "verilator",
+        2,
+        "pnc_top",
+        all_rtl(),
+        env={"PNC_JOBS": "5"},
+    ) == ("PNC_JOBS=5 make sim SIM=verilator MODULE=verif.tests.uvm.tb_pnc_uvm TEST=T SEED=2")
 
 
 def test_waiver_matching_needs_a_reason(tmp_path):

@@ -2,6 +2,7 @@
 
 Pure Python (no cocotb import), so the consistency check is fast and runs anywhere.
 """
+
 from __future__ import annotations
 
 import ast
@@ -16,8 +17,8 @@ SIMULATORS = ("icarus", "verilator")
 @dataclass
 class TestSpec:
     name: str
-    expect: str = "pass"                  # "pass" or "fail" (negative test)
-    levels: list[str] | None = None       # None: every level
+    expect: str = "pass"  # "pass" or "fail" (negative test)
+    levels: list[str] | None = None  # None: every level
     max_seeds: int | None = None
     timeout_s: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
@@ -48,8 +49,11 @@ class Config:
             names = testplan_tests(self.testplan)
         out = []
         for n in names:
-            spec = self.tests.get(n) or TestSpec(n, timeout_s=self.tests["__default__"].timeout_s,
-                                                  env=dict(self.tests["__default__"].env))
+            spec = self.tests.get(n) or TestSpec(
+                n,
+                timeout_s=self.tests["__default__"].timeout_s,
+                env=dict(self.tests["__default__"].env),
+            )
             if spec.levels is None or level in spec.levels:
                 out.append(spec)
         return out
@@ -79,26 +83,36 @@ def load(path: Path | str | None = None) -> Config:
         return q if q.is_absolute() else (ROOT / q if (ROOT / q).exists() else base / q)
 
     d = raw.get("defaults", {})
-    default = TestSpec("__default__", timeout_s=_timeouts(d.get("timeout_s"), {s: 600.0 for s in
-                                                                              SIMULATORS}),
-                       env={k: str(v) for k, v in d.get("env", {}).items()})
+    default = TestSpec(
+        "__default__",
+        timeout_s=_timeouts(d.get("timeout_s"), {s: 600.0 for s in SIMULATORS}),
+        env={k: str(v) for k, v in d.get("env", {}).items()},
+    )
     tests = {"__default__": default}
     for name, t in raw.get("tests", {}).items():
         tests[name] = TestSpec(
-            name, expect=t.get("expect", "pass"), levels=t.get("levels"),
-            max_seeds=t.get("max_seeds"), timeout_s=_timeouts(t.get("timeout_s"),
-                                                              default.timeout_s),
-            env={**default.env, **{k: str(v) for k, v in t.get("env", {}).items()}})
+            name,
+            expect=t.get("expect", "pass"),
+            levels=t.get("levels"),
+            max_seeds=t.get("max_seeds"),
+            timeout_s=_timeouts(t.get("timeout_s"), default.timeout_s),
+            env={**default.env, **{k: str(v) for k, v in t.get("env", {}).items()}},
+        )
     rtl = bench.get("rtl", "all")
     tp_path = rel(bench.get("testplan", "verif/testplan.toml"))
     testplan = tomllib.loads(tp_path.read_text()).get("testpoint", [])
-    return Config(path=path, module=bench.get("module", "verif.tests.uvm.tb_pnc_uvm"),
-                  toplevel=bench.get("toplevel", "pnc_top"),
-                  rtl=all_rtl() if rtl == "all" else list(rtl),
-                  testplan_path=tp_path,
-                  waivers_path=rel(bench.get("waivers", "verif/coverage_waivers.toml")),
-                  levels=raw.get("levels", {}), tests=tests, signoff=raw.get("signoff", {}),
-                  testplan=testplan)
+    return Config(
+        path=path,
+        module=bench.get("module", "verif.tests.uvm.tb_pnc_uvm"),
+        toplevel=bench.get("toplevel", "pnc_top"),
+        rtl=all_rtl() if rtl == "all" else list(rtl),
+        testplan_path=tp_path,
+        waivers_path=rel(bench.get("waivers", "verif/coverage_waivers.toml")),
+        levels=raw.get("levels", {}),
+        tests=tests,
+        signoff=raw.get("signoff", {}),
+        testplan=testplan,
+    )
 
 
 def testplan_tests(testplan: list[dict]) -> list[str]:
@@ -110,12 +124,16 @@ def testplan_tests(testplan: list[dict]) -> list[str]:
     return seen
 
 
-def module_path(module: str) -> Path:
-    """Source file of a test module: under the repository, else wherever Python finds it."""
-    p = ROOT / (module.replace(".", "/") + ".py")
-    if p.exists():
-        return p
+def module_path(module: str, base: Path | None = None) -> Path:
+    """Source file of a test module: under the repository, beside the regression config
+    (``base``), else wherever Python finds it."""
+    rel = module.replace(".", "/") + ".py"
+    p = ROOT / rel
+    for cand in (p, *([base / rel] if base is not None else [])):
+        if cand.exists():
+            return cand
     import importlib.util
+
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
@@ -123,13 +141,13 @@ def module_path(module: str) -> Path:
     return Path(spec.origin) if spec and spec.origin else p
 
 
-def discover_tests(module: str) -> list[str]:
+def discover_tests(module: str, base: Path | None = None) -> list[str]:
     """Names of the cocotb tests in a module, read from its source (no import, no simulator).
 
     A test is a class or (async) function decorated with ``pyuvm.test``/``cocotb.test`` (called
     or not) or ``cocotb.parametrize``-wrapped tests.
     """
-    tree = ast.parse(module_path(module).read_text())
+    tree = ast.parse(module_path(module, base).read_text())
     names = []
     for node in tree.body:
         if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -147,17 +165,20 @@ def consistency_errors(cfg: Config) -> list[str]:
     """Static checks: testplan tests exist, every test is in the testplan, level tests exist."""
     errors = []
     try:
-        found = discover_tests(cfg.module)
+        found = discover_tests(cfg.module, cfg.path.parent)
     except FileNotFoundError:
-        return [f"test module {cfg.module} ({module_path(cfg.module)}) does not exist"]
+        return [
+            f"test module {cfg.module} ({module_path(cfg.module, cfg.path.parent)}) does not exist"
+        ]
     planned = testplan_tests(cfg.testplan)
     for t in planned:
         if t not in found:
             errors.append(f"testplan test {t} does not exist in {cfg.module}")
     for t in found:
         if t not in planned:
-            errors.append(f"test {t} in {cfg.module} is not in the testplan "
-                          f"{cfg.testplan_path.name}")
+            errors.append(
+                f"test {t} in {cfg.module} is not in the testplan {cfg.testplan_path.name}"
+            )
     for lname, lv in cfg.levels.items():
         names = lv.get("tests", "testplan")
         if names != "testplan":

@@ -1,34 +1,26 @@
-#!/usr/bin/env python3
 """`make sim`: run one top-level simulation through the cocotb runner and print a summary.
 
     make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1] [MODULE=python.module]
 
-Other benches (printed by scripts/regress.py as repro lines): --toplevel NAME --rtl a,b,c.
+Other benches (repro lines of unit benches and regressions): --toplevel NAME --rtl a,b,c.
 
 The build is made once per configuration (build/sim/...) and reused. On failure the exact
 command that reproduces the run is printed.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
+from flow.regress import config as regress_config
+from verif.common.runner import CocotbTestFailed, all_rtl, repro_command, run_cocotb
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "models"))
-
-from regresslib import config as regress_config  # noqa: E402  (scripts/ is on sys.path)
-
-from verif.common.runner import (  # noqa: E402
-    CocotbTestFailed,
-    all_rtl,
-    repro_command,
-    run_cocotb,
-)
-
 DEFAULT_MODULE = "verif.tests.uvm.tb_pnc_uvm"
 DEFAULT_TEST = "SmokeOneJobPerOutputFormat"  # `make sim` alone: short, on any simulator
 TOPLEVEL = "pnc_top"
@@ -36,12 +28,17 @@ TOPLEVEL = "pnc_top"
 
 def summarize(results: Path) -> None:
     for case in ET.parse(results).getroot().iter("testcase"):
-        status = "FAIL" if case.find("failure") is not None or case.find("error") is not None \
+        status = (
+            "FAIL"
+            if case.find("failure") is not None or case.find("error") is not None
             else ("SKIP" if case.find("skipped") is not None else "PASS")
+        )
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
         sim_ns = float(props.get("sim_time_duration", 0) or 0)
-        print(f"  {status}  {case.get('name')}  sim_time={sim_ns:.0f} ns"
-              f"  wall={float(case.get('time', 0)):.2f} s")
+        print(
+            f"  {status}  {case.get('name')}  sim_time={sim_ns:.0f} ns"
+            f"  wall={float(case.get('time', 0)):.2f} s"
+        )
 
 
 def echo_log(log: Path, errors: bool) -> None:
@@ -65,17 +62,23 @@ def expected_to_fail(test: str | None) -> bool:
     return spec is not None and spec.expect == "fail"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--sim", default="icarus", choices=["icarus", "verilator"])
     ap.add_argument("--test", default=None, help="cocotb test name (default: all in the module)")
-    ap.add_argument("--module", default=None,
-                    help=f"cocotb test module (default {DEFAULT_MODULE})")
+    ap.add_argument("--module", default=None, help=f"cocotb test module (default {DEFAULT_MODULE})")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--waves", action="store_true", help="dump FST waveforms")
     ap.add_argument("--toplevel", default=TOPLEVEL, help=f"HDL top level (default {TOPLEVEL})")
     ap.add_argument("--rtl", default=None, help="comma-separated RTL modules (default: all)")
-    args = ap.parse_args()
+    ap.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="top-level parameter (unit benches), repeatable",
+    )
+    args = ap.parse_args(argv)
     if args.module is None:
         args.module = DEFAULT_MODULE
         if args.test is None:
@@ -83,30 +86,43 @@ def main() -> int:
     if not (ROOT / "rtl" / f"{args.toplevel}.sv").exists():
         print(f"error: rtl/{args.toplevel}.sv does not exist yet", file=sys.stderr)
         return 2
+    params = dict(p.split("=", 1) for p in args.param if "=" in p)
+    if len(params) != len(args.param):
+        print(f"error: --param takes NAME=VALUE, got {args.param}", file=sys.stderr)
+        return 2
+    rtl = args.rtl.split(",") if args.rtl else all_rtl()
+    repro = repro_command(args.module, args.test, args.sim, args.seed, args.toplevel, rtl, params)
     t0 = time.time()
     print(f"sim: {args.sim}  module: {args.module}  test: {args.test or 'all'}  seed: {args.seed}")
     try:
-        rtl = args.rtl.split(",") if args.rtl else all_rtl()
-        results = run_cocotb(args.sim, args.toplevel, rtl, args.module, testcase=args.test,
-                             seed=args.seed, waves=args.waves)
+        results = run_cocotb(
+            args.sim,
+            args.toplevel,
+            rtl,
+            args.module,
+            testcase=args.test,
+            seed=args.seed,
+            waves=args.waves,
+            parameters=params,
+        )
     except CocotbTestFailed as exc:
         if exc.log is not None:
             echo_log(exc.log, errors=True)
         print(f"FAILED: {exc}")
         if expected_to_fail(args.test):
-            print(f"note: {args.test} is a negative test (expect = \"fail\" in "
-                  "verif/regress.toml): it corrupts the prediction on purpose and must fail; "
-                  "the regression counts this failure as a pass")
+            print(
+                f'note: {args.test} is a negative test (expect = "fail" in '
+                "verif/regress.toml): it corrupts the prediction on purpose and must fail; "
+                "the regression counts this failure as a pass"
+            )
         return 1
     except Exception as exc:  # build errors, missing simulator: one clear line, no traceback
         print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print(f"rerun: {repro_command(args.module, args.test, args.sim, args.seed)}",
-              file=sys.stderr)
+        print(f"rerun: {repro}", file=sys.stderr)
         return 2
     summarize(results)
     echo_log(results.parent / "sim.log", errors=False)
-    print(f"PASSED in {time.time() - t0:.1f} s (results: {results}); "
-          f"rerun: {repro_command(args.module, args.test, args.sim, args.seed)}")
+    print(f"PASSED in {time.time() - t0:.1f} s (results: {results}); rerun: {repro}")
     return 0
 
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: AQS-GEMM reference (``panacea.aqs.aqs_gemm``, incl. its exact identity check)
 against a plain numpy integer matmul ``(x - z) @ w.T`` (int64) of the same shape.
 
@@ -11,14 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
-
-from panacea.aqs import aqs_gemm  # noqa: E402
+from panacea.aqs import aqs_gemm
 
 
 def best_time(fn: Callable[[], object], repeat: int) -> float:
@@ -31,13 +26,13 @@ def best_time(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--m", type=int, default=512)
     ap.add_argument("--n", type=int, default=1536)
     ap.add_argument("--k", type=int, default=384)
     ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     rng = np.random.default_rng(0)
     x = np.clip(rng.normal(134, 12, (args.m, args.k)), 0, 255).astype(np.uint8)
     w = np.clip(rng.normal(0, 20, (args.n, args.k)), -127, 127).astype(np.int8)

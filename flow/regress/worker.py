@@ -1,12 +1,12 @@
-#!/usr/bin/env python3
 """One regression work item in its own process: build a configuration, or run one test+seed.
 
-    python scripts/regresslib/worker.py build '{"sim":..., "toplevel":..., "rtl":[...], ...}'
-    python scripts/regresslib/worker.py run   '{"sim":..., "test":..., "seed":..., ...}'
+    python -m flow.regress.worker build '{"sim":..., "toplevel":..., "rtl":[...], ...}'
+    python -m flow.regress.worker run   '{"sim":..., "test":..., "seed":..., ...}'
 
 Exit status of `run`: 0 the cocotb test passed, 1 it failed, 2 anything else (build error,
 simulator crash, missing results). The caller reads results.xml itself; this process only runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,28 +15,33 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-for p in (str(ROOT / "models"), str(ROOT)):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+from filelock import FileLock
 
-from filelock import FileLock  # noqa: E402
-
-from verif.common.runner import CocotbTestFailed, build, rtl_sources, run_cocotb  # noqa: E402
+from verif.common.runner import CocotbTestFailed, build, rtl_sources, run_cocotb
 
 
 def do_build(job: dict) -> int:
-    info = build(job["sim"], job["toplevel"], rtl_sources(job["rtl"]),
-                 coverage=job.get("coverage", False), waves=job.get("waves", False))
+    info = build(
+        job["sim"],
+        job["toplevel"],
+        rtl_sources(job["rtl"]),
+        coverage=job.get("coverage", False),
+        waves=job.get("waves", False),
+    )
     print(f"build ready: {info.build_dir}")
     return 0
 
 
 def do_run(job: dict) -> int:
     tdir = Path(job["test_dir"])
-    kw = dict(testcase=job["test"], seed=job["seed"], waves=job.get("waves", False),
-              coverage=job.get("coverage", False), test_dir=tdir,
-              extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})})
+    kw = dict(
+        testcase=job["test"],
+        seed=job["seed"],
+        waves=job.get("waves", False),
+        coverage=job.get("coverage", False),
+        test_dir=tdir,
+        extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})},
+    )
     args = (job["sim"], job["toplevel"], job["rtl"], job["module"])
     if job.get("waves") and job["sim"] == "icarus":
         # cocotb's Icarus runner dumps to <build_dir>/<toplevel>.fst, shared by every run of the
@@ -78,6 +83,7 @@ if __name__ == "__main__":
         raise
     except BaseException as exc:  # build error, simulator crash, missing results.xml
         import traceback
+
         traceback.print_exc()
         print(f"ERROR: {type(exc).__name__}: {exc}")
         sys.exit(2)

@@ -1,5 +1,6 @@
 """Where work items run: a local process pool (threads that each wait on one subprocess) or a
 Dask distributed cluster. Both run :func:`execute.execute`; only submission differs."""
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -7,12 +8,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from regresslib.execute import execute  # noqa: E402
-
-EXECUTE_PY = str(Path(__file__).resolve().parent / "execute.py")
+from .execute import execute
 
 
 class LocalPool:
@@ -49,28 +46,43 @@ class LocalPool:
 class DaskPool:
     """A Dask distributed scheduler (``tcp://host:port``); each worker thread runs one item.
 
-    Each item is submitted as ``subprocess.run([python, regresslib/execute.py, JSON])``: only
-    standard-library objects travel through the scheduler (which unpickles task graphs), so
-    neither it nor the workers need this repository on their import path. Workers need the
-    repository at the same path (shared file system) and its .venv (the submitter's Python).
+    Each item is submitted as ``subprocess.run([python, -m, flow.regress.execute, JSON])``:
+    only standard-library objects travel through the scheduler (which unpickles task graphs),
+    so neither it nor the worker processes import anything of ours. Workers need the
+    repository at the same path (shared file system) and its .venv (the submitter's Python,
+    where the packages are installed editable).
     """
 
     kind = "dask"
 
     def __init__(self, scheduler: str):
         from distributed import Client
+
         self.address = scheduler
         self.client = Client(scheduler, timeout="30s")
         self.jobs = sum(self.client.nthreads().values()) or 1
 
-    def submit(self, cmd: list[str], cwd: str, log: str, timeout_s: float,
-               env: dict[str, str] | None = None):
-        payload = json.dumps({"cmd": cmd, "cwd": cwd, "log": log, "timeout_s": timeout_s,
-                              "env": env})
+    def submit(
+        self,
+        cmd: list[str],
+        cwd: str,
+        log: str,
+        timeout_s: float,
+        env: dict[str, str] | None = None,
+    ):
+        payload = json.dumps(
+            {"cmd": cmd, "cwd": cwd, "log": log, "timeout_s": timeout_s, "env": env}
+        )
         # pure=False: two identical commands (e.g. a rerun) are separate tasks; retries=0: a
         # failing or timed-out item is a result, not something for Dask to repeat.
-        return self.client.submit(subprocess.run, [sys.executable, EXECUTE_PY, payload],
-                                  capture_output=True, text=True, pure=False, retries=0)
+        return self.client.submit(
+            subprocess.run,
+            [sys.executable, "-m", "flow.regress.execute", payload],
+            capture_output=True,
+            text=True,
+            pure=False,
+            retries=0,
+        )
 
     @staticmethod
     def result(fut) -> dict:
@@ -78,23 +90,26 @@ class DaskPool:
         cp = fut.result()
         lines = cp.stdout.strip().splitlines()
         if cp.returncode != 0 or not lines:
-            raise RuntimeError(f"dask worker could not run the item (rc {cp.returncode}): "
-                               f"{(cp.stderr or cp.stdout).strip()[-500:]}")
+            raise RuntimeError(
+                f"dask worker could not run the item (rc {cp.returncode}): "
+                f"{(cp.stderr or cp.stdout).strip()[-500:]}"
+            )
         return json.loads(lines[-1])
 
     def as_completed(self, futures) -> Iterator:
         from distributed import as_completed
+
         return as_completed(futures)
 
     def wait_first(self, futures) -> tuple[set, set]:
         from distributed import wait
+
         done, rest = wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done), set(rest)
 
     def describe(self) -> str:
         workers = self.client.scheduler_info().get("workers", {})
-        return (f"dask scheduler {self.address}: {len(workers)} workers, "
-                f"{self.jobs} threads")
+        return f"dask scheduler {self.address}: {len(workers)} workers, {self.jobs} threads"
 
     def close(self) -> None:
         self.client.close()
@@ -103,5 +118,11 @@ class DaskPool:
 def start_local_cluster(n_workers: int):
     """A LocalCluster of ``n_workers`` single-threaded worker *processes* on loopback."""
     from distributed import LocalCluster
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None)
+
+    return LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )

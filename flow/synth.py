@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make synth`: synthesise the design with Yosys and print cells per block.
 
     synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc | --abc]
@@ -13,6 +12,7 @@ with ABC in minutes), else the wheel again (WebAssembly: its ABC run on pnc_requ
 ABC (generic gates straight from techmap, a quick unoptimised upper bound); without a native
 yosys that is the default unless --abc asks for the slow WebAssembly ABC run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,50 +47,67 @@ def yosys_backend() -> list[str]:
 
 
 def run_yosys(cmd: list[str], script: Path, log: Path) -> bool:
-    res = subprocess.run(cmd + ["-q", "-l", str(log.relative_to(ROOT)), "-s",
-                                str(script.relative_to(ROOT))], cwd=ROOT)
+    res = subprocess.run(
+        cmd + ["-q", "-l", str(log.relative_to(ROOT)), "-s", str(script.relative_to(ROOT))],
+        cwd=ROOT,
+    )
     if res.returncode:
         print(f"synth FAILED (see {log})", file=sys.stderr)
     return res.returncode == 0
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--top", default="pnc_top")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
     ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
-    ap.add_argument("--abc", action="store_true",
-                    help="run ABC even without a native yosys (WebAssembly: tens of minutes)")
-    args = ap.parse_args()
+    ap.add_argument(
+        "--abc", action="store_true", help="ABC without a native yosys (WebAssembly, slow)"
+    )
+    args = ap.parse_args(argv)
     if not args.noabc and not args.abc and not shutil.which("yosys"):
         args.noabc = True
-        print("synth: no native yosys, so mapping without ABC (an unoptimised upper bound). For "
-              "ABC-mapped counts in about 9 minutes: apt-get install yosys; or make synth ABC=1 "
-              "to run ABC in the yowasp wheel (tens of minutes).", file=sys.stderr)
+        print(
+            "synth: no native yosys, so mapping without ABC (an unoptimised upper bound). For "
+            "ABC-mapped counts in about 9 minutes: apt-get install yosys; or make synth ABC=1 "
+            "to run ABC in the yowasp wheel (tens of minutes).",
+            file=sys.stderr,
+        )
     files = [RTL / "pnc_pkg.sv"] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
-    tag = args.top + "".join(f"_{p.replace('=', '')}" for p in args.param) \
+    tag = (
+        args.top
+        + "".join(f"_{p.replace('=', '')}" for p in args.param)
         + ("_noabc" if args.noabc else "")
+    )
     out = ROOT / "build" / "synth" / tag
     out.mkdir(parents=True, exist_ok=True)
     chparams = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in args.param)
-    rel = out.relative_to(ROOT)   # yowasp (WASI) writes only below its working directory
-    front = "\n".join([
-        f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL} " + " ".join(str(f) for f in files),
-        f"chparam {chparams} {args.top}" if chparams else "",
-        f"hierarchy -check -top {args.top}",
-        f"rename -top {args.top}",    # chparam names the top $paramod$<hash>\\<top>
-        "proc",
-        "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
-        "opt_clean",
-        f"write_verilog -noattr {rel / 'elab.v'}",
-    ])
-    back = "\n".join([
-        f"read_verilog {rel / 'elab.v'}",
-        f"hierarchy -check -top {args.top}",
-        f"synth -top {args.top}" + (" -noabc" if args.noabc else ""),
-        f"tee -q -o {rel / 'stat.json'} stat -json",
-        f"tee -q -o {rel / 'stat.txt'} stat",
-    ])
+    rel = out.relative_to(ROOT)
+    # Every path relative to the checkout (the working directory of both runs): YoWASP mounts
+    # its own temporary folder on /tmp, so absolute paths of a checkout under /tmp are not seen.
+    src = [f.relative_to(ROOT) for f in files]
+    front = "\n".join(
+        [
+            f"read_verilog -sv -DSYNTHESIS -DPNC_NO_ASSERT -I{RTL.relative_to(ROOT)} "
+            + " ".join(str(f) for f in src),
+            f"chparam {chparams} {args.top}" if chparams else "",
+            f"hierarchy -check -top {args.top}",
+            f"rename -top {args.top}",  # chparam names the top $paramod$<hash>\\<top>
+            "proc",
+            "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
+            "opt_clean",
+            f"write_verilog -noattr {rel / 'elab.v'}",
+        ]
+    )
+    back = "\n".join(
+        [
+            f"read_verilog {rel / 'elab.v'}",
+            f"hierarchy -check -top {args.top}",
+            f"synth -top {args.top}" + (" -noabc" if args.noabc else ""),
+            f"tee -q -o {rel / 'stat.json'} stat -json",
+            f"tee -q -o {rel / 'stat.txt'} stat",
+        ]
+    )
     (out / "elab.ys").write_text(front)
     (out / "synth.ys").write_text(back)
     t0 = time.time()
@@ -97,8 +115,11 @@ def main() -> int:
     if not run_yosys(yosys_frontend(), out / "elab.ys", out / "elab.log"):
         return 1
     back_cmd = yosys_backend()
-    print(f"synth: elaborated in {time.time() - t0:.0f} s; mapping with {Path(back_cmd[0]).name}"
-          f"{' (no ABC)' if args.noabc else ' + ABC'}", flush=True)
+    print(
+        f"synth: elaborated in {time.time() - t0:.0f} s; mapping with {Path(back_cmd[0]).name}"
+        f"{' (no ABC)' if args.noabc else ' + ABC'}",
+        flush=True,
+    )
     if not run_yosys(back_cmd, out / "synth.ys", out / "yosys.log"):
         return 1
     text = (out / "stat.json").read_text()
@@ -133,9 +154,12 @@ def main() -> int:
         for sub, n in subs(mods[name]).items():
             walk(sub, mult * n)
 
-    top_key = next(k for k in mods if k.lstrip("\\") == args.top
-                   or (k.startswith("$paramod") and (k.endswith(f"\\{args.top}")
-                                                     or f"\\{args.top}\\" in k)))
+    top_key = next(
+        k
+        for k in mods
+        if k.lstrip("\\") == args.top
+        or (k.startswith("$paramod") and (k.endswith(f"\\{args.top}") or f"\\{args.top}\\" in k))
+    )
     walk(top_key, 1)
     total = 0
     print(f"{'module':<48} {'inst':>5} {'cells/inst':>11} {'cells':>10}")
@@ -145,9 +169,15 @@ def main() -> int:
         total += leaf * n
         print(f"{short(name)[:48]:<48} {n:>5} {leaf:>11} {leaf * n:>10}")
     print(f"{'total':<48} {'':>5} {'':>11} {total:>10}")
-    (out / "cells.json").write_text(json.dumps(
-        {n.lstrip(chr(92)): {"instances": c, "cells_per_instance": leaf_cells(mods[n])}
-         for n, c in counts.items()}, indent=1))
+    (out / "cells.json").write_text(
+        json.dumps(
+            {
+                n.lstrip(chr(92)): {"instances": c, "cells_per_instance": leaf_cells(mods[n])}
+                for n, c in counts.items()
+            },
+            indent=1,
+        )
+    )
     print(f"synth: done in {time.time() - t0:.0f} s, no latches")
     return 0
 

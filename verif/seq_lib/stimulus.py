@@ -1,0 +1,144 @@
+"""Stimulus: a :class:`~verif.seq_lib.job_gen.JobSpec` packed into what the job driver loads.
+
+Packing uses the model's host tool (``panacea.memimage.pack_job``); what is computed here is
+test mechanics only: where the regions are placed, which descriptor field a negative test
+breaks (through the model's field encoder), which stream header it corrupts and which address
+window answers with SLVERR.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+from panacea import memimage as mi
+from panacea.config import ARCH
+from panacea.errors import StreamCorruptError
+from panacea.rle import decode_stream, pack_header, unpack_header
+
+from .job_gen import DESCRIPTOR_ILLEGAL, JobSpec
+
+MEM_SIZE = 1 << 24  # AXI RAM size; every placement stays below it
+BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
+RLE_FMT = mi.FMT_CODES["uint8_rle"]
+# JobSpec fields that are model Job fields of the same name (sbr is made a bool)
+JOB_FIELDS = ("x", "w", "z", "r", "b", "mode", "bias", "out_fmt", "mult", "shift", "zo", "out_r",
+              "out_b")  # fmt: skip
+
+
+def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | None) -> dict:
+    """Explicit region addresses for the job's placement (``packed`` keeps the model's)."""
+    if spec.placement == "packed":
+        return {}
+    sizes = mi.region_sizes(job)
+    rng = rng or np.random.default_rng(0)
+    names = list(mi.REGION_NAMES)
+    if spec.placement == "random":
+        rng.shuffle(names)
+    addr = spec.base
+    out = {}
+    for name in names:
+        if spec.placement == "page_edge":
+            # start 8..56 bytes before the next 4 KiB boundary: bursts must split there
+            page = (addr + 0xFFF) // 0x1000 * 0x1000 + 0x1000
+            addr = page - 8 * int(rng.integers(1, 8))
+        out[f"{name}_addr"] = addr
+        gap = 8 * int(rng.integers(0, 64)) if spec.placement in ("gapped", "random") else 0
+        addr = addr + mi.align8(sizes[name]) + gap
+    assert addr < MEM_SIZE, "placement overflows the memory model"
+    return out
+
+
+def model_job(spec: JobSpec, rng: np.random.Generator | None = None) -> mi.Job:
+    """The model's Job for ``spec`` (legal fields; illegal tweaks happen on the registers)."""
+    job = mi.Job(sbr=bool(spec.sbr), **{f: getattr(spec, f) for f in JOB_FIELDS})
+    addrs = _layout_addresses(spec, job, rng)
+    return dataclasses.replace(job, **addrs) if addrs else job
+
+
+def break_descriptor(kind: str, regs: dict[str, int], rng: np.random.Generator) -> dict[str, int]:
+    """Copy of ``regs`` with exactly the field named by ``kind`` made illegal."""
+    f = mi.decode_descriptor(regs)
+    new: dict[str, int] = {}
+    if kind == "bad_dim_zero":
+        new[str(rng.choice(["M", "N", "K"]))] = 0
+    elif kind == "bad_dim_big":
+        new[str(rng.choice(["M", "N", "K"]))] = int(ARCH.MAX_DIM) + int(rng.integers(1, 100))
+    elif kind == "bad_mode_skip":
+        new["skip"] = 3
+    elif kind == "bad_mode_fmt":
+        new["fmt"] = 3
+    elif kind == "bad_lo_bits":
+        new["b"] = int(rng.choice([0, 1, 2, 6, 7, 15]))
+    elif kind == "bad_out_lo_bits":
+        new.update(fmt=RLE_FMT, out_b=int(rng.choice([0, 2, 6, 15])))
+    elif kind == "bad_r":
+        new.update(skip=2, r=int(rng.integers(1 << (8 - f["b"]), 256)))
+    elif kind == "bad_out_r":
+        new.update(fmt=RLE_FMT, out_r=int(rng.integers(1 << (8 - f["out_b"]), 256)))
+    elif kind == "misaligned":
+        reg = str(rng.choice(["act_lo", "act_ho", "wt_lo", "wt_ho", "out"]))
+        new[f"{reg}_addr"] = f[f"{reg}_addr"] + int(rng.integers(1, 8))
+    elif kind == "bad_rq_mult":
+        new.update(fmt=mi.FMT_CODES["uint8"], mult=0)
+    elif kind == "bad_rq_shift":
+        new.update(fmt=mi.FMT_CODES["uint8"], shift=int(rng.choice([0, 63])))
+    else:
+        raise ValueError(f"not a descriptor error: {kind!r}")
+    return mi.encode_descriptor(new, regs)
+
+
+def corrupt_stream(
+    image: mi.MemImage, job: mi.Job, rng: np.random.Generator
+) -> tuple[mi.MemImage, str]:
+    """Image whose first activation or weight HO stream is inconsistent with K (checked with the
+    model's decoder, which must reject it)."""
+    which = str(rng.choice(["act_ho", "wt_ho"]))
+    addr, data = image.regions[which]
+    buf = bytearray(data)
+    n_rec, n_vec = unpack_header(buf)
+    if rng.random() < 0.5 or n_vec < 2:
+        buf[:8] = pack_header(n_rec, n_vec + int(rng.integers(1, 5)))  # n_vectors != K
+    else:
+        buf[:8] = pack_header(n_vec + 1, n_vec)  # more records than K
+    L = (8 - int(job.b)) if which == "act_ho" else 4
+    try:
+        decode_stream(bytes(buf), job.K, L)
+        raise AssertionError("model accepted a stream the test meant to corrupt")
+    except StreamCorruptError:
+        pass
+    regions = dict(image.regions)
+    regions[which] = (addr, bytes(buf))
+    return mi.MemImage(regions=regions, regs=image.regs), which
+
+
+@dataclass
+class Stimulus:
+    """What the job driver puts into memory and the register file (host-side packing)."""
+
+    spec: JobSpec
+    job: mi.Job
+    image: mi.MemImage
+    regs: dict[str, int]
+    err_windows: list[tuple[int, int, str]] = field(default_factory=list)
+    tampered: tuple[str, ...] = ()  # regions changed after packing (corrupt-stream tests)
+
+
+def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
+    """Pack ``spec`` with the model's host tool (``pack_job``) and apply the negative-test tweak
+    the spec asks for (broken descriptor field, corrupt stream, SLVERR window)."""
+    job = model_job(spec, rng)
+    image = mi.pack_job(job)
+    st = Stimulus(spec=spec, job=job, image=image, regs=dict(image.regs))
+    kind = spec.illegal
+    if kind in DESCRIPTOR_ILLEGAL:
+        st.regs = break_descriptor(kind, st.regs, rng)
+    elif kind == "stream_corrupt":
+        st.image, which = corrupt_stream(image, job, rng)
+        st.tampered = (which,)
+    elif kind in ("axi_rd_err", "axi_wr_err"):
+        names = ("act_lo", "wt_lo", "act_ho", "wt_ho") if kind == "axi_rd_err" else ("out",)
+        a, _ = image.regions[str(rng.choice(names))]
+        st.err_windows.append((a, a + BUS_BYTES, "rd" if kind == "axi_rd_err" else "wr"))
+    return st
