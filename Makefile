@@ -32,7 +32,7 @@ sim: $(VENV)  ## run one simulation: make sim [SIM=icarus|verilator] [TEST=name]
 	$(PY) scripts/sim.py --sim $(SIM) $(if $(TEST),--test $(TEST)) $(if $(MODULE),--module $(MODULE)) $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(WAVES)),--waves)
 
 test: $(VENV)  ## all tests: model unit/property tests + RTL unit and top tests on both simulators
-	$(PY) -m pytest -n $(JOBS) -q models/tests verif/tests
+	$(PY) -m pytest -n $(JOBS) -q models/tests verif/tests flow/tests
 
 test-model: $(VENV)  ## reference-model tests only (no simulator)
 	$(PY) -m pytest -n $(JOBS) -q models/tests
@@ -75,3 +75,8 @@ nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage m
 
 cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
 	$(PY) scripts/cov_report.py $(if $(RUN),--run $(RUN)) --screenshot
+
+# Formal proofs (formal/*.sby, flow/formal.py; formal/README.md).
+.PHONY: formal
+formal: $(VENV)  ## SymbiYosys proofs of formal/*.sby -> build/formal/formal.json [JOBS=n]
+	$(PY) -m flow.formal --jobs $(JOBS)
