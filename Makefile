@@ -81,3 +81,8 @@ nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage m
 
 cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
 	$(FLOW) cov-report $(if $(RUN),--run $(RUN)) --screenshot
+
+# Formal proofs (formal/*.sby, flow/formal.py; formal/README.md).
+.PHONY: formal
+formal: $(VENV)  ## SymbiYosys proofs of formal/*.sby -> build/formal/formal.json [JOBS=n]
+	$(FLOW) formal --jobs $(JOBS)

@@ -49,6 +49,7 @@ FLOW_COMMANDS: dict[str, tuple[str, str]] = {
     "bench-model": ("flow.bench_model", "reference-model speed (make bench-model)"),
     "lint": ("flow.lint", "Verilator, Verible, ruff, import layering (make lint)"),
     "synth": ("flow.synth", "Yosys synthesis, cells per block (make synth)"),
+    "formal": ("flow.formal", "SymbiYosys proofs of formal/*.sby (make formal)"),
 }
 
 

@@ -1,0 +1,124 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// Properties of pnc_fifo: order and data preserved, no overflow or underflow, count exact.
+//
+// Method: one item, chosen by the solver (f_pick_i, any cycle, any data), is followed through
+// the FIFO: it must come out unchanged after exactly the items that were ahead of it, which for
+// an arbitrary choice proves order and data integrity of every item. A shadow count checks
+// count_o, in_ready_o and out_valid_o.
+//
+// ASSUMPTIONS
+//   R0  reset only in the first cycle (pnc_formal.svh).
+// Nothing else: the FIFO must be correct for any input sequence (in_valid_i may drop or
+// in_data_i change without a transfer; out_ready_i is free).
+//
+// Probes (connected by the .sby script after `flatten`, since Yosys has no bind or
+// hierarchical references): f_rptr, f_wptr and the storage words f_mem (for k-induction only;
+// they state where the followed item sits, so that the induction step cannot start from a
+// state in which it was silently lost).
+`include "pnc_formal.svh"
+
+module pnc_fifo_props #(
+    parameter  int WIDTH = 4,
+    parameter  int DEPTH = 3,
+    localparam int CntW  = $clog2(DEPTH + 1),
+    localparam int PtrW  = (DEPTH > 1) ? $clog2(DEPTH) : 1
+) (
+    input logic             clk_i,
+    input logic             rst_ni,
+    input logic             in_valid_i,
+    input logic [WIDTH-1:0] in_data_i,
+    input logic             out_ready_i,
+    input logic             f_pick_i     // follow the item pushed in this cycle
+);
+  `PNC_F_RESET
+
+  logic in_ready, out_valid;
+  logic [WIDTH-1:0] out_data;
+  logic [CntW-1:0] count;
+
+  pnc_fifo #(
+      .WIDTH(WIDTH),
+      .DEPTH(DEPTH)
+  ) u_dut (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i,
+      .in_ready_o (in_ready),
+      .in_data_i,
+      .out_valid_o(out_valid),
+      .out_ready_i,
+      .out_data_o (out_data),
+      .count_o    (count)
+  );
+
+  // ---- probes (driven by `connect` in pnc_fifo.sby)
+  logic [PtrW-1:0] f_rptr, f_wptr;
+  logic [DEPTH-1:0][WIDTH-1:0] f_mem;
+
+  logic push, pop;
+  assign push = in_valid_i && in_ready;
+  assign pop  = out_valid && out_ready_i;
+
+  // ---- shadow occupancy
+  logic [CntW:0] f_cnt_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) f_cnt_q <= '0;
+    else f_cnt_q <= f_cnt_q + (CntW + 1)'(push) - (CntW + 1)'(pop);
+  end
+
+  always @(*) begin
+    if (rst_ni) begin
+      CountExact: assert ((CntW + 1)'(count) == f_cnt_q);
+      CountBound: assert (f_cnt_q <= (CntW + 1)'(DEPTH));
+      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(DEPTH)));
+      NoUnderflow: assert (out_valid == (f_cnt_q != '0));
+    end
+  end
+
+  // ---- one followed item
+  logic f_track_q;
+  logic [WIDTH-1:0] f_data_q;
+  logic [CntW-1:0] f_ahead_q;  // items in front of it
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_track_q <= 1'b0;
+      f_data_q  <= '0;
+      f_ahead_q <= '0;
+    end else if (!f_track_q) begin
+      if (push && f_pick_i) begin
+        f_track_q <= 1'b1;
+        f_data_q  <= in_data_i;
+        f_ahead_q <= count - CntW'(pop);
+      end
+    end else if (pop) begin
+      if (f_ahead_q == '0) f_track_q <= 1'b0;
+      else f_ahead_q <= f_ahead_q - CntW'(1);
+    end
+  end
+
+  always @(*) begin
+    if (rst_ni && f_track_q && f_ahead_q == '0) begin
+      OrderHead: assert (out_valid);
+      DataIntact: assert (out_data == f_data_q);
+    end
+  end
+
+  // The output side obeys the stream rule for any out_ready_i.
+  `PNC_F_STREAM(assert, OutStream, out_valid, out_ready_i, out_data, 1'b0)
+
+  // ---- induction strengthening (internal state agrees with the shadow)
+  logic [PtrW:0] f_slot;  // storage index of the followed item
+  always @(*) begin
+    f_slot = (PtrW + 1)'(f_rptr) + (PtrW + 1)'(f_ahead_q);
+    if (f_slot >= (PtrW + 1)'(DEPTH)) f_slot = f_slot - (PtrW + 1)'(DEPTH);
+    if (rst_ni) begin
+      PtrsInRange: assert (32'(f_rptr) < DEPTH && 32'(f_wptr) < DEPTH);
+      WptrFollows: assert ((32'(f_rptr) + 32'(f_cnt_q)) % DEPTH == 32'(f_wptr));
+      if (f_track_q) begin
+        TrackedStored: assert (f_mem[f_slot[PtrW-1:0]] == f_data_q);
+        TrackedCounted: assert ((CntW + 1)'(f_ahead_q) < f_cnt_q);
+      end
+    end
+  end
+
+endmodule
