@@ -1,0 +1,128 @@
+"""Per-row (per-token) zero points and r: the AQS-GEMM identity with one z and r per row, the
+per-row calibration and ZPM, and the host rules for r (hypothesis, edge values included)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from panacea.aqs import aqs_gemm, vector_skip_masks
+from panacea.quant import calibrate_activations, quantize_activations
+from panacea.rowquant import (
+    act_skip_share,
+    calibrate_rows,
+    center_rows,
+    choose_r_rows,
+    quantize_rows,
+)
+
+
+@st.composite
+def per_row_case(draw: st.DrawFn) -> tuple:
+    m = draw(st.integers(1, 19))
+    n = draw(st.integers(1, 12))
+    k = draw(st.integers(1, 20))
+    b = draw(st.sampled_from((3, 4, 5)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    style = draw(st.sampled_from(("uniform", "extreme", "narrow")))
+    if style == "uniform":
+        x = rng.integers(0, 256, (m, k), dtype=np.uint8)
+        w = rng.integers(-128, 128, (n, k), dtype=np.int8)
+    elif style == "extreme":
+        x = rng.choice(np.array([0, 255], np.uint8), (m, k))
+        w = rng.choice(np.array([-128, 127], np.int8), (n, k))
+    else:
+        x = np.clip(rng.normal(128, 6, (m, k)), 0, 255).astype(np.uint8)
+        w = np.clip(rng.normal(0, 8, (n, k)), -128, 127).astype(np.int8)
+    rmax = (1 << (8 - b)) - 1
+    z = rng.choice(np.array([0, 255, *rng.integers(0, 256, 4)]), m)
+    r = rng.choice(np.array([0, rmax, *rng.integers(0, rmax + 1, 4)]), m)
+    return x, w, z, r, b
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=per_row_case(), sbr=st.booleans(), mode=st.sampled_from(("dense", "zero", "aqs")))
+def test_per_row_identity(case: tuple, sbr: bool, mode: str) -> None:
+    x, w, z, r, b = case
+    res = aqs_gemm(x, w, z, r, b, sbr, mode)
+    w64 = w.astype(np.int64)
+    np.testing.assert_array_equal(res.y, (x.astype(np.int64) - z[:, None]) @ w64.T)
+    r_eff = r if mode == "aqs" else np.zeros_like(r)
+    np.testing.assert_array_equal(res.r_eff, r_eff)
+    np.testing.assert_array_equal(res.comp, ((1 << b) * r_eff - z)[:, None] * w64.sum(1)[None])
+    xr = (x.astype(np.int64) >> b) - r_eff[:, None]
+    np.testing.assert_array_equal(res.act_skip, vector_skip_masks(xr, np.zeros((1, x.shape[1]),
+                                                                                np.int64))[0])
+    # a per-row array of one value is the scalar job
+    same = aqs_gemm(x, w, np.full(len(z), z[0]), np.full(len(r), r[0]), b, sbr, mode)
+    scal = aqs_gemm(x, w, int(z[0]), int(r[0]), b, sbr, mode)
+    np.testing.assert_array_equal(same.y, scal.y)
+    np.testing.assert_array_equal(same.act_skip, scal.act_skip)
+
+
+def test_per_row_parameters_are_checked() -> None:
+    x = np.zeros((3, 4), np.uint8)
+    w = np.zeros((2, 4), np.int8)
+    with pytest.raises(ValueError, match=r"z must be one integer or one per row \(M = 3\)"):
+        aqs_gemm(x, w, np.zeros(2, np.int64), 0)
+    with pytest.raises(ValueError, match=r"r values must be in \[0, 15\]"):
+        aqs_gemm(x, w, 0, np.array([0, 16, 0]))
+    with pytest.raises(ValueError, match="z values must be in"):
+        aqs_gemm(x, w, np.array([0, 256, 0]), 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 12), k=st.integers(1, 40),
+       b=st.sampled_from((3, 4, 5)), shift=st.sampled_from((-3.0, 0.0, 3.0)))
+def test_row_calibration_and_centering(seed: int, m: int, k: int, b: int, shift: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_t(2, (m, k)) + shift
+    x[0] = 0.0                                   # an all-zero row (scale 1.0)
+    scale, z = calibrate_rows(x)
+    for i in range(m):                           # the per-tensor formula on each row
+        s1, z1 = calibrate_activations(x[i:i + 1])
+        assert (scale[i], z[i]) == (s1, z1)
+        np.testing.assert_array_equal(quantize_rows(x, scale, z)[i],
+                                      quantize_activations(x[i], s1, z1))
+    sc, zc = center_rows(x, scale, z, b)
+    assert np.all(zc % (1 << b) == 1 << (b - 1)) and np.all(np.abs(zc - z) <= 1 << (b - 1))
+    assert np.all(sc[1:] >= scale[1:] * (1 - 1e-12))
+    t = np.rint(x / sc[:, None]) + zc[:, None]
+    assert t.min() >= 0 and t.max() <= 255      # nothing clips after centering
+    xq = quantize_rows(x, sc, zc)
+    near = np.abs(x) < sc[:, None] * ((1 << (b - 1)) - 0.5)
+    assert np.all((xq >> b)[near] == np.broadcast_to(zc[:, None] >> b, x.shape)[near])
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 20), k=st.integers(1, 30),
+       b=st.sampled_from((3, 4, 5)), spread=st.sampled_from((0, 1, 40)))
+def test_r_rules(seed: int, m: int, k: int, b: int, spread: int) -> None:
+    rng = np.random.default_rng(seed)
+    xq = np.clip(rng.integers(100, 101 + spread, (m, 1)) + rng.normal(0, 3, (m, k)), 0,
+                 255).astype(np.uint8)
+    xh = xq.astype(np.int64) >> b
+    z = rng.integers(0, 256, m)
+    np.testing.assert_array_equal(choose_r_rows(xq, b, "zero", z), z >> b)
+    mode = choose_r_rows(xq, b, "mode")
+    for i in range(m):
+        counts = np.bincount(xh[i], minlength=1 << (8 - b))
+        assert mode[i] == int(counts.argmax())
+    tensor = choose_r_rows(xq, b, "tensor")
+    assert np.all(tensor == np.bincount(xh.ravel()).argmax())
+    blk = choose_r_rows(xq, b, "block")
+    got = act_skip_share(xq, b, blk)
+    for j in range(0, m, 8):                     # one value per block of 8 rows
+        assert len(set(blk[j:j + 8].tolist())) == 1
+    for cand in range(1 << (8 - b)):             # and no single r per block does better
+        assert got >= act_skip_share(xq, b, np.full(m, cand)) - 1e-12
+    assert got >= act_skip_share(xq, b, tensor) - 1e-12
+
+
+def test_rule_errors() -> None:
+    xq = np.zeros((2, 3), np.uint8)
+    with pytest.raises(ValueError, match="rule must be one of"):
+        choose_r_rows(xq, 4, "best")
+    with pytest.raises(ValueError, match="needs the per-row zero points"):
+        choose_r_rows(xq, 4, "zero")
