@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .analyze import JSON_KEYS_DOC, AnalyzeInputError, analyze_file, format_layer, plot_layer
+from .llm.accuracy import add_parser as add_accuracy_parser
+from .llm.accuracy import main as accuracy_main
 from .run import FIGURES_DOC, run_main
 
 
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--no-zpm", action="store_true", help="switch zero-point manipulation off")
     ru.add_argument("--no-sbr", action="store_true", help="plain (non-SBR) weight slices")
     ru.add_argument("--json", type=Path, metavar="OUT.json", help="also write the report as JSON")
+    add_accuracy_parser(sub)
     return parser
 
 
@@ -88,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _analyze(args)
     if args.command == "run":
         return run_main(args)
+    if args.command == "accuracy":
+        return accuracy_main(args)
     raise AssertionError(f"unhandled command {args.command!r}")  # argparse enforces the choices
 
 

@@ -6,6 +6,8 @@ LLM): :func:`panacea.aqs.aqs_gemm` then compensates row m with ``(2^b r[m] - z[m
 
 * :func:`calibrate_rows`: ``lo = min(row min, 0)``, ``hi = max(row max, 0)``,
   ``scale = (hi - lo) / 255`` (1.0 if ``hi == lo``), ``z = clip(round(-lo / scale), 0, 255)``.
+  With ``group = G`` every G consecutive rows share ``lo``/``hi`` (one scale, z and r per block
+  of rows: with G = 8 that is one value per slice-vector block instead of one per lane).
 * :func:`center_rows` (per-row ZPM): move each ``z`` to the centre of its HO bin,
   ``z' = (z >> b) * 2^b + 2^(b-1)`` (so ``|z' - z| <= 2^(b-1)``, the ZPM search range), and
   widen the scale just enough that the row's range still fits: ``scale' = max(-lo / z',
@@ -43,24 +45,41 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 
-def calibrate_rows(x_float: npt.NDArray[np.floating]) -> tuple[F64, I64]:
-    """Per-row min/max asymmetric UINT8 calibration of (M, K) floats: ``(scales, z)``."""
+def row_range(x: F64, group: int = 1) -> tuple[F64, F64]:
+    """``(lo, hi)`` per row: ``min(min, 0)`` and ``max(max, 0)`` over the row, or over its
+    group of ``group`` consecutive rows (rows ``g*group .. g*group+group-1`` share them)."""
+    m = x.shape[0]
+    if not isinstance(group, int) or group < 1:
+        raise ValueError(f"group must be an integer >= 1, got {group!r}")
+    lo, hi = x.min(axis=1), x.max(axis=1)
+    if group > 1:
+        g = -(-m // group)
+        pad = g * group - m
+        lo = np.repeat(np.pad(lo, (0, pad), mode="edge").reshape(g, group).min(axis=1),
+                       group)[:m]
+        hi = np.repeat(np.pad(hi, (0, pad), mode="edge").reshape(g, group).max(axis=1),
+                       group)[:m]
+    return np.minimum(lo, 0.0), np.maximum(hi, 0.0)
+
+
+def calibrate_rows(x_float: npt.NDArray[np.floating], group: int = 1) -> tuple[F64, I64]:
+    """Per-row min/max asymmetric UINT8 calibration of (M, K) floats: ``(scales, z)``; with
+    ``group`` > 1 each group of consecutive rows shares one range (per-block quantization)."""
     x = check_float_array("x_float", x_float, ndim=2)
-    lo = np.minimum(x.min(axis=1), 0.0)
-    hi = np.maximum(x.max(axis=1), 0.0)
+    lo, hi = row_range(x, group)
     scale = np.where(hi > lo, (hi - lo) / 255.0, 1.0)
     z = np.clip(np.rint(-lo / scale), 0, 255).astype(np.int64)
     return scale, z
 
 
-def center_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64, b: int
-                ) -> tuple[F64, I64]:
+def center_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64, b: int,
+                group: int = 1) -> tuple[F64, I64]:
     """Per-row ZPM: every ``z`` to the centre of its HO bin, scale widened so that nothing
-    clips (see the module docstring). Returns ``(scales, z)``."""
+    clips (see the module docstring; ``group`` as in :func:`calibrate_rows`). Returns
+    ``(scales, z)``."""
     x = check_float_array("x_float", x_float, ndim=2)
     b = check_lo_bits(b)
-    lo = np.minimum(x.min(axis=1), 0.0)
-    hi = np.maximum(x.max(axis=1), 0.0)
+    lo, hi = row_range(x, group)
     zc = ((np.asarray(z, np.int64) >> b) << b) + (1 << (b - 1))
     new = np.maximum(-lo / zc, hi / (255 - zc))
     return np.where(hi > lo, new, np.asarray(scale, np.float64)), zc
@@ -128,4 +147,4 @@ def act_skip_share(xq: npt.NDArray[np.uint8], b: int, r: int | npt.NDArray[np.in
     return float(vector_skip_masks(res, np.zeros((1, res.shape[1]), np.int64))[0].mean())
 
 __all__ = ["R_RULES", "act_skip_share", "block_common", "calibrate_rows", "center_rows",
-           "choose_r_rows", "quantize_rows"]
+           "choose_r_rows", "quantize_rows", "row_range"]

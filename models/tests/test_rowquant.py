@@ -61,6 +61,23 @@ def test_per_row_identity(case: tuple, sbr: bool, mode: str) -> None:
     np.testing.assert_array_equal(same.act_skip, scal.act_skip)
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 21), group=st.sampled_from((2, 8)),
+       b=st.sampled_from((3, 4, 5)))
+def test_row_groups_share_one_range(seed: int, m: int, group: int, b: int) -> None:
+    x = np.random.default_rng(seed).standard_t(2, (m, 7))
+    for scale, z in (calibrate_rows(x, group),
+                     center_rows(x, *calibrate_rows(x, group), b, group)):
+        for g in range(0, m, group):
+            assert len(set(z[g:g + group].tolist())) == 1
+            assert len(set(scale[g:g + group].tolist())) == 1
+    scale, z = calibrate_rows(x, group)
+    for g in range(0, m, group):
+        assert (scale[g], z[g]) == calibrate_activations(x[g:g + group])
+    with pytest.raises(ValueError, match="group must be an integer >= 1"):
+        calibrate_rows(x, 0)
+
+
 def test_per_row_parameters_are_checked() -> None:
     x = np.zeros((3, 4), np.uint8)
     w = np.zeros((2, 4), np.int8)
