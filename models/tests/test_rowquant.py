@@ -16,28 +16,17 @@ from panacea.rowquant import (
     choose_r_rows,
     quantize_rows,
 )
+from test_aqs import gemm_case  # the same operand generator as the scalar identity tests
 
 
 @st.composite
 def per_row_case(draw: st.DrawFn) -> tuple:
-    m = draw(st.integers(1, 19))
-    n = draw(st.integers(1, 12))
-    k = draw(st.integers(1, 20))
-    b = draw(st.sampled_from((3, 4, 5)))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    style = draw(st.sampled_from(("uniform", "extreme", "narrow")))
-    if style == "uniform":
-        x = rng.integers(0, 256, (m, k), dtype=np.uint8)
-        w = rng.integers(-128, 128, (n, k), dtype=np.int8)
-    elif style == "extreme":
-        x = rng.choice(np.array([0, 255], np.uint8), (m, k))
-        w = rng.choice(np.array([-128, 127], np.int8), (n, k))
-    else:
-        x = np.clip(rng.normal(128, 6, (m, k)), 0, 255).astype(np.uint8)
-        w = np.clip(rng.normal(0, 8, (n, k)), -128, 127).astype(np.int8)
-    rmax = (1 << (8 - b)) - 1
-    z = rng.choice(np.array([0, 255, *rng.integers(0, 256, 4)]), m)
-    r = rng.choice(np.array([0, rmax, *rng.integers(0, rmax + 1, 4)]), m)
+    """test_aqs's GEMM operands with one z and one r per row (edge values 0 / max included)."""
+    x, w, _, _, b = draw(gemm_case())
+    m, rmax = x.shape[0], (1 << (8 - b)) - 1
+    z = np.array(draw(st.lists(st.sampled_from((0, 255, 7, 128, 201)), min_size=m, max_size=m)))
+    r = np.array(draw(st.lists(st.sampled_from((0, rmax, rmax // 2, 1)), min_size=m,
+                               max_size=m)))
     return x, w, z, r, b
 
 
