@@ -255,6 +255,7 @@ def test_run_writes_the_report(tiny: tuple, tmp_path: Path) -> None:
         assert len(rep["layers"][s["name"]]) == 7 * N_LAYER
     md = acc.markdown_report(rep)
     assert "| row-zpm-dbs |" in md and "Per-row schemes" in md
+    assert "- asym + ZPM + DBS: perplexity" in md and "- Per row against per tensor" in md
     json.dumps(rep)
     paths = acc.plot(rep, tmp_path)
     assert all(p.stat().st_size > 1000 for p in paths)

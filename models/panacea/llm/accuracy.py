@@ -359,6 +359,45 @@ def markdown_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def findings(report: dict[str, Any]) -> list[str]:
+    """The comparisons the issue asks for, in words, from whichever schemes were run."""
+    by = {s["name"]: s for s in report["schemes"]}
+    out = []
+
+    def rel(a: str, b: str) -> str:
+        return f"{100 * (by[a]['ppl'] / by[b]['ppl'] - 1):+.1f} %"
+
+    def skip(a: str) -> str:
+        return _pct(by[a]["act_skip_aqs"])
+
+    if {"asym-zpm-dbs", "fp32", "sym"} <= by.keys():
+        out.append(f"asym + ZPM + DBS: perplexity {by['asym-zpm-dbs']['ppl']:.2f}, "
+                   f"{rel('asym-zpm-dbs', 'fp32')} vs FP32 and {rel('asym-zpm-dbs', 'sym')} vs "
+                   f"symmetric INT8 ({by['sym']['ppl']:.2f}).")
+    if {"asym", "sym"} <= by.keys():
+        better = by["asym"]["ppl"] < by["sym"]["ppl"]
+        out.append(f"Asymmetric min/max {'beats' if better else 'does NOT beat'} symmetric "
+                   f"per-tensor INT8 on this model ({by['asym']['ppl']:.2f} vs "
+                   f"{by['sym']['ppl']:.2f}).")
+    if {"asym", "asym-zpm"} <= by.keys():
+        out.append(f"ZPM: perplexity {rel('asym-zpm', 'asym')} against asym, skippable "
+                   f"activation vectors {skip('asym')} -> {skip('asym-zpm')}, AQS cycles "
+                   f"{by['asym']['cycles']['AQS'] / 1e6:.1f} -> "
+                   f"{by['asym-zpm']['cycles']['AQS'] / 1e6:.1f} M.")
+    if {"asym-zpm", "asym-zpm-dbs"} <= by.keys():
+        out.append(f"DBS: perplexity {rel('asym-zpm-dbs', 'asym-zpm')} against asym + ZPM, "
+                   f"skippable {skip('asym-zpm')} -> {skip('asym-zpm-dbs')}, AQS cycles "
+                   f"{by['asym-zpm']['cycles']['AQS'] / 1e6:.1f} -> "
+                   f"{by['asym-zpm-dbs']['cycles']['AQS'] / 1e6:.1f} M.")
+    if {"row-zpm-dbs", "asym-zpm-dbs"} <= by.keys():
+        a, r = by["asym-zpm-dbs"], by["row-zpm-dbs"]
+        out.append(f"Per row against per tensor (both + ZPM + DBS): perplexity "
+                   f"{r['ppl']:.2f} vs {a['ppl']:.2f}; skippable {skip('row-zpm-dbs')} vs "
+                   f"{skip('asym-zpm-dbs')}; ZERO_SKIP / AQS cycles {r['zero_over_aqs']:.2f}x vs "
+                   f"{a['zero_over_aqs']:.2f}x.")
+    return out
+
+
 def markdown_report(report: dict[str, Any]) -> str:
     """Full Markdown report: header, table, per-row r rules, targets."""
     by = {s["name"]: s for s in report["schemes"]}
@@ -384,6 +423,7 @@ def markdown_report(report: dict[str, Any]) -> str:
         out += [f"| {s['name']} | " + " | ".join(_pct(v) for v in s["act_skip_rules"].values())
                 + " |" for s in rows]
         out.append("")
+    out += [f"- {line}" for line in findings(report)] + [""]
     rec = by.get(report["recommended"])
     if rec is not None and rec.get("ppl_vs_fp32") is not None and rec.get("zero_over_aqs"):
         ok_ppl = rec["ppl_vs_fp32"] <= 0.05
