@@ -174,7 +174,7 @@ def test_forward_matches_float_reference(tiny: tuple) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["sym", "asym-zpm-dbs", "row-zpm-dbs", "mixed-zpm-dbs",
-                                    "asym-pct"])
+                                    "asym-pct", "hybrid-zpm-dbs"])
 def test_quantized_path_is_the_exact_integer_gemm(tiny: tuple, scheme: str) -> None:
     _, w, _ = tiny
     rng = np.random.default_rng(2)
@@ -201,8 +201,11 @@ def test_quantized_path_is_the_exact_integer_gemm(tiny: tuple, scheme: str) -> N
             np.testing.assert_array_equal(c.x.astype(np.int64) - SYM_Z, np.clip(
                 np.rint(inputs[name] / c.x_scale), -127, 127))
         per_row = (name.endswith("ffn_down") if scheme == "mixed-zpm-dbs"
-                   else scheme == "row-zpm-dbs")
+                   else SCHEMES[scheme].kind == "row")
         assert isinstance(c.z, np.ndarray) == per_row
+        if scheme == "hybrid-zpm-dbs":      # blocks of 8 rows share z, except ffn_down
+            same = np.all(c.z.reshape(-1, 8) == c.z.reshape(-1, 8)[:, :1])
+            assert same != name.endswith("ffn_down")
         st = ql.stats[name]
         assert set(st.cycles) == {"AQS", "ZERO_SKIP"} and st.vec > 0
         assert 0 <= st.skip_aqs <= st.vec and st.elems == c.x.size

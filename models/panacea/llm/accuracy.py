@@ -56,7 +56,7 @@ from .schemes import (
 
 DEFAULT_SCHEMES: tuple[str, ...] = (
     "fp32", "sym", "asym", "asym-zpm", "asym-zpm-dbs", "asym-zpm-dbs-pct", "row", "row-zpm-dbs",
-    "block8-zpm-dbs", "mixed-zpm-dbs",
+    "block8-zpm-dbs", "hybrid-zpm-dbs",
 )
 DEFAULT_WINDOW: int = 512
 DEFAULT_OUT: Path = Path("build/accuracy")
@@ -114,17 +114,16 @@ def capture_inputs(weights: LlamaWeights, batches: list[npt.NDArray[np.int64]]) 
 
 
 def nll(weights: LlamaWeights, batches: list[npt.NDArray[np.int64]], linear: LinearFn,
-        before_batch: Callable[[int], None] | None = None) -> tuple[float, int]:
-    """Summed negative log-likelihood and the number of predicted tokens."""
-    total, count = 0.0, 0
+        before_batch: Callable[[int], None] | None = None) -> npt.NDArray[np.float64]:
+    """Negative log-likelihood of every predicted token (each window's tokens after its first),
+    in window order."""
+    out = []
     for i, b in enumerate(batches):
         if before_batch is not None:
             before_batch(i)
         h = forward(weights, b, linear)
-        lp = target_logprobs(weights, h[:, :-1], b[:, 1:])
-        total -= float(lp.sum())
-        count += lp.size
-    return total, count
+        out.append(-target_logprobs(weights, h[:, :-1], b[:, 1:]))
+    return np.concatenate(out)
 
 
 def top_next_token(weights: LlamaWeights, tokenizer: Any, prompt: str) -> str:
@@ -199,6 +198,7 @@ class _Context:
 
 
 _CTX: _Context | None = None
+SchemeResult = tuple[dict[str, Any], list[dict[str, Any]] | None, npt.NDArray[np.float64]]
 
 
 def blas_single_thread() -> Any:
@@ -213,9 +213,9 @@ def blas_single_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def run_scheme(name: str, log: Callable[[str], None] = print
-               ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
-    """Calibrate and evaluate one scheme on the prepared context: ``(summary, layers)``."""
+def run_scheme(name: str, log: Callable[[str], None] = print) -> SchemeResult:
+    """Calibrate and evaluate one scheme on the prepared context: ``(summary, layers, NLL of
+    every evaluation token)``."""
     ctx = _CTX
     if ctx is None:
         raise RuntimeError("run_scheme needs the context that run() prepares")
@@ -236,16 +236,16 @@ def run_scheme(name: str, log: Callable[[str], None] = print
             if ql is not None:
                 ql.cycle_rows = ctx.first_rows if i == 0 else 0
 
-        tot, cnt = nll(ctx.weights, ctx.ev_batches, lin, before)
-    ppl = math.exp(tot / cnt)
+        tok_nll = nll(ctx.weights, ctx.ev_batches, lin, before)
+    ppl = math.exp(float(tok_nll.mean()))
     summ = scheme_summary(sc, ppl, None, ql.stats if ql else {}, time.time() - t)
     summ["cpu_seconds"] = round(time.process_time() - cpu, 1)
     log(f"  {name}: perplexity {ppl:.3f} ({time.time() - t:.1f} s)")
     layers = None if ql is None else [layer_report(n, st) for n, st in ql.stats.items()]
-    return summ, layers
+    return summ, layers, tok_nll
 
 
-def _worker(name: str) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+def _worker(name: str) -> SchemeResult:
     return run_scheme(name, log=lambda s: print(s, flush=True))
 
 
@@ -311,9 +311,14 @@ def run(model_path: Path | None = None, calib_text: str | None = None,
             outs = [run_scheme(n, log) for n in schemes]
     finally:
         _CTX = None
-    fp32 = next((s["ppl"] for s, _ in outs if s["kind"] == "fp32"), None)
-    for s, _ in outs:
-        s["ppl_vs_fp32"] = None if fp32 is None else s["ppl"] / fp32 - 1.0
+    fp32 = next((t for s, _, t in outs if s["kind"] == "fp32"), None)
+    for s, _, t in outs:
+        if fp32 is None:
+            s["ppl_vs_fp32"] = s["ppl_vs_fp32_se"] = None
+        else:
+            d = t - fp32          # paired: the same tokens, so their own noise cancels
+            s["ppl_vs_fp32"] = math.exp(float(d.mean())) - 1.0
+            s["ppl_vs_fp32_se"] = math.exp(float(d.mean())) * float(d.std()) / math.sqrt(d.size)
     return {
         "model": weights.name, "model_path": weights.path,
         "config": dict(weights.config.__dict__),
@@ -322,11 +327,11 @@ def run(model_path: Path | None = None, calib_text: str | None = None,
         "predicted_tokens": int(sum(b.shape[0] * (b.shape[1] - 1) for b in ev_b)),
         "window": window, "cycle_rows": int(ev_b[0].shape[1]), "percentile": percentile,
         "zpm_rows": zpm_rows, "paris_top_token": paris, "recommended": RECOMMENDED,
-        "schemes": [s for s, _ in outs],
-        "layers": {s["name"]: lay for s, lay in outs if lay is not None},
+        "schemes": [s for s, _, _ in outs],
+        "layers": {s["name"]: lay for s, lay, _ in outs if lay is not None},
         "seconds": round(time.time() - t0, 1),
         "cpu_seconds": round(time.process_time() - cpu0 + sum(s.get("cpu_seconds", 0.0)
-                                                              for s, _ in outs if parallel), 1),
+                                                              for s, _, _ in outs if parallel), 1),
     }
 
 
@@ -337,12 +342,14 @@ def _pct(v: float | None) -> str:
 def markdown_table(report: dict[str, Any]) -> str:
     """The per-scheme table (perplexity, sparsity, cycles, SQNR) as Markdown."""
     lines = [
-        "| scheme | perplexity | vs FP32 | HO = r | skip AQS | skip ZERO | AQS Mcycles | "
+        "| scheme | perplexity | vs FP32 ± SE | HO = r | skip AQS | skip ZERO | AQS Mcycles | "
         "ZERO_SKIP Mcycles | ZERO/AQS | SQNR min / median dB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in report["schemes"]:
         rel = "" if s["ppl_vs_fp32"] is None else f"{100 * s['ppl_vs_fp32']:+.1f} %"
+        if s.get("ppl_vs_fp32_se"):
+            rel += f" ± {100 * s['ppl_vs_fp32_se']:.1f}"
         if s["kind"] == "fp32":
             lines.append(f"| {s['name']} | {s['ppl']:.2f} | {rel} | | | | | | | |")
             continue

@@ -24,6 +24,8 @@ Schemes (:data:`SCHEMES`):
   (b per layer by modelled AQS cycles of the per-row job).
 * ``block8-zpm-dbs``: as ``row-zpm-dbs``, but every 8 consecutive rows (one slice-vector block)
   share one scale, z and r.
+* ``hybrid-zpm-dbs``: ``block8-zpm-dbs`` on every layer except the FFN down-projection, which is
+  quantized per row as in ``row-zpm-dbs``.
 * ``mixed-zpm-dbs``: ``asym-zpm-dbs`` on every layer except the FFN down-projection, whose
   input (the SwiGLU product, with outliers three orders of magnitude above its bulk) is
   quantized as in ``row-zpm-dbs``.
@@ -76,7 +78,7 @@ class Scheme:
     method: str = "minmax"     # static calibration: "minmax" or "percentile"
     zpm: bool = False
     dbs: bool = False
-    row_layers: tuple[str, ...] = ()   # "asym" schemes: these layers are quantized per row
+    row_layers: tuple[str, ...] = ()   # these layers are quantized per row (group 1)
     row_group: int = 1                 # "row" schemes: rows sharing one scale, z and r
 
 
@@ -96,6 +98,8 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in (
     Scheme("row-zpm-dbs", "row", "per row + ZPM + DBS", zpm=True, dbs=True),
     Scheme("block8-zpm-dbs", "row", "per block of 8 rows + ZPM + DBS", zpm=True, dbs=True,
            row_group=8),
+    Scheme("hybrid-zpm-dbs", "row", "per block of 8 rows, ffn_down per row, + ZPM + DBS",
+           zpm=True, dbs=True, row_group=8, row_layers=("ffn_down",)),
     Scheme("mixed-zpm-dbs", "asym", "asym + ZPM + DBS, ffn_down per row", zpm=True, dbs=True,
            row_layers=("ffn_down",)),
 )}
@@ -111,6 +115,7 @@ class LayerQuant:
     wq: npt.NDArray[np.int8]
     w_scales: npt.NDArray[np.float64]
     b: int
+    group: int = 1             # "row": rows sharing one scale, z and r
     scale: float | None = None
     z: int | None = None
     r: int | None = None
@@ -212,8 +217,10 @@ def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
         wq, ws = wq_cache.get(name) or quantize_weights(weights.linear(name))
         wq_cache[name] = (wq, ws)
         x = cal_inputs[name]
-        kind = "row" if name.split(".")[-1] in scheme.row_layers else scheme.kind
-        lq = LayerQuant(name=name, kind=kind, wq=wq, w_scales=ws, b=DEFAULT_B)
+        per_row = name.split(".")[-1] in scheme.row_layers
+        kind = "row" if per_row else scheme.kind
+        lq = LayerQuant(name=name, kind=kind, wq=wq, w_scales=ws, b=DEFAULT_B,
+                        group=1 if per_row else scheme.row_group)
         if kind == "sym":
             lq.scale, lq.z = _sym_scale(x, scheme.method, percentile), SYM_Z
             lq.r = choose_r(_sym_quant(_subset(x, zpm_rows), lq.scale), lq.b)
@@ -236,7 +243,7 @@ def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
             xs = x[:zpm_rows]        # consecutive tokens, as the row groups see them
             cyc = {}
             for b in LO_BITS:
-                xq, z, _ = _row_quant(xs, b, scheme.zpm, scheme.row_group)
+                xq, z, _ = _row_quant(xs, b, scheme.zpm, lq.group)
                 cyc[b] = mode_cycles(Job(x=xq, w=wq, z=z, r=z >> b, b=b, mode="aqs")).cycles
             lq.b = min(cyc, key=lambda b: (cyc[b], b != DEFAULT_B, b))
             lq.dbs_cycles = {str(k): v for k, v in cyc.items()}
@@ -272,7 +279,7 @@ class QuantLinear:
             return _sym_quant(x, float(lq.scale)), SYM_Z, lq.r, lq.scale
         if kind == "asym":
             return quantize_activations(x, float(lq.scale), int(lq.z)), lq.z, lq.r, lq.scale
-        xq, z, scale = _row_quant(x, lq.b, self.scheme.zpm, self.scheme.row_group)
+        xq, z, scale = _row_quant(x, lq.b, self.scheme.zpm, lq.group)
         return xq, z, z >> lq.b, scale
 
     def __call__(self, name: str, x: F32) -> F32:
