@@ -443,44 +443,59 @@ def markdown_report(report: dict[str, Any]) -> str:
 
 
 def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
-    """``perplexity.png`` (per scheme) and ``sqnr_layers.png`` (GEMM SQNR per layer)."""
+    """``perplexity.png`` (perplexity per scheme, and perplexity against the ZERO_SKIP / AQS
+    cycle ratio with the targets) and ``sqnr_layers.png`` (GEMM SQNR per layer)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     paths = []
     sch = report["schemes"]
-    fig, ax = plt.subplots(figsize=(9, 4))
+    kind_color = {"fp32": "tab:gray", "sym": "tab:orange", "asym": "tab:blue", "row": "tab:green"}
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     names = [s["name"] for s in sch]
-    colors = ["tab:gray" if s["kind"] == "fp32" else "tab:orange" if s["kind"] == "sym" else
-              "tab:blue" if s["kind"] == "asym" else "tab:green" for s in sch]
-    ax.bar(names, [s["ppl"] for s in sch], color=colors)
+    ax.bar(names, [s["ppl"] for s in sch], color=[kind_color[s["kind"]] for s in sch])
     ax.set_yscale("log")
-    ax.set(ylabel="perplexity (log)", title=f"{report['model']}: perplexity per scheme "
-                                           f"({report['evaluation_tokens']} tokens)")
-    ax.tick_params(axis="x", rotation=30)
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set(ylabel="perplexity (log scale)",
+           title=f"{report['model']}: perplexity, {report['predicted_tokens']} tokens")
+    ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
     for i, s in enumerate(sch):
-        ax.text(i, s["ppl"], f"{s['ppl']:.1f}", ha="center", va="bottom", fontsize=8)
+        ax.text(i, s["ppl"], f"{s['ppl']:.1f}", ha="center", va="bottom", fontsize=7)
+    q = [s for s in sch if s.get("zero_over_aqs")]
+    for s in q:
+        ax2.scatter(100 * s["ppl_vs_fp32"], s["zero_over_aqs"], color=kind_color[s["kind"]])
+        ax2.annotate(s["name"], (100 * s["ppl_vs_fp32"], s["zero_over_aqs"]), fontsize=7,
+                     xytext=(4, 2), textcoords="offset points")
+    ax2.set_xscale("symlog", linthresh=10)
+    ax2.axvline(5, color="tab:red", ls="--", lw=1, label="targets: <= 5 % perplexity")
+    ax2.axhline(1.5, color="tab:red", ls=":", lw=1, label=">= 1.5x fewer cycles than ZERO_SKIP")
+    ax2.set(xlabel="perplexity vs FP32 (%, symlog)", ylabel="ZERO_SKIP / AQS modelled cycles",
+            title="accuracy against speed")
+    ax2.legend(fontsize=7, loc="upper right")
+    ax2.grid(alpha=0.3)
     fig.tight_layout()
     paths.append(out_dir / "perplexity.png")
     fig.savefig(paths[-1], dpi=90)
     plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(12, 4.5))
-    for name, rows in report["layers"].items():
+    fig, ax = plt.subplots(figsize=(13, 4.8))
+    cmap = plt.get_cmap("tab20")
+    for i, (name, rows) in enumerate(report["layers"].items()):
         sq = [np.nan if r["gemm_sqnr_db"] is None else r["gemm_sqnr_db"] for r in rows]
-        ax.plot(sq, label=name, lw=1)
+        ax.plot(sq, label=name, lw=1, color=cmap(i % 20), ls="-" if i < 10 else "--")
     first = next(iter(report["layers"].values()), [])
-    kinds = [r["name"].split(".")[2] for r in first]
-    down = [i for i, k in enumerate(kinds) if k == "ffn_down"]
+    down = [i for i, r in enumerate(first) if r["name"].endswith("ffn_down")]
     if down:
-        ax.plot(down, [np.nan] * len(down))
-        ax.set_xticks(down[::3], [f"blk{first[i]['name'].split('.')[1]}.down" for i in down[::3]],
-                      rotation=30, fontsize=7)
-    ax.set(xlabel="linear layer (q, k, v, o, gate, up, down of each block)",
+        step = max(1, len(down) // 10)
+        ax.set_xticks(down[::step], [first[i]["name"].replace("blk.", "").replace(".ffn_", " ")
+                                     for i in down[::step]], rotation=30, fontsize=7)
+    ax.set(xlabel="linear layer (q, k, v, o, gate, up, down of each block; ticks at ffn_down)",
            ylabel="GEMM SQNR (dB)", title="GEMM SQNR per layer on the evaluation text")
-    ax.legend(fontsize=7, ncol=3)
+    ax.legend(fontsize=7, ncol=4)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     paths.append(out_dir / "sqnr_layers.png")
