@@ -60,7 +60,7 @@ DEFAULT_SCHEMES: tuple[str, ...] = (
 )
 DEFAULT_WINDOW: int = 512
 DEFAULT_OUT: Path = Path("build/accuracy")
-RECOMMENDED: str = "row-zpm-dbs"
+RECOMMENDED: str = "hybrid-zpm-dbs"
 PARIS_PROMPT: str = "The capital of France is"
 
 
@@ -435,7 +435,8 @@ def markdown_report(report: dict[str, Any]) -> str:
     if rec is not None and rec.get("ppl_vs_fp32") is not None and rec.get("zero_over_aqs"):
         ok_ppl = rec["ppl_vs_fp32"] <= 0.05
         ok_cyc = rec["zero_over_aqs"] >= 1.5
-        out.append(f"Recommended scheme {rec['name']}: perplexity {_pct(rec['ppl_vs_fp32'])} vs "
+        out.append(f"Recommended scheme {rec['name']}: perplexity "
+                   f"{100 * rec['ppl_vs_fp32']:+.1f} % vs "
                    f"FP32 (target <= 5 %: {'met' if ok_ppl else 'NOT met'}), ZERO_SKIP / AQS "
                    f"cycles {rec['zero_over_aqs']:.2f}x (target >= 1.5x: "
                    f"{'met' if ok_cyc else 'NOT met'}).")
