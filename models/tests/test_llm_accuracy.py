@@ -259,6 +259,8 @@ def test_run_writes_the_report(tiny: tuple, tmp_path: Path) -> None:
     md = acc.markdown_report(rep)
     assert "| row-zpm-dbs |" in md and "Per-row schemes" in md
     assert "- asym + ZPM + DBS: perplexity" in md and "- Per row against per tensor" in md
+    assert len(rep["token_nll"]["sym"]) == rep["predicted_tokens"]
+    assert " ± " in md.split("- asym + ZPM + DBS: perplexity")[1].splitlines()[0]
     json.dumps(rep)
     paths = acc.plot(rep, tmp_path)
     assert all(p.stat().st_size > 1000 for p in paths)

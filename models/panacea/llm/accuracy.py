@@ -329,6 +329,7 @@ def run(model_path: Path | None = None, calib_text: str | None = None,
         "zpm_rows": zpm_rows, "paris_top_token": paris, "recommended": RECOMMENDED,
         "schemes": [s for s, _, _ in outs],
         "layers": {s["name"]: lay for s, lay, _ in outs if lay is not None},
+        "token_nll": {s["name"]: [round(float(v), 5) for v in t] for s, _, t in outs},
         "seconds": round(time.time() - t0, 1),
         "cpu_seconds": round(time.process_time() - cpu0 + sum(s.get("cpu_seconds", 0.0)
                                                               for s, _, _ in outs if parallel), 1),
@@ -371,7 +372,13 @@ def findings(report: dict[str, Any]) -> list[str]:
     by = {s["name"]: s for s in report["schemes"]}
     out = []
 
+    nll = report.get("token_nll", {})
+
     def rel(a: str, b: str) -> str:
+        if a in nll and b in nll:      # paired over the same tokens
+            d = np.asarray(nll[a]) - np.asarray(nll[b])
+            g = math.exp(float(d.mean()))
+            return f"{100 * (g - 1):+.1f} % ± {100 * g * float(d.std()) / math.sqrt(d.size):.1f}"
         return f"{100 * (by[a]['ppl'] / by[b]['ppl'] - 1):+.1f} %"
 
     def skip(a: str) -> str:
