@@ -368,7 +368,9 @@ def markdown_table(report: dict[str, Any]) -> str:
 
 
 def findings(report: dict[str, Any]) -> list[str]:
-    """The comparisons the issue asks for, in words, from whichever schemes were run."""
+    """The headline comparisons in words (asym + ZPM + DBS against FP32 and symmetric, asym
+    against symmetric, what ZPM and DBS change, per row against per tensor), from whichever of
+    those schemes were run."""
     by = {s["name"]: s for s in report["schemes"]}
     out = []
 

@@ -31,8 +31,9 @@ Schemes (:data:`SCHEMES`):
   quantized as in ``row-zpm-dbs``.
 
 Static schemes calibrate on the float model's activations of the calibration text: scale and z
-on every calibration row; ZPM and DBS on an evenly spaced subset of ``zpm_rows`` rows (their
-cost grows with the rows; the HO-slice shares they maximise are stable long before that).
+on every calibration row; ZPM and DBS on an evenly spaced subset of ``zpm_rows`` rows, because
+their cost grows with the rows (per-row and per-block DBS on the first ``zpm_rows`` consecutive
+rows, so that blocks of 8 rows are neighbouring tokens).
 ``r`` of a static scheme is the most frequent HO slice of the calibrated activations
 (:func:`panacea.zpm.choose_r`); the sparsity statistics are measured on the evaluation text.
 """
