@@ -217,6 +217,21 @@ def test_quantized_path_is_the_exact_integer_gemm(tiny: tuple, scheme: str) -> N
         np.testing.assert_array_equal(ql(name, inputs[name]), expect.astype(np.float32))
 
 
+def test_capture_gemm_gives_an_rtl_job(tiny: tuple) -> None:
+    _, w, _ = tiny
+    rng = np.random.default_rng(5)
+    cal, ev = rng.integers(0, w.config.vocab_size, 40), rng.integers(0, w.config.vocab_size, 24)
+    c = acc.capture_gemm(w, "asym-zpm-dbs", "blk.1.attn_v", cal, ev, window=16, zpm_rows=16)
+    assert c.x.shape == (16, N_EMBD) and c.w.shape == (N_HEAD_KV * HEAD_DIM, N_EMBD)
+    job = c.job("aqs")
+    validate_job(job)                                    # a legal descriptor for the RTL
+    np.testing.assert_array_equal(c.y, (c.x.astype(np.int64) - c.z) @ c.w.astype(np.int64).T)
+    with pytest.raises(acc.AccuracyInputError, match="unknown layer 'blk.9.attn_v'"):
+        acc.capture_gemm(w, "asym", "blk.9.attn_v", cal, ev)
+    with pytest.raises(acc.AccuracyInputError, match="quantized scheme"):
+        acc.capture_gemm(w, "fp32", "blk.1.attn_v", cal, ev)
+
+
 def test_per_row_job_works_in_the_cycle_model_but_not_in_the_descriptor(tiny: tuple) -> None:
     rng = np.random.default_rng(3)
     x = rng.integers(0, 256, (20, 24), dtype=np.uint8)

@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from .gguf_model import (
     F32,
+    LINEAR_NAMES,
     GgufModelError,
     LlamaWeights,
     MissingPackageError,
@@ -47,6 +48,7 @@ from .schemes import (
     DEFAULT_PERCENTILE,
     DEFAULT_ZPM_ROWS,
     SCHEMES,
+    GemmCapture,
     LayerStats,
     QuantLinear,
     Scheme,
@@ -334,6 +336,28 @@ def run(model_path: Path | None = None, calib_text: str | None = None,
         "cpu_seconds": round(time.process_time() - cpu0 + sum(s.get("cpu_seconds", 0.0)
                                                               for s, _, _ in outs if parallel), 1),
     }
+
+
+def capture_gemm(weights: LlamaWeights, scheme: str, layer: str,
+                 cal_ids: npt.NDArray[np.int64], ev_ids: npt.NDArray[np.int64],
+                 window: int = DEFAULT_WINDOW, percentile: float = DEFAULT_PERCENTILE,
+                 zpm_rows: int = DEFAULT_ZPM_ROWS) -> GemmCapture:
+    """One real GEMM of a scheme, for replay elsewhere (e.g. on the RTL): calibrate on
+    ``cal_ids`` as :func:`run` does, run the first ``window`` evaluation tokens and return
+    ``layer``'s quantized operands and exact INT32 result (``.job(mode)`` is its
+    :class:`panacea.memimage.Job`)."""
+    if scheme not in SCHEMES or SCHEMES[scheme].kind == "fp32":
+        raise AccuracyInputError(f"scheme must be a quantized scheme, got {scheme!r}")
+    if layer not in layer_names(weights):
+        raise AccuracyInputError(f"unknown layer '{layer}'; layers are blk.<0..."
+                                 f"{weights.config.n_layer - 1}>.<{'|'.join(LINEAR_NAMES)}>")
+    with blas_single_thread():
+        cal_inputs = capture_inputs(weights, windows(np.asarray(cal_ids, np.int64), window))
+        cal = calibrate(weights, SCHEMES[scheme], cal_inputs, {}, percentile, zpm_rows, {})
+        ql = QuantLinear(weights, SCHEMES[scheme], cal, rules=False)
+        ql.capture = {layer}
+        forward(weights, np.asarray(ev_ids, np.int64)[None, :window], ql)
+    return ql.captured[layer]
 
 
 def _pct(v: float | None) -> str:
