@@ -492,6 +492,9 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     names = [s["name"] for s in sch]
     ax.bar(names, [s["ppl"] for s in sch], color=[kind_color[s["kind"]] for s in sch])
     ax.set_yscale("log")
+    ppl = [s["ppl"] for s in sch]
+    ax.set_yticks([t for t in (10, 15, 20, 30, 50, 100, 200, 500, 1000, 2000)
+                   if min(ppl) / 1.2 <= t <= max(ppl) * 1.2])
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set(ylabel="perplexity (log scale)",
@@ -509,7 +512,9 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     ax2.axhline(1.5, color="tab:red", ls=":", lw=1, label=">= 1.5x fewer cycles than ZERO_SKIP")
     ax2.set(xlabel="perplexity vs FP32 (%, symlog)", ylabel="ZERO_SKIP / AQS modelled cycles",
             title="accuracy against speed")
-    ax2.legend(fontsize=7, loc="upper right")
+    if q:
+        ax2.set_ylim(top=max(s["zero_over_aqs"] for s in q) * 1.15)
+    ax2.legend(fontsize=7, loc="upper left")
     ax2.grid(alpha=0.3)
     fig.tight_layout()
     paths.append(out_dir / "perplexity.png")
