@@ -12,7 +12,7 @@ WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: help venv sim test test-model test-rtl test-flow lint synth params check-params bench-model bench clean format
+.PHONY: help venv sim test test-model test-rtl test-flow lint synth params check-params bench-model bench accuracy clean format
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
@@ -62,6 +62,10 @@ bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 
 bench: $(VENV)  ## RTL performance suite (Verilator): skip modes and ZPM/DBS/SBR ablations vs model and limits -> build/bench/
 	$(FLOW) bench
+
+accuracy: $(VENV)  ## perplexity of SmolLM2-135M per quantization scheme, exact integer GEMMs -> build/accuracy/ [ARGS="--schemes asym,row"]
+	@[ .venv/.accuracy-stamp -nt requirements-accuracy.txt ] || { $(PY) -m pip install -q --no-deps -r requirements-accuracy.txt && touch .venv/.accuracy-stamp; }
+	$(PY) -m panacea accuracy $(ARGS)
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis

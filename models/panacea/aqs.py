@@ -4,6 +4,11 @@
 with their power-of-two weights and *raises* :class:`~panacea.errors.DecompositionError` unless
 the sum equals the plain integer GEMM ``(xq - z) @ wq.T`` exactly.
 
+Per-row (per-token) activation quantization: ``z`` and ``r`` may each be a 1-D array of M
+values, one per row m, and then the compensation of row m is ``(2^b r_eff[m] - z[m]) * colsum``
+(SPEC section 2) and the residuals of row m are ``xh - r_eff[m]``. A scalar means one value for
+the whole job, as the hardware descriptor holds it.
+
 Speed: the slice GEMMs run as one BLAS matmul ``[xh'; xl] @ [wh; wl].T`` and the check as one
 more. Both use floating point only where it is provably exact: every operand is an integer and
 every partial sum is bounded by ``K * max|a| * max|b|``; float32 is used when that bound is below
@@ -47,9 +52,31 @@ def parse_mode(mode: Any) -> int:
     )
 
 
-def effective_r(mode: int, r: int) -> int:
-    """``r_eff``: r in AQS, 0 in DENSE and ZERO_SKIP."""
-    return r if mode == int(CONSTS.SKIP_AQS) else 0
+RowParam = int | npt.NDArray[np.int64]
+
+
+def effective_r(mode: int, r: RowParam) -> RowParam:
+    """``r_eff``: r in AQS, 0 in DENSE and ZERO_SKIP (per row when r is an array)."""
+    if mode == int(CONSTS.SKIP_AQS):
+        return r
+    return np.zeros_like(r) if isinstance(r, np.ndarray) else 0
+
+
+def check_row_param(name: str, value: Any, m: int, lo: int, hi: int) -> RowParam:
+    """An int in [lo, hi] (one value per job), or a 1-D integer array of ``m`` such values
+    (one per row, returned as int64)."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1:
+        check_int_array(name, value, 1, lo, hi)
+        if value.shape[0] != m:
+            raise ValueError(f"{name} must be one integer or one per row (M = {m}), "
+                             f"got shape {value.shape}")
+        return value.astype(np.int64)
+    return check_int_range(name, value, lo, hi)
+
+
+def as_column(v: RowParam) -> int | npt.NDArray[np.int64]:
+    """A per-row array as an (M, 1) column (broadcasts over K or N); a scalar unchanged."""
+    return v[:, None] if isinstance(v, np.ndarray) else v
 
 
 def exact_matmul(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -90,8 +117,9 @@ class AqsResult:
     """The five AQS-GEMM terms (raw sums, int64, M x N) and their weighted sum ``y``.
 
     ``y = 2^(b+4) hh + 2^4 hl + 2^b lh + ll + comp`` with
-    ``comp = (2^b r_eff - z) * colsum`` broadcast over rows. ``act_skip`` (MB, K) and
-    ``wt_skip`` (NB, K) mark skippable HO slice vectors (tile-row blocks of 8 at each k).
+    ``comp = (2^b r_eff - z) * colsum`` broadcast over rows (row m uses ``z[m]``/``r_eff[m]``
+    when they are per-row arrays). ``act_skip`` (MB, K) and ``wt_skip`` (NB, K) mark
+    skippable HO slice vectors (tile-row blocks of 8 at each k).
     """
 
     hh: npt.NDArray[np.int64]
@@ -103,8 +131,8 @@ class AqsResult:
     colsum: npt.NDArray[np.int64]
     act_skip: npt.NDArray[np.bool_]
     wt_skip: npt.NDArray[np.bool_]
-    z: int
-    r_eff: int
+    z: RowParam
+    r_eff: RowParam
     b: int
     sbr: bool
     mode: int
@@ -123,8 +151,8 @@ class AqsResult:
 def aqs_gemm(
     xq: npt.NDArray[np.uint8],
     wq: npt.NDArray[np.int8],
-    z: int,
-    r: int,
+    z: int | npt.NDArray[np.integer],
+    r: int | npt.NDArray[np.integer],
     b: int = 4,
     sbr: bool = True,
     mode: str | int = "aqs",
@@ -132,32 +160,33 @@ def aqs_gemm(
     """AQS-GEMM of ``xq`` (M, K) uint8 and ``wq`` (N, K) int8; see :class:`AqsResult`.
 
     ``r`` must be in [0, 2^(8-b)-1] in every mode (it is ignored unless ``mode`` is AQS).
+    ``z`` and ``r`` are each one integer or a 1-D array of one value per row (per-row mode).
     Raises ``ValueError`` for bad input and ``DecompositionError`` if the identity fails.
     """
     check_int_array("xq", xq, 2, 0, 255, (np.uint8,))
     check_int_array("wq", wq, 2, -128, 127, (np.int8,))
     if xq.shape[1] != wq.shape[1]:
         raise ValueError(f"wq must have K = xq.shape[1] = {xq.shape[1]} columns, got {wq.shape}")
-    z = check_int_range("z", z, 0, 255)
+    m, n = xq.shape[0], wq.shape[0]
+    z = check_row_param("z", z, m, 0, 255)
     b = check_lo_bits(b)
-    r = check_int_range("r", r, 0, r_max(b))
+    r = check_row_param("r", r, m, 0, r_max(b))
     sbr = check_bool("sbr", sbr)
     mode_code = parse_mode(mode)
     r_eff = effective_r(mode_code, r)
-    m, n = xq.shape[0], wq.shape[0]
 
     xh, xl = slice_act(xq, b)
-    xr = xh - r_eff
+    xr = xh - as_column(r_eff)
     wh, wl = slice_wt(wq, sbr)
     p = exact_matmul(np.concatenate([xr, xl]), np.concatenate([wh, wl]))
     hh, lh = p[:m, :n], p[:m, n:]
     hl, ll = p[m:, :n], p[m:, n:]
     w64 = wq.astype(np.int64)
     colsum = w64.sum(axis=1)
-    comp = np.broadcast_to(((1 << b) * r_eff - z) * colsum, (m, n)).copy()
+    comp = np.broadcast_to(as_column((1 << b) * r_eff - z) * colsum, (m, n)).copy()
     y = (hh << (b + 4)) + (hl << 4) + (lh << b) + ll + comp
 
-    ref = exact_matmul(xq.astype(np.int64) - z, w64)
+    ref = exact_matmul(xq.astype(np.int64) - as_column(z), w64)
     if not np.array_equal(y, ref):
         bad = int(np.count_nonzero(y != ref))
         raise DecompositionError(f"AQS-GEMM identity failed on {bad} of {y.size} outputs")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .analyze import JSON_KEYS_DOC, AnalyzeInputError, analyze_file, format_layer, plot_layer
+from .llm.accuracy import add_parser as add_accuracy_parser
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_calibration_args(an)
     an.add_argument("--plot", type=Path, metavar="DIR", help="write HO-slice histograms (PNG)")
     an.set_defaults(func=_analyze)
+    add_accuracy_parser(sub)
 
 
 def add_calibration_args(p: argparse.ArgumentParser) -> None:

@@ -46,7 +46,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .aqs import MODE_NAMES, aqs_gemm, effective_r, parse_mode
+from .aqs import (
+    MODE_NAMES,
+    RowParam,
+    aqs_gemm,
+    as_column,
+    check_row_param,
+    effective_r,
+    parse_mode,
+)
 from .config import ARCH, CONSTS, ERRORS
 from .errors import check_bool, check_int_array, check_int_range
 from .requant import INT32_MAX, INT32_MIN, MULT_MAX, SHIFT_MAX, SHIFT_MIN, add_bias_sat, requantize
@@ -101,13 +109,16 @@ class Job:
     Addresses left as ``None`` are laid out automatically from ``DEFAULT_BASE`` upwards (after
     any explicitly given region), each on a 64-byte boundary, so regions never overlap.
     ``mult``/``shift``/``zo`` matter only for the UINT8 formats, ``out_r``/``out_b`` only for
-    UINT8_RLE, ``r`` only in AQS mode.
+    UINT8_RLE, ``r`` only in AQS mode. ``z`` and ``r`` may each be a 1-D array of one value per
+    row (per-row activation quantization): :func:`job_stats` and the cycle model accept such a
+    job, :func:`validate_job` (and so :func:`pack_job`) rejects it, because the hardware
+    descriptor holds one z and one r.
     """
 
     x: npt.NDArray[np.uint8]
     w: npt.NDArray[np.int8]
-    z: int = 0
-    r: int = 0
+    z: int | npt.NDArray[np.integer] = 0
+    r: int | npt.NDArray[np.integer] = 0
     b: int = int(ARCH.DEFAULT_LO_BITS)
     sbr: bool = True
     mode: str | int = "aqs"
@@ -152,17 +163,36 @@ class Job:
         return parse_fmt(self.out_fmt)
 
     @property
-    def r_eff(self) -> int:
-        """Effective residual base: r in AQS, 0 otherwise."""
-        return effective_r(self.mode_code, int(self.r))
+    def per_row(self) -> bool:
+        """True when z or r is given per row (an array) rather than once per job."""
+        return isinstance(self.z, np.ndarray) or isinstance(self.r, np.ndarray)
+
+    @property
+    def r_eff(self) -> RowParam:
+        """Effective residual base: r in AQS, 0 otherwise (an (M,) array for a per-row r)."""
+        r = self.r.astype(np.int64) if isinstance(self.r, np.ndarray) else int(self.r)
+        return effective_r(self.mode_code, r)
 
     def with_mode(self, mode: str | int) -> Job:
         """The same job in another skip mode."""
         return dataclasses.replace(self, mode=mode)
 
 
+PER_ROW_UNSUPPORTED: str = ("per-row zero points are not in the hardware descriptor yet: give z "
+                             "and r as one integer each (per-row jobs work in job_stats and the "
+                             "cycle model only)")
+
+
 def validate_job(job: Job) -> None:
-    """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job."""
+    """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job,
+    including a per-row job (:data:`PER_ROW_UNSUPPORTED`)."""
+    check_job_fields(job)
+    if job.per_row:
+        raise ValueError(PER_ROW_UNSUPPORTED)
+
+
+def check_job_fields(job: Job) -> None:
+    """:func:`validate_job` without the per-row rejection (the checks the model needs)."""
     max_dim = int(ARCH.MAX_DIM)
     check_int_array("x", job.x, 2, 0, 255, (np.uint8,))
     check_int_array("w", job.w, 2, -128, 127, (np.int8,))
@@ -170,9 +200,9 @@ def validate_job(job: Job) -> None:
         check_int_range(name, val, 1, max_dim)
     if job.w.shape[1] != job.K:
         raise ValueError(f"w must have K = x.shape[1] = {job.K} columns, got {job.w.shape}")
-    check_int_range("z", job.z, 0, 255)
+    check_row_param("z", job.z, job.M, 0, 255)
     b = check_lo_bits(job.b)
-    check_int_range("r", job.r, 0, r_max(b))
+    check_row_param("r", job.r, job.M, 0, r_max(b))
     check_bool("sbr", job.sbr)
     parse_mode(job.mode)
     fmt = job.fmt_code
@@ -371,6 +401,8 @@ def encode_descriptor(fields: Mapping[str, int],
 
 def descriptor_regs(job: Job) -> dict[str, int]:
     """Register values (architecture.md section 5) that describe ``job``."""
+    if job.per_row:
+        raise ValueError(PER_ROW_UNSUPPORTED)
     lay = region_layout(job)
     fields = {
         "M": job.M, "N": job.N, "K": job.K, "skip": job.mode_code, "sbr": int(bool(job.sbr)),
@@ -424,7 +456,7 @@ class ExpectedOutput:
 def _outputs(job: Job) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32],
                                 npt.NDArray[np.int32] | npt.NDArray[np.uint8]]:
     """``(y, s_padded (M, Np), out_padded (M, Np))`` of a validated job."""
-    y = aqs_gemm(job.x, job.w, int(job.z), int(job.r), int(job.b), bool(job.sbr), job.mode).y
+    y = aqs_gemm(job.x, job.w, job.z, job.r, int(job.b), bool(job.sbr), job.mode).y
     np_ = align8(job.N)
     yp = np.zeros((job.M, np_), np.int64)
     yp[:, :job.N] = y
@@ -562,7 +594,7 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
 
     ``wbuf_bytes`` overrides the per-PEA weight-buffer capacity of ``arch.toml`` (``WBUF_BYTES``).
     """
-    validate_job(job)
+    check_job_fields(job)
     cap = wbuf_capacity(wbuf_bytes)
     slots = wbuf_slots(job.K, bool(job.sbr), cap)
     fits = slots > 0
@@ -573,9 +605,9 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     lw = wt_lo_bits(bool(job.sbr))
     r_eff = job.r_eff
 
-    xp = np.full((mb * V, k), r_eff, np.int64)
-    xp[:m] = job.x.astype(np.int64) >> b
-    act_live = record_mask(np.all(xp.reshape(mb, V, k) == r_eff, axis=1))
+    xp = np.zeros((mb * V, k), np.int64)  # residuals; padded rows are 0
+    xp[:m] = (job.x.astype(np.int64) >> b) - as_column(r_eff)
+    act_live = record_mask(np.all(xp.reshape(mb, V, k) == 0, axis=1))
     wp = np.zeros((nb * V, k), np.int8)
     wp[:n] = job.w
     wt_live = record_mask(np.all(slice_wt(wp, bool(job.sbr))[0].reshape(nb, V, k) == 0, axis=1))
@@ -684,10 +716,10 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
 
 __all__ = [
     "ActImage", "DESCRIPTOR_FIELDS", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES",
-    "FMT_NAMES", "Job", "JobStats",
-    "MODE_NAMES", "MemImage", "WtImage", "act_image", "decode_act_image", "decode_output",
-    "decode_descriptor", "decode_wt_image", "descriptor_error", "descriptor_regs",
-    "encode_descriptor", "expected_counters",
-    "expected_output", "job_stats", "pack_job", "region_layout", "region_sizes", "validate_job",
-    "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wbuf_slots", "wt_image",
+    "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage", "PER_ROW_UNSUPPORTED", "WtImage",
+    "act_image", "check_job_fields", "decode_act_image", "decode_descriptor", "decode_output",
+    "decode_wt_image", "descriptor_error", "descriptor_regs", "encode_descriptor",
+    "expected_counters", "expected_output", "job_stats", "pack_job", "region_layout",
+    "region_sizes", "validate_job", "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wbuf_slots",
+    "wt_image",
 ]

@@ -14,6 +14,7 @@ to ``DEFAULT_LO_BITS`` and then to the smaller b.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,19 +151,25 @@ def choose_lo_bits(
     zpm: bool = True,
     guard_db: float = DEFAULT_GUARD_DB,
     enabled: bool = True,
+    zpm_results: Mapping[int, ZpmResult] | None = None,
 ) -> DbsResult:
     """Pick the activation LO width b in {3, 4, 5} with the fewest modelled AQS cycles.
 
     ``x_float`` (M, K) is the layer input, ``(scale, z)`` its calibration, ``wq`` (N, K) its
     quantized weights. For each b: ZPM (if ``zpm``) gives z', ``r = choose_r`` of the quantized
     activations, then :func:`panacea.cycles.mode_cycles` on the AQS job is the cost.
+    ``zpm_results`` may hold the ZPM result per b already computed for these ``x_float``,
+    ``scale``, ``z``, ``guard_db`` and ``zpm`` (layers that read the same input share them).
     """
     x = check_float_array("x_float", x_float, ndim=2)
     enabled = check_bool("enabled", enabled)
     default = int(ARCH.DEFAULT_LO_BITS)
     per_b: dict[int, DbsCandidate] = {}
     for b in LO_BITS if enabled else (default,):
-        zr = zero_point_manipulation(x, scale, z, b, guard_db, enabled=zpm)
+        if zpm_results is not None and b in zpm_results:
+            zr = zpm_results[b]
+        else:
+            zr = zero_point_manipulation(x, scale, z, b, guard_db, enabled=zpm)
         xq = quantize_activations(x, scale, zr.z_after)
         r = choose_r(xq, b)
         cyc = mode_cycles(Job(x=xq, w=wq, z=zr.z_after, r=r, b=b, sbr=sbr, mode="aqs")).cycles

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from panacea.aqs import aqs_gemm, parse_mode
+from panacea.aqs import aqs_gemm, parse_mode, vector_skip_masks
 from panacea.slicing import act_residual, slice_act, slice_wt
 
 MODES = ("dense", "zero", "aqs", 0, 1, 2, "ZERO_SKIP", "AQS")
@@ -127,3 +127,34 @@ def test_bad_input_names_argument(kwargs: dict, needle: str) -> None:
     args.update(kwargs)
     with pytest.raises(ValueError, match=needle):
         aqs_gemm(**args)
+
+
+@st.composite
+def per_row_case(draw: st.DrawFn) -> tuple:
+    """test_aqs's GEMM operands with one z and one r per row (edge values 0 / max included)."""
+    x, w, _, _, b = draw(gemm_case())
+    m, rmax = x.shape[0], (1 << (8 - b)) - 1
+    z = np.array(draw(st.lists(st.sampled_from((0, 255, 7, 128, 201)), min_size=m, max_size=m)))
+    r = np.array(draw(st.lists(st.sampled_from((0, rmax, rmax // 2, 1)), min_size=m, max_size=m)))
+    return x, w, z, r, b
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=per_row_case(), sbr=st.booleans(), mode=st.sampled_from(("dense", "zero", "aqs")))
+def test_per_row_identity(case: tuple, sbr: bool, mode: str) -> None:
+    x, w, z, r, b = case
+    res = aqs_gemm(x, w, z, r, b, sbr, mode)
+    w64 = w.astype(np.int64)
+    np.testing.assert_array_equal(res.y, (x.astype(np.int64) - z[:, None]) @ w64.T)
+    r_eff = r if mode == "aqs" else np.zeros_like(r)
+    np.testing.assert_array_equal(res.r_eff, r_eff)
+    np.testing.assert_array_equal(res.comp, ((1 << b) * r_eff - z)[:, None] * w64.sum(1)[None])
+    xr = (x.astype(np.int64) >> b) - r_eff[:, None]
+    np.testing.assert_array_equal(
+        res.act_skip, vector_skip_masks(xr, np.zeros((1, x.shape[1]), np.int64))[0]
+    )
+    # a per-row array of one value is the scalar job
+    same = aqs_gemm(x, w, np.full(len(z), z[0]), np.full(len(r), r[0]), b, sbr, mode)
+    scal = aqs_gemm(x, w, int(z[0]), int(r[0]), b, sbr, mode)
+    np.testing.assert_array_equal(same.y, scal.y)
+    np.testing.assert_array_equal(same.act_skip, scal.act_skip)
