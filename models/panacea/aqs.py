@@ -68,8 +68,9 @@ def check_row_param(name: str, value: Any, m: int, lo: int, hi: int) -> RowParam
     if isinstance(value, np.ndarray) and value.ndim >= 1:
         check_int_array(name, value, 1, lo, hi)
         if value.shape[0] != m:
-            raise ValueError(f"{name} must be one integer or one per row (M = {m}), "
-                             f"got shape {value.shape}")
+            raise ValueError(
+                f"{name} must be one integer or one per row (M = {m}), got shape {value.shape}"
+            )
         return value.astype(np.int64)
     return check_int_range(name, value, lo, hi)
 

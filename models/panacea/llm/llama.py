@@ -52,8 +52,10 @@ def apply_rope(x: F32, cos: F32, sin: F32) -> F32:
 
 def float_linear(weights: LlamaWeights) -> LinearFn:
     """The FP32 reference: ``x @ W^T`` in float32."""
+
     def lin(name: str, x: F32) -> F32:
         return x @ weights.linear(name).T
+
     return lin
 
 
@@ -63,7 +65,7 @@ def attention(q: F32, k: F32, v: F32, n_rep: int) -> F32:
     qt = np.ascontiguousarray((q * np.float32(1.0 / np.sqrt(d))).transpose(0, 2, 1, 3))
     kt = np.ascontiguousarray(np.repeat(k, n_rep, axis=2).transpose(0, 2, 3, 1))  # (B,H,d,L)
     vt = np.ascontiguousarray(np.repeat(v, n_rep, axis=2).transpose(0, 2, 1, 3))  # (B,H,L,d)
-    s = np.matmul(qt, kt)                                                         # (B,H,L,L)
+    s = np.matmul(qt, kt)  # (B,H,L,L)
     s += np.triu(np.full((l, l), -np.inf, np.float32), 1)
     s -= s.max(axis=-1, keepdims=True)
     np.exp(s, out=s)
@@ -71,9 +73,12 @@ def attention(q: F32, k: F32, v: F32, n_rep: int) -> F32:
     return np.matmul(s, vt).transpose(0, 2, 1, 3).reshape(b, l, h * d)
 
 
-def forward(weights: LlamaWeights, tokens: npt.NDArray[np.integer],
-            linear: LinearFn | None = None,
-            progress: Callable[[int], None] | None = None) -> F32:
+def forward(
+    weights: LlamaWeights,
+    tokens: npt.NDArray[np.integer],
+    linear: LinearFn | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> F32:
     """Final normed hidden states (B, L, D) of ``tokens`` (B, L); see the module docstring.
 
     ``progress(i)`` is called after block ``i``.
@@ -112,15 +117,16 @@ def logits(weights: LlamaWeights, hidden: F32) -> F32:
     return hidden @ weights.output.T
 
 
-def target_logprobs(weights: LlamaWeights, hidden: F32, targets: npt.NDArray[np.integer],
-                    chunk: int = 512) -> npt.NDArray[np.float64]:
+def target_logprobs(
+    weights: LlamaWeights, hidden: F32, targets: npt.NDArray[np.integer], chunk: int = 512
+) -> npt.NDArray[np.float64]:
     """``log p(targets[i] | hidden[i])`` for flattened rows, in chunks (logits are large)."""
     hf = hidden.reshape(-1, hidden.shape[-1])
     tf = np.asarray(targets).reshape(-1)
     out = np.empty(tf.shape[0], np.float64)
     for s in range(0, tf.shape[0], chunk):
-        z = logits(weights, hf[s:s + chunk]).astype(np.float64)
+        z = logits(weights, hf[s : s + chunk]).astype(np.float64)
         zmax = z.max(axis=1, keepdims=True)
         lse = np.log(np.exp(z - zmax).sum(axis=1)) + zmax[:, 0]
-        out[s:s + chunk] = z[np.arange(z.shape[0]), tf[s:s + chunk]] - lse
+        out[s : s + chunk] = z[np.arange(z.shape[0]), tf[s : s + chunk]] - lse
     return out

@@ -74,36 +74,64 @@ class Scheme:
     """One activation quantization scheme; see the module docstring."""
 
     name: str
-    kind: str                  # "fp32", "sym", "asym" or "row"
+    kind: str  # "fp32", "sym", "asym" or "row"
     label: str
-    method: str = "minmax"     # static calibration: "minmax" or "percentile"
+    method: str = "minmax"  # static calibration: "minmax" or "percentile"
     zpm: bool = False
     dbs: bool = False
-    row_layers: tuple[str, ...] = ()   # these layers are quantized per row (group 1)
-    row_group: int = 1                 # "row" schemes: rows sharing one scale, z and r
+    row_layers: tuple[str, ...] = ()  # these layers are quantized per row (group 1)
+    row_group: int = 1  # "row" schemes: rows sharing one scale, z and r
 
 
-SCHEMES: dict[str, Scheme] = {s.name: s for s in (
-    Scheme("fp32", "fp32", "FP32"),
-    Scheme("sym", "sym", "symmetric INT8, per tensor (z = 128)"),
-    Scheme("sym-pct", "sym", "symmetric INT8, per tensor, percentile", method="percentile"),
-    Scheme("asym", "asym", "asymmetric UINT8, per tensor, min/max"),
-    Scheme("asym-zpm", "asym", "asym + ZPM", zpm=True),
-    Scheme("asym-zpm-dbs", "asym", "asym + ZPM + DBS", zpm=True, dbs=True),
-    Scheme("asym-pct", "asym", "asym, percentile", method="percentile"),
-    Scheme("asym-zpm-pct", "asym", "asym + ZPM, percentile", method="percentile", zpm=True),
-    Scheme("asym-zpm-dbs-pct", "asym", "asym + ZPM + DBS, percentile", method="percentile",
-           zpm=True, dbs=True),
-    Scheme("row", "row", "asymmetric UINT8, per row (token)"),
-    Scheme("row-zpm", "row", "per row + ZPM (centred z)", zpm=True),
-    Scheme("row-zpm-dbs", "row", "per row + ZPM + DBS", zpm=True, dbs=True),
-    Scheme("block8-zpm-dbs", "row", "per block of 8 rows + ZPM + DBS", zpm=True, dbs=True,
-           row_group=8),
-    Scheme("hybrid-zpm-dbs", "row", "per block of 8 rows, ffn_down per row, + ZPM + DBS",
-           zpm=True, dbs=True, row_group=8, row_layers=("ffn_down",)),
-    Scheme("mixed-zpm-dbs", "asym", "asym + ZPM + DBS, ffn_down per row", zpm=True, dbs=True,
-           row_layers=("ffn_down",)),
-)}
+SCHEMES: dict[str, Scheme] = {
+    s.name: s
+    for s in (
+        Scheme("fp32", "fp32", "FP32"),
+        Scheme("sym", "sym", "symmetric INT8, per tensor (z = 128)"),
+        Scheme("sym-pct", "sym", "symmetric INT8, per tensor, percentile", method="percentile"),
+        Scheme("asym", "asym", "asymmetric UINT8, per tensor, min/max"),
+        Scheme("asym-zpm", "asym", "asym + ZPM", zpm=True),
+        Scheme("asym-zpm-dbs", "asym", "asym + ZPM + DBS", zpm=True, dbs=True),
+        Scheme("asym-pct", "asym", "asym, percentile", method="percentile"),
+        Scheme("asym-zpm-pct", "asym", "asym + ZPM, percentile", method="percentile", zpm=True),
+        Scheme(
+            "asym-zpm-dbs-pct",
+            "asym",
+            "asym + ZPM + DBS, percentile",
+            method="percentile",
+            zpm=True,
+            dbs=True,
+        ),
+        Scheme("row", "row", "asymmetric UINT8, per row (token)"),
+        Scheme("row-zpm", "row", "per row + ZPM (centred z)", zpm=True),
+        Scheme("row-zpm-dbs", "row", "per row + ZPM + DBS", zpm=True, dbs=True),
+        Scheme(
+            "block8-zpm-dbs",
+            "row",
+            "per block of 8 rows + ZPM + DBS",
+            zpm=True,
+            dbs=True,
+            row_group=8,
+        ),
+        Scheme(
+            "hybrid-zpm-dbs",
+            "row",
+            "per block of 8 rows, ffn_down per row, + ZPM + DBS",
+            zpm=True,
+            dbs=True,
+            row_group=8,
+            row_layers=("ffn_down",),
+        ),
+        Scheme(
+            "mixed-zpm-dbs",
+            "asym",
+            "asym + ZPM + DBS, ffn_down per row",
+            zpm=True,
+            dbs=True,
+            row_layers=("ffn_down",),
+        ),
+    )
+}
 
 
 @dataclass
@@ -112,11 +140,11 @@ class LayerQuant:
     (static ``scale``/``z``/``r``; ``None`` for per-row schemes, which quantize each batch)."""
 
     name: str
-    kind: str                  # "sym", "asym" or "row"
+    kind: str  # "sym", "asym" or "row"
     wq: npt.NDArray[np.int8]
     w_scales: npt.NDArray[np.float64]
     b: int
-    group: int = 1             # "row": rows sharing one scale, z and r
+    group: int = 1  # "row": rows sharing one scale, z and r
     scale: float | None = None
     z: int | None = None
     r: int | None = None
@@ -128,16 +156,16 @@ class LayerQuant:
 class LayerStats:
     """Statistics of one layer accumulated over the evaluation batches."""
 
-    sig2: float = 0.0                  # sum ref^2 (float GEMM of the layer's actual input)
-    err2: float = 0.0                  # sum (ref - dequantized integer GEMM)^2
-    ho_r: int = 0                      # activation HO slices equal to r
+    sig2: float = 0.0  # sum ref^2 (float GEMM of the layer's actual input)
+    err2: float = 0.0  # sum (ref - dequantized integer GEMM)^2
+    ho_r: int = 0  # activation HO slices equal to r
     elems: int = 0
-    vec: int = 0                       # activation HO vectors
-    skip_aqs: int = 0                  # skippable in AQS (r_eff = r)
-    skip_zero: int = 0                 # skippable in ZERO_SKIP (r_eff = 0)
-    skip_rules: dict[str, float] = field(default_factory=dict)   # per-row r rules, summed
+    vec: int = 0  # activation HO vectors
+    skip_aqs: int = 0  # skippable in AQS (r_eff = r)
+    skip_zero: int = 0  # skippable in ZERO_SKIP (r_eff = 0)
+    skip_rules: dict[str, float] = field(default_factory=dict)  # per-row r rules, summed
     wt_skip: float = 0.0
-    cycles: dict[str, int] = field(default_factory=dict)         # first window: AQS, ZERO_SKIP
+    cycles: dict[str, int] = field(default_factory=dict)  # first window: AQS, ZERO_SKIP
     b: int = DEFAULT_B
     z: Any = None
     r: Any = None
@@ -181,8 +209,9 @@ def _sym_scale(x: npt.NDArray[np.floating], method: str, percentile: float) -> f
     return amax / 127.0 if amax > 0 else 1.0
 
 
-def _row_quant(x: F32, b: int, zpm: bool, group: int = 1
-               ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+def _row_quant(
+    x: F32, b: int, zpm: bool, group: int = 1
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     scale, z = calibrate_rows(x, group)
     if zpm:
         scale, z = center_rows(x, scale, z, b, group)
@@ -195,8 +224,15 @@ def _subset(x: F32, rows: int) -> F32:
     return x[np.linspace(0, x.shape[0] - 1, rows).round().astype(np.int64)]
 
 
-def _zpm_cached(cache: dict[tuple[int, str, int], ZpmResult], x: F32, xs: F32, method: str,
-                scale: float, z: int, b: int) -> ZpmResult:
+def _zpm_cached(
+    cache: dict[tuple[int, str, int], ZpmResult],
+    x: F32,
+    xs: F32,
+    method: str,
+    scale: float,
+    z: int,
+    b: int,
+) -> ZpmResult:
     """ZPM of the subset ``xs`` of layer input ``x``, once per (input, calibration, b)."""
     key = (id(x), method, b)
     if key not in cache:
@@ -204,11 +240,15 @@ def _zpm_cached(cache: dict[tuple[int, str, int], ZpmResult], x: F32, xs: F32, m
     return cache[key]
 
 
-def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
-              wq_cache: dict[str, tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]],
-              percentile: float = DEFAULT_PERCENTILE, zpm_rows: int = DEFAULT_ZPM_ROWS,
-              zpm_cache: dict[tuple[int, str, int], ZpmResult] | None = None,
-              ) -> dict[str, LayerQuant]:
+def calibrate(
+    weights: LlamaWeights,
+    scheme: Scheme,
+    cal_inputs: dict[str, F32],
+    wq_cache: dict[str, tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]],
+    percentile: float = DEFAULT_PERCENTILE,
+    zpm_rows: int = DEFAULT_ZPM_ROWS,
+    zpm_cache: dict[tuple[int, str, int], ZpmResult] | None = None,
+) -> dict[str, LayerQuant]:
     """Calibrate every linear layer of ``weights`` for ``scheme`` on ``cal_inputs`` (the float
     model's input of each layer on the calibration text). ``zpm_cache`` shares ZPM searches
     between layers with the same input (q/k/v, gate/up) and between schemes."""
@@ -220,8 +260,14 @@ def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
         x = cal_inputs[name]
         per_row = name.split(".")[-1] in scheme.row_layers
         kind = "row" if per_row else scheme.kind
-        lq = LayerQuant(name=name, kind=kind, wq=wq, w_scales=ws, b=DEFAULT_B,
-                        group=1 if per_row else scheme.row_group)
+        lq = LayerQuant(
+            name=name,
+            kind=kind,
+            wq=wq,
+            w_scales=ws,
+            b=DEFAULT_B,
+            group=1 if per_row else scheme.row_group,
+        )
         if kind == "sym":
             lq.scale, lq.z = _sym_scale(x, scheme.method, percentile), SYM_Z
             lq.r = choose_r(_sym_quant(_subset(x, zpm_rows), lq.scale), lq.b)
@@ -230,8 +276,11 @@ def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
             xs = _subset(x, zpm_rows)
             lq.scale, lq.z = scale, z0
             if scheme.dbs:
-                pre = ({b: _zpm_cached(zc, x, xs, scheme.method, scale, z0, b) for b in LO_BITS}
-                       if scheme.zpm else None)
+                pre = (
+                    {b: _zpm_cached(zc, x, xs, scheme.method, scale, z0, b) for b in LO_BITS}
+                    if scheme.zpm
+                    else None
+                )
                 dbs = choose_lo_bits(xs, scale, z0, wq, zpm=scheme.zpm, zpm_results=pre)
                 lq.b, lq.zpm = dbs.b, dbs.chosen.zpm
                 lq.dbs_cycles = {str(k): c.cycles for k, c in dbs.per_b.items()}
@@ -241,7 +290,7 @@ def calibrate(weights: LlamaWeights, scheme: Scheme, cal_inputs: dict[str, F32],
                 lq.z = lq.zpm.z_after
             lq.r = choose_r(quantize_activations(xs, scale, int(lq.z)), lq.b)
         elif scheme.dbs:
-            xs = x[:zpm_rows]        # consecutive tokens, as the row groups see them
+            xs = x[:zpm_rows]  # consecutive tokens, as the row groups see them
             cyc = {}
             for b in LO_BITS:
                 xq, z, _ = _row_quant(xs, b, scheme.zpm, lq.group)
@@ -263,8 +312,9 @@ class QuantLinear:
     of its first ``cycle_rows`` rows (one sequence) in AQS and ZERO_SKIP; names in
     ``capture`` keep their first GEMM as a :class:`GemmCapture`."""
 
-    def __init__(self, weights: LlamaWeights, scheme: Scheme, cal: dict[str, LayerQuant],
-                 rules: bool = True) -> None:
+    def __init__(
+        self, weights: LlamaWeights, scheme: Scheme, cal: dict[str, LayerQuant], rules: bool = True
+    ) -> None:
         self.weights, self.scheme, self.cal = weights, scheme, cal
         self.stats: dict[str, LayerStats] = {n: LayerStats() for n in cal}
         self.cycle_rows = 0
@@ -292,13 +342,29 @@ class QuantLinear:
         ref = x @ self.weights.linear(name).T
         self._account(name, lq, xq, res, ref, y)
         if name in self.capture and name not in self.captured:
-            self.captured[name] = GemmCapture(name=name, x=xq, w=lq.wq, z=z, r=r, b=lq.b,
-                                              sbr=True, y=res.y, x_scale=scale,
-                                              w_scales=lq.w_scales)
+            self.captured[name] = GemmCapture(
+                name=name,
+                x=xq,
+                w=lq.wq,
+                z=z,
+                r=r,
+                b=lq.b,
+                sbr=True,
+                y=res.y,
+                x_scale=scale,
+                w_scales=lq.w_scales,
+            )
         return y.astype(np.float32)
 
-    def _account(self, name: str, lq: LayerQuant, xq: npt.NDArray[np.uint8], res: AqsResult,
-                 ref: F32, y: npt.NDArray[np.float64]) -> None:
+    def _account(
+        self,
+        name: str,
+        lq: LayerQuant,
+        xq: npt.NDArray[np.uint8],
+        res: AqsResult,
+        ref: F32,
+        y: npt.NDArray[np.float64],
+    ) -> None:
         st = self.stats[name]
         st.sig2 += float(np.sum(np.square(ref, dtype=np.float64)))
         st.err2 += float(np.sum(np.square(ref - y)))
