@@ -36,7 +36,8 @@ def do_run(job: dict) -> int:
     tdir = Path(job["test_dir"])
     kw = dict(testcase=job["test"], seed=job["seed"], waves=job.get("waves", False),
               coverage=job.get("coverage", False), test_dir=tdir,
-              extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})})
+              extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})},
+              plusargs=job.get("plusargs", []))
     args = (job["sim"], job["toplevel"], job["rtl"], job["module"])
     if job.get("waves") and job["sim"] == "icarus":
         # cocotb's Icarus runner dumps to <build_dir>/<toplevel>.fst, shared by every run of the
