@@ -52,6 +52,7 @@ class Options:
     out: Path = ROOT / "build" / "mutate"
     config: Path | None = None
     limit: int | None = None       # run only the first N mutants (a quick look; not sign-off)
+    reuse: Path | None = None      # mutate.json of an earlier campaign: take over its kills
 
 
 def settings(cfg: C.Config) -> dict:
@@ -312,8 +313,15 @@ def run(opts: Options) -> int:
             pending[submit(pool, "run", it, Path(str(tdir) + ".log"), tmo)] = (mid, it)
             recs[mid]["runs"] += 1
 
+        reused = reusable_kills(opts.reuse, meta["key"], set(base))
         for m in mutants:
-            if plan[m["id"]]:
+            k = reused.get(m["id"])
+            if k is not None and (k["test"], k["seed"]) in plan[m["id"]]:
+                r = recs[m["id"]]
+                r.update(status="killed", repro=repro(gdir, m["id"], k["test"], k["seed"]),
+                         kill={**k, "reused_from": str(opts.reuse)})
+                prog.update("killed")
+            elif plan[m["id"]]:
                 launch(m["id"])
             else:
                 recs[m["id"]]["status"] = "not_covered"
@@ -368,6 +376,7 @@ def run(opts: Options) -> int:
                  "git_rev": _git_rev(), "level": opts.level, "tests": [s.name for s in specs],
                  "seeds": seeds, "count": len(mutants), "generated": meta["count"],
                  "seed": seed, "min_per_module": minpm, "generation": design.rel(gdir),
+                 "reused_kills_from": str(opts.reuse) if opts.reuse else None,
                  "mutsel_width": meta["mutsel_width"],
                  "assertions_in_netlist": meta["assertions_in_netlist"],
                  "eq_depth": depth, "eq_timeout_s": eq_timeout, "equivalence": opts.equiv,
@@ -432,6 +441,19 @@ def run_equivalence(pool, gdir: Path, meta: dict, recs: list[dict], rundir: Path
         done += 1
         print(f"  equivalence {done}/{len(futs)}: mutant {r['id']} {r['module']}: {status} "
               f"({detail}, {wall:.0f} s)", flush=True)
+
+
+def reusable_kills(path: Path | None, key: str, runs: set[tuple[str, int]]) -> dict[int, dict]:
+    """Kills of an earlier campaign on the same netlist whose (test, seed) is also a run of this
+    one: the stimulus and the design are the same, so the run would fail again the same way."""
+    if path is None:
+        return {}
+    old = json.loads(Path(path).read_text())
+    if Path(old["meta"]["generation"]).name != key:
+        raise design.MutateError(f"--reuse {path}: made on another mutation netlist "
+                                 f"({old['meta']['generation']}), not gen/{key}")
+    return {r["id"]: r["kill"] for r in old["mutants"] if r["status"] == "killed"
+            and (r["kill"]["test"], r["kill"]["seed"]) in runs}
 
 
 def _cpu() -> float:

@@ -199,3 +199,16 @@ endmodule
     inactive = [m.id for m in mutants if m.id not in active]
     for mid in inactive[:2]:
         assert run(mid) == golden, f"mutant {mid} was never activated yet changed the outputs"
+
+
+def test_reuse_takes_kills_of_the_same_netlist_only(tmp_path):
+    old = {"meta": {"generation": "build/mutate/gen/abc123"}, "mutants": [
+        {"id": 1, "status": "killed", "kill": {"test": "A", "seed": 1, "kind": "check"}},
+        {"id": 2, "status": "killed", "kill": {"test": "B", "seed": 7, "kind": "hang"}},
+        {"id": 3, "status": "survived", "kill": None}]}
+    f = tmp_path / "old.json"
+    f.write_text(json.dumps(old))
+    got = campaign.reusable_kills(f, "abc123", {("A", 1), ("B", 1)})
+    assert list(got) == [1]                        # B seed 7 is not a run of this campaign
+    with pytest.raises(design.MutateError):
+        campaign.reusable_kills(f, "other", {("A", 1)})
