@@ -237,7 +237,9 @@ def run(opts: Options) -> int:
     out = opts.out.resolve()
     t0 = time.monotonic()
     cpu0 = _cpu()
-    gdir, meta = generate(out, cfg.toplevel, count, seed, minpm)
+    # The netlist and its build are shared by every campaign, whatever its --out.
+    gdir, meta = generate(ROOT / "build" / "mutate", cfg.toplevel, count, seed, minpm)
+    gen_s = time.monotonic() - t0
     mutants = meta["mutants"][: opts.limit] if opts.limit else meta["mutants"]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = out / "runs" / f"{stamp}-{opts.level}"
@@ -247,9 +249,10 @@ def run(opts: Options) -> int:
         cluster = start_local_cluster(opts.local_cluster)
         opts.scheduler = cluster.scheduler_address
     pool = DaskPool(opts.scheduler) if opts.scheduler else LocalPool(opts.jobs)
+    executor = pool.describe()
     print(f"mutate: level {opts.level}, {len(mutants)} mutants, tests "
           f"{', '.join(s.name for s in specs)} x seeds {seeds[0]}..{seeds[-1]} on "
-          f"{pool.describe()}; run dir {design.rel(rundir)}", flush=True)
+          f"{executor}; run dir {design.rel(rundir)}", flush=True)
     try:
         # 1. one Verilator build of the mutation netlist
         tb = time.monotonic()
@@ -380,7 +383,7 @@ def run(opts: Options) -> int:
                  "mutsel_width": meta["mutsel_width"],
                  "assertions_in_netlist": meta["assertions_in_netlist"],
                  "eq_depth": depth, "eq_timeout_s": eq_timeout, "equivalence": opts.equiv,
-                 "executor": pool.describe() if hasattr(pool, "jobs") else "",
+                 "executor": executor,
                  "jobs": pool.jobs, "run_dir": design.rel(rundir),
                  "command": " ".join(shlex.quote(a) for a in sys.argv),
                  "candidates": meta["candidates"], "allocation": meta["allocation"],
@@ -388,7 +391,7 @@ def run(opts: Options) -> int:
                                                  "activated": len(b["activated"])}
                                 for (t, s), b in base.items()},
                  "wall_s": {"total": round(time.monotonic() - t0, 1),
-                            "generation": meta["seconds"], "build": round(build_s, 1),
+                            "generation": round(gen_s, 1), "build": round(build_s, 1),
                             "activation": round(act_s, 1), "mutant_runs": round(sim_s, 1),
                             "equivalence": round(eq_s, 1)},
                  "cpu_s": round(_cpu() - cpu0, 1)},
