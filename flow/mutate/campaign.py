@@ -302,7 +302,8 @@ def run(opts: Options) -> int:
         order = sorted(base, key=lambda k: base[k]["wall_s"])
         plan = {m["id"]: [k for k in order if m["id"] in base[k]["activated"]]
                 for m in mutants}
-        recs = {m["id"]: {**m, "activated_by": [list(k) for k in plan[m["id"]]], "runs": 0,
+        recs = {m["id"]: {**m, "description": report.describe(m),
+                          "activated_by": [list(k) for k in plan[m["id"]]], "runs": 0,
                           "kill": None, "status": None} for m in mutants}
         prog = Progress(len(mutants))
         pending = {}

@@ -104,7 +104,8 @@ def run_main(argv: list[str]) -> int:
     from verif.common.runner import CocotbTestFailed, run_cocotb
     m = meta["mutants"][a.mutant - 1] if a.mutant else None
     if m:
-        print(f"mutant {a.mutant}: {m['module']} {m['src']}: {m['description']}\n"
+        from .report import describe
+        print(f"mutant {a.mutant}: {m['module']} {m['src']}: {describe(m)}\n"
               f"  {m['line_text']}")
     tdir = ROOT / "build" / "mutate" / "rerun" / f"m{a.mutant:04d}-{a.test}-seed{a.seed}"
     try:

@@ -31,11 +31,30 @@ ROOT = Path(__file__).resolve().parents[2]
 HOLE = ("survived", "not_covered", "error")
 
 
+def describe(m: dict) -> str:
+    """One line for a mutation: what it does to which cell port (and which signal)."""
+    mode = m["mode"]
+    what = {"inv": "invert", "const0": "stuck at 0", "const1": "stuck at 1",
+            "cnot0": f"XNOR with bit {m.get('ctrlbit')} of the same port",
+            "cnot1": f"XOR with bit {m.get('ctrlbit')} of the same port"}.get(mode, mode)
+    ctype = m.get("cell_type", "?")
+    if ctype.startswith("$") and not ctype.startswith("$paramod"):
+        where = f"{ctype} {m['port']}[{m['portbit']}]"
+    else:                       # a port of a submodule instance
+        sub = ctype.lstrip("\\").split("\\")
+        sub = sub[1] if sub[0].startswith("$paramod") and len(sub) > 1 else sub[0]
+        where = f"instance {m['cell'].lstrip(chr(92))} ({sub}) port {m['port']}[{m['portbit']}]"
+    sig = f" (signal {m['wire']}[{m['wirebit']}])" if m.get("wire") else ""
+    return f"{what}: {where}{sig}"
+
+
 def finalize(summary: dict) -> None:
     """Set each mutant's final status and the summary's counts and rates (in place)."""
     for r in summary["mutants"]:
         eq = (r.get("equivalence") or {}).get("status")
         r["status"] = r.pop("unkilled_as", None) or r["status"]   # idempotent: re-finalize
+        if "mode" in r:
+            r["description"] = describe(r)
         if r["status"] in ("survived", "not_covered") and eq == "equivalent":
             r["unkilled_as"] = r["status"]
             r["status"] = "equivalent"
