@@ -365,6 +365,11 @@ def run(opts: Options) -> int:
         # 4. equivalence triage of what no test killed
         te = time.monotonic()
         triage = [r for r in recs.values() if r["status"] in ("survived", "not_covered")]
+        known = reusable_equivalence(opts.reuse, depth)
+        for r in triage:
+            if r["id"] in known:
+                r["equivalence"] = {**known[r["id"]], "reused_from": str(opts.reuse)}
+        triage = [r for r in triage if "equivalence" not in r]
         if opts.equiv and triage:
             print(f"mutate: formal equivalence of {len(triage)} unkilled mutants (depth "
                   f"{depth}, {eq_timeout:.0f} s each)", flush=True)
@@ -458,6 +463,17 @@ def reusable_kills(path: Path | None, key: str, runs: set[tuple[str, int]]) -> d
                                  f"({old['meta']['generation']}), not gen/{key}")
     return {r["id"]: r["kill"] for r in old["mutants"] if r["status"] == "killed"
             and (r["kill"]["test"], r["kill"]["seed"]) in runs}
+
+
+def reusable_equivalence(path: Path | None, depth: int) -> dict[int, dict]:
+    """Equivalence verdicts of an earlier campaign on the same netlist (checked by
+    :func:`reusable_kills`) at the same depth: they depend on the mutant, not on the tests."""
+    if path is None:
+        return {}
+    old = json.loads(Path(path).read_text())
+    return {r["id"]: r["equivalence"] for r in old["mutants"]
+            if (r.get("equivalence") or {}).get("depth") == depth
+            and r["equivalence"]["status"] != "unknown"}
 
 
 def _cpu() -> float:

@@ -47,7 +47,8 @@ def campaign_main(argv: list[str]) -> int:
                     help="run only the first N mutants (a quick look; READY ignores it)")
     ap.add_argument("--reuse", default=None, metavar="MUTATE_JSON",
                     help="take over the kills of an earlier campaign on the same netlist whose "
-                    "test and seed this level runs too (e.g. smoke kills for nightly)")
+                    "test and seed this level runs too (e.g. smoke kills for nightly), and its "
+                    "equivalence verdicts at the same depth")
     ap.add_argument("--out", default=str(ROOT / "build" / "mutate"), help="output directory")
     ap.add_argument("--config", default=None, help="regression config (verif/regress.toml)")
     a = ap.parse_args(argv)
