@@ -330,8 +330,15 @@ def run(opts: Options) -> int:
             else:
                 recs[m["id"]]["status"] = "not_covered"
                 prog.update("not_covered")
+        saved = time.monotonic()
         while pending:
             done, _ = pool.wait_first(set(pending))
+            if time.monotonic() - saved > 30:
+                # An interrupted campaign keeps what it has decided so far.
+                R.write_json({"partial": True, "mutants": [r for r in recs.values()
+                                                           if r["status"]]},
+                             rundir / "mutate.partial.json")
+                saved = time.monotonic()
             for f in done:
                 mid, it = pending.pop(f)
                 try:
