@@ -69,13 +69,18 @@ def counts(recs: list[dict]) -> dict:
     eqs = Counter((r.get("equivalence") or {}).get("status") for r in recs)
     total = len(recs)
     denom = total - c["equivalent"]
+    # Upper bound for triage, not for sign-off: as if every hole without a counterexample
+    # within the depth were equivalent.
+    denom_b = denom - eqs.get("equivalent_bounded", 0)
     return {"total": total, "killed": c["killed"], "survived": c["survived"],
             "not_covered": c["not_covered"], "equivalent": c["equivalent"],
             "holes_bounded_equal": eqs.get("equivalent_bounded", 0),
             "holes_not_equivalent": eqs.get("not_equivalent", 0),
             "holes_unknown": eqs.get("unknown", 0), "error": c["error"],
             "kill_kinds": dict(kinds),
-            "kill_rate": round(100.0 * c["killed"] / denom, 2) if denom else None}
+            "kill_rate": round(100.0 * c["killed"] / denom, 2) if denom else None,
+            "kill_rate_if_bounded_equal": round(100.0 * c["killed"] / denom_b, 2)
+            if denom_b else None}
 
 
 def _group(recs: list[dict]) -> dict[str, list[dict]]:
@@ -120,6 +125,10 @@ def summary_table(summary: dict) -> str:
     c = summary["counts"]
     rows.append("kills by kind: " + ", ".join(f"{k} {v}" for k, v in
                                                 sorted(c["kill_kinds"].items())))
+    if c.get("kill_rate_if_bounded_equal") is not None:
+        rows.append(f"kill rate if the holes without a counterexample within {m['eq_depth']} "
+                    f"cycles were equivalent (an upper bound, for triage): "
+                    f"{c['kill_rate_if_bounded_equal']:.1f} %")
     rows.append(f"equivalence of the unkilled: {c['equivalent']} proved equivalent (set aside); "
                 f"holes: {c['holes_not_equivalent']} with a counterexample, "
                 f"{c['holes_bounded_equal']} no difference within {m['eq_depth']} cycles, "
@@ -183,8 +192,12 @@ def write_fragment(summary: dict, out: Path) -> Path:
     parts.append("</table>")
     for p in plots:
         parts.append(f'<img src="{e(p.name)}" alt="{e(p.stem)}" style="max-width:48%">')
+    if c.get("kill_rate_if_bounded_equal") is not None:
+        parts.append(f"<p>Upper bound for triage (not sign-off): "
+                     f"{c['kill_rate_if_bounded_equal']:.1f} % if the holes without a "
+                     f"counterexample within {m['eq_depth']} cycles were equivalent.</p>")
     hl = holes(summary)
-    parts.append(f"<h3>Holes: {len(hl)} mutants not killed and not shown equivalent</h3>")
+    parts.append(f"<h3>Holes: {len(hl)} mutants not killed and not proved equivalent</h3>")
     if hl:
         parts.append("<table><tr><th>#</th><th>status</th><th>module</th><th>source</th>"
                      "<th>mutation</th><th>equivalence</th><th>rerun</th></tr>")
