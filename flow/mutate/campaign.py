@@ -58,7 +58,7 @@ class Options:
 def settings(cfg: C.Config) -> dict:
     """The [mutate] table of the regression config with its defaults."""
     raw = tomllib.loads(cfg.path.read_text()).get("mutate", {})
-    return {"count": 300, "seed": 1, "min_per_module": 3, "eq_depth": 10, "eq_timeout_s": 180,
+    return {"count": 300, "seed": 1, "min_per_module": 3, "eq_depth": 10, "eq_timeout_s": 60,
             "seeds": {"smoke": 1, "nightly": 1}, **raw}
 
 
@@ -440,7 +440,7 @@ def run_equivalence(pool, gdir: Path, meta: dict, recs: list[dict], rundir: Path
                                    int(timeout_s)))
         log = edir / f"m{r['id']:04d}.log"
         cmd = design.yosys_cmd() + ["-q", "-l", design.rel(log), "-s", design.rel(ys)]
-        futs[pool.submit(cmd, str(ROOT), str(edir / f"m{r['id']:04d}.out"), timeout_s + 60)] = \
+        futs[pool.submit(cmd, str(ROOT), str(edir / f"m{r['id']:04d}.out"), timeout_s + 30)] = \
             (r, log)
     done = 0
     for f in pool.as_completed(list(futs)):
