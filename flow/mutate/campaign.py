@@ -53,6 +53,7 @@ class Options:
     config: Path | None = None
     limit: int | None = None       # run only the first N mutants (a quick look; not sign-off)
     reuse: Path | None = None      # mutate.json of an earlier campaign: take over its kills
+    ids: list[int] | None = None   # run only these mutants (not sign-off)
 
 
 def settings(cfg: C.Config) -> dict:
@@ -241,6 +242,12 @@ def run(opts: Options) -> int:
     gdir, meta = generate(ROOT / "build" / "mutate", cfg.toplevel, count, seed, minpm)
     gen_s = time.monotonic() - t0
     mutants = meta["mutants"][: opts.limit] if opts.limit else meta["mutants"]
+    if opts.ids:
+        bad = sorted(set(opts.ids) - {m["id"] for m in mutants})
+        if bad:
+            print(f"error: no mutants {bad[:10]} among 1..{meta['count']}", file=sys.stderr)
+            return 2
+        mutants = [m for m in mutants if m["id"] in set(opts.ids)]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = out / "runs" / f"{stamp}-{opts.level}"
     rundir.mkdir(parents=True, exist_ok=True)

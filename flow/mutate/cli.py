@@ -45,6 +45,8 @@ def campaign_main(argv: list[str]) -> int:
                     help="skip the equivalence triage (every unkilled mutant is a hole)")
     ap.add_argument("--limit", type=int, default=None,
                     help="run only the first N mutants (a quick look; READY ignores it)")
+    ap.add_argument("--ids", default=None, help="comma-separated mutant ids to run (e.g. the "
+                    "holes of an earlier campaign; READY ignores such a campaign)")
     ap.add_argument("--reuse", default=None, metavar="MUTATE_JSON",
                     help="take over the kills of an earlier campaign on the same netlist whose "
                     "test and seed this level runs too (e.g. smoke kills for nightly), and its "
@@ -61,6 +63,9 @@ def campaign_main(argv: list[str]) -> int:
     if a.level not in ("smoke", "nightly"):
         print(f"error: --level must be smoke or nightly, got {a.level!r}", file=sys.stderr)
         return 2
+    if a.ids and not all(x.strip().isdigit() for x in a.ids.split(",")):
+        print(f"error: --ids must be comma-separated numbers, got {a.ids!r}", file=sys.stderr)
+        return 2
     if a.reuse and not Path(a.reuse).exists():
         print(f"error: --reuse {a.reuse} does not exist", file=sys.stderr)
         return 2
@@ -73,7 +78,8 @@ def campaign_main(argv: list[str]) -> int:
         tests=a.tests.split(",") if a.tests else None, min_per_module=a.min_per_module,
         depth=a.eq_depth, eq_timeout=a.eq_timeout, equiv=not a.no_equiv, out=Path(a.out),
         config=Path(a.config) if a.config else None, limit=a.limit,
-        reuse=Path(a.reuse).resolve() if a.reuse else None)
+        reuse=Path(a.reuse).resolve() if a.reuse else None,
+        ids=[int(x) for x in a.ids.split(",")] if a.ids else None)
     try:
         return campaign.run(opts)
     except MutateError as exc:
