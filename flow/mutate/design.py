@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import netlist
+from .report import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 RTL = ROOT / "rtl"
@@ -65,17 +66,9 @@ class Mutant:
     line_text: str = ""
     command: str = ""           # the `mutate` command without -ctrl
 
-    @property
-    def description(self) -> str:
-        what = {"inv": "invert", "const0": "stuck at 0", "const1": "stuck at 1",
-                "cnot0": f"XNOR with bit {self.ctrlbit} of the same port",
-                "cnot1": f"XOR with bit {self.ctrlbit} of the same port"}[self.mode]
-        sig = f" (signal {self.wire}[{self.wirebit}])" if self.wire else ""
-        return f"{what}: {self.cell_type} {self.port}[{self.portbit}]{sig}"
-
     def to_json(self) -> dict:
         d = asdict(self)
-        d["description"] = self.description
+        d["description"] = describe(d)
         return d
 
 
