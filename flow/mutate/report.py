@@ -236,6 +236,7 @@ def write_plots(summary: dict, out: Path) -> list[Path]:
         kr = summary["by_module"][m]["kill_rate"]
         ax.text(left[i] + 0.3, i, f"{kr:.0f} %" if kr is not None else "-", va="center",
                 fontsize=8)
+    ax.set_xlim(0, max(left, default=1) * 1.12)      # room for the rate labels
     ax.invert_yaxis()
     ax.set_xlabel("mutants")
     ax.set_title(f"Mutants per module and kill rate ({summary['meta']['level']})")
