@@ -75,6 +75,11 @@ format: $(VENV)  ## rewrite RTL with verible-verilog-format, Python with ruff fo
 	.venv/bin/ruff check --fix models verif flow scripts
 	.venv/bin/ruff format models verif flow scripts
 
+# Mutation analysis (flow/mutate, docs/mutation.md).
+.PHONY: mutate
+mutate: $(VENV)  ## mutation-graded testbench: make mutate [LEVEL=smoke|nightly] [COUNT=300] [SEEDS=n] [JOBS=n] [SCHEDULER=tcp://host:port] -> build/mutate/
+	$(FLOW) mutate --level $(or $(LEVEL),smoke) --jobs $(JOBS) $(if $(COUNT),--count $(COUNT)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
 # Regression and sign-off report (flow/regress, flow/cov_report.py; docs/regression.md).
 .PHONY: regress nightly cov-report
 regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]

@@ -50,6 +50,7 @@ FLOW_COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("flow.lint", "Verilator, Verible, ruff, import layering (make lint)"),
     "synth": ("flow.synth", "Yosys synthesis, cells per block (make synth)"),
     "formal": ("flow.formal", "SymbiYosys proofs of formal/*.sby (make formal)"),
+    "mutate": ("flow.mutate.cli", "mutation-graded testbench (make mutate)"),
 }
 
 

@@ -41,6 +41,7 @@ def do_run(job: dict) -> int:
         coverage=job.get("coverage", False),
         test_dir=tdir,
         extra_env={"PNC_COV_DIR": str(tdir / "coverage"), **job.get("env", {})},
+        plusargs=job.get("plusargs", []),
     )
     args = (job["sim"], job["toplevel"], job["rtl"], job["module"])
     if job.get("waves") and job["sim"] == "icarus":

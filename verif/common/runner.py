@@ -38,10 +38,14 @@ class CocotbTestFailed(AssertionError):
 
 
 def rtl_sources(names: Iterable[str]) -> list[Path]:
-    """Resolve RTL file names (without directory) to paths, package first."""
+    """Resolve RTL file names (without directory) to paths, package first. A name holding a
+    "/" is a path of its own (relative to the repository root), e.g. a generated netlist."""
     out = [RTL / "pnc_pkg.sv"]
     for n in names:
-        p = RTL / (n if n.endswith((".sv", ".v")) else f"{n}.sv")
+        if "/" in n:
+            p = Path(n) if Path(n).is_absolute() else ROOT / n
+        else:
+            p = RTL / (n if n.endswith((".sv", ".v")) else f"{n}.sv")
         if not p.exists():
             raise FileNotFoundError(f"RTL source {p} does not exist")
         if p not in out:
@@ -192,10 +196,13 @@ def run_cocotb(
     waves: bool = False,
     coverage: bool = False,
     test_dir: Path | None = None,
+    plusargs: Sequence[str] = (),
 ) -> Path:
     """Build once, run `test_module` (an importable module), return results.xml.
 
-    Raises CocotbTestFailed if any test in the run failed or none ran.
+    ``plusargs`` go to the simulator's command line (e.g. ``+mutsel=7`` selects a mutant of a
+    mutation netlist without rebuilding). Raises CocotbTestFailed if any test in the run failed
+    or none ran.
     """
     from cocotb_tools.runner import get_results, get_runner
 
@@ -236,6 +243,7 @@ def run_cocotb(
             extra_env=env,
             parameters=parameters,
             timescale=("1ns", "1ps"),
+            plusargs=list(plusargs),
             log_file=str(tdir / "sim.log"),
             results_xml=str(tdir / "results.xml"),
         )

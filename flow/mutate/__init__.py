@@ -1,0 +1,1 @@
+"""`make mutate`: mutation analysis of the testbench (the YosysHQ MCY method)."""
