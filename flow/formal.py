@@ -307,8 +307,8 @@ def write_json(results: list[Result], wall: float, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m flow.formal", description=__doc__.split("\n")[0])
+def main(argv: list[str] | None = None, prog: str = "python -m flow.formal") -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     ap.add_argument("targets", nargs="*", help="file stems or stem:task (default: all)")
     ap.add_argument("--jobs", type=int, default=2, help="targets run in parallel (default 2)")
     ap.add_argument(

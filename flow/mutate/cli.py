@@ -17,12 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def campaign_main(argv: list[str]) -> int:
+def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
     from . import campaign
     from .design import MutateError
 
     ap = argparse.ArgumentParser(
-        prog="python -m flow.mutate",
+        prog=prog,
         description="Mutation analysis of the testbench: Yosys "
         "mutants in one netlist, the level's tests per mutant until "
         "the first kill, formal equivalence of the rest.",
@@ -141,10 +141,10 @@ def campaign_main(argv: list[str]) -> int:
         return 1
 
 
-def run_main(argv: list[str]) -> int:
+def run_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
     """Rerun one mutant with one test and seed (the repro line of mutate.json)."""
     ap = argparse.ArgumentParser(
-        prog="python -m flow.mutate run", description="Rerun one mutant with one test and seed."
+        prog=f"{prog} run", description="Rerun one mutant with one test and seed."
     )
     ap.add_argument("--gen", required=True, help="generation directory (build/mutate/gen/KEY)")
     ap.add_argument("--mutant", type=int, required=True, help="mutant id (0: the original)")
@@ -188,14 +188,14 @@ def run_main(argv: list[str]) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m flow.mutate") -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "run":
-        return run_main(argv[1:])
+        return run_main(argv[1:], prog)
     if argv and argv[0] in ("report", "kill-rate"):
         from . import report
 
-        ap = argparse.ArgumentParser(prog=f"python -m flow.mutate {argv[0]}")
+        ap = argparse.ArgumentParser(prog=f"{prog} {argv[0]}")
         ap.add_argument("--json", default=str(ROOT / "build" / "mutate" / "mutate.json"))
         a = ap.parse_args(argv[1:])
         path = Path(a.json)
@@ -215,4 +215,4 @@ def main(argv: list[str] | None = None) -> int:
         report.write_fragment(summary, path.parent)
         print(report.summary_table(summary))
         return 0
-    return campaign_main(argv)
+    return campaign_main(argv, prog)
