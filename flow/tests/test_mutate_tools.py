@@ -48,23 +48,13 @@ def test_allocate_weighted_with_floor():
 
 def _fake_netlist():
     # mutsel bits 2,3; mutant 1 in two instances (muxes 10/11), mutant 2 with a constant.
-    eq = lambda y, v: {
-        "type": "$eq",
-        "connections": {  # noqa: E731
-            "A": [2, 3],
-            "B": [str(v & 1), str(v >> 1)],
-            "Y": [y],
-        },
-    }
-    mux = lambda a, b, s, y: {
-        "type": "$mux",
-        "connections": {  # noqa: E731
-            "A": [a],
-            "B": [b],
-            "S": [s],
-            "Y": [y],
-        },
-    }
+    def eq(y, v):
+        return {"type": "$eq", "connections": {"A": [2, 3], "B": [str(v & 1), str(v >> 1)],
+                                                "Y": [y]}}  # fmt: skip
+
+    def mux(a, b, s, y):
+        return {"type": "$mux", "connections": {"A": [a], "B": [b], "S": [s], "Y": [y]}}
+
     return {
         "modules": {
             "top_mut": {
