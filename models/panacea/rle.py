@@ -1,15 +1,16 @@
 """Lane packing and the RLE slice-vector stream format (architecture.md section 3).
 
-A stream holds K vectors of 8 lanes. Header (8 bytes, little-endian): ``u32 n_records``,
-``u32 n_vectors`` (= K). Then ``n_records`` records of ``1 + L`` bytes: ``u8 run`` followed by
-the L-byte packed payload of one vector. ``run`` counts the skipped (all-zero payload) vectors
-before the record's vector. Vectors after the last record are skipped. A gap of ``g`` skipped
-vectors in front of a non-zero vector is encoded with ``g // (RUN_MAX + 1)`` filler records
-``{run = RUN_MAX, payload = 0}`` (each stands for one skipped vector and is processed as a live
-vector contributing nothing) and a final record with ``run = g % (RUN_MAX + 1)``, where
-``RUN_MAX = 2^run_bits - 1``. Fillers are emitted eagerly, as a streaming encoder (the RTL's
-output path) produces them: a trailing gap of skipped vectors after the last live vector yields
-the same fillers as any other gap, and the vectors after the last record are skipped.
+A stream holds K vectors of 8 lanes. Header (8 bytes, little-endian; layout: arch.toml [ho_header],
+generated into :mod:`panacea.regmap`): ``u32 n_records``, ``u32 n_vectors`` (= K). Then
+``n_records`` records of ``1 + L`` bytes: ``u8 run`` followed by the L-byte packed payload of one
+vector. ``run`` counts the skipped (all-zero payload) vectors before the record's vector. Vectors
+after the last record are skipped. A gap of ``g`` skipped vectors in front of a non-zero vector is
+encoded with ``g // (RUN_MAX + 1)`` filler records ``{run = RUN_MAX, payload = 0}`` (each stands for
+one skipped vector and is processed as a live vector contributing nothing) and a final record with
+``run = g % (RUN_MAX + 1)``, where ``RUN_MAX = 2^run_bits - 1``. Fillers are emitted eagerly, as a
+streaming encoder (the RTL's output path) produces them: a trailing gap of skipped vectors after the
+last live vector yields the same fillers as any other gap, and the vectors after the last record are
+skipped.
 
 The encoder and decoder below loop over nothing: records are built and parsed as numpy arrays.
 """
@@ -23,8 +24,9 @@ import numpy.typing as npt
 
 from .config import ARCH
 from .errors import StreamCorruptError, check_int_range
+from .regmap import HO_HEADER_BYTES, pack_ho_header, unpack_ho_header
 
-HEADER_BYTES: int = 8
+HEADER_BYTES: int = HO_HEADER_BYTES
 LANES: int = int(ARCH.V)
 
 
@@ -88,14 +90,14 @@ def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_B
 
 
 def pack_header(n_records: int, n_vectors: int) -> bytes:
-    """The 8-byte stream header: ``u32 n_records``, ``u32 n_vectors`` (little-endian)."""
-    return np.array([n_records, n_vectors], dtype="<u4").tobytes()
+    """The stream header (:data:`HEADER_BYTES` bytes) holding ``n_records`` and ``n_vectors``."""
+    return pack_ho_header(n_records=n_records, n_vectors=n_vectors)
 
 
 def unpack_header(buf: bytes) -> tuple[int, int]:
-    """``(n_records, n_vectors)`` from the first 8 bytes of a stream."""
-    n_rec, n_vec = (int(v) for v in np.frombuffer(buf, dtype="<u4", count=2))
-    return n_rec, n_vec
+    """``(n_records, n_vectors)`` from the header at the start of a stream."""
+    h = unpack_ho_header(buf)
+    return h["n_records"], h["n_vectors"]
 
 
 def stream_length(n_records: int, L: int) -> int:

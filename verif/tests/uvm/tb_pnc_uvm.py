@@ -11,7 +11,7 @@ import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
 from panacea.config import ARCH, CONSTS
-from panacea.memimage import DESCRIPTOR_FIELDS, DESCRIPTOR_REGS
+from panacea.regmap import REGISTERS
 
 from verif.agents.axil import RegSeq, reg_read, reg_write
 from verif.env import coverage as cov
@@ -252,10 +252,8 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_{phase}")
 
 
-# Writable bits per register: every descriptor field of the model's field table, and IRQ_EN.
-RW_MASKS = dict.fromkeys(DESCRIPTOR_REGS, 0) | {"IRQ_EN": 0x1}
-for _reg, _lsb, _width in DESCRIPTOR_FIELDS.values():
-    RW_MASKS[_reg] |= ((1 << _width) - 1) << _lsb
+# Writable bits of every register that has any (generated register map).
+RW_MASKS = {n: r.mask("RW") for n, r in REGISTERS.items() if r.mask("RW")}
 
 
 @pyuvm.test()
