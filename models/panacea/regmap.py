@@ -23,6 +23,7 @@ class Field:
     access: str
     reset: int
     desc: str
+    volatile: bool = False  # the hardware changes it (status, counters, pulses)
 
     @property
     def mask(self) -> int:
@@ -84,13 +85,24 @@ REGISTERS: dict[str, Register] = {
     "CTRL": Register(
         "CTRL",
         0x08,
-        (Field("CTRL", "start", 0, 1, "WO", 0x0, "start the job (ignored while busy)"),),
+        (
+            Field(
+                "CTRL",
+                "start",
+                0,
+                1,
+                "WO",
+                0x0,
+                "start the job (ignored while busy)",
+                volatile=True,
+            ),
+        ),
     ),
     "STATUS": Register(
         "STATUS",
         0x0C,
         (
-            Field("STATUS", "busy", 0, 1, "RO", 0x0, "a job is running"),
+            Field("STATUS", "busy", 0, 1, "RO", 0x0, "a job is running", volatile=True),
             Field(
                 "STATUS",
                 "done",
@@ -99,8 +111,18 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "the last job ended (sticky until the next start)",
+                volatile=True,
             ),
-            Field("STATUS", "error", 2, 1, "RO", 0x0, "the last job ended with ERR_CODE != 0"),
+            Field(
+                "STATUS",
+                "error",
+                2,
+                1,
+                "RO",
+                0x0,
+                "the last job ended with ERR_CODE != 0",
+                volatile=True,
+            ),
         ),
     ),
     "IRQ_EN": Register(
@@ -118,13 +140,25 @@ REGISTERS: dict[str, Register] = {
                 "W1C",
                 0x0,
                 "done pending; irq_o = IRQ_EN.done & IRQ_STATUS.done",
+                volatile=True,
             ),
         ),
     ),
     "ERR_CODE": Register(
         "ERR_CODE",
         0x18,
-        (Field("ERR_CODE", "code", 0, 8, "RO", 0x0, "error code of the last job ([errors])"),),
+        (
+            Field(
+                "ERR_CODE",
+                "code",
+                0,
+                8,
+                "RO",
+                0x0,
+                "error code of the last job ([errors])",
+                volatile=True,
+            ),
+        ),
     ),
     "M": Register("M", 0x20, (Field("M", "value", 0, 16, "RW", 0x0, "output rows"),)),
     "N": Register("N", 0x24, (Field("N", "value", 0, 16, "RW", 0x0, "output columns"),)),
@@ -197,7 +231,9 @@ REGISTERS: dict[str, Register] = {
         (Field("OUT_HO_ADDR", "addr", 0, 32, "RW", 0x0, "output HO streams (UINT8_RLE)"),),
     ),
     "CYCLES": Register(
-        "CYCLES", 0x80, (Field("CYCLES", "count", 0, 32, "RO", 0x0, "cycles from start to done"),)
+        "CYCLES",
+        0x80,
+        (Field("CYCLES", "count", 0, 32, "RO", 0x0, "cycles from start to done", volatile=True),),
     ),
     "SWO_BUSY": Register(
         "SWO_BUSY",
@@ -211,13 +247,25 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "SWO outer products, summed over PEAs (= tiles x K)",
+                volatile=True,
             ),
         ),
     ),
     "DWO_BUSY": Register(
         "DWO_BUSY",
         0x88,
-        (Field("DWO_BUSY", "count", 0, 32, "RO", 0x0, "DWO outer products, summed over PEAs"),),
+        (
+            Field(
+                "DWO_BUSY",
+                "count",
+                0,
+                32,
+                "RO",
+                0x0,
+                "DWO outer products, summed over PEAs",
+                volatile=True,
+            ),
+        ),
     ),
     "STALL_MEM": Register(
         "STALL_MEM",
@@ -231,6 +279,7 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "cycles the front end waited for operand data",
+                volatile=True,
             ),
         ),
     ),
@@ -246,6 +295,7 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "cycles the front end waited for a full DWO queue",
+                volatile=True,
             ),
         ),
     ),
@@ -254,7 +304,14 @@ REGISTERS: dict[str, Register] = {
         0x94,
         (
             Field(
-                "STALL_OUT", "count", 0, 32, "RO", 0x0, "cycles the drain waited for the write path"
+                "STALL_OUT",
+                "count",
+                0,
+                32,
+                "RO",
+                0x0,
+                "cycles the drain waited for the write path",
+                volatile=True,
             ),
         ),
     ),
@@ -270,6 +327,7 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "skipped activation HO vectors decoded (once per tile group)",
+                volatile=True,
             ),
         ),
     ),
@@ -285,6 +343,7 @@ REGISTERS: dict[str, Register] = {
                 "RO",
                 0x0,
                 "skipped weight HO vectors decoded (per PEA per tile group)",
+                volatile=True,
             ),
         ),
     ),
@@ -293,17 +352,37 @@ REGISTERS: dict[str, Register] = {
         0xA0,
         (
             Field(
-                "RD_BYTES", "count", 0, 32, "RO", 0x0, "bytes read over AXI (beats x AXI_DATA_W/8)"
+                "RD_BYTES",
+                "count",
+                0,
+                32,
+                "RO",
+                0x0,
+                "bytes read over AXI (beats x AXI_DATA_W/8)",
+                volatile=True,
             ),
         ),
     ),
     "WR_BYTES": Register(
         "WR_BYTES",
         0xA4,
-        (Field("WR_BYTES", "count", 0, 32, "RO", 0x0, "bytes written over AXI (strobed bytes)"),),
+        (
+            Field(
+                "WR_BYTES",
+                "count",
+                0,
+                32,
+                "RO",
+                0x0,
+                "bytes written over AXI (strobed bytes)",
+                volatile=True,
+            ),
+        ),
     ),
     "TILES": Register(
-        "TILES", 0xA8, (Field("TILES", "count", 0, 32, "RO", 0x0, "8x8 output tiles completed"),)
+        "TILES",
+        0xA8,
+        (Field("TILES", "count", 0, 32, "RO", 0x0, "8x8 output tiles completed", volatile=True),),
     ),
 }
 """Every register by name, in address order."""
