@@ -37,7 +37,9 @@ def test_lower_limit_below_cycles(m: int, n: int, k: int, seed: int) -> None:
     w = rng.integers(-128, 128, (n, k)).astype(np.int8)
     rep = cycle_model(Job(x=x, w=w, z=int(x[0, 0]), r=int(x[0, 0]) >> 4))
     for mc in rep.per_mode.values():
-        assert mc.lower_limit <= mc.cycles
+        assert mc.operator_limit <= mc.lower_limit <= mc.cycles
+        assert mc.compulsory_rd_bytes <= mc.axi_rd_bytes == mc.counters["RD_BYTES"]
+        assert mc.compulsory_wr_bytes == mc.axi_wr_bytes == mc.counters["WR_BYTES"]
         assert mc.swo_products == mc.counters["SWO_BUSY"]
         assert mc.dwo_products == mc.counters["DWO_BUSY"]
         assert mc.group_cycles.shape == (-(-n // (8 * int(ARCH.NUM_PEA))), -(-m // 8))
