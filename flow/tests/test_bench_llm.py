@@ -77,7 +77,8 @@ def test_rmsnorm_has_outlier_channels() -> None:
 def test_targets_report_every_issue_target() -> None:
     def mode(cyc: int, ratio: float, e: float) -> dict:
         return {"cycles": cyc, "cycles_vs_roofline": ratio, "axi_vs_compulsory": 2.0,
-                "limit_term": "operator", "bound": "mem_rd", "energy_vs_zero": e}  # fmt: skip
+                "limit_term": "operator", "bound": "mem_rd", "energy_vs_zero": e,
+                "lower_limit": cyc / ratio}  # fmt: skip
 
     layers = [
         {"name": "a", "rmsnorm_input": True,
