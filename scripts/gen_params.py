@@ -96,8 +96,10 @@ def _resolve_reset(cfg: dict, where: str, value: object) -> int:
     m = re.fullmatch(r"\s*([A-Z_0-9]+)\s*(?:/\s*(\d+))?\s*", str(value))
     names = {**cfg["arch"], **cfg["consts"]}
     if not m or m.group(1) not in names:
-        raise SourceError(f"{where}: reset {value!r} is neither a number nor an [arch]/[consts] "
-                          "key (optionally '/ <number>')")
+        raise SourceError(
+            f"{where}: reset {value!r} is neither a number nor an [arch]/[consts] "
+            "key (optionally '/ <number>')"
+        )
     val = int(names[m.group(1)])
     return val // int(m.group(2)) if m.group(2) else val
 
@@ -108,14 +110,18 @@ def build_model(cfg: dict) -> Model:
     if tables is None:
         raise SourceError("[reg_fields] is missing: every register of [regs] needs its fields")
     if set(offsets) != set(tables):
-        raise SourceError(f"[regs] and [reg_fields] name different registers: only in [regs] "
-                          f"{sorted(set(offsets) - set(tables))}, only in [reg_fields] "
-                          f"{sorted(set(tables) - set(offsets))}")
+        raise SourceError(
+            f"[regs] and [reg_fields] name different registers: only in [regs] "
+            f"{sorted(set(offsets) - set(tables))}, only in [reg_fields] "
+            f"{sorted(set(tables) - set(offsets))}"
+        )
     regs = []
     for rname, off in sorted(offsets.items(), key=lambda kv: kv[1]):
         if off % 4 or not 0 <= off < (1 << int(cfg["arch"]["LITE_ADDR_W"])):
-            raise SourceError(f"[regs] {rname} = {off:#x}: offsets are 4-byte aligned and inside "
-                              "the LITE_ADDR_W space")
+            raise SourceError(
+                f"[regs] {rname} = {off:#x}: offsets are 4-byte aligned and inside "
+                "the LITE_ADDR_W space"
+            )
         fields, used = [], 0
         for i, f in enumerate(tables[rname]):
             where = f"[reg_fields] {rname}[{i}]"
@@ -127,12 +133,21 @@ def build_model(cfg: dict) -> Model:
             unknown = set(f) - {"name", "lsb", "width", "access", "reset", "desc", "volatile"}
             if unknown:
                 raise SourceError(f"{where} has unknown keys {sorted(unknown)}")
-            fld = Field(rname, f["name"], int(f["lsb"]), int(f["width"]), f["access"],
-                        _resolve_reset(cfg, where, f["reset"]), f["desc"],
-                        bool(f.get("volatile", False)))
+            fld = Field(
+                rname,
+                f["name"],
+                int(f["lsb"]),
+                int(f["width"]),
+                f["access"],
+                _resolve_reset(cfg, where, f["reset"]),
+                f["desc"],
+                bool(f.get("volatile", False)),
+            )
             if fld.width < 1 or fld.lsb < 0 or fld.lsb + fld.width > REG_BITS:
-                raise SourceError(f"{where}: bits [{fld.lsb + fld.width - 1}:{fld.lsb}] leave the "
-                                  f"{REG_BITS}-bit register")
+                raise SourceError(
+                    f"{where}: bits [{fld.lsb + fld.width - 1}:{fld.lsb}] leave the "
+                    f"{REG_BITS}-bit register"
+                )
             if fld.mask & used:
                 raise SourceError(f"{where}: field {fld.name} overlaps another field of {rname}")
             if not 0 <= fld.reset < (1 << fld.width):
@@ -161,17 +176,21 @@ def build_model(cfg: dict) -> Model:
     pos = 0
     for f in sorted(h.get("fields", []), key=lambda f: f["lsb"]):
         if f["lsb"] != pos:
-            raise SourceError(f"[ho_header] field {f['name']} starts at bit {f['lsb']}, "
-                              f"expected {pos}: the fields must tile the header without gaps")
+            raise SourceError(
+                f"[ho_header] field {f['name']} starts at bit {f['lsb']}, "
+                f"expected {pos}: the fields must tile the header without gaps"
+            )
         hdr.append((f["name"], int(f["lsb"]), int(f["width"]), f["desc"]))
         pos += int(f["width"])
     if not hdr or pos != 8 * nbytes:
-        raise SourceError(f"[ho_header] fields cover {pos} bits, bytes = {nbytes} needs "
-                          f"{8 * nbytes}")
+        raise SourceError(
+            f"[ho_header] fields cover {pos} bits, bytes = {nbytes} needs {8 * nbytes}"
+        )
     return Model(cfg, tuple(regs), descriptor, nbytes, tuple(hdr))
 
 
 # ---------------------------------------------------------------- SystemVerilog package
+
 
 def _sv_hex(v: int, bits: int = REG_BITS) -> str:
     return f"{bits}'h{v:0{bits // 4}X}"
@@ -211,8 +230,9 @@ def render(cfg: dict, model: Model | None = None) -> str:
         lines.append(f"  localparam logic [31:0] REG_{r.name}_RESET = {_sv_hex(r.reset)};")
         for acc in ACCESS:
             if r.mask(acc):
-                lines.append(f"  localparam logic [31:0] REG_{r.name}_{acc}_MASK = "
-                             f"{_sv_hex(r.mask(acc))};")
+                lines.append(
+                    f"  localparam logic [31:0] REG_{r.name}_{acc}_MASK = {_sv_hex(r.mask(acc))};"
+                )
     counters = [r for r in model.regs if r.is_counter]
     lines += [
         "",
@@ -349,8 +369,10 @@ def render_regmap(model: Model) -> str:
         out.append(f"    {r.name!r}: Register({r.name!r}, {r.offset:#04x}, (")
         for f in r.fields:
             vol = ", volatile=True" if f.volatile else ""
-            out.append(f"        Field({f.reg!r}, {f.name!r}, {f.lsb}, {f.width}, {f.access!r}, "
-                       f"{f.reset:#x}, {f.desc!r}{vol}),")
+            out.append(
+                f"        Field({f.reg!r}, {f.name!r}, {f.lsb}, {f.width}, {f.access!r}, "
+                f"{f.reset:#x}, {f.desc!r}{vol}),"
+            )
         out.append("    )),")
     out += [
         "}",
@@ -359,7 +381,8 @@ def render_regmap(model: Model) -> str:
         "# Performance counters (one field named `count`; cleared at start, saturating), in "
         "address order.",
         "COUNTERS: tuple[str, ...] = ("
-        + "".join(f"{r.name!r}, " for r in model.regs if r.is_counter) + ")",
+        + "".join(f"{r.name!r}, " for r in model.regs if r.is_counter)
+        + ")",
         "",
         "# The job descriptor: field name -> register field, in desc_t order (first = most "
         "significant).",
@@ -431,8 +454,10 @@ def render_ral(model: Model) -> str:
         ]
         for f in r.fields:
             out.append(f"        # {f.desc}")
-            out.append(f"        self.{f.name} = _field(self, {f.name!r}, {f.width}, {f.lsb}, "
-                       f"{f.access!r}, {f.volatile}, {f.reset:#x})")
+            out.append(
+                f"        self.{f.name} = _field(self, {f.name!r}, {f.width}, {f.lsb}, "
+                f"{f.access!r}, {f.volatile}, {f.reset:#x})"
+            )
     out += [
         "",
         "",
@@ -459,7 +484,10 @@ def ruff_format(src: str, path: Path) -> str:
     ruff = Path(sys.executable).parent / "ruff"
     res = subprocess.run(
         [str(ruff) if ruff.exists() else "ruff", "format", "--stdin-filename", str(path), "-"],
-        input=src, capture_output=True, text=True, cwd=ROOT,
+        input=src,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if res.returncode:
         raise SourceError(f"ruff format failed on the generated {path.name}: {res.stderr.strip()}")
@@ -467,6 +495,7 @@ def ruff_format(src: str, path: Path) -> str:
 
 
 # ---------------------------------------------------------------- docs/architecture.md tables
+
 
 def comments(section: str) -> dict[str, str]:
     """Trailing comments of `KEY = value  # comment` lines (and their continuation lines)."""
@@ -549,8 +578,10 @@ def main() -> int:
     if args.check:
         stale = [p for p, text in gen.items() if not p.exists() or p.read_text() != text]
         for p in stale:
-            print(f"error: {p.relative_to(ROOT)} is out of date with arch.toml; "
-                  "run `make params`", file=sys.stderr)
+            print(
+                f"error: {p.relative_to(ROOT)} is out of date with arch.toml; run `make params`",
+                file=sys.stderr,
+            )
         if stale:
             return 1
         names = ", ".join(str(p.relative_to(ROOT)) for p in gen)

@@ -44,12 +44,14 @@ def pack_lanes(vals: npt.NDArray[np.integer], L: int) -> bytes:
     L = _check_lane_bits(L)
     a = np.asarray(vals)
     if not np.issubdtype(a.dtype, np.integer) or a.ndim != 2 or a.shape[1] != LANES:
-        raise ValueError(f"vals must be an integer array of shape (n, {LANES}), got "
-                         f"{a.dtype} {a.shape}")
+        raise ValueError(
+            f"vals must be an integer array of shape (n, {LANES}), got {a.dtype} {a.shape}"
+        )
     lo, hi = -(1 << (L - 1)), (1 << L) - 1
     if a.size and (int(a.min()) < lo or int(a.max()) > hi):
-        raise ValueError(f"vals must be in [{lo}, {hi}] for L = {L}, got "
-                         f"[{int(a.min())}, {int(a.max())}]")
+        raise ValueError(
+            f"vals must be in [{lo}, {hi}] for L = {L}, got [{int(a.min())}, {int(a.max())}]"
+        )
     u = a.astype(np.int64) & ((1 << L) - 1)
     bits = ((u[:, :, None] >> np.arange(L, dtype=np.int64)) & 1).astype(np.uint8)
     return np.packbits(bits.reshape(a.shape[0], LANES * L), axis=1, bitorder="little").tobytes()
@@ -69,8 +71,9 @@ def unpack_lanes(buf: bytes, n: int, L: int, signed: bool) -> npt.NDArray[np.int
     return vals
 
 
-def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_BITS)
-                ) -> npt.NDArray[np.bool_]:
+def record_mask(
+    skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_BITS)
+) -> npt.NDArray[np.bool_]:
     """Positions that get a record (live vectors incl. fillers) for skippable masks ``(..., K)``.
 
     A skipped vector is a filler iff its index ``i`` (from 0) inside its gap of skipped vectors
@@ -115,8 +118,9 @@ def encode_stream(
     L = _check_lane_bits(L)
     p = np.asarray(payload)
     if not np.issubdtype(p.dtype, np.integer) or p.ndim != 2 or p.shape[1] != LANES:
-        raise ValueError(f"payload must be an integer array of shape (K, {LANES}), got "
-                         f"{p.dtype} {p.shape}")
+        raise ValueError(
+            f"payload must be an integer array of shape (K, {LANES}), got {p.dtype} {p.shape}"
+        )
     k = p.shape[0]
     check_int_range("K (payload rows)", k, 1, 2**32 - 1)
     if p.size and (int(p.min()) < 0 or int(p.max()) > (1 << L) - 1):
@@ -144,9 +148,7 @@ class DecodedStream:
     n_bytes: int
 
 
-def decode_stream(
-    buf: bytes, K: int, L: int, run_bits: int = int(ARCH.RUN_BITS)
-) -> DecodedStream:
+def decode_stream(buf: bytes, K: int, L: int, run_bits: int = int(ARCH.RUN_BITS)) -> DecodedStream:
     """Decode a stream of K vectors; raises :class:`StreamCorruptError` when the header's
     ``n_vectors != K``, a ``run`` exceeds ``RUN_MAX``, a record lies at or beyond K, or ``buf`` is
     shorter than the header says. Bytes after the last record are ignored.
@@ -164,7 +166,8 @@ def decode_stream(
     n_bytes = stream_length(n_rec, L)
     if len(buf) < n_bytes:
         raise StreamCorruptError(
-            f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}")
+            f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}"
+        )
     rec = np.frombuffer(buf, np.uint8, count=n_rec * (1 + L), offset=HEADER_BYTES)
     rec = rec.reshape(n_rec, 1 + L)
     runs = rec[:, 0].astype(np.int64)
