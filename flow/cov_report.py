@@ -535,7 +535,8 @@ def render_trend(rows: list[dict], png: str | None) -> str:
                 f'<td class="num">{f(r[k])}</td>'
                 for k in ("functional_pct", "line_pct", "branch_pct", "toggle_pct", "kill_rate")
             )
-            + f"<td>{esc(r['formal'] or '&ndash;')}</td><td class='num'>{r['buckets']}</td>"
+            + f"<td>{esc(r['formal']) if r['formal'] else '&ndash;'}</td>"
+            f"<td class='num'>{r['buckets']}</td>"
             f"<td>{ready.get(r['ready'], '&ndash;')}</td></tr>"
         )
     img = f'<figure><img src="{esc(png)}" alt="trend"></figure>' if png else ""
@@ -611,7 +612,7 @@ def screenshot(out: Path) -> Path | None:
             "--no-sandbox",
             "--disable-gpu",
             "--hide-scrollbars",
-            "--window-size=1280,4400",
+            "--window-size=1280,6400",
             f"--screenshot={png}",
             (out / "index.html").resolve().as_uri(),
         ],
@@ -784,7 +785,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         )
         + f"; sign-off {'READY' if ver['ready'] else 'NOT READY'}"
     )
-    for r in ver["reasons"][:12]:
+    for r in ver["reasons"]:
         print(f"  - {r}")
     for b in buckets:
         seen = b.get("seen", "")

@@ -106,7 +106,7 @@ def classify(rec: dict) -> tuple[str, str]:
     if msg.startswith("scoreboard:"):
         # "scoreboard: N problems, first: job K: <what>: <detail>" -> the first problem's kind
         # and detail; the count of problems is not part of the bug's identity.
-        return "scoreboard", re.sub(r"^scoreboard: \d+ problems?, first: ", "scoreboard: ", msg)
+        return "scoreboard", re.sub(r"^scoreboard: (\d+ problems?, first: )?", "", msg)
     return "cocotb-assertion", msg or "cocotb test failed"
 
 

@@ -403,6 +403,13 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
         png = rep_dir / "screenshot.png"
         assert png.exists() and png.stat().st_size > 20000, p.stdout
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # CI's check of a report (.ci/check_report.py) fails this one: Icarus, no code coverage
+    chk = subprocess.run(
+        [PY, str(ROOT / ".ci" / "check_report.py"), str(rep_dir)], capture_output=True, text=True
+    )
+    assert chk.returncode == 1, chk.stdout + chk.stderr
+    assert "no annotated RTL source" in chk.stderr and "no sign-off verdict" not in chk.stderr
+    assert "no section" not in chk.stderr, chk.stderr
 
 
 def test_code_coverage_merge_and_genhtml(tmp_path):

@@ -78,7 +78,7 @@ def test_same_bug_on_other_seeds_tests_and_sims_is_one_bucket(tmp_path):
     assert [b["count"] for b in bs] == [3, 2, 1, 1, 1]
     sbb = by_kind["scoreboard"]
     assert sbb["signature"] == (
-        "scoreboard: scoreboard: job <n>: element: tile <n> row <n>: expected <hex> got <n>"
+        "scoreboard: job <n>: element: tile <n> row <n>: expected <hex> got <n>"
     )
     assert sbb["tests"] == ["A", "B"] and sbb["sims"] == ["icarus", "verilator"]
     assert sbb["seeds"] == [1, 2, 4] and sbb["repro"].endswith("TEST=A SEED=1")
@@ -313,3 +313,66 @@ def test_verdict_lists_every_reason_and_expression_note():
     assert "not collected" in new and "--coverage-expr" in new
     code["total"]["expr"] = {"pct": 50.0, "points": 4, "hit": 2}
     assert cov_report.expr_note(code, {"supported": True, "version": "5.048"}) == ""
+
+
+def test_mutation_section_is_embedded_with_its_plots(cfg, tmp_path):
+    """make mutate's own report.html section and plots, written by flow.mutate.report from a
+    complete nightly campaign of this commit, end up in the sign-off report's directory."""
+    from flow.mutate import report as MR
+
+    muts = [
+        {
+            "id": i,
+            "module": "pnc_fifo",
+            "status": "killed",
+            "activated_by": [["T", 1]],
+            "kill": {"kind": "check", "test": "T", "seed": 1},
+        }
+        for i in range(1, 20)
+    ]
+    muts.append(
+        {
+            "id": 20,
+            "module": "pnc_fifo",
+            "status": "survived",
+            "activated_by": [["T", 1]],
+            "src": "rtl/pnc_fifo.sv:80",
+            "line_text": "assign full_o = count_q == Depth;",
+            "description": "stuck at 0: $eq Y[0]",
+            "equivalence": {"status": "not_equivalent"},
+            "repro": "python -m flow.mutate run --mutant 20",
+        }
+    )
+    summary = {
+        "meta": {
+            "level": "nightly",
+            "tests": ["T"],
+            "seeds": [1],
+            "count": 20,
+            "generated": 20,
+            "git_rev": "0123456789ab",
+            "date": "2026-12-01T02:00:00",
+            "eq_depth": 10,
+        },
+        "mutants": muts,
+    }
+    MR.finalize(summary)
+    mdir = tmp_path / "mutate_out"
+    mdir.mkdir()
+    MR.write_fragment(summary, mdir)
+    mj = tmp_path / "mutate.json"
+    mj.write_text(json.dumps(summary))
+    (mdir / "report.html").rename(tmp_path / "report.html")
+    for p in mdir.glob("*.png"):
+        p.rename(tmp_path / p.name)
+    m = signoff.mutation(cfg, "0123456789ab")
+    assert m["ok"] and m["kill_rate"] == 95.0, m["reasons"]
+    assert [Path(p).name for p in m["plots"]] == ["mutation_by_module.png", "mutation_by_test.png"]
+    out = tmp_path / "report"
+    out.mkdir()
+    html = cov_report.embed_mutation(m, out)
+    assert '<section id="mutation">' in html and "rtl/pnc_fifo.sv:80" in html
+    assert 'src="mutation/mutation_by_module.png"' in html
+    assert (out / "mutation" / "mutation_by_test.png").stat().st_size > 1000
+    page = cov_report.render_mutation(m, html)
+    assert "meets the sign-off threshold" in page
