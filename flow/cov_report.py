@@ -752,7 +752,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         if trend:
             png = history.plot_trend(trend, out / "trend.png")
             plot_files["trend"] = png.name if png else None
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         print(f"cov-report: history database {hist} not used: {exc}", file=sys.stderr)
     rep = {
         "header": header,

@@ -462,7 +462,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     try:
         history.record_run(hist, summary)
         buckets = history.mark_buckets(hist, [summary["meta"]["run_dir"]], buckets)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         print(f"regress: history database {hist} not updated: {exc}", file=sys.stderr)
     for b in buckets:
         seen = {"NEW": " NEW", "KNOWN": f" KNOWN since {b.get('first_seen')}"}.get(
