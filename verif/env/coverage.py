@@ -55,6 +55,8 @@ ERR_FMT_BINS = tuple(
 RQ_SHIFT_BINS = (1, 2, 3, 4, 62, "mult_max")  # seq_lib.job_gen.RQ_CORNER_SHIFTS and max mult
 EXTREME_DIMS = ("m_above_1024", "n_above_1024", "k_max")
 JOB_RUN_BINS = ("1-31", "32-127", "128+")  # jobs since the last reset
+# AXI4-Lite WSTRB patterns of byte-lane register writes: each lane alone, halves, alternate.
+STROBES = (0b0001, 0b0010, 0b0100, 0b1000, 0b0011, 0b1100, 0b0101, 0b1010)
 
 COVERGROUPS = (
     "pnc.slices",
@@ -229,6 +231,11 @@ def _cov_err_late(v):
 
 @CoverPoint("pnc.config.jobs_since_reset", bins=list(JOB_RUN_BINS))
 def _cov_job_run(c):
+    pass
+
+
+@CoverPoint("pnc.config.byte_lane_write", bins=list(STROBES))
+def _cov_strobe(strb):
     pass
 
 
@@ -432,6 +439,10 @@ def sample_error(code: int, fmt: int | None = None, wrote: bool = False) -> None
         _cov_err_fmt(int(code), fmt)
     if code == int(ERRORS.AXI_RD_ERR) and wrote:
         _cov_err_late(True)
+
+
+def sample_strobe(strb: int) -> None:
+    _cov_strobe(int(strb))
 
 
 def sample_job_run(jobs_since_reset: int) -> None:
