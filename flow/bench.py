@@ -472,6 +472,13 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     part.add_argument("--llm-only", action="store_true",
                       help="run only the LLM suite (cycle model, no simulator)")  # fmt: skip
     part.add_argument("--no-llm", action="store_true", help="skip the LLM suite")
+    ap.add_argument(
+        "--llm-wbuf",
+        type=int,
+        metavar="BYTES",
+        help="model the LLM suite with this per-PEA weight buffer instead of arch.toml's "
+        "WBUF_BYTES (a what-if of the cycle model, no RTL build)",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
@@ -494,7 +501,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
             + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
         )
-    llm = None if args.no_llm else bench_llm.run_suite(log=lambda s: print(s, flush=True))
+    llm = (
+        None
+        if args.no_llm
+        else bench_llm.run_suite(log=lambda s: print(s, flush=True), wbuf_bytes=args.llm_wbuf)
+    )
     doc = {
         "meta": {
             "date": time.strftime("%Y-%m-%d %H:%M"),
