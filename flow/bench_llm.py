@@ -202,8 +202,9 @@ def calibrate(w: Floats, x: Floats, wbuf_bytes: int | None = None) -> LayerCalib
         per_b[b] = (cyc, cal)
     best = min(per_b, key=lambda b: (per_b[b][0], b != default, b))
     c = per_b[best][1]
-    return LayerCalibration(xq=c.xq, wq=wq, z=c.z, r=c.r, b=c.b,
-                            dbs_cycles={str(b): v[0] for b, v in per_b.items()})  # fmt: skip
+    return LayerCalibration(
+        xq=c.xq, wq=wq, z=c.z, r=c.r, b=c.b, dbs_cycles={str(b): v[0] for b, v in per_b.items()}
+    )
 
 
 def run_layer(
@@ -259,8 +260,9 @@ def format_layer(rep: dict[str, Any]) -> str:
         f"{'xDENSE':>6} {'xZERO':>6} {'E mJ':>7} {'DRAM':>5} {'SRAM':>5} {'comp':>5}",
     ]
     for md, d in rep["modes"].items():
-        share = [100 * d["energy_by_kind_pj"][k] / d["energy_pj"] for k in ("dram", "sram",
-                                                                            "compute")]  # fmt: skip
+        share = [
+            100 * d["energy_by_kind_pj"][k] / d["energy_pj"] for k in ("dram", "sram", "compute")
+        ]
         lines.append(
             f"  {md:<10} {d['cycles']:>12} {d['lower_limit']:>12.0f} {d['limit_term']:>8} "
             f"{d['cycles_vs_roofline']:>8.2f} {d['operator_limit']:>12.0f} {d['bound']:>7} "
@@ -280,12 +282,22 @@ def targets(
     out: list[dict[str, Any]] = []
 
     def add(name: str, value: float, ok: bool, wanted: str, detail: str) -> None:
-        out.append({"target": name, "value": value, "target_value": wanted,
-                    "status": "PASS" if ok else "MISS", "detail": detail})  # fmt: skip
+        out.append(
+            {
+                "target": name,
+                "value": value,
+                "target_value": wanted,
+                "status": "PASS" if ok else "MISS",
+                "detail": detail,
+            }
+        )
 
     chip = onchip_bytes(wbuf_bytes)
-    ratios = {(r["name"], md): r["modes"][md]["axi_vs_compulsory"] for r in layers
-              for md in ("AQS", "ZERO_SKIP")}  # fmt: skip
+    ratios = {
+        (r["name"], md): r["modes"][md]["axi_vs_compulsory"]
+        for r in layers
+        for md in ("AQS", "ZERO_SKIP")
+    }
     worst = max(ratios.values())
     add(
         "LLM suite AQS and ZERO_SKIP: AXI bytes / compulsory, on-chip buffers <= 1 MiB",
@@ -306,7 +318,7 @@ def targets(
             f"{n} {d['cycles_vs_roofline']:.2f} ({d['limit_term']} roofline, model "
             f"{d['bound']}-bound)"
             for n, d in roof.items()
-        ),  # fmt: skip
+        ),
     )
     rms = [r for r in layers if r["rmsnorm_input"]]
     sp = {r["name"]: r["modes"]["AQS"]["speedup_vs_zero"] for r in rms}
@@ -338,8 +350,10 @@ def run_suite(log: Callable[[str], None] = print, wbuf_bytes: int | None = None)
     t0 = time.monotonic()
     layers = []
     for i, (name, n, k, fam, _) in enumerate(SUITE):
-        log(f"[llm {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k} "
-            f"({(fam.__doc__ or '').split(':')[0]})")  # fmt: skip
+        log(
+            f"[llm {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k} "
+            f"({(fam.__doc__ or '').split(':')[0]})"
+        )
         layers.append(run_layer(i, log, wbuf_bytes))
     return {
         "meta": {
@@ -383,9 +397,13 @@ def markdown(llm: dict[str, Any]) -> str:
                 f"{e['dram'] / d['energy_pj']:.0%} | {e['sram'] / d['energy_pj']:.0%} | "
                 f"{e['compute'] / d['energy_pj']:.0%} |"
             )
-    lines += ["", "### LLM targets (issue 12)", "",
-              "| target | measured | wanted | status | detail |",
-              "|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "### LLM targets (issue 12)",
+        "",
+        "| target | measured | wanted | status | detail |",
+        "|---|---|---|---|---|",
+    ]
     for t in llm["targets"]:
         lines.append(
             f"| {t['target']} | {t['value']:.3g} | {t['target_value']} | {t['status']} | "
