@@ -94,3 +94,14 @@ def test_targets_report_every_issue_target() -> None:
     assert len(got) == 4
     status = [t["status"] for t in got.values()]
     assert status == ["MISS", "MISS", "PASS", "PASS"]  # 2.0x bytes; 1.3 of roofline; 2x; 1.6x
+
+
+def test_weight_buffer_override_cuts_traffic_not_compulsory() -> None:
+    """A buffer that holds the weight streams removes their re-fetch per m-block."""
+    cal = _cal(32, 64, 64)
+    jobs = layer_jobs(cal, "aqs")
+    none, big = layer_figures(jobs, wbuf_bytes=0), layer_figures(jobs, wbuf_bytes=4096)
+    assert big["compulsory_bytes"] == none["compulsory_bytes"]
+    assert big["axi_bytes"] < none["axi_bytes"]
+    assert big["energy_by_kind_pj"]["dram"] < none["energy_by_kind_pj"]["dram"]
+    assert bench_llm.onchip_bytes(4096) - bench_llm.onchip_bytes(0) == 4096 * int(ARCH.NUM_PEA)
