@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
@@ -595,7 +596,11 @@ def render_formal(fm: dict, out: Path) -> str:
 
 
 def screenshot(out: Path) -> Path | None:
-    """Render index.html in headless Chromium; returns the PNG path (None if no Chromium)."""
+    """Render index.html in headless Chromium; returns the PNG path (None if no Chromium).
+
+    Headless Chromium captures its window, not the whole page: the window is made taller than
+    any report (16384 pixels) and the blank rest below the page is cut off afterwards.
+    """
     exe = (
         shutil.which("chromium")
         or shutil.which("chromium-browser")
@@ -605,22 +610,42 @@ def screenshot(out: Path) -> Path | None:
         return None
     png = out / "screenshot.png"
     png.unlink(missing_ok=True)
-    subprocess.run(
-        [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=1280,6400",
-            f"--screenshot={png}",
-            (out / "index.html").resolve().as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "HOME": str(out)},
-    )
-    return png if png.exists() else None
+    # A throw-away profile: Chromium's caches stay out of the report directory.
+    with tempfile.TemporaryDirectory(prefix="pnc-chromium-") as home:
+        subprocess.run(
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={home}",
+                f"--window-size=1280,{SCREENSHOT_MAX_H}",
+                f"--screenshot={png}",
+                (out / "index.html").resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": home},
+        )
+    if not png.exists():
+        return None
+    _trim_bottom(png)
+    return png
+
+
+SCREENSHOT_MAX_H = 16384
+
+
+def _trim_bottom(png: Path, margin: int = 24) -> None:
+    """Cut the blank (white) rows below the page's content."""
+    from PIL import Image, ImageChops
+
+    with Image.open(png) as im:
+        rgb = im.convert("RGB")
+    box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, "white")).getbbox()
+    if box and box[3] + margin < rgb.height:
+        rgb.crop((0, 0, rgb.width, box[3] + margin)).save(png)
 
 
 # --------------------------------------------------------------------------- history
