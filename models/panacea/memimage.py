@@ -57,6 +57,7 @@ from .aqs import (
 )
 from .config import ARCH, CONSTS, ERRORS
 from .errors import check_bool, check_int_array, check_int_range
+from .regmap import DESCRIPTOR
 from .requant import INT32_MAX, INT32_MIN, MULT_MAX, SHIFT_MAX, SHIFT_MIN, add_bias_sat, requantize
 from .rle import HEADER_BYTES, decode_stream, encode_stream, pack_lanes, record_mask, unpack_lanes
 from .slicing import check_lo_bits, r_max, slice_wt, wt_lo_bits
@@ -72,13 +73,18 @@ FMT_CODES: dict[str, int] = {
 }
 FMT_NAMES: dict[int, str] = {v: k for k, v in FMT_CODES.items()}
 REGION_NAMES: tuple[str, ...] = ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "out", "out_ho")
-ADDR_REGS: dict[str, str] = {
-    "act_lo": "ACT_LO_ADDR", "act_ho": "ACT_HO_ADDR", "wt_lo": "WT_LO_ADDR",
-    "wt_ho": "WT_HO_ADDR", "bias": "BIAS_ADDR", "out": "OUT_ADDR", "out_ho": "OUT_HO_ADDR",
+# Descriptor fields: name -> (register, lsb, width), from the generated register map
+# (arch.toml [descriptor]). Every encode and decode of a descriptor register goes through it.
+DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
+    name: (f.reg, f.lsb, f.width) for name, f in DESCRIPTOR.items()
 }
-DESCRIPTOR_REGS: tuple[str, ...] = (
-    "M", "N", "K", "MODE", "ACT_Q", "OUT_Q", "RQ_MULT", "RQ_SHIFT", *ADDR_REGS.values()
-)
+# The registers holding the descriptor, in descriptor order.
+DESCRIPTOR_REGS: tuple[str, ...] = tuple(dict.fromkeys(f.reg for f in DESCRIPTOR.values()))
+# Base address register of each memory region (descriptor field "<region>_addr").
+ADDR_REGS: dict[str, str] = {
+    name.removesuffix("_addr"): DESCRIPTOR[name].reg for name in DESCRIPTOR
+    if name.endswith("_addr")
+}
 
 
 def align8(n: int) -> int:
@@ -367,24 +373,10 @@ class MemImage:
     regs: dict[str, int]
 
 
-# Descriptor fields: name -> (register, lsb, width) (architecture.md section 5). Every encode
-# and decode of a descriptor register goes through this table.
-DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
-    "M": ("M", 0, 16), "N": ("N", 0, 16), "K": ("K", 0, 16),
-    "skip": ("MODE", 0, 2), "sbr": ("MODE", 2, 1), "bias_en": ("MODE", 3, 1),
-    "fmt": ("MODE", 4, 2),
-    "z": ("ACT_Q", 0, 8), "r": ("ACT_Q", 8, 8), "b": ("ACT_Q", 16, 4),
-    "zo": ("OUT_Q", 0, 8), "out_r": ("OUT_Q", 8, 8), "out_b": ("OUT_Q", 16, 4),
-    "mult": ("RQ_MULT", 0, 31), "shift": ("RQ_SHIFT", 0, 6),
-    **{f"{name}_addr": (reg, 0, 32) for name, reg in ADDR_REGS.items()},
-}
-
-
 def decode_descriptor(regs: Mapping[str, int]) -> dict[str, int]:
     """Field values (:data:`DESCRIPTOR_FIELDS`) of descriptor register values, each masked to
     its width as the hardware sees it."""
-    return {f: (int(regs[reg]) >> lsb) & ((1 << w) - 1)
-            for f, (reg, lsb, w) in DESCRIPTOR_FIELDS.items()}
+    return {name: f.get(regs[f.reg]) for name, f in DESCRIPTOR.items()}
 
 
 def encode_descriptor(fields: Mapping[str, int],
@@ -392,10 +384,9 @@ def encode_descriptor(fields: Mapping[str, int],
     """Register values with ``fields`` set (each masked to its width), starting from ``regs``
     (other bits kept) or from zero; the inverse of :func:`decode_descriptor`."""
     out = {reg: 0 for reg in DESCRIPTOR_REGS} if regs is None else dict(regs)
-    for f, v in fields.items():
-        reg, lsb, w = DESCRIPTOR_FIELDS[f]
-        mask = ((1 << w) - 1) << lsb
-        out[reg] = (int(out[reg]) & ~mask) | ((int(v) << lsb) & mask)
+    for name, v in fields.items():
+        f = DESCRIPTOR[name]
+        out[f.reg] = f.put(out[f.reg], v)
     return out
 
 

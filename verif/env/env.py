@@ -8,10 +8,17 @@
                               |                                                             v
     JobMonitor (passive: s_axil_* pins, irq_o, rst_ni, bursts) --(Observed)--> Scoreboard, Coverage
 
+    regmodel (PncRegBlock) --map--> AxilRegAdapter --> axil.seqr        (register sequences)
+    AxilMonitor (passive: s_axil_* pins) --> AxilRegPredictor --> regmodel mirror
+
 The driver runs each JobItem through the job BFM (load, program, start, wait, read back). The
 scoreboard and coverage get what the DUT did from the passive job monitor, never from the
 driver, and the prediction from the model through the predictor; the driver's own view only
 cross-checks the monitor (any difference is a ``monitor`` mismatch).
+
+The register model (``regmodel``, generated from arch.toml) reaches the bus through the register
+agent's sequencer; its mirror follows every access on the pins (explicit prediction), whoever
+made it.
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ from panacea import memimage as mi
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 from pyuvm import ConfigDB, uvm_analysis_port, uvm_component, uvm_env, uvm_subscriber
 
-from verif.agents.axil import AxilAgent
+from verif.agents.axil import AxilAgent, AxilRegAdapter, AxilRegPredictor
 from verif.agents.job.job_agent import JobAgent
 from verif.agents.mem import MemAgent, stalled
 from verif.common.clock_reset import sim_cycles
+from verif.ral import PncRegBlock
 
 from . import coverage as cov
 from .predictor import Predictor
@@ -129,6 +137,8 @@ class PncEnv(uvm_env):
         self.predictor = PredictorComp("predictor", self)
         self.scoreboard = Scoreboard("scoreboard", self)
         self.coverage = CoverageComp("coverage", self)
+        self.regmodel = PncRegBlock("regmodel")
+        self.reg_predictor = AxilRegPredictor("reg_predictor", self)
         self.mark_start()
 
     def mark_start(self) -> None:
@@ -140,8 +150,10 @@ class PncEnv(uvm_env):
         """Hand the bus-functional models to the agents that observe them."""
         self.mem.attach(mem)
         self.jobs.attach(dut, mem)
+        self.reg_predictor.attach(dut, self.regmodel.map)
 
     def connect_phase(self):
+        self.regmodel.map.set_sequencer(self.axil.seqr, AxilRegAdapter())
         self.jobs.driver.stim_ap.connect(self.predictor.analysis_export)
         self.predictor.ap.connect(self.scoreboard.exp_export)
         self.predictor.ap.connect(self.coverage.exp_export)

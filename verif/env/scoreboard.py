@@ -10,7 +10,7 @@
   stream headers, records, bytes that must stay untouched);
 * every counter register the model predicts exactly (``panacea.config.COUNTERS`` that
   ``expected_counters`` holds: all but CYCLES and the stall counters);
-* CYCLES never below the operator-bound limit and, for jobs without injected stalls, within
+* CYCLES never below the roofline lower limit and, for jobs without injected stalls, within
   ``cycle_tol * model + cycle_slack`` of ``panacea.cycles`` (``panacea.cycles.within_tolerance``;
   default CYCLE_TOL and CYCLE_SLACK of arch.toml [cycle], docs/architecture.md section 6);
 * the stall counters (not predicted: they depend on the memory's timing) never above CYCLES;
@@ -162,7 +162,7 @@ def compare(
         if obs.cycles < exp.cycles.lower_limit:
             bad(
                 CYCLE_KIND,
-                f"CYCLES={obs.cycles} below the operator-bound limit {exp.cycles.lower_limit:.0f}",
+                f"CYCLES={obs.cycles} below the roofline lower limit {exp.cycles.lower_limit:.0f}",
             )
         elif not stalls and not within_tolerance(obs.cycles, model, cycle_tol, cycle_slack):
             bad(

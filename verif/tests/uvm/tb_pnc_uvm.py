@@ -12,9 +12,11 @@ import pyuvm
 from cocotb.triggers import ClockCycles
 from panacea.config import ARCH, CONSTS, REGS
 from panacea.memimage import DESCRIPTOR_FIELDS, DESCRIPTOR_REGS
+from panacea.regmap import REGISTERS
 
-from verif.agents.axil import RegSeq, reg_read, reg_write
+from verif.agents.axil import reg_read, reg_write
 from verif.env import coverage as cov
+from verif.ral.sequences import RegAccessSeq, RegBitBashSeq, RegHwResetSeq, RegNoAliasSeq
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
     DESCRIPTOR_ILLEGAL,
@@ -30,7 +32,7 @@ from verif.seq_lib.job_gen import (
     wbuf_mode_specs,
 )
 from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS
-from verif.tests.uvm.base_test import PncBaseTest, n_jobs
+from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
 AQS = int(CONSTS.SKIP_AQS)
@@ -258,59 +260,64 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_{phase}")
 
 
-# Writable bits per register: every descriptor field of the model's field table, and IRQ_EN.
-RW_MASKS = dict.fromkeys(DESCRIPTOR_REGS, 0) | {"IRQ_EN": 0x1}
-for _reg, _lsb, _width in DESCRIPTOR_FIELDS.values():
-    RW_MASKS[_reg] |= ((1 << _width) - 1) << _lsb
+# Register tests: UVM's standard register sequences (verif.ral.sequences) on the register model
+# generated from arch.toml. CTRL is never bashed: writing its start bit launches a job.
+NO_BASH = ("CTRL",)
+TINY = JobKnobs(dim_class="tiny", stall="none")
 
 
 @pyuvm.test()
-class RegisterReadWriteChecks(PncBaseTest):
-    """RW fields read back masked, RO registers ignore writes, IRQ_STATUS is W1C, irq_o follows
-    IRQ_EN & IRQ_STATUS."""
+class RegHwReset(RegisterTest):
+    """uvm_reg_hw_reset_seq: every register reads its arch.toml reset value after reset; a job
+    then runs normally."""
 
     async def body(self):
-        problems = []
-        for pattern in (0xFFFFFFFF, 0x0, 0xA5A5A5A5, int(self.rng.integers(0, 2**32))):
-            await RegSeq("w", [("wr", r, pattern) for r in RW_MASKS]).start(self.reg_seqr)
-            seq = RegSeq("r", [("rd", r, 0) for r in RW_MASKS])
-            await seq.start(self.reg_seqr)
-            for reg, it in zip(RW_MASKS, seq.results, strict=False):
-                if it.data != pattern & RW_MASKS[reg]:
-                    problems.append(
-                        f"{reg}: wrote {pattern:#x}, read {it.data:#x}, "
-                        f"expected {pattern & RW_MASKS[reg]:#x}"
-                    )
-        for reg in ("ID", "PARAMS"):
-            before = await reg_read(self.reg_seqr, reg)
-            await reg_write(self.reg_seqr, reg, ~before & 0xFFFFFFFF)
-            if await reg_read(self.reg_seqr, reg) != before:
-                problems.append(f"RO register {reg} changed on write")
-        # a job sets IRQ_STATUS; W1C semantics and irq_o
-        await self.run_jobs(1, JobKnobs(dim_class="tiny", stall="none"), tag="irq")
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 != 1:
-            problems.append("IRQ_STATUS not set after a job")
-        await reg_write(self.reg_seqr, "IRQ_EN", 0)
-        await ClockCycles(self.dut.clk_i, 2)
-        if int(self.dut.irq_o.value):
-            problems.append("irq_o high with IRQ_EN = 0")
-        await reg_write(self.reg_seqr, "IRQ_STATUS", 0)
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 != 1:
-            problems.append("writing 0 cleared IRQ_STATUS (must be W1C)")
-        await reg_write(self.reg_seqr, "IRQ_EN", 1)
-        await ClockCycles(self.dut.clk_i, 2)
-        if not int(self.dut.irq_o.value):
-            problems.append("irq_o low with IRQ_EN = 1 and IRQ_STATUS = 1")
-        await reg_write(self.reg_seqr, "IRQ_STATUS", 1)
-        await ClockCycles(self.dut.clk_i, 2)
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 or int(self.dut.irq_o.value):
-            problems.append("writing 1 did not clear IRQ_STATUS / irq_o")
+        await self.reg_sequence(RegHwResetSeq("hw_reset", self.regmodel))
+        await self.run_jobs(1, TINY, tag="after_reset_check")
+
+
+@pyuvm.test()
+class RegBitBash(RegisterTest):
+    """uvm_reg_bit_bash_seq: every bit of every register (but CTRL) written 1 and 0 and read
+    back against the mirror (RW bits follow, RO and unmapped bits keep); then a job."""
+
+    async def body(self):
+        await self.reg_sequence(RegBitBashSeq("bit_bash", self.regmodel, skip=NO_BASH))
+        await self.run_jobs(1, TINY, tag="after_bit_bash")
+
+
+@pyuvm.test()
+class RegAccessPolicies(RegisterTest):
+    """A job sets IRQ_STATUS and STATUS.done; irq_o = IRQ_EN & IRQ_STATUS; read-only fields
+    ignore writes; IRQ_STATUS keeps its bit on 0 and clears it on 1 (uvm_reg_access_seq)."""
+
+    async def body(self):
+        dut = self.dut
+        await self.run_jobs(1, TINY, tag="irq")
         status = await reg_read(self.reg_seqr, "STATUS")
-        if status & 0b111 != 0b010:
-            problems.append(f"STATUS={status:#x} after a good job, expected done only")
-        for p in problems:
-            self.logger.error(p)
-        assert not problems, f"{len(problems)} register problems, first: {problems[0]}"
+        assert status & 0b111 == 0b010, f"STATUS={status:#x} after a good job, expected done only"
+        await reg_write(self.reg_seqr, "IRQ_EN", 0)
+        await ClockCycles(dut.clk_i, 2)
+        assert not int(dut.irq_o.value), "irq_o high with IRQ_EN = 0"
+        await reg_write(self.reg_seqr, "IRQ_EN", 1)
+        await ClockCycles(dut.clk_i, 2)
+        assert int(dut.irq_o.value), "irq_o low with IRQ_EN = 1 and IRQ_STATUS = 1"
+        done = REGISTERS["IRQ_STATUS"].field("done").mask
+        await self.reg_sequence(
+            RegAccessSeq("access", self.regmodel, skip=NO_BASH, w1c_set={"IRQ_STATUS": done})
+        )
+        await ClockCycles(dut.clk_i, 2)
+        assert not int(dut.irq_o.value), "irq_o high after IRQ_STATUS was cleared"
+
+
+@pyuvm.test()
+class RegNoAliasing(RegisterTest):
+    """No two registers share storage: a write to any one (every bit inverted) leaves every
+    other register as the mirror has it; then a job."""
+
+    async def body(self):
+        await self.reg_sequence(RegNoAliasSeq("no_alias", self.regmodel, skip=NO_BASH))
+        await self.run_jobs(1, TINY, tag="after_no_alias")
 
 
 @pyuvm.test()
