@@ -42,8 +42,9 @@ ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
 PLACEMENTS = ("packed", "gapped", "random", "page_edge")
 # Directed placements, never drawn at random: "high" puts every region at an address with
-# bits 31..24 set (the memory model aliases them modulo its size).
-DIRECTED_PLACEMENTS = ("high",)
+# bits 31..24 set (the memory model aliases them modulo its size); "page_edge_short" starts
+# every region 8 or 16 bytes below a 4 KiB boundary (first bursts of one or two beats).
+DIRECTED_PLACEMENTS = ("high", "page_edge_short")
 STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
 # Descriptor fields a negative test breaks, then AXI responses and stream headers.
 DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",

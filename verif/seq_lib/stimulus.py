@@ -42,10 +42,11 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
     # is 1 somewhere; the low 24 bits are laid out as "gapped", so no two regions alias
     tags = [0xFF] + [int(t) for t in rng.permutation(np.arange(1, 0xFF))[: len(names) - 1]]
     for i, name in enumerate(names):
-        if spec.placement == "page_edge":
-            # start 8..56 bytes before the next 4 KiB boundary: bursts must split there
+        if spec.placement in ("page_edge", "page_edge_short"):
+            # start 8..56 bytes (short: 8 or 16) before the next 4 KiB boundary: bursts must
+            # split there, the short ones into a first burst of one or two beats
             page = (addr + 0xFFF) // 0x1000 * 0x1000 + 0x1000
-            addr = page - 8 * int(rng.integers(1, 8))
+            addr = page - 8 * int(rng.integers(1, 3 if spec.placement == "page_edge_short" else 8))
         out[f"{name}_addr"] = addr | (tags[i] << 24 if spec.placement == "high" else 0)
         gap = 8 * int(rng.integers(0, 64)) if spec.placement in ("gapped", "random", "high") else 0
         addr = addr + mi.align8(sizes[name]) + gap

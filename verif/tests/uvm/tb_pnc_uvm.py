@@ -438,6 +438,19 @@ class StallsAtPageEdgesEveryPea(PncBaseTest):
             ),
             tag="pagestall",
         )
+        # Many m-blocks of bias on four PEAs while the output path crawls: the bias receive
+        # FIFO fills, and each group's first bias request starts with a one- or two-beat burst
+        for stall in ("only_w_heavy", "only_b_heavy", "only_aw_heavy"):
+            kn = JobKnobs(
+                stall=stall,
+                m=int(self.rng.integers(6 * V + 1, 8 * V + 1)),
+                n=int(self.rng.integers(3 * V + 1, 4 * V + 1)),
+                k=int(self.rng.integers(4, 13)),
+                placement="page_edge_short",
+                bias=True,
+                out_fmt=int(CONSTS.FMT_INT32),
+            )
+            await self.run_jobs(1, kn, tag=f"biasfull_{stall}")
 
 
 @pyuvm.test()
