@@ -492,8 +492,21 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         help="model the LLM suite with this per-PEA weight buffer instead of arch.toml's "
         "WBUF_BYTES (a what-if of the cycle model, no RTL build)",
     )
+    part.add_argument(
+        "--llm-rows",
+        action="store_true",
+        help="only compare one z, r per tensor, per block of 8 rows and per row on the LLM "
+        "suite (cycle model) -> build/bench/llm_rows.{json,md}",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.llm_rows:
+        rows = bench_llm.run_rows_suite(lambda s: print(s, flush=True), args.llm_wbuf)
+        md = bench_llm.rows_markdown(rows["layers"])
+        (OUT / "llm_rows.json").write_text(json.dumps(rows, indent=2) + "\n")
+        (OUT / "llm_rows.md").write_text(md)
+        print(md + f"wrote {OUT / 'llm_rows.json'}, {OUT / 'llm_rows.md'}")
+        return 0
     t0 = time.monotonic()
     suite = (
         [] if args.llm_only else [s for s in SUITE if not args.only or s[0] in args.only.split(",")]

@@ -35,6 +35,7 @@ from panacea.cycles import compulsory_bytes, mode_cycles_from_stats
 from panacea.energy import RD_FIFO_BYTES, energy_from_counters
 from panacea.memimage import BUS_BYTES, Job, job_stats, wbuf_capacity
 from panacea.quant import calibrate_activations, quantize_activations, quantize_weights
+from panacea.rowquant import act_skip_share, calibrate_rows, center_rows, quantize_rows
 from panacea.zpm import choose_r, ho_share, zero_point_manipulation
 
 M_TOKENS: int = 512
@@ -120,8 +121,8 @@ class LayerCalibration:
 
     xq: npt.NDArray[np.uint8]
     wq: npt.NDArray[np.int8]
-    z: int
-    r: int
+    z: int | npt.NDArray[np.int64]  # one per tensor, or one per row (run_layer_rows)
+    r: int | npt.NDArray[np.int64]
     b: int
     dbs_cycles: dict[str, int]
 
@@ -241,6 +242,112 @@ def run_layer(
     }
     log(format_layer(rep))
     return rep
+
+
+GRANULARITIES: dict[str, int] = {"block8": int(ARCH.V), "row": 1}  # rows sharing one z, r
+
+
+def granularity_figures(
+    jobs_of: Callable[[str], list[list[Job]]],
+    xq: npt.NDArray[np.uint8],
+    b: int,
+    r: int | npt.NDArray[np.int64],
+    wbuf_bytes: int | None = None,
+) -> dict[str, Any]:
+    """Skippable activation vectors and modelled cycles of a layer in AQS and ZERO_SKIP."""
+    aqs, zero = (layer_figures(jobs_of(md), wbuf_bytes) for md in ("aqs", "zero"))
+    return {
+        "b": b,
+        "act_skip_aqs": act_skip_share(xq, b, r),
+        "act_skip_zero": act_skip_share(xq, b, 0),
+        "aqs_cycles": aqs["cycles"],
+        "zero_cycles": zero["cycles"],
+        "zero_over_aqs": zero["cycles"] / aqs["cycles"],
+        "aqs_axi_bytes": aqs["axi_bytes"],
+    }
+
+
+def run_layer_rows(
+    idx: int, log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+) -> dict[str, Any]:
+    """Suite layer ``idx`` with one z and r per tensor (as :func:`run_layer`), per block of 8
+    rows and per row (``panacea.rowquant``: min/max range of the rows, z centred in its HO bin,
+    r = z >> b, DBS over b on the modelled AQS cycles): skip shares and cycles of each."""
+    name, n, k, fam, _ = SUITE[idx]
+    t0 = time.monotonic()
+    w, x = make_layer(idx, n, k, fam)
+    cal = calibrate(w, x, wbuf_bytes)
+    out = {
+        "tensor": granularity_figures(
+            lambda md: layer_jobs(cal, md), cal.xq, cal.b, cal.r, wbuf_bytes
+        )
+    }
+    for gname, group in GRANULARITIES.items():
+        best: tuple[int, Any] | None = None
+        for b in LO_BITS:
+            scale, z = calibrate_rows(x, group)
+            scale, z = center_rows(x, scale, z, b, group)
+            rc = LayerCalibration(
+                xq=quantize_rows(x, scale, z), wq=cal.wq, z=z, r=z >> b, b=b, dbs_cycles={}
+            )
+            cyc = layer_figures(layer_jobs(rc, "aqs"), wbuf_bytes)["cycles"]
+            if best is None or cyc < best[0]:
+                best = (cyc, rc)
+        assert best is not None
+        rc = best[1]
+        out[gname] = granularity_figures(
+            lambda md, rc=rc: layer_jobs(rc, md), rc.xq, rc.b, rc.r, wbuf_bytes
+        )
+    rep = {"name": name, "M": M_TOKENS, "N": n, "K": k, "granularity": out,
+           "wall_s": round(time.monotonic() - t0, 1)}  # fmt: skip
+    log(
+        f"  {name}: "
+        + "; ".join(
+            f"{g} b={d['b']} skip {d['act_skip_aqs']:.1%} AQS {d['aqs_cycles']} "
+            f"({d['zero_over_aqs']:.2f}x fewer than ZERO_SKIP)"
+            for g, d in out.items()
+        )
+    )
+    return rep
+
+
+def rows_markdown(layers: list[dict[str, Any]]) -> str:
+    """Per-tensor against per-block and per-row z, r on the LLM suite, as Markdown."""
+    lines = [
+        "| layer | granularity | b | skippable act. vectors AQS | ZERO_SKIP | AQS Mcycles | "
+        "ZERO_SKIP Mcycles | ZERO/AQS | AQS cycles vs per tensor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    tot: dict[str, list[int]] = {}
+    for lay in layers:
+        base = lay["granularity"]["tensor"]["aqs_cycles"]
+        for g, d in lay["granularity"].items():
+            t = tot.setdefault(g, [0, 0])
+            t[0] += d["aqs_cycles"]
+            t[1] += d["zero_cycles"]
+            lines.append(
+                f"| {lay['name']} | {g} | {d['b']} | {d['act_skip_aqs']:.1%} | "
+                f"{d['act_skip_zero']:.1%} | {d['aqs_cycles'] / 1e6:.2f} | "
+                f"{d['zero_cycles'] / 1e6:.2f} | {d['zero_over_aqs']:.2f}x | "
+                f"{d['aqs_cycles'] / base:.2f} |"
+            )
+    for g, (a, zc) in tot.items():
+        lines.append(
+            f"| suite total | {g} | | | | {a / 1e6:.2f} | {zc / 1e6:.2f} | {zc / a:.2f}x | "
+            f"{a / tot['tensor'][0]:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_rows_suite(
+    log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+) -> dict[str, Any]:
+    """:func:`run_layer_rows` over the whole suite, JSON-ready."""
+    layers = []
+    for i, (name, n, k, _, _) in enumerate(SUITE):
+        log(f"[llm rows {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k}")
+        layers.append(run_layer_rows(i, log, wbuf_bytes))
+    return {"m_tokens": M_TOKENS, "wbuf_bytes": wbuf_capacity(wbuf_bytes), "layers": layers}
 
 
 def onchip_bytes(wbuf_bytes: int | None = None) -> int:

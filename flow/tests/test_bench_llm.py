@@ -105,3 +105,18 @@ def test_weight_buffer_override_cuts_traffic_not_compulsory() -> None:
     assert big["axi_bytes"] < none["axi_bytes"]
     assert big["energy_by_kind_pj"]["dram"] < none["energy_by_kind_pj"]["dram"]
     assert bench_llm.onchip_bytes(4096) - bench_llm.onchip_bytes(0) == 4096 * int(ARCH.NUM_PEA)
+
+
+def test_row_granularity_on_a_small_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-tensor, per-block-8 and per-row z, r of one small layer: every granularity reports
+    its skip share and cycles, and the table compares them with per tensor."""
+    monkeypatch.setattr(bench_llm, "M_TOKENS", 24)
+    monkeypatch.setattr(bench_llm, "SUITE", [("tiny_swiglu", 16, 40, bench_llm.act_swiglu, False)])
+    rows = bench_llm.run_rows_suite(log=lambda s: None)
+    g = rows["layers"][0]["granularity"]
+    assert list(g) == ["tensor", "block8", "row"]
+    for d in g.values():
+        assert 0.0 <= d["act_skip_zero"] <= d["act_skip_aqs"] <= 1.0
+        assert d["aqs_cycles"] <= d["zero_cycles"] and d["b"] in (3, 4, 5)
+    md = bench_llm.rows_markdown(rows["layers"])
+    assert "| tiny_swiglu | row |" in md and "| suite total | tensor |" in md

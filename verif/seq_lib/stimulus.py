@@ -33,7 +33,8 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
         return {}
     sizes = mi.region_sizes(job)
     rng = rng or np.random.default_rng(0)
-    names = list(mi.REGION_NAMES)
+    # the row vector exists only for a per-row job (others keep their placement draws)
+    names = [n for n in mi.REGION_NAMES if n != "rowq" or job.per_row]
     if spec.placement == "random":
         rng.shuffle(names)
     addr = spec.base
