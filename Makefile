@@ -65,7 +65,7 @@ bench: $(VENV)  ## RTL performance suite (Verilator) and the LLM suite (cycle mo
 
 accuracy: $(VENV)  ## perplexity of SmolLM2-135M per quantization scheme, exact integer GEMMs -> build/accuracy/ [ARGS="--schemes asym,row"]
 	@[ .venv/.accuracy-stamp -nt requirements-accuracy.txt ] || { $(PY) -m pip install -q --no-deps -r requirements-accuracy.txt && touch .venv/.accuracy-stamp; }
-	$(PY) -m panacea accuracy $(ARGS)
+	.venv/bin/panacea accuracy $(ARGS)
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis

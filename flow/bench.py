@@ -409,11 +409,13 @@ def plots(doc) -> list[Path]:
     llm = doc.get("llm")
     if llm:
         modes = list(llm["layers"][0]["modes"])
-        fig, axes = plt.subplots(1, len(llm["layers"]) + 1,
-                                 figsize=(3.2 * (len(llm["layers"]) + 1), 4))  # fmt: skip
+        fig, axes = plt.subplots(
+            1, len(llm["layers"]) + 1, figsize=(3.2 * (len(llm["layers"]) + 1), 4)
+        )
         for ax, r in zip(axes[:-1], llm["layers"], strict=True):
-            parts = [{k: v / 1e3 for k, v in r["modes"][md]["energy_by_kind_pj"].items()}
-                     for md in modes]  # fmt: skip
+            parts = [
+                {k: v / 1e3 for k, v in r["modes"][md]["energy_by_kind_pj"].items()} for md in modes
+            ]
             plot_energy_stack(ax, modes, parts)  # pJ / 1e3 plotted as uJ -> mJ
             ax.set_ylabel("energy (mJ)")
             ax.set_title(r["name"], fontsize=9)
@@ -423,16 +425,26 @@ def plots(doc) -> list[Path]:
         x = np.arange(len(llm["layers"]))
         wd = 0.8 / len(modes)
         for i, md in enumerate(modes):
-            ax.bar(x + (i - len(modes) / 2 + 0.5) * wd,
-                   [r["modes"][md]["cycles_vs_roofline"] for r in llm["layers"]], wd,
-                   label=md)  # fmt: skip
-        ax.axhline(bench_llm.TARGETS["aqs_vs_roofline"], color="k", linewidth=0.6,
-                   linestyle="--", label="target (AQS)")  # fmt: skip
+            ax.bar(
+                x + (i - len(modes) / 2 + 0.5) * wd,
+                [r["modes"][md]["cycles_vs_roofline"] for r in llm["layers"]],
+                wd,
+                label=md,
+            )
+        ax.axhline(
+            bench_llm.TARGETS["aqs_vs_roofline"],
+            color="k",
+            linewidth=0.6,
+            linestyle="--",
+            label="target (AQS)",
+        )
         ax.set_xticks(x, [r["name"] for r in llm["layers"]], rotation=30, fontsize=7)
         ax.set(title="cycles / roofline", ylabel="ratio")
         ax.legend(fontsize=7)
-        fig.suptitle(f"LLM suite (cycle model, M = {llm['meta']['m_tokens']}): energy "
-                     "DRAM / SRAM / compute, and cycles over the roofline")  # fmt: skip
+        fig.suptitle(
+            f"LLM suite (cycle model, M = {llm['meta']['m_tokens']}): energy "
+            "DRAM / SRAM / compute, and cycles over the roofline"
+        )
         fig.tight_layout()
         paths.append(_save(fig, "llm.png"))
     return paths
@@ -469,15 +481,36 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--uvm-jobs", type=int, default=6, help="jobs of the pyuvm speed sample")
     ap.add_argument("--only", help="comma-separated layer names (default: the whole suite)")
     part = ap.add_mutually_exclusive_group()
-    part.add_argument("--llm-only", action="store_true",
-                      help="run only the LLM suite (cycle model, no simulator)")  # fmt: skip
+    part.add_argument(
+        "--llm-only", action="store_true", help="run only the LLM suite (cycle model, no simulator)"
+    )
     part.add_argument("--no-llm", action="store_true", help="skip the LLM suite")
+    ap.add_argument(
+        "--llm-wbuf",
+        type=int,
+        metavar="BYTES",
+        help="model the LLM suite with this per-PEA weight buffer instead of arch.toml's "
+        "WBUF_BYTES (a what-if of the cycle model, no RTL build)",
+    )
+    part.add_argument(
+        "--llm-rows",
+        action="store_true",
+        help="only compare one z, r per tensor, per block of 8 rows and per row on the LLM "
+        "suite (cycle model) -> build/bench/llm_rows.{json,md}",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.llm_rows:
+        rows = bench_llm.run_rows_suite(lambda s: print(s, flush=True), args.llm_wbuf)
+        md = bench_llm.rows_markdown(rows["layers"])
+        (OUT / "llm_rows.json").write_text(json.dumps(rows, indent=2) + "\n")
+        (OUT / "llm_rows.md").write_text(md)
+        print(md + f"wrote {OUT / 'llm_rows.json'}, {OUT / 'llm_rows.md'}")
+        return 0
     t0 = time.monotonic()
-    suite = [] if args.llm_only else [
-        s for s in SUITE if not args.only or s[0] in args.only.split(",")
-    ]  # fmt: skip
+    suite = (
+        [] if args.llm_only else [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
+    )
     reports = []
     failed = False
     for i, (name, m, n, k, fam, _) in enumerate(suite):
@@ -494,7 +527,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
             + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
         )
-    llm = None if args.no_llm else bench_llm.run_suite(log=lambda s: print(s, flush=True))
+    llm = (
+        None
+        if args.no_llm
+        else bench_llm.run_suite(log=lambda s: print(s, flush=True), wbuf_bytes=args.llm_wbuf)
+    )
     doc = {
         "meta": {
             "date": time.strftime("%Y-%m-%d %H:%M"),

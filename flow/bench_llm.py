@@ -33,8 +33,9 @@ from panacea.aqs import MODE_NAMES
 from panacea.config import ARCH
 from panacea.cycles import compulsory_bytes, mode_cycles_from_stats
 from panacea.energy import RD_FIFO_BYTES, energy_from_counters
-from panacea.memimage import BUS_BYTES, Job, job_stats
+from panacea.memimage import BUS_BYTES, Job, job_stats, wbuf_capacity
 from panacea.quant import calibrate_activations, quantize_activations, quantize_weights
+from panacea.rowquant import act_skip_share, calibrate_rows, center_rows, quantize_rows
 from panacea.zpm import choose_r, ho_share, zero_point_manipulation
 
 M_TOKENS: int = 512
@@ -120,8 +121,8 @@ class LayerCalibration:
 
     xq: npt.NDArray[np.uint8]
     wq: npt.NDArray[np.int8]
-    z: int
-    r: int
+    z: int | npt.NDArray[np.int64]  # one per tensor, or one per row (run_layer_rows)
+    r: int | npt.NDArray[np.int64]
     b: int
     dbs_cycles: dict[str, int]
 
@@ -138,8 +139,9 @@ def layer_jobs(cal: LayerCalibration, mode: str, max_dim: int | None = None) -> 
     ]
 
 
-def layer_figures(jobs: list[list[Job]]) -> dict[str, Any]:
-    """Cycles, limits, bytes and energy of a layer run as ``jobs`` (see the module docstring)."""
+def layer_figures(jobs: list[list[Job]], wbuf_bytes: int | None = None) -> dict[str, Any]:
+    """Cycles, limits, bytes and energy of a layer run as ``jobs`` (see the module docstring);
+    ``wbuf_bytes`` overrides the per-PEA weight buffer of arch.toml."""
     cycles = 0
     op_limit = 0.0
     axi = 0
@@ -148,13 +150,13 @@ def layer_figures(jobs: list[list[Job]]) -> dict[str, Any]:
     bounds: dict[str, int] = {}
     for kc, row in enumerate(jobs):
         for nc, job in enumerate(row):
-            st = job_stats(job)
+            st = job_stats(job, wbuf_bytes)
             mc = mode_cycles_from_stats(st)
             cycles += mc.cycles
             op_limit += mc.operator_limit
             axi += mc.axi_bytes
             bounds[mc.bound] = bounds.get(mc.bound, 0) + mc.cycles
-            for kind, pj in energy_from_counters(mc.counts).by_kind_pj.items():
+            for kind, pj in energy_from_counters(mc.counts, wbuf_bytes).by_kind_pj.items():
                 kinds[kind] += pj
             need_rd, need_wr = compulsory_bytes(st)
             act = BUS_BYTES * int(st.act_beats.sum())
@@ -184,7 +186,7 @@ def layer_figures(jobs: list[list[Job]]) -> dict[str, Any]:
     }
 
 
-def calibrate(w: Floats, x: Floats) -> LayerCalibration:
+def calibrate(w: Floats, x: Floats, wbuf_bytes: int | None = None) -> LayerCalibration:
     """Per-channel weights, min/max activations, then for each b ZPM and r; DBS keeps the b
     with the fewest modelled AQS cycles of the whole layer (ties: the default b)."""
     wq, _ = quantize_weights(w)
@@ -196,23 +198,29 @@ def calibrate(w: Floats, x: Floats) -> LayerCalibration:
         xq = quantize_activations(x, scale, z)
         r = choose_r(xq, b)
         cal = LayerCalibration(xq=xq, wq=wq, z=z, r=r, b=b, dbs_cycles={})
-        cyc = sum(mode_cycles_from_stats(job_stats(j)).cycles for row in layer_jobs(cal, "aqs")
-                  for j in row)  # fmt: skip
+        jobs = [j for row in layer_jobs(cal, "aqs") for j in row]
+        cyc = sum(mode_cycles_from_stats(job_stats(j, wbuf_bytes)).cycles for j in jobs)
         per_b[b] = (cyc, cal)
     best = min(per_b, key=lambda b: (per_b[b][0], b != default, b))
     c = per_b[best][1]
-    return LayerCalibration(xq=c.xq, wq=wq, z=c.z, r=c.r, b=c.b,
-                            dbs_cycles={str(b): v[0] for b, v in per_b.items()})  # fmt: skip
+    return LayerCalibration(
+        xq=c.xq, wq=wq, z=c.z, r=c.r, b=c.b, dbs_cycles={str(b): v[0] for b, v in per_b.items()}
+    )
 
 
-def run_layer(idx: int, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Generate, calibrate and model suite layer ``idx`` in every skip mode."""
+def run_layer(
+    idx: int, log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+) -> dict[str, Any]:
+    """Generate, calibrate and model suite layer ``idx`` in every skip mode (``wbuf_bytes``
+    overrides the per-PEA weight buffer of arch.toml)."""
     name, n, k, fam, rms = SUITE[idx]
     t0 = time.monotonic()
     w, x = make_layer(idx, n, k, fam)
-    cal = calibrate(w, x)
+    cal = calibrate(w, x, wbuf_bytes)
     del w, x
-    modes = {md: layer_figures(layer_jobs(cal, md.lower())) for md in MODE_NAMES.values()}
+    modes = {
+        md: layer_figures(layer_jobs(cal, md.lower()), wbuf_bytes) for md in MODE_NAMES.values()
+    }
     for d in modes.values():
         d["speedup_vs_dense"] = modes["DENSE"]["cycles"] / d["cycles"]
         d["speedup_vs_zero"] = modes["ZERO_SKIP"]["cycles"] / d["cycles"]
@@ -236,10 +244,116 @@ def run_layer(idx: int, log: Callable[[str], None] = print) -> dict[str, Any]:
     return rep
 
 
-def onchip_bytes() -> int:
+GRANULARITIES: dict[str, int] = {"block8": int(ARCH.V), "row": 1}  # rows sharing one z, r
+
+
+def granularity_figures(
+    jobs_of: Callable[[str], list[list[Job]]],
+    xq: npt.NDArray[np.uint8],
+    b: int,
+    r: int | npt.NDArray[np.int64],
+    wbuf_bytes: int | None = None,
+) -> dict[str, Any]:
+    """Skippable activation vectors and modelled cycles of a layer in AQS and ZERO_SKIP."""
+    aqs, zero = (layer_figures(jobs_of(md), wbuf_bytes) for md in ("aqs", "zero"))
+    return {
+        "b": b,
+        "act_skip_aqs": act_skip_share(xq, b, r),
+        "act_skip_zero": act_skip_share(xq, b, 0),
+        "aqs_cycles": aqs["cycles"],
+        "zero_cycles": zero["cycles"],
+        "zero_over_aqs": zero["cycles"] / aqs["cycles"],
+        "aqs_axi_bytes": aqs["axi_bytes"],
+    }
+
+
+def run_layer_rows(
+    idx: int, log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+) -> dict[str, Any]:
+    """Suite layer ``idx`` with one z and r per tensor (as :func:`run_layer`), per block of 8
+    rows and per row (``panacea.rowquant``: min/max range of the rows, z centred in its HO bin,
+    r = z >> b, DBS over b on the modelled AQS cycles): skip shares and cycles of each."""
+    name, n, k, fam, _ = SUITE[idx]
+    t0 = time.monotonic()
+    w, x = make_layer(idx, n, k, fam)
+    cal = calibrate(w, x, wbuf_bytes)
+    out = {
+        "tensor": granularity_figures(
+            lambda md: layer_jobs(cal, md), cal.xq, cal.b, cal.r, wbuf_bytes
+        )
+    }
+    for gname, group in GRANULARITIES.items():
+        best: tuple[int, Any] | None = None
+        for b in LO_BITS:
+            scale, z = calibrate_rows(x, group)
+            scale, z = center_rows(x, scale, z, b, group)
+            rc = LayerCalibration(
+                xq=quantize_rows(x, scale, z), wq=cal.wq, z=z, r=z >> b, b=b, dbs_cycles={}
+            )
+            cyc = layer_figures(layer_jobs(rc, "aqs"), wbuf_bytes)["cycles"]
+            if best is None or cyc < best[0]:
+                best = (cyc, rc)
+        assert best is not None
+        rc = best[1]
+        out[gname] = granularity_figures(
+            lambda md, rc=rc: layer_jobs(rc, md), rc.xq, rc.b, rc.r, wbuf_bytes
+        )
+    rep = {"name": name, "M": M_TOKENS, "N": n, "K": k, "granularity": out,
+           "wall_s": round(time.monotonic() - t0, 1)}  # fmt: skip
+    log(
+        f"  {name}: "
+        + "; ".join(
+            f"{g} b={d['b']} skip {d['act_skip_aqs']:.1%} AQS {d['aqs_cycles']} "
+            f"({d['zero_over_aqs']:.2f}x fewer than ZERO_SKIP)"
+            for g, d in out.items()
+        )
+    )
+    return rep
+
+
+def rows_markdown(layers: list[dict[str, Any]]) -> str:
+    """Per-tensor against per-block and per-row z, r on the LLM suite, as Markdown."""
+    lines = [
+        "| layer | granularity | b | skippable act. vectors AQS | ZERO_SKIP | AQS Mcycles | "
+        "ZERO_SKIP Mcycles | ZERO/AQS | AQS cycles vs per tensor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    tot: dict[str, list[int]] = {}
+    for lay in layers:
+        base = lay["granularity"]["tensor"]["aqs_cycles"]
+        for g, d in lay["granularity"].items():
+            t = tot.setdefault(g, [0, 0])
+            t[0] += d["aqs_cycles"]
+            t[1] += d["zero_cycles"]
+            lines.append(
+                f"| {lay['name']} | {g} | {d['b']} | {d['act_skip_aqs']:.1%} | "
+                f"{d['act_skip_zero']:.1%} | {d['aqs_cycles'] / 1e6:.2f} | "
+                f"{d['zero_cycles'] / 1e6:.2f} | {d['zero_over_aqs']:.2f}x | "
+                f"{d['aqs_cycles'] / base:.2f} |"
+            )
+    for g, (a, zc) in tot.items():
+        lines.append(
+            f"| suite total | {g} | | | | {a / 1e6:.2f} | {zc / 1e6:.2f} | {zc / a:.2f}x | "
+            f"{a / tot['tensor'][0]:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_rows_suite(
+    log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+) -> dict[str, Any]:
+    """:func:`run_layer_rows` over the whole suite, JSON-ready."""
+    layers = []
+    for i, (name, n, k, _, _) in enumerate(SUITE):
+        log(f"[llm rows {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k}")
+        layers.append(run_layer_rows(i, log, wbuf_bytes))
+    return {"m_tokens": M_TOKENS, "wbuf_bytes": wbuf_capacity(wbuf_bytes), "layers": layers}
+
+
+def onchip_bytes(wbuf_bytes: int | None = None) -> int:
     """On-chip buffer bytes of the build: the weight buffers and the read streams' FIFOs."""
     streams = 3 + 2 * int(ARCH.NUM_PEA)  # act LO, act HO, bias + a weight LO and HO per PEA
-    return int(ARCH.NUM_PEA) * int(ARCH.WBUF_BYTES) + streams * RD_FIFO_BYTES
+    return int(ARCH.NUM_PEA) * wbuf_capacity(wbuf_bytes) + streams * RD_FIFO_BYTES
 
 
 def format_layer(rep: dict[str, Any]) -> str:
@@ -253,8 +367,9 @@ def format_layer(rep: dict[str, Any]) -> str:
         f"{'xDENSE':>6} {'xZERO':>6} {'E mJ':>7} {'DRAM':>5} {'SRAM':>5} {'comp':>5}",
     ]
     for md, d in rep["modes"].items():
-        share = [100 * d["energy_by_kind_pj"][k] / d["energy_pj"] for k in ("dram", "sram",
-                                                                            "compute")]  # fmt: skip
+        share = [
+            100 * d["energy_by_kind_pj"][k] / d["energy_pj"] for k in ("dram", "sram", "compute")
+        ]
         lines.append(
             f"  {md:<10} {d['cycles']:>12} {d['lower_limit']:>12.0f} {d['limit_term']:>8} "
             f"{d['cycles_vs_roofline']:>8.2f} {d['operator_limit']:>12.0f} {d['bound']:>7} "
@@ -266,18 +381,30 @@ def format_layer(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def targets(layers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def targets(
+    layers: Sequence[dict[str, Any]], wbuf_bytes: int | None = None
+) -> list[dict[str, Any]]:
     """The issue's LLM targets, measured (PASS/MISS)."""
     t = TARGETS
     out: list[dict[str, Any]] = []
 
     def add(name: str, value: float, ok: bool, wanted: str, detail: str) -> None:
-        out.append({"target": name, "value": value, "target_value": wanted,
-                    "status": "PASS" if ok else "MISS", "detail": detail})  # fmt: skip
+        out.append(
+            {
+                "target": name,
+                "value": value,
+                "target_value": wanted,
+                "status": "PASS" if ok else "MISS",
+                "detail": detail,
+            }
+        )
 
-    chip = onchip_bytes()
-    ratios = {(r["name"], md): r["modes"][md]["axi_vs_compulsory"] for r in layers
-              for md in ("AQS", "ZERO_SKIP")}  # fmt: skip
+    chip = onchip_bytes(wbuf_bytes)
+    ratios = {
+        (r["name"], md): r["modes"][md]["axi_vs_compulsory"]
+        for r in layers
+        for md in ("AQS", "ZERO_SKIP")
+    }
     worst = max(ratios.values())
     add(
         "LLM suite AQS and ZERO_SKIP: AXI bytes / compulsory, on-chip buffers <= 1 MiB",
@@ -298,7 +425,7 @@ def targets(layers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             f"{n} {d['cycles_vs_roofline']:.2f} ({d['limit_term']} roofline, model "
             f"{d['bound']}-bound)"
             for n, d in roof.items()
-        ),  # fmt: skip
+        ),
     )
     rms = [r for r in layers if r["rmsnorm_input"]]
     sp = {r["name"]: r["modes"]["AQS"]["speedup_vs_zero"] for r in rms}
@@ -324,27 +451,30 @@ def targets(layers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def run_suite(log: Callable[[str], None] = print) -> dict[str, Any]:
-    """The whole LLM suite: layers, targets and meta, JSON-ready."""
+def run_suite(log: Callable[[str], None] = print, wbuf_bytes: int | None = None) -> dict[str, Any]:
+    """The whole LLM suite: layers, targets and meta, JSON-ready (``wbuf_bytes`` overrides the
+    per-PEA weight buffer of arch.toml: a what-if of the model, not a build)."""
     t0 = time.monotonic()
     layers = []
     for i, (name, n, k, fam, _) in enumerate(SUITE):
-        log(f"[llm {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k} "
-            f"({(fam.__doc__ or '').split(':')[0]})")  # fmt: skip
-        layers.append(run_layer(i, log))
+        log(
+            f"[llm {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k} "
+            f"({(fam.__doc__ or '').split(':')[0]})"
+        )
+        layers.append(run_layer(i, log, wbuf_bytes))
     return {
         "meta": {
             "m_tokens": M_TOKENS,
             "num_pea": int(ARCH.NUM_PEA),
-            "wbuf_bytes": int(ARCH.WBUF_BYTES),
+            "wbuf_bytes": wbuf_capacity(wbuf_bytes),
             "axi_data_w": int(ARCH.AXI_DATA_W),
-            "onchip_bytes": onchip_bytes(),
+            "onchip_bytes": onchip_bytes(wbuf_bytes),
             "max_dim": int(ARCH.MAX_DIM),
             "wall_s": round(time.monotonic() - t0, 1),
             "targets": TARGETS,
         },
         "layers": layers,
-        "targets": targets(layers),
+        "targets": targets(layers, wbuf_bytes),
     }
 
 
@@ -374,9 +504,13 @@ def markdown(llm: dict[str, Any]) -> str:
                 f"{e['dram'] / d['energy_pj']:.0%} | {e['sram'] / d['energy_pj']:.0%} | "
                 f"{e['compute'] / d['energy_pj']:.0%} |"
             )
-    lines += ["", "### LLM targets (issue 12)", "",
-              "| target | measured | wanted | status | detail |",
-              "|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "### LLM targets (issue 12)",
+        "",
+        "| target | measured | wanted | status | detail |",
+        "|---|---|---|---|---|",
+    ]
     for t in llm["targets"]:
         lines.append(
             f"| {t['target']} | {t['value']:.3g} | {t['target_value']} | {t['status']} | "

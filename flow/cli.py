@@ -103,6 +103,21 @@ def add_run(sub: argparse._SubParsersAction) -> None:
     ru.set_defaults(func=_run)
 
 
+def add_accuracy_rtl_check(ac: argparse.ArgumentParser) -> None:
+    """``panacea accuracy --rtl-check LAYER`` (:mod:`flow.accuracy_rtl`; the testbench is
+    imported only when the check runs: the model's accuracy run needs no simulator)."""
+    from flow.accuracy_rtl import add_rtl_check_args
+    from flow.accuracy_rtl import main as rtl_check_main
+
+    add_rtl_check_args(ac)
+    model_main = ac.get_default("func")
+
+    def accuracy(args: argparse.Namespace) -> int:
+        return int(model_main(args) if args.rtl_check is None else rtl_check_main(args))
+
+    ac.set_defaults(func=accuracy)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``panacea`` parser: the model's subcommands plus ``run``."""
     parser = argparse.ArgumentParser(
@@ -111,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     model_cli.add_commands(sub)
     add_run(sub)
+    add_accuracy_rtl_check(sub.choices["accuracy"])
     return parser
 
 

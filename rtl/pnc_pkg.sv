@@ -45,6 +45,7 @@ package pnc_pkg;
   localparam logic [7:0] REG_BIAS_ADDR = 8'h50;
   localparam logic [7:0] REG_OUT_ADDR = 8'h54;
   localparam logic [7:0] REG_OUT_HO_ADDR = 8'h58;
+  localparam logic [7:0] REG_ROWQ_ADDR = 8'h5C;
   localparam logic [7:0] REG_CYCLES = 8'h80;
   localparam logic [7:0] REG_SWO_BUSY = 8'h84;
   localparam logic [7:0] REG_DWO_BUSY = 8'h88;
@@ -117,8 +118,10 @@ package pnc_pkg;
   localparam int MODE_BIAS_EN_W = 1;
   localparam int MODE_OUT_FMT_LSB = 4;
   localparam int MODE_OUT_FMT_W = 2;
+  localparam int MODE_ROW_Q_LSB = 6;
+  localparam int MODE_ROW_Q_W = 1;
   localparam logic [31:0] REG_MODE_RESET = 32'h00000004;
-  localparam logic [31:0] REG_MODE_RW_MASK = 32'h0000003F;
+  localparam logic [31:0] REG_MODE_RW_MASK = 32'h0000007F;
   localparam int ACT_Q_Z_LSB = 0;
   localparam int ACT_Q_Z_W = 8;
   localparam int ACT_Q_R_LSB = 8;
@@ -171,6 +174,10 @@ package pnc_pkg;
   localparam int OUT_HO_ADDR_ADDR_W = 32;
   localparam logic [31:0] REG_OUT_HO_ADDR_RESET = 32'h00000000;
   localparam logic [31:0] REG_OUT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int ROWQ_ADDR_ADDR_LSB = 0;
+  localparam int ROWQ_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_ROWQ_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ROWQ_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int CYCLES_COUNT_LSB = 0;
   localparam int CYCLES_COUNT_W = 32;
   localparam logic [31:0] REG_CYCLES_RESET = 32'h00000000;
@@ -232,6 +239,7 @@ package pnc_pkg;
     logic sbr;  // MODE.sbr: signed bit-slice representation of the weights
     logic bias_en;  // MODE.bias_en: add the int32 biases
     logic [1:0] fmt;  // MODE.out_fmt: output format (0 INT32, 1 UINT8, 2 UINT8_RLE)
+    logic row_q;  // MODE.row_q: per-row z and r from the ROWQ_ADDR vector (ACT_Q.z, ACT_Q.r unused)
     logic [7:0] z;  // ACT_Q.z: activation zero point
     logic [7:0] r;  // ACT_Q.r: activation HO residual base (AQS)
     logic [3:0] b;  // ACT_Q.b: activation LO width
@@ -247,6 +255,7 @@ package pnc_pkg;
     logic [31:0] bias_addr;  // BIAS_ADDR.addr: int32 biases
     logic [31:0] out_addr;  // OUT_ADDR.addr: output (LO planes for UINT8_RLE)
     logic [31:0] out_ho_addr;  // OUT_HO_ADDR.addr: output HO streams (UINT8_RLE)
+    logic [31:0] rowq_addr;  // ROWQ_ADDR.addr: per-row z, r vector (MODE.row_q)
   } desc_t;
 
   // ---- HO stream header [ho_header]: little-endian, first byte = bits [7:0]

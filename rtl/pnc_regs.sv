@@ -75,6 +75,8 @@ module pnc_regs #(
     output logic [31:0] bias_addr_o,
     output logic [31:0] out_addr_o,
     output logic [31:0] out_ho_addr_o,
+    output logic        row_q_o,
+    output logic [31:0] rowq_addr_o,
 
     // Job control and status
     output logic       start_o,
@@ -129,7 +131,7 @@ module pnc_regs #(
 
   // ---- register storage
   logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
-  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q;
+  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q, rowq_q;
   logic done_q, error_q, irq_pend_q, running_q, start_q;
   logic [7:0] err_code_q;
   logic [NumCnt-1:0][31:0] cnt_q;
@@ -212,6 +214,7 @@ module pnc_regs #(
       bias_q   <= pnc_pkg::REG_BIAS_ADDR_RESET;
       out_q    <= pnc_pkg::REG_OUT_ADDR_RESET;
       out_ho_q <= pnc_pkg::REG_OUT_HO_ADDR_RESET;
+      rowq_q   <= pnc_pkg::REG_ROWQ_ADDR_RESET;
     end else if (wr_fire) begin
       case (wr_addr)
         pnc_pkg::REG_M:           m_q <= wmerge(m_q, pnc_pkg::REG_M_RW_MASK);
@@ -230,6 +233,7 @@ module pnc_regs #(
         pnc_pkg::REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, pnc_pkg::REG_BIAS_ADDR_RW_MASK);
         pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, pnc_pkg::REG_OUT_ADDR_RW_MASK);
         pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK);
+        pnc_pkg::REG_ROWQ_ADDR:   rowq_q <= wmerge(rowq_q, pnc_pkg::REG_ROWQ_ADDR_RW_MASK);
         default:                  ;  // RO, W1C, CTRL (handled below) and unmapped offsets
       endcase
     end
@@ -329,6 +333,7 @@ module pnc_regs #(
       pnc_pkg::REG_BIAS_ADDR: rdata_d = bias_q;
       pnc_pkg::REG_OUT_ADDR: rdata_d = out_q;
       pnc_pkg::REG_OUT_HO_ADDR: rdata_d = out_ho_q;
+      pnc_pkg::REG_ROWQ_ADDR: rdata_d = rowq_q;
       default: begin
         for (int i = 0; i < NumCnt; i++) begin
           if (rd_addr == pnc_pkg::REG_COUNTERS_FIRST + 8'(4 * i)) rdata_d = cnt_q[i];
@@ -366,6 +371,8 @@ module pnc_regs #(
     desc.bias_addr   = bias_q;
     desc.out_addr    = out_q;
     desc.out_ho_addr = out_ho_q;
+    desc.row_q       = mode_q[pnc_pkg::MODE_ROW_Q_LSB];
+    desc.rowq_addr   = rowq_q;
   end
 
   assign m_o           = desc.m;
@@ -390,6 +397,8 @@ module pnc_regs #(
   assign bias_addr_o   = desc.bias_addr;
   assign out_addr_o    = desc.out_addr;
   assign out_ho_addr_o = desc.out_ho_addr;
+  assign row_q_o       = desc.row_q;
+  assign rowq_addr_o   = desc.rowq_addr;
   assign start_o       = start_q;
   assign irq_o         = irq_en_q[pnc_pkg::IRQ_EN_DONE_LSB] & irq_pend_q;
 

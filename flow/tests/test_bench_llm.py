@@ -94,3 +94,29 @@ def test_targets_report_every_issue_target() -> None:
     assert len(got) == 4
     status = [t["status"] for t in got.values()]
     assert status == ["MISS", "MISS", "PASS", "PASS"]  # 2.0x bytes; 1.3 of roofline; 2x; 1.6x
+
+
+def test_weight_buffer_override_cuts_traffic_not_compulsory() -> None:
+    """A buffer that holds the weight streams removes their re-fetch per m-block."""
+    cal = _cal(32, 64, 64)
+    jobs = layer_jobs(cal, "aqs")
+    none, big = layer_figures(jobs, wbuf_bytes=0), layer_figures(jobs, wbuf_bytes=4096)
+    assert big["compulsory_bytes"] == none["compulsory_bytes"]
+    assert big["axi_bytes"] < none["axi_bytes"]
+    assert big["energy_by_kind_pj"]["dram"] < none["energy_by_kind_pj"]["dram"]
+    assert bench_llm.onchip_bytes(4096) - bench_llm.onchip_bytes(0) == 4096 * int(ARCH.NUM_PEA)
+
+
+def test_row_granularity_on_a_small_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-tensor, per-block-8 and per-row z, r of one small layer: every granularity reports
+    its skip share and cycles, and the table compares them with per tensor."""
+    monkeypatch.setattr(bench_llm, "M_TOKENS", 24)
+    monkeypatch.setattr(bench_llm, "SUITE", [("tiny_swiglu", 16, 40, bench_llm.act_swiglu, False)])
+    rows = bench_llm.run_rows_suite(log=lambda s: None)
+    g = rows["layers"][0]["granularity"]
+    assert list(g) == ["tensor", "block8", "row"]
+    for d in g.values():
+        assert 0.0 <= d["act_skip_zero"] <= d["act_skip_aqs"] <= 1.0
+        assert d["aqs_cycles"] <= d["zero_cycles"] and d["b"] in (3, 4, 5)
+    md = bench_llm.rows_markdown(rows["layers"])
+    assert "| tiny_swiglu | row |" in md and "| suite total | tensor |" in md

@@ -350,8 +350,14 @@ def plot_energy_stack(ax: Any, labels: list[str], parts: list[dict[str, float]])
     bottom = np.zeros(len(labels))
     for kind in ENERGY_KINDS:
         v = np.array([p[kind] / 1e6 for p in parts])
-        ax.bar(x, v, 0.6, bottom=bottom, label=kind.upper() if kind != "compute" else kind,
-               color=ENERGY_COLORS[kind])  # fmt: skip
+        ax.bar(
+            x,
+            v,
+            0.6,
+            bottom=bottom,
+            label=kind.upper() if kind != "compute" else kind,
+            color=ENERGY_COLORS[kind],
+        )
         bottom += v
     ax.set_xticks(x, labels)
     ax.set_ylabel("energy (uJ)")

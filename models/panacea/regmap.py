@@ -173,6 +173,15 @@ REGISTERS: dict[str, Register] = {
             Field(
                 "MODE", "out_fmt", 4, 2, "RW", 0x0, "output format (0 INT32, 1 UINT8, 2 UINT8_RLE)"
             ),
+            Field(
+                "MODE",
+                "row_q",
+                6,
+                1,
+                "RW",
+                0x0,
+                "per-row z and r from the ROWQ_ADDR vector (ACT_Q.z, ACT_Q.r unused)",
+            ),
         ),
     ),
     "ACT_Q": Register(
@@ -229,6 +238,11 @@ REGISTERS: dict[str, Register] = {
         "OUT_HO_ADDR",
         0x58,
         (Field("OUT_HO_ADDR", "addr", 0, 32, "RW", 0x0, "output HO streams (UINT8_RLE)"),),
+    ),
+    "ROWQ_ADDR": Register(
+        "ROWQ_ADDR",
+        0x5C,
+        (Field("ROWQ_ADDR", "addr", 0, 32, "RW", 0x0, "per-row z, r vector (MODE.row_q)"),),
     ),
     "CYCLES": Register(
         "CYCLES",
@@ -411,6 +425,7 @@ DESCRIPTOR: dict[str, Field] = {
     "sbr": REGISTERS["MODE"].field("sbr"),
     "bias_en": REGISTERS["MODE"].field("bias_en"),
     "fmt": REGISTERS["MODE"].field("out_fmt"),
+    "row_q": REGISTERS["MODE"].field("row_q"),
     "z": REGISTERS["ACT_Q"].field("z"),
     "r": REGISTERS["ACT_Q"].field("r"),
     "b": REGISTERS["ACT_Q"].field("b"),
@@ -426,6 +441,7 @@ DESCRIPTOR: dict[str, Field] = {
     "bias_addr": REGISTERS["BIAS_ADDR"].field("addr"),
     "out_addr": REGISTERS["OUT_ADDR"].field("addr"),
     "out_ho_addr": REGISTERS["OUT_HO_ADDR"].field("addr"),
+    "rowq_addr": REGISTERS["ROWQ_ADDR"].field("addr"),
 }
 
 # HO stream header: field -> (lsb, width) of a little-endian integer of HO_HEADER_BYTES bytes.

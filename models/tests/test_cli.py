@@ -74,7 +74,7 @@ def test_happy_path_json_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture
     plots = tmp_path / "plots"
     assert main(["analyze", str(npz), "--json", str(out), "--plot", str(plots)]) == 0
     text = capsys.readouterr().out
-    for needle in ("layer fc1", "layer fc2", "DENSE", "ZERO_SKIP", "AQS", "exact: yes"):
+    for needle in ("layer fc1", "layer fc2", "DENSE", "ZERO_SKIP", "AQS", "exact: yes", "roofline"):
         assert needle in text
     doc = json.loads(out.read_text())
     assert [la["name"] for la in doc["layers"]] == ["fc1", "fc2"]

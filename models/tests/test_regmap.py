@@ -57,7 +57,8 @@ def test_counters_and_descriptor_registers():
         "RQ_SHIFT",
         *ADDR_REGS.values(),
     )
-    assert ADDR_REGS["out_ho"] == "OUT_HO_ADDR" and len(ADDR_REGS) == 7
+    assert ADDR_REGS["out_ho"] == "OUT_HO_ADDR" and len(ADDR_REGS) == 8
+    assert ADDR_REGS["rowq"] == "ROWQ_ADDR" and DESCRIPTOR_FIELDS["row_q"] == ("MODE", 6, 1)
     assert DESCRIPTOR_FIELDS["fmt"] == ("MODE", 4, 2)
     assert DESCRIPTOR_FIELDS["b"] == ("ACT_Q", 16, 4)
 

@@ -47,6 +47,16 @@ CHANNELS = ("ar", "r", "aw", "w", "b")
 STALLS = ("none", "cyclic", "random", "heavy")
 RESET_PHASES = ("early", "mid", "late")
 ERROR_CODES = tuple(int(v) for v in ERRORS.values())
+FORMATS = (0, 1, 2)  # INT32, UINT8, UINT8_RLE
+# Every error code in every output format; requantization errors do not exist in INT32.
+ERR_FMT_BINS = tuple(
+    (c, f) for c in ERROR_CODES if c for f in FORMATS if not (c == int(ERRORS.BAD_RQ) and f == 0)
+)
+RQ_SHIFT_BINS = (1, 2, 3, 4, 62, "mult_max")  # seq_lib.job_gen.RQ_CORNER_SHIFTS and max mult
+EXTREME_DIMS = ("m_above_1024", "n_above_1024", "k_max")
+JOB_RUN_BINS = ("1-31", "32-127", "128+")  # jobs since the last reset
+# AXI4-Lite WSTRB patterns of byte-lane register writes: each lane alone, halves, alternate.
+STROBES = (0b0001, 0b0010, 0b0100, 0b1000, 0b0011, 0b1100, 0b0101, 0b1010)
 
 COVERGROUPS = (
     "pnc.slices",
@@ -151,6 +161,17 @@ def _cov_wbuf(slots, groups):
     pass
 
 
+@CoverPoint("pnc.dims.extreme", bins=list(EXTREME_DIMS))
+def _cov_extreme(c):
+    pass
+
+
+# Weight buffer with two or one slot over three or four (or more) n-groups.
+@CoverPoint("pnc.dims.wbuf_chain", bins=[(s, g) for s in (2, 1) for g in (3, 4)])
+def _cov_wbuf_chain(slots, groups):
+    pass
+
+
 @CoverPoint("pnc.sparsity.act_tile_decile", bins=list(range(11)))
 def _cov_act_dec(d):
     pass
@@ -171,6 +192,11 @@ def _cov_fmt_bias(fmt, bias):
     pass
 
 
+@CoverPoint("pnc.post.rq_corner", bins=[(f, c) for f in (1, 2) for c in RQ_SHIFT_BINS])
+def _cov_rq_corner(fmt, cls):
+    pass
+
+
 @CoverPoint("pnc.post.bias_sat32", bins=["low", "high"])
 def _cov_sat32(c):
     pass
@@ -188,6 +214,40 @@ def _cov_page(v):
 
 @CoverPoint("pnc.errors.code", bins=list(ERROR_CODES))
 def _cov_err(code):
+    pass
+
+
+@CoverPoint("pnc.errors.code_x_fmt", bins=list(ERR_FMT_BINS))
+def _cov_err_fmt(code, fmt):
+    pass
+
+
+# A read error that ended a job after some of its output had been written (abort with writes
+# in flight).
+@CoverPoint("pnc.errors.rd_err_after_writes", bins=[True])
+def _cov_err_late(v):
+    pass
+
+
+@CoverPoint("pnc.config.jobs_since_reset", bins=list(JOB_RUN_BINS))
+def _cov_job_run(c):
+    pass
+
+
+@CoverPoint("pnc.config.byte_lane_write", bins=list(STROBES))
+def _cov_strobe(strb):
+    pass
+
+
+@CoverPoint("pnc.axi.high_addr", bins=[True])  # a region whose address has bits 31..24 set
+def _cov_high_addr(v):
+    pass
+
+
+# Heavy stalls on one channel while the regions sit just below 4 KiB boundaries and all four
+# PEAs are busy.
+@CoverPoint("pnc.axi.page_edge_stall", bins=list(CHANNELS))
+def _cov_page_stall(ch):
     pass
 
 
@@ -301,6 +361,15 @@ def sample_job(spec, exp=None) -> None:
     _cov_family("act", spec.meta.get("act_family"))
     _cov_family("wt", spec.meta.get("wt_family"))
     _cov_fmt_bias(int(spec.out_fmt), spec.bias is not None)
+    if spec.m > 1024:
+        _cov_extreme("m_above_1024")
+    if spec.n > 1024:
+        _cov_extreme("n_above_1024")
+    if spec.k == int(ARCH.MAX_DIM):
+        _cov_extreme("k_max")
+    slots = wbuf_slots(int(spec.k), sbr)
+    if slots and ngroups >= 3:
+        _cov_wbuf_chain(slots, min(ngroups, 4))
 
     xh, _ = slice_act(spec.x, b)
     res = xh - r_eff
@@ -337,8 +406,14 @@ def sample_job(spec, exp=None) -> None:
         _cov_act_dec(int(d))
     for d in np.unique(np.floor(a.wt_skip.mean(axis=1) * 10 + 1e-9).astype(int)):
         _cov_wt_dec(int(d))
+    if any(int(v) >> 24 == 0xFF for r, v in exp.regs.items() if r.endswith("_ADDR")):
+        _cov_high_addr(True)
     out = exp.out
     if spec.out_fmt in (1, 2):
+        if int(spec.shift) in RQ_SHIFT_BINS:
+            _cov_rq_corner(int(spec.out_fmt), int(spec.shift))
+        if int(spec.mult) == (1 << 31) - 1:
+            _cov_rq_corner(int(spec.out_fmt), "mult_max")
         if np.any(out.out == 0):
             _cov_rq(int(spec.out_fmt), "sat0")
         if np.any(out.out == 255):
@@ -356,8 +431,32 @@ def sample_stalls(profile: dict[str, str]) -> None:
         _cov_stall(ch, p)
 
 
-def sample_error(code: int) -> None:
+def sample_error(code: int, fmt: int | None = None, wrote: bool = False) -> None:
+    """Error code of a job that ended; ``fmt`` its output format, ``wrote``: some output was
+    written before it ended."""
     _cov_err(int(code))
+    if code and (int(code), fmt) in ERR_FMT_BINS:
+        _cov_err_fmt(int(code), fmt)
+    if code == int(ERRORS.AXI_RD_ERR) and wrote:
+        _cov_err_late(True)
+
+
+def sample_strobe(strb: int) -> None:
+    _cov_strobe(int(strb))
+
+
+def sample_job_run(jobs_since_reset: int) -> None:
+    n = jobs_since_reset
+    _cov_job_run("1-31" if n < 32 else "32-127" if n < 128 else "128+")
+
+
+def sample_page_edge_stall(spec, profile: dict[str, str]) -> None:
+    """Channels under heavy stalls of a page-edge job that keeps all PEAs busy."""
+    if spec is None or spec.placement != "page_edge" or spec.n <= V * (int(ARCH.NUM_PEA) - 1):
+        return
+    for ch, p in profile.items():
+        if p == "heavy":
+            _cov_page_stall(ch)
 
 
 def sample_reset(phase: str) -> None:

@@ -27,6 +27,7 @@ import os
 import time
 
 import cocotb
+from panacea import memimage as mi
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 from pyuvm import ConfigDB, uvm_analysis_port, uvm_component, uvm_env, uvm_subscriber
 
@@ -103,14 +104,24 @@ class CoverageComp(uvm_component):
     def build_phase(self):
         self.exp_export = uvm_subscriber.uvm_AnalysisImp("exp_export", self, self.write_exp)
         self.obs_export = uvm_subscriber.uvm_AnalysisImp("obs_export", self, self.write_obs)
+        self.fmt: dict[int, int] = {}  # output format of each predicted job
+        self.since_reset = 0  # jobs ended since the last reset (a reset ends a job aborted)
 
     def write_exp(self, exp):
         cov.sample_job(exp.spec, exp)
         cov.sample_stalls(exp.stalls)
+        cov.sample_page_edge_stall(exp.spec, exp.stalls)
+        self.fmt[exp.idx] = mi.decode_descriptor(exp.regs)["fmt"]
 
     def write_obs(self, obs):
-        if not obs.aborted and not obs.timed_out:
-            cov.sample_error(obs.err_code)
+        fmt = self.fmt.pop(obs.idx, None)
+        if obs.aborted or obs.timed_out:
+            self.since_reset = 0
+        else:
+            self.since_reset += 1
+            cov.sample_job_run(self.since_reset)
+            wrote = any(b.kind == "wr" for b in obs.bursts)
+            cov.sample_error(obs.err_code, fmt, wrote)
         if any(
             b.kind in ("rd", "wr") and (b.addr % 4096) + b.beats * b.size == 4096
             for b in obs.bursts

@@ -139,6 +139,8 @@ class RegMode(uvm_reg):
         self.bias_en = _field(self, "bias_en", 1, 3, "RW", False, 0x0)
         # output format (0 INT32, 1 UINT8, 2 UINT8_RLE)
         self.out_fmt = _field(self, "out_fmt", 2, 4, "RW", False, 0x0)
+        # per-row z and r from the ROWQ_ADDR vector (ACT_Q.z, ACT_Q.r unused)
+        self.row_q = _field(self, "row_q", 1, 6, "RW", False, 0x0)
 
 
 class RegActQ(uvm_reg):
@@ -245,6 +247,15 @@ class RegOutHoAddr(uvm_reg):
     def __init__(self, name: str = "OUT_HO_ADDR") -> None:
         super().__init__(name, REG_BITS)
         # output HO streams (UINT8_RLE)
+        self.addr = _field(self, "addr", 32, 0, "RW", False, 0x0)
+
+
+class RegRowqAddr(uvm_reg):
+    """ROWQ_ADDR at offset 0x5C."""
+
+    def __init__(self, name: str = "ROWQ_ADDR") -> None:
+        super().__init__(name, REG_BITS)
+        # per-row z, r vector (MODE.row_q)
         self.addr = _field(self, "addr", 32, 0, "RW", False, 0x0)
 
 
@@ -420,6 +431,9 @@ class PncRegBlock(uvm_reg_block):
         self.OUT_HO_ADDR = RegOutHoAddr("OUT_HO_ADDR")
         self.OUT_HO_ADDR.configure(self)
         self.map.add_reg(self.OUT_HO_ADDR, 0x58, "RW")
+        self.ROWQ_ADDR = RegRowqAddr("ROWQ_ADDR")
+        self.ROWQ_ADDR.configure(self)
+        self.map.add_reg(self.ROWQ_ADDR, 0x5C, "RW")
         self.CYCLES = RegCycles("CYCLES")
         self.CYCLES.configure(self)
         self.map.add_reg(self.CYCLES, 0x80, "RW")

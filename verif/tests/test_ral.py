@@ -59,8 +59,8 @@ def test_predictor_follows_access_policies(model):
     pred = AxilRegPredictor("pred", None)
     pred.map = model.map
     model.reset("HARD")
-    pred.observe(RegAccess(True, 0x2C, 0xFFFFFFFF))  # MODE: RW bits [5:0]
-    assert expected(model.MODE) == 0x3F
+    pred.observe(RegAccess(True, 0x2C, 0xFFFFFFFF))  # MODE: RW bits [6:0]
+    assert expected(model.MODE) == 0x7F
     pred.observe(RegAccess(True, 0x00, 0))  # ID is RO
     assert expected(model.ID) == REGISTERS["ID"].reset
     pred.observe(RegAccess(False, 0x14, 1))  # IRQ_STATUS read as set
