@@ -228,8 +228,9 @@ package pnc_pkg;
   localparam logic [7:0] REG_COUNTERS_FIRST = REG_CYCLES;
 
   // ---- job descriptor [descriptor]: the descriptor fields, first = most significant.
-  // Use the struct types through an import (`import pnc_pkg::desc_t;`): Icarus 11 aborts
-  // on a package-scoped type name such as `pnc_pkg::desc_t`.
+  // Declare variables through a local alias (`typedef pnc_pkg::desc_t desc_t;`):
+  // Icarus 11 aborts on a variable declared as `pnc_pkg::desc_t`, and Yosys cannot parse
+  // an import inside a module.
   typedef struct packed {
     logic [15:0] m;  // M.value: output rows
     logic [15:0] n;  // N.value: output columns

@@ -343,7 +343,9 @@ module pnc_regs #(
   end
 
   // ---- outputs: the descriptor fields at their generated positions
-  import pnc_pkg::desc_t;  // Icarus 11 aborts on a package-scoped type name (pnc_pkg::desc_t)
+  // A local alias: Icarus 11 aborts on a variable declared as pnc_pkg::desc_t, and Yosys cannot
+  // parse an import inside a module.
+  typedef pnc_pkg::desc_t desc_t;
   desc_t desc;
   always_comb begin
     desc             = '0;

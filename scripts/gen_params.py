@@ -242,8 +242,9 @@ def render(cfg: dict, model: Model | None = None) -> str:
         f"  localparam logic [7:0] REG_COUNTERS_FIRST = REG_{counters[0].name};",
         "",
         "  // ---- job descriptor [descriptor]: the descriptor fields, first = most significant.",
-        "  // Use the struct types through an import (`import pnc_pkg::desc_t;`): Icarus 11 aborts",
-        "  // on a package-scoped type name such as `pnc_pkg::desc_t`.",
+        "  // Declare variables through a local alias (`typedef pnc_pkg::desc_t desc_t;`):",
+        "  // Icarus 11 aborts on a variable declared as `pnc_pkg::desc_t`, and Yosys cannot parse",
+        "  // an import inside a module.",
         "  typedef struct packed {",
     ]
     for dname, f in model.descriptor.items():
