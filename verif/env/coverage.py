@@ -256,6 +256,12 @@ def _cov_reset(phase):
     pass
 
 
+# Reset 2 cycles after the start, or in tenth 0..9 of the job's modelled cycles.
+@CoverPoint("pnc.reset.tenth", bins=["start"] + list(range(10)))
+def _cov_reset_tenth(t):
+    pass
+
+
 def _family_bins():
     from verif.seq_lib.job_gen import ACT_FAMILIES, WT_FAMILIES
 
@@ -461,6 +467,11 @@ def sample_page_edge_stall(spec, profile: dict[str, str]) -> None:
 
 def sample_reset(phase: str) -> None:
     _cov_reset(phase)
+
+
+def sample_reset_tenth(after: int, model: int) -> None:
+    """A reset ``after`` cycles into a job the model puts at ``model`` cycles."""
+    _cov_reset_tenth("start" if after <= 2 else min(9, 10 * after // max(1, model)))
 
 
 def sample_page_cross() -> None:

@@ -215,6 +215,8 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
         st.tampered = (which,)
     elif kind in ("axi_rd_err", "axi_wr_err"):
         names = ("act_lo", "wt_lo", "act_ho", "wt_ho") if kind == "axi_rd_err" else ("out",)
+        if kind == "axi_rd_err" and spec.err_at == "last":
+            names = ("act_lo", "wt_lo")  # read to the end; an HO region's last word may be padding
         a, data = image.regions[str(rng.choice(names))]
         if spec.err_at == "last":  # late in the job, while earlier tiles are written out
             a += (

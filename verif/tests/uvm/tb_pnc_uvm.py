@@ -362,6 +362,39 @@ class EveryErrorInEveryFormat(PncBaseTest):
 
 
 @pyuvm.test()
+class ResetAtEveryPhaseThenLegalJob(PncBaseTest):
+    """Reset in each tenth of a job's modelled cycles (and 2 cycles after the start), on a
+    job with bias whose output format cycles (UINT8_RLE ends with the header writes), under
+    random stalls every other time; STATUS and irq_o back to 0; the next job correct."""
+
+    async def body(self):
+        from panacea.cycles import mode_cycles
+
+        from verif.seq_lib.job_item import ItemSeq, JobItem
+
+        for tenth in range(-1, 10):
+            item = JobItem(f"rst_t{tenth}")
+            kn = JobKnobs(
+                stall="random" if tenth % 2 else "none",
+                m=int(self.rng.integers(9, 25)),
+                n=int(self.rng.integers(3 * V + 1, 5 * V + 1)),
+                k=int(self.rng.integers(16, 49)),
+                bias=True,
+                out_fmt=FMTS[(tenth + 1) % 3],
+            )
+            item.randomize_with(self.rng, kn)
+            model = mode_cycles(item.stim.job).cycles
+            frac = (tenth + float(self.rng.random())) / 10
+            item.reset_after = 2 if tenth < 0 else max(2, int(model * frac))
+            await ItemSeq("rst", [item]).start(self.job_seqr)
+            cov.sample_reset_tenth(item.reset_after, model)
+            status = await reg_read(self.reg_seqr, "STATUS")
+            assert status == 0, f"STATUS={status:#x} after a reset in tenth {tenth}, expected 0"
+            assert int(self.dut.irq_o.value) == 0, "irq_o high after reset"
+            await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_t{tenth}")
+
+
+@pyuvm.test()
 class RequantizationCorners(PncBaseTest):
     """UINT8 and UINT8_RLE with the shortest shifts (1..4: the product's low bits and the
     rounding constant decide the output), the longest (62) and the largest multiplier (every
