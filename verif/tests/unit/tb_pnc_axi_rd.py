@@ -21,43 +21,19 @@ simulator). Rerun one test: see the command printed by verif/tests/test_rtl_bus.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections import deque
 
 import cocotb
 import numpy as np
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiRamRead, AxiReadBus
-from panacea.config import ARCH
 
-BEAT = ARCH.AXI_DATA_W // 8
-MAXB = ARCH.AXI_MAX_BURST
+from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, split_bursts, start
+
 FIFO_DEPTH = 2 * MAXB  # pnc_axi_rd default FifoDepth
 LOW_PRIO_BEATS = 4     # pnc_axi_rd default LowPrioBeats
 RAM_SIZE = 1 << 16
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
-
-
-def make_rng(test_name: str) -> np.random.Generator:
-    return np.random.default_rng([cocotb.RANDOM_SEED, zlib.crc32(test_name.encode())])
-
-
-def pause_gen(rng: np.random.Generator, p_pause: float):
-    """Endless random pause pattern (True = stall) for cocotbext-axi channels."""
-    while True:
-        yield bool(rng.random() < p_pause)
-
-
-def split_bursts(addr: int, nbeats: int) -> list[tuple[int, int]]:
-    """The split the RTL must produce: maximal bursts, <= MAXB beats, never across 4 KiB."""
-    out = []
-    while nbeats:
-        n = min(nbeats, MAXB, (4096 - (addr & 0xFFF)) // BEAT)
-        out.append((addr, n))
-        addr += n * BEAT
-        nbeats -= n
-    return out
 
 
 class ReadBench:
@@ -289,18 +265,8 @@ class InterleavingSlave:
 
 
 async def setup(dut) -> None:
-    cocotb.start_soon(Clock(dut.clk_i, 10, unit="ns").start())
-    dut.rst_ni.value = 0
-    dut.req_valid_i.value = 0
-    dut.req_addr_i.value = 0
-    dut.req_len_i.value = 0
-    dut.req_low_i.value = 0
-    dut.rd_ready_i.value = 0
-    dut.m_axi_arready.value = 0
-    dut.m_axi_rvalid.value = 0
-    await ClockCycles(dut.clk_i, 3)
-    dut.rst_ni.value = 1
-    await ClockCycles(dut.clk_i, 2)
+    await start(dut, (dut.req_valid_i, dut.req_addr_i, dut.req_len_i, dut.req_low_i,
+                      dut.rd_ready_i, dut.m_axi_arready, dut.m_axi_rvalid))
 
 
 def random_mem(rng, size: int) -> bytearray:
