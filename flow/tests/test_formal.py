@@ -1,9 +1,10 @@
 """`make formal` checks: the proofs hold on the RTL, and a broken RTL copy is caught.
 
-Every target in formal/*.sby runs (together about 15 s of solver time). The broken variants
-are single-line mutations of the real RTL, written to build/formal-selftest/ with a copy of the
-target's .sby that reads the mutated file instead: each must end FAIL with a counterexample VCD
-naming the violated property, so the proof flow can fail.
+Every target in formal/*.sby runs (together several minutes of solver time, see
+formal/README.md). The broken variants are single-line mutations of the real RTL, written to
+build/formal-selftest/ with a copy of the target's .sby that reads the mutated file instead: each
+must end FAIL with a counterexample VCD naming the violated property, so the proof flow can fail
+(a target whose base case is shallow runs its mutant as BMC at a stated depth).
 """
 
 from __future__ import annotations
@@ -50,7 +51,19 @@ MUTANTS = [
         "item_strb = ~(8'hff << (item_bytes_i - 4'd1));",
         "InvFollowed|ByteInPlace",
     ),
+    (
+        "pnc_rle_dec:l4",
+        "pnc_rle_dec.sv",
+        "hdr_nrec > {16'd0, k_i}) begin",
+        "hdr_nrec >= {16'd0, k_i}) begin",
+        "NoFalseError|ErrorAsRef",
+    ),
 ]
+
+# Targets whose proof has a shallow base case (k-induction from depth 2): a bug a few cycles
+# deep only makes their induction step fail (UNKNOWN), so their mutant runs as plain BMC at
+# this depth, which must find the counterexample from reset.
+MUTANT_BMC_DEPTH = {"pnc_rle_dec:l4": 8}
 
 
 def _tools_or_skip() -> None:
@@ -69,6 +82,7 @@ def test_every_target_proves() -> None:
         "pnc_regs",
         "pnc_unpack",
         "pnc_pack",
+        "pnc_rle_dec",
     }
     results = formal.run_all(targets, jobs=2, timeout=900, echo=False)
     bad = [r.line() for r in results if r.status != "PASS"]
@@ -94,6 +108,9 @@ def test_broken_rtl_is_caught(target: str, rtl: str, old: str, new: str, prop: s
     rel = mutated.relative_to(ROOT)
     sby_text, n = re.subn(rf"^rtl/{re.escape(rtl)}$", f"{rtl} {rel}", sby_text, flags=re.M)
     assert n == 1
+    if target in MUTANT_BMC_DEPTH:
+        sby_text = re.sub(r"^mode \w+$", "mode bmc", sby_text, flags=re.M)
+        sby_text = re.sub(r"^depth \d+$", f"depth {MUTANT_BMC_DEPTH[target]}", sby_text, flags=re.M)
     sby = SELFTEST / f"{stem}_broken.sby"
     sby.write_text(sby_text)
     (t,) = [x for x in formal.load_targets([sby]) if x.task == task]
@@ -135,7 +152,18 @@ def test_list_names_every_task() -> None:
         check=True,
     )
     names = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert {"pnc_fifo:d1", "pnc_fifo:d3", "pnc_fifo:d4", "pnc_axi_wr:o2", "pnc_regs"} <= set(names)
+    assert {
+        "pnc_fifo:d1",
+        "pnc_fifo:d3",
+        "pnc_fifo:d4",
+        "pnc_axi_wr:o2",
+        "pnc_regs",
+        "pnc_unpack",
+        "pnc_pack",
+        "pnc_rle_dec:l3",
+        "pnc_rle_dec:l4",
+        "pnc_rle_dec:l5",
+    } <= set(names)
 
 
 def test_sby_files_name_existing_sources() -> None:
