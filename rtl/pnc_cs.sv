@@ -1,6 +1,6 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
-// Compensator: per-column weight sums from the weight slices of each step, two banks, and the
-// compensation term (2^b * r_eff - z) * colsum.
+// Compensator: per-column weight sums from the weight slices of each step (a two-bank
+// pnc_acc_bank), and the compensation term (2^b * r_eff - z) * colsum.
 //
 // Contract:
 // - en_i: colsum[bank_i][j] += w_i[j], where w_i lane j (9-bit signed, [j*9 +: 9]) is the
@@ -22,33 +22,34 @@ module pnc_cs (
     output logic        [8*32-1:0] comp_o
 );
 
-  `include "pnc_assert.svh"
+  logic [7:0][23:0] w24;  // weights sign-extended to the sum width
+  logic [8*24-1:0] sums;  // column sums of bank rd_bank_i
+
+  for (genvar j = 0; j < 8; j++) begin : gen_w
+    assign w24[j] = {{15{w_i[j*9+8]}}, w_i[j*9+:9]};
+  end
+
+  pnc_acc_bank #(
+      .Lanes(8),
+      .Width(24)
+  ) u_acc (
+      .clk_i,
+      .rst_ni,
+      .en_i,
+      .bank_i,
+      .add_i(w24),
+      .clr_i,
+      .clr_bank_i,
+      .rd_bank_i,
+      .acc_o(sums)
+  );
 
   for (genvar j = 0; j < 8; j++) begin : gen_col
-    logic signed [8:0] w;
-    logic signed [23:0] sum0_q, sum1_q, sum;
+    logic signed [23:0] sum;
     logic signed [31:0] comp;  // low 32 bits of the product (wraps like the accumulators)
-
-    assign w = w_i[j*9+:9];
-
-    // Why: one column-sum adder per column and bank.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        sum0_q <= '0;
-        sum1_q <= '0;
-      end else begin
-        if (clr_i && !clr_bank_i) sum0_q <= '0;
-        else if (en_i && !bank_i) sum0_q <= sum0_q + {{15{w[8]}}, w};
-        if (clr_i && clr_bank_i) sum1_q <= '0;
-        else if (en_i && bank_i) sum1_q <= sum1_q + {{15{w[8]}}, w};
-      end
-    end
-
-    assign sum = rd_bank_i ? sum1_q : sum0_q;
+    assign sum = sums[j*24+:24];
     assign comp = {{21{coef_i[10]}}, coef_i} * {{8{sum[23]}}, sum};
     assign comp_o[j*32+:32] = comp;
   end
-
-  `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && en_i && clr_bank_i == bank_i))
 
 endmodule

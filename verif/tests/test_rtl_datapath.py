@@ -22,7 +22,7 @@ if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
     _flags = os.environ.get("MAKEFLAGS", "")
     os.environ["MAKEFLAGS"] = (_flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
-PEA_RTL = ["pnc_fifo", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
+PEA_RTL = ["pnc_fifo", "pnc_acc_bank", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
 
 # (test id, top level, RTL files, bench module, parameters)
 BENCHES = [
