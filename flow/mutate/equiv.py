@@ -241,7 +241,7 @@ def equiv_script(
     )
 
 
-_UNPROVEN = re.compile(r"Unproven \$equiv \S+: \\(\S+)_gold \[")
+_UNPROVEN = re.compile(r"Unproven \$equiv \S+: \\(\S+)_gold(?: \[|\s|$)", re.M)
 
 
 def equiv_verdict(log_text: str, timed_out: bool, ports: set[str]) -> tuple[str, str, set[str]]:
