@@ -62,7 +62,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         "--eq-depth",
         type=int,
         default=None,
-        help="formal equivalence depth in cycles (default [mutate] eq_depth)",
+        help="depth of the sat equivalence rung in cycles (default [mutate] eq_depth)",
     )
     ap.add_argument(
         "--eq-timeout",
