@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import sys
 import time
 import tomllib
@@ -24,8 +23,8 @@ from pathlib import Path
 
 from flow.regress import config as C
 from flow.regress import results as R
-from flow.regress.cli import submit
-from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from flow.regress.cli import git_rev, submit
+from flow.regress.pool import open_pool
 
 from . import design, equiv, netlist, report
 
@@ -307,11 +306,7 @@ def run(opts: Options) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = out / "runs" / f"{stamp}-{opts.level}"
     rundir.mkdir(parents=True, exist_ok=True)
-    cluster = None
-    if opts.local_cluster:
-        cluster = start_local_cluster(opts.local_cluster)
-        opts.scheduler = cluster.scheduler_address
-    pool = DaskPool(opts.scheduler) if opts.scheduler else LocalPool(opts.jobs)
+    pool, cluster = open_pool(opts.jobs, opts.scheduler, opts.local_cluster)
     executor = pool.describe()
     print(
         f"mutate: level {opts.level}, {len(mutants)} mutants, tests "
@@ -499,7 +494,7 @@ def run(opts: Options) -> int:
     summary = {
         "meta": {
             "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "git_rev": _git_rev(),
+            "git_rev": git_rev(),
             "level": opts.level,
             "tests": [s.name for s in specs],
             "seeds": seeds,
@@ -646,16 +641,3 @@ def _cpu() -> float:
     """CPU seconds of this process and its finished children (the simulators, Yosys)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
-
-
-def _git_rev() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=ROOT,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
