@@ -7,15 +7,15 @@ must produce, and the common start (clock, reset with every input held idle).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import cocotb
 import numpy as np
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
+from cocotb.triggers import ClockCycles, RisingEdge
 from panacea.config import ARCH
 
-__all__ = ["BEAT", "MAXB", "make_rng", "pause_gen", "split_bursts", "start"]
+__all__ = ["BEAT", "MAXB", "make_rng", "pause_gen", "run_until", "split_bursts", "start"]
 
 BEAT = ARCH.AXI_DATA_W // 8
 MAXB = ARCH.AXI_MAX_BURST
@@ -53,3 +53,13 @@ async def start(dut, idle_inputs: Iterable) -> None:
     await ClockCycles(dut.clk_i, 3)
     dut.rst_ni.value = 1
     await ClockCycles(dut.clk_i, 2)
+
+
+async def run_until(clk, done: Callable[[], bool], max_cycles: int, drain: int) -> None:
+    """Clock until ``done()`` holds after a rising edge (at most ``max_cycles`` edges), then
+    ``drain`` more cycles; the caller asserts what must hold by then."""
+    for _ in range(max_cycles):
+        await RisingEdge(clk)
+        if done():
+            break
+    await ClockCycles(clk, drain)

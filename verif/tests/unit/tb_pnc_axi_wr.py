@@ -20,7 +20,7 @@ import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiRamWrite, AxiWriteBus
 
-from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, split_bursts, start
+from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, run_until, split_bursts, start
 
 FULL = (1 << BEAT) - 1
 RAM_SIZE = 1 << 16
@@ -149,11 +149,7 @@ class WriteBench:
             self.errs += int(dut.err_o.value)
 
     async def wait_done(self, max_cycles: int) -> None:
-        for _ in range(max_cycles):
-            await RisingEdge(self.dut.clk_i)
-            if not self.busy():
-                break
-        await ClockCycles(self.dut.clk_i, 2)
+        await run_until(self.dut.clk_i, lambda: not self.busy(), max_cycles, drain=2)
         assert not self.busy(), (f"timeout: {len(self.cmds)} commands, {len(self.words)} words, "
                                  f"{self.aw_count - self.b_count} B pending")
         assert int(self.dut.idle_o.value) == 1, "idle_o low after every B came back"
