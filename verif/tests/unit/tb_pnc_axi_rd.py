@@ -27,15 +27,7 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiRamRead, AxiReadBus
 
-from verif.tests.unit._axi import (
-    BEAT,
-    MAXB,
-    attach,
-    make_rng,
-    run_until,
-    split_bursts,
-    start,
-)
+from verif.tests.unit._axi import BEAT, MAXB, attach, make_rng, run_until, split_bursts, start
 
 FIFO_DEPTH = 2 * MAXB  # pnc_axi_rd default FifoDepth
 LOW_PRIO_BEATS = 4     # pnc_axi_rd default LowPrioBeats

@@ -19,15 +19,7 @@ import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiRamWrite, AxiWriteBus
 
-from verif.tests.unit._axi import (
-    BEAT,
-    MAXB,
-    attach,
-    make_rng,
-    run_until,
-    split_bursts,
-    start,
-)
+from verif.tests.unit._axi import BEAT, MAXB, attach, make_rng, run_until, split_bursts, start
 
 FULL = (1 << BEAT) - 1
 RAM_SIZE = 1 << 16
