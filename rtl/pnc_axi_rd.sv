@@ -80,7 +80,6 @@ module pnc_axi_rd #(
   localparam int BeatsW = 25 - SizeLog2;  // beats of a 24-bit byte length, + 1
   localparam int BlenW = $clog2(pnc_pkg::AXI_MAX_BURST + 1);
   localparam int CredW = $clog2(FifoDepth + 1);
-  localparam int PtrW = (FifoDepth > 1) ? $clog2(FifoDepth) : 1;
   localparam int SelW = (NS > 1) ? $clog2(NS) : 1;
   localparam int PageBeats = 4096 / BeatBytes;
   localparam int PageW = $clog2(PageBeats + 1);
@@ -182,7 +181,7 @@ module pnc_axi_rd #(
     logic [ CredW-1:0] credit_q;  // FIFO slots neither filled nor promised to a burst
     logic [ PageW-1:0] to_page;  // beats up to the next 4 KiB boundary
     logic [BeatsW-1:0] blen;
-    logic issue, push, pop;
+    logic issue, push, pop, tag_room;
 
     assign to_page = PageW'(PageBeats) - PageW'(addr_q[11:SizeLog2]);
 
@@ -233,67 +232,62 @@ module pnc_axi_rd #(
       end
     end
 
-    // Outstanding-burst tags: does the burst end its request (then its RLAST beat is rd_last)?
+    // Outstanding-burst tags, written in AR order and read in R order (which AXI keeps equal per
+    // ID): does the burst end its request (then its RLAST beat is rd_last), is it low priority?
     // At most FifoDepth bursts are outstanding since each holds at least one credit.
-    logic [FifoDepth-1:0] tag_q, ltag_q;  // ltag: the burst is low priority
-    logic [PtrW-1:0] tag_wr_q, tag_rd_q;
+    logic tag_final, tag_low;
 
-    // Why: tags are written in AR order and read in R order, which AXI keeps equal per ID.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        tag_q    <= '0;
-        ltag_q   <= '0;
-        tag_wr_q <= '0;
-        tag_rd_q <= '0;
-      end else begin
-        if (issue) begin
-          tag_q[tag_wr_q]  <= burst_final[s];
-          ltag_q[tag_wr_q] <= low_q;
-          tag_wr_q         <= (int'(tag_wr_q) == FifoDepth - 1) ? '0 : tag_wr_q + PtrW'(1);
-        end
-        if (push && m_axi_rlast) begin
-          tag_rd_q <= (int'(tag_rd_q) == FifoDepth - 1) ? '0 : tag_rd_q + PtrW'(1);
-        end
-      end
-    end
+    pnc_fifo #(
+        .WIDTH(2),
+        .DEPTH(FifoDepth)
+    ) u_tags (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i(issue),
+        .in_ready_o(tag_room),  // always 1: the credits bound the outstanding bursts
+        .in_data_i({low_q, burst_final[s]}),
+        // Waiver: an R beat comes only for an outstanding burst (checked by RidInRange and the
+        // receive FIFO's credits), so the head tag is valid whenever it is read.
+        /* verilator lint_off PINCONNECTEMPTY */
+        .out_valid_o(),
+        /* verilator lint_on PINCONNECTEMPTY */
+        .out_ready_i(push && m_axi_rlast),
+        .out_data_o({tag_low, tag_final}),
+        /* verilator lint_off PINCONNECTEMPTY */
+        .count_o()
+        /* verilator lint_on PINCONNECTEMPTY */
+    );
 
     assign in_push_o[s] = push;
-    assign lp_beat[s]   = push && ltag_q[tag_rd_q];
-    assign in_last_o[s] = push && m_axi_rlast && tag_q[tag_rd_q];
+    assign lp_beat[s]   = push && tag_low;
+    assign in_last_o[s] = push && m_axi_rlast && tag_final;
 
-    // Receive FIFO: {last, data} per beat.
-    logic [DW:0] mem_q[FifoDepth];
-    logic [PtrW-1:0] wr_q, rd_q;
-    logic [CredW-1:0] count_q;
+    // Receive FIFO: {last, data} per beat. R is always accepted: the credits reserve its room.
+    logic [CredW-1:0] count;
+    logic rx_room;
 
-    // Why: the FIFO storage needs no reset; only pointers and count do.
-    always_ff @(posedge clk_i) begin
-      if (push) mem_q[wr_q] <= {m_axi_rlast && tag_q[tag_rd_q], m_axi_rdata};
-    end
-
-    // Why: pointers and occupancy of the receive FIFO.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        wr_q    <= '0;
-        rd_q    <= '0;
-        count_q <= '0;
-      end else begin
-        if (push) wr_q <= (int'(wr_q) == FifoDepth - 1) ? '0 : wr_q + PtrW'(1);
-        if (pop) rd_q <= (int'(rd_q) == FifoDepth - 1) ? '0 : rd_q + PtrW'(1);
-        count_q <= count_q + CredW'(push) - CredW'(pop);
-      end
-    end
-
-    assign rd_valid_o[s] = (count_q != '0);
-    assign rd_data_o[s]  = mem_q[rd_q][DW-1:0];
-    assign rd_last_o[s]  = mem_q[rd_q][DW];
+    pnc_fifo #(
+        .WIDTH(DW + 1),
+        .DEPTH(FifoDepth)
+    ) u_rx (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i (push),
+        .in_ready_o (rx_room),
+        .in_data_i  ({m_axi_rlast && tag_final, m_axi_rdata}),
+        .out_valid_o(rd_valid_o[s]),
+        .out_ready_i(rd_ready_i[s]),
+        .out_data_o ({rd_last_o[s], rd_data_o[s]}),
+        .count_o    (count)
+    );
 
     `PNC_ASSERT(ReqAligned, !(req_valid_i[s] && !busy_q) || req_addr_i[s][SizeLog2-1:0] == '0)
     `PNC_ASSERT(ReqLenNonZero, !(req_valid_i[s] && !busy_q) || req_len_i[s] != '0)
     `PNC_ASSERT_STREAM(ReqStream, req_valid_i[s], req_ready_o[s], {req_addr_i[s], req_len_i[s]})
     `PNC_ASSERT_STREAM(RdStream, rd_valid_o[s], rd_ready_i[s], {rd_last_o[s], rd_data_o[s]})
-    `PNC_ASSERT(NoOverflow, !push || count_q < CredW'(FifoDepth))
-    `PNC_ASSERT(CreditsCover, count_q <= CredW'(FifoDepth) - credit_q)
+    `PNC_ASSERT(NoOverflow, !push || rx_room)
+    `PNC_ASSERT(TagsNoOverflow, !issue || tag_room)
+    `PNC_ASSERT(CreditsCover, count <= CredW'(FifoDepth) - credit_q)
   end
 
   `PNC_ASSERT_KNOWN(RvalidKnown, m_axi_rvalid)

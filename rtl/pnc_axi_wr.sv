@@ -69,7 +69,6 @@ module pnc_axi_wr #(
   localparam int PageBeats = 4096 / BeatBytes;
   localparam int PageW = $clog2(PageBeats + 1);
   localparam int OutW = $clog2(MaxOut + 1);
-  localparam int PtrW = (MaxOut > 1) ? $clog2(MaxOut) : 1;
 
   `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << IdW))
   `PNC_STATIC_ASSERT(MaxOutLegal, MaxOut >= 1)
@@ -150,41 +149,44 @@ module pnc_axi_wr #(
   assign m_axi_awburst = 2'b01;  // INCR
 
   // ---- W: burst lengths queued at AW issue, consumed as the beats go out
-  logic [BlenW-1:0] wlen_q[MaxOut];
-  logic [PtrW-1:0] wl_wr_q, wl_rd_q;
-  logic [ OutW-1:0] wl_cnt_q;
+  logic [BlenW-1:0] w_len;  // beats of the head burst
   logic [BlenW-1:0] wbeat_q;  // beats of the head burst already sent
-  logic w_open, w_fire, w_end;
+  logic w_open, w_fire, w_end, wl_room;
 
-  assign w_open = (wl_cnt_q != '0);
   assign w_fire = m_axi_wvalid && m_axi_wready;
   assign w_end  = w_fire && m_axi_wlast;
 
-  // Why: burst-length storage, written in AW order (no reset needed).
-  always_ff @(posedge clk_i) begin
-    if (aw_load) wlen_q[wl_wr_q] <= BlenW'(blen);
-  end
+  // Burst-length FIFO, written in AW order. It never overflows: it holds at most the bursts
+  // outstanding on B, which aw_load bounds to MaxOut.
+  pnc_fifo #(
+      .WIDTH(BlenW),
+      .DEPTH(MaxOut)
+  ) u_wlen (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (aw_load),
+      .in_ready_o (wl_room),
+      .in_data_i  (BlenW'(blen)),
+      .out_valid_o(w_open),
+      .out_ready_i(w_end),
+      .out_data_o (w_len),
+      // Waiver: the occupancy is not needed (w_open is out_valid_o).
+      /* verilator lint_off PINCONNECTEMPTY */
+      .count_o    ()
+      /* verilator lint_on PINCONNECTEMPTY */
+  );
 
-  // Why: pointers and occupancy of the burst-length FIFO and the beat count of the head burst.
+  // Why: beat count of the head burst.
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wl_wr_q  <= '0;
-      wl_rd_q  <= '0;
-      wl_cnt_q <= '0;
-      wbeat_q  <= '0;
-    end else begin
-      if (aw_load) wl_wr_q <= (int'(wl_wr_q) == MaxOut - 1) ? '0 : wl_wr_q + PtrW'(1);
-      if (w_end) wl_rd_q <= (int'(wl_rd_q) == MaxOut - 1) ? '0 : wl_rd_q + PtrW'(1);
-      wl_cnt_q <= wl_cnt_q + OutW'(aw_load) - OutW'(w_end);
-      if (w_end) wbeat_q <= '0;
-      else if (w_fire) wbeat_q <= wbeat_q + BlenW'(1);
-    end
+    if (!rst_ni) wbeat_q <= '0;
+    else if (w_end) wbeat_q <= '0;
+    else if (w_fire) wbeat_q <= wbeat_q + BlenW'(1);
   end
 
   assign m_axi_wvalid  = wd_valid_i && w_open;
   assign m_axi_wdata   = wd_data_i;
   assign m_axi_wstrb   = wd_strb_i;
-  assign m_axi_wlast   = (wbeat_q + BlenW'(1) == wlen_q[wl_rd_q]);
+  assign m_axi_wlast   = (wbeat_q + BlenW'(1) == w_len);
   assign wd_ready_o    = m_axi_wready && w_open;
 
   // ---- B and status
@@ -218,5 +220,6 @@ module pnc_axi_wr #(
   `PNC_ASSERT(BidMatches, !m_axi_bvalid || m_axi_bid == IdW'(Id))
   `PNC_ASSERT(BExpected, !m_axi_bvalid || out_q != '0)
   `PNC_ASSERT(AwIn4k, !m_axi_awvalid || aw_end <= 13'd4096)
+  `PNC_ASSERT(NoWlenOverflow, !aw_load || wl_room)
 
 endmodule : pnc_axi_wr

@@ -1,6 +1,6 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
 // Dynamic workload operator: the sparse HO outer products of queued k steps on one 8x8 array of
-// small signed multipliers, two accumulator banks.
+// small signed multipliers into a two-bank accumulator (pnc_acc_bank).
 //
 // Contract:
 // - pkt_*: one queued k step (from the PEA's DWO FIFO): xl (8 x 5-bit unsigned), xr = xh - r_eff
@@ -15,7 +15,7 @@
 //   done_bank_o = its bank.
 // - clr_i zeroes bank clr_bank_i; acc_o is bank rd_bank_i ((i*8+j)*32, registered state).
 // - The weights 2^(b+4), 2^4, 2^b are applied by shifting the column operand (14-bit signed),
-//   so each cell is a 6 x 14-bit signed multiplier (written as a 32-bit product) and a 32-bit accumulator per bank.
+//   so each cell is a 6 x 14-bit signed multiplier (written as a 32-bit product).
 module pnc_dwo (
     input  logic             clk_i,
     input  logic             rst_ni,
@@ -86,10 +86,7 @@ module pnc_dwo (
     assign bcol[j] = {{18{bsh[13]}}, bsh};
   end
 
-  // Accumulators and products are arrays indexed by e = i*8+j (see pnc_swo).
-  logic [31:0] prod  [64];
-  logic [31:0] acc0_q[64];
-  logic [31:0] acc1_q[64];
+  logic [63:0][31:0] prod;  // lane e = i*8+j
 
   for (genvar i = 0; i < 8; i++) begin : gen_row
     logic signed [ 5:0] a6;
@@ -101,29 +98,21 @@ module pnc_dwo (
     end
   end
 
-  // Why: one multiplier per cell, an accumulator per cell and bank (double-tile processing).
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int e = 0; e < 64; e++) begin
-        acc0_q[e] <= '0;
-        acc1_q[e] <= '0;
-      end
-    end else begin
-      for (int e = 0; e < 64; e++) begin
-        if (clr_i && !clr_bank_i) acc0_q[e] <= '0;
-        else if (fire_o && !pkt_bank_i) acc0_q[e] <= acc0_q[e] + prod[e];
-        if (clr_i && clr_bank_i) acc1_q[e] <= '0;
-        else if (fire_o && pkt_bank_i) acc1_q[e] <= acc1_q[e] + prod[e];
-      end
-    end
-  end
+  pnc_acc_bank #(
+      .Lanes(64),
+      .Width(32)
+  ) u_acc (
+      .clk_i,
+      .rst_ni,
+      .en_i  (fire_o),
+      .bank_i(pkt_bank_i),
+      .add_i (prod),
+      .clr_i,
+      .clr_bank_i,
+      .rd_bank_i,
+      .acc_o
+  );
 
-  // Why: read port of the bank being drained.
-  always_comb begin
-    for (int e = 0; e < 64; e++) acc_o[e*32+:32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
-  end
-
-  `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && fire_o && clr_bank_i == pkt_bank_i))
   `PNC_ASSERT_KNOWN_IF(PktKnown_A, {pkt_xl_i, pkt_xr_i, pkt_wl_i, pkt_wh_i, pkt_a_i, pkt_w_i,
                                     pkt_last_i, pkt_bank_i}, pkt_valid_i)
 

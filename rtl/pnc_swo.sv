@@ -1,5 +1,6 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
-// Static workload operator: the dense LL outer product of one k step, two accumulator banks.
+// Static workload operator: the dense LL outer product of one k step into a two-bank
+// accumulator (pnc_acc_bank).
 //
 // Contract:
 // - en_i: accumulate xl (8 rows, 5-bit unsigned lanes) x wl (8 columns, 5-bit signed lanes)
@@ -20,13 +21,7 @@ module pnc_swo (
     output logic [64*32-1:0] acc_o
 );
 
-  `include "pnc_assert.svh"
-
-  // Accumulators and products are arrays indexed by e = i*8+j (not per-cell part-selects of
-  // one wide net), so a simulator updates acc_o once per cycle instead of once per cell.
-  logic [31:0] prod  [64];
-  logic [31:0] acc0_q[64];
-  logic [31:0] acc1_q[64];
+  logic [63:0][31:0] prod;  // lane e = i*8+j
 
   for (genvar i = 0; i < 8; i++) begin : gen_row
     logic signed [31:0] a;  // xl as a signed operand
@@ -38,28 +33,19 @@ module pnc_swo (
     end
   end
 
-  // Why: one accumulator per PE cell and bank (double-tile processing).
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int e = 0; e < 64; e++) begin
-        acc0_q[e] <= '0;
-        acc1_q[e] <= '0;
-      end
-    end else begin
-      for (int e = 0; e < 64; e++) begin
-        if (clr_i && !clr_bank_i) acc0_q[e] <= '0;
-        else if (en_i && !bank_i) acc0_q[e] <= acc0_q[e] + prod[e];
-        if (clr_i && clr_bank_i) acc1_q[e] <= '0;
-        else if (en_i && bank_i) acc1_q[e] <= acc1_q[e] + prod[e];
-      end
-    end
-  end
-
-  // Why: read port of the bank being drained.
-  always_comb begin
-    for (int e = 0; e < 64; e++) acc_o[e*32+:32] = rd_bank_i ? acc1_q[e] : acc0_q[e];
-  end
-
-  `PNC_ASSERT(NoClearWhileAccumulating_A, !(clr_i && en_i && clr_bank_i == bank_i))
+  pnc_acc_bank #(
+      .Lanes(64),
+      .Width(32)
+  ) u_acc (
+      .clk_i,
+      .rst_ni,
+      .en_i,
+      .bank_i,
+      .add_i(prod),
+      .clr_i,
+      .clr_bank_i,
+      .rd_bank_i,
+      .acc_o
+  );
 
 endmodule

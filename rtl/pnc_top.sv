@@ -450,6 +450,9 @@ module pnc_top #(
         .step_wt_ho_i   (step_wt_ho[p]),
         .step_wt_live_i (step_wt_live[p]),
         .step_last_i    (step_last),
+        // the per-tensor build (RowQ = 0) takes z and r from the descriptor
+        .step_row_r_i   ('0),
+        .step_row_z_i   ('0),
         .tile_valid_o   (tile_valid[p]),
         .tile_ready_i   (tile_ready[p]),
         .tile_acc_o     (tile_acc[p]),

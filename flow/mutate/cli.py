@@ -15,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 
+from flow.regress.pool import add_pool_options
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,15 +44,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         help="test seeds per test (default [mutate] seeds of the level)",
     )
     ap.add_argument("--seed-base", type=int, default=1, help="first test seed")
-    ap.add_argument("--jobs", type=int, default=2, help="parallel runs on this machine")
-    ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
-    ap.add_argument(
-        "--local-cluster",
-        type=int,
-        default=0,
-        metavar="N",
-        help="start a Dask LocalCluster of N worker processes and use it",
-    )
+    add_pool_options(ap, jobs=2)
     ap.add_argument("--tests", default=None, help="comma-separated subset of the level's tests")
     ap.add_argument(
         "--min-per-module",
@@ -62,7 +56,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         "--eq-depth",
         type=int,
         default=None,
-        help="formal equivalence depth in cycles (default [mutate] eq_depth)",
+        help="depth of the sat equivalence rung in cycles (default [mutate] eq_depth)",
     )
     ap.add_argument(
         "--eq-timeout",

@@ -203,10 +203,10 @@ def _retarget(mutate_cmd: str, module: str, name: str, ctrl: bool) -> str:
 
 def _load(design_il: Path, module: str) -> list[str]:
     ymod = _ymod(module)
+    # Not flattened yet: a mutation of an instance's port names the instance cell.
     return [
         f"read_rtlil {rel(design_il)}",
         f"hierarchy -top {ymod}",
-        "flatten",
         "delete t:$check t:$print t:$assert t:$assume t:$cover",
     ]
 
@@ -222,10 +222,13 @@ def equiv_script(
             _load(design_il, module)
             + [
                 f"rename {ymod} gold",
-                "memory_map",
-                "opt_clean",
                 "copy gold gate",
                 _retarget(mutate_cmd, module, "gate", ctrl=False),
+                # Without a top module flatten keeps gate, which nothing instantiates.
+                "setattr -mod -unset top",
+                "flatten",
+                "memory_map",
+                "opt_clean",
                 "async2sync",
                 f"equiv_make{bl} gold gate equiv",
                 "hierarchy -top equiv",
@@ -238,7 +241,7 @@ def equiv_script(
     )
 
 
-_UNPROVEN = re.compile(r"Unproven \$equiv \S+: \\(\S+)_gold \[")
+_UNPROVEN = re.compile(r"Unproven \$equiv \S+: \\(\S+)_gold(?: \[|\s|$)", re.M)
 
 
 def equiv_verdict(log_text: str, timed_out: bool, ports: set[str]) -> tuple[str, str, set[str]]:
@@ -268,6 +271,7 @@ def sby_prep_script(
             + [
                 f"rename {ymod} mut",
                 _retarget(mutate_cmd, module, "mut", ctrl=True),
+                "flatten",
                 f"read_verilog -sv -formal {rel(miter)}",
                 "hierarchy -top miter",
                 "proc",
@@ -340,6 +344,9 @@ def run_tool(cmd: list[str], cwd: Path, log: Path, timeout_s: float) -> tuple[bo
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             timed_out = True
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
     return timed_out, time.monotonic() - t0
 
 

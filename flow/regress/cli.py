@@ -27,7 +27,7 @@ from pathlib import Path
 
 from flow.regress import config as C
 from flow.regress import covdata, history, results, triage
-from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from flow.regress.pool import add_pool_options, open_pool
 from verif.common.runner import repro_command
 
 ROOT = C.ROOT
@@ -36,6 +36,7 @@ BUILD_TIMEOUT_S = 1800
 
 
 def git_rev() -> str:
+    """The checkout's short commit, ``-dirty`` when tracked files changed (``unknown`` off git)."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
@@ -255,17 +256,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--sim", default="both", choices=["icarus", "verilator", "both"])
     ap.add_argument("--seeds", type=int, default=None, help="seeds per test (default: level's)")
     ap.add_argument("--seed-base", type=int, default=1, help="first seed (seeds are consecutive)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    add_pool_options(ap, jobs=os.cpu_count() or 2)
     ap.add_argument("--tests", default=None, help="comma-separated subset of the level's tests")
     ap.add_argument("--config", default=None, help="regression config (default verif/regress.toml)")
-    ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
-    ap.add_argument(
-        "--local-cluster",
-        type=int,
-        default=0,
-        metavar="N",
-        help="start a Dask LocalCluster of N worker processes on 127.0.0.1 and use it",
-    )
     ap.add_argument("--out", default=None, help="run directory (default build/regress/<stamp>)")
     ap.add_argument("--no-code-coverage", action="store_true")
     ap.add_argument("--no-rerun", action="store_true", help="do not re-run failures with waves")
@@ -306,11 +299,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             latest.unlink()
         latest.symlink_to(rundir.name)
 
-    cluster = None
-    if args.local_cluster:
-        cluster = start_local_cluster(args.local_cluster)
-        args.scheduler = cluster.scheduler_address
-    pool = DaskPool(args.scheduler) if args.scheduler else LocalPool(args.jobs)
+    pool, cluster = open_pool(args.jobs, args.scheduler, args.local_cluster)
     meta = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "git_rev": git_rev(),

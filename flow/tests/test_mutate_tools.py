@@ -233,6 +233,8 @@ def test_sby_verdicts():
         "internal state_q not proved",
         {"state_q"},
     )
+    log = "  Unproven $equiv $auto$x: \\last_gold \\last_gate\n"  # a 1-bit wire
+    assert equiv.equiv_verdict(log, False, {"y_o"})[2] == {"last"}
     log = "  Unproven $equiv $auto$x: \\y_o_gold [2] \\y_o_gate [2]\n"
     assert equiv.equiv_verdict(log, False, {"y_o"})[2] == set()
 

@@ -1,4 +1,4 @@
-"""The generated register map (panacea.regmap) and the rules gen_params.py enforces on arch.toml."""
+"""The register map (panacea.regmap) and the rules panacea.regspec enforces on arch.toml."""
 
 import copy
 import importlib.util

@@ -13,6 +13,7 @@ The covergroup list is in ``COVERGROUPS`` and must match ``verif/testplan.toml``
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,61 +75,39 @@ COVERGROUPS = (
 )
 
 
+def _coverpoint(name: str, bins: Iterable[object]) -> Callable[..., None]:
+    """The sampling function of the coverpoint ``name``: call it with the value, or with several
+    values that are matched as one tuple against tuple ``bins``."""
+
+    @CoverPoint(name, bins=list(bins))
+    def sample(*values: object) -> None:
+        pass
+
+    return sample
+
+
 def _res_bins():
     return [(b, v) for b in LO_BITS for v in range(-((1 << (8 - b)) - 1), 1 << (8 - b))]
 
 
-@CoverPoint("pnc.slices.act_residual", bins=_res_bins())
-def _cov_act_residual(b, v):
-    pass
+_cov_act_residual = _coverpoint("pnc.slices.act_residual", _res_bins())
 
-
-@CoverPoint(
-    "pnc.slices.wh",
-    bins=[(s, v) for s in (False, True) for v in range(-8, 8) if not (s and v == -1)],
-)  # SBR never leaves wh = -1
-def _cov_wh(sbr, v):
-    pass
-
-
-@CoverPoint(
-    "pnc.slices.wl", bins=[(False, v) for v in range(16)] + [(True, v) for v in range(-16, 16)]
+# SBR never leaves wh = -1.
+_cov_wh = _coverpoint(
+    "pnc.slices.wh", [(s, v) for s in (False, True) for v in range(-8, 8) if not (s and v == -1)]
 )
-def _cov_wl(sbr, v):
-    pass
-
-
-@CoverPoint("pnc.vectors.act_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
-def _cov_act_vec(mode, cls):
-    pass
-
-
-@CoverPoint("pnc.vectors.wt_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
-def _cov_wt_vec(mode, cls):
-    pass
-
-
-@CoverPoint("pnc.rle.act_run", bins=list(RUN_BINS))
-def _cov_act_run(v):
-    pass
-
-
-@CoverPoint("pnc.rle.wt_run", bins=list(RUN_BINS))
-def _cov_wt_run(v):
-    pass
-
-
-@CoverPoint("pnc.quant.r", bins=[(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
-def _cov_r(b, cls):
-    pass
-
-
-@CoverPoint(
+_cov_wl = _coverpoint(
+    "pnc.slices.wl", [(False, v) for v in range(16)] + [(True, v) for v in range(-16, 16)]
+)
+_cov_act_vec = _coverpoint("pnc.vectors.act_class", [(m, c) for m in MODES for c in VEC_CLASSES])
+_cov_wt_vec = _coverpoint("pnc.vectors.wt_class", [(m, c) for m in MODES for c in VEC_CLASSES])
+_cov_act_run = _coverpoint("pnc.rle.act_run", RUN_BINS)
+_cov_wt_run = _coverpoint("pnc.rle.wt_run", RUN_BINS)
+_cov_r = _coverpoint("pnc.quant.r", [(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
+_cov_z = _coverpoint(
     "pnc.quant.z",
-    bins=[(b, c) for b in LO_BITS for c in ("zero", "255", "bin_centre", "bin_edge", "other")],
+    [(b, c) for b in LO_BITS for c in ("zero", "255", "bin_centre", "bin_edge", "other")],
 )
-def _cov_z(b, cls):
-    pass
 
 
 @CoverPoint("pnc.config.b", xf=lambda b, s, m: b, bins=list(LO_BITS))
@@ -141,125 +120,45 @@ def _cov_cfg(b, sbr, mode):
     pass
 
 
-@CoverPoint("pnc.dims.m", bins=list(DIM_BINS))
-def _cov_m(c):
-    pass
-
-
-@CoverPoint("pnc.dims.n", bins=list(DIM_BINS))
-def _cov_n(c):
-    pass
-
-
-@CoverPoint("pnc.dims.k", bins=list(K_BINS))
-def _cov_k(c):
-    pass
-
-
-@CoverPoint("pnc.dims.wbuf", bins=list(WBUF_BINS))
-def _cov_wbuf(slots, groups):
-    pass
-
-
-@CoverPoint("pnc.dims.extreme", bins=list(EXTREME_DIMS))
-def _cov_extreme(c):
-    pass
-
+_cov_m = _coverpoint("pnc.dims.m", DIM_BINS)
+_cov_n = _coverpoint("pnc.dims.n", DIM_BINS)
+_cov_k = _coverpoint("pnc.dims.k", K_BINS)
+_cov_wbuf = _coverpoint("pnc.dims.wbuf", WBUF_BINS)
+_cov_extreme = _coverpoint("pnc.dims.extreme", EXTREME_DIMS)
 
 # Weight buffer with two or one slot over three or four (or more) n-groups.
-@CoverPoint("pnc.dims.wbuf_chain", bins=[(s, g) for s in (2, 1) for g in (3, 4)])
-def _cov_wbuf_chain(slots, groups):
-    pass
-
-
-@CoverPoint("pnc.sparsity.act_tile_decile", bins=list(range(11)))
-def _cov_act_dec(d):
-    pass
-
-
-@CoverPoint("pnc.sparsity.wt_tile_decile", bins=list(range(11)))
-def _cov_wt_dec(d):
-    pass
-
-
-@CoverPoint("pnc.post.requant", bins=[(f, c) for f in (1, 2) for c in ("sat0", "sat255", "inside")])
-def _cov_rq(fmt, cls):
-    pass
-
-
-@CoverPoint("pnc.post.fmt_bias", bins=[(f, bb) for f in (0, 1, 2) for bb in (False, True)])
-def _cov_fmt_bias(fmt, bias):
-    pass
-
-
-@CoverPoint("pnc.post.rq_corner", bins=[(f, c) for f in (1, 2) for c in RQ_SHIFT_BINS])
-def _cov_rq_corner(fmt, cls):
-    pass
-
-
-@CoverPoint("pnc.post.bias_sat32", bins=["low", "high"])
-def _cov_sat32(c):
-    pass
-
-
-@CoverPoint("pnc.axi.stall", bins=[(c, s) for c in CHANNELS for s in STALLS])
-def _cov_stall(ch, prof):
-    pass
-
-
-@CoverPoint("pnc.axi.page_cross", bins=[True])
-def _cov_page(v):
-    pass
-
-
-@CoverPoint("pnc.errors.code", bins=list(ERROR_CODES))
-def _cov_err(code):
-    pass
-
-
-@CoverPoint("pnc.errors.code_x_fmt", bins=list(ERR_FMT_BINS))
-def _cov_err_fmt(code, fmt):
-    pass
-
+_cov_wbuf_chain = _coverpoint("pnc.dims.wbuf_chain", [(s, g) for s in (2, 1) for g in (3, 4)])
+_cov_act_dec = _coverpoint("pnc.sparsity.act_tile_decile", list(range(11)))
+_cov_wt_dec = _coverpoint("pnc.sparsity.wt_tile_decile", list(range(11)))
+_cov_rq = _coverpoint(
+    "pnc.post.requant", [(f, c) for f in (1, 2) for c in ("sat0", "sat255", "inside")]
+)
+_cov_fmt_bias = _coverpoint(
+    "pnc.post.fmt_bias", [(f, bb) for f in (0, 1, 2) for bb in (False, True)]
+)
+_cov_rq_corner = _coverpoint("pnc.post.rq_corner", [(f, c) for f in (1, 2) for c in RQ_SHIFT_BINS])
+_cov_sat32 = _coverpoint("pnc.post.bias_sat32", ["low", "high"])
+_cov_stall = _coverpoint("pnc.axi.stall", [(c, s) for c in CHANNELS for s in STALLS])
+_cov_page = _coverpoint("pnc.axi.page_cross", [True])
+_cov_err = _coverpoint("pnc.errors.code", ERROR_CODES)
+_cov_err_fmt = _coverpoint("pnc.errors.code_x_fmt", ERR_FMT_BINS)
 
 # A read error that ended a job after some of its output had been written (abort with writes
 # in flight).
-@CoverPoint("pnc.errors.rd_err_after_writes", bins=[True])
-def _cov_err_late(v):
-    pass
+_cov_err_late = _coverpoint("pnc.errors.rd_err_after_writes", [True])
+_cov_job_run = _coverpoint("pnc.config.jobs_since_reset", JOB_RUN_BINS)
+_cov_strobe = _coverpoint("pnc.config.byte_lane_write", STROBES)
 
-
-@CoverPoint("pnc.config.jobs_since_reset", bins=list(JOB_RUN_BINS))
-def _cov_job_run(c):
-    pass
-
-
-@CoverPoint("pnc.config.byte_lane_write", bins=list(STROBES))
-def _cov_strobe(strb):
-    pass
-
-
-@CoverPoint("pnc.axi.high_addr", bins=[True])  # a region whose address has bits 31..24 set
-def _cov_high_addr(v):
-    pass
-
+# A region whose address has bits 31..24 set.
+_cov_high_addr = _coverpoint("pnc.axi.high_addr", [True])
 
 # Heavy stalls on one channel while the regions sit just below 4 KiB boundaries and all four
 # PEAs are busy.
-@CoverPoint("pnc.axi.page_edge_stall", bins=list(CHANNELS))
-def _cov_page_stall(ch):
-    pass
-
-
-@CoverPoint("pnc.reset.during_job", bins=list(RESET_PHASES))
-def _cov_reset(phase):
-    pass
-
+_cov_page_stall = _coverpoint("pnc.axi.page_edge_stall", CHANNELS)
+_cov_reset = _coverpoint("pnc.reset.during_job", RESET_PHASES)
 
 # Reset 2 cycles after the start, or in tenth 0..9 of the job's modelled cycles.
-@CoverPoint("pnc.reset.tenth", bins=["start"] + list(range(10)))
-def _cov_reset_tenth(t):
-    pass
+_cov_reset_tenth = _coverpoint("pnc.reset.tenth", ["start"] + list(range(10)))
 
 
 def _family_bins():
@@ -268,9 +167,7 @@ def _family_bins():
     return [("act", f) for f in ACT_FAMILIES] + [("wt", f) for f in WT_FAMILIES]
 
 
-@CoverPoint("pnc.stim.family", bins=_family_bins())
-def _cov_family(kind, fam):
-    pass
+_cov_family = _coverpoint("pnc.stim.family", _family_bins())
 
 
 # ----------------------------------------------------------------------------------- sampling
@@ -290,34 +187,24 @@ def dim_class(d: int, with_run: bool = False) -> str:
     return "other"
 
 
+def _span_classes(x: np.ndarray, top: int, names: Sequence[str]) -> set[str]:
+    """``names[0..3]`` for the values of ``x`` that are 0, 1, strictly between 1 and ``top``, and
+    ``top``: the classes that occur at least once."""
+    hits = (x == 0, x == 1, (x > 1) & (x < top), x == top)
+    return {name for name, hit in zip(names, hits, strict=True) if np.any(hit)}
+
+
 def _vec_classes(nonzero_lanes: np.ndarray) -> set[str]:
-    out = set()
-    if np.any(nonzero_lanes == 0):
-        out.add("all_skippable")
-    if np.any(nonzero_lanes == 1):
-        out.add("one_live_lane")
-    if np.any((nonzero_lanes > 1) & (nonzero_lanes < V)):
-        out.add("mixed")
-    if np.any(nonzero_lanes == V):
-        out.add("all_live")
-    return out
+    return _span_classes(nonzero_lanes, V, VEC_CLASSES)
 
 
 def run_classes(live: np.ndarray, skippable: np.ndarray) -> set[str]:
     """Run-length bins of one stream from its record positions and skippable mask."""
     pos = np.flatnonzero(live)
-    out = set()
     if pos.size == 0:
         return {"empty_stream"}
     runs = np.diff(pos, prepend=-1) - 1
-    if np.any(runs == 0):
-        out.add("run_0")
-    if np.any(runs == 1):
-        out.add("run_1")
-    if np.any((runs > 1) & (runs < RUN_MAX)):
-        out.add("run_mid")
-    if np.any(runs == RUN_MAX):
-        out.add("run_max")
+    out = _span_classes(runs, RUN_MAX, RUN_BINS[:4])
     if np.any(live & skippable):  # a filler record: a gap longer than the run field
         out.add("gap_longer_than_field")
     if pos[-1] < live.size - 1:

@@ -376,6 +376,21 @@ def spec_fields() -> list[str]:
     return [f.name for f in fields(JobSpec)]
 
 
+def _wbuf_job(rng, n: int, ks: list[int], sbr: bool, wt_sparsity: float | None) -> JobSpec:
+    """A short AQS job of N = ``n`` columns, K drawn from ``ks`` and 1..3 rows, no stalls: the
+    weight-buffer jobs differ only in these."""
+    kn = JobKnobs(
+        m=int(rng.integers(1, 4)),
+        n=n,
+        k=int(rng.choice(ks)),
+        sbr=sbr,
+        mode=int(CONSTS.SKIP_AQS),
+        stall="none",
+        wt_sparsity=wt_sparsity,
+    )
+    return gen_job(rng, kn)
+
+
 def wbuf_mode_specs(rng) -> list:
     """One job per weight-buffer mode (memimage.wbuf_slots 2 / 1 / 0) with one n-group and with
     several: prefetch of the next n-group, reload of the one slot, weights streamed past the
@@ -396,16 +411,7 @@ def wbuf_mode_specs(rng) -> list:
             int(rng.integers(V + 1, 2 * V + 1)),
             int(rng.integers(ng_cols + 1, ng_cols + V + 1)),
         ):
-            kn = JobKnobs(
-                m=int(rng.integers(1, 4)),
-                n=n,
-                k=int(rng.choice(ks)),
-                sbr=sbr,
-                mode=int(CONSTS.SKIP_AQS),
-                stall="none",
-                wt_sparsity=None if slots == 2 else 0.8,
-            )
-            specs.append(gen_job(rng, kn))
+            specs.append(_wbuf_job(rng, n, ks, sbr, None if slots == 2 else 0.8))
     return specs
 
 
@@ -423,16 +429,7 @@ def wbuf_chain_specs(rng) -> list:
             continue
         for groups in (3, 4):
             n = int(rng.integers((groups - 1) * ng_cols + 1, (groups - 1) * ng_cols + V + 1))
-            kn = JobKnobs(
-                m=int(rng.integers(1, 4)),
-                n=n,
-                k=int(rng.choice(ks)),
-                sbr=sbr,
-                mode=int(CONSTS.SKIP_AQS),
-                stall="none",
-                wt_sparsity=0.8,
-            )
-            specs.append(gen_job(rng, kn))
+            specs.append(_wbuf_job(rng, n, ks, sbr, 0.8))
     return specs
 
 

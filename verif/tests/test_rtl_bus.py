@@ -18,8 +18,14 @@ SEED = int(os.environ.get("PNC_SEED", "1"))
 
 BENCHES = [
     # (id, top level, RTL files, cocotb module, parameters)
-    ("axi_rd_ns3", "pnc_axi_rd", ["pnc_axi_rd"], "verif.tests.unit.tb_pnc_axi_rd", {"NS": 3}),
-    ("axi_wr", "pnc_axi_wr", ["pnc_axi_wr"], "verif.tests.unit.tb_pnc_axi_wr", {}),
+    (
+        "axi_rd_ns3",
+        "pnc_axi_rd",
+        ["pnc_fifo", "pnc_axi_rd"],
+        "verif.tests.unit.tb_pnc_axi_rd",
+        {"NS": 3},
+    ),
+    ("axi_wr", "pnc_axi_wr", ["pnc_fifo", "pnc_axi_wr"], "verif.tests.unit.tb_pnc_axi_wr", {}),
     ("regs", "pnc_regs", ["pnc_regs"], "verif.tests.unit.tb_pnc_regs", {}),
 ]
 
