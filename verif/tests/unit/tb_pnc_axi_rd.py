@@ -21,43 +21,19 @@ simulator). Rerun one test: see the command printed by verif/tests/test_rtl_bus.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections import deque
 
 import cocotb
 import numpy as np
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiRamRead, AxiReadBus
-from panacea.config import ARCH
 
-BEAT = ARCH.AXI_DATA_W // 8
-MAXB = ARCH.AXI_MAX_BURST
+from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, run_until, split_bursts, start
+
 FIFO_DEPTH = 2 * MAXB  # pnc_axi_rd default FifoDepth
 LOW_PRIO_BEATS = 4     # pnc_axi_rd default LowPrioBeats
 RAM_SIZE = 1 << 16
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
-
-
-def make_rng(test_name: str) -> np.random.Generator:
-    return np.random.default_rng([cocotb.RANDOM_SEED, zlib.crc32(test_name.encode())])
-
-
-def pause_gen(rng: np.random.Generator, p_pause: float):
-    """Endless random pause pattern (True = stall) for cocotbext-axi channels."""
-    while True:
-        yield bool(rng.random() < p_pause)
-
-
-def split_bursts(addr: int, nbeats: int) -> list[tuple[int, int]]:
-    """The split the RTL must produce: maximal bursts, <= MAXB beats, never across 4 KiB."""
-    out = []
-    while nbeats:
-        n = min(nbeats, MAXB, (4096 - (addr & 0xFFF)) // BEAT)
-        out.append((addr, n))
-        addr += n * BEAT
-        nbeats -= n
-    return out
 
 
 class ReadBench:
@@ -223,11 +199,7 @@ class ReadBench:
                            f"but not consumed > FIFO depth {FIFO_DEPTH}")
 
     async def wait_done(self, max_cycles: int) -> None:
-        for _ in range(max_cycles):
-            await RisingEdge(self.dut.clk_i)
-            if not self.pending():
-                break
-        await ClockCycles(self.dut.clk_i, 4)
+        await run_until(self.dut.clk_i, lambda: not self.pending(), max_cycles, drain=4)
         left = [len(e) for e in self.expect]
         assert not self.pending(), f"timeout: beats still expected per stream {left}"
 
@@ -289,18 +261,8 @@ class InterleavingSlave:
 
 
 async def setup(dut) -> None:
-    cocotb.start_soon(Clock(dut.clk_i, 10, unit="ns").start())
-    dut.rst_ni.value = 0
-    dut.req_valid_i.value = 0
-    dut.req_addr_i.value = 0
-    dut.req_len_i.value = 0
-    dut.req_low_i.value = 0
-    dut.rd_ready_i.value = 0
-    dut.m_axi_arready.value = 0
-    dut.m_axi_rvalid.value = 0
-    await ClockCycles(dut.clk_i, 3)
-    dut.rst_ni.value = 1
-    await ClockCycles(dut.clk_i, 2)
+    await start(dut, (dut.req_valid_i, dut.req_addr_i, dut.req_len_i, dut.req_low_i,
+                      dut.rd_ready_i, dut.m_axi_arready, dut.m_axi_rvalid))
 
 
 def random_mem(rng, size: int) -> bytearray:
@@ -326,6 +288,17 @@ def attach_ram(dut, rng, mem: bytearray, p_ar: float, p_r: float) -> AxiRamRead:
     return ram
 
 
+async def ram_bench(dut, test_name: str, p_pause: float, size: int = RAM_SIZE,
+                    err_fn=None) -> ReadBench:
+    """Reset, then a bench over a random RAM of ``size`` bytes behind BoundedRamRead, AR and R
+    paused with probability ``p_pause``; ``tb.rng`` is the test's generator."""
+    rng = make_rng(test_name)
+    await setup(dut)
+    mem = random_mem(rng, size)
+    attach_ram(dut, rng, mem, p_ar=p_pause, p_r=p_pause)
+    return ReadBench(dut, rng, mem, err_fn=err_fn)
+
+
 def random_request(rng, ram_size: int) -> tuple[int, int]:
     """8-aligned address (often just below a 4 KiB boundary), length 1..300 bytes."""
     length = int(rng.integers(1, 301))
@@ -341,11 +314,8 @@ def random_request(rng, ram_size: int) -> tuple[int, int]:
 @cocotb.test()
 async def rd_random_all_streams_ram_pauses(dut):
     """Random requests on every stream at once, AxiRam with AR/R pauses, random backpressure."""
-    rng = make_rng("rd_random_all_streams_ram_pauses")
-    await setup(dut)
-    mem = random_mem(rng, RAM_SIZE)
-    attach_ram(dut, rng, mem, p_ar=0.3, p_r=0.3)
-    tb = ReadBench(dut, rng, mem)
+    tb = await ram_bench(dut, "rd_random_all_streams_ram_pauses", p_pause=0.3)
+    rng = tb.rng
     tb.p_low = 0.3
     for s in range(tb.ns):
         tb.p_req[s] = float(rng.choice([1.0, 0.5, 0.1]))
@@ -368,12 +338,9 @@ async def rd_random_all_streams_ram_pauses(dut):
 @cocotb.test()
 async def rd_slverr_beyond_ram(dut):
     """Reads past the end of the AxiRam get SLVERR: err_o per beat, data still delivered."""
-    rng = make_rng("rd_slverr_beyond_ram")
-    await setup(dut)
     size = 8192
-    mem = random_mem(rng, size)
-    attach_ram(dut, rng, mem, p_ar=0.2, p_r=0.2)
-    tb = ReadBench(dut, rng, mem, err_fn=lambda a: RESP_SLVERR if a + BEAT > size else RESP_OKAY)
+    tb = await ram_bench(dut, "rd_slverr_beyond_ram", p_pause=0.2, size=size,
+                         err_fn=lambda a: RESP_SLVERR if a + BEAT > size else RESP_OKAY)
     tb.submit(0, size - 5 * BEAT, 10 * BEAT)      # 5 good beats, 5 error beats
     tb.submit(tb.ns - 1, size + 64, 3 * BEAT - 3)  # all error
     tb.submit(0, 0, 77)                            # and the stream still works afterwards
@@ -417,11 +384,7 @@ async def rd_interleaved_ids_with_errors(dut):
 @cocotb.test()
 async def rd_no_head_of_line_blocking(dut):
     """A stalled consumer on stream 0 fills only its own FIFO; the other streams keep going."""
-    rng = make_rng("rd_no_head_of_line_blocking")
-    await setup(dut)
-    mem = random_mem(rng, RAM_SIZE)
-    attach_ram(dut, rng, mem, p_ar=0.0, p_r=0.0)
-    tb = ReadBench(dut, rng, mem)
+    tb = await ram_bench(dut, "rd_no_head_of_line_blocking", p_pause=0.0)
     tb.stall[0] = True
     tb.submit(0, 0, 2000)
     for s in range(1, tb.ns):
@@ -446,11 +409,7 @@ async def rd_low_priority_yields(dut):
     """A low-priority request (req_low_i) gets the bus only when the normal stream cannot issue:
     with both streams busy, the normal one's bursts go first and the low one fills the gaps,
     issuing the next only when at most LOW_PRIO_BEATS of its beats are still owed."""
-    rng = make_rng("rd_low_priority_yields")
-    await setup(dut)
-    mem = random_mem(rng, RAM_SIZE)
-    attach_ram(dut, rng, mem, p_ar=0.0, p_r=0.0)
-    tb = ReadBench(dut, rng, mem)
+    tb = await ram_bench(dut, "rd_low_priority_yields", p_pause=0.0)
     n = 32 * MAXB * BEAT  # 32 full bursts each
     tb.submit(0, 0x1000, n, low=False)
     tb.submit(1, 0x8000, n, low=True)

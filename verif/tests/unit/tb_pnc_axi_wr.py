@@ -13,40 +13,18 @@ answers SLVERR and err_o must pulse once per such burst.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections import deque
 
 import cocotb
 import numpy as np
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiRamWrite, AxiWriteBus
-from panacea.config import ARCH
 
-BEAT = ARCH.AXI_DATA_W // 8
-MAXB = ARCH.AXI_MAX_BURST
+from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, run_until, split_bursts, start
+
 FULL = (1 << BEAT) - 1
 RAM_SIZE = 1 << 16
 MAX_OUT = 8  # pnc_axi_wr default MaxOut
-
-
-def make_rng(test_name: str) -> np.random.Generator:
-    return np.random.default_rng([cocotb.RANDOM_SEED, zlib.crc32(test_name.encode())])
-
-
-def pause_gen(rng: np.random.Generator, p_pause: float):
-    while True:
-        yield bool(rng.random() < p_pause)
-
-
-def split_bursts(addr: int, nbeats: int) -> list[tuple[int, int]]:
-    out = []
-    while nbeats:
-        n = min(nbeats, MAXB, (4096 - (addr & 0xFFF)) // BEAT)
-        out.append((addr, n))
-        addr += n * BEAT
-        nbeats -= n
-    return out
 
 
 class BoundedRamWrite(AxiRamWrite):
@@ -171,11 +149,7 @@ class WriteBench:
             self.errs += int(dut.err_o.value)
 
     async def wait_done(self, max_cycles: int) -> None:
-        for _ in range(max_cycles):
-            await RisingEdge(self.dut.clk_i)
-            if not self.busy():
-                break
-        await ClockCycles(self.dut.clk_i, 2)
+        await run_until(self.dut.clk_i, lambda: not self.busy(), max_cycles, drain=2)
         assert not self.busy(), (f"timeout: {len(self.cmds)} commands, {len(self.words)} words, "
                                  f"{self.aw_count - self.b_count} B pending")
         assert int(self.dut.idle_o.value) == 1, "idle_o low after every B came back"
@@ -193,14 +167,9 @@ class WriteBench:
 
 
 async def setup(dut) -> None:
-    cocotb.start_soon(Clock(dut.clk_i, 10, unit="ns").start())
-    dut.rst_ni.value = 0
-    for sig in (dut.cmd_valid_i, dut.cmd_addr_i, dut.cmd_beats_i, dut.wd_valid_i, dut.wd_data_i,
-                dut.wd_strb_i, dut.m_axi_awready, dut.m_axi_wready, dut.m_axi_bvalid):
-        sig.value = 0
-    await ClockCycles(dut.clk_i, 3)
-    dut.rst_ni.value = 1
-    await ClockCycles(dut.clk_i, 2)
+    await start(dut, (dut.cmd_valid_i, dut.cmd_addr_i, dut.cmd_beats_i, dut.wd_valid_i,
+                      dut.wd_data_i, dut.wd_strb_i, dut.m_axi_awready, dut.m_axi_wready,
+                      dut.m_axi_bvalid))
 
 
 def attach_ram(dut, rng, shadow: bytearray, p_aw: float, p_w: float, p_b: float):

@@ -5,7 +5,7 @@ import cocotb
 import numpy as np
 
 from verif.common.seeding import make_rng
-from verif.tests.unit._cycle import gap_profile, settle, setup, tick
+from verif.tests.unit._cycle import GapSource, backpressure, gap_profile, settle, setup, tick
 
 
 @cocotb.test()
@@ -22,33 +22,26 @@ async def fifo_random(dut):
     for phase in range(5):
         p_idle, p_bp = gap_profile(rng, phase)
         items = [int(v) for v in rng.integers(0, 1 << width, n_items, dtype=np.uint64)]
+        src = GapSource(rng, dut.in_valid_i, dut.in_data_i, dut.in_ready_o, items, p_idle)
         got: list[int] = []
-        nxt = 0
-        pending = False
         level = 0
         full_seen = False
         cycles = 0
         while len(got) < n_items:
-            if not pending and nxt < n_items and rng.random() >= p_idle:
-                pending = True
-                dut.in_data_i.value = items[nxt]
-            dut.in_valid_i.value = int(pending)
-            ready = int(rng.random() >= p_bp)
-            dut.out_ready_i.value = ready
+            src.drive()
+            ready = backpressure(rng, dut.out_ready_i, p_bp)
             await settle()
             assert int(dut.count_o.value) == level, f"count_o {int(dut.count_o.value)} != {level}"
             assert int(dut.in_ready_o.value) == int(level < depth)
             assert int(dut.out_valid_o.value) == int(level > 0)
             full_seen |= level == depth
-            push = pending and int(dut.in_ready_o.value)
+            push = src.taken()
             pop = ready and int(dut.out_valid_o.value)
             if pop:
                 got.append(int(dut.out_data_o.value))
             await tick(dut)
             cycles += 1
-            if push:
-                pending = False
-                nxt += 1
+            src.advance()
             level += int(bool(push)) - int(bool(pop))
         assert got == items, f"phase {phase}: order/data mismatch"
         if phase == 0 and depth >= 2:

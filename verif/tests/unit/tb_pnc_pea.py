@@ -151,9 +151,8 @@ async def run_job(dut, rng, cfg: dict, tiles: list[Job], p_idle: float, p_bp: fl
     return cycles, swo, dwo, full
 
 
-@cocotb.test()
-async def pea_random_jobs(dut):
-    rng = make_rng("tb_pnc_pea")
+async def reset_idle(dut) -> None:
+    """Start the clock and reset with every input idle (no step, LO width 4, SBR on)."""
     dut.step_valid_i.value = 0
     dut.tile_ready_i.value = 0
     for sig in STEP_SIGS:
@@ -164,6 +163,12 @@ async def pea_random_jobs(dut):
     dut.sbr_i.value = 1
     dut.dense_i.value = 0
     await setup(dut)
+
+
+@cocotb.test()
+async def pea_random_jobs(dut):
+    rng = make_rng("tb_pnc_pea")
+    await reset_idle(dut)
 
     jobs = []
     for b in (3, 4, 5):

@@ -16,8 +16,8 @@ from panacea.memimage import Job, job_stats
 from panacea.slicing import r_max
 
 from verif.common.seeding import make_rng
-from verif.tests.unit._cycle import gap_profile, setup
-from verif.tests.unit.tb_pnc_pea import MODES, STEP_SIGS, run_job
+from verif.tests.unit._cycle import gap_profile
+from verif.tests.unit.tb_pnc_pea import MODES, reset_idle, run_job
 
 
 def row_tile(rng, k: int, m: int, n: int, b: int, uniform: bool):
@@ -42,16 +42,7 @@ def row_tile(rng, k: int, m: int, n: int, b: int, uniform: bool):
 @cocotb.test()
 async def pea_row_q_jobs(dut):
     rng = make_rng("tb_pnc_pea_rowq")
-    dut.step_valid_i.value = 0
-    dut.tile_ready_i.value = 0
-    for sig in STEP_SIGS:
-        getattr(dut, sig).value = 0
-    dut.lo_bits_i.value = 4
-    dut.r_eff_i.value = 0
-    dut.z_i.value = 0
-    dut.sbr_i.value = 1
-    dut.dense_i.value = 0
-    await setup(dut)
+    await reset_idle(dut)
 
     jobs = [dict(b=b, mode=mode, sbr=sbr) for b in (3, 4, 5) for mode in MODES
             for sbr in (True, False)]

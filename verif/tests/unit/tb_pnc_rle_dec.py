@@ -16,7 +16,7 @@ from panacea.config import ARCH
 from panacea.rle import decode_stream, encode_stream, pack_lanes
 
 from verif.common.seeding import make_rng
-from verif.tests.unit._cycle import gap_profile, settle, setup, tick
+from verif.tests.unit._cycle import GapSource, backpressure, gap_profile, settle, setup, tick
 
 LANES = 8
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
@@ -87,19 +87,14 @@ async def rle_dec_streams(dut):
         await tick(dut)
         dut.start_i.value = 0
         got_p, got_live, got_last = [], [], []
-        wi = 0
-        pending = False
+        src = GapSource(rng, dut.word_valid_i, dut.word_data_i, dut.word_ready_o, words, p_idle)
         skipped = 0
         cycles = 0
         while len(got_p) < k:
-            if not pending and wi < len(words) and rng.random() >= p_idle:
-                pending = True
-                dut.word_data_i.value = words[wi]
-            dut.word_valid_i.value = int(pending)
-            ready = int(rng.random() >= p_bp)
-            dut.vec_ready_i.value = ready
+            src.drive()
+            ready = backpressure(rng, dut.vec_ready_i, p_bp)
             await settle()
-            wfire = pending and int(dut.word_ready_o.value)
+            src.taken()
             if int(dut.skipped_o.value):
                 skipped += 1
             if ready and int(dut.vec_valid_o.value):
@@ -108,15 +103,13 @@ async def rle_dec_streams(dut):
                 got_last.append(int(dut.vec_last_o.value))
             await tick(dut)
             cycles += 1
-            if wfire:
-                pending = False
-                wi += 1
+            src.advance()
             assert cycles < 30 * (k + n_words + 10), f"stream {n}: decoder stalled"
         dut.word_valid_i.value = 0
         dut.vec_ready_i.value = 0
         # No further vector and no further word after the K-th vector.
         for _ in range(3):
-            dut.word_valid_i.value = int(wi < len(words))
+            dut.word_valid_i.value = int(src.sent < len(words))
             await settle()
             assert not int(dut.vec_valid_o.value), f"stream {n}: vector beyond K"
             taken_extra = int(dut.word_valid_i.value) and int(dut.word_ready_o.value)
@@ -130,7 +123,7 @@ async def rle_dec_streams(dut):
             dut._log.info(f"stream {n}: corrupt k={k} L={L} flagged, {k} vectors delivered")
             continue
         assert int(dut.err_o.value) == 0, f"stream {n}: err_o on a good stream"
-        assert wi == n_words, f"stream {n}: took {wi} words, stream has {n_words}"
+        assert src.sent == n_words, f"stream {n}: took {src.sent} words, stream has {n_words}"
         exp_p = [int.from_bytes(pack_lanes(ref.payload[i:i + 1], L), "little") for i in range(k)]
         assert got_live == [int(v) for v in ref.live], f"stream {n}: live flags differ"
         assert got_p == exp_p, f"stream {n}: payload differs"

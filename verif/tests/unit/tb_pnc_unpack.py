@@ -8,7 +8,7 @@ from __future__ import annotations
 import cocotb
 
 from verif.common.seeding import make_rng
-from verif.tests.unit._cycle import gap_profile, settle, setup, tick
+from verif.tests.unit._cycle import GapSource, backpressure, gap_profile, settle, setup, tick
 
 
 @cocotb.test()
@@ -33,27 +33,20 @@ async def unpack_streams(dut):
         await tick(dut)
         dut.clear_i.value = 0
         got: list[int] = []
-        wi = 0
-        pending = False
+        src = GapSource(rng, dut.word_valid_i, dut.word_data_i, dut.word_ready_o, words, p_idle)
         cycles = 0
         first = None
         while len(got) < n_items:
-            if not pending and wi < len(words) and rng.random() >= p_idle:
-                pending = True
-                dut.word_data_i.value = words[wi]
-            dut.word_valid_i.value = int(pending)
-            ready = int(rng.random() >= p_bp)
-            dut.item_ready_i.value = ready
+            src.drive()
+            ready = backpressure(rng, dut.item_ready_i, p_bp)
             await settle()
-            wfire = pending and int(dut.word_ready_o.value)
+            src.taken()
             if ready and int(dut.item_valid_o.value):
                 got.append(int(dut.item_data_o.value))
                 first = cycles if first is None else first
             await tick(dut)
             cycles += 1
-            if wfire:
-                pending = False
-                wi += 1
+            src.advance()
             assert cycles < 20 * (n_items + 10), "stream stalled"
         dut.word_valid_i.value = 0
         dut.item_ready_i.value = 0
