@@ -247,6 +247,24 @@ module pnc_pea #(
   `PNC_ASSERT_KNOWN_IF(StepKnown_A, {step_act_lo_i, step_act_ho_i, step_act_live_i, step_wt_lo_i,
                                      step_wt_ho_i, step_wt_live_i, step_last_i}, step_valid_i)
   `PNC_ASSERT_KNOWN_IF(StepRowKnown_A, {step_row_r_i, step_row_z_i}, RowQ && step_valid_i)
+
+  if (RowQ) begin : gen_row_check
+    logic mid_tile_q;  // the last accepted step was not its tile's last
+    logic [8*13-1:0] row_prev_q;  // lane r and z of that step
+
+    // Why: a tile's lanes keep one z and r; the CS takes the coefficients of every step.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        mid_tile_q <= 1'b0;
+        row_prev_q <= '0;
+      end else if (step_fire) begin
+        mid_tile_q <= !step_last_i;
+        row_prev_q <= {step_row_r_i, step_row_z_i};
+      end
+    end
+    `PNC_ASSERT(RowStableInTile_A,
+                !(step_valid_i && mid_tile_q) || {step_row_r_i, step_row_z_i} == row_prev_q)
+  end
   `PNC_ASSERT_STREAM(TileStream_A, tile_valid_o, tile_ready_i, tile_acc_o)
   `PNC_ASSERT(DwoDoneFree_A, !(dwo_done && dwo_done_q[dwo_done_bank]))
   `PNC_ASSERT(LoBitsLegal_A, !step_valid_i || (lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5))

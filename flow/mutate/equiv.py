@@ -313,6 +313,13 @@ def sby_verdict(log_text: str, timed_out: bool, depth: int) -> tuple[str, str, i
     if base_ok and ind_fail:
         return "equivalent_bounded", "no difference within the depth, induction fails", depth
     if timed_out or "TIMEOUT" in log_text:
+        if ind_fail:
+            return (
+                "unknown",
+                f"induction fails at depth {depth}; time limit, no difference within "
+                f"{reached} cycles",
+                reached,
+            )
         if reached:
             return "unknown", f"time limit, no difference within {reached} cycles", reached
         return "unknown", "time limit", 0

@@ -84,7 +84,7 @@ def test_every_target_proves() -> None:
         "pnc_pack",
         "pnc_rle_dec",
     }
-    results = formal.run_all(targets, jobs=2, timeout=900, echo=False)
+    results = formal.run_all(targets, jobs=2, timeout=formal.DEFAULT_TIMEOUT_S, echo=False)
     bad = [r.line() for r in results if r.status != "PASS"]
     assert not bad, "\n".join(bad)
     for r in results:

@@ -121,8 +121,11 @@ module pnc_axi_rd_props #(
   logic [NS-1:0][31:0] f_addr;
   logic [NS-1:0][BeatsW-1:0] f_left;
   logic [NS-1:0][CredW-1:0] f_credit, f_count;
-  logic [NS-1:0][FifoDepth-1:0] f_tag, f_ltag;
+  // The tag FIFO's words {low, final}, 2 bits per (stream, entry). Read the probe itself: an
+  // assign from a probe is cut when `connect -set` drives it.
+  logic [NS*FifoDepth*2-1:0] f_tagmem;
   logic [NS-1:0][QW-1:0] f_tag_wr, f_tag_rd, f_wr, f_rd;
+  logic [NS-1:0][CredW-1:0] f_tag_cnt;
   logic [NS-1:0][FifoDepth-1:0][DW:0] f_mem;
   logic [LpW-1:0] f_lp_out;
   // the RTL's own stream checks (pnc_assert_formal.svh): stall flag and data copy
@@ -375,9 +378,10 @@ module pnc_axi_rd_props #(
         assert (32'(sq_wr_q) == (32'(sq_rd_q) + 32'(sq_cnt_q)) % FifoDepth);
         assert (f_tag_rd[s] == sq_rd_q);
         assert (32'(f_tag_wr[s]) == (32'(sq_wr_q) + 32'(pend_s)) % FifoDepth);
+        assert (32'(f_tag_cnt[s]) == 32'(sq_cnt_q) + 32'(pend_s));
         if (sq_cnt_q == '0) assert (sq_beat_q == '0);
         else assert (sq_beat_q < sq_len_q[BlenW*sq_rd_q+:BlenW]);
-        if (pend_s) assert (f_tag[s][sq_wr_q] == pa_fin && f_ltag[s][sq_wr_q] == pa_low);
+        if (pend_s) assert (f_tagmem[2*(FifoDepth*s+32'(sq_wr_q))+:2] == {pa_low, pa_fin});
         // receive FIFO = reference queue
         assert (f_count[s] == CredW'(rf_cnt_q) && 32'(rf_cnt_q) <= FifoDepth);
         assert (f_wr[s] == rf_wr_q && f_rd[s] == rf_rd_q);
@@ -389,7 +393,7 @@ module pnc_axi_rd_props #(
         if (rst_ni && (i + FifoDepth - 32'(sq_rd_q)) % FifoDepth < 32'(sq_cnt_q)) begin
           assert (sq_len_q[BlenW*i+:BlenW] != '0
                   && sq_len_q[BlenW*i+:BlenW] <= BlenW'(pnc_pkg::AXI_MAX_BURST));
-          assert (f_tag[s][i] == sq_fin_q[i] && f_ltag[s][i] == sq_low_q[i]);
+          assert (f_tagmem[2*(FifoDepth*s+i)+:2] == {sq_low_q[i], sq_fin_q[i]});
         end
         if (rst_ni && (i + FifoDepth - 32'(rf_rd_q)) % FifoDepth < 32'(rf_cnt_q)) begin
           assert (f_mem[s][i][DW-:RW] == rf_q[RW*i+:RW]);
