@@ -6,6 +6,7 @@ must produce, and the common start (clock, reset with every input held idle).
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 
@@ -15,7 +16,16 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from panacea.config import ARCH
 
-__all__ = ["BEAT", "MAXB", "make_rng", "pause_gen", "run_until", "split_bursts", "start"]
+__all__ = [
+    "BEAT",
+    "MAXB",
+    "attach",
+    "make_rng",
+    "pause_gen",
+    "run_until",
+    "split_bursts",
+    "start",
+]
 
 BEAT = ARCH.AXI_DATA_W // 8
 MAXB = ARCH.AXI_MAX_BURST
@@ -63,3 +73,20 @@ async def run_until(clk, done: Callable[[], bool], max_cycles: int, drain: int) 
         if done():
             break
     await ClockCycles(clk, drain)
+
+
+def attach(ram_cls, bus_cls, dut, rng: np.random.Generator, mem: bytes, **pauses: float):
+    """A cocotbext-axi RAM ``ram_cls`` on the DUT's ``m_axi`` bus (``bus_cls``) holding ``mem``,
+    with each named channel (``ar=0.3``, ``b=0.5``, ...) paused at random with that probability."""
+    ram = ram_cls(
+        bus_cls.from_prefix(dut, "m_axi"),
+        dut.clk_i,
+        dut.rst_ni,
+        reset_active_level=False,
+        size=len(mem),
+    )
+    ram.write(0, bytes(mem))
+    ram.log.setLevel(logging.WARNING)
+    for channel, p_pause in pauses.items():
+        getattr(ram, f"{channel}_channel").set_pause_generator(pause_gen(rng, p_pause))
+    return ram

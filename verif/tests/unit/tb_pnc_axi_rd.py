@@ -20,7 +20,6 @@ simulator). Rerun one test: see the command printed by verif/tests/test_rtl_bus.
 """
 from __future__ import annotations
 
-import logging
 from collections import deque
 
 import cocotb
@@ -28,7 +27,7 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiRamRead, AxiReadBus
 
-from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, run_until, split_bursts, start
+from verif.tests.unit._axi import BEAT, MAXB, attach, make_rng, run_until, split_bursts, start
 
 FIFO_DEPTH = 2 * MAXB  # pnc_axi_rd default FifoDepth
 LOW_PRIO_BEATS = 4     # pnc_axi_rd default LowPrioBeats
@@ -279,13 +278,7 @@ class BoundedRamRead(AxiRamRead):
 
 
 def attach_ram(dut, rng, mem: bytearray, p_ar: float, p_r: float) -> AxiRamRead:
-    ram = BoundedRamRead(AxiReadBus.from_prefix(dut, "m_axi"), dut.clk_i, dut.rst_ni,
-                     reset_active_level=False, size=len(mem))
-    ram.write(0, bytes(mem))
-    ram.log.setLevel(logging.WARNING)
-    ram.ar_channel.set_pause_generator(pause_gen(rng, p_ar))
-    ram.r_channel.set_pause_generator(pause_gen(rng, p_r))
-    return ram
+    return attach(BoundedRamRead, AxiReadBus, dut, rng, mem, ar=p_ar, r=p_r)
 
 
 async def ram_bench(dut, test_name: str, p_pause: float, size: int = RAM_SIZE,

@@ -12,7 +12,6 @@ answers SLVERR and err_o must pulse once per such burst.
 """
 from __future__ import annotations
 
-import logging
 from collections import deque
 
 import cocotb
@@ -20,7 +19,7 @@ import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiRamWrite, AxiWriteBus
 
-from verif.tests.unit._axi import BEAT, MAXB, make_rng, pause_gen, run_until, split_bursts, start
+from verif.tests.unit._axi import BEAT, MAXB, attach, make_rng, run_until, split_bursts, start
 
 FULL = (1 << BEAT) - 1
 RAM_SIZE = 1 << 16
@@ -173,14 +172,7 @@ async def setup(dut) -> None:
 
 
 def attach_ram(dut, rng, shadow: bytearray, p_aw: float, p_w: float, p_b: float):
-    ram = BoundedRamWrite(AxiWriteBus.from_prefix(dut, "m_axi"), dut.clk_i, dut.rst_ni,
-                          reset_active_level=False, size=len(shadow))
-    ram.write(0, bytes(shadow))
-    ram.log.setLevel(logging.WARNING)
-    ram.aw_channel.set_pause_generator(pause_gen(rng, p_aw))
-    ram.w_channel.set_pause_generator(pause_gen(rng, p_w))
-    ram.b_channel.set_pause_generator(pause_gen(rng, p_b))
-    return ram
+    return attach(BoundedRamWrite, AxiWriteBus, dut, rng, shadow, aw=p_aw, w=p_w, b=p_b)
 
 
 def random_cmd(rng, size: int) -> tuple[int, int]:
