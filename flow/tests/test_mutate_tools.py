@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -158,9 +159,10 @@ endmodule
 def small_design():
     """A registered mux whose B[3] is the constant 0: stuck-at-0 there is equivalent, stuck-at-1
     is visible at y_o one cycle after sel_i."""
-    d = ROOT / "build" / "mutate" / "equiv_selftest"
-    shutil.rmtree(d, ignore_errors=True)
-    d.mkdir(parents=True)
+    # One directory per process: pytest-xdist workers each build the fixture.
+    base = ROOT / "build" / "mutate"
+    base.mkdir(parents=True, exist_ok=True)
+    d = Path(tempfile.mkdtemp(prefix="equiv_selftest-", dir=base))
     (d / "small.sv").write_text(SMALL_SV)
     design.run_yosys(
         f"read_verilog -sv {design.rel(d / 'small.sv')}\nprep -top small\n"
@@ -175,7 +177,8 @@ def small_design():
         cmd = f"mutate -mode {mode} -module small -cell {mux} -port B -portbit 3"
         return {"id": i, "module": "small", "yosys_module": "small", "command": cmd}
 
-    return d, rec(1, "const0"), rec(2, "const1")
+    yield d, rec(1, "const0"), rec(2, "const1")
+    shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.mark.parametrize(
