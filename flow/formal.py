@@ -193,7 +193,10 @@ def _parse(target: Target, workdir: Path, seconds: float, timed_out: bool) -> Re
         status = "ERROR"
     k = None
     if target.mode == "prove" and status == "PASS":
-        k = len(re.findall(r"Trying induction in step \d+", text))
+        # smtbmc tries induction from step `depth` down; closing at step s assumes the
+        # properties in steps s..depth-1 and proves them in step depth: k = depth - s.
+        steps = [int(s) for s in re.findall(r"Trying induction in step (\d+)", text)]
+        k = target.depth - min(steps) if steps else None
     vcd = [str(Path(p)) for p in re.findall(r"counterexample trace(?: \[\w+\])?: (\S+\.vcd)", text)]
     failed = [
         f"{m.group(1)} at {m.group(2)}" + (f" (step {m.group(3)})" if m.group(3) else "")

@@ -184,7 +184,7 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
         cal = plan.calib[v.calib_key]
         tf = traffic_figures(job)
         model = tf.pop("model")
-        exp_c = tf.pop("expected_counters")
+        tf.pop("expected_counters")
         mismatches, _ = compare(expect(job), obs)
         problems = [str(m).split(": ", 1)[1] for m in mismatches if m.what != CYCLE_KIND]
         exact = not any(m.what in OUTPUT_KINDS for m in mismatches)
@@ -196,9 +196,9 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             y = decode_output(job, obs.regions).astype(np.int64)
             sqnr = _finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
         # a job that read back nothing (a hang before the counters) is costed as modelled
-        energy = energy_from_counters(
-            dict(c, WBUF_RD_BYTES=exp_c.get("WBUF_RD_BYTES", 0)) if c else exp_c
-        )
+        wbuf = {k: model.counts[k] for k in ("WBUF_RD_BYTES", "WBUF_WR_BYTES")}
+        energy = energy_from_counters(dict(c, **wbuf) if c else model.counts)
+        axi = c["RD_BYTES"] + c["WR_BYTES"] if c else model.axi_bytes
         out[v.label] = {
             "mode": v.mode,
             "lo_bits_mode": "auto" if v.lo_bits is None else "fixed",
@@ -211,8 +211,14 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             "rtl_cycles": cycles,
             "model_cycles": model.cycles,
             "lower_limit": model.lower_limit,
+            "operator_limit": model.operator_limit,
+            "limit_term": model.limit_term,
             "bound": model.bound,
             "rtl_limit_ratio": cycles / model.lower_limit if cycles else None,
+            "rtl_operator_ratio": cycles / model.operator_limit if cycles else None,
+            "compulsory_bytes": model.compulsory_bytes,
+            "axi_bytes": axi,
+            "axi_vs_compulsory": axi / model.compulsory_bytes,
             "model_ratio": cycles / model.cycles if cycles else None,
             "model_within_tol": within_tolerance(cycles, model.cycles),
             "util_swo": c.get("SWO_BUSY", 0) / (p * cycles) if cycles else None,
@@ -222,6 +228,7 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             **tf,
             "energy_pj": energy.total_pj,
             "energy_breakdown_pj": energy.breakdown_pj,
+            "energy_by_kind_pj": energy.by_kind_pj,
             "sqnr_db": sqnr,
             "counters": c,
             "stalls": {k: c.get(k) for k in STALL_COUNTERS},
@@ -306,23 +313,27 @@ def format_layer_run(rep: dict[str, Any]) -> str:
         f"{100 * any_mode['ho_share_r']:.1f}%)  {rep['sim']}: "
         f"{_f(rep['dut_cycles_per_s'], '.0f')} DUT cycles/s, "
         f"{_f(rep['macs_per_s'], '.3g')} MAC/s",
-        f"  {'variant':<12} {'RTL cyc':>8} {'model':>8} {'limit':>8} {'RTL/lim':>7} "
-        f"{'xDENSE':>6} {'xZERO':>6} {'SWO%':>5} {'DWO%':>5} {'rd B':>8} {'rd/min':>6} "
-        f"{'rd/once':>7} {'wr B':>8} {'wr/min':>6} {'wr/once':>7} {'E uJ':>8} "
-        f"{'SQNR dB':>7}  check",
+        f"  {'variant':<12} {'RTL cyc':>8} {'model':>8} {'roof':>8} {'term':>4} {'RTL/roof':>8} "
+        f"{'RTL/op':>6} {'xDENSE':>6} {'xZERO':>6} {'SWO%':>5} {'DWO%':>5} {'rd B':>8} "
+        f"{'rd/min':>6} {'rd/once':>7} {'wr B':>8} {'wr/min':>6} {'wr/once':>7} {'AXI/cmp':>7} "
+        f"{'E uJ':>8} {'DRAM%':>5} {'SRAM%':>5} {'SQNR dB':>7}  check",
     ]
     for label, d in rep["modes"].items():
         rd, wr = d["rd_bytes"] or 0, d["wr_bytes"] or 0
         status = "PASS" if d["pass"] else "FAIL: " + "; ".join(d["problems"])
+        kinds = d["energy_by_kind_pj"]
         lines.append(
             f"  {label:<12} {d['rtl_cycles']:>8} {d['model_cycles']:>8} "
-            f"{d['lower_limit']:>8.0f} {_f(d['rtl_limit_ratio'], '.2f'):>7} "
+            f"{d['lower_limit']:>8.0f} {d['limit_term'][:3]:>4} "
+            f"{_f(d['rtl_limit_ratio'], '.2f'):>8} {_f(d['rtl_operator_ratio'], '.2f'):>6} "
             f"{_f(d['speedup_vs_dense'], '.2f'):>6} {_f(d['speedup_vs_zero'], '.2f'):>6} "
             f"{_f(d['util_swo'] and 100 * d['util_swo'], '.0f'):>5} "
             f"{_f(d['util_dwo'] and 100 * d['util_dwo'], '.0f'):>5} "
             f"{rd:>8} {rd / d['rd_min']:>6.2f} {rd / d['rd_once']:>7.2f} "
             f"{wr:>8} {wr / d['wr_min']:>6.2f} {wr / d['wr_once']:>7.2f} "
-            f"{d['energy_pj'] / 1e6:>8.3f} {_f(d['sqnr_db'], '.1f'):>7}  {status}"
+            f"{d['axi_vs_compulsory']:>7.2f} {d['energy_pj'] / 1e6:>8.3f} "
+            f"{100 * kinds['dram'] / d['energy_pj']:>5.0f} "
+            f"{100 * kinds['sram'] / d['energy_pj']:>5.0f} {_f(d['sqnr_db'], '.1f'):>7}  {status}"
         )
     return "\n".join(lines)
 

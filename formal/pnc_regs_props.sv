@@ -137,25 +137,50 @@ module pnc_regs_props #(
   localparam int NumCnt = 11;  // CYCLES .. TILES, 4 bytes apart
   localparam logic [31:0] ParamsWord = {8'(pnc_pkg::RUN_BITS), 8'(pnc_pkg::AXI_DATA_W / 8), 8'(pnc_pkg::V), 8'(pnc_pkg::NUM_PEA)};
 
-  // Writable bits of a RW register (0 = not a RW register).
+  // Writable bits and reset value of a RW register (0 = not a RW register), from pnc_pkg, which
+  // `make params` generates from models/panacea/arch.toml (the register table's one source).
   function automatic logic [31:0] rw_mask(logic [7:0] a);
     case (a)
-      pnc_pkg::REG_M, pnc_pkg::REG_N, pnc_pkg::REG_K: rw_mask = 32'h0000_FFFF;
-      pnc_pkg::REG_MODE: rw_mask = 32'h0000_003F;
-      pnc_pkg::REG_ACT_Q, pnc_pkg::REG_OUT_Q: rw_mask = 32'h000F_FFFF;
-      pnc_pkg::REG_RQ_MULT: rw_mask = 32'h7FFF_FFFF;
-      pnc_pkg::REG_RQ_SHIFT: rw_mask = 32'h0000_003F;
-      pnc_pkg::REG_IRQ_EN: rw_mask = 32'h0000_0001;
-      pnc_pkg::REG_ACT_LO_ADDR, pnc_pkg::REG_ACT_HO_ADDR, pnc_pkg::REG_WT_LO_ADDR, pnc_pkg::REG_WT_HO_ADDR, pnc_pkg::REG_BIAS_ADDR,
-      pnc_pkg::REG_OUT_ADDR, pnc_pkg::REG_OUT_HO_ADDR: rw_mask = 32'hFFFF_FFFF;
+      pnc_pkg::REG_M: rw_mask = pnc_pkg::REG_M_RW_MASK;
+      pnc_pkg::REG_N: rw_mask = pnc_pkg::REG_N_RW_MASK;
+      pnc_pkg::REG_K: rw_mask = pnc_pkg::REG_K_RW_MASK;
+      pnc_pkg::REG_MODE: rw_mask = pnc_pkg::REG_MODE_RW_MASK;
+      pnc_pkg::REG_ACT_Q: rw_mask = pnc_pkg::REG_ACT_Q_RW_MASK;
+      pnc_pkg::REG_OUT_Q: rw_mask = pnc_pkg::REG_OUT_Q_RW_MASK;
+      pnc_pkg::REG_RQ_MULT: rw_mask = pnc_pkg::REG_RQ_MULT_RW_MASK;
+      pnc_pkg::REG_RQ_SHIFT: rw_mask = pnc_pkg::REG_RQ_SHIFT_RW_MASK;
+      pnc_pkg::REG_IRQ_EN: rw_mask = pnc_pkg::REG_IRQ_EN_RW_MASK;
+      pnc_pkg::REG_ACT_LO_ADDR: rw_mask = pnc_pkg::REG_ACT_LO_ADDR_RW_MASK;
+      pnc_pkg::REG_ACT_HO_ADDR: rw_mask = pnc_pkg::REG_ACT_HO_ADDR_RW_MASK;
+      pnc_pkg::REG_WT_LO_ADDR: rw_mask = pnc_pkg::REG_WT_LO_ADDR_RW_MASK;
+      pnc_pkg::REG_WT_HO_ADDR: rw_mask = pnc_pkg::REG_WT_HO_ADDR_RW_MASK;
+      pnc_pkg::REG_BIAS_ADDR: rw_mask = pnc_pkg::REG_BIAS_ADDR_RW_MASK;
+      pnc_pkg::REG_OUT_ADDR: rw_mask = pnc_pkg::REG_OUT_ADDR_RW_MASK;
+      pnc_pkg::REG_OUT_HO_ADDR: rw_mask = pnc_pkg::REG_OUT_HO_ADDR_RW_MASK;
+      pnc_pkg::REG_ROWQ_ADDR: rw_mask = pnc_pkg::REG_ROWQ_ADDR_RW_MASK;
       default: rw_mask = '0;
     endcase
   endfunction
 
   function automatic logic [31:0] reset_value(logic [7:0] a);
     case (a)
-      pnc_pkg::REG_MODE: reset_value = 32'h0000_0004;  // sbr = 1
-      pnc_pkg::REG_ACT_Q, pnc_pkg::REG_OUT_Q: reset_value = 32'(pnc_pkg::DEFAULT_LO_BITS) << 16;
+      pnc_pkg::REG_M: reset_value = pnc_pkg::REG_M_RESET;
+      pnc_pkg::REG_N: reset_value = pnc_pkg::REG_N_RESET;
+      pnc_pkg::REG_K: reset_value = pnc_pkg::REG_K_RESET;
+      pnc_pkg::REG_MODE: reset_value = pnc_pkg::REG_MODE_RESET;
+      pnc_pkg::REG_ACT_Q: reset_value = pnc_pkg::REG_ACT_Q_RESET;
+      pnc_pkg::REG_OUT_Q: reset_value = pnc_pkg::REG_OUT_Q_RESET;
+      pnc_pkg::REG_RQ_MULT: reset_value = pnc_pkg::REG_RQ_MULT_RESET;
+      pnc_pkg::REG_RQ_SHIFT: reset_value = pnc_pkg::REG_RQ_SHIFT_RESET;
+      pnc_pkg::REG_IRQ_EN: reset_value = pnc_pkg::REG_IRQ_EN_RESET;
+      pnc_pkg::REG_ACT_LO_ADDR: reset_value = pnc_pkg::REG_ACT_LO_ADDR_RESET;
+      pnc_pkg::REG_ACT_HO_ADDR: reset_value = pnc_pkg::REG_ACT_HO_ADDR_RESET;
+      pnc_pkg::REG_WT_LO_ADDR: reset_value = pnc_pkg::REG_WT_LO_ADDR_RESET;
+      pnc_pkg::REG_WT_HO_ADDR: reset_value = pnc_pkg::REG_WT_HO_ADDR_RESET;
+      pnc_pkg::REG_BIAS_ADDR: reset_value = pnc_pkg::REG_BIAS_ADDR_RESET;
+      pnc_pkg::REG_OUT_ADDR: reset_value = pnc_pkg::REG_OUT_ADDR_RESET;
+      pnc_pkg::REG_OUT_HO_ADDR: reset_value = pnc_pkg::REG_OUT_HO_ADDR_RESET;
+      pnc_pkg::REG_ROWQ_ADDR: reset_value = pnc_pkg::REG_ROWQ_ADDR_RESET;
       default: reset_value = '0;
     endcase
   endfunction
@@ -297,7 +322,7 @@ module pnc_regs_props #(
 
   // ---- induction strengthening: the DUT's registers agree with the shadow
   logic [31:0] f_m, f_n, f_k, f_mode, f_actq, f_outq, f_mult, f_shift, f_irqen;
-  logic [31:0] f_actlo, f_actho, f_wtlo, f_wtho, f_bias, f_out, f_outho, f_rdata;
+  logic [31:0] f_actlo, f_actho, f_wtlo, f_wtho, f_bias, f_out, f_outho, f_rowq, f_rdata;
   logic [NumCnt-1:0][31:0] f_cnt;
   logic f_running, f_done, f_error, f_irqpend, f_bvalid, f_rvalid;
   logic [7:0] f_errcode;
@@ -320,6 +345,7 @@ module pnc_regs_props #(
       pnc_pkg::REG_BIAS_ADDR: dut_val = f_bias;
       pnc_pkg::REG_OUT_ADDR: dut_val = f_out;
       pnc_pkg::REG_OUT_HO_ADDR: dut_val = f_outho;
+      pnc_pkg::REG_ROWQ_ADDR: dut_val = f_rowq;
       default: dut_val = is_cnt(a) ? f_cnt[(a-pnc_pkg::REG_CYCLES)>>2] : f_val_q;
     endcase
     if (rst_ni) begin

@@ -6,6 +6,10 @@
 // - cfg (static per job): lo_bits_i = b (3..5), r_eff_i (0 in DENSE/ZERO_SKIP), z_i, sbr_i
 //   (weight LO lanes 5-bit signed, else 4-bit unsigned), dense_i (DWO does HH, HL, LH on every
 //   step).
+// - RowQ = 1 (a build for per-row z and r): each activation lane i (= tile row) takes its r_eff
+//   and z from step_row_r_i[i*5 +: 5] and step_row_z_i[i*8 +: 8] instead of r_eff_i and z_i;
+//   they come with every step and are the same for all steps of a tile (a per-tensor job
+//   gives every lane the job's values). RowQ = 0 ignores the step_row_* inputs.
 // - step_*: one k step of the tile: activation LO/HO-payload lanes, weight LO/HO lanes, the two
 //   HO live flags and step_last (k = K-1). The step is accepted (swo_fire_o) when the SWO's
 //   current bank is free and, if the step needs the DWO, the DWO queue has room. step_ready_o
@@ -29,8 +33,11 @@
 //   stalls only if its next bank still holds an undrained tile (both banks in flight).
 // - A tile is presented on tile_* once the SWO finished it and the DWO retired its last packet;
 //   tile_acc_o = SWO + DWO + (2^b*r_eff - z) * colsum of that bank (combinational from the
-//   bank registers, stable while waiting). The drain clears the bank's three accumulators.
-module pnc_pea (
+//   bank registers, stable while waiting), with r_eff and z of the element's row when RowQ.
+//   The drain clears the bank's three accumulators.
+module pnc_pea #(
+    parameter bit RowQ = 1'b0
+) (
     input  logic             clk_i,
     input  logic             rst_ni,
     // configuration
@@ -49,6 +56,8 @@ module pnc_pea (
     input  logic [     31:0] step_wt_ho_i,
     input  logic             step_wt_live_i,
     input  logic             step_last_i,
+    input  logic [  8*5-1:0] step_row_r_i,
+    input  logic [  8*8-1:0] step_row_z_i,
     // tile results
     output logic             tile_valid_o,
     input  logic             tile_ready_i,
@@ -64,13 +73,16 @@ module pnc_pea (
   localparam int PktW = 40 + 48 + 40 + 32 + 4;
 
   // ---- lane decode ---------------------------------------------------------------------
-  logic [8*5-1:0] xl;  // activation LO, unsigned
-  logic [8*6-1:0] xr;  // activation HO residual xh - r_eff, signed
-  logic [8*5-1:0] wl;  // weight LO, signed (plain LO is 0..15)
-  logic [8*4-1:0] wh;  // weight HO, signed
-  logic [8*9-1:0] w9;  // rebuilt weight 16*wh + wl
+  logic [ 8*5-1:0] xl;  // activation LO, unsigned
+  logic [ 8*6-1:0] xr;  // activation HO residual xh - r_eff, signed
+  logic [ 8*5-1:0] wl;  // weight LO, signed (plain LO is 0..15)
+  logic [ 8*4-1:0] wh;  // weight HO, signed
+  logic [ 8*9-1:0] w9;  // rebuilt weight 16*wh + wl
+  logic [8*11-1:0] coef;  // 2^b * r_eff - z per activation lane
 
   for (genvar i = 0; i < 8; i++) begin : gen_act_lane
+    logic [4:0] r;  // r_eff of the lane
+    logic [7:0] z;  // zero point of the lane
     logic [4:0] p;  // payload lane, zero-extended
     logic [4:0] sum;  // payload + r_eff (mod 32 is enough: at most 5 bits are kept)
     logic [4:0] xh;  // (payload + r_eff) mod 2^(8-b)
@@ -80,10 +92,19 @@ module pnc_pea (
     assign p   = (lo_bits_i == 3'd3) ? step_act_ho_i[i*5 +: 5] :
                  (lo_bits_i == 3'd5) ? {2'd0, step_act_ho_i[i*3 +: 3]} :
                                        {1'd0, step_act_ho_i[i*4 +: 4]};
-    assign sum = p + r_eff_i;
+    assign r = RowQ ? step_row_r_i[i*5+:5] : r_eff_i;
+    assign z = RowQ ? step_row_z_i[i*8+:8] : z_i;
+    assign sum = p + r;
     assign xh  = (lo_bits_i == 3'd3) ? sum[4:0] :
                  (lo_bits_i == 3'd5) ? {2'd0, sum[2:0]} : {1'd0, sum[3:0]};
-    assign xr[i*6+:6] = {1'b0, xh} - {1'b0, r_eff_i};
+    assign xr[i*6+:6] = {1'b0, xh} - {1'b0, r};
+    // r << b <= 255 for legal r; 11 bits hold any 5-bit r << 5.
+    assign coef[i*11+:11] = 11'({6'd0, r} << lo_bits_i) - {3'd0, z};
+  end
+
+  if (!RowQ) begin : gen_unused_row
+    logic [8*13-1:0] unused_row;  // per-lane z and r: a RowQ build only
+    assign unused_row = {step_row_r_i, step_row_z_i};
   end
 
   for (genvar j = 0; j < 8; j++) begin : gen_wt_lane
@@ -134,12 +155,9 @@ module pnc_pea (
   end
 
   // ---- operators ---------------------------------------------------------------------------
+  localparam int CompN = RowQ ? 64 : 8;
   logic [64*32-1:0] swo_acc, dwo_acc;
-  logic [8*32-1:0] comp;
-  logic signed [10:0] coef;
-
-  // 2^b * r_eff - z (r_eff << b <= 255 for legal r; 11 bits hold any 5-bit r_eff << 5).
-  assign coef = 11'({6'd0, r_eff_i} << lo_bits_i) - {3'd0, z_i};
+  logic [CompN*32-1:0] comp;
 
   pnc_swo u_swo (
       .clk_i,
@@ -154,7 +172,9 @@ module pnc_pea (
       .acc_o     (swo_acc)
   );
 
-  pnc_cs u_cs (
+  pnc_cs #(
+      .RowQ(RowQ)
+  ) u_cs (
       .clk_i,
       .rst_ni,
       .en_i      (step_fire),
@@ -216,16 +236,17 @@ module pnc_pea (
   // Why: SWO + DWO + compensation of the bank being drained, built in a function and assigned
   // once, so an event-driven simulator propagates the 2048-bit port (and the parent's packed
   // array of all PEAs) once per evaluation, not once per element.
-  function automatic logic [64*32-1:0] tile_sum(input logic [64*32-1:0] s,
-                                                input logic [64*32-1:0] d, input logic [255:0] c);
+  function automatic logic [64*32-1:0] tile_sum(
+      input logic [64*32-1:0] s, input logic [64*32-1:0] d, input logic [CompN*32-1:0] c);
     for (int e = 0; e < 64; e++) begin
-      tile_sum[e*32+:32] = s[e*32+:32] + d[e*32+:32] + c[(e%8)*32+:32];
+      tile_sum[e*32+:32] = s[e*32+:32] + d[e*32+:32] + c[(e%CompN)*32+:32];
     end
   endfunction
   assign tile_acc_o = tile_sum(swo_acc, dwo_acc, comp);
 
   `PNC_ASSERT_KNOWN_IF(StepKnown_A, {step_act_lo_i, step_act_ho_i, step_act_live_i, step_wt_lo_i,
                                      step_wt_ho_i, step_wt_live_i, step_last_i}, step_valid_i)
+  `PNC_ASSERT_KNOWN_IF(StepRowKnown_A, {step_row_r_i, step_row_z_i}, RowQ && step_valid_i)
   `PNC_ASSERT_STREAM(TileStream_A, tile_valid_o, tile_ready_i, tile_acc_o)
   `PNC_ASSERT(DwoDoneFree_A, !(dwo_done && dwo_done_q[dwo_done_bank]))
   `PNC_ASSERT(LoBitsLegal_A, !step_valid_i || (lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5))

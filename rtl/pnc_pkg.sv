@@ -45,6 +45,7 @@ package pnc_pkg;
   localparam logic [7:0] REG_BIAS_ADDR = 8'h50;
   localparam logic [7:0] REG_OUT_ADDR = 8'h54;
   localparam logic [7:0] REG_OUT_HO_ADDR = 8'h58;
+  localparam logic [7:0] REG_ROWQ_ADDR = 8'h5C;
   localparam logic [7:0] REG_CYCLES = 8'h80;
   localparam logic [7:0] REG_SWO_BUSY = 8'h84;
   localparam logic [7:0] REG_DWO_BUSY = 8'h88;
@@ -56,6 +57,217 @@ package pnc_pkg;
   localparam logic [7:0] REG_RD_BYTES = 8'hA0;
   localparam logic [7:0] REG_WR_BYTES = 8'hA4;
   localparam logic [7:0] REG_TILES = 8'hA8;
+
+  // ---- register fields [reg_fields]: <REG>_<FIELD>_LSB/_W per field; per register
+  // REG_<REG>_RESET and REG_<REG>_<ACCESS>_MASK (the bits of each access type present).
+  localparam int ID_ID_LSB = 0;
+  localparam int ID_ID_W = 32;
+  localparam logic [31:0] REG_ID_RESET = 32'h504E4341;
+  localparam logic [31:0] REG_ID_RO_MASK = 32'hFFFFFFFF;
+  localparam int PARAMS_NUM_PEA_LSB = 0;
+  localparam int PARAMS_NUM_PEA_W = 8;
+  localparam int PARAMS_V_LSB = 8;
+  localparam int PARAMS_V_W = 8;
+  localparam int PARAMS_BUS_BYTES_LSB = 16;
+  localparam int PARAMS_BUS_BYTES_W = 8;
+  localparam int PARAMS_RUN_BITS_LSB = 24;
+  localparam int PARAMS_RUN_BITS_W = 8;
+  localparam logic [31:0] REG_PARAMS_RESET = 32'h08080804;
+  localparam logic [31:0] REG_PARAMS_RO_MASK = 32'hFFFFFFFF;
+  localparam int CTRL_START_LSB = 0;
+  localparam int CTRL_START_W = 1;
+  localparam logic [31:0] REG_CTRL_RESET = 32'h00000000;
+  localparam logic [31:0] REG_CTRL_WO_MASK = 32'h00000001;
+  localparam int STATUS_BUSY_LSB = 0;
+  localparam int STATUS_BUSY_W = 1;
+  localparam int STATUS_DONE_LSB = 1;
+  localparam int STATUS_DONE_W = 1;
+  localparam int STATUS_ERROR_LSB = 2;
+  localparam int STATUS_ERROR_W = 1;
+  localparam logic [31:0] REG_STATUS_RESET = 32'h00000000;
+  localparam logic [31:0] REG_STATUS_RO_MASK = 32'h00000007;
+  localparam int IRQ_EN_DONE_LSB = 0;
+  localparam int IRQ_EN_DONE_W = 1;
+  localparam logic [31:0] REG_IRQ_EN_RESET = 32'h00000000;
+  localparam logic [31:0] REG_IRQ_EN_RW_MASK = 32'h00000001;
+  localparam int IRQ_STATUS_DONE_LSB = 0;
+  localparam int IRQ_STATUS_DONE_W = 1;
+  localparam logic [31:0] REG_IRQ_STATUS_RESET = 32'h00000000;
+  localparam logic [31:0] REG_IRQ_STATUS_W1C_MASK = 32'h00000001;
+  localparam int ERR_CODE_CODE_LSB = 0;
+  localparam int ERR_CODE_CODE_W = 8;
+  localparam logic [31:0] REG_ERR_CODE_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ERR_CODE_RO_MASK = 32'h000000FF;
+  localparam int M_VALUE_LSB = 0;
+  localparam int M_VALUE_W = 16;
+  localparam logic [31:0] REG_M_RESET = 32'h00000000;
+  localparam logic [31:0] REG_M_RW_MASK = 32'h0000FFFF;
+  localparam int N_VALUE_LSB = 0;
+  localparam int N_VALUE_W = 16;
+  localparam logic [31:0] REG_N_RESET = 32'h00000000;
+  localparam logic [31:0] REG_N_RW_MASK = 32'h0000FFFF;
+  localparam int K_VALUE_LSB = 0;
+  localparam int K_VALUE_W = 16;
+  localparam logic [31:0] REG_K_RESET = 32'h00000000;
+  localparam logic [31:0] REG_K_RW_MASK = 32'h0000FFFF;
+  localparam int MODE_SKIP_LSB = 0;
+  localparam int MODE_SKIP_W = 2;
+  localparam int MODE_SBR_LSB = 2;
+  localparam int MODE_SBR_W = 1;
+  localparam int MODE_BIAS_EN_LSB = 3;
+  localparam int MODE_BIAS_EN_W = 1;
+  localparam int MODE_OUT_FMT_LSB = 4;
+  localparam int MODE_OUT_FMT_W = 2;
+  localparam int MODE_ROW_Q_LSB = 6;
+  localparam int MODE_ROW_Q_W = 1;
+  localparam logic [31:0] REG_MODE_RESET = 32'h00000004;
+  localparam logic [31:0] REG_MODE_RW_MASK = 32'h0000007F;
+  localparam int ACT_Q_Z_LSB = 0;
+  localparam int ACT_Q_Z_W = 8;
+  localparam int ACT_Q_R_LSB = 8;
+  localparam int ACT_Q_R_W = 8;
+  localparam int ACT_Q_B_LSB = 16;
+  localparam int ACT_Q_B_W = 4;
+  localparam logic [31:0] REG_ACT_Q_RESET = 32'h00040000;
+  localparam logic [31:0] REG_ACT_Q_RW_MASK = 32'h000FFFFF;
+  localparam int OUT_Q_ZO_LSB = 0;
+  localparam int OUT_Q_ZO_W = 8;
+  localparam int OUT_Q_OUT_R_LSB = 8;
+  localparam int OUT_Q_OUT_R_W = 8;
+  localparam int OUT_Q_OUT_B_LSB = 16;
+  localparam int OUT_Q_OUT_B_W = 4;
+  localparam logic [31:0] REG_OUT_Q_RESET = 32'h00040000;
+  localparam logic [31:0] REG_OUT_Q_RW_MASK = 32'h000FFFFF;
+  localparam int RQ_MULT_MULT_LSB = 0;
+  localparam int RQ_MULT_MULT_W = 31;
+  localparam logic [31:0] REG_RQ_MULT_RESET = 32'h00000000;
+  localparam logic [31:0] REG_RQ_MULT_RW_MASK = 32'h7FFFFFFF;
+  localparam int RQ_SHIFT_SHIFT_LSB = 0;
+  localparam int RQ_SHIFT_SHIFT_W = 6;
+  localparam logic [31:0] REG_RQ_SHIFT_RESET = 32'h00000000;
+  localparam logic [31:0] REG_RQ_SHIFT_RW_MASK = 32'h0000003F;
+  localparam int ACT_LO_ADDR_ADDR_LSB = 0;
+  localparam int ACT_LO_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_ACT_LO_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ACT_LO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int ACT_HO_ADDR_ADDR_LSB = 0;
+  localparam int ACT_HO_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_ACT_HO_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ACT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int WT_LO_ADDR_ADDR_LSB = 0;
+  localparam int WT_LO_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_WT_LO_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_WT_LO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int WT_HO_ADDR_ADDR_LSB = 0;
+  localparam int WT_HO_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_WT_HO_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_WT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int BIAS_ADDR_ADDR_LSB = 0;
+  localparam int BIAS_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_BIAS_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_BIAS_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int OUT_ADDR_ADDR_LSB = 0;
+  localparam int OUT_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_OUT_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_OUT_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int OUT_HO_ADDR_ADDR_LSB = 0;
+  localparam int OUT_HO_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_OUT_HO_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_OUT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int ROWQ_ADDR_ADDR_LSB = 0;
+  localparam int ROWQ_ADDR_ADDR_W = 32;
+  localparam logic [31:0] REG_ROWQ_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ROWQ_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int CYCLES_COUNT_LSB = 0;
+  localparam int CYCLES_COUNT_W = 32;
+  localparam logic [31:0] REG_CYCLES_RESET = 32'h00000000;
+  localparam logic [31:0] REG_CYCLES_RO_MASK = 32'hFFFFFFFF;
+  localparam int SWO_BUSY_COUNT_LSB = 0;
+  localparam int SWO_BUSY_COUNT_W = 32;
+  localparam logic [31:0] REG_SWO_BUSY_RESET = 32'h00000000;
+  localparam logic [31:0] REG_SWO_BUSY_RO_MASK = 32'hFFFFFFFF;
+  localparam int DWO_BUSY_COUNT_LSB = 0;
+  localparam int DWO_BUSY_COUNT_W = 32;
+  localparam logic [31:0] REG_DWO_BUSY_RESET = 32'h00000000;
+  localparam logic [31:0] REG_DWO_BUSY_RO_MASK = 32'hFFFFFFFF;
+  localparam int STALL_MEM_COUNT_LSB = 0;
+  localparam int STALL_MEM_COUNT_W = 32;
+  localparam logic [31:0] REG_STALL_MEM_RESET = 32'h00000000;
+  localparam logic [31:0] REG_STALL_MEM_RO_MASK = 32'hFFFFFFFF;
+  localparam int STALL_DWO_COUNT_LSB = 0;
+  localparam int STALL_DWO_COUNT_W = 32;
+  localparam logic [31:0] REG_STALL_DWO_RESET = 32'h00000000;
+  localparam logic [31:0] REG_STALL_DWO_RO_MASK = 32'hFFFFFFFF;
+  localparam int STALL_OUT_COUNT_LSB = 0;
+  localparam int STALL_OUT_COUNT_W = 32;
+  localparam logic [31:0] REG_STALL_OUT_RESET = 32'h00000000;
+  localparam logic [31:0] REG_STALL_OUT_RO_MASK = 32'hFFFFFFFF;
+  localparam int ACT_SKIP_COUNT_LSB = 0;
+  localparam int ACT_SKIP_COUNT_W = 32;
+  localparam logic [31:0] REG_ACT_SKIP_RESET = 32'h00000000;
+  localparam logic [31:0] REG_ACT_SKIP_RO_MASK = 32'hFFFFFFFF;
+  localparam int WT_SKIP_COUNT_LSB = 0;
+  localparam int WT_SKIP_COUNT_W = 32;
+  localparam logic [31:0] REG_WT_SKIP_RESET = 32'h00000000;
+  localparam logic [31:0] REG_WT_SKIP_RO_MASK = 32'hFFFFFFFF;
+  localparam int RD_BYTES_COUNT_LSB = 0;
+  localparam int RD_BYTES_COUNT_W = 32;
+  localparam logic [31:0] REG_RD_BYTES_RESET = 32'h00000000;
+  localparam logic [31:0] REG_RD_BYTES_RO_MASK = 32'hFFFFFFFF;
+  localparam int WR_BYTES_COUNT_LSB = 0;
+  localparam int WR_BYTES_COUNT_W = 32;
+  localparam logic [31:0] REG_WR_BYTES_RESET = 32'h00000000;
+  localparam logic [31:0] REG_WR_BYTES_RO_MASK = 32'hFFFFFFFF;
+  localparam int TILES_COUNT_LSB = 0;
+  localparam int TILES_COUNT_W = 32;
+  localparam logic [31:0] REG_TILES_RESET = 32'h00000000;
+  localparam logic [31:0] REG_TILES_RO_MASK = 32'hFFFFFFFF;
+
+  // ---- performance counters: NUM_COUNTERS registers from REG_COUNTERS_FIRST, 4 bytes apart
+  localparam int NUM_COUNTERS = 11;
+  localparam logic [7:0] REG_COUNTERS_FIRST = REG_CYCLES;
+
+  // ---- job descriptor [descriptor]: the descriptor fields, first = most significant.
+  // Declare variables through a local alias (`typedef pnc_pkg::desc_t desc_t;`):
+  // Icarus 11 aborts on a variable declared as `pnc_pkg::desc_t`, and Yosys cannot parse
+  // an import inside a module.
+  typedef struct packed {
+    logic [15:0] m;  // M.value: output rows
+    logic [15:0] n;  // N.value: output columns
+    logic [15:0] k;  // K.value: reduction length
+    logic [1:0] skip;  // MODE.skip: skip mode (0 DENSE, 1 ZERO_SKIP, 2 AQS)
+    logic sbr;  // MODE.sbr: signed bit-slice representation of the weights
+    logic bias_en;  // MODE.bias_en: add the int32 biases
+    logic [1:0] fmt;  // MODE.out_fmt: output format (0 INT32, 1 UINT8, 2 UINT8_RLE)
+    logic row_q;  // MODE.row_q: per-row z and r from the ROWQ_ADDR vector (ACT_Q.z, ACT_Q.r unused)
+    logic [7:0] z;  // ACT_Q.z: activation zero point
+    logic [7:0] r;  // ACT_Q.r: activation HO residual base (AQS)
+    logic [3:0] b;  // ACT_Q.b: activation LO width
+    logic [7:0] zo;  // OUT_Q.zo: output zero point (UINT8 formats)
+    logic [7:0] out_r;  // OUT_Q.out_r: output HO residual base (UINT8_RLE)
+    logic [3:0] out_b;  // OUT_Q.out_b: output LO width (UINT8_RLE)
+    logic [30:0] mult;  // RQ_MULT.mult: requantization multiplier
+    logic [5:0] shift;  // RQ_SHIFT.shift: requantization right shift
+    logic [31:0] act_lo_addr;  // ACT_LO_ADDR.addr: activation LO planes
+    logic [31:0] act_ho_addr;  // ACT_HO_ADDR.addr: activation HO streams
+    logic [31:0] wt_lo_addr;  // WT_LO_ADDR.addr: weight LO planes
+    logic [31:0] wt_ho_addr;  // WT_HO_ADDR.addr: weight HO streams
+    logic [31:0] bias_addr;  // BIAS_ADDR.addr: int32 biases
+    logic [31:0] out_addr;  // OUT_ADDR.addr: output (LO planes for UINT8_RLE)
+    logic [31:0] out_ho_addr;  // OUT_HO_ADDR.addr: output HO streams (UINT8_RLE)
+    logic [31:0] rowq_addr;  // ROWQ_ADDR.addr: per-row z, r vector (MODE.row_q)
+  } desc_t;
+
+  // ---- HO stream header [ho_header]: little-endian, first byte = bits [7:0]
+  localparam int HO_HDR_BYTES = 8;
+  localparam int HO_HDR_N_RECORDS_LSB = 0;
+  localparam int HO_HDR_N_RECORDS_W = 32;
+  localparam int HO_HDR_N_VECTORS_LSB = 32;
+  localparam int HO_HDR_N_VECTORS_W = 32;
+  typedef struct packed {
+    logic [31:0] n_vectors;  // vectors in the stream (= K)
+    logic [31:0] n_records;  // records after the header (fillers included)
+  } ho_hdr_t;
 
   // ---- constants [consts]
   localparam logic [31:0] ID_VALUE = 32'h504E4341;

@@ -2,13 +2,15 @@
 // pnc_regs: AXI4-Lite slave with the Panacea register file and performance-counter bank.
 //
 // Contract
-// - Register map: docs/architecture.md section 5; offsets are the REG_* names of pnc_pkg.
+// - Register map: docs/architecture.md section 5, generated with pnc_pkg from arch.toml: offsets
+//   REG_<R>, reset values REG_<R>_RESET, writable bits REG_<R>_RW_MASK, write-1-to-clear bits
+//   REG_<R>_W1C_MASK, start pulse REG_CTRL_WO_MASK, field positions <R>_<FIELD>_LSB/_W.
 // - AXI4-Lite: one write and one read in flight. AW and W are accepted together in the cycle both
 //   are valid (and no B response is pending); B follows one cycle later. AR is accepted when no R
 //   response is pending; R follows one cycle later with the registered read data. Every response
 //   is OKAY. Unmapped addresses read as 0; writes to unmapped or read-only registers are ignored.
 //   WSTRB is honoured byte by byte; address bits [1:0] are ignored.
-// - Reset values: all fields 0 except MODE.sbr = 1, ACT_Q.b = OUT_Q.out_b = DEFAULT_LO_BITS.
+// - The job descriptor outputs are the fields of pnc_pkg::desc_t (one port per field).
 // - start_o: one-cycle pulse, registered, the cycle after a write of CTRL with bit 0 set while
 //   the block is idle (!busy_i, no job started but not yet done, no start pulse in flight).
 //   The controller must raise busy_i no later than the cycle after start_o and keep it up until
@@ -73,6 +75,8 @@ module pnc_regs #(
     output logic [31:0] bias_addr_o,
     output logic [31:0] out_addr_o,
     output logic [31:0] out_ho_addr_o,
+    output logic        row_q_o,
+    output logic [31:0] rowq_addr_o,
 
     // Job control and status
     output logic       start_o,
@@ -97,11 +101,15 @@ module pnc_regs #(
   // ---- parameter legality
   `PNC_STATIC_ASSERT(LiteAddrIs8, pnc_pkg::LITE_ADDR_W == 8)  // the register map is an 8-bit space
   `PNC_STATIC_ASSERT(IncWLegal, IncW >= 1 && IncW <= 31)
+  // The datapath (pnc_pea lanes, pnc_pack/pnc_unpack vectors, the INT32 output path) is written
+  // for 8-lane slice vectors and 32-bit accumulators; this block is in every build of pnc_top.
+  `PNC_STATIC_ASSERT(VIs8, pnc_pkg::V == 8 && pnc_pkg::TM == 8 && pnc_pkg::TN == 8)
+  `PNC_STATIC_ASSERT(AccWIs32, pnc_pkg::ACC_W == 32)
 
   localparam logic [1:0] RESP_OKAY = 2'b00;
 
   // Counter bank: index i lives at byte offset REG_CYCLES + 4*i.
-  localparam int NumCnt = 11;
+  localparam int NumCnt = pnc_pkg::NUM_COUNTERS;
   typedef enum int {
     CntCycles   = 0,
     CntSwoBusy  = 1,
@@ -116,25 +124,14 @@ module pnc_regs #(
     CntTiles    = 10
   } cnt_idx_e;
 
-  // The read mux finds counter i at REG_CYCLES + 4*i.
+  // The read mux finds counter i at REG_COUNTERS_FIRST + 4*i; the enum names every counter.
+  `PNC_STATIC_ASSERT(CntAll, NumCnt == int'(CntTiles) + 1)
+  `PNC_STATIC_ASSERT(CntFirst, pnc_pkg::REG_COUNTERS_FIRST == pnc_pkg::REG_CYCLES)
   `PNC_STATIC_ASSERT(CntContiguous, pnc_pkg::REG_TILES == pnc_pkg::REG_CYCLES + 8'(4 * CntTiles))
-
-  // Writable bits of each RW register (the rest read as 0).
-  localparam logic [31:0] MaskDim = 32'h0000_FFFF;
-  localparam logic [31:0] MaskMode = 32'h0000_003F;
-  localparam logic [31:0] MaskQ = 32'h000F_FFFF;
-  localparam logic [31:0] MaskMult = 32'h7FFF_FFFF;
-  localparam logic [31:0] MaskShift = 32'h0000_003F;
-  localparam logic [31:0] MaskIrqEn = 32'h0000_0001;
-  localparam logic [31:0] ResetMode = 32'h0000_0004;  // sbr = 1
-  localparam logic [31:0] ResetQ = 32'(pnc_pkg::DEFAULT_LO_BITS) << 16;
-  localparam logic [31:0] ParamsWord = {
-    8'(pnc_pkg::RUN_BITS), 8'(pnc_pkg::AXI_DATA_W / 8), 8'(pnc_pkg::V), 8'(pnc_pkg::NUM_PEA)
-  };
 
   // ---- register storage
   logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
-  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q;
+  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q, rowq_q;
   logic done_q, error_q, irq_pend_q, running_q, start_q;
   logic [7:0] err_code_q;
   logic [NumCnt-1:0][31:0] cnt_q;
@@ -192,47 +189,51 @@ module pnc_regs #(
 
   // ---- job control
   logic start_req, start_ok, w1c_irq;
-  assign start_req = wr_fire && wr_addr == pnc_pkg::REG_CTRL && wmask[0] && s_axil_wdata[0];
-  assign start_ok  = start_req && !busy_i && !running_q && !start_q;
-  assign w1c_irq   = wr_fire && wr_addr == pnc_pkg::REG_IRQ_STATUS && wmask[0] && s_axil_wdata[0];
+  assign start_req = wr_fire && wr_addr == pnc_pkg::REG_CTRL
+                     && |(s_axil_wdata & wmask & pnc_pkg::REG_CTRL_WO_MASK);
+  assign start_ok = start_req && !busy_i && !running_q && !start_q;
+  assign w1c_irq = wr_fire && wr_addr == pnc_pkg::REG_IRQ_STATUS
+                   && |(s_axil_wdata & wmask & pnc_pkg::REG_IRQ_STATUS_W1C_MASK);
 
   // Why: the RW descriptor registers change only on an AXI write to their own offset.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      m_q      <= '0;
-      n_q      <= '0;
-      k_q      <= '0;
-      mode_q   <= ResetMode;
-      act_q_q  <= ResetQ;
-      out_q_q  <= ResetQ;
-      mult_q   <= '0;
-      shift_q  <= '0;
-      irq_en_q <= '0;
-      act_lo_q <= '0;
-      act_ho_q <= '0;
-      wt_lo_q  <= '0;
-      wt_ho_q  <= '0;
-      bias_q   <= '0;
-      out_q    <= '0;
-      out_ho_q <= '0;
+      m_q      <= pnc_pkg::REG_M_RESET;
+      n_q      <= pnc_pkg::REG_N_RESET;
+      k_q      <= pnc_pkg::REG_K_RESET;
+      mode_q   <= pnc_pkg::REG_MODE_RESET;
+      act_q_q  <= pnc_pkg::REG_ACT_Q_RESET;
+      out_q_q  <= pnc_pkg::REG_OUT_Q_RESET;
+      mult_q   <= pnc_pkg::REG_RQ_MULT_RESET;
+      shift_q  <= pnc_pkg::REG_RQ_SHIFT_RESET;
+      irq_en_q <= pnc_pkg::REG_IRQ_EN_RESET;
+      act_lo_q <= pnc_pkg::REG_ACT_LO_ADDR_RESET;
+      act_ho_q <= pnc_pkg::REG_ACT_HO_ADDR_RESET;
+      wt_lo_q  <= pnc_pkg::REG_WT_LO_ADDR_RESET;
+      wt_ho_q  <= pnc_pkg::REG_WT_HO_ADDR_RESET;
+      bias_q   <= pnc_pkg::REG_BIAS_ADDR_RESET;
+      out_q    <= pnc_pkg::REG_OUT_ADDR_RESET;
+      out_ho_q <= pnc_pkg::REG_OUT_HO_ADDR_RESET;
+      rowq_q   <= pnc_pkg::REG_ROWQ_ADDR_RESET;
     end else if (wr_fire) begin
       case (wr_addr)
-        pnc_pkg::REG_M:           m_q <= wmerge(m_q, MaskDim);
-        pnc_pkg::REG_N:           n_q <= wmerge(n_q, MaskDim);
-        pnc_pkg::REG_K:           k_q <= wmerge(k_q, MaskDim);
-        pnc_pkg::REG_MODE:        mode_q <= wmerge(mode_q, MaskMode);
-        pnc_pkg::REG_ACT_Q:       act_q_q <= wmerge(act_q_q, MaskQ);
-        pnc_pkg::REG_OUT_Q:       out_q_q <= wmerge(out_q_q, MaskQ);
-        pnc_pkg::REG_RQ_MULT:     mult_q <= wmerge(mult_q, MaskMult);
-        pnc_pkg::REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, MaskShift);
-        pnc_pkg::REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, MaskIrqEn);
-        pnc_pkg::REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, '1);
-        pnc_pkg::REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, '1);
-        pnc_pkg::REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, '1);
-        pnc_pkg::REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, '1);
-        pnc_pkg::REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, '1);
-        pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, '1);
-        pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, '1);
+        pnc_pkg::REG_M:           m_q <= wmerge(m_q, pnc_pkg::REG_M_RW_MASK);
+        pnc_pkg::REG_N:           n_q <= wmerge(n_q, pnc_pkg::REG_N_RW_MASK);
+        pnc_pkg::REG_K:           k_q <= wmerge(k_q, pnc_pkg::REG_K_RW_MASK);
+        pnc_pkg::REG_MODE:        mode_q <= wmerge(mode_q, pnc_pkg::REG_MODE_RW_MASK);
+        pnc_pkg::REG_ACT_Q:       act_q_q <= wmerge(act_q_q, pnc_pkg::REG_ACT_Q_RW_MASK);
+        pnc_pkg::REG_OUT_Q:       out_q_q <= wmerge(out_q_q, pnc_pkg::REG_OUT_Q_RW_MASK);
+        pnc_pkg::REG_RQ_MULT:     mult_q <= wmerge(mult_q, pnc_pkg::REG_RQ_MULT_RW_MASK);
+        pnc_pkg::REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, pnc_pkg::REG_RQ_SHIFT_RW_MASK);
+        pnc_pkg::REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, pnc_pkg::REG_IRQ_EN_RW_MASK);
+        pnc_pkg::REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, pnc_pkg::REG_ACT_LO_ADDR_RW_MASK);
+        pnc_pkg::REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, pnc_pkg::REG_ACT_HO_ADDR_RW_MASK);
+        pnc_pkg::REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, pnc_pkg::REG_WT_LO_ADDR_RW_MASK);
+        pnc_pkg::REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, pnc_pkg::REG_WT_HO_ADDR_RW_MASK);
+        pnc_pkg::REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, pnc_pkg::REG_BIAS_ADDR_RW_MASK);
+        pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, pnc_pkg::REG_OUT_ADDR_RW_MASK);
+        pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK);
+        pnc_pkg::REG_ROWQ_ADDR:   rowq_q <= wmerge(rowq_q, pnc_pkg::REG_ROWQ_ADDR_RW_MASK);
         default:                  ;  // RO, W1C, CTRL (handled below) and unmapped offsets
       endcase
     end
@@ -306,60 +307,100 @@ module pnc_regs #(
   always_comb begin
     rdata_d = '0;
     case (rd_addr)
-      pnc_pkg::REG_ID:          rdata_d = pnc_pkg::ID_VALUE;
-      pnc_pkg::REG_PARAMS:      rdata_d = ParamsWord;
-      pnc_pkg::REG_STATUS:      rdata_d = {29'b0, error_q, done_q, busy_i};
-      pnc_pkg::REG_IRQ_EN:      rdata_d = irq_en_q;
-      pnc_pkg::REG_IRQ_STATUS:  rdata_d = {31'b0, irq_pend_q};
-      pnc_pkg::REG_ERR_CODE:    rdata_d = {24'b0, err_code_q};
-      pnc_pkg::REG_M:           rdata_d = m_q;
-      pnc_pkg::REG_N:           rdata_d = n_q;
-      pnc_pkg::REG_K:           rdata_d = k_q;
-      pnc_pkg::REG_MODE:        rdata_d = mode_q;
-      pnc_pkg::REG_ACT_Q:       rdata_d = act_q_q;
-      pnc_pkg::REG_OUT_Q:       rdata_d = out_q_q;
-      pnc_pkg::REG_RQ_MULT:     rdata_d = mult_q;
-      pnc_pkg::REG_RQ_SHIFT:    rdata_d = shift_q;
+      pnc_pkg::REG_ID: rdata_d = pnc_pkg::REG_ID_RESET;
+      pnc_pkg::REG_PARAMS: rdata_d = pnc_pkg::REG_PARAMS_RESET;
+      pnc_pkg::REG_STATUS: begin
+        rdata_d[pnc_pkg::STATUS_BUSY_LSB]  = busy_i;
+        rdata_d[pnc_pkg::STATUS_DONE_LSB]  = done_q;
+        rdata_d[pnc_pkg::STATUS_ERROR_LSB] = error_q;
+      end
+      pnc_pkg::REG_IRQ_EN: rdata_d = irq_en_q;
+      pnc_pkg::REG_IRQ_STATUS: rdata_d[pnc_pkg::IRQ_STATUS_DONE_LSB] = irq_pend_q;
+      pnc_pkg::REG_ERR_CODE:
+      rdata_d[pnc_pkg::ERR_CODE_CODE_LSB+:pnc_pkg::ERR_CODE_CODE_W] = err_code_q;
+      pnc_pkg::REG_M: rdata_d = m_q;
+      pnc_pkg::REG_N: rdata_d = n_q;
+      pnc_pkg::REG_K: rdata_d = k_q;
+      pnc_pkg::REG_MODE: rdata_d = mode_q;
+      pnc_pkg::REG_ACT_Q: rdata_d = act_q_q;
+      pnc_pkg::REG_OUT_Q: rdata_d = out_q_q;
+      pnc_pkg::REG_RQ_MULT: rdata_d = mult_q;
+      pnc_pkg::REG_RQ_SHIFT: rdata_d = shift_q;
       pnc_pkg::REG_ACT_LO_ADDR: rdata_d = act_lo_q;
       pnc_pkg::REG_ACT_HO_ADDR: rdata_d = act_ho_q;
-      pnc_pkg::REG_WT_LO_ADDR:  rdata_d = wt_lo_q;
-      pnc_pkg::REG_WT_HO_ADDR:  rdata_d = wt_ho_q;
-      pnc_pkg::REG_BIAS_ADDR:   rdata_d = bias_q;
-      pnc_pkg::REG_OUT_ADDR:    rdata_d = out_q;
+      pnc_pkg::REG_WT_LO_ADDR: rdata_d = wt_lo_q;
+      pnc_pkg::REG_WT_HO_ADDR: rdata_d = wt_ho_q;
+      pnc_pkg::REG_BIAS_ADDR: rdata_d = bias_q;
+      pnc_pkg::REG_OUT_ADDR: rdata_d = out_q;
       pnc_pkg::REG_OUT_HO_ADDR: rdata_d = out_ho_q;
+      pnc_pkg::REG_ROWQ_ADDR: rdata_d = rowq_q;
       default: begin
         for (int i = 0; i < NumCnt; i++) begin
-          if (rd_addr == pnc_pkg::REG_CYCLES + 8'(4 * i)) rdata_d = cnt_q[i];
+          if (rd_addr == pnc_pkg::REG_COUNTERS_FIRST + 8'(4 * i)) rdata_d = cnt_q[i];
         end
       end
     endcase
   end
 
-  // ---- outputs
-  assign m_o           = m_q[15:0];
-  assign n_o           = n_q[15:0];
-  assign k_o           = k_q[15:0];
-  assign skip_o        = mode_q[1:0];
-  assign sbr_o         = mode_q[2];
-  assign bias_en_o     = mode_q[3];
-  assign out_fmt_o     = mode_q[5:4];
-  assign z_o           = act_q_q[7:0];
-  assign r_o           = act_q_q[15:8];
-  assign b_o           = act_q_q[19:16];
-  assign zo_o          = out_q_q[7:0];
-  assign out_r_o       = out_q_q[15:8];
-  assign out_b_o       = out_q_q[19:16];
-  assign mult_o        = mult_q[30:0];
-  assign shift_o       = shift_q[5:0];
-  assign act_lo_addr_o = act_lo_q;
-  assign act_ho_addr_o = act_ho_q;
-  assign wt_lo_addr_o  = wt_lo_q;
-  assign wt_ho_addr_o  = wt_ho_q;
-  assign bias_addr_o   = bias_q;
-  assign out_addr_o    = out_q;
-  assign out_ho_addr_o = out_ho_q;
+  // ---- outputs: the descriptor fields at their generated positions
+  // A local alias: Icarus 11 aborts on a variable declared as pnc_pkg::desc_t, and Yosys cannot
+  // parse an import inside a module.
+  typedef pnc_pkg::desc_t desc_t;
+  desc_t desc;
+  always_comb begin
+    desc             = '0;
+    desc.m           = m_q[pnc_pkg::M_VALUE_LSB+:pnc_pkg::M_VALUE_W];
+    desc.n           = n_q[pnc_pkg::N_VALUE_LSB+:pnc_pkg::N_VALUE_W];
+    desc.k           = k_q[pnc_pkg::K_VALUE_LSB+:pnc_pkg::K_VALUE_W];
+    desc.skip        = mode_q[pnc_pkg::MODE_SKIP_LSB+:pnc_pkg::MODE_SKIP_W];
+    desc.sbr         = mode_q[pnc_pkg::MODE_SBR_LSB];
+    desc.bias_en     = mode_q[pnc_pkg::MODE_BIAS_EN_LSB];
+    desc.fmt         = mode_q[pnc_pkg::MODE_OUT_FMT_LSB+:pnc_pkg::MODE_OUT_FMT_W];
+    desc.z           = act_q_q[pnc_pkg::ACT_Q_Z_LSB+:pnc_pkg::ACT_Q_Z_W];
+    desc.r           = act_q_q[pnc_pkg::ACT_Q_R_LSB+:pnc_pkg::ACT_Q_R_W];
+    desc.b           = act_q_q[pnc_pkg::ACT_Q_B_LSB+:pnc_pkg::ACT_Q_B_W];
+    desc.zo          = out_q_q[pnc_pkg::OUT_Q_ZO_LSB+:pnc_pkg::OUT_Q_ZO_W];
+    desc.out_r       = out_q_q[pnc_pkg::OUT_Q_OUT_R_LSB+:pnc_pkg::OUT_Q_OUT_R_W];
+    desc.out_b       = out_q_q[pnc_pkg::OUT_Q_OUT_B_LSB+:pnc_pkg::OUT_Q_OUT_B_W];
+    desc.mult        = mult_q[pnc_pkg::RQ_MULT_MULT_LSB+:pnc_pkg::RQ_MULT_MULT_W];
+    desc.shift       = shift_q[pnc_pkg::RQ_SHIFT_SHIFT_LSB+:pnc_pkg::RQ_SHIFT_SHIFT_W];
+    desc.act_lo_addr = act_lo_q;
+    desc.act_ho_addr = act_ho_q;
+    desc.wt_lo_addr  = wt_lo_q;
+    desc.wt_ho_addr  = wt_ho_q;
+    desc.bias_addr   = bias_q;
+    desc.out_addr    = out_q;
+    desc.out_ho_addr = out_ho_q;
+    desc.row_q       = mode_q[pnc_pkg::MODE_ROW_Q_LSB];
+    desc.rowq_addr   = rowq_q;
+  end
+
+  assign m_o           = desc.m;
+  assign n_o           = desc.n;
+  assign k_o           = desc.k;
+  assign skip_o        = desc.skip;
+  assign sbr_o         = desc.sbr;
+  assign bias_en_o     = desc.bias_en;
+  assign out_fmt_o     = desc.fmt;
+  assign z_o           = desc.z;
+  assign r_o           = desc.r;
+  assign b_o           = desc.b;
+  assign zo_o          = desc.zo;
+  assign out_r_o       = desc.out_r;
+  assign out_b_o       = desc.out_b;
+  assign mult_o        = desc.mult;
+  assign shift_o       = desc.shift;
+  assign act_lo_addr_o = desc.act_lo_addr;
+  assign act_ho_addr_o = desc.act_ho_addr;
+  assign wt_lo_addr_o  = desc.wt_lo_addr;
+  assign wt_ho_addr_o  = desc.wt_ho_addr;
+  assign bias_addr_o   = desc.bias_addr;
+  assign out_addr_o    = desc.out_addr;
+  assign out_ho_addr_o = desc.out_ho_addr;
+  assign row_q_o       = desc.row_q;
+  assign rowq_addr_o   = desc.rowq_addr;
   assign start_o       = start_q;
-  assign irq_o         = irq_en_q[0] & irq_pend_q;
+  assign irq_o         = irq_en_q[pnc_pkg::IRQ_EN_DONE_LSB] & irq_pend_q;
 
   // ---- assertions
   `PNC_ASSERT_STREAM(BStream, s_axil_bvalid, s_axil_bready, s_axil_bresp)

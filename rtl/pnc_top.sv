@@ -170,6 +170,12 @@ module pnc_top #(
       .bias_addr_o     (reg_bias),
       .out_addr_o      (reg_out),
       .out_ho_addr_o   (reg_out_ho),
+      // Waiver: the datapath computes per-tensor z and r only; the per-row descriptor fields
+      // are held for the register map and not read.
+      /* verilator lint_off PINCONNECTEMPTY */
+      .row_q_o         (),
+      .rowq_addr_o     (),
+      /* verilator lint_on PINCONNECTEMPTY */
       .start_o         (start),
       .busy_i          (busy),
       .done_i          (done),
@@ -444,6 +450,9 @@ module pnc_top #(
         .step_wt_ho_i   (step_wt_ho[p]),
         .step_wt_live_i (step_wt_live[p]),
         .step_last_i    (step_last),
+        // the per-tensor build (RowQ = 0) takes z and r from the descriptor
+        .step_row_r_i   ('0),
+        .step_row_z_i   ('0),
         .tile_valid_o   (tile_valid[p]),
         .tile_ready_i   (tile_ready[p]),
         .tile_acc_o     (tile_acc[p]),

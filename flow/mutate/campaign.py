@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import sys
 import time
 import tomllib
@@ -24,8 +23,8 @@ from pathlib import Path
 
 from flow.regress import config as C
 from flow.regress import results as R
-from flow.regress.cli import submit
-from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from flow.regress.cli import git_rev, submit
+from flow.regress.pool import open_pool
 
 from . import design, equiv, netlist, report
 
@@ -65,6 +64,11 @@ def settings(cfg: C.Config) -> dict:
         "min_per_module": 3,
         "eq_depth": 10,
         "eq_timeout_s": 60,
+        # The triage ladder (flow/mutate/equiv.py): rungs in order, the equiv flow's -seq, the
+        # SymbiYosys k-induction depth; eq_depth is the sat rung's, eq_timeout_s is per rung.
+        "eq_rungs": ["equiv", "sby"],
+        "eq_seq": 4,
+        "eq_sby_depth": 20,
         "seeds": {"smoke": 1, "nightly": 1},
         **raw,
     }
@@ -302,11 +306,7 @@ def run(opts: Options) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = out / "runs" / f"{stamp}-{opts.level}"
     rundir.mkdir(parents=True, exist_ok=True)
-    cluster = None
-    if opts.local_cluster:
-        cluster = start_local_cluster(opts.local_cluster)
-        opts.scheduler = cluster.scheduler_address
-    pool = DaskPool(opts.scheduler) if opts.scheduler else LocalPool(opts.jobs)
+    pool, cluster = open_pool(opts.jobs, opts.scheduler, opts.local_cluster)
     executor = pool.describe()
     print(
         f"mutate: level {opts.level}, {len(mutants)} mutants, tests "
@@ -480,11 +480,11 @@ def run(opts: Options) -> int:
         triage = [r for r in triage if "equivalence" not in r]
         if opts.equiv and triage:
             print(
-                f"mutate: formal equivalence of {len(triage)} unkilled mutants (depth "
-                f"{depth}, {eq_timeout:.0f} s each)",
+                f"mutate: formal equivalence of {len(triage)} unkilled mutants (rungs "
+                f"{', '.join(st['eq_rungs'])}; {eq_timeout:.0f} s per rung)",
                 flush=True,
             )
-            run_equivalence(pool, gdir, meta, triage, rundir, depth, eq_timeout)
+            run_equivalence(pool, gdir, meta, triage, rundir, depth, eq_timeout, st)
         eq_s = time.monotonic() - te
     finally:
         pool.close()
@@ -494,7 +494,7 @@ def run(opts: Options) -> int:
     summary = {
         "meta": {
             "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "git_rev": _git_rev(),
+            "git_rev": git_rev(),
             "level": opts.level,
             "tests": [s.name for s in specs],
             "seeds": seeds,
@@ -508,6 +508,9 @@ def run(opts: Options) -> int:
             "assertions_in_netlist": meta["assertions_in_netlist"],
             "eq_depth": depth,
             "eq_timeout_s": eq_timeout,
+            "eq_rungs": list(st["eq_rungs"]),
+            "eq_seq": int(st["eq_seq"]),
+            "eq_sby_depth": int(st["eq_sby_depth"]),
             "equivalence": opts.equiv,
             "executor": executor,
             "jobs": pool.jobs,
@@ -545,53 +548,57 @@ def run(opts: Options) -> int:
 
 
 def run_equivalence(
-    pool, gdir: Path, meta: dict, recs: list[dict], rundir: Path, depth: int, timeout_s: float
+    pool,
+    gdir: Path,
+    meta: dict,
+    recs: list[dict],
+    rundir: Path,
+    depth: int,
+    timeout_s: float,
+    st: dict | None = None,
 ) -> None:
+    """The triage ladder of each unkilled mutant, at most two at a time on this machine (a
+    check is a short chain of Yosys/SymbiYosys processes whose next step depends on the last)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    st = st or {}
     design_json = ROOT / meta["design_json"]
     design_il = ROOT / meta["design_il"]
     edir = rundir / "equiv"
-    edir.mkdir(parents=True, exist_ok=True)
-    miters: dict[str, Path] = {}
-    futs = {}
-    for r in recs:
-        ymod = r["yosys_module"]
-        if ymod not in miters:
-            ports = equiv.module_ports(design_json, ymod)
-            miters[ymod] = edir / f"miter_{len(miters):02d}_{r['module']}.sv"
-            miters[ymod].write_text(equiv.miter_sv(ports))
-        ys = edir / f"m{r['id']:04d}.ys"
-        ys.write_text(
-            equiv.script(design_il, ymod, r["command"], miters[ymod], depth, int(timeout_s))
+    rungs = tuple(st.get("eq_rungs", ("equiv", "sby")))
+    bad = [x for x in rungs if x not in equiv.RUNGS]
+    if bad or not rungs:
+        raise design.MutateError(
+            f"[mutate] eq_rungs {list(rungs)}: name some of {', '.join(equiv.RUNGS)}"
         )
-        log = edir / f"m{r['id']:04d}.log"
-        cmd = design.yosys_cmd() + ["-q", "-l", design.rel(log), "-s", design.rel(ys)]
-        futs[pool.submit(cmd, str(ROOT), str(edir / f"m{r['id']:04d}.out"), timeout_s + 30)] = (
+
+    def one(r: dict) -> dict:
+        return equiv.ladder(
+            ROOT,
             r,
-            log,
+            design_il,
+            design_json,
+            edir,
+            rungs,
+            seq=int(st.get("eq_seq", 4)),
+            depth=int(st.get("eq_sby_depth", 20)),
+            timeout_s=timeout_s,
+            sat_depth=depth,
         )
+
     done = 0
-    for f in pool.as_completed(list(futs)):
-        r, log = futs[f]
-        try:
-            ex = pool.result(f)
-            timed_out, wall = ex["timed_out"], ex["wall_s"]
-        except BaseException:  # noqa: BLE001
-            timed_out, wall = False, 0.0
-        text = log.read_text(errors="replace") if log.exists() else ""
-        status, detail = equiv.verdict(text, timed_out)
-        r["equivalence"] = {
-            "status": status,
-            "detail": detail,
-            "depth": depth,
-            "seconds": round(wall, 1),
-            "log": design.rel(log),
-        }
-        done += 1
-        print(
-            f"  equivalence {done}/{len(futs)}: mutant {r['id']} {r['module']}: {status} "
-            f"({detail}, {wall:.0f} s)",
-            flush=True,
-        )
+    with ThreadPoolExecutor(max_workers=max(1, min(2, pool.jobs))) as ex:
+        futs = {ex.submit(one, r): r for r in recs}
+        for f in as_completed(futs):
+            r = futs[f]
+            r["equivalence"] = f.result()
+            done += 1
+            eq = r["equivalence"]
+            print(
+                f"  equivalence {done}/{len(futs)}: mutant {r['id']} {r['module']}: "
+                f"{eq['status']} ({eq['detail']}, {eq['seconds']:.0f} s)",
+                flush=True,
+            )
 
 
 def reusable_kills(path: Path | None, key: str, runs: set[tuple[str, int]]) -> dict[int, dict]:
@@ -614,15 +621,19 @@ def reusable_kills(path: Path | None, key: str, runs: set[tuple[str, int]]) -> d
 
 def reusable_equivalence(path: Path | None, depth: int) -> dict[int, dict]:
     """Equivalence verdicts of an earlier campaign on the same netlist (checked by
-    :func:`reusable_kills`) at the same depth: they depend on the mutant, not on the tests."""
+    :func:`reusable_kills`): they depend on the mutant, not on the tests. A proof or a
+    counterexample holds at any depth; a bounded verdict only at the same depth."""
     if path is None:
         return {}
     old = json.loads(Path(path).read_text())
     return {
         r["id"]: r["equivalence"]
         for r in old["mutants"]
-        if (r.get("equivalence") or {}).get("depth") == depth
-        and r["equivalence"]["status"] != "unknown"
+        if (r.get("equivalence") or {}).get("status") in equiv.DECISIVE
+        or (
+            (r.get("equivalence") or {}).get("depth") == depth
+            and r["equivalence"]["status"] == "equivalent_bounded"
+        )
     }
 
 
@@ -630,16 +641,3 @@ def _cpu() -> float:
     """CPU seconds of this process and its finished children (the simulators, Yosys)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
-
-
-def _git_rev() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=ROOT,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"

@@ -4,6 +4,7 @@ python -m flow.mutate [--level smoke|nightly] [--count N] [--seed S] [--seeds N]
                       [--jobs N | --scheduler tcp://host:port | --local-cluster N] ...
 python -m flow.mutate run --gen DIR --mutant ID --test NAME --seed N [--waves]
 python -m flow.mutate report [--json build/mutate/mutate.json]
+python -m flow.mutate equiv --json build/mutate/mutate.json [--ids 5,6] [--out FILE]
 python -m flow.mutate kill-rate [--json build/mutate/mutate.json]
 """
 
@@ -13,6 +14,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from flow.regress.pool import add_pool_options
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,15 +44,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         help="test seeds per test (default [mutate] seeds of the level)",
     )
     ap.add_argument("--seed-base", type=int, default=1, help="first test seed")
-    ap.add_argument("--jobs", type=int, default=2, help="parallel runs on this machine")
-    ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
-    ap.add_argument(
-        "--local-cluster",
-        type=int,
-        default=0,
-        metavar="N",
-        help="start a Dask LocalCluster of N worker processes and use it",
-    )
+    add_pool_options(ap, jobs=2)
     ap.add_argument("--tests", default=None, help="comma-separated subset of the level's tests")
     ap.add_argument(
         "--min-per-module",
@@ -61,7 +56,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         "--eq-depth",
         type=int,
         default=None,
-        help="formal equivalence depth in cycles (default [mutate] eq_depth)",
+        help="depth of the sat equivalence rung in cycles (default [mutate] eq_depth)",
     )
     ap.add_argument(
         "--eq-timeout",
@@ -188,10 +183,114 @@ def run_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
     return 0
 
 
+def equiv_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
+    """Re-triage chosen unkilled mutants of an existing campaign (no simulation) and write the
+    campaign's JSON with their new equivalence verdicts to a copy."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import equiv, report
+    from .design import rel
+
+    ap = argparse.ArgumentParser(
+        prog=f"{prog} equiv",
+        description="Formal equivalence triage (ladder: equiv, sby, sat) of the unkilled "
+        "mutants of an existing campaign, without re-simulating.",
+    )
+    ap.add_argument("--json", required=True, help="the campaign's mutate.json")
+    ap.add_argument("--gen", default=None, help="generation directory (default: the JSON's)")
+    ap.add_argument("--ids", default=None, help="comma-separated mutant ids (default: unkilled)")
+    ap.add_argument("--out", default=None, help="JSON to write (default: <json>.equiv.json)")
+    ap.add_argument("--rungs", default="equiv,sby", help="comma-separated, from equiv,sby,sat")
+    ap.add_argument("--seq", type=int, default=4, help="equiv_simple/equiv_induct -seq")
+    ap.add_argument("--depth", type=int, default=20, help="SymbiYosys k-induction depth")
+    ap.add_argument("--sat-depth", type=int, default=10, help="sat -tempinduct depth")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds per rung and mutant")
+    ap.add_argument("--jobs", type=int, default=2, help="mutants checked in parallel")
+    a = ap.parse_args(argv)
+    path = Path(a.json)
+    if not path.exists():
+        print(f"error: --json {path} does not exist; run `make mutate` first", file=sys.stderr)
+        return 2
+    rungs = tuple(x.strip() for x in a.rungs.split(",") if x.strip())
+    bad = [x for x in rungs if x not in equiv.RUNGS]
+    if bad or not rungs:
+        print(
+            f"error: --rungs must name some of {', '.join(equiv.RUNGS)}, got {a.rungs!r}",
+            file=sys.stderr,
+        )
+        return 2
+    for name in ("seq", "depth", "sat_depth", "jobs"):
+        if getattr(a, name) < 1:
+            print(f"error: --{name.replace('_', '-')} must be at least 1", file=sys.stderr)
+            return 2
+    if a.ids and not all(x.strip().isdigit() for x in a.ids.split(",")):
+        print(f"error: --ids must be comma-separated numbers, got {a.ids!r}", file=sys.stderr)
+        return 2
+    summary = json.loads(path.read_text())
+    gdir = ROOT / (a.gen or summary["meta"]["generation"])
+    gmeta_path = gdir / "generation.json"
+    if not gmeta_path.exists():
+        print(f"error: {gmeta_path} does not exist; pass --gen DIR", file=sys.stderr)
+        return 2
+    gmeta = json.loads(gmeta_path.read_text())
+    recs = {r["id"]: r for r in summary["mutants"]}
+    if a.ids:
+        ids = [int(x) for x in a.ids.split(",")]
+        missing = [i for i in ids if i not in recs]
+        if missing:
+            print(f"error: --ids {missing} are not mutants of {path}", file=sys.stderr)
+            return 2
+    else:
+        ids = [i for i, r in recs.items() if r["status"] != "killed"]
+    out = Path(a.out) if a.out else path.with_suffix(".equiv.json")
+    wdir = out.parent / f"{out.stem}.d"
+    design_il = gdir / Path(gmeta["design_il"]).name
+    design_json = gdir / Path(gmeta["design_json"]).name
+    print(f"equiv: {len(ids)} mutants, rungs {', '.join(rungs)}, {a.jobs} in parallel")
+
+    def one(i: int) -> dict:
+        return equiv.ladder(
+            ROOT,
+            recs[i],
+            design_il,
+            design_json,
+            wdir,
+            rungs,
+            seq=a.seq,
+            depth=a.depth,
+            timeout_s=a.timeout,
+            sat_depth=a.sat_depth,
+        )
+
+    with ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        for i, res in zip(ids, ex.map(one, ids), strict=True):
+            recs[i]["equivalence"] = res
+            steps = "; ".join(
+                f"{x['rung']} {x['status']} ({x['detail']}, {x['seconds']:.0f} s)"
+                for x in res["rungs"]
+            )
+            print(f"  mutant {i} {recs[i]['module']}: {res['status']} <- {steps}", flush=True)
+    summary["meta"]["equiv_retriage"] = {
+        "from": rel(path.resolve()),
+        "ids": ids,
+        "rungs": list(rungs),
+        "seq": a.seq,
+        "depth": a.depth,
+        "timeout_s": a.timeout,
+    }
+    report.finalize(summary)
+    out.write_text(json.dumps(summary, indent=2))
+    c = summary["counts"]
+    print(f"equiv: {c['equivalent']} proved equivalent; results {rel(out.resolve())}")
+    return 0
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m flow.mutate") -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "run":
         return run_main(argv[1:], prog)
+    if argv and argv[0] == "equiv":
+        return equiv_main(argv[1:], prog)
     if argv and argv[0] in ("report", "kill-rate"):
         from . import report
 

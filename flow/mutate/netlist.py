@@ -26,6 +26,18 @@ def _param(value: int, width: int = 32) -> str:
     return format(value, f"0{width}b")
 
 
+def _cell(kind: str, params: dict[str, int], inputs: dict[str, list], y: int) -> dict:
+    """A hidden Yosys JSON cell ``kind``: 32-bit ``params``, the ``inputs``, output bit ``y``."""
+    return {
+        "hide_name": 1,
+        "type": kind,
+        "attributes": {},
+        "parameters": {k: _param(v) for k, v in params.items()},
+        "port_directions": {**{p: "input" for p in inputs}, "Y": "output"},
+        "connections": {**inputs, "Y": [y]},
+    }
+
+
 def _const(bits: list) -> int | None:
     if all(b in ("0", "1") for b in bits):
         return int("".join(reversed(bits)), 2)
@@ -57,20 +69,12 @@ def add_mutcov(design: dict, module: str, count: int) -> CovInfo:
         mid = select[c["connections"]["S"][0]]
         y = next_bit
         next_bit += 1
-        new_cells[f"$mutcov$xor${len(new_cells)}"] = {
-            "hide_name": 1,
-            "type": "$xor",
-            "attributes": {},
-            "parameters": {
-                "A_SIGNED": _param(0),
-                "B_SIGNED": _param(0),
-                "A_WIDTH": _param(1),
-                "B_WIDTH": _param(1),
-                "Y_WIDTH": _param(1),
-            },
-            "port_directions": {"A": "input", "B": "input", "Y": "output"},
-            "connections": {"A": c["connections"]["A"], "B": c["connections"]["B"], "Y": [y]},
-        }
+        new_cells[f"$mutcov$xor${len(new_cells)}"] = _cell(
+            "$xor",
+            {"A_SIGNED": 0, "B_SIGNED": 0, "A_WIDTH": 1, "B_WIDTH": 1, "Y_WIDTH": 1},
+            {"A": c["connections"]["A"], "B": c["connections"]["B"]},
+            y,
+        )
         diffs[mid].append(y)
     out_bits: list = []
     for mid in range(1, count + 1):
@@ -80,14 +84,9 @@ def add_mutcov(design: dict, module: str, count: int) -> CovInfo:
             continue
         y = next_bit
         next_bit += 1
-        new_cells[f"$mutcov$or${mid}"] = {
-            "hide_name": 1,
-            "type": "$reduce_or",
-            "attributes": {},
-            "parameters": {"A_SIGNED": _param(0), "A_WIDTH": _param(len(d)), "Y_WIDTH": _param(1)},
-            "port_directions": {"A": "input", "Y": "output"},
-            "connections": {"A": d, "Y": [y]},
-        }
+        new_cells[f"$mutcov$or${mid}"] = _cell(
+            "$reduce_or", {"A_SIGNED": 0, "A_WIDTH": len(d), "Y_WIDTH": 1}, {"A": d}, y
+        )
         out_bits.append(y)
     cells.update(new_cells)
     ports["mutcov"] = {"direction": "output", "bits": out_bits}

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 import time
@@ -25,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flow.regress import config as C
-from flow.regress import covdata, results
-from flow.regress.pool import DaskPool, LocalPool, start_local_cluster
+from flow.regress import covdata, history, results, triage
+from flow.regress.pool import add_pool_options, open_pool
 from verif.common.runner import repro_command
 
 ROOT = C.ROOT
@@ -35,6 +36,7 @@ BUILD_TIMEOUT_S = 1800
 
 
 def git_rev() -> str:
+    """The checkout's short commit, ``-dirty`` when tracked files changed (``unknown`` off git)."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
@@ -254,22 +256,19 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap.add_argument("--sim", default="both", choices=["icarus", "verilator", "both"])
     ap.add_argument("--seeds", type=int, default=None, help="seeds per test (default: level's)")
     ap.add_argument("--seed-base", type=int, default=1, help="first seed (seeds are consecutive)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    add_pool_options(ap, jobs=os.cpu_count() or 2)
     ap.add_argument("--tests", default=None, help="comma-separated subset of the level's tests")
     ap.add_argument("--config", default=None, help="regression config (default verif/regress.toml)")
-    ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
-    ap.add_argument(
-        "--local-cluster",
-        type=int,
-        default=0,
-        metavar="N",
-        help="start a Dask LocalCluster of N worker processes on 127.0.0.1 and use it",
-    )
     ap.add_argument("--out", default=None, help="run directory (default build/regress/<stamp>)")
     ap.add_argument("--no-code-coverage", action="store_true")
     ap.add_argument("--no-rerun", action="store_true", help="do not re-run failures with waves")
     ap.add_argument("--check-only", action="store_true", help="consistency check only")
     ap.add_argument("--report", action="store_true", help="then write the coverage report")
+    ap.add_argument(
+        "--history",
+        default=None,
+        help="history database (default [signoff.history] path, build/history.sqlite)",
+    )
     args = ap.parse_args(argv)
 
     cfg = C.load(args.config)
@@ -300,11 +299,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             latest.unlink()
         latest.symlink_to(rundir.name)
 
-    cluster = None
-    if args.local_cluster:
-        cluster = start_local_cluster(args.local_cluster)
-        args.scheduler = cluster.scheduler_address
-    pool = DaskPool(args.scheduler) if args.scheduler else LocalPool(args.jobs)
+    pool, cluster = open_pool(args.jobs, args.scheduler, args.local_cluster)
     meta = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "git_rev": git_rev(),
@@ -331,9 +326,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     recs: list[dict] = []
 
     def save(final: bool = False, extra: dict | None = None) -> dict:
+        triage.annotate(recs)
         summary = {
             "meta": {**meta, "wall_s": round(time.monotonic() - t0, 1), "final": final},
             "counts": results.counts(recs),
+            "buckets": triage.buckets(recs),
             "results": recs,
             **(extra or {}),
         }
@@ -449,17 +446,38 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         f"{n['timeout']} timeout, {n['error']} error) in {summary['meta']['wall_s']:.0f} s; "
         f"summary {rundir / 'summary.json'}, junit {rundir / 'junit.xml'}"
     )
-    for r in recs:
-        if r["status"] != "passed":
-            w = f" waves: {r['waves']}" if r.get("waves") else ""
-            print(
-                f"  {r['status'].upper():7s} {r['sim']} {r['test']} seed={r['seed']}: "
-                f"{r['message'][:160]}\n          rerun: {r['repro']}{w}"
-            )
+    buckets = summary["buckets"]
+    hist = C.signoff_path(cfg, "history", "build/history.sqlite", args.history)
+    try:
+        history.record_run(hist, summary)
+        buckets = history.mark_buckets(hist, [summary["meta"]["run_dir"]], buckets)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"regress: history database {hist} not updated: {exc}", file=sys.stderr)
+    for b in buckets:
+        seen = {"NEW": " NEW", "KNOWN": f" KNOWN since {b.get('first_seen')}"}.get(
+            b.get("seen"), ""
+        )
+        where = f"{', '.join(b['tests'])} on {'+'.join(b['sims'])}, seeds {b['seeds']}"
+        w = f" waves: {b['waves']}" if b.get("waves") else ""
+        print(
+            f"  bucket {b['id']} x{b['count']}{seen}: {b['signature'][:140]}\n"
+            f"          {where}\n          rerun: {b['repro']}{w}"
+        )
     rc = 0 if bad == 0 and cons["consistency"]["ok"] else 1
     if args.report:
         rep = subprocess.run(
-            [sys.executable, "-m", "flow.cov_report", "--run", str(rundir)], cwd=ROOT
+            [
+                sys.executable,
+                "-m",
+                "flow.cov_report",
+                "--run",
+                str(rundir),
+                "--config",
+                str(cfg.path),
+                "--history",
+                str(hist),
+            ],
+            cwd=ROOT,
         )
         rc = rc or (rep.returncode if rep.returncode not in (0, 3) else 0)
     return rc

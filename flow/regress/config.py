@@ -191,5 +191,12 @@ def consistency_errors(cfg: Config) -> list[str]:
     return errors
 
 
+def signoff_path(cfg: Config, section: str, default: str, override: str | None = None) -> Path:
+    """A file named by ``[signoff.<section>] path`` (relative to the repository), or
+    ``override`` (a command-line option) when given."""
+    p = Path(override or cfg.signoff.get(section, {}).get("path", default))
+    return p if p.is_absolute() else ROOT / p
+
+
 def testpoints_of(cfg: Config, test: str) -> list[str]:
     return [tp["name"] for tp in cfg.testplan if test in tp.get("tests", [])]

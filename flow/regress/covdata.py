@@ -127,7 +127,7 @@ def sampled_groups(merged: dict[str, dict]) -> set[str]:
 
 
 # ----------------------------------------------------------------------------- code (Verilator)
-CODE_TYPES = ("line", "branch", "toggle", "user")
+CODE_TYPES = ("line", "branch", "toggle", "expr", "user")  # expr: Verilator --coverage-expr
 
 
 _POINT_META: dict[str, tuple[str, int, str]] = {}  # point key -> (file, line, type), shared

@@ -3,6 +3,7 @@ Dask distributed cluster. Both run :func:`execute.execute`; only submission diff
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures as cf
 import json
 import subprocess
@@ -126,3 +127,29 @@ def start_local_cluster(n_workers: int):
         host="127.0.0.1",
         dashboard_address=None,
     )
+
+
+def add_pool_options(ap: argparse.ArgumentParser, jobs: int) -> None:
+    """``--jobs``, ``--scheduler`` and ``--local-cluster``: where runs go (:func:`open_pool`)."""
+    ap.add_argument("--jobs", type=int, default=jobs, help="parallel runs on this machine")
+    ap.add_argument("--scheduler", default=None, help="Dask scheduler address, tcp://host:port")
+    ap.add_argument(
+        "--local-cluster",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start a Dask LocalCluster of N worker processes on 127.0.0.1 and use it",
+    )
+
+
+def open_pool(
+    jobs: int, scheduler: str | None, local_cluster: int
+) -> tuple[LocalPool | DaskPool, object | None]:
+    """The pool of :func:`add_pool_options` and the LocalCluster it started (None if none).
+
+    The caller closes both: ``pool.close()`` then ``cluster.close()``.
+    """
+    cluster = start_local_cluster(local_cluster) if local_cluster else None
+    if cluster is not None:
+        scheduler = cluster.scheduler_address
+    return (DaskPool(scheduler) if scheduler else LocalPool(jobs)), cluster

@@ -137,6 +137,108 @@ def test_equivalence_verdicts():
     assert equiv.verdict("", True)[0] == "unknown"
 
 
+SMALL_SV = """\
+module small (
+  input  logic       clk_i,
+  input  logic       rst_ni,
+  input  logic [2:0] a_i,
+  input  logic       sel_i,
+  output logic [3:0] y_o
+);
+  logic [3:0] q_q;
+  always_ff @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) q_q <= '0;
+    else q_q <= sel_i ? {1'b0, a_i} : 4'b1000;
+  assign y_o = q_q;
+endmodule
+"""
+
+
+@pytest.fixture(scope="module")
+def small_design():
+    """A registered mux whose B[3] is the constant 0: stuck-at-0 there is equivalent, stuck-at-1
+    is visible at y_o one cycle after sel_i."""
+    d = ROOT / "build" / "mutate" / "equiv_selftest"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    (d / "small.sv").write_text(SMALL_SV)
+    design.run_yosys(
+        f"read_verilog -sv {design.rel(d / 'small.sv')}\nprep -top small\n"
+        f"write_rtlil {design.rel(d / 'design.il')}\nwrite_json {design.rel(d / 'design.json')}\n",
+        d / "prep.ys",
+        timeout_s=120,
+    )
+    cells = json.loads((d / "design.json").read_text())["modules"]["small"]["cells"]
+    mux = next(n for n, c in cells.items() if c["type"] == "$mux")
+
+    def rec(i, mode):
+        cmd = f"mutate -mode {mode} -module small -cell {mux} -port B -portbit 3"
+        return {"id": i, "module": "small", "yosys_module": "small", "command": cmd}
+
+    return d, rec(1, "const0"), rec(2, "const1")
+
+
+@pytest.mark.parametrize(
+    "rung, observable",
+    [("equiv", "unknown"), ("sby", "not_equivalent"), ("sat", "not_equivalent")],
+)
+def test_equivalence_ladder_rungs_on_a_small_module(small_design, rung, observable):
+    d, same, visible = small_design
+    kw = {"rungs": (rung,), "seq": 2, "depth": 6, "timeout_s": 60, "sat_depth": 6}
+    args = (ROOT, same, d / "design.il", d / "design.json", d / rung)
+    res = equiv.ladder(*args, **kw)
+    assert (res["status"], res["rung"]) == ("equivalent", rung), res
+    assert [r["rung"] for r in res["rungs"]] == [rung] and res["seconds"] >= 0
+    res = equiv.ladder(ROOT, visible, *args[2:], **kw)
+    assert res["status"] == observable, res
+    if rung == "equiv":  # this rung proves only; its failure names the output
+        assert "y_o" in res["detail"]
+
+
+def test_equivalence_ladder_stops_at_the_first_decisive_rung(small_design):
+    d, same, visible = small_design
+    args = (d / "design.il", d / "design.json", d / "ladder")
+    res = equiv.ladder(ROOT, same, *args, rungs=("equiv", "sby"), seq=2, depth=6, timeout_s=60)
+    assert [r["rung"] for r in res["rungs"]] == ["equiv"] and res["status"] == "equivalent"
+    res = equiv.ladder(ROOT, visible, *args, rungs=("equiv", "sby"), seq=2, depth=6, timeout_s=60)
+    assert [r["status"] for r in res["rungs"]] == ["unknown", "not_equivalent"]
+    assert res["status"] == "not_equivalent" and res["rung"] == "sby"
+
+
+def test_sby_verdicts():
+    assert equiv.sby_verdict("SBY x DONE (PASS, rc=0)", False, 20)[0] == "equivalent"
+    fail = "engine_0.basecase: ##   0:00:01  Checking assertions in step 3..\nDONE (FAIL, rc=2)"
+    assert equiv.sby_verdict(fail, False, 20) == (
+        "not_equivalent",
+        "counterexample 3 cycles after reset",
+        4,
+    )
+    bounded = (
+        "Status returned by engine for induction: FAIL\n"
+        "Status returned by engine for basecase: PASS\nDONE (UNKNOWN, rc=4)"
+    )
+    assert equiv.sby_verdict(bounded, False, 20)[0] == "equivalent_bounded"
+    part = "engine_0.basecase: ##   0:00:01  Checking assertions in step 7..\n"
+    assert equiv.sby_verdict(part, True, 20) == (
+        "unknown",
+        "time limit, no difference within 8 cycles",
+        8,
+    )
+    assert equiv.equiv_verdict("Equivalence successfully proven!", False, {"y_o"})[0] == (
+        "equivalent"
+    )
+    log = "  Unproven $equiv $auto$x: \\state_q_gold [2] \\state_q_gate [2]\n"
+    assert equiv.equiv_verdict(log, False, {"y_o"}) == (
+        "unknown",
+        "internal state_q not proved",
+        {"state_q"},
+    )
+    log = "  Unproven $equiv $auto$x: \\last_gold \\last_gate\n"  # a 1-bit wire
+    assert equiv.equiv_verdict(log, False, {"y_o"})[2] == {"last"}
+    log = "  Unproven $equiv $auto$x: \\y_o_gold [2] \\y_o_gate [2]\n"
+    assert equiv.equiv_verdict(log, False, {"y_o"})[2] == set()
+
+
 def test_assertion_message_names_the_module():
     log = (
         "[$paramod$3bf9\\pnc_fifo] out_data_o changed while stalled\n"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,5 +54,9 @@ def test_panacea_run_tiny_verilator(tmp_path):
     assert set(layer["modes"]) == {"DENSE", "ZERO_SKIP", "AQS"}
     for d in layer["modes"].values():
         assert d["pass"] and d["exact"] and d["counters_exact"], d["problems"]
-        assert d["rtl_cycles"] >= d["lower_limit"]
+        assert d["rtl_cycles"] >= d["lower_limit"] >= d["operator_limit"]
+        assert d["limit_term"] in ("operator", "memory")
+        assert d["axi_bytes"] == d["rd_bytes"] + d["wr_bytes"] >= d["compulsory_bytes"]
+        assert set(d["energy_by_kind_pj"]) == {"dram", "sram", "compute"}
+        assert sum(d["energy_by_kind_pj"].values()) == pytest.approx(d["energy_pj"])
     assert "PASS" in p.stdout and "[ln] 3/3 AQS" in p.stdout

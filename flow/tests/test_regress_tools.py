@@ -132,6 +132,12 @@ expect = "fail"
 functional_pct = 100.0
 [signoff.code]
 line = 90.0
+[signoff.mutation]
+path = "{d}/mutate.json"
+[signoff.formal]
+path = "{d}/formal.json"
+[signoff.history]
+path = "{d}/history.sqlite"
 """
 
 
@@ -144,7 +150,7 @@ def fake(tmp_path_factory):
         '[[waiver]]\nbin = "fake.never.*"\nreason = "never sampled on purpose (tool test)"\n'
     )
     (d / "regress.toml").write_text(
-        FAKE_REGRESS.format(plan=d / "plan.toml", waivers=d / "waivers.toml")
+        FAKE_REGRESS.format(plan=d / "plan.toml", waivers=d / "waivers.toml", d=d)
     )
     env = dict(os.environ, PYTHONPATH=f"{d}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
     env.pop("PYTEST_CURRENT_TEST", None)  # else cocotb names results.xml after this test
@@ -226,6 +232,17 @@ def test_every_outcome_is_recorded(local_run):
     assert r["repro"].startswith(".venv/bin/panacea-flow sim ")
     assert s["counts"] == {"passed": 7, "failed": 1, "timeout": 1, "error": 1}
     assert "[" in log and "ETA" in log  # progress lines
+    # one bucket per failure signature, each with a repro line; the crash keeps its log
+    bk = {b["kind"]: b for b in s["buckets"]}
+    assert sorted(bk) == ["cocotb-assertion", "crash", "timeout"], s["buckets"]
+    assert bk["cocotb-assertion"]["signature"] == "cocotb-assertion: even seed=<n>"
+    assert bk["timeout"]["signature"] == "timeout: timeout after <time> (process group killed)"
+    assert bk["crash"]["tests"] == ["crashes_on_seed_2"] and Path(bk["crash"]["log"]).exists()
+    assert all(
+        b["repro"].endswith("--seed 2 --toplevel pnc_fifo --rtl pnc_fifo") for b in bk.values()
+    )
+    assert by[("fails_on_even_seed", 2)]["bucket"] == bk["cocotb-assertion"]["id"]
+    assert log.count(" NEW: ") == 3, log  # first run in this history database
 
 
 def test_failures_rerun_with_waves_and_reproduce(local_run):
@@ -357,14 +374,28 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
     assert any("robustness is failing" in x for x in rep["verdict"]["reasons"])
     assert any("code coverage" in x for x in rep["verdict"]["reasons"])
     assert len(rep["failures"]) == 3
+    assert [b["seen"] for b in rep["buckets"]] == ["NEW"] * 3
+    assert any("no mutation campaign" in x for x in rep["verdict"]["reasons"])
+    assert any("no formal results" in x for x in rep["verdict"]["reasons"])
+    mine = [r for r in rep["trend"] if r["run_dir"] == str(out)]  # its row, reported
+    assert len(mine) == 1 and mine[0]["ready"] == 0 and mine[0]["pass_rate"] == 70.0
+    assert mine[0]["functional_pct"] == 100.0 and mine[0]["formal"] == "missing"
+    assert (rep_dir / "trend.png").stat().st_size > 5000
     page = (rep_dir / "index.html").read_text()
     for text in (
         "Sign-off: NOT READY",
         "Testplan",
         "fake.seeds.parity",
-        "Failures",
+        "Failing runs",
         "--test fails_on_even_seed --seed 2",
         "coverage_growth.png",
+        "Failure buckets",
+        '<span class="new">NEW</span>',
+        "cocotb-assertion: even seed=&lt;n&gt;",
+        "Mutation analysis",
+        "Formal proofs",
+        "trend.png",
+        "expression coverage: ",
     ):
         assert text in page
     assert (rep_dir / "coverage_growth.png").stat().st_size > 1000
@@ -372,6 +403,13 @@ def test_report_from_the_fake_run(local_run, fake, tmp_path):
         png = rep_dir / "screenshot.png"
         assert png.exists() and png.stat().st_size > 20000, p.stdout
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # CI's check of a report (.ci/check_report.py) fails this one: Icarus, no code coverage
+    chk = subprocess.run(
+        [PY, str(ROOT / ".ci" / "check_report.py"), str(rep_dir)], capture_output=True, text=True
+    )
+    assert chk.returncode == 1, chk.stdout + chk.stderr
+    assert "no annotated RTL source" in chk.stderr and "no sign-off verdict" not in chk.stderr
+    assert "no section" not in chk.stderr, chk.stderr
 
 
 def test_code_coverage_merge_and_genhtml(tmp_path):

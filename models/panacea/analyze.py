@@ -43,12 +43,18 @@ JSON_KEYS_DOC: str = """\
 - act_vec_skip_share (object): share of skippable activation HO vectors per mode
 - wt_vec_skip_share (float): share of skippable weight HO vectors
 - sbr (bool): weight SBR slicing on
-- cycles, lower_limit (object): modelled cycles and operator-bound limit per mode
-  (keys DENSE, ZERO_SKIP, AQS); bound (object): limiting term per mode (swo, dwo, mem_rd, wbuf,
-  mem_wr)
+- cycles (object): modelled cycles per mode (keys DENSE, ZERO_SKIP, AQS); bound (object): the
+  cycle model's limiting term per mode (swo, dwo, mem_rd, wbuf, drain)
+- lower_limit (object): roofline per mode, max(operator_limit, compulsory bytes of the busier
+  AXI data channel / (AXI_DATA_W/8)); operator_limit (object): max(SWO_BUSY, DWO_BUSY) / NUM_PEA;
+  limit_term (object): "operator" or "memory", the term of lower_limit that binds
+- compulsory_bytes (object): every compressed operand stream (LO planes, RLE HO streams) read
+  once as whole AXI beats, plus the INT32 output written once; axi_bytes (object): what the
+  loop nest moves (RD_BYTES + WR_BYTES, not saturated); axi_vs_compulsory (object): their ratio
 - mem_bytes (object): once (each 8-bit operand read once + INT32 output written once),
   uncompressed (the loop nest without RLE), DENSE, ZERO_SKIP, AQS (RD_BYTES + WR_BYTES)
-- energy_pj (object): modelled energy per mode in picojoules
+- energy_pj (object): modelled energy per mode in picojoules; energy_breakdown_pj (object): per
+  mode {"dram", "sram", "compute"} in picojoules (architecture.md section 7)
 - counters (object): exact counters per mode (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP,
   RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes played from the weight buffers)
 - gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
@@ -210,6 +216,7 @@ def analyze_layer(
     n = wq.shape[0]
     mb, nb = ceil_div(m, int(ARCH.V)), ceil_div(n, int(ARCH.V))
     ng = ceil_div(nb, int(ARCH.NUM_PEA))
+    energy = {md: energy_from_counters(c.counts) for md, c in report.per_mode.items()}
     uncompressed = ng * mb * 8 * k + mb * nb * k * (wt_lo_bits(sbr) + 4) + m * align8(n) * 4
     data: dict[str, Any] = {
         "name": name,
@@ -234,7 +241,12 @@ def analyze_layer(
         "sbr": sbr,
         "cycles": report.cycles,
         "lower_limit": report.lower_limit,
+        "operator_limit": report.operator_limit,
+        "limit_term": {md: c.limit_term for md, c in report.per_mode.items()},
         "bound": {md: c.bound for md, c in report.per_mode.items()},
+        "compulsory_bytes": {md: c.compulsory_bytes for md, c in report.per_mode.items()},
+        "axi_bytes": {md: c.axi_bytes for md, c in report.per_mode.items()},
+        "axi_vs_compulsory": {md: c.axi_ratio for md, c in report.per_mode.items()},
         "mem_bytes": {
             "once": m * k + n * k + m * n * 4,
             "uncompressed": uncompressed,
@@ -243,9 +255,8 @@ def analyze_layer(
                 for md, c in report.per_mode.items()
             },
         },
-        "energy_pj": {
-            md: energy_from_counters(c.counters).total_pj for md, c in report.per_mode.items()
-        },
+        "energy_pj": {md: e.total_pj for md, e in energy.items()},
+        "energy_breakdown_pj": {md: e.by_kind_pj for md, e in energy.items()},
         "counters": {md: c.counters for md, c in report.per_mode.items()},
         "gemm_sqnr_db": _finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
         "exact": exact,
@@ -282,14 +293,19 @@ def format_layer(d: dict[str, Any]) -> str:
         f"{'yes' if d['exact'] else 'NO'}",
         f"  memory bytes         once {d['mem_bytes']['once']}, uncompressed "
         f"{d['mem_bytes']['uncompressed']}",
-        f"  {'mode':<10} {'cycles':>12} {'lower limit':>12} {'ratio':>6} {'bound':>7} "
-        f"{'mem bytes':>12} {'energy uJ':>10}",
+        f"  {'mode':<10} {'cycles':>12} {'roofline':>12} {'ratio':>6} {'term':>8} "
+        f"{'operator':>12} {'bound':>7} {'AXI bytes':>13} {'compulsory':>12} {'ratio':>6} "
+        f"{'energy uJ':>10} {'DRAM':>5} {'SRAM':>5} {'comp':>5}",
     ]
     for md in MODE_NAMES.values():
         cyc, lim = d["cycles"][md], d["lower_limit"][md]
+        parts = d["energy_breakdown_pj"][md]
+        share = [100.0 * parts[k] / d["energy_pj"][md] for k in ("dram", "sram", "compute")]
         lines.append(
-            f"  {md:<10} {cyc:>12} {lim:>12.0f} {cyc / lim:>6.2f} {d['bound'][md]:>7} "
-            f"{d['mem_bytes'][md]:>12} {d['energy_pj'][md] / 1e6:>10.3f}"
+            f"  {md:<10} {cyc:>12} {lim:>12.0f} {cyc / lim:>6.2f} {d['limit_term'][md]:>8} "
+            f"{d['operator_limit'][md]:>12.0f} {d['bound'][md]:>7} {d['axi_bytes'][md]:>13} "
+            f"{d['compulsory_bytes'][md]:>12} {d['axi_vs_compulsory'][md]:>6.2f} "
+            f"{d['energy_pj'][md] / 1e6:>10.3f} " + " ".join(f"{v:>4.0f}%" for v in share)
         )
     return "\n".join(lines)
 
@@ -319,6 +335,49 @@ def plot_layer(la: LayerAnalysis, out_dir: Path) -> Path:
     )
     fig.tight_layout()
     path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_ho_hist.png")
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+ENERGY_KINDS: tuple[str, ...] = ("dram", "sram", "compute")
+ENERGY_COLORS: dict[str, str] = {"dram": "tab:red", "sram": "tab:orange", "compute": "tab:blue"}
+
+
+def plot_energy_stack(ax: Any, labels: list[str], parts: list[dict[str, float]]) -> None:
+    """Stacked bars of energy (uJ) per label, one segment per kind (DRAM, SRAM, compute)."""
+    x = np.arange(len(labels))
+    bottom = np.zeros(len(labels))
+    for kind in ENERGY_KINDS:
+        v = np.array([p[kind] / 1e6 for p in parts])
+        ax.bar(
+            x,
+            v,
+            0.6,
+            bottom=bottom,
+            label=kind.upper() if kind != "compute" else kind,
+            color=ENERGY_COLORS[kind],
+        )
+        bottom += v
+    ax.set_xticks(x, labels)
+    ax.set_ylabel("energy (uJ)")
+
+
+def plot_energy(la: LayerAnalysis, out_dir: Path) -> Path:
+    """Write ``out_dir/<name>_energy.png``: modelled energy per mode, stacked DRAM/SRAM/compute."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = la.data
+    modes = list(MODE_NAMES.values())
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    plot_energy_stack(ax, modes, [d["energy_breakdown_pj"][md] for md in modes])
+    ax.set_title(f"{d['name']}: energy per mode (M={d['M']} N={d['N']} K={d['K']})")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_energy.png")
     fig.savefig(path, dpi=80)
     plt.close(fig)
     return path

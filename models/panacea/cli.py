@@ -14,7 +14,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .analyze import JSON_KEYS_DOC, AnalyzeInputError, analyze_file, format_layer, plot_layer
+from .analyze import (
+    JSON_KEYS_DOC,
+    AnalyzeInputError,
+    analyze_file,
+    format_layer,
+    plot_energy,
+    plot_layer,
+)
 from .llm.accuracy import add_parser as add_accuracy_parser
 
 
@@ -30,7 +37,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     an.add_argument("tensors", type=Path, help="input .npz file")
     add_calibration_args(an)
-    an.add_argument("--plot", type=Path, metavar="DIR", help="write HO-slice histograms (PNG)")
+    an.add_argument(
+        "--plot", type=Path, metavar="DIR", help="write HO-slice histograms and energy stacks (PNG)"
+    )
     an.set_defaults(func=_analyze)
     add_accuracy_parser(sub)
 
@@ -69,6 +78,7 @@ def _analyze(args: argparse.Namespace) -> int:
             args.plot.mkdir(parents=True, exist_ok=True)
             for la in layers:
                 plot_layer(la, args.plot)
+                plot_energy(la, args.plot)
     except OSError as exc:
         print(f"panacea analyze: error: cannot write output ({exc})", file=sys.stderr)
         return 2

@@ -37,9 +37,18 @@ DENSE, plus the marker) and ``backlog = min(pkt, DWO_BACKLOG) * dwo_c / pkt`` th
 queued when the join moves on.
 ``drain = TILE_DRAIN + 4*[bias] + write``: per written command ``max(beats, WRITE_CMD_CYCLES)``
 (INT32: rows x 4 beats, UINT8: rows x 1 beat, UINT8_RLE: the LO and record writes plus one
-encoder cycle per column). The operator-bound lower limit is ``max(SWO products, DWO products) /
-NUM_PEA`` over the whole GEMM. The constants live in ``arch.toml [cycle]`` (fitted to the RTL's
+encoder cycle per column). The constants live in ``arch.toml [cycle]`` (fitted to the RTL's
 CYCLES counter, docs/architecture.md section 6); nothing here hard-codes a latency.
+
+The lower limit is a roofline: the larger of the operator bound ``max(SWO products, DWO
+products) / NUM_PEA`` over the whole GEMM (each PEA has one SWO and one DWO) and the memory bound
+``max(compulsory read bytes, compulsory write bytes) / (AXI_DATA_W/8)`` (the AXI read and write
+data channels are separate and each moves one beat per cycle). Compulsory bytes are what any loop
+nest must move for the job's memory image: every activation and weight stream (LO plane and HO
+stream) and the biases read once, as whole beats at their addresses in the image
+(:func:`panacea.memimage.job_stats`), and every output byte written once (WR_BYTES, whatever the
+output format). ``axi_bytes`` is what this design's loop nest moves (RD_BYTES + WR_BYTES, not
+saturated).
 """
 
 from __future__ import annotations
@@ -69,6 +78,38 @@ def within_tolerance(
     return abs(int(rtl_cycles) - int(model_cycles)) <= tol * model_cycles + slack
 
 
+def compulsory_bytes(st: JobStats) -> tuple[int, int]:
+    """(read, write) bytes any loop nest must move for the job's memory image: every activation
+    and weight stream and every bias block read once, as the whole AXI beats covering it at its
+    address (the layout of :func:`panacea.memimage.region_layout`), and every output byte
+    written once (the WR_BYTES rule of the job's output format)."""
+    read_beats = int(st.act_beats.sum()) + int(st.wt_beats.sum())
+    return BUS_BYTES * read_beats, int(st.wr_bytes.sum())
+
+
+def loop_nest_bytes(st: JobStats) -> tuple[int, int]:
+    """(read, write) AXI bytes of this design's loop nest: RD_BYTES and WR_BYTES of
+    :func:`panacea.memimage.job_stats` without the counters' 32-bit saturation."""
+    ng = ceil_div(st.dwo.shape[1], int(ARCH.NUM_PEA))
+    return BUS_BYTES * (ng * int(st.act_beats.sum()) + st.wt_rd_beats), int(st.wr_bytes.sum())
+
+
+def model_counts(st: JobStats) -> dict[str, int]:
+    """The job's counters without saturation, plus the model-only WBUF_WR_BYTES (weight-stream
+    bytes stored into the weight buffers): what :func:`panacea.energy.energy_from_counters`
+    costs for a modelled job."""
+    rd, wr = loop_nest_bytes(st)
+    mb = st.dwo.shape[0]
+    stored = BUS_BYTES * int(st.wt_stream_beats.sum()) if st.wbuf_fits else 0
+    return {
+        **st.counters,
+        "RD_BYTES": rd,
+        "WR_BYTES": wr,
+        "WBUF_RD_BYTES": mb * stored,
+        "WBUF_WR_BYTES": stored,
+    }
+
+
 @dataclass(frozen=True)
 class ModeCycles:
     """Modelled figures of one job in one skip mode.
@@ -79,24 +120,60 @@ class ModeCycles:
     the end of most groups' step phase: "swo" (K steps), "dwo" (a PEA's DWO behind its FIFO),
     "mem_rd" (the AXI read bus), "wbuf" (a weight buffer playing its streams), "drain"
     (the output path: a group waited for a free accumulator bank, or the tail after the last
-    step is over half of the job). ``lower_limit`` is the operator bound
-    ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``; ``counters`` are the exact counters of
-    :func:`panacea.memimage.job_stats`.
+    step is over half of the job). ``operator_limit`` is the operator bound
+    ``max(SWO_BUSY, DWO_BUSY) / NUM_PEA``, ``memory_limit`` the compulsory bytes of the busier
+    AXI data channel over AXI_DATA_W/8, ``lower_limit`` the larger of the two (the roofline) and
+    ``limit_term`` which one it is ("operator" or "memory"). ``compulsory_rd_bytes`` /
+    ``compulsory_wr_bytes`` (:func:`compulsory_bytes`) and ``axi_rd_bytes`` / ``axi_wr_bytes``
+    (:func:`loop_nest_bytes`) are not saturated. ``counters`` are the exact counters of
+    :func:`panacea.memimage.job_stats` (saturated like the registers), ``counts`` the same
+    without saturation plus WBUF_WR_BYTES (:func:`model_counts`).
     """
 
     mode: str
     cycles: int
-    lower_limit: float
+    operator_limit: float
+    memory_limit: float
     swo_products: int
     dwo_products: int
     group_cycles: npt.NDArray[np.int64]
     bound: str
     counters: dict[str, int]
+    counts: dict[str, int]
+    compulsory_rd_bytes: int
+    compulsory_wr_bytes: int
+    axi_rd_bytes: int
+    axi_wr_bytes: int
+
+    @property
+    def lower_limit(self) -> float:
+        """Roofline: the larger of the operator and the memory bound (cycles)."""
+        return max(self.operator_limit, self.memory_limit)
+
+    @property
+    def limit_term(self) -> str:
+        """The term of :attr:`lower_limit` that binds: "operator" or "memory"."""
+        return "memory" if self.memory_limit > self.operator_limit else "operator"
 
     @property
     def limit_ratio(self) -> float:
-        """Modelled cycles over the operator-bound lower limit."""
+        """Modelled cycles over the roofline."""
         return self.cycles / self.lower_limit
+
+    @property
+    def compulsory_bytes(self) -> int:
+        """Compulsory AXI bytes, read plus write."""
+        return self.compulsory_rd_bytes + self.compulsory_wr_bytes
+
+    @property
+    def axi_bytes(self) -> int:
+        """AXI bytes the loop nest moves, read plus write."""
+        return self.axi_rd_bytes + self.axi_wr_bytes
+
+    @property
+    def axi_ratio(self) -> float:
+        """AXI bytes over compulsory bytes (1.0 = every byte crosses AXI once)."""
+        return self.axi_bytes / self.compulsory_bytes
 
 
 @dataclass(frozen=True)
@@ -112,8 +189,13 @@ class CycleReport:
 
     @property
     def lower_limit(self) -> dict[str, float]:
-        """Operator-bound lower limit per mode."""
+        """Roofline lower limit per mode."""
         return {m: c.lower_limit for m, c in self.per_mode.items()}
+
+    @property
+    def operator_limit(self) -> dict[str, float]:
+        """Operator-bound limit per mode."""
+        return {m: c.operator_limit for m, c in self.per_mode.items()}
 
 
 def _tile_dwo(st: JobStats) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -235,16 +317,24 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
         bound = "drain"
     else:
         bound = names[int(limits[:5].argmax())]
-    swo, dwo_total = st.counters["SWO_BUSY"], int(st.dwo.sum())
+    swo, dwo_total = st.dwo.size * K, int(st.dwo.sum())  # not saturated
+    need_rd, need_wr = compulsory_bytes(st)
+    axi_rd, axi_wr = loop_nest_bytes(st)
     return ModeCycles(
         mode=MODE_NAMES[st.mode],
         cycles=cycles,
-        lower_limit=max(swo, dwo_total) / npea,
+        operator_limit=max(swo, dwo_total) / npea,
+        memory_limit=max(need_rd, need_wr) / BUS_BYTES,
         swo_products=swo,
         dwo_products=dwo_total,
         group_cycles=group,
         bound=bound,
         counters=dict(st.counters),
+        counts=model_counts(st),
+        compulsory_rd_bytes=need_rd,
+        compulsory_wr_bytes=need_wr,
+        axi_rd_bytes=axi_rd,
+        axi_wr_bytes=axi_wr,
     )
 
 

@@ -14,7 +14,9 @@ Counting rules (the RTL follows them exactly):
   activation LO plane of block mb (``len = K*b``) and its HO stream (``len = 8 + n_rec*(9-b)``),
   once, broadcast; for every active PEA p (weight block ``nb``): its weight LO plane
   (``len = K*Lw``, ``Lw`` = 5 SBR / 4 plain), its weight HO stream (``len = 8 + n_rec*5``) and,
-  when ``bias_en``, its 8 int32 biases (``len = 32`` at ``BIAS_ADDR + 32*nb``).
+  when ``bias_en``, its 8 int32 biases (``len = 32`` at ``BIAS_ADDR + 32*nb``). With ``row_q``
+  (per-row z and r) the group also reads the row vector of block mb (``len = 16`` at
+  ``ROWQ_ADDR + 16*mb``), counted with the activation streams (``JobStats.act_beats``).
 * Weight buffer (``WBUF_BYTES`` per PEA, 0 = none; one bank of ``WBUF_BYTES/2`` per weight
   stream): when the worst case of one PEA's larger weight stream,
   ``U = max(align8(K*Lw), align8(8 + K*5))``, fits a bank, ``2*U <= WBUF_BYTES``
@@ -57,6 +59,7 @@ from .aqs import (
 )
 from .config import ARCH, CONSTS, ERRORS
 from .errors import check_bool, check_int_array, check_int_range
+from .regmap import DESCRIPTOR
 from .requant import INT32_MAX, INT32_MIN, MULT_MAX, SHIFT_MAX, SHIFT_MIN, add_bias_sat, requantize
 from .rle import HEADER_BYTES, decode_stream, encode_stream, pack_lanes, record_mask, unpack_lanes
 from .slicing import check_lo_bits, r_max, slice_wt, wt_lo_bits
@@ -71,14 +74,23 @@ FMT_CODES: dict[str, int] = {
     "uint8_rle": int(CONSTS.FMT_UINT8_RLE),
 }
 FMT_NAMES: dict[int, str] = {v: k for k, v in FMT_CODES.items()}
-REGION_NAMES: tuple[str, ...] = ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "out", "out_ho")
-ADDR_REGS: dict[str, str] = {
-    "act_lo": "ACT_LO_ADDR", "act_ho": "ACT_HO_ADDR", "wt_lo": "WT_LO_ADDR",
-    "wt_ho": "WT_HO_ADDR", "bias": "BIAS_ADDR", "out": "OUT_ADDR", "out_ho": "OUT_HO_ADDR",
+REGION_NAMES: tuple[str, ...] = ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "out", "out_ho",
+                                  "rowq")
+# Per-row quantization vector (MODE.row_q): for every m-block, V entries of two bytes {z_m, r_m},
+# row 8*mb + i at byte 2*i of the block's ROWQ_BLOCK_BYTES (rows beyond M hold 0, 0).
+ROWQ_BLOCK_BYTES: int = 2 * V
+# Descriptor fields: name -> (register, lsb, width), from the generated register map
+# (arch.toml [descriptor]). Every encode and decode of a descriptor register goes through it.
+DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
+    name: (f.reg, f.lsb, f.width) for name, f in DESCRIPTOR.items()
 }
-DESCRIPTOR_REGS: tuple[str, ...] = (
-    "M", "N", "K", "MODE", "ACT_Q", "OUT_Q", "RQ_MULT", "RQ_SHIFT", *ADDR_REGS.values()
-)
+# The registers holding the descriptor, in descriptor order.
+DESCRIPTOR_REGS: tuple[str, ...] = tuple(dict.fromkeys(f.reg for f in DESCRIPTOR.values()))
+# Base address register of each memory region (descriptor field "<region>_addr").
+ADDR_REGS: dict[str, str] = {
+    name.removesuffix("_addr"): DESCRIPTOR[name].reg for name in DESCRIPTOR
+    if name.endswith("_addr")
+}
 
 
 def align8(n: int) -> int:
@@ -110,9 +122,11 @@ class Job:
     any explicitly given region), each on a 64-byte boundary, so regions never overlap.
     ``mult``/``shift``/``zo`` matter only for the UINT8 formats, ``out_r``/``out_b`` only for
     UINT8_RLE, ``r`` only in AQS mode. ``z`` and ``r`` may each be a 1-D array of one value per
-    row (per-row activation quantization): :func:`job_stats` and the cycle model accept such a
-    job, :func:`validate_job` (and so :func:`pack_job`) rejects it, because the hardware
-    descriptor holds one z and one r.
+    row (per-row activation quantization, descriptor bit ``row_q``): the descriptor then points
+    at the row vector (region ``rowq``, :data:`ROWQ_BLOCK_BYTES` per m-block) instead of holding
+    z and r. The model (:func:`pack_job`, :func:`job_stats`, the cycle model) supports it;
+    :func:`validate_job` still rejects it (:data:`PER_ROW_UNSUPPORTED`) because the RTL does
+    not read the row vector yet.
     """
 
     x: npt.NDArray[np.uint8]
@@ -136,6 +150,7 @@ class Job:
     bias_addr: int | None = None
     out_addr: int | None = None
     out_ho_addr: int | None = None
+    rowq_addr: int | None = None
 
     @property
     def M(self) -> int:
@@ -178,14 +193,14 @@ class Job:
         return dataclasses.replace(self, mode=mode)
 
 
-PER_ROW_UNSUPPORTED: str = ("per-row zero points are not in the hardware descriptor yet: give z "
-                             "and r as one integer each (per-row jobs work in job_stats and the "
+PER_ROW_UNSUPPORTED: str = ("per-row zero points are not in the RTL yet: give z and r as one "
+                             "integer each (per-row jobs work in pack_job, job_stats and the "
                              "cycle model only)")
 
 
 def validate_job(job: Job) -> None:
     """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job,
-    including a per-row job (:data:`PER_ROW_UNSUPPORTED`)."""
+    including a per-row job (:data:`PER_ROW_UNSUPPORTED`): what the RTL can run."""
     check_job_fields(job)
     if job.per_row:
         raise ValueError(PER_ROW_UNSUPPORTED)
@@ -252,6 +267,7 @@ def region_sizes(job: Job) -> dict[str, int]:
         "bias": 4 * np_ if job.bias is not None else 0,
         "out": out,
         "out_ho": out_ho,
+        "rowq": mb * ROWQ_BLOCK_BYTES if job.per_row else 0,
     }
 
 
@@ -280,31 +296,47 @@ class ActImage:
     n_records: npt.NDArray[np.int64]  # (MB,)
 
 
-def act_image(x: npt.NDArray[np.uint8], b: int, r_eff: int) -> ActImage:
-    """Slice ``x`` (M, K) into blocks of 8 rows; rows beyond M hold ``r_eff << b``."""
+def _pad_rows(v: RowParam, m: int, fill: int) -> int | npt.NDArray[np.int64]:
+    """A per-row array padded to whole m-blocks with ``fill``; a scalar unchanged."""
+    if not isinstance(v, np.ndarray):
+        return int(v)
+    out = np.full(ceil_div(m, V) * V, fill, np.int64)
+    out[:m] = v
+    return out
+
+
+def act_image(x: npt.NDArray[np.uint8], b: int, r_eff: RowParam) -> ActImage:
+    """Slice ``x`` (M, K) into blocks of 8 rows; rows beyond M hold ``r_eff << b`` (0 for a
+    per-row ``r_eff``, whose padded rows have r = 0)."""
     m, k = x.shape
     mb = ceil_div(m, V)
-    xp = np.full((mb * V, k), r_eff << b, np.int64)
+    rp = _pad_rows(r_eff, m, 0)
+    xp = np.zeros((mb * V, k), np.int64) + (as_column(rp) << b)
     xp[:m] = x
     vec = xp.reshape(mb, V, k).transpose(0, 2, 1).reshape(mb * k, V)  # (MB*K, 8) vectors
     lo = np.frombuffer(pack_lanes(vec & ((1 << b) - 1), b), np.uint8).reshape(mb, k * b)
     hl = 8 - b
-    pay = ((vec >> b) - r_eff) & ((1 << hl) - 1)
+    lane_r = np.tile(rp.reshape(mb, 1, V), (1, k, 1)).reshape(mb * k, V) \
+        if isinstance(rp, np.ndarray) else rp
+    pay = ((vec >> b) - lane_r) & ((1 << hl) - 1)
     ho = [encode_stream(pay[j * k:(j + 1) * k], hl) for j in range(mb)]
     live = record_mask(~np.any(pay.reshape(mb, k, V) != 0, axis=2))
     return ActImage(lo=lo, ho=ho, live=live, n_records=live.sum(axis=1).astype(np.int64))
 
 
 def decode_act_image(lo_region: bytes, ho_region: bytes, M: int, K: int, b: int,
-                     r_eff: int) -> npt.NDArray[np.uint8]:
-    """Rebuild the (M, K) uint8 activations from their LO plane and HO stream regions."""
+                     r_eff: RowParam) -> npt.NDArray[np.uint8]:
+    """Rebuild the (M, K) uint8 activations from their LO plane and HO stream regions
+    (``r_eff`` per row: an (M,) array)."""
     mb, hl = ceil_div(M, V), 8 - b
     lo_stride, ho_stride = align8(K * b), align8(HEADER_BYTES + K * (1 + hl))
+    rp = _pad_rows(r_eff, M, 0)
     x = np.empty((mb, V, K), np.int64)
     for j in range(mb):
         xl = unpack_lanes(lo_region[j * lo_stride:j * lo_stride + K * b], K, b, signed=False)
         pay = decode_stream(ho_region[j * ho_stride:(j + 1) * ho_stride], K, hl).payload
-        x[j] = ((((pay + r_eff) & ((1 << hl) - 1)) << b) | xl).T
+        rj = rp[j * V:(j + 1) * V] if isinstance(rp, np.ndarray) else rp
+        x[j] = ((((pay + rj) & ((1 << hl) - 1)) << b) | xl).T
     return x.reshape(mb * V, K)[:M].astype(np.uint8)
 
 
@@ -367,24 +399,10 @@ class MemImage:
     regs: dict[str, int]
 
 
-# Descriptor fields: name -> (register, lsb, width) (architecture.md section 5). Every encode
-# and decode of a descriptor register goes through this table.
-DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
-    "M": ("M", 0, 16), "N": ("N", 0, 16), "K": ("K", 0, 16),
-    "skip": ("MODE", 0, 2), "sbr": ("MODE", 2, 1), "bias_en": ("MODE", 3, 1),
-    "fmt": ("MODE", 4, 2),
-    "z": ("ACT_Q", 0, 8), "r": ("ACT_Q", 8, 8), "b": ("ACT_Q", 16, 4),
-    "zo": ("OUT_Q", 0, 8), "out_r": ("OUT_Q", 8, 8), "out_b": ("OUT_Q", 16, 4),
-    "mult": ("RQ_MULT", 0, 31), "shift": ("RQ_SHIFT", 0, 6),
-    **{f"{name}_addr": (reg, 0, 32) for name, reg in ADDR_REGS.items()},
-}
-
-
 def decode_descriptor(regs: Mapping[str, int]) -> dict[str, int]:
     """Field values (:data:`DESCRIPTOR_FIELDS`) of descriptor register values, each masked to
     its width as the hardware sees it."""
-    return {f: (int(regs[reg]) >> lsb) & ((1 << w) - 1)
-            for f, (reg, lsb, w) in DESCRIPTOR_FIELDS.items()}
+    return {name: f.get(regs[f.reg]) for name, f in DESCRIPTOR.items()}
 
 
 def encode_descriptor(fields: Mapping[str, int],
@@ -392,31 +410,49 @@ def encode_descriptor(fields: Mapping[str, int],
     """Register values with ``fields`` set (each masked to its width), starting from ``regs``
     (other bits kept) or from zero; the inverse of :func:`decode_descriptor`."""
     out = {reg: 0 for reg in DESCRIPTOR_REGS} if regs is None else dict(regs)
-    for f, v in fields.items():
-        reg, lsb, w = DESCRIPTOR_FIELDS[f]
-        mask = ((1 << w) - 1) << lsb
-        out[reg] = (int(out[reg]) & ~mask) | ((int(v) << lsb) & mask)
+    for name, v in fields.items():
+        f = DESCRIPTOR[name]
+        out[f.reg] = f.put(out[f.reg], v)
     return out
 
 
 def descriptor_regs(job: Job) -> dict[str, int]:
-    """Register values (architecture.md section 5) that describe ``job``."""
-    if job.per_row:
-        raise ValueError(PER_ROW_UNSUPPORTED)
+    """Register values (architecture.md section 5) that describe ``job``; a per-row job sets
+    ``row_q`` and leaves ``z`` and ``r`` 0 (they come from the row vector)."""
     lay = region_layout(job)
+    row_q = job.per_row
     fields = {
         "M": job.M, "N": job.N, "K": job.K, "skip": job.mode_code, "sbr": int(bool(job.sbr)),
-        "bias_en": int(job.bias is not None), "fmt": job.fmt_code,
-        "z": job.z, "r": job.r, "b": job.b, "zo": job.zo, "out_r": job.out_r, "out_b": job.out_b,
+        "bias_en": int(job.bias is not None), "fmt": job.fmt_code, "row_q": int(row_q),
+        "z": 0 if row_q else job.z, "r": 0 if row_q else job.r, "b": job.b,
+        "zo": job.zo, "out_r": job.out_r, "out_b": job.out_b,
         "mult": job.mult, "shift": job.shift,
         **{f"{name}_addr": lay[name][0] for name in ADDR_REGS},
     }
     return encode_descriptor(fields)
 
 
-def pack_job(job: Job) -> MemImage:
-    """Memory image (input regions plus zero-filled output regions) and registers of ``job``."""
-    validate_job(job)
+def rowq_vector(job: Job) -> bytes:
+    """The row vector of a per-row job (region ``rowq``): {z_m, r_m} bytes per row, each
+    m-block padded with zeros to :data:`ROWQ_BLOCK_BYTES`. The RTL forms the compensation
+    coefficient 2^b*r_m - z_m itself (it needs r_m anyway to decode the HO residuals)."""
+    m = job.M
+    z = np.broadcast_to(np.asarray(job.z, np.int64), (m,))
+    r = np.broadcast_to(np.asarray(job.r, np.int64), (m,))
+    vec = np.zeros((ceil_div(m, V) * V, 2), np.uint8)
+    vec[:m, 0], vec[:m, 1] = z, r
+    return vec.tobytes()
+
+
+def pack_job(job: Job, *, allow_per_row: bool = False) -> MemImage:
+    """Memory image (input regions plus zero-filled output regions) and registers of ``job``.
+
+    A per-row job is rejected (:data:`PER_ROW_UNSUPPORTED`) unless ``allow_per_row``: its image
+    is the defined format (region ``rowq``), which the RTL does not read yet."""
+    if allow_per_row:
+        check_job_fields(job)
+    else:
+        validate_job(job)
     lay = region_layout(job)
     b, k, lw = int(job.b), job.K, wt_lo_bits(bool(job.sbr))
     act = act_image(job.x, b, job.r_eff)
@@ -429,6 +465,7 @@ def pack_job(job: Job) -> MemImage:
         "bias": b"",
         "out": bytes(lay["out"][1]),
         "out_ho": bytes(lay["out_ho"][1]),
+        "rowq": rowq_vector(job) if job.per_row else b"",
     }
     if job.bias is not None:
         bp = np.zeros(align8(job.N), "<i4")
@@ -470,8 +507,9 @@ def _outputs(job: Job) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32],
 
 
 def expected_output(job: Job) -> ExpectedOutput:
-    """Exact bytes of the output regions after the job (see :class:`ExpectedOutput`)."""
-    validate_job(job)
+    """Exact bytes of the output regions after the job (see :class:`ExpectedOutput`); per-row
+    jobs included (their image comes from ``pack_job(job, allow_per_row=True)``)."""
+    check_job_fields(job)
     lay = region_layout(job)
     y, s, out = _outputs(job)
     n, fmt = job.N, job.fmt_code
@@ -619,6 +657,9 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
         _beats(lay["act_lo"][0] + jm * align8(k * b), np.full(mb, k * b, np.int64))
         + _beats(lay["act_ho"][0] + jm * align8(HEADER_BYTES + k * (9 - b)),
                  HEADER_BYTES + act_rec * (9 - b)))
+    if job.per_row:
+        act_beats = act_beats + _beats(lay["rowq"][0] + jm * ROWQ_BLOCK_BYTES,
+                                       np.full(mb, ROWQ_BLOCK_BYTES, np.int64))
     wt_stream_beats = (
         _beats(lay["wt_lo"][0] + jn * align8(k * lw), np.full(nb, k * lw, np.int64))
         + _beats(lay["wt_ho"][0] + jn * align8(HEADER_BYTES + k * 5), HEADER_BYTES + wt_rec * 5))
@@ -687,6 +728,8 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
 
     Fields are taken from the register values masked to their widths (section 5). When several
     errors apply the lowest code wins: BAD_DIM, BAD_MODE, BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ.
+    With ``row_q`` the ACT_Q r field is not used (no BAD_R from it) and ``rowq_addr`` must be
+    aligned; the r of each row is not checked by the hardware (the host's job).
     ``regs`` must hold every register of ``DESCRIPTOR_REGS``.
     """
     missing = [r for r in DESCRIPTOR_REGS if r not in regs]
@@ -703,9 +746,12 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
         return int(ERRORS.BAD_MODE)
     if b not in (3, 4, 5) or (rle and out_b not in (3, 4, 5)):
         return int(ERRORS.BAD_LO_BITS)
-    if (skip == int(CONSTS.SKIP_AQS) and r > r_max(b)) or (rle and out_r > r_max(out_b)):
+    row_q = f["row_q"]
+    if (skip == int(CONSTS.SKIP_AQS) and not row_q and r > r_max(b)) \
+            or (rle and out_r > r_max(out_b)):
         return int(ERRORS.BAD_R)
-    used = ["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["bias"] * bias_en + ["out_ho"] * rle
+    used = (["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["bias"] * bias_en
+            + ["out_ho"] * rle + ["rowq"] * row_q)
     if any(f[f"{a}_addr"] % 8 for a in used):
         return int(ERRORS.MISALIGNED)
     mult, shift = f["mult"], f["shift"]
@@ -716,10 +762,11 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
 
 __all__ = [
     "ActImage", "DESCRIPTOR_FIELDS", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES",
-    "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage", "PER_ROW_UNSUPPORTED", "WtImage",
+    "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage", "PER_ROW_UNSUPPORTED",
+    "ROWQ_BLOCK_BYTES", "WtImage",
     "act_image", "check_job_fields", "decode_act_image", "decode_descriptor", "decode_output",
     "decode_wt_image", "descriptor_error", "descriptor_regs", "encode_descriptor",
     "expected_counters", "expected_output", "job_stats", "pack_job", "region_layout",
-    "region_sizes", "validate_job", "wbuf_capacity", "wbuf_fits", "wbuf_need_bytes", "wbuf_slots",
-    "wt_image",
+    "region_sizes", "rowq_vector", "validate_job", "wbuf_capacity", "wbuf_fits",
+    "wbuf_need_bytes", "wbuf_slots", "wt_image",
 ]

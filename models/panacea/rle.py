@@ -1,15 +1,16 @@
 """Lane packing and the RLE slice-vector stream format (architecture.md section 3).
 
-A stream holds K vectors of 8 lanes. Header (8 bytes, little-endian): ``u32 n_records``,
-``u32 n_vectors`` (= K). Then ``n_records`` records of ``1 + L`` bytes: ``u8 run`` followed by
-the L-byte packed payload of one vector. ``run`` counts the skipped (all-zero payload) vectors
-before the record's vector. Vectors after the last record are skipped. A gap of ``g`` skipped
-vectors in front of a non-zero vector is encoded with ``g // (RUN_MAX + 1)`` filler records
-``{run = RUN_MAX, payload = 0}`` (each stands for one skipped vector and is processed as a live
-vector contributing nothing) and a final record with ``run = g % (RUN_MAX + 1)``, where
-``RUN_MAX = 2^run_bits - 1``. Fillers are emitted eagerly, as a streaming encoder (the RTL's
-output path) produces them: a trailing gap of skipped vectors after the last live vector yields
-the same fillers as any other gap, and the vectors after the last record are skipped.
+A stream holds K vectors of 8 lanes. Header (8 bytes, little-endian; layout: arch.toml [ho_header],
+generated into :mod:`panacea.regmap`): ``u32 n_records``, ``u32 n_vectors`` (= K). Then
+``n_records`` records of ``1 + L`` bytes: ``u8 run`` followed by the L-byte packed payload of one
+vector. ``run`` counts the skipped (all-zero payload) vectors before the record's vector. Vectors
+after the last record are skipped. A gap of ``g`` skipped vectors in front of a non-zero vector is
+encoded with ``g // (RUN_MAX + 1)`` filler records ``{run = RUN_MAX, payload = 0}`` (each stands for
+one skipped vector and is processed as a live vector contributing nothing) and a final record with
+``run = g % (RUN_MAX + 1)``, where ``RUN_MAX = 2^run_bits - 1``. Fillers are emitted eagerly, as a
+streaming encoder (the RTL's output path) produces them: a trailing gap of skipped vectors after the
+last live vector yields the same fillers as any other gap, and the vectors after the last record are
+skipped.
 
 The encoder and decoder below loop over nothing: records are built and parsed as numpy arrays.
 """
@@ -23,8 +24,9 @@ import numpy.typing as npt
 
 from .config import ARCH
 from .errors import StreamCorruptError, check_int_range
+from .regmap import HO_HEADER_BYTES, pack_ho_header, unpack_ho_header
 
-HEADER_BYTES: int = 8
+HEADER_BYTES: int = HO_HEADER_BYTES
 LANES: int = int(ARCH.V)
 
 
@@ -42,12 +44,14 @@ def pack_lanes(vals: npt.NDArray[np.integer], L: int) -> bytes:
     L = _check_lane_bits(L)
     a = np.asarray(vals)
     if not np.issubdtype(a.dtype, np.integer) or a.ndim != 2 or a.shape[1] != LANES:
-        raise ValueError(f"vals must be an integer array of shape (n, {LANES}), got "
-                         f"{a.dtype} {a.shape}")
+        raise ValueError(
+            f"vals must be an integer array of shape (n, {LANES}), got {a.dtype} {a.shape}"
+        )
     lo, hi = -(1 << (L - 1)), (1 << L) - 1
     if a.size and (int(a.min()) < lo or int(a.max()) > hi):
-        raise ValueError(f"vals must be in [{lo}, {hi}] for L = {L}, got "
-                         f"[{int(a.min())}, {int(a.max())}]")
+        raise ValueError(
+            f"vals must be in [{lo}, {hi}] for L = {L}, got [{int(a.min())}, {int(a.max())}]"
+        )
     u = a.astype(np.int64) & ((1 << L) - 1)
     bits = ((u[:, :, None] >> np.arange(L, dtype=np.int64)) & 1).astype(np.uint8)
     return np.packbits(bits.reshape(a.shape[0], LANES * L), axis=1, bitorder="little").tobytes()
@@ -67,8 +71,9 @@ def unpack_lanes(buf: bytes, n: int, L: int, signed: bool) -> npt.NDArray[np.int
     return vals
 
 
-def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_BITS)
-                ) -> npt.NDArray[np.bool_]:
+def record_mask(
+    skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_BITS)
+) -> npt.NDArray[np.bool_]:
     """Positions that get a record (live vectors incl. fillers) for skippable masks ``(..., K)``.
 
     A skipped vector is a filler iff its index ``i`` (from 0) inside its gap of skipped vectors
@@ -88,14 +93,14 @@ def record_mask(skippable: npt.NDArray[np.bool_], run_bits: int = int(ARCH.RUN_B
 
 
 def pack_header(n_records: int, n_vectors: int) -> bytes:
-    """The 8-byte stream header: ``u32 n_records``, ``u32 n_vectors`` (little-endian)."""
-    return np.array([n_records, n_vectors], dtype="<u4").tobytes()
+    """The stream header (:data:`HEADER_BYTES` bytes) holding ``n_records`` and ``n_vectors``."""
+    return pack_ho_header(n_records=n_records, n_vectors=n_vectors)
 
 
 def unpack_header(buf: bytes) -> tuple[int, int]:
-    """``(n_records, n_vectors)`` from the first 8 bytes of a stream."""
-    n_rec, n_vec = (int(v) for v in np.frombuffer(buf, dtype="<u4", count=2))
-    return n_rec, n_vec
+    """``(n_records, n_vectors)`` from the header at the start of a stream."""
+    h = unpack_ho_header(buf)
+    return h["n_records"], h["n_vectors"]
 
 
 def stream_length(n_records: int, L: int) -> int:
@@ -113,8 +118,9 @@ def encode_stream(
     L = _check_lane_bits(L)
     p = np.asarray(payload)
     if not np.issubdtype(p.dtype, np.integer) or p.ndim != 2 or p.shape[1] != LANES:
-        raise ValueError(f"payload must be an integer array of shape (K, {LANES}), got "
-                         f"{p.dtype} {p.shape}")
+        raise ValueError(
+            f"payload must be an integer array of shape (K, {LANES}), got {p.dtype} {p.shape}"
+        )
     k = p.shape[0]
     check_int_range("K (payload rows)", k, 1, 2**32 - 1)
     if p.size and (int(p.min()) < 0 or int(p.max()) > (1 << L) - 1):
@@ -142,9 +148,7 @@ class DecodedStream:
     n_bytes: int
 
 
-def decode_stream(
-    buf: bytes, K: int, L: int, run_bits: int = int(ARCH.RUN_BITS)
-) -> DecodedStream:
+def decode_stream(buf: bytes, K: int, L: int, run_bits: int = int(ARCH.RUN_BITS)) -> DecodedStream:
     """Decode a stream of K vectors; raises :class:`StreamCorruptError` when the header's
     ``n_vectors != K``, a ``run`` exceeds ``RUN_MAX``, a record lies at or beyond K, or ``buf`` is
     shorter than the header says. Bytes after the last record are ignored.
@@ -162,7 +166,8 @@ def decode_stream(
     n_bytes = stream_length(n_rec, L)
     if len(buf) < n_bytes:
         raise StreamCorruptError(
-            f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}")
+            f"stream needs {n_bytes} bytes for {n_rec} records, got {len(buf)}"
+        )
     rec = np.frombuffer(buf, np.uint8, count=n_rec * (1 + L), offset=HEADER_BYTES)
     rec = rec.reshape(n_rec, 1 + L)
     runs = rec[:, 0].astype(np.int64)

@@ -36,9 +36,15 @@ LAYER_KEYS = {
     "sbr",
     "cycles",
     "lower_limit",
+    "operator_limit",
+    "limit_term",
     "bound",
+    "compulsory_bytes",
+    "axi_bytes",
+    "axi_vs_compulsory",
     "mem_bytes",
     "energy_pj",
+    "energy_breakdown_pj",
     "counters",
     "gemm_sqnr_db",
     "exact",
@@ -68,7 +74,7 @@ def test_happy_path_json_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture
     plots = tmp_path / "plots"
     assert main(["analyze", str(npz), "--json", str(out), "--plot", str(plots)]) == 0
     text = capsys.readouterr().out
-    for needle in ("layer fc1", "layer fc2", "DENSE", "ZERO_SKIP", "AQS", "exact: yes"):
+    for needle in ("layer fc1", "layer fc2", "DENSE", "ZERO_SKIP", "AQS", "exact: yes", "roofline"):
         assert needle in text
     doc = json.loads(out.read_text())
     assert [la["name"] for la in doc["layers"]] == ["fc1", "fc2"]
@@ -78,12 +84,19 @@ def test_happy_path_json_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture
         for key in ("cycles", "lower_limit", "energy_pj", "counters", "act_vec_skip_share"):
             assert set(la[key]) == MODES
         assert set(la["mem_bytes"]) == MODES | {"once", "uncompressed"}
-        assert all(la["lower_limit"][md] <= la["cycles"][md] for md in MODES)
+        for md in MODES:
+            assert la["operator_limit"][md] <= la["lower_limit"][md] <= la["cycles"][md]
+            assert la["limit_term"][md] in ("operator", "memory")
+            assert la["axi_bytes"][md] == la["mem_bytes"][md] >= la["compulsory_bytes"][md]
+            assert la["axi_vs_compulsory"][md] >= 1.0
+            parts = la["energy_breakdown_pj"][md]
+            assert set(parts) == {"dram", "sram", "compute"} and min(parts.values()) > 0
+            assert sum(parts.values()) == pytest.approx(la["energy_pj"][md])
         assert la["ho_share_after"] >= la["ho_share_before"]
     for key in LAYER_KEYS:
         assert key in JSON_KEYS_DOC
     pngs = sorted(p.name for p in plots.iterdir())
-    assert pngs == ["fc1_ho_hist.png", "fc2_ho_hist.png"]
+    assert pngs == ["fc1_energy.png", "fc1_ho_hist.png", "fc2_energy.png", "fc2_ho_hist.png"]
     assert all((plots / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from panacea.config import ARCH, CYCLE, ENERGY
 from panacea.cycles import cycle_model, mode_cycles
-from panacea.energy import energy_from_counters
+from panacea.energy import RD_FIFO_BYTES, energy_from_counters, sram_word_pj
 from panacea.memimage import Job
 
 
@@ -37,7 +37,9 @@ def test_lower_limit_below_cycles(m: int, n: int, k: int, seed: int) -> None:
     w = rng.integers(-128, 128, (n, k)).astype(np.int8)
     rep = cycle_model(Job(x=x, w=w, z=int(x[0, 0]), r=int(x[0, 0]) >> 4))
     for mc in rep.per_mode.values():
-        assert mc.lower_limit <= mc.cycles
+        assert mc.operator_limit <= mc.lower_limit <= mc.cycles
+        assert mc.compulsory_rd_bytes <= mc.axi_rd_bytes == mc.counters["RD_BYTES"]
+        assert mc.compulsory_wr_bytes == mc.axi_wr_bytes == mc.counters["WR_BYTES"]
         assert mc.swo_products == mc.counters["SWO_BUSY"]
         assert mc.dwo_products == mc.counters["DWO_BUSY"]
         assert mc.group_cycles.shape == (-(-n // (8 * int(ARCH.NUM_PEA))), -(-m // 8))
@@ -66,21 +68,33 @@ def test_single_tile_by_hand() -> None:
     assert mc.cycles == int(CYCLE.JOB_START) + f + drain + int(CYCLE.JOB_END)
     assert mc.group_cycles.tolist() == [[e]]
     assert mc.bound == "swo"
-    assert mc.lower_limit == k / int(ARCH.NUM_PEA)
+    assert mc.operator_limit == k / int(ARCH.NUM_PEA)
+    # Roofline: act LO 64 B + act HO 8 B (header, no record) + wt LO 80 B + wt HO 13 B (header,
+    # one record), each read once as whole beats; 8 x 8 INT32 outputs written once.
+    rd = bus * (-(-64 // bus) + -(-8 // bus) + -(-80 // bus) + -(-13 // bus))
+    assert (mc.compulsory_rd_bytes, mc.compulsory_wr_bytes) == (rd, 256)
+    assert mc.memory_limit == max(rd, 256) / bus
+    assert mc.lower_limit == max(mc.memory_limit, mc.operator_limit)
+    assert mc.limit_term == "memory"  # 256 B of output take 32 cycles on a 64-bit port
+    assert mc.axi_bytes == mc.compulsory_bytes and mc.axi_ratio == 1.0  # one tile: all once
 
 
 def test_energy_formula() -> None:
-    c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 100, "WR_BYTES": 28}
+    c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 96, "WR_BYTES": 32}
     e = energy_from_counters(c)
-    want = (
+    fifo = sram_word_pj(RD_FIFO_BYTES, "read") + sram_word_pj(RD_FIFO_BYTES, "write")
+    compute = (
         64 * 10 * ENERGY.MUL_LL_PJ
         + 64 * 4 * ENERGY.MUL_HO_PJ
         + 64 * 16 * ENERGY.ACC_ADD_PJ
         + 8 * 10 * ENERGY.CS_ADD_PJ
-        + 128 * (ENERGY.SRAM_BYTE_PJ + ENERGY.DRAM_BYTE_PJ)
     )
+    want = compute + 12 * fifo + 128 * ENERGY.DRAM_BYTE_PJ  # 12 words read through a FIFO
     assert e.total_pj == pytest.approx(want)
     assert sum(e.breakdown_pj.values()) == pytest.approx(e.total_pj)
+    assert e.by_kind_pj == pytest.approx(
+        {"dram": 128 * ENERGY.DRAM_BYTE_PJ, "sram": 12 * fifo, "compute": compute}
+    )
     more = energy_from_counters({**c, "DWO_BUSY": 5})
     assert more.total_pj > e.total_pj
     with pytest.raises(ValueError, match="DWO_BUSY"):
@@ -157,11 +171,65 @@ def test_wbuf_reveals_skip_speedup() -> None:
     assert on.per_mode["DENSE"].bound == "dwo" and on.per_mode["AQS"].bound != "mem_rd"
 
 
-def test_energy_counts_wbuf_replays_as_sram() -> None:
+def test_energy_counts_wbuf_stores_and_replays_as_sram() -> None:
     c = {"SWO_BUSY": 10, "DWO_BUSY": 4, "TILES": 2, "RD_BYTES": 100, "WR_BYTES": 28}
-    base = energy_from_counters(c)
-    more = energy_from_counters({**c, "WBUF_RD_BYTES": 64})
-    assert more.breakdown_pj["sram"] - base.breakdown_pj["sram"] == pytest.approx(
-        64 * ENERGY.SRAM_BYTE_PJ
+    base = energy_from_counters(c, wbuf_bytes=16384)
+    more = energy_from_counters({**c, "WBUF_RD_BYTES": 64, "WBUF_WR_BYTES": 16}, wbuf_bytes=16384)
+    # 8 KiB banks: a published point of the table (10 pJ per 64-bit read), writes as reads
+    assert sram_word_pj(8192, "read") == pytest.approx(10.0)
+    assert more.breakdown_pj["sram_wbuf"] - base.breakdown_pj["sram_wbuf"] == pytest.approx(
+        8 * 10.0 + 2 * sram_word_pj(8192, "write")
     )
     assert more.breakdown_pj["dram"] == base.breakdown_pj["dram"]
+    bigger = energy_from_counters({**c, "WBUF_RD_BYTES": 64}, wbuf_bytes=65536)
+    assert bigger.breakdown_pj["sram_wbuf"] == pytest.approx(8 * 20.0)  # 32 KiB: 20 pJ
+
+
+def test_sram_table_interpolates_log_log() -> None:
+    kib = [int(v) for v in ENERGY.SRAM_KIB]
+    for size, pj in zip(kib, ENERGY.SRAM_RD_PJ, strict=True):
+        assert sram_word_pj(1024 * size, "read") == pytest.approx(pj)
+    # halfway in log(size) between 8 and 32 KiB: the geometric mean of 10 and 20 pJ
+    assert sram_word_pj(16384, "read") == pytest.approx((10.0 * 20.0) ** 0.5, rel=1e-3)
+    assert sram_word_pj(12 * 1024, "read") == pytest.approx(10.0 * 1.5**0.5, rel=1e-3)
+    assert sram_word_pj(64, "write") == sram_word_pj(1024 * kib[0], "write")  # nearest end
+    assert sram_word_pj(2**31, "read") == pytest.approx(ENERGY.SRAM_RD_PJ[-1])
+    with pytest.raises(ValueError, match="op must be"):
+        sram_word_pj(1024, "erase")
+
+
+def test_roofline_counts_each_stream_once_by_hand() -> None:
+    """Two m-blocks and three n-groups of weight blocks, no weight buffer, with bias: the loop
+    nest reads the activations once per n-group and the weights once per m-block; compulsory
+    reads each once."""
+    p = int(ARCH.NUM_PEA)
+    m, n, k = 16, 8 * (2 * p + 1), 16  # NB = 2p + 1: three n-groups
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 256, (m, k)).astype(np.uint8)
+    w = rng.integers(-128, 128, (n, k)).astype(np.int8)
+    bias = np.arange(n, dtype=np.int32)
+    job = Job(x=x, w=w, z=7, r=0, b=4, sbr=True, mode="dense", bias=bias, out_fmt="uint8")
+    mc = mode_cycles(job, wbuf_bytes=0)
+    bus = int(ARCH.AXI_DATA_W) // 8
+    # DENSE: every k step is a record. Act block: LO 16*4 B, HO 8 + 16*5 B; weight block:
+    # LO 16*5 B, HO 8 + 16*5 B; bias 32 B per weight block. All regions start 64-aligned and
+    # every stream has an 8-aligned stride, so each is ceil(len / bus) beats.
+    act = -(-64 // bus) + -(-88 // bus)
+    wt = -(-80 // bus) + -(-88 // bus)
+    bia = -(-32 // bus)
+    nb, mb, ng = 2 * p + 1, 2, 3
+    assert mc.compulsory_rd_bytes == bus * (mb * act + nb * (wt + bia))
+    assert mc.compulsory_wr_bytes == m * n  # UINT8, N a multiple of 8
+    assert mc.axi_rd_bytes == bus * (ng * mb * act + mb * nb * (wt + bia))
+    assert mc.axi_rd_bytes == mc.counters["RD_BYTES"]
+    assert mc.axi_wr_bytes == mc.counters["WR_BYTES"] == m * n
+    assert mc.axi_ratio == pytest.approx(mc.axi_bytes / mc.compulsory_bytes)
+    assert mc.axi_ratio > 1.0
+    assert mc.operator_limit == mb * nb * 3 * k / p  # DENSE: 3 DWO products per step
+    assert mc.lower_limit == max(mc.operator_limit, mc.compulsory_rd_bytes / bus)
+    assert mc.lower_limit <= mc.cycles
+    # Energy costs the unsaturated counts, including the weight-buffer stores.
+    on = mode_cycles(job, wbuf_bytes=16384)
+    assert on.counts["WBUF_WR_BYTES"] == bus * nb * wt
+    assert on.counts["WBUF_RD_BYTES"] == mb * on.counts["WBUF_WR_BYTES"]
+    assert on.compulsory_bytes == mc.compulsory_bytes and on.axi_bytes < mc.axi_bytes

@@ -128,15 +128,12 @@ def test_skip_modes_ordered_on_sparse_operands() -> None:
     assert c["aqs"] <= c["zero_skip"] <= c["dense"]
 
 
-def test_model_is_fast_on_a_large_layer() -> None:
-    import time
-
+def test_model_bounds_hold_on_a_large_layer() -> None:
+    """Its speed on this shape is a figure of `make bench-model`, not a timed test."""
     from panacea.cycles import cycle_model
 
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (512, 384)).astype(np.uint8)
     w = rng.integers(-128, 128, (1536, 384)).astype(np.int8)
-    t0 = time.perf_counter()
     rep = cycle_model(Job(x=x, w=w, z=128, r=8, b=4))
-    assert time.perf_counter() - t0 < 1.0
     assert all(c.cycles >= c.lower_limit for c in rep.per_mode.values())

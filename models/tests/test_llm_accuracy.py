@@ -281,7 +281,7 @@ def test_capture_gemm_gives_an_rtl_job(tiny: tuple) -> None:
         acc.capture_gemm(w, "fp32", "blk.1.attn_v", cal, ev)
 
 
-def test_per_row_job_works_in_the_cycle_model_but_not_in_the_descriptor(tiny: tuple) -> None:
+def test_per_row_job_works_in_the_cycle_model_but_not_in_the_rtl(tiny: tuple) -> None:
     rng = np.random.default_rng(3)
     x = rng.integers(0, 256, (20, 24), dtype=np.uint8)
     w8 = rng.integers(-128, 128, (16, 24), dtype=np.int8)
@@ -289,9 +289,7 @@ def test_per_row_job_works_in_the_cycle_model_but_not_in_the_descriptor(tiny: tu
     r = z >> 4
     job = Job(x=x, w=w8, z=z, r=r, b=4)
     assert job.per_row
-    with pytest.raises(
-        ValueError, match="per-row zero points are not in the hardware descriptor yet"
-    ):
+    with pytest.raises(ValueError, match="per-row zero points are not in the RTL yet"):
         validate_job(job)
     with pytest.raises(ValueError, match="per-row zero points"):
         pack_job(job)
@@ -301,9 +299,12 @@ def test_per_row_job_works_in_the_cycle_model_but_not_in_the_descriptor(tiny: tu
     pad = np.zeros((24, 24), bool)
     pad[:20] = live
     assert st.act_live.shape == (3, 24)
-    # a constant per-row array counts exactly like the scalar job
-    same = Job(x=x, w=w8, z=np.full(20, 77), r=np.full(20, 5), b=4)
-    assert job_stats(same).counters == job_stats(Job(x=x, w=w8, z=77, r=5, b=4)).counters
+    # a constant per-row array counts like the scalar job, plus the row vector: 16 bytes
+    # per tile group (3 m-blocks x 1 n-group)
+    same = job_stats(Job(x=x, w=w8, z=np.full(20, 77), r=np.full(20, 5), b=4)).counters
+    scalar = job_stats(Job(x=x, w=w8, z=77, r=5, b=4)).counters
+    assert same["RD_BYTES"] == scalar["RD_BYTES"] + 3 * 16
+    assert {**same, "RD_BYTES": 0} == {**scalar, "RD_BYTES": 0}
 
 
 def test_run_writes_the_report(tiny: tuple, tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def align8(n: int) -> int:
 
 
 @st.composite
-def jobs(draw: st.DrawFn) -> Job:
+def jobs(draw: st.DrawFn, per_row_ok: bool = False) -> Job:
+    """A legal job; with ``per_row_ok`` also per-row z and r (centred rows, r from each
+    row's centre so the HO slices stay skippable)."""
     m, n, k = draw(st.integers(1, 19)), draw(st.integers(1, 37)), draw(st.integers(1, 30))
     b = draw(st.sampled_from((3, 4, 5)))
     out_b = draw(st.sampled_from((3, 4, 5)))
@@ -49,11 +51,18 @@ def jobs(draw: st.DrawFn) -> Job:
     bias = rng.integers(-(2**31), 2**31, n).astype(np.int32) if draw(st.booleans()) else None
     if bias is not None and draw(st.booleans()):
         bias = rng.integers(-5000, 5000, n).astype(np.int32)
+    z: int | np.ndarray = int(rng.integers(0, 256))
+    r: int | np.ndarray = int(centre) >> b
+    if per_row_ok and draw(st.booleans()):
+        shift = rng.integers(-60, 61, m)
+        x = np.clip(x.astype(np.int64) + shift[:, None], 0, 255).astype(np.uint8)
+        z = rng.integers(0, 256, m)
+        r = np.clip(centre + shift, 0, 255) >> b
     return Job(
         x=x,
         w=w,
-        z=int(rng.integers(0, 256)),
-        r=int(centre) >> b,
+        z=z,
+        r=r,
         b=b,
         sbr=draw(st.booleans()),
         mode=draw(st.sampled_from(("dense", "zero", "aqs"))),
@@ -71,7 +80,7 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
     """Counters recomputed with plain loops over the loop nest from the packed image; a PEA's
     weight streams are fetched once per n-group (mb = 0) and played from its buffer in every
     m-block when their larger worst case fits a bank of half the capacity."""
-    img = pack_job(job)
+    img = pack_job(job, allow_per_row=True)
     regs = img.regs
     mem = {name: (a, data) for name, (a, data) in img.regions.items()}
     bus = int(ARCH.AXI_DATA_W) // 8
@@ -95,6 +104,8 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
     for ng in range(-(-nb_n // npea)):
         for mb in range(mb_n):
             rd = beats(regs["ACT_LO_ADDR"] + mb * align8(k * b), k * b)
+            if job.per_row:
+                rd += beats(regs["ROWQ_ADDR"] + 16 * mb, 16)
             a_addr, a = stream("act_ho", mb, align8(8 + k * (9 - b)), 8 - b)
             rd += beats(a_addr, 8 + a.n_records * (9 - b))
             c["ACT_SKIP"] += k - a.n_records
@@ -140,9 +151,9 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(job=jobs())
+@given(job=jobs(per_row_ok=True))
 def test_image_round_trip_and_expected_output(job: Job) -> None:
-    img = pack_job(job)
+    img = pack_job(job, allow_per_row=True)
     reg = img.regions
     x_back = decode_act_image(reg["act_lo"][1], reg["act_ho"][1], job.M, job.K, job.b, job.r_eff)
     np.testing.assert_array_equal(x_back, job.x)
@@ -158,8 +169,18 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
     assert all(e0 <= a1 for (_, e0), (a1, _) in zip(spans, spans[1:], strict=False))
     assert not any(reg["out"][1]) and not any(reg["out_ho"][1])
 
+    if job.per_row:
+        rowq = np.frombuffer(reg["rowq"][1], np.uint8).reshape(-1, 2)
+        assert len(rowq) == align8(job.M) and not rowq[job.M :].any()
+        np.testing.assert_array_equal(rowq[: job.M, 0], job.z)
+        np.testing.assert_array_equal(rowq[: job.M, 1], job.r)
+        assert img.regs["ACT_Q"] & 0xFFFF == 0 and img.regs["MODE"] >> 6 & 1
+    else:
+        assert img.regs["MODE"] >> 6 & 1 == 0 and not reg["rowq"][1]
+
     exp = expected_output(job)
-    y = (job.x.astype(np.int64) - job.z) @ job.w.astype(np.int64).T
+    z = np.asarray(job.z, np.int64).reshape(-1, 1) if job.per_row else job.z
+    y = (job.x.astype(np.int64) - z) @ job.w.astype(np.int64).T
     np.testing.assert_array_equal(exp.y, y)
     s = add_bias_sat(y, job.bias) if job.bias is not None else y.astype(np.int32)
     np.testing.assert_array_equal(exp.s, s)
@@ -176,7 +197,7 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    job=jobs(),
+    job=jobs(per_row_ok=True),
     wbuf=st.sampled_from(sorted({0, 32, 160, 288, 320, 640, 4096, int(ARCH.WBUF_BYTES)})),
 )
 def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
@@ -282,6 +303,9 @@ def _legal_regs() -> dict[str, int]:
         ({"RQ_SHIFT": 63}, "BAD_RQ"),
         ({"M": 0, "MODE": 3}, "BAD_DIM"),  # lowest code wins
         ({"RQ_MULT": 0, "ACT_LO_ADDR": 4}, "MISALIGNED"),
+        ({"MODE": 2 | 1 << 6, "ACT_Q": 31 << 8 | 4 << 16}, "OK"),  # row_q: ACT_Q.r unused
+        ({"MODE": 2 | 1 << 6, "ROWQ_ADDR": 0x2004}, "MISALIGNED"),
+        ({"MODE": 2, "ROWQ_ADDR": 0x2004}, "OK"),  # ROWQ_ADDR unused without row_q
     ],
 )
 def test_descriptor_error(changes: dict[str, int], code: str) -> None:

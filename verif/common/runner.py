@@ -84,7 +84,9 @@ def _config_key(
     defines: Mapping,
     coverage: bool,
     waves: bool,
+    build_args: Sequence[str],
 ) -> str:
+    # Build arguments are part of the key: a new coverage type or option is a new build.
     blob = json.dumps(
         {
             "sim": sim,
@@ -94,6 +96,7 @@ def _config_key(
             "defines": {k: str(v) for k, v in sorted(defines.items())},
             "cov": coverage,
             "waves": waves,
+            "args": list(build_args),
         },
         sort_keys=True,
     )
@@ -124,16 +127,17 @@ def build(
     _venv_bin_first()
     parameters = dict(parameters or {})
     defines = dict(defines or {})
-    key = _config_key(sim, toplevel, sources, parameters, defines, coverage, waves)
-    bdir = BUILD / f"{sim}-{toplevel}-{key}"
-    bdir.parent.mkdir(parents=True, exist_ok=True)
     build_args: list[str] = []
     if sim == "verilator":
         build_args += ["-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"]
         if coverage:
-            build_args += ["--coverage-line", "--coverage-toggle", "--coverage-user"]
+            build_args += ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
+            build_args += ["--coverage-user"]
         if waves:
             build_args += ["--trace-fst", "--trace-structs"]
+    key = _config_key(sim, toplevel, sources, parameters, defines, coverage, waves, build_args)
+    bdir = BUILD / f"{sim}-{toplevel}-{key}"
+    bdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(bdir) + ".lock"):
         stamp = bdir / ".built"
         # Headers are included, not listed: any change under rtl/ counts.

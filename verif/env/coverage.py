@@ -13,6 +13,7 @@ The covergroup list is in ``COVERGROUPS`` and must match ``verif/testplan.toml``
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,16 @@ CHANNELS = ("ar", "r", "aw", "w", "b")
 STALLS = ("none", "cyclic", "random", "heavy")
 RESET_PHASES = ("early", "mid", "late")
 ERROR_CODES = tuple(int(v) for v in ERRORS.values())
+FORMATS = (0, 1, 2)  # INT32, UINT8, UINT8_RLE
+# Every error code in every output format; requantization errors do not exist in INT32.
+ERR_FMT_BINS = tuple(
+    (c, f) for c in ERROR_CODES if c for f in FORMATS if not (c == int(ERRORS.BAD_RQ) and f == 0)
+)
+RQ_SHIFT_BINS = (1, 2, 3, 4, 62, "mult_max")  # seq_lib.job_gen.RQ_CORNER_SHIFTS and max mult
+EXTREME_DIMS = ("m_above_1024", "n_above_1024", "k_max")
+JOB_RUN_BINS = ("1-31", "32-127", "128+")  # jobs since the last reset
+# AXI4-Lite WSTRB patterns of byte-lane register writes: each lane alone, halves, alternate.
+STROBES = (0b0001, 0b0010, 0b0100, 0b1000, 0b0011, 0b1100, 0b0101, 0b1010)
 
 COVERGROUPS = (
     "pnc.slices",
@@ -64,61 +75,39 @@ COVERGROUPS = (
 )
 
 
+def _coverpoint(name: str, bins: Iterable[object]) -> Callable[..., None]:
+    """The sampling function of the coverpoint ``name``: call it with the value, or with several
+    values that are matched as one tuple against tuple ``bins``."""
+
+    @CoverPoint(name, bins=list(bins))
+    def sample(*values: object) -> None:
+        pass
+
+    return sample
+
+
 def _res_bins():
     return [(b, v) for b in LO_BITS for v in range(-((1 << (8 - b)) - 1), 1 << (8 - b))]
 
 
-@CoverPoint("pnc.slices.act_residual", bins=_res_bins())
-def _cov_act_residual(b, v):
-    pass
+_cov_act_residual = _coverpoint("pnc.slices.act_residual", _res_bins())
 
-
-@CoverPoint(
-    "pnc.slices.wh",
-    bins=[(s, v) for s in (False, True) for v in range(-8, 8) if not (s and v == -1)],
-)  # SBR never leaves wh = -1
-def _cov_wh(sbr, v):
-    pass
-
-
-@CoverPoint(
-    "pnc.slices.wl", bins=[(False, v) for v in range(16)] + [(True, v) for v in range(-16, 16)]
+# SBR never leaves wh = -1.
+_cov_wh = _coverpoint(
+    "pnc.slices.wh", [(s, v) for s in (False, True) for v in range(-8, 8) if not (s and v == -1)]
 )
-def _cov_wl(sbr, v):
-    pass
-
-
-@CoverPoint("pnc.vectors.act_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
-def _cov_act_vec(mode, cls):
-    pass
-
-
-@CoverPoint("pnc.vectors.wt_class", bins=[(m, c) for m in MODES for c in VEC_CLASSES])
-def _cov_wt_vec(mode, cls):
-    pass
-
-
-@CoverPoint("pnc.rle.act_run", bins=list(RUN_BINS))
-def _cov_act_run(v):
-    pass
-
-
-@CoverPoint("pnc.rle.wt_run", bins=list(RUN_BINS))
-def _cov_wt_run(v):
-    pass
-
-
-@CoverPoint("pnc.quant.r", bins=[(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
-def _cov_r(b, cls):
-    pass
-
-
-@CoverPoint(
+_cov_wl = _coverpoint(
+    "pnc.slices.wl", [(False, v) for v in range(16)] + [(True, v) for v in range(-16, 16)]
+)
+_cov_act_vec = _coverpoint("pnc.vectors.act_class", [(m, c) for m in MODES for c in VEC_CLASSES])
+_cov_wt_vec = _coverpoint("pnc.vectors.wt_class", [(m, c) for m in MODES for c in VEC_CLASSES])
+_cov_act_run = _coverpoint("pnc.rle.act_run", RUN_BINS)
+_cov_wt_run = _coverpoint("pnc.rle.wt_run", RUN_BINS)
+_cov_r = _coverpoint("pnc.quant.r", [(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
+_cov_z = _coverpoint(
     "pnc.quant.z",
-    bins=[(b, c) for b in LO_BITS for c in ("zero", "255", "bin_centre", "bin_edge", "other")],
+    [(b, c) for b in LO_BITS for c in ("zero", "255", "bin_centre", "bin_edge", "other")],
 )
-def _cov_z(b, cls):
-    pass
 
 
 @CoverPoint("pnc.config.b", xf=lambda b, s, m: b, bins=list(LO_BITS))
@@ -131,69 +120,45 @@ def _cov_cfg(b, sbr, mode):
     pass
 
 
-@CoverPoint("pnc.dims.m", bins=list(DIM_BINS))
-def _cov_m(c):
-    pass
+_cov_m = _coverpoint("pnc.dims.m", DIM_BINS)
+_cov_n = _coverpoint("pnc.dims.n", DIM_BINS)
+_cov_k = _coverpoint("pnc.dims.k", K_BINS)
+_cov_wbuf = _coverpoint("pnc.dims.wbuf", WBUF_BINS)
+_cov_extreme = _coverpoint("pnc.dims.extreme", EXTREME_DIMS)
 
+# Weight buffer with two or one slot over three or four (or more) n-groups.
+_cov_wbuf_chain = _coverpoint("pnc.dims.wbuf_chain", [(s, g) for s in (2, 1) for g in (3, 4)])
+_cov_act_dec = _coverpoint("pnc.sparsity.act_tile_decile", list(range(11)))
+_cov_wt_dec = _coverpoint("pnc.sparsity.wt_tile_decile", list(range(11)))
+_cov_rq = _coverpoint(
+    "pnc.post.requant", [(f, c) for f in (1, 2) for c in ("sat0", "sat255", "inside")]
+)
+_cov_fmt_bias = _coverpoint(
+    "pnc.post.fmt_bias", [(f, bb) for f in (0, 1, 2) for bb in (False, True)]
+)
+_cov_rq_corner = _coverpoint("pnc.post.rq_corner", [(f, c) for f in (1, 2) for c in RQ_SHIFT_BINS])
+_cov_sat32 = _coverpoint("pnc.post.bias_sat32", ["low", "high"])
+_cov_stall = _coverpoint("pnc.axi.stall", [(c, s) for c in CHANNELS for s in STALLS])
+_cov_page = _coverpoint("pnc.axi.page_cross", [True])
+_cov_err = _coverpoint("pnc.errors.code", ERROR_CODES)
+_cov_err_fmt = _coverpoint("pnc.errors.code_x_fmt", ERR_FMT_BINS)
 
-@CoverPoint("pnc.dims.n", bins=list(DIM_BINS))
-def _cov_n(c):
-    pass
+# A read error that ended a job after some of its output had been written (abort with writes
+# in flight).
+_cov_err_late = _coverpoint("pnc.errors.rd_err_after_writes", [True])
+_cov_job_run = _coverpoint("pnc.config.jobs_since_reset", JOB_RUN_BINS)
+_cov_strobe = _coverpoint("pnc.config.byte_lane_write", STROBES)
 
+# A region whose address has bits 31..24 set.
+_cov_high_addr = _coverpoint("pnc.axi.high_addr", [True])
 
-@CoverPoint("pnc.dims.k", bins=list(K_BINS))
-def _cov_k(c):
-    pass
+# Heavy stalls on one channel while the regions sit just below 4 KiB boundaries and all four
+# PEAs are busy.
+_cov_page_stall = _coverpoint("pnc.axi.page_edge_stall", CHANNELS)
+_cov_reset = _coverpoint("pnc.reset.during_job", RESET_PHASES)
 
-
-@CoverPoint("pnc.dims.wbuf", bins=list(WBUF_BINS))
-def _cov_wbuf(slots, groups):
-    pass
-
-
-@CoverPoint("pnc.sparsity.act_tile_decile", bins=list(range(11)))
-def _cov_act_dec(d):
-    pass
-
-
-@CoverPoint("pnc.sparsity.wt_tile_decile", bins=list(range(11)))
-def _cov_wt_dec(d):
-    pass
-
-
-@CoverPoint("pnc.post.requant", bins=[(f, c) for f in (1, 2) for c in ("sat0", "sat255", "inside")])
-def _cov_rq(fmt, cls):
-    pass
-
-
-@CoverPoint("pnc.post.fmt_bias", bins=[(f, bb) for f in (0, 1, 2) for bb in (False, True)])
-def _cov_fmt_bias(fmt, bias):
-    pass
-
-
-@CoverPoint("pnc.post.bias_sat32", bins=["low", "high"])
-def _cov_sat32(c):
-    pass
-
-
-@CoverPoint("pnc.axi.stall", bins=[(c, s) for c in CHANNELS for s in STALLS])
-def _cov_stall(ch, prof):
-    pass
-
-
-@CoverPoint("pnc.axi.page_cross", bins=[True])
-def _cov_page(v):
-    pass
-
-
-@CoverPoint("pnc.errors.code", bins=list(ERROR_CODES))
-def _cov_err(code):
-    pass
-
-
-@CoverPoint("pnc.reset.during_job", bins=list(RESET_PHASES))
-def _cov_reset(phase):
-    pass
+# Reset 2 cycles after the start, or in tenth 0..9 of the job's modelled cycles.
+_cov_reset_tenth = _coverpoint("pnc.reset.tenth", ["start"] + list(range(10)))
 
 
 def _family_bins():
@@ -202,9 +167,7 @@ def _family_bins():
     return [("act", f) for f in ACT_FAMILIES] + [("wt", f) for f in WT_FAMILIES]
 
 
-@CoverPoint("pnc.stim.family", bins=_family_bins())
-def _cov_family(kind, fam):
-    pass
+_cov_family = _coverpoint("pnc.stim.family", _family_bins())
 
 
 # ----------------------------------------------------------------------------------- sampling
@@ -224,34 +187,24 @@ def dim_class(d: int, with_run: bool = False) -> str:
     return "other"
 
 
+def _span_classes(x: np.ndarray, top: int, names: Sequence[str]) -> set[str]:
+    """``names[0..3]`` for the values of ``x`` that are 0, 1, strictly between 1 and ``top``, and
+    ``top``: the classes that occur at least once."""
+    hits = (x == 0, x == 1, (x > 1) & (x < top), x == top)
+    return {name for name, hit in zip(names, hits, strict=True) if np.any(hit)}
+
+
 def _vec_classes(nonzero_lanes: np.ndarray) -> set[str]:
-    out = set()
-    if np.any(nonzero_lanes == 0):
-        out.add("all_skippable")
-    if np.any(nonzero_lanes == 1):
-        out.add("one_live_lane")
-    if np.any((nonzero_lanes > 1) & (nonzero_lanes < V)):
-        out.add("mixed")
-    if np.any(nonzero_lanes == V):
-        out.add("all_live")
-    return out
+    return _span_classes(nonzero_lanes, V, VEC_CLASSES)
 
 
 def run_classes(live: np.ndarray, skippable: np.ndarray) -> set[str]:
     """Run-length bins of one stream from its record positions and skippable mask."""
     pos = np.flatnonzero(live)
-    out = set()
     if pos.size == 0:
         return {"empty_stream"}
     runs = np.diff(pos, prepend=-1) - 1
-    if np.any(runs == 0):
-        out.add("run_0")
-    if np.any(runs == 1):
-        out.add("run_1")
-    if np.any((runs > 1) & (runs < RUN_MAX)):
-        out.add("run_mid")
-    if np.any(runs == RUN_MAX):
-        out.add("run_max")
+    out = _span_classes(runs, RUN_MAX, RUN_BINS[:4])
     if np.any(live & skippable):  # a filler record: a gap longer than the run field
         out.add("gap_longer_than_field")
     if pos[-1] < live.size - 1:
@@ -301,6 +254,15 @@ def sample_job(spec, exp=None) -> None:
     _cov_family("act", spec.meta.get("act_family"))
     _cov_family("wt", spec.meta.get("wt_family"))
     _cov_fmt_bias(int(spec.out_fmt), spec.bias is not None)
+    if spec.m > 1024:
+        _cov_extreme("m_above_1024")
+    if spec.n > 1024:
+        _cov_extreme("n_above_1024")
+    if spec.k == int(ARCH.MAX_DIM):
+        _cov_extreme("k_max")
+    slots = wbuf_slots(int(spec.k), sbr)
+    if slots and ngroups >= 3:
+        _cov_wbuf_chain(slots, min(ngroups, 4))
 
     xh, _ = slice_act(spec.x, b)
     res = xh - r_eff
@@ -337,8 +299,14 @@ def sample_job(spec, exp=None) -> None:
         _cov_act_dec(int(d))
     for d in np.unique(np.floor(a.wt_skip.mean(axis=1) * 10 + 1e-9).astype(int)):
         _cov_wt_dec(int(d))
+    if any(int(v) >> 24 == 0xFF for r, v in exp.regs.items() if r.endswith("_ADDR")):
+        _cov_high_addr(True)
     out = exp.out
     if spec.out_fmt in (1, 2):
+        if int(spec.shift) in RQ_SHIFT_BINS:
+            _cov_rq_corner(int(spec.out_fmt), int(spec.shift))
+        if int(spec.mult) == (1 << 31) - 1:
+            _cov_rq_corner(int(spec.out_fmt), "mult_max")
         if np.any(out.out == 0):
             _cov_rq(int(spec.out_fmt), "sat0")
         if np.any(out.out == 255):
@@ -356,12 +324,41 @@ def sample_stalls(profile: dict[str, str]) -> None:
         _cov_stall(ch, p)
 
 
-def sample_error(code: int) -> None:
+def sample_error(code: int, fmt: int | None = None, wrote: bool = False) -> None:
+    """Error code of a job that ended; ``fmt`` its output format, ``wrote``: some output was
+    written before it ended."""
     _cov_err(int(code))
+    if code and (int(code), fmt) in ERR_FMT_BINS:
+        _cov_err_fmt(int(code), fmt)
+    if code == int(ERRORS.AXI_RD_ERR) and wrote:
+        _cov_err_late(True)
+
+
+def sample_strobe(strb: int) -> None:
+    _cov_strobe(int(strb))
+
+
+def sample_job_run(jobs_since_reset: int) -> None:
+    n = jobs_since_reset
+    _cov_job_run("1-31" if n < 32 else "32-127" if n < 128 else "128+")
+
+
+def sample_page_edge_stall(spec, profile: dict[str, str]) -> None:
+    """Channels under heavy stalls of a page-edge job that keeps all PEAs busy."""
+    if spec is None or spec.placement != "page_edge" or spec.n <= V * (int(ARCH.NUM_PEA) - 1):
+        return
+    for ch, p in profile.items():
+        if p == "heavy":
+            _cov_page_stall(ch)
 
 
 def sample_reset(phase: str) -> None:
     _cov_reset(phase)
+
+
+def sample_reset_tenth(after: int, model: int) -> None:
+    """A reset ``after`` cycles into a job the model puts at ``model`` cycles."""
+    _cov_reset_tenth("start" if after <= 2 else min(9, 10 * after // max(1, model)))
 
 
 def sample_page_cross() -> None:

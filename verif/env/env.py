@@ -8,10 +8,17 @@
                               |                                                             v
     JobMonitor (passive: s_axil_* pins, irq_o, rst_ni, bursts) --(Observed)--> Scoreboard, Coverage
 
+    regmodel (PncRegBlock) --map--> AxilRegAdapter --> axil.seqr        (register sequences)
+    AxilMonitor (passive: s_axil_* pins) --> AxilRegPredictor --> regmodel mirror
+
 The driver runs each JobItem through the job BFM (load, program, start, wait, read back). The
 scoreboard and coverage get what the DUT did from the passive job monitor, never from the
 driver, and the prediction from the model through the predictor; the driver's own view only
 cross-checks the monitor (any difference is a ``monitor`` mismatch).
+
+The register model (``regmodel``, generated from arch.toml) reaches the bus through the register
+agent's sequencer; its mirror follows every access on the pins (explicit prediction), whoever
+made it.
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ import os
 import time
 
 import cocotb
+from panacea import memimage as mi
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 from pyuvm import ConfigDB, uvm_analysis_port, uvm_component, uvm_env, uvm_subscriber
 
-from verif.agents.axil import AxilAgent
+from verif.agents.axil import AxilAgent, AxilRegAdapter, AxilRegPredictor
 from verif.agents.job.job_agent import JobAgent
 from verif.agents.mem import MemAgent, stalled
 from verif.common.clock_reset import sim_cycles
+from verif.ral import PncRegBlock
 
 from . import coverage as cov
 from .predictor import Predictor
@@ -95,14 +104,24 @@ class CoverageComp(uvm_component):
     def build_phase(self):
         self.exp_export = uvm_subscriber.uvm_AnalysisImp("exp_export", self, self.write_exp)
         self.obs_export = uvm_subscriber.uvm_AnalysisImp("obs_export", self, self.write_obs)
+        self.fmt: dict[int, int] = {}  # output format of each predicted job
+        self.since_reset = 0  # jobs ended since the last reset (a reset ends a job aborted)
 
     def write_exp(self, exp):
         cov.sample_job(exp.spec, exp)
         cov.sample_stalls(exp.stalls)
+        cov.sample_page_edge_stall(exp.spec, exp.stalls)
+        self.fmt[exp.idx] = mi.decode_descriptor(exp.regs)["fmt"]
 
     def write_obs(self, obs):
-        if not obs.aborted and not obs.timed_out:
-            cov.sample_error(obs.err_code)
+        fmt = self.fmt.pop(obs.idx, None)
+        if obs.aborted or obs.timed_out:
+            self.since_reset = 0
+        else:
+            self.since_reset += 1
+            cov.sample_job_run(self.since_reset)
+            wrote = any(b.kind == "wr" for b in obs.bursts)
+            cov.sample_error(obs.err_code, fmt, wrote)
         if any(
             b.kind in ("rd", "wr") and (b.addr % 4096) + b.beats * b.size == 4096
             for b in obs.bursts
@@ -118,6 +137,8 @@ class PncEnv(uvm_env):
         self.predictor = PredictorComp("predictor", self)
         self.scoreboard = Scoreboard("scoreboard", self)
         self.coverage = CoverageComp("coverage", self)
+        self.regmodel = PncRegBlock("regmodel")
+        self.reg_predictor = AxilRegPredictor("reg_predictor", self)
         self.mark_start()
 
     def mark_start(self) -> None:
@@ -129,8 +150,10 @@ class PncEnv(uvm_env):
         """Hand the bus-functional models to the agents that observe them."""
         self.mem.attach(mem)
         self.jobs.attach(dut, mem)
+        self.reg_predictor.attach(dut, self.regmodel.map)
 
     def connect_phase(self):
+        self.regmodel.map.set_sequencer(self.axil.seqr, AxilRegAdapter())
         self.jobs.driver.stim_ap.connect(self.predictor.analysis_export)
         self.predictor.ap.connect(self.scoreboard.exp_export)
         self.predictor.ap.connect(self.coverage.exp_export)

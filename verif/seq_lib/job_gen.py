@@ -41,6 +41,10 @@ WT_FAMILIES = ("gaussian", "uniform_full", "sparse", "narrow_sbr", "extremes", "
 ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi", "random")
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
 PLACEMENTS = ("packed", "gapped", "random", "page_edge")
+# Directed placements, never drawn at random: "high" puts every region at an address with
+# bits 31..24 set (the memory model aliases them modulo its size); "page_edge_short" starts
+# every region 8 or 16 bytes below a 4 KiB boundary (first bursts of one or two beats).
+DIRECTED_PLACEMENTS = ("high", "page_edge_short")
 STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
 # Descriptor fields a negative test breaks, then AXI responses and stream headers.
 DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
@@ -75,9 +79,12 @@ class JobKnobs:
     bias: bool | None = None
     out_fmt: int | None = None
     saturate: bool | None = None  # requantization scale chosen to hit 0 and 255
+    rq_shift: int | None = None  # fixed requantization shift (mult then keeps outputs in range)
+    rq_mult: int | None = None  # fixed requantization multiplier (with rq_shift)
     placement: str | None = None
     stall: str | None = None
     illegal: str | None = None
+    err_at: str | None = None  # SLVERR window on the region's "first" (default) or "last" word
 
 
 @dataclass
@@ -105,6 +112,8 @@ class JobSpec:
     base: int = 0x1000
     stall: str = "none"
     illegal: str | None = None
+    err_at: str = "first"
+    corner: object = None  # boundary value of a descriptor error (stimulus.DESCRIPTOR_CORNERS)
     meta: dict = field(default_factory=dict)  # family names etc. for coverage and reports
 
     @property
@@ -252,6 +261,13 @@ def choose_requant(rng, y_absmax: int, saturate: bool) -> tuple[int, int, int]:
     return mult, shift, zo
 
 
+def fixed_shift_mult(y_absmax: int, shift: int) -> int:
+    """The multiplier that maps +-y_absmax onto about +-100 with a fixed ``shift`` (at least 1:
+    small shifts then give scales of 1/2 .. 1/16 and a shift of 62 a scale of about 2^-31)."""
+    mult = round(100 * 2.0**shift / max(1, y_absmax))
+    return int(min(max(mult, 1), (1 << 31) - 1))
+
+
 def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     """Draw one job. Legal unless ``knobs.illegal`` is set (then exactly that is broken)."""
     kn = knobs or JobKnobs()
@@ -309,6 +325,9 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
         y_absmax = int(np.abs(y).max()) or 1
     sat = kn.saturate if kn.saturate is not None else bool(rng.random() < 0.2)
     mult, shift, zo = choose_requant(rng, y_absmax, sat)
+    if kn.rq_shift is not None:
+        shift = int(kn.rq_shift)
+        mult = int(kn.rq_mult) if kn.rq_mult is not None else fixed_shift_mult(y_absmax, shift)
     out_b = int(_pick(rng, (3, 4, 5)))
     out_r = int(rng.integers(0, (1 << (8 - out_b))))
     if rng.random() < 0.6:
@@ -337,6 +356,7 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
         placement=placement,
         base=base,
         stall=stall,
+        err_at=kn.err_at or "first",
         meta={
             "act_family": afam,
             "wt_family": wfam,
@@ -354,6 +374,21 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
 
 def spec_fields() -> list[str]:
     return [f.name for f in fields(JobSpec)]
+
+
+def _wbuf_job(rng, n: int, ks: list[int], sbr: bool, wt_sparsity: float | None) -> JobSpec:
+    """A short AQS job of N = ``n`` columns, K drawn from ``ks`` and 1..3 rows, no stalls: the
+    weight-buffer jobs differ only in these."""
+    kn = JobKnobs(
+        m=int(rng.integers(1, 4)),
+        n=n,
+        k=int(rng.choice(ks)),
+        sbr=sbr,
+        mode=int(CONSTS.SKIP_AQS),
+        stall="none",
+        wt_sparsity=wt_sparsity,
+    )
+    return gen_job(rng, kn)
 
 
 def wbuf_mode_specs(rng) -> list:
@@ -376,14 +411,51 @@ def wbuf_mode_specs(rng) -> list:
             int(rng.integers(V + 1, 2 * V + 1)),
             int(rng.integers(ng_cols + 1, ng_cols + V + 1)),
         ):
-            kn = JobKnobs(
-                m=int(rng.integers(1, 4)),
-                n=n,
-                k=int(rng.choice(ks)),
-                sbr=sbr,
-                mode=int(CONSTS.SKIP_AQS),
-                stall="none",
-                wt_sparsity=None if slots == 2 else 0.8,
+            specs.append(_wbuf_job(rng, n, ks, sbr, None if slots == 2 else 0.8))
+    return specs
+
+
+def wbuf_chain_specs(rng) -> list:
+    """Weight-buffer jobs with three and four n-groups (two slots and one slot): the middle
+    n-groups prefetch (two slots) or reload (one slot) while the previous one plays, which one
+    or two n-groups never need."""
+    ng_cols = V * int(ARCH.NUM_PEA)
+    specs = []
+    for slots in (2, 1):
+        sbr = bool(rng.random() < 0.5)
+        k_min = RUN_MAX + 2 if slots == 2 else 1
+        ks = [k for k in range(k_min, MAX_DIM + 1) if wbuf_slots(k, sbr) == slots][: 3 * V]
+        if not ks:
+            continue
+        for groups in (3, 4):
+            n = int(rng.integers((groups - 1) * ng_cols + 1, (groups - 1) * ng_cols + V + 1))
+            specs.append(_wbuf_job(rng, n, ks, sbr, 0.8))
+    return specs
+
+
+RQ_CORNER_SHIFTS = (1, 2, 3, 4, 62)  # shortest shifts (low product bits count) and the longest
+
+
+def requant_corner_specs(rng) -> list:
+    """UINT8 and UINT8_RLE jobs with small accumulators (activations within +-4 of z, weights
+    within +-8, K = 8) requantized with every shift of ``RQ_CORNER_SHIFTS`` (the multiplier
+    keeps most outputs inside 0..255, so low product bits and the rounding constant show), and
+    with the largest multiplier at shift 1 (every output saturates)."""
+    specs = []
+    for fmt in FMTS[1:]:
+        for shift, mult in [(s, None) for s in RQ_CORNER_SHIFTS] + [(1, (1 << 31) - 1)]:
+            spec = gen_job(
+                rng,
+                JobKnobs(m=16, n=16, k=8, out_fmt=fmt, bias=False, stall="none"),
             )
-            specs.append(gen_job(rng, kn))
+            z = spec.z
+            spec.x = np.clip(z + rng.integers(-4, 5, (spec.m, spec.k)), 0, 255).astype(np.uint8)
+            spec.w = rng.integers(-8, 8, (spec.n, spec.k)).astype(np.int8)
+            y = (spec.x.astype(np.int64) - z) @ spec.w.astype(np.int64).T
+            spec.shift = shift
+            spec.mult = mult if mult is not None else fixed_shift_mult(int(np.abs(y).max()), shift)
+            spec.zo = 128
+            spec.meta["act_family"] = "gaussian"
+            spec.meta["rq"] = "corner"
+            specs.append(spec)
     return specs

@@ -33,18 +33,23 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
         return {}
     sizes = mi.region_sizes(job)
     rng = rng or np.random.default_rng(0)
-    names = list(mi.REGION_NAMES)
+    # the row vector exists only for a per-row job (others keep their placement draws)
+    names = [n for n in mi.REGION_NAMES if n != "rowq" or job.per_row]
     if spec.placement == "random":
         rng.shuffle(names)
     addr = spec.base
     out = {}
-    for name in names:
-        if spec.placement == "page_edge":
-            # start 8..56 bytes before the next 4 KiB boundary: bursts must split there
+    # "high": distinct tags in bits 31..24, all-ones for the first region so every address bit
+    # is 1 somewhere; the low 24 bits are laid out as "gapped", so no two regions alias
+    tags = [0xFF] + [int(t) for t in rng.permutation(np.arange(1, 0xFF))[: len(names) - 1]]
+    for i, name in enumerate(names):
+        if spec.placement in ("page_edge", "page_edge_short"):
+            # start 8..56 bytes (short: 8 or 16) before the next 4 KiB boundary: bursts must
+            # split there, the short ones into a first burst of one or two beats
             page = (addr + 0xFFF) // 0x1000 * 0x1000 + 0x1000
-            addr = page - 8 * int(rng.integers(1, 8))
-        out[f"{name}_addr"] = addr
-        gap = 8 * int(rng.integers(0, 64)) if spec.placement in ("gapped", "random") else 0
+            addr = page - 8 * int(rng.integers(1, 3 if spec.placement == "page_edge_short" else 8))
+        out[f"{name}_addr"] = addr | (tags[i] << 24 if spec.placement == "high" else 0)
+        gap = 8 * int(rng.integers(0, 64)) if spec.placement in ("gapped", "random", "high") else 0
         addr = addr + mi.align8(sizes[name]) + gap
     assert addr < MEM_SIZE, "placement overflows the memory model"
     return out
@@ -57,9 +62,67 @@ def model_job(spec: JobSpec, rng: np.random.Generator | None = None) -> mi.Job:
     return dataclasses.replace(job, **addrs) if addrs else job
 
 
-def break_descriptor(kind: str, regs: dict[str, int], rng: np.random.Generator) -> dict[str, int]:
-    """Copy of ``regs`` with exactly the field named by ``kind`` made illegal."""
+# Boundary values of each descriptor error (break_descriptor's ``corner``): the first illegal
+# value, values with the field's top bits set, the largest encodable one.
+DESCRIPTOR_CORNERS = {
+    "bad_dim_zero": ("M", "N", "K"),
+    "bad_dim_big": tuple((d, v) for d in ("M", "N", "K") for v in (int(ARCH.MAX_DIM) + 1, 0xFFFF)),
+    "bad_mode_skip": (3,),
+    "bad_mode_fmt": (3,),
+    "bad_lo_bits": (0, 1, 2, 6, 7, 8, 15),
+    "bad_out_lo_bits": (0, 2, 6, 15),
+    "bad_r": ("first", 0x80, 0xFF),
+    "bad_out_r": ("first", 0x80, 0xFF),
+    "misaligned": tuple(
+        (r, o) for r in ("act_lo", "act_ho", "wt_lo", "wt_ho", "out", "bias", "out_ho")
+        for o in (1, 4, 7)
+    ),
+    "bad_rq_mult": (0,),
+    "bad_rq_shift": (0, 63),
+}  # fmt: skip
+
+
+def _corner_fields(kind: str, corner, f: dict) -> dict[str, int]:
+    """Descriptor fields of boundary value ``corner`` of ``kind`` (see DESCRIPTOR_CORNERS)."""
+    if kind == "bad_dim_zero":
+        return {corner: 0}
+    if kind == "bad_dim_big":
+        return {corner[0]: corner[1]}
+    if kind == "bad_mode_skip":
+        return {"skip": corner}
+    if kind == "bad_mode_fmt":
+        return {"fmt": corner}
+    if kind == "bad_lo_bits":
+        return {"b": corner}
+    if kind == "bad_out_lo_bits":
+        return {"fmt": RLE_FMT, "out_b": corner}
+    if kind in ("bad_r", "bad_out_r"):
+        lo = f["b"] if kind == "bad_r" else f["out_b"]
+        v = 1 << (8 - lo) if corner == "first" else corner
+        return {"skip": 2, "r": v} if kind == "bad_r" else {"fmt": RLE_FMT, "out_r": v}
+    if kind == "misaligned":
+        reg, off = corner
+        new = {f"{reg}_addr": f[f"{reg}_addr"] + off}
+        if reg == "bias":  # only checked while the bias is read
+            new["bias_en"] = 1
+        if reg == "out_ho":  # only checked in the RLE format
+            new["fmt"] = RLE_FMT
+        return new
+    if kind == "bad_rq_mult":
+        return {"mult": 0} | ({} if f["fmt"] else {"fmt": mi.FMT_CODES["uint8"]})
+    if kind == "bad_rq_shift":
+        return {"shift": corner} | ({} if f["fmt"] else {"fmt": mi.FMT_CODES["uint8"]})
+    raise ValueError(f"not a descriptor error: {kind!r}")
+
+
+def break_descriptor(
+    kind: str, regs: dict[str, int], rng: np.random.Generator, corner=None
+) -> dict[str, int]:
+    """Copy of ``regs`` with exactly the field named by ``kind`` made illegal: a random illegal
+    value, or boundary value ``corner`` (an entry of ``DESCRIPTOR_CORNERS[kind]``)."""
     f = mi.decode_descriptor(regs)
+    if corner is not None:
+        return mi.encode_descriptor(_corner_fields(kind, corner, f), regs)
     new: dict[str, int] = {}
     if kind == "bad_dim_zero":
         new[str(rng.choice(["M", "N", "K"]))] = 0
@@ -113,6 +176,19 @@ def corrupt_stream(
     return mi.MemImage(regions=regions, regs=image.regs), which
 
 
+def _last_word(job: mi.Job, size: int) -> int:
+    """Offset of a word of the output region the job writes last or nearly so: the start of
+    the last row (INT32, UINT8) or of the last m-block's LO plane (UINT8_RLE)."""
+    fmt = job.fmt_code
+    if fmt == mi.FMT_CODES["uint8_rle"]:
+        stride, rows = mi.align8(job.N * int(job.out_b)), -(-job.M // 8)
+    else:
+        stride, rows = mi.align8(job.N) * (4 if fmt == mi.FMT_CODES["int32"] else 1), job.M
+    off = (rows - 1) * stride
+    assert off < size, "output row outside the output region"
+    return off
+
+
 @dataclass
 class Stimulus:
     """What the job driver puts into memory and the register file (host-side packing)."""
@@ -133,12 +209,20 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
     st = Stimulus(spec=spec, job=job, image=image, regs=dict(image.regs))
     kind = spec.illegal
     if kind in DESCRIPTOR_ILLEGAL:
-        st.regs = break_descriptor(kind, st.regs, rng)
+        st.regs = break_descriptor(kind, st.regs, rng, spec.corner)
     elif kind == "stream_corrupt":
         st.image, which = corrupt_stream(image, job, rng)
         st.tampered = (which,)
     elif kind in ("axi_rd_err", "axi_wr_err"):
         names = ("act_lo", "wt_lo", "act_ho", "wt_ho") if kind == "axi_rd_err" else ("out",)
-        a, _ = image.regions[str(rng.choice(names))]
+        if kind == "axi_rd_err" and spec.err_at == "last":
+            names = ("act_lo", "wt_lo")  # read to the end; an HO region's last word may be padding
+        a, data = image.regions[str(rng.choice(names))]
+        if spec.err_at == "last":  # late in the job, while earlier tiles are written out
+            a += (
+                _last_word(job, len(data))
+                if kind == "axi_wr_err"
+                else mi.align8(len(data)) - BUS_BYTES
+            )
         st.err_windows.append((a, a + BUS_BYTES, "rd" if kind == "axi_rd_err" else "wr"))
     return st

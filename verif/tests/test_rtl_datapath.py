@@ -36,6 +36,7 @@ BENCHES = [
     ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pea", "pnc_pea", PEA_RTL, "tb_pnc_pea", {}),
+    ("pea_rowq", "pnc_pea", PEA_RTL, "tb_pnc_pea_rowq", {"RowQ": 1}),
     ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {"DW": 128}),
 ]
 

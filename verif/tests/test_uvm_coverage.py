@@ -89,3 +89,28 @@ def test_wbuf_mode_specs_hit_every_weight_buffer_bin():
         cov.sample_job(spec)
     assert coverage_db["pnc.dims.wbuf"].coverage == len(cov.WBUF_BINS)
     cov.reset_coverage()
+
+
+def test_hole_conditions_have_their_own_bins():
+    from panacea.config import ERRORS
+
+    from verif.seq_lib.job_gen import requant_corner_specs, wbuf_chain_specs
+
+    cov.reset_coverage()
+    rng = make_rng("holes", 1)
+    pred = Predictor()
+    for spec in requant_corner_specs(rng) + wbuf_chain_specs(rng):
+        cov.sample_job(spec, pred.predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.post.rq_corner"].coverage == len(cov.RQ_SHIFT_BINS) * 2
+    assert coverage_db["pnc.dims.wbuf_chain"].coverage == 4
+    spec = gen_job(rng, JobKnobs(placement="high", max_m=9, max_n=9, max_k=9))
+    cov.sample_job(spec, pred.predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.axi.high_addr"].coverage == 1
+    cov.sample_error(int(ERRORS.BAD_RQ), 0)  # no such case: not a bin
+    cov.sample_error(int(ERRORS.AXI_RD_ERR), 2, wrote=True)
+    assert coverage_db["pnc.errors.code_x_fmt"].coverage == 1
+    assert coverage_db["pnc.errors.rd_err_after_writes"].coverage == 1
+    for n in (1, 40, 130):
+        cov.sample_job_run(n)
+    assert coverage_db["pnc.config.jobs_since_reset"].coverage == 3
+    cov.reset_coverage()

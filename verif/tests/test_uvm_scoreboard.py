@@ -163,3 +163,22 @@ def test_observed_json_round_trip_and_view_differences():
     other.regions["out"] = other.regions["out"][:-1] + b"\xff"
     diffs = obs.differences(other)
     assert [d.split(":")[0] for d in diffs] == ["counters", "regions", "bursts"]
+
+
+def test_stall_counter_above_cycles_is_reported():
+    exp = _job(0, seed=5)
+    obs = _perfect(exp)
+    obs.counters["STALL_OUT"] = obs.cycles + 1
+    mm, _ = compare(exp, obs)
+    assert [m.what for m in mm] == ["counter"] and "STALL_OUT" in mm[0].detail
+    obs.counters["STALL_OUT"] = obs.cycles
+    assert compare(exp, obs)[0] == []
+
+
+def test_unaligned_burst_is_reported_for_error_jobs_too():
+    exp = _job(1, seed=6, illegal="axi_wr_err")
+    obs = _perfect(exp)
+    a = mi.region_layout(exp.job)["out"][0]
+    obs.bursts = [Burst("wr", a, 1, 8, 0, 8), Burst("wr", a + 4, 1, 8, 0, 8)]
+    mm, _ = compare(exp, obs)
+    assert [m.what for m in mm] == ["axi"] and "not aligned" in mm[0].detail

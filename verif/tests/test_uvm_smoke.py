@@ -1,10 +1,11 @@
 """pytest front door for the pyuvm top-level environment (smoke level, both simulators).
 
-Per simulator: one run of the smoke tests (one job per output format, register checks, every
-descriptor error followed by a good job), and one run of ``CorruptedPredictionMustFail``, which
-must FAIL: it proves the scoreboard catches a wrong element. The top level is built once per
-simulator (verif.common.runner) and shared with the other top-level tests. PNC_SEED=<n> picks
-another seed (default 1). Longer levels: ``make sim MODULE=verif.tests.uvm.tb_pnc_uvm TEST=...``.
+Per simulator: one run of the smoke tests (one job per output format, every descriptor error
+followed by a good job; the register tests run in test_uvm_regs.py), and one run of
+``CorruptedPredictionMustFail``, which must FAIL: it proves the scoreboard catches a wrong element.
+The top level is built once per simulator (verif.common.runner) and shared with the other top-level
+tests. PNC_SEED=<n> picks another seed (default 1). Longer levels:
+``make sim MODULE=verif.tests.uvm.tb_pnc_uvm TEST=...``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SIMS = ["icarus", "verilator"]
 SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.uvm.tb_pnc_uvm"
-SMOKE = ["SmokeOneJobPerOutputFormat", "RegisterReadWriteChecks", "IllegalDescriptorsThenLegalJob"]
+SMOKE = ["SmokeOneJobPerOutputFormat", "IllegalDescriptorsThenLegalJob"]
 
 
 pytestmark = pytest.mark.skipif(

@@ -15,12 +15,15 @@ from verif.seq_lib.job_gen import (
     DIM_CLASSES,
     ILLEGAL_KINDS,
     PLACEMENTS,
+    RQ_CORNER_SHIFTS,
     WT_FAMILIES,
     ZP_PLACES,
     JobKnobs,
     gen_job,
+    requant_corner_specs,
+    wbuf_chain_specs,
 )
-from verif.seq_lib.stimulus import make_stimulus
+from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, make_stimulus
 
 
 def _same(a, b):
@@ -128,3 +131,61 @@ def test_legal_prediction_has_outputs_counters_and_cycles():
     assert exp.legal and exp.out.out.shape == (spec.m, spec.n)
     assert exp.counters["TILES"] == -(-spec.m // 8) * -(-spec.n // 8)
     assert exp.cycles.cycles > 0
+
+
+@pytest.mark.parametrize("kind", sorted(DESCRIPTOR_CORNERS))
+def test_every_descriptor_corner_predicts_its_error_code_in_every_format(kind):
+    rng = make_rng("corners", 1)
+    want = {
+        "bad_dim_zero": "BAD_DIM", "bad_dim_big": "BAD_DIM", "bad_mode_skip": "BAD_MODE",
+        "bad_mode_fmt": "BAD_MODE", "bad_lo_bits": "BAD_LO_BITS",
+        "bad_out_lo_bits": "BAD_LO_BITS", "bad_r": "BAD_R", "bad_out_r": "BAD_R",
+        "misaligned": "MISALIGNED", "bad_rq_mult": "BAD_RQ", "bad_rq_shift": "BAD_RQ",
+    }[kind]  # fmt: skip
+    for corner in DESCRIPTOR_CORNERS[kind]:
+        for fmt in (0, 1, 2):
+            spec = gen_job(rng, JobKnobs(illegal=kind, dim_class="tiny", out_fmt=fmt))
+            spec.corner = corner
+            exp = Predictor().predict(make_stimulus(spec, rng))
+            assert exp.err == int(ERRORS[want]), (kind, corner, fmt)
+    # the top-bit corner of r: with bit 7 dropped it would be legal
+    assert 0x80 in DESCRIPTOR_CORNERS["bad_r"] and 0x80 in DESCRIPTOR_CORNERS["bad_out_r"]
+
+
+def test_high_placement_sets_the_top_byte_without_aliasing():
+    rng = make_rng("high", 1)
+    for _ in range(10):
+        st = make_stimulus(gen_job(rng, JobKnobs(placement="high", max_k=40)), rng)
+        lay = mi.region_layout(st.job)
+        addrs = [a for a, size in lay.values() if size]
+        assert all(a >> 24 for a in addrs) and any(a >> 24 == 0xFF for a in addrs)
+        low = sorted((a % (1 << 24), a % (1 << 24) + size) for a, size in lay.values() if size)
+        assert all(hi <= lo2 for (_, hi), (lo2, _) in zip(low, low[1:], strict=False))
+        assert Predictor().predict(st).legal
+
+
+@pytest.mark.parametrize("kind", ["axi_rd_err", "axi_wr_err"])
+def test_late_error_window_lies_in_a_region_the_job_uses(kind):
+    rng = make_rng("late", 1)
+    for fmt in (0, 1, 2):
+        spec = gen_job(rng, JobKnobs(illegal=kind, err_at="last", out_fmt=fmt, m=20, n=30, k=12))
+        st = make_stimulus(spec, rng)
+        ((lo, hi, _),) = st.err_windows
+        names = ("act_lo", "wt_lo") if kind == "axi_rd_err" else ("out",)
+        regions = [(a, a + len(d)) for n, (a, d) in st.image.regions.items() if n in names]
+        assert any(a <= lo and hi <= mi.align8(b) for a, b in regions)
+        assert lo % 8 == 0
+
+
+def test_requant_and_weight_buffer_chain_specs_are_legal():
+    rng = make_rng("rqwb", 1)
+    specs = requant_corner_specs(rng)
+    assert {s.shift for s in specs} >= set(RQ_CORNER_SHIFTS)
+    for s in specs:
+        exp = Predictor().predict(make_stimulus(s, rng))
+        assert exp.legal and 0 < int(exp.out.out.astype(int).mean()) < 255 or s.mult == 2**31 - 1
+    chain = wbuf_chain_specs(rng)
+    groups = {-(-s.n // (8 * 4)) for s in chain}
+    assert groups == {3, 4} and all(mi.wbuf_slots(s.k, s.sbr) in (1, 2) for s in chain)
+    for s in chain:
+        assert Predictor().predict(make_stimulus(s, rng)).legal

@@ -10,11 +10,14 @@ from .axil_agent import (
     reg_write,
 )
 from .monitor import AxilMonitor, RegAccess
+from .reg_layer import AxilRegAdapter, AxilRegPredictor
 
 __all__ = [
     "AxilAgent",
     "AxilDriver",
     "AxilMonitor",
+    "AxilRegAdapter",
+    "AxilRegPredictor",
     "AxilRegs",
     "RegAccess",
     "RegItem",

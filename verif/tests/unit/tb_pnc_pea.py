@@ -7,7 +7,9 @@ the model's memory images (act_image / wt_image, HO streams decoded with decode_
 streamed back to back, one k step per transfer, with random input gaps and random tile_ready
 backpressure. Checks: every tile bit-exact against aqs_gemm of the padded operands; SWO fires
 = tiles * K; DWO fires = the model's DWO product count (memimage.job_stats(...).dwo); with no
-gaps and no backpressure a skip-heavy job runs at one step per cycle.
+gaps and no backpressure a skip-heavy job runs at one step per cycle. Every step also carries
+its lanes' r_eff and z (step_row_r_i, step_row_z_i), which only a RowQ build reads
+(tb_pnc_pea_rowq runs per-row jobs through :func:`run_job`).
 """
 from __future__ import annotations
 
@@ -37,9 +39,22 @@ def make_tile(rng, k: int, m: int, n: int, b: int, r: int, p_act: float, p_wt: f
     return x.astype(np.uint8), w.astype(np.int8)
 
 
+def lane_values(job: Job) -> tuple[int, int]:
+    """(step_row_r_i, step_row_z_i) of a one-tile job: each lane's r_eff and z (rows beyond M:
+    0, 0 for a per-row job, the job's values otherwise)."""
+    r = np.zeros(V, np.int64) + (0 if job.per_row else job.r_eff)
+    z = np.zeros(V, np.int64) + (0 if job.per_row else job.z)
+    if job.per_row:
+        r[: job.M] = job.r_eff
+        z[: job.M] = job.z
+    return (sum(int(v) << (5 * i) for i, v in enumerate(r)),
+            sum(int(v) << (8 * i) for i, v in enumerate(z)))
+
+
 def tile_steps(job: Job) -> list[tuple[int, ...]]:
     """The k steps of a one-tile job as the PEA sees them, from the model's memory images."""
     k, b = job.K, int(job.b)
+    row_r, row_z = lane_values(job)
     ai = act_image(job.x, b, job.r_eff)
     wi = wt_image(job.w, bool(job.sbr))
     lw = wt_lo_bits(bool(job.sbr))
@@ -55,16 +70,24 @@ def tile_steps(job: Job) -> list[tuple[int, ...]]:
             int.from_bytes(pack_lanes(wd.payload[kk:kk + 1], 4), "little"),
             int(wd.live[kk]),
             int(kk == k - 1),
+            row_r,
+            row_z,
         ))
     return steps
 
 
 def expected_tile(job: Job) -> np.ndarray:
-    """8x8 Y of the tile incl. padded rows (x = r_eff << b) and channels (w = 0)."""
-    xp = np.full((V, job.K), job.r_eff << int(job.b), np.uint8)
-    xp[:job.M] = job.x
+    """8x8 Y of the tile incl. padded rows (x = r_eff << b, per row: x = 0 with z = r = 0) and
+    channels (w = 0)."""
     wp = np.zeros((V, job.K), np.int8)
     wp[:job.N] = job.w
+    if job.per_row:
+        xp = np.zeros((V, job.K), np.uint8)
+        zp, rp = np.zeros(V, np.int64), np.zeros(V, np.int64)
+        xp[:job.M], zp[:job.M], rp[:job.M] = job.x, job.z, job.r
+        return aqs_gemm(xp, wp, zp, rp, int(job.b), bool(job.sbr), job.mode).y
+    xp = np.full((V, job.K), job.r_eff << int(job.b), np.uint8)
+    xp[:job.M] = job.x
     return aqs_gemm(xp, wp, job.z, job.r, int(job.b), bool(job.sbr), job.mode).y
 
 
@@ -74,14 +97,15 @@ def unpack_tile(v: int) -> np.ndarray:
 
 
 STEP_SIGS = ("step_act_lo_i", "step_act_ho_i", "step_act_live_i", "step_wt_lo_i",
-             "step_wt_ho_i", "step_wt_live_i", "step_last_i")
+             "step_wt_ho_i", "step_wt_live_i", "step_last_i", "step_row_r_i", "step_row_z_i")
 
 
 async def run_job(dut, rng, cfg: dict, tiles: list[Job], p_idle: float, p_bp: float):
     """Stream the tiles of one job; return (cycles, swo fires, dwo fires, dwo_full cycles)."""
     dut.lo_bits_i.value = cfg["b"]
-    dut.r_eff_i.value = tiles[0].r_eff
-    dut.z_i.value = cfg["z"]
+    # a per-row job's rows come on step_row_*; r_eff_i/z_i then hold values the DUT must ignore
+    dut.r_eff_i.value = 0 if tiles[0].per_row else tiles[0].r_eff
+    dut.z_i.value = 0x5A if tiles[0].per_row else cfg["z"]
     dut.sbr_i.value = int(cfg["sbr"])
     dut.dense_i.value = int(cfg["mode"] == "dense")
     steps = [s for t in tiles for s in tile_steps(t)]

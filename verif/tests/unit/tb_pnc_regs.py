@@ -3,7 +3,8 @@
 The host side is cocotbext-axi's AxiLiteMaster with random pauses on all five channels (so AW
 and W arrive apart and responses are held). A small fake controller answers start_o with
 busy_i, drives random performance-counter increments and ends the job with a done_i pulse.
-Register offsets and constants come from panacea.config (arch.toml), never literals.
+Register offsets, fields, masks and reset values come from the generated register map
+(panacea.regmap, from arch.toml), never literals.
 
 Saturation at 2^32-1 cannot be reached by counting in a unit test, so `regs_counter_saturation`
 preloads the counter flops through the simulator (a backdoor deposit on `cnt_q`) and then
@@ -19,28 +20,29 @@ import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
+from panacea import regmap
 from panacea.config import ARCH, CONSTS, ERRORS, REGS
 
-LO = ARCH.DEFAULT_LO_BITS
 # RW registers: name -> (writable mask, reset value)
 RW = {
-    "M": (0xFFFF, 0), "N": (0xFFFF, 0), "K": (0xFFFF, 0),
-    "MODE": (0x3F, 0x4), "ACT_Q": (0xFFFFF, LO << 16), "OUT_Q": (0xFFFFF, LO << 16),
-    "RQ_MULT": (0x7FFFFFFF, 0), "RQ_SHIFT": (0x3F, 0), "IRQ_EN": (0x1, 0),
-    "ACT_LO_ADDR": (0xFFFFFFFF, 0), "ACT_HO_ADDR": (0xFFFFFFFF, 0),
-    "WT_LO_ADDR": (0xFFFFFFFF, 0), "WT_HO_ADDR": (0xFFFFFFFF, 0),
-    "BIAS_ADDR": (0xFFFFFFFF, 0), "OUT_ADDR": (0xFFFFFFFF, 0), "OUT_HO_ADDR": (0xFFFFFFFF, 0),
+    r.name: (r.mask("RW"), r.reset) for r in regmap.REGISTERS.values() if r.mask("RW")
 }
-# Counters in address order, with the input that feeds each (None: counted inside, CYCLES).
-COUNTERS = [
-    ("CYCLES", None), ("SWO_BUSY", "perf_swo_i"), ("DWO_BUSY", "perf_dwo_i"),
-    ("STALL_MEM", "perf_stall_mem_i"), ("STALL_DWO", "perf_stall_dwo_i"),
-    ("STALL_OUT", "perf_stall_out_i"), ("ACT_SKIP", "perf_act_skip_i"),
-    ("WT_SKIP", "perf_wt_skip_i"), ("RD_BYTES", "perf_rd_bytes_i"),
-    ("WR_BYTES", "perf_wr_bytes_i"), ("TILES", "perf_tile_i"),
-]
-RO = ["ID", "PARAMS", "STATUS", "ERR_CODE"] + [c for c, _ in COUNTERS]
+# The input that feeds each counter (None: counted inside, CYCLES).
+COUNTER_PORTS = {
+    "CYCLES": None, "SWO_BUSY": "perf_swo_i", "DWO_BUSY": "perf_dwo_i",
+    "STALL_MEM": "perf_stall_mem_i", "STALL_DWO": "perf_stall_dwo_i",
+    "STALL_OUT": "perf_stall_out_i", "ACT_SKIP": "perf_act_skip_i",
+    "WT_SKIP": "perf_wt_skip_i", "RD_BYTES": "perf_rd_bytes_i",
+    "WR_BYTES": "perf_wr_bytes_i", "TILES": "perf_tile_i",
+}
+assert set(COUNTER_PORTS) == set(regmap.COUNTERS), "a counter of arch.toml has no input here"
+# Counters in address order, with their input.
+COUNTERS = [(c, COUNTER_PORTS[c]) for c in regmap.COUNTERS]
+RO = [n for n, r in regmap.REGISTERS.items() if r.mask() == r.mask("RO")]
 MASK32 = 0xFFFFFFFF
+# Descriptor output port of each descriptor field (the port is named after the field).
+DESC_PORTS = {name: f"{'out_fmt' if name == 'fmt' else name.lower()}_o"
+              for name in regmap.DESCRIPTOR}
 
 
 def make_rng(test_name: str) -> np.random.Generator:
@@ -54,19 +56,7 @@ def pause_gen(rng: np.random.Generator, p_pause: float):
 
 def field_ports(values: dict[str, int]) -> dict[str, int]:
     """Expected descriptor output ports for the given register words."""
-    mode, aq, oq = values["MODE"], values["ACT_Q"], values["OUT_Q"]
-    return {
-        "m_o": values["M"] & 0xFFFF, "n_o": values["N"] & 0xFFFF, "k_o": values["K"] & 0xFFFF,
-        "skip_o": mode & 3, "sbr_o": (mode >> 2) & 1, "bias_en_o": (mode >> 3) & 1,
-        "out_fmt_o": (mode >> 4) & 3,
-        "z_o": aq & 0xFF, "r_o": (aq >> 8) & 0xFF, "b_o": (aq >> 16) & 0xF,
-        "zo_o": oq & 0xFF, "out_r_o": (oq >> 8) & 0xFF, "out_b_o": (oq >> 16) & 0xF,
-        "mult_o": values["RQ_MULT"], "shift_o": values["RQ_SHIFT"],
-        "act_lo_addr_o": values["ACT_LO_ADDR"], "act_ho_addr_o": values["ACT_HO_ADDR"],
-        "wt_lo_addr_o": values["WT_LO_ADDR"], "wt_ho_addr_o": values["WT_HO_ADDR"],
-        "bias_addr_o": values["BIAS_ADDR"], "out_addr_o": values["OUT_ADDR"],
-        "out_ho_addr_o": values["OUT_HO_ADDR"],
-    }
+    return {DESC_PORTS[name]: f.get(values[f.reg]) for name, f in regmap.DESCRIPTOR.items()}
 
 
 class RegsBench:
@@ -186,11 +176,11 @@ async def regs_reset_values_id_params(dut):
     """ID, PARAMS (from arch.toml), STATUS and every RW register's reset value; ports too."""
     tb = await setup(dut, make_rng("regs_reset_values_id_params"))
     assert await tb.read("ID") == CONSTS.ID_VALUE
-    params = await tb.read("PARAMS")
-    assert params & 0xFF == ARCH.NUM_PEA
-    assert (params >> 8) & 0xFF == ARCH.V
-    assert (params >> 16) & 0xFF == ARCH.AXI_DATA_W // 8
-    assert (params >> 24) & 0xFF == ARCH.RUN_BITS
+    params, pf = await tb.read("PARAMS"), regmap.REGISTERS["PARAMS"].field
+    assert pf("num_pea").get(params) == ARCH.NUM_PEA
+    assert pf("v").get(params) == ARCH.V
+    assert pf("bus_bytes").get(params) == ARCH.AXI_DATA_W // 8
+    assert pf("run_bits").get(params) == ARCH.RUN_BITS
     assert await tb.read("STATUS") == 0
     assert await tb.read("IRQ_STATUS") == 0
     assert await tb.read("ERR_CODE") == ERRORS.OK

@@ -105,3 +105,18 @@ class PncBaseTest(uvm_test):
         self.logger.info(f"SUMMARY {name} coverage by group: {groups}")
         out = Path(os.environ.get("PNC_COV_DIR", "coverage"))
         cov.export(out, f"{name}-{sim_name()}-seed{test_seed()}")
+
+
+class RegisterTest(PncBaseTest):
+    """Runs standard register sequences on the env's register model."""
+
+    @property
+    def regmodel(self):
+        return self.env.regmodel
+
+    async def reg_sequence(self, seq) -> None:
+        await seq.start()
+        self.logger.info(f"{seq.get_name()}: {seq.accesses} accesses, {len(seq.problems)} problems")
+        for p in seq.problems:
+            self.logger.error(p)
+        assert not seq.problems, f"{len(seq.problems)} register problems, first: {seq.problems[0]}"

@@ -10,21 +10,29 @@ from __future__ import annotations
 import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
-from panacea.config import ARCH, CONSTS
+from panacea.config import ARCH, CONSTS, REGS
 from panacea.memimage import DESCRIPTOR_FIELDS, DESCRIPTOR_REGS
+from panacea.regmap import REGISTERS
 
-from verif.agents.axil import RegSeq, reg_read, reg_write
+from verif.agents.axil import reg_read, reg_write
 from verif.env import coverage as cov
+from verif.ral.sequences import RegAccessSeq, RegBitBashSeq, RegHwResetSeq, RegNoAliasSeq
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
     DESCRIPTOR_ILLEGAL,
+    FMTS,
     ILLEGAL_KINDS,
+    MAX_DIM,
     WT_FAMILIES,
     JobKnobs,
+    V,
     gen_job,
+    requant_corner_specs,
+    wbuf_chain_specs,
     wbuf_mode_specs,
 )
-from verif.tests.uvm.base_test import PncBaseTest, n_jobs
+from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS
+from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
 AQS = int(CONSTS.SKIP_AQS)
@@ -252,59 +260,292 @@ class ResetDuringJobThenLegalJob(PncBaseTest):
             await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_{phase}")
 
 
-# Writable bits per register: every descriptor field of the model's field table, and IRQ_EN.
-RW_MASKS = dict.fromkeys(DESCRIPTOR_REGS, 0) | {"IRQ_EN": 0x1}
-for _reg, _lsb, _width in DESCRIPTOR_FIELDS.values():
-    RW_MASKS[_reg] |= ((1 << _width) - 1) << _lsb
+# Register tests: UVM's standard register sequences (verif.ral.sequences) on the register model
+# generated from arch.toml. CTRL is never bashed: writing its start bit launches a job.
+NO_BASH = ("CTRL",)
+TINY = JobKnobs(dim_class="tiny", stall="none")
 
 
 @pyuvm.test()
-class RegisterReadWriteChecks(PncBaseTest):
-    """RW fields read back masked, RO registers ignore writes, IRQ_STATUS is W1C, irq_o follows
-    IRQ_EN & IRQ_STATUS."""
+class RegHwReset(RegisterTest):
+    """uvm_reg_hw_reset_seq: every register reads its arch.toml reset value after reset; a job
+    then runs normally."""
 
     async def body(self):
-        problems = []
-        for pattern in (0xFFFFFFFF, 0x0, 0xA5A5A5A5, int(self.rng.integers(0, 2**32))):
-            await RegSeq("w", [("wr", r, pattern) for r in RW_MASKS]).start(self.reg_seqr)
-            seq = RegSeq("r", [("rd", r, 0) for r in RW_MASKS])
-            await seq.start(self.reg_seqr)
-            for reg, it in zip(RW_MASKS, seq.results, strict=False):
-                if it.data != pattern & RW_MASKS[reg]:
-                    problems.append(
-                        f"{reg}: wrote {pattern:#x}, read {it.data:#x}, "
-                        f"expected {pattern & RW_MASKS[reg]:#x}"
-                    )
-        for reg in ("ID", "PARAMS"):
-            before = await reg_read(self.reg_seqr, reg)
-            await reg_write(self.reg_seqr, reg, ~before & 0xFFFFFFFF)
-            if await reg_read(self.reg_seqr, reg) != before:
-                problems.append(f"RO register {reg} changed on write")
-        # a job sets IRQ_STATUS; W1C semantics and irq_o
-        await self.run_jobs(1, JobKnobs(dim_class="tiny", stall="none"), tag="irq")
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 != 1:
-            problems.append("IRQ_STATUS not set after a job")
-        await reg_write(self.reg_seqr, "IRQ_EN", 0)
-        await ClockCycles(self.dut.clk_i, 2)
-        if int(self.dut.irq_o.value):
-            problems.append("irq_o high with IRQ_EN = 0")
-        await reg_write(self.reg_seqr, "IRQ_STATUS", 0)
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 != 1:
-            problems.append("writing 0 cleared IRQ_STATUS (must be W1C)")
-        await reg_write(self.reg_seqr, "IRQ_EN", 1)
-        await ClockCycles(self.dut.clk_i, 2)
-        if not int(self.dut.irq_o.value):
-            problems.append("irq_o low with IRQ_EN = 1 and IRQ_STATUS = 1")
-        await reg_write(self.reg_seqr, "IRQ_STATUS", 1)
-        await ClockCycles(self.dut.clk_i, 2)
-        if await reg_read(self.reg_seqr, "IRQ_STATUS") & 1 or int(self.dut.irq_o.value):
-            problems.append("writing 1 did not clear IRQ_STATUS / irq_o")
+        await self.reg_sequence(RegHwResetSeq("hw_reset", self.regmodel))
+        await self.run_jobs(1, TINY, tag="after_reset_check")
+
+
+@pyuvm.test()
+class RegBitBash(RegisterTest):
+    """uvm_reg_bit_bash_seq: every bit of every register (but CTRL) written 1 and 0 and read
+    back against the mirror (RW bits follow, RO and unmapped bits keep); then a job."""
+
+    async def body(self):
+        await self.reg_sequence(RegBitBashSeq("bit_bash", self.regmodel, skip=NO_BASH))
+        await self.run_jobs(1, TINY, tag="after_bit_bash")
+
+
+@pyuvm.test()
+class RegAccessPolicies(RegisterTest):
+    """A job sets IRQ_STATUS and STATUS.done; irq_o = IRQ_EN & IRQ_STATUS; read-only fields
+    ignore writes; IRQ_STATUS keeps its bit on 0 and clears it on 1 (uvm_reg_access_seq)."""
+
+    async def body(self):
+        dut = self.dut
+        await self.run_jobs(1, TINY, tag="irq")
         status = await reg_read(self.reg_seqr, "STATUS")
-        if status & 0b111 != 0b010:
-            problems.append(f"STATUS={status:#x} after a good job, expected done only")
-        for p in problems:
+        assert status & 0b111 == 0b010, f"STATUS={status:#x} after a good job, expected done only"
+        await reg_write(self.reg_seqr, "IRQ_EN", 0)
+        await ClockCycles(dut.clk_i, 2)
+        assert not int(dut.irq_o.value), "irq_o high with IRQ_EN = 0"
+        await reg_write(self.reg_seqr, "IRQ_EN", 1)
+        await ClockCycles(dut.clk_i, 2)
+        assert int(dut.irq_o.value), "irq_o low with IRQ_EN = 1 and IRQ_STATUS = 1"
+        done = REGISTERS["IRQ_STATUS"].field("done").mask
+        await self.reg_sequence(
+            RegAccessSeq("access", self.regmodel, skip=NO_BASH, w1c_set={"IRQ_STATUS": done})
+        )
+        await ClockCycles(dut.clk_i, 2)
+        assert not int(dut.irq_o.value), "irq_o high after IRQ_STATUS was cleared"
+
+
+@pyuvm.test()
+class RegNoAliasing(RegisterTest):
+    """No two registers share storage: a write to any one (every bit inverted) leaves every
+    other register as the mirror has it; then a job."""
+
+    async def body(self):
+        await self.reg_sequence(RegNoAliasSeq("no_alias", self.regmodel, skip=NO_BASH))
+        await self.run_jobs(1, TINY, tag="after_no_alias")
+
+
+@pyuvm.test()
+class EveryErrorInEveryFormat(PncBaseTest):
+    """Every descriptor error at each of its boundary values (stimulus.DESCRIPTOR_CORNERS: the
+    first illegal value, values with the field's top bits set, the largest one), the formats
+    cycling so each error meets each output format; then SLVERR on a read and on a write and a
+    corrupt stream in every format, early and on the last word of a region (read errors late
+    in bigger jobs under W stalls, so the abort meets writes in flight); a legal job after
+    each kind."""
+
+    async def body(self):
+        for kd in DESCRIPTOR_ILLEGAL:
+            corners = DESCRIPTOR_CORNERS[kd]
+            specs = []
+            for i in range(max(len(corners), len(FMTS))):
+                spec = gen_job(
+                    self.rng,
+                    JobKnobs(illegal=kd, dim_class="tiny", stall="none", out_fmt=FMTS[i % 3]),
+                )
+                spec.corner = corners[i % len(corners)]
+                specs.append(spec)
+            await self.run_jobs(specs=specs, tag=f"corner_{kd}")
+            await self.run_jobs(1, JobKnobs(dim_class="tiny", stall="none"), tag=f"ok_{kd}")
+        for fmt in FMTS:
+            for kd in ("axi_rd_err", "axi_wr_err", "stream_corrupt"):
+                await self.run_jobs(
+                    1, JobKnobs(illegal=kd, out_fmt=fmt, stall="none", **SMALL), tag=f"e{kd}{fmt}"
+                )
+                if kd != "stream_corrupt":
+                    late = JobKnobs(
+                        illegal=kd,
+                        err_at="last",
+                        out_fmt=fmt,
+                        stall="only_w_heavy" if kd == "axi_rd_err" else "random",
+                        m=int(self.rng.integers(17, 33)),
+                        n=int(self.rng.integers(17, 41)),
+                        k=int(self.rng.integers(8, 33)),
+                    )
+                    await self.run_jobs(1, late, tag=f"l{kd}{fmt}")
+                await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"a{kd}{fmt}")
+
+
+@pyuvm.test()
+class ResetAtEveryPhaseThenLegalJob(PncBaseTest):
+    """Reset in each tenth of a job's modelled cycles (and 2 cycles after the start), on a
+    job with bias whose output format cycles (UINT8_RLE ends with the header writes), under
+    random stalls every other time; STATUS and irq_o back to 0; the next job correct."""
+
+    async def body(self):
+        from panacea.cycles import mode_cycles
+
+        from verif.seq_lib.job_item import ItemSeq, JobItem
+
+        for tenth in range(-1, 10):
+            item = JobItem(f"rst_t{tenth}")
+            kn = JobKnobs(
+                stall="random" if tenth % 2 else "none",
+                m=int(self.rng.integers(9, 25)),
+                n=int(self.rng.integers(3 * V + 1, 5 * V + 1)),
+                k=int(self.rng.integers(16, 49)),
+                bias=True,
+                out_fmt=FMTS[(tenth + 1) % 3],
+            )
+            item.randomize_with(self.rng, kn)
+            model = mode_cycles(item.stim.job).cycles
+            frac = (tenth + float(self.rng.random())) / 10
+            item.reset_after = 2 if tenth < 0 else max(2, int(model * frac))
+            await ItemSeq("rst", [item]).start(self.job_seqr)
+            cov.sample_reset_tenth(item.reset_after, model)
+            status = await reg_read(self.reg_seqr, "STATUS")
+            assert status == 0, f"STATUS={status:#x} after a reset in tenth {tenth}, expected 0"
+            assert int(self.dut.irq_o.value) == 0, "irq_o high after reset"
+            await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag=f"after_t{tenth}")
+
+
+@pyuvm.test()
+class RequantizationCorners(PncBaseTest):
+    """UINT8 and UINT8_RLE with the shortest shifts (1..4: the product's low bits and the
+    rounding constant decide the output), the longest (62) and the largest multiplier (every
+    output saturates), on small accumulators."""
+
+    async def body(self):
+        await self.run_jobs(specs=requant_corner_specs(self.rng), tag="rq")
+
+
+@pyuvm.test()
+class ExtremeDimensionsAndAddresses(PncBaseTest):
+    """M, N and K at MAX_DIM and just above 1024 (the top bits of the loop counters), the
+    other two tiny, with every region at an address with bits 31..24 set ("high" placement);
+    then random jobs with high addresses."""
+
+    async def body(self):
+        rng = self.rng
+        cases = [
+            dict(m=MAX_DIM, n=int(rng.integers(1, V + 1)), k=int(rng.integers(1, 5))),
+            dict(m=int(rng.integers(1025, 1033)), n=int(rng.integers(1, V + 1)), k=2),
+            dict(m=int(rng.integers(1, V + 1)), n=MAX_DIM, k=int(rng.integers(1, 5))),
+            dict(m=int(rng.integers(1, V + 1)), n=int(rng.integers(1, V + 1)), k=MAX_DIM),
+        ]
+        await self.run_jobs(
+            len(cases),
+            lambda i: JobKnobs(out_fmt=FMTS[i % 3], stall="none", placement="high", **cases[i]),
+            tag="extreme",
+        )
+        await self.run_jobs(4, JobKnobs(placement="high", **SMALL), tag="high")
+
+
+@pyuvm.test()
+class ManyJobsEveryPea(PncBaseTest):
+    """PNC_JOBS (default 136) small jobs that use all four PEAs, back to back without a reset:
+    the 8-bit request counters of every stream wrap around. After each job one descriptor
+    register (in turn) is read back after 0..3 idle cycles: it must still hold the job's
+    value."""
+
+    async def body(self):
+        masks = descriptor_masks()
+        regs = list(masks)
+        for i in range(n_jobs(136)):
+            kn = JobKnobs(
+                m=int(self.rng.integers(1, V + 1)),
+                n=int(self.rng.integers(3 * V + 1, 4 * V + 1)),
+                k=int(self.rng.integers(1, 17)),
+                stall="none",
+            )
+            seq = await self.run_jobs(1, kn, tag=f"many{i}")
+            reg = regs[i % len(regs)]
+            want = seq.items[0].stim.regs[reg] & masks[reg]
+            await ClockCycles(self.dut.clk_i, int(self.rng.integers(0, 4)))
+            got = await reg_read(self.reg_seqr, reg)
+            assert got == want, f"job {i}: {reg} reads {got:#x} after the job, wrote {want:#x}"
+
+
+@pyuvm.test()
+class StallsAtPageEdgesEveryPea(PncBaseTest):
+    """Each AXI channel under heavy stalls, then mixed and random, with every region just
+    below a 4 KiB boundary, the bias read and all four PEAs busy (up to two n-groups)."""
+
+    async def body(self):
+        names = [f"only_{ch}_heavy" for ch in ("ar", "r", "aw", "w", "b")] + ["mixed", "random"]
+        await self.run_jobs(
+            len(names),
+            lambda i: JobKnobs(
+                stall=names[i],
+                m=int(self.rng.integers(8, 25)),
+                n=int(self.rng.integers(3 * V + 1, 5 * V + 1)),
+                k=int(self.rng.integers(16, 41)),
+                placement="page_edge",
+                bias=True,
+                out_fmt=FMTS[i % 3],
+            ),
+            tag="pagestall",
+        )
+        # Many m-blocks of bias on four PEAs while the output path crawls: the bias receive
+        # FIFO fills, and each group's first bias request starts with a one- or two-beat burst
+        for stall in ("only_w_heavy", "only_b_heavy", "only_aw_heavy"):
+            kn = JobKnobs(
+                stall=stall,
+                m=int(self.rng.integers(6 * V + 1, 8 * V + 1)),
+                n=int(self.rng.integers(3 * V + 1, 4 * V + 1)),
+                k=int(self.rng.integers(4, 13)),
+                placement="page_edge_short",
+                bias=True,
+                out_fmt=int(CONSTS.FMT_INT32),
+            )
+            await self.run_jobs(1, kn, tag=f"biasfull_{stall}")
+
+
+@pyuvm.test()
+class WeightBufferPrefetchChain(PncBaseTest):
+    """Two-slot and one-slot weight buffer with three and four n-groups: the middle n-groups
+    prefetch or reload while the previous one plays."""
+
+    async def body(self):
+        await self.run_jobs(specs=wbuf_chain_specs(self.rng), tag="wchain")
+
+
+def descriptor_masks() -> dict[str, int]:
+    """Writable bits of each descriptor register (the model's field table)."""
+    masks = dict.fromkeys(DESCRIPTOR_REGS, 0)
+    for reg, lsb, width in DESCRIPTOR_FIELDS.values():
+        masks[reg] |= ((1 << width) - 1) << lsb
+    return masks
+
+
+def lane_runs(strb: int) -> list[tuple[int, int]]:
+    """Runs [lo, hi) of adjacent set bits of a 4-bit WSTRB (each run is one AXI4-Lite write)."""
+    runs, lane = [], 0
+    while lane < 4:
+        if strb >> lane & 1:
+            hi = lane
+            while hi < 4 and strb >> hi & 1:
+                hi += 1
+            runs.append((lane, hi))
+            lane = hi
+        else:
+            lane += 1
+    return runs
+
+
+@pyuvm.test()
+class DescriptorByteLaneWrites(PncBaseTest):
+    """Each descriptor register written whole, then byte lane by byte lane (WSTRB patterns of
+    cov.STROBES, the other lanes must keep their bytes) and read back; then a legal job."""
+
+    async def body(self):
+        master = self.bfms.axil
+        problems = []
+        for reg, mask in descriptor_masks().items():
+            addr = int(REGS[reg])
+            value = int(self.rng.integers(0, 2**32))
+            await reg_write(self.reg_seqr, reg, value)
+            for strb in cov.STROBES:
+                new = int(self.rng.integers(0, 2**32)).to_bytes(4, "little")
+                for lo, hi in lane_runs(strb):  # one write per run of adjacent lanes
+                    await master.write(addr + lo, new[lo:hi])
+                lanes = sum(0xFF << 8 * i for i in range(4) if strb >> i & 1)
+                value = value & ~lanes | int.from_bytes(new, "little") & lanes
+                cov.sample_strobe(strb)
+                got = await reg_read(self.reg_seqr, reg)
+                if got != value & mask:
+                    problems.append(
+                        f"{reg}: after WSTRB {strb:#06b} read {got:#x}, expected {value & mask:#x}"
+                    )
+        for p in problems[:10]:
             self.logger.error(p)
-        assert not problems, f"{len(problems)} register problems, first: {problems[0]}"
+        assert not problems, f"{len(problems)} byte-lane problems, first: {problems[0]}"
+        await self.run_jobs(1, JobKnobs(stall="none", **SMALL), tag="after_lanes")
 
 
 @pyuvm.test()

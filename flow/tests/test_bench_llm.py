@@ -1,0 +1,122 @@
+"""The LLM suite of `make bench` (cycle model only): layer splitting into descriptor-sized jobs,
+the layer's compulsory bytes, the activation families, and the report's shape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from panacea.config import ARCH
+from panacea.cycles import mode_cycles
+
+from flow import bench_llm
+from flow.bench_llm import LayerCalibration, chunks, layer_figures, layer_jobs
+
+
+def _cal(m: int, n: int, k: int) -> LayerCalibration:
+    rng = np.random.default_rng(5)
+    xq = rng.integers(100, 140, (m, k)).astype(np.uint8)
+    wq = rng.integers(-40, 40, (n, k)).astype(np.int8)
+    return LayerCalibration(xq=xq, wq=wq, z=120, r=7, b=4, dbs_cycles={})
+
+
+def test_chunks_cover_the_range() -> None:
+    assert chunks(11008, 4096) == [slice(0, 4096), slice(4096, 8192), slice(8192, 11008)]
+    assert chunks(64) == [slice(0, 64)]
+    assert chunks(int(ARCH.MAX_DIM) + 1)[-1] == slice(int(ARCH.MAX_DIM), int(ARCH.MAX_DIM) + 1)
+
+
+@pytest.mark.parametrize("mode", ["dense", "aqs"])
+def test_n_split_keeps_the_compulsory_bytes(mode: str) -> None:
+    """Splitting N at a multiple of 8 leaves every stream as it was: the layer's compulsory
+    bytes equal the single job's; the loop nest reads the activations once more per chunk."""
+    cal = _cal(16, 64, 32)
+    whole = layer_figures(layer_jobs(cal, mode))
+    split_jobs = layer_jobs(cal, mode, max_dim=32)
+    assert [len(r) for r in split_jobs] == [2]
+    split = layer_figures(split_jobs)
+    assert whole["jobs"] == 1 and split["jobs"] == 2
+    assert split["compulsory_bytes"] == whole["compulsory_bytes"]
+    single = mode_cycles(layer_jobs(cal, mode)[0][0])
+    assert whole["compulsory_bytes"] == single.compulsory_bytes
+    assert whole["axi_bytes"] == single.axi_bytes and whole["cycles"] == single.cycles
+    assert split["cycles"] == sum(mode_cycles(j).cycles for j in split_jobs[0])
+    assert split["operator_limit"] == pytest.approx(whole["operator_limit"])
+
+
+def test_k_split_writes_partial_outputs() -> None:
+    """K in two chunks: two INT32 partial outputs written (axi), one output compulsory."""
+    m, n, k = 16, 24, 48
+    cal = _cal(m, n, k)
+    jobs = layer_jobs(cal, "aqs", max_dim=32)
+    assert [[j.K for j in r] for r in jobs] == [[32], [16]]
+    fig = layer_figures(jobs)
+    per = [mode_cycles(r[0]) for r in jobs]
+    assert fig["compulsory_bytes"] == sum(p.compulsory_rd_bytes for p in per) + m * n * 4
+    assert fig["axi_bytes"] == sum(p.axi_bytes for p in per)
+    assert sum(p.axi_wr_bytes for p in per) == 2 * m * n * 4
+    assert fig["lower_limit"] == max(fig["operator_limit"], fig["memory_limit"])
+    assert fig["cycles"] >= fig["lower_limit"]
+    assert sum(fig["energy_by_kind_pj"].values()) == pytest.approx(fig["energy_pj"])
+
+
+@pytest.mark.parametrize("fam", [bench_llm.act_rmsnorm, bench_llm.act_attn_context,
+                                 bench_llm.act_swiglu])  # fmt: skip
+def test_activation_families_are_reproducible(fam) -> None:
+    a = fam(np.random.default_rng(1), 64, 256)
+    b = fam(np.random.default_rng(1), 64, 256)
+    assert a.shape == (64, 256) and np.isfinite(a).all()
+    assert np.array_equal(a, b)
+
+
+def test_rmsnorm_has_outlier_channels() -> None:
+    x = bench_llm.act_rmsnorm(np.random.default_rng(2), 128, 1024)
+    peak = np.abs(x).max(axis=0)
+    assert (peak > 10 * np.median(peak)).sum() == 6
+
+
+def test_targets_report_every_issue_target() -> None:
+    def mode(cyc: int, ratio: float, e: float) -> dict:
+        return {"cycles": cyc, "cycles_vs_roofline": ratio, "axi_vs_compulsory": 2.0,
+                "limit_term": "operator", "bound": "mem_rd", "energy_vs_zero": e,
+                "lower_limit": cyc / ratio}  # fmt: skip
+
+    layers = [
+        {"name": "a", "rmsnorm_input": True,
+         "modes": {"AQS": mode(10, 1.1, 1.6), "ZERO_SKIP": mode(20, 1.0, 1.0)}},
+        {"name": "b", "rmsnorm_input": False,
+         "modes": {"AQS": mode(10, 1.3, 1.0), "ZERO_SKIP": mode(10, 1.0, 1.0)}},
+    ]  # fmt: skip
+    for r in layers:
+        r["modes"]["AQS"]["speedup_vs_zero"] = (
+            r["modes"]["ZERO_SKIP"]["cycles"] / r["modes"]["AQS"]["cycles"]
+        )
+    got = {t["target"]: t for t in bench_llm.targets(layers)}
+    assert len(got) == 4
+    status = [t["status"] for t in got.values()]
+    assert status == ["MISS", "MISS", "PASS", "PASS"]  # 2.0x bytes; 1.3 of roofline; 2x; 1.6x
+
+
+def test_weight_buffer_override_cuts_traffic_not_compulsory() -> None:
+    """A buffer that holds the weight streams removes their re-fetch per m-block."""
+    cal = _cal(32, 64, 64)
+    jobs = layer_jobs(cal, "aqs")
+    none, big = layer_figures(jobs, wbuf_bytes=0), layer_figures(jobs, wbuf_bytes=4096)
+    assert big["compulsory_bytes"] == none["compulsory_bytes"]
+    assert big["axi_bytes"] < none["axi_bytes"]
+    assert big["energy_by_kind_pj"]["dram"] < none["energy_by_kind_pj"]["dram"]
+    assert bench_llm.onchip_bytes(4096) - bench_llm.onchip_bytes(0) == 4096 * int(ARCH.NUM_PEA)
+
+
+def test_row_granularity_on_a_small_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-tensor, per-block-8 and per-row z, r of one small layer: every granularity reports
+    its skip share and cycles, and the table compares them with per tensor."""
+    monkeypatch.setattr(bench_llm, "M_TOKENS", 24)
+    monkeypatch.setattr(bench_llm, "SUITE", [("tiny_swiglu", 16, 40, bench_llm.act_swiglu, False)])
+    rows = bench_llm.run_rows_suite(log=lambda s: None)
+    g = rows["layers"][0]["granularity"]
+    assert list(g) == ["tensor", "block8", "row"]
+    for d in g.values():
+        assert 0.0 <= d["act_skip_zero"] <= d["act_skip_aqs"] <= 1.0
+        assert d["aqs_cycles"] <= d["zero_cycles"] and d["b"] in (3, 4, 5)
+    md = bench_llm.rows_markdown(rows["layers"])
+    assert "| tiny_swiglu | row |" in md and "| suite total | tensor |" in md
