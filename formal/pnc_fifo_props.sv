@@ -1,15 +1,16 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
-// Properties of pnc_fifo: order and data preserved, no overflow or underflow, count exact.
+// Properties of pnc_fifo: order and data preserved, no overflow or underflow, count exact,
+// clear empties it.
 //
 // Method: one item, chosen by the solver (f_pick_i, any cycle, any data), is followed through
 // the FIFO: it must come out unchanged after exactly the items that were ahead of it, which for
-// an arbitrary choice proves order and data integrity of every item. A shadow count checks
-// count_o, in_ready_o and out_valid_o.
+// an arbitrary choice proves order and data integrity of every item (unless a clear drops it
+// first). A shadow count checks count_o, in_ready_o and out_valid_o.
 //
 // ASSUMPTIONS
 //   R0  reset only in the first cycle (pnc_formal.svh).
 // Nothing else: the FIFO must be correct for any input sequence (in_valid_i may drop or
-// in_data_i change without a transfer; out_ready_i is free).
+// in_data_i change without a transfer; out_ready_i and clr_i are free).
 //
 // Probes (connected by the .sby script after `flatten`, since Yosys has no bind or
 // hierarchical references): f_rptr, f_wptr and the storage words f_mem (for k-induction only;
@@ -18,13 +19,15 @@
 `include "pnc_formal.svh"
 
 module pnc_fifo_props #(
-    parameter  int WIDTH = 4,
-    parameter  int DEPTH = 3,
+    parameter  int WIDTH   = 4,
+    parameter  int DEPTH   = 3,
+    parameter  bit PopPush = 1'b0,
     localparam int CntW  = $clog2(DEPTH + 1),
     localparam int PtrW  = (DEPTH > 1) ? $clog2(DEPTH) : 1
 ) (
     input logic             clk_i,
     input logic             rst_ni,
+    input logic             clr_i,
     input logic             in_valid_i,
     input logic [WIDTH-1:0] in_data_i,
     input logic             out_ready_i,
@@ -37,11 +40,13 @@ module pnc_fifo_props #(
   logic [CntW-1:0] count;
 
   pnc_fifo #(
-      .WIDTH(WIDTH),
-      .DEPTH(DEPTH)
+      .WIDTH  (WIDTH),
+      .DEPTH  (DEPTH),
+      .PopPush(PopPush)
   ) u_dut (
       .clk_i,
       .rst_ni,
+      .clr_i,
       .in_valid_i,
       .in_ready_o (in_ready),
       .in_data_i,
@@ -63,6 +68,7 @@ module pnc_fifo_props #(
   logic [CntW:0] f_cnt_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) f_cnt_q <= '0;
+    else if (clr_i) f_cnt_q <= '0;
     else f_cnt_q <= f_cnt_q + (CntW + 1)'(push) - (CntW + 1)'(pop);
   end
 
@@ -70,7 +76,7 @@ module pnc_fifo_props #(
     if (rst_ni) begin
       CountExact: assert ((CntW + 1)'(count) == f_cnt_q);
       CountBound: assert (f_cnt_q <= (CntW + 1)'(DEPTH));
-      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(DEPTH)));
+      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(DEPTH) || (PopPush && out_ready_i)));
       NoUnderflow: assert (out_valid == (f_cnt_q != '0));
     end
   end
@@ -84,6 +90,8 @@ module pnc_fifo_props #(
       f_track_q <= 1'b0;
       f_data_q  <= '0;
       f_ahead_q <= '0;
+    end else if (clr_i) begin
+      f_track_q <= 1'b0;
     end else if (!f_track_q) begin
       if (push && f_pick_i) begin
         f_track_q <= 1'b1;
@@ -104,7 +112,7 @@ module pnc_fifo_props #(
   end
 
   // The output side obeys the stream rule for any out_ready_i.
-  `PNC_F_STREAM(assert, OutStream, out_valid, out_ready_i, out_data, 1'b0)
+  `PNC_F_STREAM(assert, OutStream, out_valid, out_ready_i, out_data, clr_i)
 
   // ---- induction strengthening (internal state agrees with the shadow)
   logic [PtrW:0] f_slot;  // storage index of the followed item

@@ -14,10 +14,10 @@
 //   Any number of bursts may be outstanding (bounded by the credits). Round-robin across streams
 //   with at most one AR per cycle; the AR channel is registered. The bursts of a request made
 //   with req_low_i (low priority, a prefetch) are granted only in cycles where no other stream
-//   can issue a burst, and only while fewer
-//   while at most LowPrioBeats of their beats are still owed by the bus (a slave serving bursts
-//   in order then makes another burst wait behind at most AXI_MAX_BURST + LowPrioBeats
-//   low-priority beats, while low-priority bursts still follow each other back to back).
+//   can issue a burst, and only while at most LowPrioBeats of their beats are still owed by the
+//   bus (a slave serving bursts in order then makes another burst wait behind at most
+//   AXI_MAX_BURST + LowPrioBeats low-priority beats, while low-priority bursts still follow
+//   each other back to back).
 // - R beats may come back interleaved across IDs (AXI ordering is only per ID). Beats of stream s
 //   leave on rd_* in order; rd_last marks the last beat of each request.
 // - err_o pulses for every R beat with RRESP != OKAY (the beat is still delivered); beat_o pulses
@@ -243,6 +243,7 @@ module pnc_axi_rd #(
     ) u_tags (
         .clk_i,
         .rst_ni,
+        .clr_i(1'b0),
         .in_valid_i(issue),
         .in_ready_o(tag_room),  // always 1: the credits bound the outstanding bursts
         .in_data_i({low_q, burst_final[s]}),
@@ -272,6 +273,7 @@ module pnc_axi_rd #(
     ) u_rx (
         .clk_i,
         .rst_ni,
+        .clr_i      (1'b0),
         .in_valid_i (push),
         .in_ready_o (rx_room),
         .in_data_i  ({m_axi_rlast && tag_final, m_axi_rdata}),

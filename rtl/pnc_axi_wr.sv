@@ -164,6 +164,7 @@ module pnc_axi_wr #(
   ) u_wlen (
       .clk_i,
       .rst_ni,
+      .clr_i      (1'b0),
       .in_valid_i (aw_load),
       .in_ready_o (wl_room),
       .in_data_i  (BlenW'(blen)),

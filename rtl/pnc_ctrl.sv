@@ -8,11 +8,12 @@
 // - Descriptor check (docs/architecture.md section 5, lowest code wins: BAD_DIM, BAD_MODE,
 //   BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ): an illegal job reads and writes nothing and ends
 //   two cycles after start with done_o and the code.
-// - A legal job pulses job_start_o (join and post start their own copies of the loop nest) and
-//   walks the tile groups `for ng: for mb` of section 4. Per group it requests, on its own read
-//   stream each: the activation LO plane (K*b bytes) and HO stream of block mb; for every active
-//   PEA p (weight block nb = ng*NumPea + p) its weight LO plane (K*Lw bytes) and HO stream; and,
-//   with bias_en, the 8 biases of every active PEA (32 bytes each, in p order, on one stream).
+// - A legal job pulses job_start_o (join and post start their walks of the same tile groups)
+//   and walks the tile groups `for ng: for mb` of section 4 (pnc_loop_nest). Per group it
+//   requests, on its own read stream each: the activation LO plane (K*b bytes) and HO stream of
+//   block mb; for every active PEA p (weight block nb = ng*NumPea + p) its weight LO plane
+//   (K*Lw bytes) and HO stream; and, with bias_en, the 8 biases of every active PEA (32 bytes
+//   each, in p order, on one stream).
 //   An HO stream is read in two requests: its 8-byte header, then (n_records > 0) the
 //   n_records*(1+L) record bytes. The second request is sized from the header beat, captured as
 //   it enters the stream's receive FIFO (AXI_DATA_W = 64: the header is exactly one beat), so no
@@ -28,7 +29,7 @@
 //   NEXT n-group (a prefetch into the other slot; slot = n-group parity); one slot: the
 //   n-group's own unit in its first group (slot 0). Every group sends each active PEA a PLAY
 //   (wb_play_o[p], slot, last = last m-block). Commands count in the group's issue. Weight
-//   streams are then low priority on the read bus (rd_low_prio_o). Without a fit every group
+//   streams are then low priority on the read bus (req_low_o). Without a fit every group
 //   requests the weight streams (no commands). Biases are fetched every group.
 // - Normal end: every request issued, post_done_i (every tile and header written) and
 //   wr_idle_i (every B response back) -> done_o with ERR_OK.
@@ -250,8 +251,6 @@ module pnc_ctrl #(
   logic [2:0] act_hl;  // activation HO payload bytes per vector (8 - b)
   logic [23:0] act_lo_len, wt_lo_len;
   logic [23:0] act_lo_stride, act_ho_stride, wt_lo_stride, wt_ho_stride;
-  logic [9:0] mb_last;  // MB - 1
-  logic [9:0] nb_total;  // NB
 
   function automatic logic [23:0] align8(logic [23:0] v);
     align8 = (v + 24'd7) & ~24'd7;
@@ -265,8 +264,6 @@ module pnc_ctrl #(
   assign act_ho_stride = align8(24'd8 + 24'(k_q) * 24'(act_hl + 3'd1));
   assign wt_lo_stride  = align8(wt_lo_len);
   assign wt_ho_stride  = align8(24'd8 + 24'(k_q) * 24'd5);
-  assign mb_last       = 10'((m_q + 16'd7) >> 3) - 10'd1;
-  assign nb_total      = 10'((n_q + 16'd7) >> 3);
 
   // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs): each
   // stream has a bank of WbufBytes/2; a unit (one n-group's stream) fits a bank (wfit), or half
@@ -290,15 +287,17 @@ module pnc_ctrl #(
   logic [7:0] err_q, err_d;
 
   // ---- group sequencer state
-  logic            seq_load_q;  // load the request flags of the group (ng_q, mb_q)
+  logic            seq_load_q;  // load the request flags of the current group
   logic            seq_busy_q;  // a group's requests are being issued
   logic            seq_end_q;  // every group's requests issued
-  logic [     9:0] mb_q;
-  logic [     9:0] rem_nb_q;  // NB - ng*NumPea
+  logic [     9:0] mb;
+  logic            last_mb;  // the group is the last m-block of its n-group
+  logic            last_group;  // the group is the job's last
   logic [PeaW-1:0] n_act;  // active PEAs of the current group
   logic [PeaW-1:0] n_act_next;  // active PEAs of the next n-group (0: none)
-  logic            ng_odd_q;  // parity of the current n-group (its weight buffer slot)
-  logic            ng_first_q;  // the current n-group is the first
+  logic            ng_odd;  // parity of the current n-group (its weight buffer slot)
+  logic            ng_first;  // the current n-group is the first
+  logic seq_start, seq_next;
   logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
 
   logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
@@ -320,11 +319,29 @@ module pnc_ctrl #(
   logic [NS-1:0][CntW-1:0] issued_q, retired_q;
   logic [NS-1:0] req_fire, last_fire;
 
-  assign req_fire = req_valid_o & req_ready_i;
+  assign req_fire  = req_valid_o & req_ready_i;
   assign last_fire = rd_valid_i & rd_ready_i & rd_last_i;
-  assign n_act = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
-  assign n_act_next = (rem_nb_q <= 10'(NumPea)) ? '0
-                    : (rem_nb_q >= 10'(2 * NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q - 10'(NumPea));
+
+  pnc_loop_nest #(
+      .NumPea(NumPea)
+  ) u_loop (
+      .clk_i,
+      .rst_ni,
+      .m_i         (m_q),
+      .n_i         (n_q),
+      .start_i     (seq_start),
+      .next_i      (seq_next),
+      .mb_o        (mb),
+      .last_mb_o   (last_mb),
+      /* verilator lint_off PINCONNECTEMPTY */
+      .nb_base_o   (),
+      /* verilator lint_on PINCONNECTEMPTY */
+      .n_act_o     (n_act),
+      .n_act_next_o(n_act_next),
+      .first_ng_o  (ng_first),
+      .ng_odd_o    (ng_odd),
+      .last_o      (last_group)
+  );
 
   // Stream index of LO/HO stream h (0 = activation, 1+p = PEA p).
   function automatic int lo_sidx(int h);
@@ -412,12 +429,15 @@ module pnc_ctrl #(
         wt_issued = 1'b0;
       end
     end
-    next_arms_wt = !wfit || mb_q == mb_last;
+    next_arms_wt = !wfit || last_mb;
     if (next_arms_wt && !wt_issued) group_issued = 1'b0;
   end
 
   logic allow_new;  // new requests may be created (not after an error)
   assign allow_new = state_q == StRun && !hdr_corrupt;
+  // The group loop starts with the job and advances when the group's requests are issued.
+  assign seq_start = state_q == StCheck && desc_err == pnc_pkg::ERR_OK;
+  assign seq_next  = !seq_start && !seq_load_q && seq_busy_q && group_issued && allow_new;
 
   // Why: per stream flags walk each request through pending -> accepted (-> header seen ->
   // rest pending -> accepted); the group advances when all its streams are through.
@@ -426,8 +446,6 @@ module pnc_ctrl #(
       seq_load_q   <= 1'b0;
       seq_busy_q   <= 1'b0;
       seq_end_q    <= 1'b0;
-      mb_q         <= '0;
-      rem_nb_q     <= '0;
       act_lo_ptr_q <= '0;
       act_ho_ptr_q <= '0;
       wt_lo_ng_q   <= '0;
@@ -440,8 +458,6 @@ module pnc_ctrl #(
       wp_pend_q    <= '0;
       wp_slot_q    <= 1'b0;
       wp_last_q    <= 1'b0;
-      ng_odd_q     <= 1'b0;
-      ng_first_q   <= 1'b0;
       for (int h = 0; h < NH; h++) begin
         uoff_q[h]      <= 1'b0;
         more_q[h]      <= 1'b0;
@@ -486,7 +502,7 @@ module pnc_ctrl #(
           pend_lo_q[h]   <= 1'b1;
           pend_hdr_q[h]  <= 1'b1;
           wl_pend_q[h-1] <= 1'b1;
-          wl_slot_q[h-1] <= !ng_odd_q;
+          wl_slot_q[h-1] <= !ng_odd;
         end
       end
       if (req_fire[SBias]) begin
@@ -494,19 +510,15 @@ module pnc_ctrl #(
         bias_ptr_q  <= bias_ptr_q + 32'd32;
       end
 
-      if (state_q == StCheck && desc_err == pnc_pkg::ERR_OK) begin
+      if (seq_start) begin
         seq_load_q   <= 1'b1;
         seq_busy_q   <= 1'b0;
         seq_end_q    <= 1'b0;
-        mb_q         <= '0;
-        rem_nb_q     <= nb_total;
         act_lo_ptr_q <= act_lo_q;
         act_ho_ptr_q <= act_ho_q;
         wt_lo_ng_q   <= wt_lo_q;
         wt_ho_ng_q   <= wt_ho_q;
         bias_ng_q    <= bias_q;
-        ng_odd_q     <= 1'b0;
-        ng_first_q   <= 1'b1;
       end else if (seq_load_q) begin
         seq_load_q <= 1'b0;
         if (allow_new) begin
@@ -523,14 +535,14 @@ module pnc_ctrl #(
                 pend_hdr_q[h] <= 1'b1;
                 uoff_q[h]     <= 1'b0;
               end
-            end else if (mb_q == '0) begin
-              if (!wdbl || ng_first_q) begin
+            end else if (mb == '0) begin
+              if (!wdbl || ng_first) begin
                 if (h <= int'(n_act)) begin
                   pend_lo_q[h]   <= 1'b1;
                   pend_hdr_q[h]  <= 1'b1;
                   uoff_q[h]      <= 1'b0;
                   wl_pend_q[h-1] <= 1'b1;
-                  wl_slot_q[h-1] <= wdbl && ng_odd_q;
+                  wl_slot_q[h-1] <= wdbl && ng_odd;
                   more_q[h]      <= wdbl && h <= int'(n_act_next);
                 end
               end else if (h <= int'(n_act_next)) begin
@@ -538,35 +550,27 @@ module pnc_ctrl #(
                 pend_hdr_q[h]  <= 1'b1;
                 uoff_q[h]      <= 1'b1;
                 wl_pend_q[h-1] <= 1'b1;
-                wl_slot_q[h-1] <= !ng_odd_q;
+                wl_slot_q[h-1] <= !ng_odd;
               end
             end
           end
           for (int p = 0; p < NumPea; p++) wp_pend_q[p] <= wfit && p < int'(n_act);
-          wp_slot_q   <= wdbl && ng_odd_q;
-          wp_last_q   <= mb_q == mb_last;
+          wp_slot_q   <= wdbl && ng_odd;
+          wp_last_q   <= last_mb;
           bias_left_q <= bias_en_q ? n_act : '0;
           bias_ptr_q  <= bias_ng_q;
         end
-      end else if (seq_busy_q && group_issued && allow_new) begin
+      end else if (seq_next) begin
         seq_busy_q <= 1'b0;
-        if (mb_q == mb_last) begin
-          mb_q         <= '0;
+        if (last_mb) begin
           act_lo_ptr_q <= act_lo_q;
           act_ho_ptr_q <= act_ho_q;
           wt_lo_ng_q   <= wt_lo_ng_q + 32'(NumPea) * 32'(wt_lo_stride);
           wt_ho_ng_q   <= wt_ho_ng_q + 32'(NumPea) * 32'(wt_ho_stride);
           bias_ng_q    <= bias_ng_q + 32'(NumPea * 32);
-          ng_odd_q     <= !ng_odd_q;
-          ng_first_q   <= 1'b0;
-          if (rem_nb_q <= 10'(NumPea)) begin
-            seq_end_q <= 1'b1;
-          end else begin
-            rem_nb_q   <= rem_nb_q - 10'(NumPea);
-            seq_load_q <= 1'b1;
-          end
+          if (last_group) seq_end_q <= 1'b1;
+          else seq_load_q <= 1'b1;
         end else begin
-          mb_q         <= mb_q + 10'd1;
           act_lo_ptr_q <= act_lo_ptr_q + 32'(act_lo_stride);
           act_ho_ptr_q <= act_ho_ptr_q + 32'(act_ho_stride);
           seq_load_q   <= 1'b1;

@@ -4,18 +4,23 @@
 // Contract:
 // - in_*: an item is written on in_valid_i && in_ready_o; in_ready_o = !full (registered state
 //   only, no combinational path from out_ready_i), so a full FIFO accepts again the cycle after
-//   a pop.
+//   a pop. With PopPush = 1 a full FIFO also accepts in the cycle it pops (in_ready_o then
+//   depends on out_ready_i).
 // - out_*: out_valid_o = !empty; out_data_o is the oldest item, stable until popped
 //   (out_valid_o && out_ready_i). Latency in -> out is one cycle.
 // - count_o: items stored (0..DEPTH). DEPTH >= 1, any value (not only powers of two).
+// - clr_i: synchronous clear; the FIFO is empty in the next cycle (an item pushed or popped in
+//   the clear cycle is dropped).
 module pnc_fifo #(
-    parameter  int WIDTH = 8,
-    parameter  int DEPTH = 2,
-    localparam int CntW  = $clog2(DEPTH + 1),
-    localparam int PtrW  = (DEPTH > 1) ? $clog2(DEPTH) : 1
+    parameter int WIDTH = 8,
+    parameter int DEPTH = 2,
+    parameter bit PopPush = 1'b0,
+    localparam int CntW = $clog2(DEPTH + 1),
+    localparam int PtrW = (DEPTH > 1) ? $clog2(DEPTH) : 1
 ) (
     input  logic             clk_i,
     input  logic             rst_ni,
+    input  logic             clr_i,
     input  logic             in_valid_i,
     output logic             in_ready_o,
     input  logic [WIDTH-1:0] in_data_i,
@@ -36,7 +41,7 @@ module pnc_fifo #(
   logic [CntW-1:0] cnt_q;
   logic push, pop;
 
-  assign in_ready_o  = (cnt_q != Full);
+  assign in_ready_o  = (cnt_q != Full) || (PopPush && out_ready_i);
   assign out_valid_o = (cnt_q != '0);
   assign out_data_o  = mem_q[rptr_q];
   assign count_o     = cnt_q;
@@ -54,6 +59,10 @@ module pnc_fifo #(
       wptr_q <= '0;
       rptr_q <= '0;
       cnt_q  <= '0;
+    end else if (clr_i) begin
+      wptr_q <= '0;
+      rptr_q <= '0;
+      cnt_q  <= '0;
     end else begin
       if (push) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + PtrW'(1);
       if (pop) rptr_q <= (rptr_q == LastPtr) ? '0 : rptr_q + PtrW'(1);
@@ -62,7 +71,7 @@ module pnc_fifo #(
     end
   end
 
-  `PNC_ASSERT_STREAM(OutStream_A, out_valid_o, out_ready_i, out_data_o)
+  `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o, out_ready_i, out_data_o, clr_i)
   `PNC_ASSERT_KNOWN_IF(InDataKnown_A, in_data_i, in_valid_i)
 
 endmodule

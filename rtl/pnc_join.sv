@@ -5,11 +5,11 @@
 // - Owns the operand decoders: pnc_unpack for the activation LO plane (b-byte items) and for
 //   every PEA's weight LO plane (Lw-byte items, 5 with SBR, else 4); pnc_rle_dec for the
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
-// - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller: for ng, for mb,
-//   with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts with one set-up
-//   cycle that clears the LO unpackers and starts the HO decoders of the active streams (the
-//   unpackers are also cleared with the pop of their last item, so padding bytes left after a
-//   group never stay presented as an item, e.g. across a change of item size); the
+// - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller (pnc_loop_nest):
+//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts
+//   with one set-up cycle that clears the LO unpackers and starts the HO decoders of the active
+//   streams (the unpackers are also cleared with the pop of their last item, so padding bytes
+//   left after a group never stay presented as an item, e.g. across a change of item size); the
 //   LO word streams are then let through up to the word marked rd_last (one request per group),
 //   and the HO word streams until the group's last step, so leftover padding bytes of one
 //   group never mix into the next.
@@ -83,17 +83,41 @@ module pnc_join #(
     StSetup,
     StRun
   } state_e;
-  state_e state_q;
-  logic [9:0] mb_q, mb_last, rem_nb_q;
-  logic [    15:0] k_q;
-  logic [PeaW-1:0] n_act;
+  state_e            state_q;
+  logic   [    15:0] k_q;
+  logic   [PeaW-1:0] n_act;
+  logic group_end, last_group;
   logic [NumPea-1:0] act_mask, taken_q;
   logic lo_open_q;  // activation LO words may pass
   logic ho_open_q;  // activation HO words may pass
   logic [NumPea-1:0] wlo_open_q, who_open_q;  // weight words of PEA p may pass
 
-  assign mb_last = 10'((m_i + 16'd7) >> 3) - 10'd1;
-  assign n_act   = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
+  // Named wires, not expressions, on the instance's ports: Icarus 11 evaluates an enum
+  // comparison in a port expression wrongly.
+  logic loop_start;
+  assign loop_start = state_q == StIdle && start_i;
+  assign group_end  = state_q == StRun && retire && last_step;
+
+  pnc_loop_nest #(
+      .NumPea(NumPea)
+  ) u_loop (
+      .clk_i,
+      .rst_ni,
+      .m_i,
+      .n_i,
+      .start_i     (loop_start),
+      .next_i      (group_end),
+      /* verilator lint_off PINCONNECTEMPTY */
+      .mb_o        (),
+      .last_mb_o   (),
+      .nb_base_o   (),
+      .n_act_o     (n_act),
+      .n_act_next_o(),
+      .first_ng_o  (),
+      .ng_odd_o    (),
+      /* verilator lint_on PINCONNECTEMPTY */
+      .last_o      (last_group)
+  );
   for (genvar p = 0; p < NumPea; p++) begin : gen_mask
     assign act_mask[p] = p < int'(n_act);
   end
@@ -241,8 +265,6 @@ module pnc_join #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q    <= StIdle;
-      mb_q       <= '0;
-      rem_nb_q   <= '0;
       k_q        <= '0;
       taken_q    <= '0;
       lo_open_q  <= 1'b0;
@@ -257,11 +279,7 @@ module pnc_join #(
       end
       unique case (state_q)
         StIdle: begin
-          if (start_i) begin
-            state_q  <= StSetup;
-            mb_q     <= '0;
-            rem_nb_q <= 10'((n_i + 16'd7) >> 3);
-          end
+          if (start_i) state_q <= StSetup;
         end
         StSetup: begin
           state_q    <= StRun;
@@ -279,16 +297,7 @@ module pnc_join #(
             if (last_step) begin
               ho_open_q  <= 1'b0;
               who_open_q <= '0;
-              if (mb_q != mb_last) begin
-                mb_q    <= mb_q + 10'd1;
-                state_q <= StSetup;
-              end else if (rem_nb_q > 10'(NumPea)) begin
-                mb_q     <= '0;
-                rem_nb_q <= rem_nb_q - 10'(NumPea);
-                state_q  <= StSetup;
-              end else begin
-                state_q <= StIdle;
-              end
+              state_q    <= last_group ? StIdle : StSetup;
             end
           end else begin
             taken_q <= taken_q | fire;

@@ -195,6 +195,7 @@ module pnc_pea #(
   ) u_dwo_fifo (
       .clk_i,
       .rst_ni,
+      .clr_i      (1'b0),
       .in_valid_i (step_valid_i && bank_free && needs_dwo),
       .in_ready_o (fifo_in_ready),
       .in_data_i  (pkt_in),
@@ -233,9 +234,8 @@ module pnc_pea #(
 
   // ---- tile result -------------------------------------------------------------------------
   // Why: SWO + DWO + compensation of the bank being drained, built in a function and assigned
-  // once: a procedural loop storing the output element by element made an event-driven
-  // simulator propagate the whole 2048-bit port (and the parent's packed array of all PEAs)
-  // 64 times per evaluation, which was most of Icarus' run time.
+  // once, so an event-driven simulator propagates the 2048-bit port (and the parent's packed
+  // array of all PEAs) once per evaluation, not once per element.
   function automatic logic [64*32-1:0] tile_sum(
       input logic [64*32-1:0] s, input logic [64*32-1:0] d, input logic [CompN*32-1:0] c);
     for (int e = 0; e < 64; e++) begin

@@ -98,11 +98,8 @@ module pnc_wbuf #(
     assign push_play = play_i && play_ready_o;
 
     for (genvar s = 0; s < 2; s++) begin : gen_s
-      // ---- command queues (2 entries each, [0] = head)
-      logic [1:0] lq_slot_q;
-      logic [1:0] lq_cnt_q;
-      logic [1:0] pq_slot_q, pq_last_q;
-      logic [1:0] pq_cnt_q;
+      // ---- command queues (2 entries each): heads
+      logic lq_valid, lq_slot, pq_valid, pq_slot, pq_last;
 
       // ---- slots, writer and reader
       logic [1:0] full_q;  // slot holds (or is receiving) a unit not yet freed
@@ -118,16 +115,16 @@ module pnc_wbuf #(
       // ---- memory read pipeline and output FIFO
       logic rv_q;
       logic [DW:0] rdata_q;
-      logic [1:0] occ_q;
+      logic [1:0] occ;
       logic pop, credit;
       assign pop    = out_valid_o[s] && out_ready_i[s];
       // A word may start towards the FIFO when it still has room once it arrives.
-      assign credit = (occ_q + 2'(rv_q) < 2'd2) || pop;
+      assign credit = (occ + 2'(rv_q) < 2'd2) || pop;
 
       // ---- writer
       logic w_start, w_acc, w_end;
       logic [CntW-1:0] w_cap;
-      assign w_start = fits_i && !w_act_q && lq_cnt_q != 2'd0 && !full_q[lq_slot_q[0]];
+      assign w_start = fits_i && !w_act_q && lq_valid && !full_q[lq_slot];
       assign w_acc = fits_i ? (w_act_q && in_valid_i[s]) : (in_valid_i[s] && credit);
       assign in_ready_o[s] = fits_i ? w_act_q : credit;
       if (s == 0) begin : gen_lo_end
@@ -150,7 +147,7 @@ module pnc_wbuf #(
 
       // ---- reader
       logic r_start, r_avail, re, r_end;
-      assign r_start = fits_i && !r_act_q && pq_cnt_q != 2'd0;
+      assign r_start = fits_i && !r_act_q && pq_valid;
       assign r_len = r_slot_q ? len1_q : len0_q;
       assign r_avail = done_q[r_slot_q] ? (r_cnt_q < r_len)
                      : (w_act_q && w_slot_q == r_slot_q && r_cnt_q < w_cnt_q);
@@ -176,68 +173,73 @@ module pnc_wbuf #(
         if (re) rdata_q <= mem_q[raddr];
       end
 
-      // Why: queues, slot state, writer and reader progress.
+      pnc_fifo #(
+          .WIDTH(1),
+          .DEPTH(2)
+      ) u_load_q (
+          .clk_i,
+          .rst_ni,
+          .clr_i      (clear_i),
+          .in_valid_i (push_load),
+          .in_ready_o (lq_room[s]),
+          .in_data_i  (load_slot_i),
+          .out_valid_o(lq_valid),
+          .out_ready_i(w_start),
+          .out_data_o (lq_slot),
+          /* verilator lint_off PINCONNECTEMPTY */
+          .count_o    ()
+          /* verilator lint_on PINCONNECTEMPTY */
+      );
+
+      pnc_fifo #(
+          .WIDTH(2),
+          .DEPTH(2)
+      ) u_play_q (
+          .clk_i,
+          .rst_ni,
+          .clr_i      (clear_i),
+          .in_valid_i (push_play),
+          .in_ready_o (pq_room[s]),
+          .in_data_i  ({play_last_i, play_slot_i}),
+          .out_valid_o(pq_valid),
+          .out_ready_i(r_start),
+          .out_data_o ({pq_last, pq_slot}),
+          /* verilator lint_off PINCONNECTEMPTY */
+          .count_o    ()
+          /* verilator lint_on PINCONNECTEMPTY */
+      );
+
+      // Why: slot state, writer and reader progress.
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          lq_slot_q <= '0;
-          lq_cnt_q  <= '0;
-          pq_slot_q <= '0;
-          pq_last_q <= '0;
-          pq_cnt_q  <= '0;
-          full_q    <= '0;
-          done_q    <= '0;
-          len0_q    <= '0;
-          len1_q    <= '0;
-          w_act_q   <= 1'b0;
-          w_slot_q  <= 1'b0;
-          w_cnt_q   <= '0;
-          r_act_q   <= 1'b0;
-          r_slot_q  <= 1'b0;
-          r_last_q  <= 1'b0;
-          r_cnt_q   <= '0;
-          ovf_q     <= 1'b0;
-          rv_q      <= 1'b0;
-        end else if (clear_i) begin
-          lq_cnt_q <= '0;
-          pq_cnt_q <= '0;
           full_q   <= '0;
           done_q   <= '0;
+          len0_q   <= '0;
+          len1_q   <= '0;
           w_act_q  <= 1'b0;
+          w_slot_q <= 1'b0;
+          w_cnt_q  <= '0;
           r_act_q  <= 1'b0;
+          r_slot_q <= 1'b0;
+          r_last_q <= 1'b0;
+          r_cnt_q  <= '0;
           ovf_q    <= 1'b0;
           rv_q     <= 1'b0;
+        end else if (clear_i) begin
+          full_q  <= '0;
+          done_q  <= '0;
+          w_act_q <= 1'b0;
+          r_act_q <= 1'b0;
+          ovf_q   <= 1'b0;
+          rv_q    <= 1'b0;
         end else begin
-          // LOAD queue: pop on writer start, append on push (the head moves up first).
-          if (w_start) lq_slot_q[0] <= lq_slot_q[1];
-          if (push_load) begin
-            if (lq_cnt_q - 2'(w_start) == 2'd0) lq_slot_q[0] <= load_slot_i;
-            else lq_slot_q[1] <= load_slot_i;
-          end
-          lq_cnt_q <= lq_cnt_q + 2'(push_load) - 2'(w_start);
-
-          // PLAY queue
-          if (r_start) begin
-            pq_slot_q[0] <= pq_slot_q[1];
-            pq_last_q[0] <= pq_last_q[1];
-          end
-          if (push_play) begin
-            if (pq_cnt_q - 2'(r_start) == 2'd0) begin
-              pq_slot_q[0] <= play_slot_i;
-              pq_last_q[0] <= play_last_i;
-            end else begin
-              pq_slot_q[1] <= play_slot_i;
-              pq_last_q[1] <= play_last_i;
-            end
-          end
-          pq_cnt_q <= pq_cnt_q + 2'(push_play) - 2'(r_start);
-
           // Writer
           if (w_start) begin
-            w_act_q              <= 1'b1;
-            w_slot_q             <= lq_slot_q[0];
-            w_cnt_q              <= '0;
-            full_q[lq_slot_q[0]] <= 1'b1;
-            done_q[lq_slot_q[0]] <= 1'b0;
+            w_act_q         <= 1'b1;
+            w_slot_q        <= lq_slot;
+            w_cnt_q         <= '0;
+            full_q[lq_slot] <= 1'b1;
+            done_q[lq_slot] <= 1'b0;
           end else if (fits_i && w_acc) begin
             w_cnt_q <= w_cnt_q + CntW'(1);
             if (w_cnt_q >= w_cap) ovf_q <= 1'b1;
@@ -252,8 +254,8 @@ module pnc_wbuf #(
           // Reader
           if (r_start) begin
             r_act_q  <= 1'b1;
-            r_slot_q <= pq_slot_q[0];
-            r_last_q <= pq_last_q[0];
+            r_slot_q <= pq_slot;
+            r_last_q <= pq_last;
             r_cnt_q  <= '0;
           end else if (r_end) begin
             r_act_q <= 1'b0;
@@ -268,48 +270,34 @@ module pnc_wbuf #(
         end
       end
 
-      // Why: a 2-entry FIFO fed by the pass-through input (same cycle) or by the memory read
-      // register (one cycle after the read); the credit check keeps it from overflowing.
-      logic [DW:0] q0_q, q1_q;
-      logic wp_q, rp_q, push;
-      logic [DW:0] push_word, head;
-      assign push           = (!fits_i && w_acc) || rv_q;
-      assign push_word      = rv_q ? rdata_q : {in_last_i[s], in_data_i[s]};
-      assign out_valid_o[s] = occ_q != 2'd0;
-      assign head           = rp_q ? q1_q : q0_q;
-      assign out_data_o[s]  = head[DW-1:0];
-      assign out_last_o[s]  = head[DW];
+      // Output FIFO of 2 words, fed by the pass-through input (same cycle) or by the memory read
+      // register (one cycle after the read); the credit check keeps it from overflowing, and a
+      // full FIFO takes a word in the cycle it pops one (PopPush).
+      logic push, ob_room;
+      assign push = (!fits_i && w_acc) || rv_q;
 
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          q0_q  <= '0;
-          q1_q  <= '0;
-          occ_q <= '0;
-          wp_q  <= 1'b0;
-          rp_q  <= 1'b0;
-        end else if (clear_i) begin
-          occ_q <= '0;
-          wp_q  <= 1'b0;
-          rp_q  <= 1'b0;
-        end else begin
-          if (push) begin
-            if (wp_q) q1_q <= push_word;
-            else q0_q <= push_word;
-            wp_q <= !wp_q;
-          end
-          if (pop) rp_q <= !rp_q;
-          occ_q <= occ_q + 2'(push) - 2'(pop);
-        end
-      end
+      pnc_fifo #(
+          .WIDTH  (DW + 1),
+          .DEPTH  (2),
+          .PopPush(1'b1)
+      ) u_out_q (
+          .clk_i,
+          .rst_ni,
+          .clr_i      (clear_i),
+          .in_valid_i (push),
+          .in_ready_o (ob_room),
+          .in_data_i  (rv_q ? rdata_q : {in_last_i[s], in_data_i[s]}),
+          .out_valid_o(out_valid_o[s]),
+          .out_ready_i(out_ready_i[s]),
+          .out_data_o ({out_last_o[s], out_data_o[s]}),
+          .count_o    (occ)
+      );
 
-      assign lq_room[s] = lq_cnt_q != 2'd2;
-      assign pq_room[s] = pq_cnt_q != 2'd2;
-      assign s_idle[s]  = !w_act_q && !r_act_q && lq_cnt_q == 2'd0 && pq_cnt_q == 2'd0
-                          && occ_q == 2'd0 && !rv_q;
+      assign s_idle[s] = !w_act_q && !r_act_q && !lq_valid && !pq_valid && occ == 2'd0 && !rv_q;
 
       `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o[s], out_ready_i[s], {
                              out_last_o[s], out_data_o[s]}, clear_i)
-      `PNC_ASSERT(ObNoOverflow_A, !(push && occ_q == 2'd2 && !pop))
+      `PNC_ASSERT(ObNoOverflow_A, !push || ob_room)
       `PNC_ASSERT(OnePushSource_A, !(!fits_i && w_acc && rv_q))
       `PNC_ASSERT_KNOWN_IF(InKnown_A, {in_last_i[s], in_data_i[s]}, in_valid_i[s])
       // The controller sizes units to their slot (fit rule) and frees slots in order.
@@ -317,7 +305,7 @@ module pnc_wbuf #(
       `PNC_ASSERT(NoOverflowSeen_A, !ovf_q)
       `PNC_ASSERT(HoEndsWithLast_A, !(s == 1 && fits_i && w_acc && w_end && !in_last_i[s]))
       // A PLAY reads a slot that holds (or is receiving) a unit, or one whose LOAD is queued.
-      `PNC_ASSERT(PlayHasUnit_A, !(r_start && !full_q[pq_slot_q[0]] && lq_cnt_q == 2'd0))
+      `PNC_ASSERT(PlayHasUnit_A, !(r_start && !full_q[pq_slot] && !lq_valid))
     end
 
     `PNC_ASSERT_KNOWN(LoadKnown_A, load_i)

@@ -26,7 +26,7 @@ MUTANTS = [
     (
         "pnc_fifo:d3",
         "pnc_fifo.sv",
-        "assign in_ready_o  = (cnt_q != Full);",
+        "assign in_ready_o  = (cnt_q != Full) || (PopPush && out_ready_i);",
         "assign in_ready_o  = (cnt_q != Full) || out_ready_i;",
         "NoOverflow",
     ),

@@ -311,7 +311,7 @@ def test_fifo_netlist_round_trip_and_simulation():
     tb = out / "tb.v"
     tb.write_text("""
 module tb;
-  logic clk_i = 0, rst_ni = 0, in_valid_i, out_ready_i;
+  logic clk_i = 0, rst_ni = 0, clr_i = 0, in_valid_i, out_ready_i;
   logic [7:0] in_data_i; logic in_ready_o, out_valid_o; logic [7:0] out_data_o;
   logic [1:0] count_o; integer i; reg [31:0] h = 0;
   pnc_fifo dut (.*);
