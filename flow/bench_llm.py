@@ -384,7 +384,7 @@ def format_layer(rep: dict[str, Any]) -> str:
 def targets(
     layers: Sequence[dict[str, Any]], wbuf_bytes: int | None = None
 ) -> list[dict[str, Any]]:
-    """The issue's LLM targets, measured (PASS/MISS)."""
+    """The LLM suite's targets (on-chip reuse, roofline), measured (PASS/MISS)."""
     t = TARGETS
     out: list[dict[str, Any]] = []
 
@@ -506,7 +506,7 @@ def markdown(llm: dict[str, Any]) -> str:
             )
     lines += [
         "",
-        "### LLM targets (issue 12)",
+        "### LLM targets",
         "",
         "| target | measured | wanted | status | detail |",
         "|---|---|---|---|---|",

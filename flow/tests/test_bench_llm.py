@@ -74,7 +74,7 @@ def test_rmsnorm_has_outlier_channels() -> None:
     assert (peak > 10 * np.median(peak)).sum() == 6
 
 
-def test_targets_report_every_issue_target() -> None:
+def test_targets_report_every_llm_target() -> None:
     def mode(cyc: int, ratio: float, e: float) -> dict:
         return {"cycles": cyc, "cycles_vs_roofline": ratio, "axi_vs_compulsory": 2.0,
                 "limit_term": "operator", "bound": "mem_rd", "energy_vs_zero": e,
