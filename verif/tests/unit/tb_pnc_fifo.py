@@ -8,17 +8,21 @@ from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import GapSource, backpressure, gap_profile, settle, setup, tick
 
 
-@cocotb.test()
-async def fifo_random(dut):
-    """Random traffic in five gap/backpressure phases; items come out in order, count exact."""
-    rng = make_rng("tb_pnc_fifo")
-    width = len(dut.in_data_i)
-    depth = int(dut.DEPTH.value)
+async def start(dut):
+    """Inputs idle, reset done: (data width, DEPTH)."""
     dut.clr_i.value = 0
     dut.in_valid_i.value = 0
     dut.out_ready_i.value = 0
     dut.in_data_i.value = 0
     await setup(dut)
+    return len(dut.in_data_i), int(dut.DEPTH.value)
+
+
+@cocotb.test()
+async def fifo_random(dut):
+    """Random traffic in five gap/backpressure phases; items come out in order, count exact."""
+    rng = make_rng("tb_pnc_fifo")
+    width, depth = await start(dut)
     n_items = 300
     for phase in range(5):
         p_idle, p_bp = gap_profile(rng, phase)
@@ -56,13 +60,7 @@ async def fifo_clear(dut):
     """clr_i empties the FIFO (an item pushed in the clear cycle is dropped); it then fills and
     drains in order again."""
     rng = make_rng("tb_pnc_fifo_clear")
-    width = len(dut.in_data_i)
-    depth = int(dut.DEPTH.value)
-    dut.clr_i.value = 0
-    dut.in_valid_i.value = 0
-    dut.out_ready_i.value = 0
-    dut.in_data_i.value = 0
-    await setup(dut)
+    width, depth = await start(dut)
     for trial in range(4):
         n_fill = max(1, depth - 1)  # room left for a push in the clear cycle
         fill = [int(v) for v in rng.integers(0, 1 << width, n_fill, dtype=np.uint64)]
