@@ -19,29 +19,29 @@
 `include "pnc_formal.svh"
 
 module pnc_fifo_props #(
-    parameter  int WIDTH   = 4,
-    parameter  int DEPTH   = 3,
+    parameter  int Width   = 4,
+    parameter  int Depth   = 3,
     parameter  bit PopPush = 1'b0,
-    localparam int CntW  = $clog2(DEPTH + 1),
-    localparam int PtrW  = (DEPTH > 1) ? $clog2(DEPTH) : 1
+    localparam int CntW  = $clog2(Depth + 1),
+    localparam int PtrW  = (Depth > 1) ? $clog2(Depth) : 1
 ) (
     input logic             clk_i,
     input logic             rst_ni,
     input logic             clr_i,
     input logic             in_valid_i,
-    input logic [WIDTH-1:0] in_data_i,
+    input logic [Width-1:0] in_data_i,
     input logic             out_ready_i,
     input logic             f_pick_i     // follow the item pushed in this cycle
 );
   `PNC_F_RESET
 
   logic in_ready, out_valid;
-  logic [WIDTH-1:0] out_data;
+  logic [Width-1:0] out_data;
   logic [CntW-1:0] count;
 
   pnc_fifo #(
-      .WIDTH  (WIDTH),
-      .DEPTH  (DEPTH),
+      .Width  (Width),
+      .Depth  (Depth),
       .PopPush(PopPush)
   ) u_dut (
       .clk_i,
@@ -58,7 +58,7 @@ module pnc_fifo_props #(
 
   // ---- probes (driven by `connect` in pnc_fifo.sby)
   logic [PtrW-1:0] f_rptr, f_wptr;
-  logic [DEPTH-1:0][WIDTH-1:0] f_mem;
+  logic [Depth-1:0][Width-1:0] f_mem;
 
   logic push, pop;
   assign push = in_valid_i && in_ready;
@@ -75,15 +75,15 @@ module pnc_fifo_props #(
   always @(*) begin
     if (rst_ni) begin
       CountExact: assert ((CntW + 1)'(count) == f_cnt_q);
-      CountBound: assert (f_cnt_q <= (CntW + 1)'(DEPTH));
-      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(DEPTH) || (PopPush && out_ready_i)));
+      CountBound: assert (f_cnt_q <= (CntW + 1)'(Depth));
+      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(Depth) || (PopPush && out_ready_i)));
       NoUnderflow: assert (out_valid == (f_cnt_q != '0));
     end
   end
 
   // ---- one followed item
   logic f_track_q;
-  logic [WIDTH-1:0] f_data_q;
+  logic [Width-1:0] f_data_q;
   logic [CntW-1:0] f_ahead_q;  // items in front of it
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -118,10 +118,10 @@ module pnc_fifo_props #(
   logic [PtrW:0] f_slot;  // storage index of the followed item
   always @(*) begin
     f_slot = (PtrW + 1)'(f_rptr) + (PtrW + 1)'(f_ahead_q);
-    if (f_slot >= (PtrW + 1)'(DEPTH)) f_slot = f_slot - (PtrW + 1)'(DEPTH);
+    if (f_slot >= (PtrW + 1)'(Depth)) f_slot = f_slot - (PtrW + 1)'(Depth);
     if (rst_ni) begin
-      PtrsInRange: assert (32'(f_rptr) < DEPTH && 32'(f_wptr) < DEPTH);
-      WptrFollows: assert ((32'(f_rptr) + 32'(f_cnt_q)) % DEPTH == 32'(f_wptr));
+      PtrsInRange: assert (32'(f_rptr) < Depth && 32'(f_wptr) < Depth);
+      WptrFollows: assert ((32'(f_rptr) + 32'(f_cnt_q)) % Depth == 32'(f_wptr));
       if (f_track_q) begin
         TrackedStored: assert (f_mem[f_slot[PtrW-1:0]] == f_data_q);
         TrackedCounted: assert ((CntW + 1)'(f_ahead_q) < f_cnt_q);

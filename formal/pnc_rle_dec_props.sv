@@ -58,7 +58,7 @@ module pnc_rle_dec_props #(
   logic [47:0] vec_payload;
 
   pnc_rle_dec #(
-      .RUN_BITS(pnc_pkg::RUN_BITS),
+      .RunBits(pnc_pkg::RUN_BITS),
       .DW      (DW)
   ) u_dut (
       .clk_i,

@@ -238,8 +238,8 @@ module pnc_axi_rd #(
     logic tag_final, tag_low;
 
     pnc_fifo #(
-        .WIDTH(2),
-        .DEPTH(FifoDepth)
+        .Width(2),
+        .Depth(FifoDepth)
     ) u_tags (
         .clk_i,
         .rst_ni,
@@ -268,8 +268,8 @@ module pnc_axi_rd #(
     logic rx_room;
 
     pnc_fifo #(
-        .WIDTH(DW + 1),
-        .DEPTH(FifoDepth)
+        .Width(DW + 1),
+        .Depth(FifoDepth)
     ) u_rx (
         .clk_i,
         .rst_ni,

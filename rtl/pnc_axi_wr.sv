@@ -159,8 +159,8 @@ module pnc_axi_wr #(
   // Burst-length FIFO, written in AW order. It never overflows: it holds at most the bursts
   // outstanding on B, which aw_load bounds to MaxOut.
   pnc_fifo #(
-      .WIDTH(BlenW),
-      .DEPTH(MaxOut)
+      .Width(BlenW),
+      .Depth(MaxOut)
   ) u_wlen (
       .clk_i,
       .rst_ni,

@@ -8,35 +8,35 @@
 //   depends on out_ready_i).
 // - out_*: out_valid_o = !empty; out_data_o is the oldest item, stable until popped
 //   (out_valid_o && out_ready_i). Latency in -> out is one cycle.
-// - count_o: items stored (0..DEPTH). DEPTH >= 1, any value (not only powers of two).
+// - count_o: items stored (0..Depth). Depth >= 1, any value (not only powers of two).
 // - clr_i: synchronous clear; the FIFO is empty in the next cycle (an item pushed or popped in
 //   the clear cycle is dropped).
 module pnc_fifo #(
-    parameter int WIDTH = 8,
-    parameter int DEPTH = 2,
+    parameter int Width = 8,
+    parameter int Depth = 2,
     parameter bit PopPush = 1'b0,
-    localparam int CntW = $clog2(DEPTH + 1),
-    localparam int PtrW = (DEPTH > 1) ? $clog2(DEPTH) : 1
+    localparam int CntW = $clog2(Depth + 1),
+    localparam int PtrW = (Depth > 1) ? $clog2(Depth) : 1
 ) (
     input  logic             clk_i,
     input  logic             rst_ni,
     input  logic             clr_i,
     input  logic             in_valid_i,
     output logic             in_ready_o,
-    input  logic [WIDTH-1:0] in_data_i,
+    input  logic [Width-1:0] in_data_i,
     output logic             out_valid_o,
     input  logic             out_ready_i,
-    output logic [WIDTH-1:0] out_data_o,
+    output logic [Width-1:0] out_data_o,
     output logic [ CntW-1:0] count_o
 );
 
   `include "pnc_assert.svh"
-  `PNC_STATIC_ASSERT(DepthLegal_A, DEPTH >= 1 && WIDTH >= 1)
+  `PNC_STATIC_ASSERT(DepthLegal_A, Depth >= 1 && Width >= 1)
 
-  localparam logic [PtrW-1:0] LastPtr = PtrW'(DEPTH - 1);
-  localparam logic [CntW-1:0] Full = CntW'(DEPTH);
+  localparam logic [PtrW-1:0] LastPtr = PtrW'(Depth - 1);
+  localparam logic [CntW-1:0] Full = CntW'(Depth);
 
-  logic [WIDTH-1:0] mem_q[DEPTH];
+  logic [Width-1:0] mem_q[Depth];
   logic [PtrW-1:0] wptr_q, rptr_q;
   logic [CntW-1:0] cnt_q;
   logic push, pop;
@@ -53,7 +53,7 @@ module pnc_fifo #(
     if (push) mem_q[wptr_q] <= in_data_i;
   end
 
-  // Why: pointers wrap at DEPTH (any depth), the count tracks occupancy.
+  // Why: pointers wrap at Depth (any depth), the count tracks occupancy.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       wptr_q <= '0;

@@ -156,7 +156,7 @@ module pnc_join #(
   assign act_ho_ready_o = aho_wready && ho_open_q;
 
   pnc_rle_dec #(
-      .RUN_BITS(pnc_pkg::RUN_BITS),
+      .RunBits(pnc_pkg::RUN_BITS),
       .DW(DW)
   ) u_act_ho (
       .clk_i,
@@ -207,7 +207,7 @@ module pnc_join #(
     );
 
     pnc_rle_dec #(
-        .RUN_BITS(pnc_pkg::RUN_BITS),
+        .RunBits(pnc_pkg::RUN_BITS),
         .DW(DW)
     ) u_wt_ho (
         .clk_i,

@@ -190,8 +190,8 @@ module pnc_pea #(
   assign pkt_in = {swo_bank_q, step_last_i, step_act_live_i, step_wt_live_i, wh, wl, xr, xl};
 
   pnc_fifo #(
-      .WIDTH(PktW),
-      .DEPTH(pnc_pkg::DWO_FIFO_DEPTH)
+      .Width(PktW),
+      .Depth(pnc_pkg::DWO_FIFO_DEPTH)
   ) u_dwo_fifo (
       .clk_i,
       .rst_ni,

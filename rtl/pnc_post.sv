@@ -199,7 +199,7 @@ module pnc_post #(
   assign row_valid = 8'((9'd1 << rows) - 9'd1);
 
   pnc_rle_enc #(
-      .RUN_BITS(pnc_pkg::RUN_BITS)
+      .RunBits(pnc_pkg::RUN_BITS)
   ) u_rle_enc (
       .y_i        (rq_q),
       .row_valid_i(row_valid),

@@ -106,7 +106,7 @@ module pnc_regs #(
   `PNC_STATIC_ASSERT(VIs8, pnc_pkg::V == 8 && pnc_pkg::TM == 8 && pnc_pkg::TN == 8)
   `PNC_STATIC_ASSERT(AccWIs32, pnc_pkg::ACC_W == 32)
 
-  localparam logic [1:0] RESP_OKAY = 2'b00;
+  localparam logic [1:0] RespOkay = 2'b00;
 
   // Counter bank: index i lives at byte offset REG_CYCLES + 4*i.
   localparam int NumCnt = pnc_pkg::NUM_COUNTERS;
@@ -146,12 +146,12 @@ module pnc_regs #(
   assign s_axil_awready = wr_fire;
   assign s_axil_wready  = wr_fire;
   assign s_axil_bvalid  = bvalid_q;
-  assign s_axil_bresp   = RESP_OKAY;
+  assign s_axil_bresp   = RespOkay;
   assign rd_fire        = s_axil_arvalid && !rvalid_q;
   assign s_axil_arready = !rvalid_q;
   assign s_axil_rvalid  = rvalid_q;
   assign s_axil_rdata   = rdata_q;
-  assign s_axil_rresp   = RESP_OKAY;
+  assign s_axil_rresp   = RespOkay;
   assign wr_addr        = {s_axil_awaddr[7:2], 2'b00};
   assign rd_addr        = {s_axil_araddr[7:2], 2'b00};
 

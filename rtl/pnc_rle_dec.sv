@@ -17,8 +17,8 @@
 //   controller must end the job and discard the stream's remaining words.
 // - The block parses the stream through pnc_unpack (header item 8 bytes, record items 1+L bytes).
 module pnc_rle_dec #(
-    parameter int RUN_BITS = pnc_pkg::RUN_BITS,
-    parameter int DW       = pnc_pkg::AXI_DATA_W
+    parameter int RunBits = pnc_pkg::RUN_BITS,
+    parameter int DW      = pnc_pkg::AXI_DATA_W
 ) (
     input  logic          clk_i,
     input  logic          rst_ni,
@@ -38,7 +38,7 @@ module pnc_rle_dec #(
 );
 
   `include "pnc_assert.svh"
-  `PNC_STATIC_ASSERT(RunBitsLegal_A, RUN_BITS >= 1 && RUN_BITS <= 8)
+  `PNC_STATIC_ASSERT(RunBitsLegal_A, RunBits >= 1 && RunBits <= 8)
   `PNC_STATIC_ASSERT(DwPow2_A, DW >= 64 && (DW & (DW - 1)) == 0)
 
   localparam int WB = DW / 8;
@@ -79,8 +79,8 @@ module pnc_rle_dec #(
   assign nrec16      = hdr_nrec[15:0];
   assign rec_payload = {8'd0, item[47:8]};
   assign rec_end     = {1'b0, pos_q} + {9'd0, run};
-  if (RUN_BITS < 8) begin : gen_run_chk
-    assign run_bad = |run[7:RUN_BITS];
+  if (RunBits < 8) begin : gen_run_chk
+    assign run_bad = |run[7:RunBits];
   end else begin : gen_run_full
     assign run_bad = 1'b0;
   end

@@ -7,14 +7,14 @@
 // - lo_item_o: the b-byte LO plane item, lane i (y & (2^b-1)) at bits [i*b +: b], upper bits 0.
 // - payload lane i = ((y >> b) - r_i) mod 2^L; the vector is skipped iff all payload lanes are 0.
 // - Not skipped: rec_valid_o = 1, rec_o = {payload (L bytes), run_i}, run_o = 0.
-//   Skipped and run_i == RUN_MAX (2^RUN_BITS - 1): a filler record {payload 0, run RUN_MAX},
+//   Skipped and run_i == RUN_MAX (2^RunBits - 1): a filler record {payload 0, run RUN_MAX},
 //   rec_valid_o = 1, run_o = 0. Otherwise skipped: rec_valid_o = 0, run_o = run_i + 1.
 //   rec_o byte 0 is the run, bytes 1..L the payload (1 + L bytes, upper bytes 0).
 // - Fillers are eager (docs/architecture.md section 3): this step is causal and emits the filler
 //   of a long gap as soon as the gap reaches RUN_MAX + 1 vectors, trailing gaps included, exactly
 //   as panacea.rle.encode_stream does; every emitted record belongs to the stream.
 module pnc_rle_enc #(
-    parameter int RUN_BITS = pnc_pkg::RUN_BITS
+    parameter int RunBits = pnc_pkg::RUN_BITS
 ) (
     input  logic [63:0] y_i,
     input  logic [ 7:0] row_valid_i,
@@ -28,10 +28,10 @@ module pnc_rle_enc #(
 );
 
   `include "pnc_assert.svh"
-  `PNC_STATIC_ASSERT(RunBitsLegal_A, RUN_BITS >= 1 && RUN_BITS <= 8)
+  `PNC_STATIC_ASSERT(RunBitsLegal_A, RunBits >= 1 && RunBits <= 8)
 
   localparam int Lanes = 8;
-  localparam logic [7:0] RunMax = 8'((1 << RUN_BITS) - 1);
+  localparam logic [7:0] RunMax = 8'((1 << RunBits) - 1);
 
   logic [ 7:0] pad_val;
   // Candidate packings for b = 3, 4, 5 (LO lanes b bits, payload lanes 8-b bits).

@@ -174,8 +174,8 @@ module pnc_wbuf #(
       end
 
       pnc_fifo #(
-          .WIDTH(1),
-          .DEPTH(2)
+          .Width(1),
+          .Depth(2)
       ) u_load_q (
           .clk_i,
           .rst_ni,
@@ -192,8 +192,8 @@ module pnc_wbuf #(
       );
 
       pnc_fifo #(
-          .WIDTH(2),
-          .DEPTH(2)
+          .Width(2),
+          .Depth(2)
       ) u_play_q (
           .clk_i,
           .rst_ni,
@@ -277,8 +277,8 @@ module pnc_wbuf #(
       assign push = (!fits_i && w_acc) || rv_q;
 
       pnc_fifo #(
-          .WIDTH  (DW + 1),
-          .DEPTH  (2),
+          .Width  (DW + 1),
+          .Depth  (2),
           .PopPush(1'b1)
       ) u_out_q (
           .clk_i,

@@ -28,9 +28,9 @@ PEA_RTL = ["pnc_fifo", "pnc_acc_bank", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"
 BENCHES = [
     ("requant", "pnc_requant", ["pnc_requant"], "tb_pnc_requant", {}),
     ("rle_enc", "pnc_rle_enc", ["pnc_rle_enc"], "tb_pnc_rle_enc", {}),
-    ("fifo_d1", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 13, "DEPTH": 1}),
-    ("fifo_d2", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 16, "DEPTH": 2}),
-    ("fifo_d5", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"WIDTH": 64, "DEPTH": 5}),
+    ("fifo_d1", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"Width": 13, "Depth": 1}),
+    ("fifo_d2", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"Width": 16, "Depth": 2}),
+    ("fifo_d5", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"Width": 64, "Depth": 5}),
     ("unpack", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {}),
     ("unpack_dw128", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {"DW": 128}),
     ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),

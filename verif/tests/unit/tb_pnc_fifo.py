@@ -9,13 +9,13 @@ from verif.tests.unit._cycle import GapSource, backpressure, gap_profile, settle
 
 
 async def start(dut):
-    """Inputs idle, reset done: (data width, DEPTH)."""
+    """Inputs idle, reset done: (data width, Depth)."""
     dut.clr_i.value = 0
     dut.in_valid_i.value = 0
     dut.out_ready_i.value = 0
     dut.in_data_i.value = 0
     await setup(dut)
-    return len(dut.in_data_i), int(dut.DEPTH.value)
+    return len(dut.in_data_i), int(dut.Depth.value)
 
 
 @cocotb.test()
