@@ -26,6 +26,7 @@
 //   on rd_* the cycle after it is accepted.
 
 `include "pnc_assert.svh"
+`include "pnc_axi_ports.svh"
 
 module pnc_axi_rd #(
     parameter int NS = 2,  // number of read streams
@@ -36,6 +37,10 @@ module pnc_axi_rd #(
 ) (
     input logic clk_i,
     input logic rst_ni,
+
+    // AXI4 master, read channels
+    `PNC_AXI_M_AX_PORTS(ar, IdW)
+    `PNC_AXI_M_R_PORTS(IdW)
 
     // Read requests, one per stream
     input  logic [NS-1:0]       req_valid_i,
@@ -57,22 +62,7 @@ module pnc_axi_rd #(
     // last beat of its request; the data is m_axi_rdata (in_data_o)
     output logic [NS-1:0] in_push_o,
     output logic [NS-1:0] in_last_o,
-    output logic [DW-1:0] in_data_o,
-
-    // AXI4 master, read channels
-    output logic [                IdW-1:0] m_axi_arid,
-    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_araddr,
-    output logic [                    7:0] m_axi_arlen,
-    output logic [                    2:0] m_axi_arsize,
-    output logic [                    1:0] m_axi_arburst,
-    output logic                           m_axi_arvalid,
-    input  logic                           m_axi_arready,
-    input  logic [                IdW-1:0] m_axi_rid,
-    input  logic [                 DW-1:0] m_axi_rdata,
-    input  logic [                    1:0] m_axi_rresp,
-    input  logic                           m_axi_rlast,
-    input  logic                           m_axi_rvalid,
-    output logic                           m_axi_rready
+    output logic [DW-1:0] in_data_o
 );
 
   localparam int BeatBytes = DW / 8;
@@ -81,8 +71,6 @@ module pnc_axi_rd #(
   localparam int BlenW = $clog2(pnc_pkg::AXI_MAX_BURST + 1);
   localparam int CredW = $clog2(FifoDepth + 1);
   localparam int SelW = (NS > 1) ? $clog2(NS) : 1;
-  localparam int PageBeats = 4096 / BeatBytes;
-  localparam int PageW = $clog2(PageBeats + 1);
 
   `PNC_STATIC_ASSERT(NsFitsArid, NS >= 1 && NS <= (1 << IdW))
   `PNC_STATIC_ASSERT(FifoHoldsBurst, FifoDepth >= pnc_pkg::AXI_MAX_BURST)
@@ -173,53 +161,39 @@ module pnc_axi_rd #(
   assign in_data_o     = m_axi_rdata;
 
   for (genvar s = 0; s < NS; s++) begin : gen_stream
-    // Request splitter state
-    logic              busy_q;
-    logic              low_q;  // the request is low priority
-    logic [      31:0] addr_q;
-    logic [BeatsW-1:0] left_q;  // beats of the request not yet issued
-    logic [ CredW-1:0] credit_q;  // FIFO slots neither filled nor promised to a burst
-    logic [ PageW-1:0] to_page;  // beats up to the next 4 KiB boundary
-    logic [BeatsW-1:0] blen;
+    logic             busy;  // the request is being split into bursts
+    logic             low_q;  // the request is low priority
+    logic [CredW-1:0] credit_q;  // FIFO slots neither filled nor promised to a burst
     logic issue, push, pop, tag_room;
 
-    assign to_page = PageW'(PageBeats) - PageW'(addr_q[11:SizeLog2]);
+    pnc_burst_split #(
+        .LenW(BeatsW)
+    ) u_split (
+        .clk_i,
+        .rst_ni,
+        .start_i(req_valid_i[s]),
+        .addr_i (req_addr_i[s]),
+        .beats_i(BeatsW'((25'(req_len_i[s]) + 25'(BeatBytes - 1)) >> SizeLog2)),
+        .next_i (issue),
+        .busy_o (busy),
+        .addr_o (burst_addr[s]),
+        .blen_o (burst_beats[s]),
+        .last_o (burst_final[s])
+    );
 
-    // Why: the next burst is as long as allowed by the request, AXI_MAX_BURST and the 4 KiB page.
-    always_comb begin
-      blen = left_q;
-      if (blen > BeatsW'(pnc_pkg::AXI_MAX_BURST)) blen = BeatsW'(pnc_pkg::AXI_MAX_BURST);
-      if (blen > BeatsW'(to_page)) blen = BeatsW'(to_page);
-    end
-
-    assign burst_beats[s] = BlenW'(blen);
-    assign burst_final[s] = (left_q == blen);
-    assign burst_addr[s]  = addr_q;
     assign low_prio[s]    = low_q;
-    assign can_issue[s]   = busy_q && (CredW'(blen) <= credit_q);
-    assign req_ready_o[s] = !busy_q;
+    assign can_issue[s]   = busy && (CredW'(burst_beats[s]) <= credit_q);
+    assign req_ready_o[s] = !busy;
     assign issue          = ar_load && (int'(grant) == s);
     assign push           = m_axi_rvalid && (int'(m_axi_rid) == s);
     assign pop            = rd_valid_o[s] && rd_ready_i[s];
 
-    // Why: accept a request when idle, then walk it burst by burst as bursts are issued.
+    // Why: a request's priority holds until its last burst is issued.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        busy_q <= 1'b0;
-        low_q  <= 1'b0;
-        addr_q <= '0;
-        left_q <= '0;
-      end else if (!busy_q) begin
-        if (req_valid_i[s]) begin
-          busy_q <= 1'b1;
-          low_q  <= req_low_i[s];
-          addr_q <= req_addr_i[s];
-          left_q <= BeatsW'((25'(req_len_i[s]) + 25'(BeatBytes - 1)) >> SizeLog2);
-        end
-      end else if (issue) begin
-        busy_q <= !burst_final[s];
-        addr_q <= addr_q + (32'(blen) << SizeLog2);
-        left_q <= left_q - blen;
+        low_q <= 1'b0;
+      end else if (!busy && req_valid_i[s]) begin
+        low_q <= req_low_i[s];
       end
     end
 
@@ -228,7 +202,7 @@ module pnc_axi_rd #(
       if (!rst_ni) begin
         credit_q <= CredW'(FifoDepth);
       end else begin
-        credit_q <= credit_q - (issue ? CredW'(blen) : '0) + CredW'(pop);
+        credit_q <= credit_q - (issue ? CredW'(burst_beats[s]) : '0) + CredW'(pop);
       end
     end
 
@@ -283,8 +257,8 @@ module pnc_axi_rd #(
         .count_o    (count)
     );
 
-    `PNC_ASSERT(ReqAligned, !(req_valid_i[s] && !busy_q) || req_addr_i[s][SizeLog2-1:0] == '0)
-    `PNC_ASSERT(ReqLenNonZero, !(req_valid_i[s] && !busy_q) || req_len_i[s] != '0)
+    `PNC_ASSERT(ReqAligned, !(req_valid_i[s] && !busy) || req_addr_i[s][SizeLog2-1:0] == '0)
+    `PNC_ASSERT(ReqLenNonZero, !(req_valid_i[s] && !busy) || req_len_i[s] != '0)
     `PNC_ASSERT_STREAM(ReqStream, req_valid_i[s], req_ready_o[s], {req_addr_i[s], req_len_i[s]})
     `PNC_ASSERT_STREAM(RdStream, rd_valid_o[s], rd_ready_i[s], {rd_last_o[s], rd_data_o[s]})
     `PNC_ASSERT(NoOverflow, !push || rx_room)

@@ -16,6 +16,7 @@
 // - idle_o: no command being split, no AW pending, every B response back.
 
 `include "pnc_assert.svh"
+`include "pnc_axi_ports.svh"
 
 module pnc_axi_wr #(
     parameter  int MaxOut = 8,                    // outstanding bursts (AW issued, B pending)
@@ -26,6 +27,11 @@ module pnc_axi_wr #(
 ) (
     input logic clk_i,
     input logic rst_ni,
+
+    // AXI4 master, write channels
+    `PNC_AXI_M_AX_PORTS(aw, IdW)
+    `PNC_AXI_M_W_PORTS
+    `PNC_AXI_M_B_PORTS(IdW)
 
     // Write commands
     input  logic        cmd_valid_i,
@@ -42,32 +48,12 @@ module pnc_axi_wr #(
     output logic              idle_o,
     output logic              err_o,
     output logic [BytesW-1:0] bytes_o,
-    output logic              bytes_valid_o,
-
-    // AXI4 master, write channels
-    output logic [                IdW-1:0] m_axi_awid,
-    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr,
-    output logic [                    7:0] m_axi_awlen,
-    output logic [                    2:0] m_axi_awsize,
-    output logic [                    1:0] m_axi_awburst,
-    output logic                           m_axi_awvalid,
-    input  logic                           m_axi_awready,
-    output logic [                 DW-1:0] m_axi_wdata,
-    output logic [               DW/8-1:0] m_axi_wstrb,
-    output logic                           m_axi_wlast,
-    output logic                           m_axi_wvalid,
-    input  logic                           m_axi_wready,
-    input  logic [                IdW-1:0] m_axi_bid,
-    input  logic [                    1:0] m_axi_bresp,
-    input  logic                           m_axi_bvalid,
-    output logic                           m_axi_bready
+    output logic              bytes_valid_o
 );
 
   localparam int BeatBytes = DW / 8;
   localparam int SizeLog2 = $clog2(BeatBytes);
   localparam int BlenW = $clog2(pnc_pkg::AXI_MAX_BURST + 1);
-  localparam int PageBeats = 4096 / BeatBytes;
-  localparam int PageW = $clog2(PageBeats + 1);
   localparam int OutW = $clog2(MaxOut + 1);
 
   `PNC_STATIC_ASSERT(IdFits, Id >= 0 && Id < (1 << IdW))
@@ -77,48 +63,36 @@ module pnc_axi_wr #(
   `PNC_STATIC_ASSERT(BurstIn4k, pnc_pkg::AXI_MAX_BURST * BeatBytes <= 4096)
 
   // ---- command splitter
-  logic             busy_q;
-  logic [     31:0] addr_q;
-  logic [     15:0] left_q;  // beats of the command not yet issued
-  logic [PageW-1:0] to_page;  // beats up to the next 4 KiB boundary
-  logic [     15:0] blen;
+  logic             busy;  // the command is being split into bursts
+  logic [     31:0] burst_addr;
+  logic [BlenW-1:0] blen;  // beats of the next burst
   logic [ OutW-1:0] out_q;  // bursts issued whose B has not come back
   logic             aw_valid_q;
   logic [     31:0] aw_addr_q;
   logic [BlenW-1:0] aw_beats_q;
   logic aw_load, b_fire;
 
-  assign to_page = PageW'(PageBeats) - PageW'(addr_q[11:SizeLog2]);
+  pnc_burst_split #(
+      .LenW(16)
+  ) u_split (
+      .clk_i,
+      .rst_ni,
+      .start_i(cmd_valid_i),
+      .addr_i (cmd_addr_i),
+      .beats_i(cmd_beats_i),
+      .next_i (aw_load),
+      .busy_o (busy),
+      .addr_o (burst_addr),
+      .blen_o (blen),
+      // Waiver: the splitter itself ends the command after its last burst.
+      /* verilator lint_off PINCONNECTEMPTY */
+      .last_o ()
+      /* verilator lint_on PINCONNECTEMPTY */
+  );
 
-  // Why: the next burst is as long as allowed by the command, AXI_MAX_BURST and the 4 KiB page.
-  always_comb begin
-    blen = left_q;
-    if (blen > 16'(pnc_pkg::AXI_MAX_BURST)) blen = 16'(pnc_pkg::AXI_MAX_BURST);
-    if (blen > 16'(to_page)) blen = 16'(to_page);
-  end
-
-  assign aw_load     = busy_q && (!aw_valid_q || m_axi_awready) && (out_q < OutW'(MaxOut));
+  assign aw_load     = busy && (!aw_valid_q || m_axi_awready) && (out_q < OutW'(MaxOut));
   assign b_fire      = m_axi_bvalid;  // bready = 1
-  assign cmd_ready_o = !busy_q;
-
-  // Why: accept a command when idle, then walk it burst by burst into the AW register.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      busy_q <= 1'b0;
-      addr_q <= '0;
-      left_q <= '0;
-    end else if (!busy_q) begin
-      if (cmd_valid_i) begin
-        busy_q <= 1'b1;
-        addr_q <= cmd_addr_i;
-        left_q <= cmd_beats_i;
-      end
-    end else if (aw_load) begin
-      busy_q <= (left_q != blen);
-      addr_q <= addr_q + (32'(blen) << SizeLog2);
-      left_q <= left_q - blen;
-    end
-  end
+  assign cmd_ready_o = !busy;
 
   // Why: the AW register holds a burst until the slave takes it.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -128,8 +102,8 @@ module pnc_axi_wr #(
       aw_beats_q <= '0;
     end else if (aw_load) begin
       aw_valid_q <= 1'b1;
-      aw_addr_q  <= addr_q;
-      aw_beats_q <= BlenW'(blen);
+      aw_addr_q  <= burst_addr;
+      aw_beats_q <= blen;
     end else if (m_axi_awready) begin
       aw_valid_q <= 1'b0;
     end
@@ -167,7 +141,7 @@ module pnc_axi_wr #(
       .clr_i      (1'b0),
       .in_valid_i (aw_load),
       .in_ready_o (wl_room),
-      .in_data_i  (BlenW'(blen)),
+      .in_data_i  (blen),
       .out_valid_o(w_open),
       .out_ready_i(w_end),
       .out_data_o (w_len),
@@ -193,7 +167,7 @@ module pnc_axi_wr #(
   // ---- B and status
   assign m_axi_bready  = 1'b1;
   assign err_o         = m_axi_bvalid && (m_axi_bresp != 2'b00);
-  assign idle_o        = !busy_q && !aw_valid_q && (out_q == '0);
+  assign idle_o        = !busy && !aw_valid_q && (out_q == '0);
   assign bytes_valid_o = w_fire;
 
   // Why: strobed byte count of the W beat (WR_BYTES counter).
@@ -211,8 +185,8 @@ module pnc_axi_wr #(
   logic [12:0] aw_end;
   assign aw_end = 13'(m_axi_awaddr[11:0]) + 13'((32'(m_axi_awlen) + 1) * BeatBytes);
 
-  `PNC_ASSERT(CmdAligned, !(cmd_valid_i && !busy_q) || cmd_addr_i[SizeLog2-1:0] == '0)
-  `PNC_ASSERT(CmdBeatsNonZero, !(cmd_valid_i && !busy_q) || cmd_beats_i != '0)
+  `PNC_ASSERT(CmdAligned, !(cmd_valid_i && !busy) || cmd_addr_i[SizeLog2-1:0] == '0)
+  `PNC_ASSERT(CmdBeatsNonZero, !(cmd_valid_i && !busy) || cmd_beats_i != '0)
   `PNC_ASSERT_STREAM(CmdStream, cmd_valid_i, cmd_ready_o, {cmd_addr_i, cmd_beats_i})
   `PNC_ASSERT_STREAM(WdStream, wd_valid_i, wd_ready_o, {wd_data_i, wd_strb_i})
   `PNC_ASSERT_STREAM(AwStream, m_axi_awvalid, m_axi_awready, {m_axi_awaddr, m_axi_awlen})

@@ -23,6 +23,7 @@
 // - irq_o = IRQ_EN[0] & IRQ_STATUS[0] (registered sources, no combinational path from AXI).
 
 `include "pnc_assert.svh"
+`include "pnc_axi_ports.svh"
 
 module pnc_regs #(
     // Width of the multi-event counter increment inputs (sums over PEAs, byte counts per beat).
@@ -32,25 +33,7 @@ module pnc_regs #(
     input logic rst_ni,
 
     // AXI4-Lite slave
-    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_awaddr,
-    input  logic [                     2:0] s_axil_awprot,
-    input  logic                            s_axil_awvalid,
-    output logic                            s_axil_awready,
-    input  logic [                    31:0] s_axil_wdata,
-    input  logic [                     3:0] s_axil_wstrb,
-    input  logic                            s_axil_wvalid,
-    output logic                            s_axil_wready,
-    output logic [                     1:0] s_axil_bresp,
-    output logic                            s_axil_bvalid,
-    input  logic                            s_axil_bready,
-    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_araddr,
-    input  logic [                     2:0] s_axil_arprot,
-    input  logic                            s_axil_arvalid,
-    output logic                            s_axil_arready,
-    output logic [                    31:0] s_axil_rdata,
-    output logic [                     1:0] s_axil_rresp,
-    output logic                            s_axil_rvalid,
-    input  logic                            s_axil_rready,
+    `PNC_AXIL_S_PORTS
 
     // Job descriptor
     output logic [15:0] m_o,

@@ -19,6 +19,7 @@
 //   strobed bytes of every W beat, TILES pnc_post.
 
 `include "pnc_assert.svh"
+`include "pnc_axi_ports.svh"
 
 module pnc_top #(
     parameter  int NumPea    = pnc_pkg::NUM_PEA,
@@ -31,56 +32,14 @@ module pnc_top #(
     input logic rst_ni,
 
     // AXI4-Lite slave (registers)
-    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_awaddr,
-    input  logic [                     2:0] s_axil_awprot,
-    input  logic                            s_axil_awvalid,
-    output logic                            s_axil_awready,
-    input  logic [                    31:0] s_axil_wdata,
-    input  logic [                     3:0] s_axil_wstrb,
-    input  logic                            s_axil_wvalid,
-    output logic                            s_axil_wready,
-    output logic [                     1:0] s_axil_bresp,
-    output logic                            s_axil_bvalid,
-    input  logic                            s_axil_bready,
-    input  logic [pnc_pkg::LITE_ADDR_W-1:0] s_axil_araddr,
-    input  logic [                     2:0] s_axil_arprot,
-    input  logic                            s_axil_arvalid,
-    output logic                            s_axil_arready,
-    output logic [                    31:0] s_axil_rdata,
-    output logic [                     1:0] s_axil_rresp,
-    output logic                            s_axil_rvalid,
-    input  logic                            s_axil_rready,
+    `PNC_AXIL_S_PORTS
 
     // AXI4 master (memory)
-    output logic [             AxiIdW-1:0] m_axi_awid,
-    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr,
-    output logic [                    7:0] m_axi_awlen,
-    output logic [                    2:0] m_axi_awsize,
-    output logic [                    1:0] m_axi_awburst,
-    output logic                           m_axi_awvalid,
-    input  logic                           m_axi_awready,
-    output logic [                 DW-1:0] m_axi_wdata,
-    output logic [               DW/8-1:0] m_axi_wstrb,
-    output logic                           m_axi_wlast,
-    output logic                           m_axi_wvalid,
-    input  logic                           m_axi_wready,
-    input  logic [             AxiIdW-1:0] m_axi_bid,
-    input  logic [                    1:0] m_axi_bresp,
-    input  logic                           m_axi_bvalid,
-    output logic                           m_axi_bready,
-    output logic [             AxiIdW-1:0] m_axi_arid,
-    output logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_araddr,
-    output logic [                    7:0] m_axi_arlen,
-    output logic [                    2:0] m_axi_arsize,
-    output logic [                    1:0] m_axi_arburst,
-    output logic                           m_axi_arvalid,
-    input  logic                           m_axi_arready,
-    input  logic [             AxiIdW-1:0] m_axi_rid,
-    input  logic [                 DW-1:0] m_axi_rdata,
-    input  logic [                    1:0] m_axi_rresp,
-    input  logic                           m_axi_rlast,
-    input  logic                           m_axi_rvalid,
-    output logic                           m_axi_rready,
+    `PNC_AXI_M_AX_PORTS(aw, AxiIdW)
+    `PNC_AXI_M_W_PORTS
+    `PNC_AXI_M_B_PORTS(AxiIdW)
+    `PNC_AXI_M_AX_PORTS(ar, AxiIdW)
+    `PNC_AXI_M_R_PORTS(AxiIdW)
 
     output logic irq_o
 );

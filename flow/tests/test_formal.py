@@ -32,8 +32,8 @@ MUTANTS = [
     ),
     (
         "pnc_axi_wr:o2",
-        "pnc_axi_wr.sv",
-        "    if (blen > 16'(to_page)) blen = 16'(to_page);\n",
+        "pnc_burst_split.sv",
+        "    if (blen > LenW'(to_page)) blen = LenW'(to_page);\n",
         "\n",
         "AwNo4kCross",
     ),

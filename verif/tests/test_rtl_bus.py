@@ -21,11 +21,17 @@ BENCHES = [
     (
         "axi_rd_ns3",
         "pnc_axi_rd",
-        ["pnc_fifo", "pnc_axi_rd"],
+        ["pnc_fifo", "pnc_burst_split", "pnc_axi_rd"],
         "verif.tests.unit.tb_pnc_axi_rd",
         {"NS": 3},
     ),
-    ("axi_wr", "pnc_axi_wr", ["pnc_fifo", "pnc_axi_wr"], "verif.tests.unit.tb_pnc_axi_wr", {}),
+    (
+        "axi_wr",
+        "pnc_axi_wr",
+        ["pnc_fifo", "pnc_burst_split", "pnc_axi_wr"],
+        "verif.tests.unit.tb_pnc_axi_wr",
+        {},
+    ),
     ("regs", "pnc_regs", ["pnc_regs"], "verif.tests.unit.tb_pnc_regs", {}),
 ]
 
