@@ -268,25 +268,15 @@ module pnc_post #(
     end
   end
 
-  // Why: the data of beat dbeat of command di, by the kind of batch being written.
+  // The data of beat dbeat of command di, by the kind of batch being written. Continuous
+  // assignments, not an always_comb with defaults: see the wd_* outputs of pnc_post_wr.
   logic [  DW-1:0] fmt_data;
   logic [DW/8-1:0] fmt_strb;
-  always_comb begin
-    fmt_strb = '1;
-    unique case (kind_q)
-      KindRows: fmt_data = is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q;
-      KindRle: begin
-        if (di == '0) begin
-          fmt_data = lo_buf_q[dbeat[2:0]*64+:64];
-          fmt_strb = lo_strb;
-        end else begin
-          fmt_data = rec_buf_q[dbeat[2:0]*64+:64];
-          fmt_strb = rec_strb;
-        end
-      end
-      default:  fmt_data = {16'd0, n_i, 19'd0, tab_nrec[di[MbW-1:0]]};
-    endcase
-  end
+  assign fmt_data = (kind_q == KindRows) ? (is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q)
+                  : (kind_q == KindRle) ? (di == '0 ? lo_buf_q[dbeat[2:0]*64+:64]
+                                                   : rec_buf_q[dbeat[2:0]*64+:64])
+                  : {16'd0, n_i, 19'd0, tab_nrec[di[MbW-1:0]]};
+  assign fmt_strb = (kind_q != KindRle) ? '1 : (di == '0) ? lo_strb : rec_strb;
 
   // The batch of the current tile (or of the header phase), loaded when its data is ready:
   // ROWS one command of rows_beats per valid row, row_stride apart; RLE the LO write, then the
