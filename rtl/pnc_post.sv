@@ -1,12 +1,14 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
 // pnc_post: output path: drains PEA tiles in loop order, adds bias, requantizes, formats and
-// writes them through pnc_axi_wr; writes the UINT8_RLE stream headers at the end of the job.
+// writes them through pnc_axi_wr (the write-command engine pnc_post_wr); writes the UINT8_RLE
+// stream headers at the end of the job.
 //
 // Contract
-// - start_i (job_start of pnc_ctrl) walks the loop nest for ng, for mb, for p < n_act and drains
-//   tile (mb, nb = ng*NumPea + p) from PEA p. With bias_en it first takes the tile's 8 biases
-//   (32 bytes, 256/AXI_DATA_W beats) from the bias read stream (pnc_ctrl requests them in the
-//   same order). The tile is popped (tile_ready) after its last write command's data is sent.
+// - start_i (job_start of pnc_ctrl) walks the loop nest for ng, for mb (pnc_loop_nest), for
+//   p < n_act and drains tile (mb, nb = ng*NumPea + p) from PEA p. With bias_en it first takes
+//   the tile's 8 biases (32 bytes, 256/AXI_DATA_W beats) from the bias read stream (pnc_ctrl
+//   requests them in the same order). The tile is popped (tile_ready) after its last write
+//   command's data is sent.
 // - Output formats (docs/architecture.md section 3; Np = 8*NB):
 //   INT32: one 32-byte write per valid row m = 8*mb+i < M at OUT + 4*Np*m + 32*nb.
 //   UINT8: one 8-byte write per valid row at OUT + Np*m + 8*nb.
@@ -17,6 +19,9 @@
 //   A state table (run, n_records) per m-block carries the encoder across n-groups (ng = 0
 //   starts from zero). After the last tile, one 8-byte header {n_records, N} per m-block.
 //   Only strobed bytes are written; every output byte exactly once (WR_BYTES of the model).
+// - The write commands of a tile (or of the header phase) are one batch of pnc_post_wr, loaded
+//   once the tile's data is ready (rows: the tile is valid; RLE: its last column is encoded;
+//   headers: after the last tile); pnc_post supplies each data beat the engine asks for.
 // - Write commands and their data overlap: data of a command is sent once the command has been
 //   accepted; several commands of a tile may be accepted ahead of their data.
 // - done_o: high from the end of the last write (data sent) until the next start_i.
@@ -109,12 +114,11 @@ module pnc_post #(
   assign is_int32 = out_fmt_i == 2'(pnc_pkg::FMT_INT32);
 
   // ---- job geometry
-  logic [9:0] mb_last, nb_total;
+  logic [9:0] nb_total;
   logic [2:0] out_hl;  // HO payload bytes of the output stream (8 - out_b)
   logic [23:0] lo_stride, ho_stride;
   logic [31:0] mb_step;  // address step per m-block in OUT
   logic [31:0] row_stride;  // bytes per output row (INT32 / UINT8)
-  assign mb_last    = 10'((m_i + 16'd7) >> 3) - 10'd1;
   assign nb_total   = 10'((n_i + 16'd7) >> 3);
   assign out_hl     = 3'(4'd8 - {1'b0, out_b_i});
   assign lo_stride  = (24'(n_i) * 24'(out_b_i) + 24'd7) & ~24'd7;
@@ -122,17 +126,49 @@ module pnc_post #(
   assign row_stride = is_int32 ? 32'(nb_total) << 5 : 32'(nb_total) << 3;
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
-  // ---- loop state
-  logic [9:0] mb_q, rem_nb_q, nb_base_q;
-  logic first_ng_q;
+  // ---- loop state: the group loop (pnc_loop_nest), then p < n_act within a group
+  logic [9:0] mb_q, nb_base, mb_last;
+  logic first_ng, last_mb, last_group, group_end;
   logic [PeaW-1:0] p_q, n_act;
   logic [9:0] nb;
   logic [31:0] mb_out_ptr_q, mb_ho_ptr_q;
   logic [3:0] rows, cols;
-  assign n_act = (rem_nb_q >= 10'(NumPea)) ? PeaW'(NumPea) : PeaW'(rem_nb_q);
-  assign nb    = nb_base_q + 10'(p_q);
-  assign rows  = (32'(m_i) - (32'(mb_q) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb_q) << 3));
-  assign cols  = (32'(n_i) - (32'(nb) << 3) >= 32'd8) ? 4'd8 : 4'(n_i - (16'(nb) << 3));
+
+  logic hold;  // abort: the FSM moves to StFlush and nothing else changes
+  assign hold      = abort_i && state_q != StIdle && state_q != StFlush;
+  assign group_end = state_q == StTileEnd && p_q == n_act - PeaW'(1);
+
+  // Named wires, not expressions, on the instance's ports: Icarus 11 evaluates an enum
+  // comparison in a port expression wrongly.
+  logic loop_start, loop_next;
+  assign loop_start = (state_q == StIdle || state_q == StFin) && start_i && !hold;
+  assign loop_next  = group_end && !hold;
+
+  pnc_loop_nest #(
+      .NumPea(NumPea)
+  ) u_loop (
+      .clk_i,
+      .rst_ni,
+      .m_i,
+      .n_i,
+      .start_i     (loop_start),
+      .next_i      (loop_next),
+      .mb_o        (mb_q),
+      .last_mb_o   (last_mb),
+      .nb_base_o   (nb_base),
+      .n_act_o     (n_act),
+      /* verilator lint_off PINCONNECTEMPTY */
+      .n_act_next_o(),
+      .ng_odd_o    (),
+      /* verilator lint_on PINCONNECTEMPTY */
+      .first_ng_o  (first_ng),
+      .last_o      (last_group)
+  );
+
+  assign mb_last = 10'((m_i + 16'd7) >> 3) - 10'd1;
+  assign nb      = nb_base + 10'(p_q);
+  assign rows    = (32'(m_i) - (32'(mb_q) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb_q) << 3));
+  assign cols    = (32'(n_i) - (32'(nb) << 3) >= 32'd8) ? 4'd8 : 4'(n_i - (16'(nb) << 3));
 
   // ---- current tile
   logic [8*8*32-1:0] tile;
@@ -163,16 +199,16 @@ module pnc_post #(
   logic [319:0] lo_buf_q;
   logic [511:0] rec_buf_q;
   logic [  2:0] rec_off_q;  // byte offset of the first record byte in its word
-  logic [31:0] lo_addr_q, rec_addr_q;
+  logic [ 31:0] rec_addr_q;
 
   // ---- requantizer (rows for INT32/UINT8, columns for the RLE encoder)
   logic [8*32-1:0] rq_acc, rq_bias, rq_s;
   logic [8*8-1:0] rq_q;
-  logic [9:0] di_q, ci_q, ncmd_q;
-  logic [3:0] dbeat_q;
+  logic [9:0] di;  // the write command whose data goes out (pnc_post_wr)
+  logic [3:0] dbeat;  // the beat of that command
 
   always_comb begin
-    rq_acc  = tile[di_q[2:0]*256+:256];
+    rq_acc  = tile[di[2:0]*256+:256];
     rq_bias = bias_q;
     if (state_q == StEnc) begin
       for (int i = 0; i < 8; i++) rq_acc[i*32+:32] = tile[(i*8+int'(col_q[2:0]))*32+:32];
@@ -220,73 +256,99 @@ module pnc_post #(
   assign lo_beats  = (16'(lo_bytes) + 16'd7) >> 3;
   assign rec_beats = (16'(rec_off_q) + 16'(rec_bytes) + 16'd7) >> 3;
 
-  function automatic logic [15:0] beats_of(kind_e kind, logic [9:0] idx, logic int32,
-                                           logic [15:0] lo_b, logic [15:0] rec_b);
-    unique case (kind)
-      KindRows: beats_of = int32 ? 16'd4 : 16'd1;
-      KindRle:  beats_of = (idx == '0) ? lo_b : rec_b;
-      default:  beats_of = 16'd1;
-    endcase
-  endfunction
-
-  logic [    31:0] cmd_addr_q;
-  logic [    15:0] owed_q;  // beats of accepted commands not yet sent
-  logic            cmd_hold_q;  // cmd_valid was up without ready in the previous cycle
-  logic            wd_hold_q;  // wd_valid was up without ready in the previous cycle
-  logic [  DW-1:0] wd_data_q;  // the beat presented in the previous cycle (held during a flush)
-  logic [DW/8-1:0] wd_strb_q;
-  logic cmd_fire, wd_fire, data_last;
-  logic [15:0] d_beats;
-
-  assign cmd_valid_o = (state_q == StWrite) ? (ci_q < ncmd_q)
-                     : (state_q == StFlush) ? cmd_hold_q : 1'b0;
-  assign cmd_addr_o = cmd_addr_q;
-  assign cmd_beats_o = beats_of(kind_q, ci_q, is_int32, lo_beats, rec_beats);
-  assign cmd_fire = cmd_valid_o && cmd_ready_i;
-  assign d_beats = beats_of(kind_q, di_q, is_int32, lo_beats, rec_beats);
-  assign data_last = 16'(dbeat_q) == d_beats - 16'd1;
-
   // Strobes of beat dbeat of an RLE write: LO bytes [0, lo_bytes), record bytes
   // [rec_off, rec_off + rec_bytes).
   logic [7:0] lo_strb, rec_strb;
   always_comb begin
     for (int i = 0; i < 8; i++) begin
       logic [6:0] g;
-      g = 7'({dbeat_q, 3'(i)});
+      g = 7'({dbeat, 3'(i)});
       lo_strb[i] = g < 7'(lo_bytes);
       rec_strb[i] = g >= 7'(rec_off_q) && g < 7'(rec_off_q) + 7'(rec_bytes);
     end
   end
 
+  // The data of beat dbeat of command di, by the kind of batch being written. Continuous
+  // assignments, not an always_comb with defaults: see the wd_* outputs of pnc_post_wr.
+  logic [  DW-1:0] fmt_data;
+  logic [DW/8-1:0] fmt_strb;
+  assign fmt_data = (kind_q == KindRows) ? (is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q)
+                  : (kind_q == KindRle) ? (di == '0 ? lo_buf_q[dbeat[2:0]*64+:64]
+                                                   : rec_buf_q[dbeat[2:0]*64+:64])
+                  : {16'd0, n_i, 19'd0, tab_nrec[di[MbW-1:0]]};
+  assign fmt_strb = (kind_q != KindRle) ? '1 : (di == '0) ? lo_strb : rec_strb;
+
+  // The batch of the current tile (or of the header phase), loaded when its data is ready:
+  // ROWS one command of rows_beats per valid row, row_stride apart; RLE the LO write, then the
+  // record write at rec_addr; HDR one 8-byte header per m-block, ho_stride apart.
+  logic wr_load, wr_done, wr_flushed, wr_run, wr_flush;
+  logic [15:0] wr_beats0, wr_beats;
+  logic [31:0] wr_step;
+  logic wr_jump;
+  logic [9:0] wr_ncmd;
+  logic [31:0] wr_addr;
+  logic [15:0] rows_beats;
+  assign rows_beats = is_int32 ? 16'd4 : 16'd1;
+  // Named wires, not expressions, on the instance's ports: Icarus 11 evaluates an enum
+  // comparison in a port expression wrongly.
+  assign wr_run    = state_q == StWrite;
+  assign wr_flush  = state_q == StFlush;
+  assign wr_beats0 = (kind_q == KindRows) ? rows_beats : (kind_q == KindRle) ? lo_beats : 16'd1;
+  assign wr_beats  = (kind_q == KindRows) ? rows_beats : (kind_q == KindRle) ? rec_beats : 16'd1;
+  assign wr_step   = (kind_q == KindRows) ? row_stride : 32'(ho_stride);
+  assign wr_jump   = kind_q == KindRle;
+
   always_comb begin
-    wd_valid_o = 1'b0;
-    wd_data_o  = '0;
-    wd_strb_o  = '0;
-    if (state_q == StWrite) begin
-      wd_valid_o = di_q < ci_q;
-      wd_strb_o  = '1;
-      unique case (kind_q)
-        KindRows: wd_data_o = is_int32 ? rq_s[dbeat_q[1:0]*64+:64] : rq_q;
-        KindRle: begin
-          if (di_q == '0) begin
-            wd_data_o = lo_buf_q[dbeat_q[2:0]*64+:64];
-            wd_strb_o = lo_strb;
-          end else begin
-            wd_data_o = rec_buf_q[dbeat_q[2:0]*64+:64];
-            wd_strb_o = rec_strb;
-          end
+    wr_load = 1'b0;
+    wr_ncmd = 10'(rows);
+    wr_addr = mb_out_ptr_q + (is_int32 ? 32'(nb) << 5 : 32'(nb) << 3);
+    if (!hold) begin
+      unique case (state_q)
+        StWait:  wr_load = tile_valid && !is_rle;
+        StEnc: begin
+          wr_load = col_q + 4'd1 == cols;
+          wr_ncmd = (enc_rec_valid || nnew_q != '0) ? 10'd2 : 10'd1;
+          wr_addr = mb_out_ptr_q + 32'(nb) * 32'({out_b_i, 3'b000});
         end
-        default:  wd_data_o = {16'd0, n_i, 19'd0, tab_nrec[di_q[MbW-1:0]]};
+        StHdr: begin
+          wr_load = 1'b1;
+          wr_ncmd = mb_last + 10'd1;
+          wr_addr = out_ho_addr_i;
+        end
+        default: ;
       endcase
-    end else if (state_q == StFlush) begin
-      wd_valid_o = owed_q != '0;
-      if (wd_hold_q) begin
-        wd_data_o = wd_data_q;
-        wd_strb_o = wd_strb_q;
-      end
     end
   end
-  assign wd_fire      = wd_valid_o && wd_ready_i;
+
+  pnc_post_wr u_wr (
+      .clk_i,
+      .rst_ni,
+      .load_i     (wr_load),
+      .ncmd_i     (wr_ncmd),
+      .addr_i     (wr_addr),
+      .beats0_i   (wr_beats0),
+      .beats_i    (wr_beats),
+      .step_i     (wr_step),
+      .jump_i     (wr_jump),
+      .jump_addr_i(rec_addr_q),
+      .run_i      (wr_run),
+      .freeze_i   (hold),
+      .flush_i    (wr_flush),
+      .beat_cmd_o (di),
+      .beat_idx_o (dbeat),
+      .fmt_data_i (fmt_data),
+      .fmt_strb_i (fmt_strb),
+      .done_o     (wr_done),
+      .flushed_o  (wr_flushed),
+      .cmd_valid_o,
+      .cmd_ready_i,
+      .cmd_addr_o,
+      .cmd_beats_o,
+      .wd_valid_o,
+      .wd_ready_i,
+      .wd_data_o,
+      .wd_strb_o
+  );
 
   assign bias_ready_o = state_q == StBias;
   assign tile_done_o  = state_q == StTileEnd;
@@ -295,31 +357,6 @@ module pnc_post #(
   assign stall_out_o  = (cmd_valid_o && !cmd_ready_i) || (wd_valid_o && !wd_ready_i);
   for (genvar p = 0; p < NumPea; p++) begin : gen_ready
     assign tile_ready_o[p] = state_q == StTileEnd && int'(p_q) == p;
-  end
-
-  // Why: accepted-but-unsent beats must be sent even on abort (AXI needs every W beat).
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      owed_q     <= '0;
-      cmd_hold_q <= 1'b0;
-      wd_hold_q  <= 1'b0;
-    end else begin
-      owed_q     <= owed_q + (cmd_fire ? cmd_beats_o : 16'd0) - (wd_fire ? 16'd1 : 16'd0);
-      cmd_hold_q <= cmd_valid_o && !cmd_ready_i;
-      wd_hold_q  <= wd_valid_o && !wd_ready_i;
-    end
-  end
-
-  // Why: a beat stalled when abort_i arrives must stay on the bus unchanged until it is taken
-  // (stream rule, AXI W); StFlush replays this copy instead of a zero-strobe beat.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wd_data_q <= '0;
-      wd_strb_q <= '0;
-    end else if (wd_valid_o && !wd_ready_i) begin
-      wd_data_q <= wd_data_o;
-      wd_strb_q <= wd_strb_o;
-    end
   end
 
   // Why: the state table is a memory (no reset); ng = 0 reads it as zero instead.
@@ -335,10 +372,6 @@ module pnc_post #(
     if (!rst_ni) begin
       state_q      <= StIdle;
       kind_q       <= KindRows;
-      mb_q         <= '0;
-      rem_nb_q     <= '0;
-      nb_base_q    <= '0;
-      first_ng_q   <= 1'b0;
       p_q          <= '0;
       mb_out_ptr_q <= '0;
       mb_ho_ptr_q  <= '0;
@@ -353,42 +386,14 @@ module pnc_post #(
       lo_buf_q     <= '0;
       rec_buf_q    <= '0;
       rec_off_q    <= '0;
-      lo_addr_q    <= '0;
       rec_addr_q   <= '0;
-      cmd_addr_q   <= '0;
-      ci_q         <= '0;
-      di_q         <= '0;
-      ncmd_q       <= '0;
-      dbeat_q      <= '0;
-    end else if (abort_i && state_q != StIdle && state_q != StFlush) begin
+    end else if (hold) begin
       state_q <= StFlush;
     end else begin
-      // Command and data counters of the write phase.
-      if (cmd_fire && state_q == StWrite) begin
-        ci_q <= ci_q + 10'd1;
-        unique case (kind_q)
-          KindRows: cmd_addr_q <= cmd_addr_q + row_stride;
-          KindRle:  cmd_addr_q <= rec_addr_q;
-          default:  cmd_addr_q <= cmd_addr_q + 32'(ho_stride);
-        endcase
-      end
-      if (wd_fire && state_q == StWrite) begin
-        if (data_last) begin
-          dbeat_q <= '0;
-          di_q    <= di_q + 10'd1;
-        end else begin
-          dbeat_q <= dbeat_q + 4'd1;
-        end
-      end
-
       unique case (state_q)
         StIdle, StFin: begin
           if (start_i) begin
             state_q      <= StSetup;
-            mb_q         <= '0;
-            rem_nb_q     <= nb_total;
-            nb_base_q    <= '0;
-            first_ng_q   <= 1'b1;
             p_q          <= '0;
             mb_out_ptr_q <= out_addr_i;
             mb_ho_ptr_q  <= out_ho_addr_i;
@@ -396,11 +401,9 @@ module pnc_post #(
         end
         StSetup: begin
           if (p_q == '0) begin
-            run_q  <= first_ng_q ? 8'd0 : tab_run[mb_q[MbW-1:0]];
-            nrec_q <= first_ng_q ? 13'd0 : tab_nrec[mb_q[MbW-1:0]];
+            run_q  <= first_ng ? 8'd0 : tab_run[mb_q[MbW-1:0]];
+            nrec_q <= first_ng ? 13'd0 : tab_nrec[mb_q[MbW-1:0]];
           end
-          cmd_addr_q <= mb_out_ptr_q + (is_int32 ? 32'(nb) << 5 : 32'(nb) << 3);
-          lo_addr_q  <= mb_out_ptr_q + 32'(nb) * 32'({out_b_i, 3'b000});
           bias_cnt_q <= '0;
           col_q      <= '0;
           nnew_q     <= '0;
@@ -421,15 +424,11 @@ module pnc_post #(
           rec_off_q  <= 3'(32'(nrec_q) * 32'(out_hl + 3'd1));
           rec_pos_q  <= 6'(3'(32'(nrec_q) * 32'(out_hl + 3'd1)));
           if (tile_valid) begin
-            ci_q    <= '0;
-            di_q    <= '0;
-            dbeat_q <= '0;
             if (is_rle) begin
               kind_q  <= KindRle;
               state_q <= StEnc;
             end else begin
               kind_q  <= KindRows;
-              ncmd_q  <= 10'(rows);
               state_q <= StWrite;
             end
           end
@@ -445,14 +444,10 @@ module pnc_post #(
             nnew_q    <= nnew_q + 4'd1;
           end
           col_q <= col_q + 4'd1;
-          if (col_q + 4'd1 == cols) begin
-            cmd_addr_q <= lo_addr_q;
-            ncmd_q     <= (enc_rec_valid || nnew_q != '0) ? 10'd2 : 10'd1;
-            state_q    <= StWrite;
-          end
+          if (col_q + 4'd1 == cols) state_q <= StWrite;
         end
         StWrite: begin
-          if (wd_fire && data_last && di_q + 10'd1 == ncmd_q) begin
+          if (wr_done) begin
             if (kind_q == KindHdr) state_q <= StFin;
             else state_q <= StTileEnd;
           end
@@ -461,19 +456,14 @@ module pnc_post #(
           nrec_q  <= nrec_q + 13'(nnew_q);
           nnew_q  <= '0;
           state_q <= StSetup;
-          if (p_q != n_act - PeaW'(1)) begin
+          if (!group_end) begin
             p_q <= p_q + PeaW'(1);
           end else begin
             p_q <= '0;
-            if (mb_q != mb_last) begin
-              mb_q         <= mb_q + 10'd1;
+            if (!last_mb) begin
               mb_out_ptr_q <= mb_out_ptr_q + mb_step;
               mb_ho_ptr_q  <= mb_ho_ptr_q + 32'(ho_stride);
-            end else if (rem_nb_q > 10'(NumPea)) begin
-              mb_q         <= '0;
-              rem_nb_q     <= rem_nb_q - 10'(NumPea);
-              nb_base_q    <= nb_base_q + 10'(NumPea);
-              first_ng_q   <= 1'b0;
+            end else if (!last_group) begin
               mb_out_ptr_q <= out_addr_i;
               mb_ho_ptr_q  <= out_ho_addr_i;
             end else begin
@@ -483,16 +473,11 @@ module pnc_post #(
           end
         end
         StHdr: begin
-          kind_q     <= KindHdr;
-          ci_q       <= '0;
-          di_q       <= '0;
-          dbeat_q    <= '0;
-          ncmd_q     <= mb_last + 10'd1;
-          cmd_addr_q <= out_ho_addr_i;
-          state_q    <= StWrite;
+          kind_q  <= KindHdr;
+          state_q <= StWrite;
         end
         StFlush: begin
-          if (!cmd_hold_q && owed_q == '0) state_q <= StIdle;
+          if (wr_flushed) state_q <= StIdle;
         end
         default: state_q <= StIdle;
       endcase
@@ -500,10 +485,7 @@ module pnc_post #(
   end
 
   // ---- assertions
-  `PNC_ASSERT_STREAM(CmdStream, cmd_valid_o, cmd_ready_i, {cmd_addr_o, cmd_beats_o})
-  `PNC_ASSERT_STREAM(WdStream, wd_valid_o, wd_ready_i, {wd_data_o, wd_strb_o})
-  `PNC_ASSERT(CmdAligned, !cmd_valid_o || cmd_addr_o[2:0] == 3'd0)
-  `PNC_ASSERT(NoOwedUnderflow, !(wd_fire && owed_q == '0 && !cmd_fire))
+  // The write streams are checked in pnc_post_wr.
   `PNC_ASSERT(TileHeldWhileDrained, !(state_q == StWrite && kind_q != KindHdr) || tile_valid)
 
 endmodule : pnc_post
