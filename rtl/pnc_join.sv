@@ -6,10 +6,10 @@
 //   every PEA's weight LO plane (Lw-byte items, 5 with SBR, else 4); pnc_rle_dec for the
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
 // - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller (pnc_loop_nest):
-//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts
-//   with one set-up cycle that clears the LO unpackers and starts the HO decoders of the active
-//   streams (the unpackers are also cleared with the pop of their last item, so padding bytes
-//   left after a group never stay presented as an item, e.g. across a change of item size); the
+//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts with one set-up
+//   cycle that clears the LO unpackers and starts the HO decoders of the active streams (the
+//   unpackers are also cleared with the pop of their last item, so padding bytes left after a
+//   group never stay presented as an item, e.g. across a change of item size); the
 //   LO word streams are then let through up to the word marked rd_last (one request per group),
 //   and the HO word streams until the group's last step, so leftover padding bytes of one
 //   group never mix into the next.
@@ -25,6 +25,8 @@
 
 `include "pnc_assert.svh"
 
+`include "pnc_types.svh"
+
 module pnc_join #(
     parameter int NumPea = pnc_pkg::NUM_PEA,
     localparam int DW    = pnc_pkg::AXI_DATA_W,
@@ -34,12 +36,9 @@ module pnc_join #(
     input logic rst_ni,
 
     // Configuration (static while a job runs)
-    input logic [15:0] m_i,
-    input logic [15:0] n_i,
-    input logic [15:0] k_i,
-    input logic [ 2:0] b_i,
-    input logic        sbr_i,
-    input logic        start_i,
+    input `PNC_DESC_T       desc_i,  // the latched descriptor (m, n, k, sbr)
+    input logic       [2:0] b_i,     // b of the job (pnc_ctrl's cfg_b)
+    input logic             start_i,
 
     // Read word streams from pnc_axi_rd
     input  logic                      act_lo_valid_i,
@@ -77,6 +76,10 @@ module pnc_join #(
 
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
 
+  // Waiver: the join needs the dimensions and the weight LO width only.
+  logic unused_desc;
+  assign unused_desc = ^desc_i;
+
   // ---- group loop
   typedef enum logic [1:0] {
     StIdle,
@@ -103,8 +106,8 @@ module pnc_join #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i,
-      .n_i,
+      .m_i         (desc_i.m),
+      .n_i         (desc_i.n),
       .start_i     (loop_start),
       .next_i      (group_end),
       /* verilator lint_off PINCONNECTEMPTY */
@@ -162,7 +165,7 @@ module pnc_join #(
       .clk_i,
       .rst_ni,
       .start_i      (setup),
-      .k_i          (k_i),
+      .k_i          (desc_i.k),
       .lanes_bits_i (3'(4'd8 - {1'b0, b_i})),
       .word_valid_i (aho_wvalid),
       .word_ready_o (aho_wready),
@@ -196,7 +199,7 @@ module pnc_join #(
         .clk_i,
         .rst_ni,
         .clear_i     (pea_setup || (fire[p] && last_step)),
-        .item_bytes_i(sbr_i ? 4'd5 : 4'd4),
+        .item_bytes_i(desc_i.sbr ? 4'd5 : 4'd4),
         .word_valid_i(wlo_wvalid),
         .word_ready_o(wlo_wready),
         .word_data_i (wt_lo_data_i[p]),
@@ -213,7 +216,7 @@ module pnc_join #(
         .clk_i,
         .rst_ni,
         .start_i      (pea_setup),
-        .k_i          (k_i),
+        .k_i          (desc_i.k),
         .lanes_bits_i (3'd4),
         .word_valid_i (who_wvalid),
         .word_ready_o (who_wready),
@@ -240,7 +243,7 @@ module pnc_join #(
   assign step_valid_o    = owe & wt_valid & {NumPea{act_valid}};
   assign fire            = step_valid_o & step_ready_i;
   assign retire          = act_valid && (state_q == StRun) && ((owe & ~fire) == '0);
-  assign last_step       = k_q == k_i - 16'd1;
+  assign last_step       = k_q == desc_i.k - 16'd1;
 
   assign alo_iready      = retire;
   assign aho_vready      = retire;
