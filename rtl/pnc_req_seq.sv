@@ -83,6 +83,7 @@ module pnc_req_seq #(
   localparam int SBias = 2 + 2 * NumPea;
   localparam int PeaW = $clog2(NumPea + 1);
   localparam int CntW = 8;  // outstanding-request counters (a few requests per stream)
+  localparam int RowqBytes = 2 * pnc_pkg::V;  // row vector of one m-block: {z, r} per row
 
   // ---- derived job geometry (valid once the descriptor passed the check)
   logic [2:0] lw;  // weight LO bytes per vector
@@ -125,6 +126,8 @@ module pnc_req_seq #(
   logic            ng_first;  // the current n-group is the first
   logic seq_start, seq_next;
   logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
+  logic [31:0] rowq_ptr_q;  // row vector of m-block mb (row_q)
+  logic pend_row_q;  // row vector request pending, ahead of the activation LO plane
 
   logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
   logic pend_hdr_q[NH];
@@ -237,6 +240,12 @@ module pnc_req_seq #(
       req_addr_o[ho_sidx(h)]  = pend_rest_q[h] ? ho_addr[h] + 32'd8 : ho_addr[h];
       req_len_o[ho_sidx(h)]   = pend_rest_q[h] ? rest_len_q[h] : 24'd8;
     end
+    // The row vector goes first on the activation LO stream (the join takes it before the plane).
+    if (pend_row_q) begin
+      req_valid_o[SActLo] = 1'b1;
+      req_addr_o[SActLo]  = rowq_ptr_q;
+      req_len_o[SActLo]   = 24'(RowqBytes);
+    end
     req_valid_o[SBias] = bias_left_q != '0;
     req_addr_o[SBias]  = bias_ptr_q;
     req_len_o[SBias]   = 24'd32;
@@ -248,7 +257,8 @@ module pnc_req_seq #(
   // header and records then go out while the next groups are issued.
   logic group_issued, wt_issued, next_arms_wt;
   always_comb begin
-    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !pend_lo_q[0] && !pend_hdr_q[0]
+    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !pend_row_q && !pend_lo_q[0]
+                   && !pend_hdr_q[0]
                    && !wait_hdr_q[0] && !pend_rest_q[0];
     wt_issued = wl_pend_q == '0;
     for (int h = 1; h < NH; h++) begin
@@ -274,6 +284,8 @@ module pnc_req_seq #(
       seq_busy_q   <= 1'b0;
       seq_end_q    <= 1'b0;
       act_lo_ptr_q <= '0;
+      rowq_ptr_q   <= '0;
+      pend_row_q   <= 1'b0;
       act_ho_ptr_q <= '0;
       wt_lo_ng_q   <= '0;
       wt_ho_ng_q   <= '0;
@@ -298,7 +310,7 @@ module pnc_req_seq #(
     end else begin
       // Handshakes retire pending requests in every state (a presented request is held).
       for (int h = 0; h < NH; h++) begin
-        if (req_fire[lo_sidx(h)]) pend_lo_q[h] <= 1'b0;
+        if (req_fire[lo_sidx(h)] && !(h == 0 && pend_row_q)) pend_lo_q[h] <= 1'b0;
         if (req_fire[ho_sidx(h)]) begin
           if (pend_hdr_q[h]) begin
             pend_hdr_q[h] <= 1'b0;
@@ -332,6 +344,7 @@ module pnc_req_seq #(
           wl_slot_q[h-1] <= !ng_odd;
         end
       end
+      if (req_fire[SActLo]) pend_row_q <= 1'b0;
       if (req_fire[SBias]) begin
         bias_left_q <= allow_new ? bias_left_q - PeaW'(1) : '0;
         bias_ptr_q  <= bias_ptr_q + 32'd32;
@@ -343,6 +356,7 @@ module pnc_req_seq #(
         seq_end_q    <= 1'b0;
         act_lo_ptr_q <= desc_i.act_lo_addr;
         act_ho_ptr_q <= desc_i.act_ho_addr;
+        rowq_ptr_q   <= desc_i.rowq_addr;
         wt_lo_ng_q   <= desc_i.wt_lo_addr;
         wt_ho_ng_q   <= desc_i.wt_ho_addr;
         bias_ng_q    <= desc_i.bias_addr;
@@ -350,6 +364,7 @@ module pnc_req_seq #(
         seq_load_q <= 1'b0;
         if (allow_new) begin
           seq_busy_q    <= 1'b1;
+          pend_row_q    <= desc_i.row_q;
           pend_lo_q[0]  <= 1'b1;
           pend_hdr_q[0] <= 1'b1;
           // Weight units: every group without the buffer; with it, the n-group's own unit in
@@ -392,6 +407,7 @@ module pnc_req_seq #(
         if (last_mb) begin
           act_lo_ptr_q <= desc_i.act_lo_addr;
           act_ho_ptr_q <= desc_i.act_ho_addr;
+          rowq_ptr_q   <= desc_i.rowq_addr;
           wt_lo_ng_q   <= wt_lo_ng_q + 32'(NumPea) * 32'(wt_lo_stride);
           wt_ho_ng_q   <= wt_ho_ng_q + 32'(NumPea) * 32'(wt_ho_stride);
           bias_ng_q    <= bias_ng_q + 32'(NumPea * 32);
@@ -399,6 +415,7 @@ module pnc_req_seq #(
           else seq_load_q <= 1'b1;
         end else begin
           act_lo_ptr_q <= act_lo_ptr_q + 32'(act_lo_stride);
+          rowq_ptr_q   <= rowq_ptr_q + 32'(RowqBytes);
           act_ho_ptr_q <= act_ho_ptr_q + 32'(act_ho_stride);
           seq_load_q   <= 1'b1;
         end

@@ -301,6 +301,8 @@ module pnc_top #(
   logic [NumPea-1:0][2047:0] tile_acc;
   logic [NumPea-1:0] wt_lo_valid, wt_lo_ready, wt_lo_last, wt_ho_valid, wt_ho_ready;
   logic [NumPea-1:0][DW-1:0] wt_lo_data, wt_ho_data;
+  logic [8*5-1:0] step_row_r;  // per-lane r_eff and z (pnc_join)
+  logic [8*8-1:0] step_row_z;
 
   // Why: per PEA, the weight buffer sits between pnc_axi_rd (after the abort override) and the
   // join; the datapath reset after an abort empties it, so clear_i is not used.
@@ -351,6 +353,7 @@ module pnc_top #(
       .rst_ni(dp_rst_n),
       .desc_i(cfg),
       .b_i(cfg_b),
+      .r_eff_i(cfg_r_eff),
       .start_i(job_start),
       .act_lo_valid_i(use_valid[SActLo]),
       .act_lo_ready_o(use_ready[SActLo]),
@@ -375,6 +378,8 @@ module pnc_top #(
       .step_wt_ho_o(step_wt_ho),
       .step_wt_live_o(step_wt_live),
       .step_last_o(step_last),
+      .step_row_r_o(step_row_r),
+      .step_row_z_o(step_row_z),
       .err_o(stream_err),
       .act_skip_o(act_skip),
       .wt_skip_o(wt_skip),
@@ -382,7 +387,9 @@ module pnc_top #(
   );
 
   for (genvar p = 0; p < NumPea; p++) begin : gen_pea
-    pnc_pea u_pea (
+    pnc_pea #(
+        .RowQ(1'b1)
+    ) u_pea (
         .clk_i,
         .rst_ni         (dp_rst_n),
         .lo_bits_i      (cfg_b),
@@ -399,9 +406,8 @@ module pnc_top #(
         .step_wt_ho_i   (step_wt_ho[p]),
         .step_wt_live_i (step_wt_live[p]),
         .step_last_i    (step_last),
-        // the per-tensor build (RowQ = 0) takes z and r from the descriptor
-        .step_row_r_i   ('0),
-        .step_row_z_i   ('0),
+        .step_row_r_i   (step_row_r),
+        .step_row_z_i   (step_row_z),
         .tile_valid_o   (tile_valid[p]),
         .tile_ready_i   (tile_ready[p]),
         .tile_acc_o     (tile_acc[p]),
