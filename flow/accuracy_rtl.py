@@ -34,7 +34,7 @@ from panacea.llm.gguf_model import (
     load_gguf,
 )
 from panacea.llm.schemes import SCHEMES, layer_names
-from panacea.memimage import PER_ROW_UNSUPPORTED, Job, decode_output, job_stats
+from panacea.memimage import Job, decode_output, job_stats
 from panacea.requant import add_bias_sat
 
 DEFAULT_RTL_SCHEME: str = "asym-zpm-dbs"
@@ -89,13 +89,9 @@ def rtl_job(
             f"the evaluation text has {len(ev_ids)} tokens, fewer than --rtl-rows {rows}"
         )
     cap = acc.capture_gemm(weights, scheme, layer, cal_ids, ev_ids, window=max(window, rows))
-    if cap.job(mode).per_row:
-        raise RtlCheckError(
-            f"scheme {scheme} quantizes {layer}'s activations per row or block; "
-            f"{PER_ROW_UNSUPPORTED.split(':')[0]}: choose a per-tensor scheme with "
-            "--rtl-scheme (e.g. asym-zpm-dbs)"
-        )
-    job = Job(x=cap.x[:rows], w=cap.w, z=cap.z, r=cap.r, b=cap.b, sbr=cap.sbr, mode=mode)
+    # A per-row or per-block scheme gives z and r per row: keep those of the rows kept.
+    z, r = (v[:rows] if isinstance(v, np.ndarray) else v for v in (cap.z, cap.r))
+    job = Job(x=cap.x[:rows], w=cap.w, z=z, r=r, b=cap.b, sbr=cap.sbr, mode=mode)
     return RtlJob(job=job, y=cap.y[:rows])
 
 
@@ -149,7 +145,7 @@ def add_rtl_check_args(parser: Any) -> None:
     parser.add_argument(
         "--rtl-scheme",
         default=DEFAULT_RTL_SCHEME,
-        help="quantization scheme of the RTL check (a per-tensor one; default %(default)s)",
+        help="quantization scheme of the RTL check (default %(default)s)",
     )
     parser.add_argument(
         "--rtl-rows",

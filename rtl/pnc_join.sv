@@ -6,10 +6,10 @@
 //   every PEA's weight LO plane (Lw-byte items, 5 with SBR, else 4); pnc_rle_dec for the
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
 // - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller (pnc_loop_nest):
-//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts
-//   with one set-up cycle that clears the LO unpackers and starts the HO decoders of the active
-//   streams (the unpackers are also cleared with the pop of their last item, so padding bytes
-//   left after a group never stay presented as an item, e.g. across a change of item size); the
+//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts with one set-up
+//   cycle that clears the LO unpackers and starts the HO decoders of the active streams (the
+//   unpackers are also cleared with the pop of their last item, so padding bytes left after a
+//   group never stay presented as an item, e.g. across a change of item size); the
 //   LO word streams are then let through up to the word marked rd_last (one request per group),
 //   and the HO word streams until the group's last step, so leftover padding bytes of one
 //   group never mix into the next.
@@ -25,6 +25,8 @@
 
 `include "pnc_assert.svh"
 
+`include "pnc_types.svh"
+
 module pnc_join #(
     parameter int NumPea = pnc_pkg::NUM_PEA,
     localparam int DW    = pnc_pkg::AXI_DATA_W,
@@ -34,12 +36,10 @@ module pnc_join #(
     input logic rst_ni,
 
     // Configuration (static while a job runs)
-    input logic [15:0] m_i,
-    input logic [15:0] n_i,
-    input logic [15:0] k_i,
-    input logic [ 2:0] b_i,
-    input logic        sbr_i,
-    input logic        start_i,
+    input `PNC_DESC_T       desc_i,   // the latched descriptor (m, n, k, sbr, skip, z, row_q)
+    input logic       [2:0] b_i,      // b of the job (pnc_ctrl's cfg_b)
+    input logic       [4:0] r_eff_i,  // r_eff of a per-tensor job (pnc_ctrl's cfg_r_eff)
+    input logic             start_i,
 
     // Read word streams from pnc_axi_rd
     input  logic                      act_lo_valid_i,
@@ -67,6 +67,8 @@ module pnc_join #(
     output logic [NumPea-1:0][31:0] step_wt_ho_o,
     output logic [NumPea-1:0]       step_wt_live_o,
     output logic                    step_last_o,
+    output logic [   8*5-1:0]       step_row_r_o,     // r_eff of lane (row) i at [i*5 +: 5]
+    output logic [   8*8-1:0]       step_row_z_o,     // z of lane (row) i at [i*8 +: 8]
 
     // Status
     output logic            err_o,
@@ -77,9 +79,14 @@ module pnc_join #(
 
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
 
+  // Waiver: the join needs the dimensions and the weight LO width only.
+  logic unused_desc;
+  assign unused_desc = ^desc_i;
+
   // ---- group loop
   typedef enum logic [1:0] {
     StIdle,
+    StRow,    // row_q: waiting for the group's row vector
     StSetup,
     StRun
   } state_e;
@@ -103,8 +110,8 @@ module pnc_join #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i,
-      .n_i,
+      .m_i         (desc_i.m),
+      .n_i         (desc_i.n),
       .start_i     (loop_start),
       .next_i      (group_end),
       /* verilator lint_off PINCONNECTEMPTY */
@@ -122,6 +129,52 @@ module pnc_join #(
     assign act_mask[p] = p < int'(n_act);
   end
 
+  // ---- row vector (row_q): the two beats ahead of each group's activation LO plane. They are
+  // taken as soon as the previous group's plane has passed (the gate is closed behind its last
+  // word), so the next group's row is usually there before the current group ends.
+  localparam int RowqBytes = 2 * pnc_pkg::V;
+  logic row_open, row_take, row_cnt_q, row_have_q, row_avail;
+  logic [RowqBytes*8-1:0] row_next_q, row_cur_q;  // {z, r} of row i at byte 2i, 2i+1
+
+  assign row_open  = desc_i.row_q && (state_q == StRun || state_q == StRow) && !lo_open_q
+                     && !row_have_q;
+  assign row_take = row_open && act_lo_valid_i;
+  assign row_avail = row_have_q || (row_take && row_cnt_q);
+
+  // Why: collects the next group's row vector; set-up hands it to the PEAs (row_cur_q).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      row_cnt_q  <= 1'b0;
+      row_have_q <= 1'b0;
+      row_next_q <= '0;
+      row_cur_q  <= '0;
+    end else begin
+      if (row_take) begin
+        row_cnt_q <= !row_cnt_q;
+        if (row_cnt_q) row_next_q[RowqBytes*8-1:DW] <= act_lo_data_i;
+        else row_next_q[DW-1:0] <= act_lo_data_i;
+        if (row_cnt_q) row_have_q <= 1'b1;
+      end
+      if (state_q == StSetup && desc_i.row_q) begin
+        row_cur_q  <= row_next_q;
+        row_have_q <= 1'b0;
+      end
+    end
+  end
+
+  logic aqs;
+  assign aqs = desc_i.skip == 2'(pnc_pkg::SKIP_AQS);
+  for (genvar i = 0; i < pnc_pkg::V; i++) begin : gen_row
+    logic [7:0] row_z, row_r;
+    assign row_z = row_cur_q[16*i+:8];
+    assign row_r = row_cur_q[16*i+8+:8];
+    assign step_row_z_o[i*8+:8] = desc_i.row_q ? row_z : desc_i.z;
+    assign step_row_r_o[i*5+:5] = !desc_i.row_q ? r_eff_i : aqs ? row_r[4:0] : 5'd0;
+    // Waiver: r of a row is at most 2^(8-b) - 1 <= 31 (the host's rule); bits above are unused.
+    logic unused_r;
+    assign unused_r = ^row_r[7:5];
+  end
+
   // ---- decoders
   logic act_valid, retire, last_step;
   logic [NumPea-1:0] wt_valid, fire, owe;
@@ -134,7 +187,7 @@ module pnc_join #(
   assign setup          = state_q == StSetup;
 
   assign alo_wvalid     = act_lo_valid_i && lo_open_q;
-  assign act_lo_ready_o = alo_wready && lo_open_q;
+  assign act_lo_ready_o = (alo_wready && lo_open_q) || row_open;
 
   pnc_unpack #(
       .DW(DW)
@@ -162,7 +215,7 @@ module pnc_join #(
       .clk_i,
       .rst_ni,
       .start_i      (setup),
-      .k_i          (k_i),
+      .k_i          (desc_i.k),
       .lanes_bits_i (3'(4'd8 - {1'b0, b_i})),
       .word_valid_i (aho_wvalid),
       .word_ready_o (aho_wready),
@@ -196,7 +249,7 @@ module pnc_join #(
         .clk_i,
         .rst_ni,
         .clear_i     (pea_setup || (fire[p] && last_step)),
-        .item_bytes_i(sbr_i ? 4'd5 : 4'd4),
+        .item_bytes_i(desc_i.sbr ? 4'd5 : 4'd4),
         .word_valid_i(wlo_wvalid),
         .word_ready_o(wlo_wready),
         .word_data_i (wt_lo_data_i[p]),
@@ -213,7 +266,7 @@ module pnc_join #(
         .clk_i,
         .rst_ni,
         .start_i      (pea_setup),
-        .k_i          (k_i),
+        .k_i          (desc_i.k),
         .lanes_bits_i (3'd4),
         .word_valid_i (who_wvalid),
         .word_ready_o (who_wready),
@@ -240,7 +293,7 @@ module pnc_join #(
   assign step_valid_o    = owe & wt_valid & {NumPea{act_valid}};
   assign fire            = step_valid_o & step_ready_i;
   assign retire          = act_valid && (state_q == StRun) && ((owe & ~fire) == '0);
-  assign last_step       = k_q == k_i - 16'd1;
+  assign last_step       = k_q == desc_i.k - 16'd1;
 
   assign alo_iready      = retire;
   assign aho_vready      = retire;
@@ -279,7 +332,10 @@ module pnc_join #(
       end
       unique case (state_q)
         StIdle: begin
-          if (start_i) state_q <= StSetup;
+          if (start_i) state_q <= desc_i.row_q ? StRow : StSetup;
+        end
+        StRow: begin
+          if (row_avail) state_q <= StSetup;
         end
         StSetup: begin
           state_q    <= StRun;
@@ -297,7 +353,9 @@ module pnc_join #(
             if (last_step) begin
               ho_open_q  <= 1'b0;
               who_open_q <= '0;
-              state_q    <= last_group ? StIdle : StSetup;
+              if (last_group) state_q <= StIdle;
+              else if (desc_i.row_q && !row_avail) state_q <= StRow;
+              else state_q <= StSetup;
             end
           end else begin
             taken_q <= taken_q | fire;
@@ -319,6 +377,7 @@ module pnc_join #(
   // ---- assertions
   `PNC_ASSERT(ActLastAgrees, !(retire && aho_vvalid) || aho_last == last_step)
   `PNC_ASSERT(NoStepOutsideRun, state_q == StRun || step_valid_o == '0)
+  `PNC_ASSERT(RowLastBeat, !row_take || act_lo_last_i == row_cnt_q)
   for (genvar p = 0; p < NumPea; p++) begin : gen_assert
     `PNC_ASSERT_STREAM(StepStream, step_valid_o[p], step_ready_i[p], {
                        step_act_lo_o,

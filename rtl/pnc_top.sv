@@ -21,6 +21,8 @@
 `include "pnc_assert.svh"
 `include "pnc_axi_ports.svh"
 
+`include "pnc_types.svh"
+
 module pnc_top #(
     parameter  int NumPea    = pnc_pkg::NUM_PEA,
     parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
@@ -56,14 +58,7 @@ module pnc_top #(
   localparam int BytesW = $clog2(DW / 8 + 1);
 
   // ---- registers <-> controller
-  logic [15:0] reg_m, reg_n, reg_k;
-  logic [1:0] reg_skip, reg_fmt;
-  logic reg_sbr, reg_bias_en;
-  logic [7:0] reg_z, reg_r, reg_zo, reg_out_r;
-  logic [3:0] reg_b, reg_out_b;
-  logic [30:0] reg_mult;
-  logic [ 5:0] reg_shift;
-  logic [31:0] reg_act_lo, reg_act_ho, reg_wt_lo, reg_wt_ho, reg_bias, reg_out, reg_out_ho;
+  `PNC_DESC_T reg_desc;  // the descriptor registers
   logic start, busy, done;
   logic [7:0] err_code;
 
@@ -107,34 +102,30 @@ module pnc_top #(
       .s_axil_rresp,
       .s_axil_rvalid,
       .s_axil_rready,
-      .m_o             (reg_m),
-      .n_o             (reg_n),
-      .k_o             (reg_k),
-      .skip_o          (reg_skip),
-      .sbr_o           (reg_sbr),
-      .bias_en_o       (reg_bias_en),
-      .out_fmt_o       (reg_fmt),
-      .z_o             (reg_z),
-      .r_o             (reg_r),
-      .b_o             (reg_b),
-      .zo_o            (reg_zo),
-      .out_r_o         (reg_out_r),
-      .out_b_o         (reg_out_b),
-      .mult_o          (reg_mult),
-      .shift_o         (reg_shift),
-      .act_lo_addr_o   (reg_act_lo),
-      .act_ho_addr_o   (reg_act_ho),
-      .wt_lo_addr_o    (reg_wt_lo),
-      .wt_ho_addr_o    (reg_wt_ho),
-      .bias_addr_o     (reg_bias),
-      .out_addr_o      (reg_out),
-      .out_ho_addr_o   (reg_out_ho),
-      // Waiver: the datapath computes per-tensor z and r only; the per-row descriptor fields
-      // are held for the register map and not read.
-      /* verilator lint_off PINCONNECTEMPTY */
-      .row_q_o         (),
-      .rowq_addr_o     (),
-      /* verilator lint_on PINCONNECTEMPTY */
+      .m_o             (reg_desc.m),
+      .n_o             (reg_desc.n),
+      .k_o             (reg_desc.k),
+      .skip_o          (reg_desc.skip),
+      .sbr_o           (reg_desc.sbr),
+      .bias_en_o       (reg_desc.bias_en),
+      .out_fmt_o       (reg_desc.fmt),
+      .z_o             (reg_desc.z),
+      .r_o             (reg_desc.r),
+      .b_o             (reg_desc.b),
+      .zo_o            (reg_desc.zo),
+      .out_r_o         (reg_desc.out_r),
+      .out_b_o         (reg_desc.out_b),
+      .mult_o          (reg_desc.mult),
+      .shift_o         (reg_desc.shift),
+      .act_lo_addr_o   (reg_desc.act_lo_addr),
+      .act_ho_addr_o   (reg_desc.act_ho_addr),
+      .wt_lo_addr_o    (reg_desc.wt_lo_addr),
+      .wt_ho_addr_o    (reg_desc.wt_ho_addr),
+      .bias_addr_o     (reg_desc.bias_addr),
+      .out_addr_o      (reg_desc.out_addr),
+      .out_ho_addr_o   (reg_desc.out_ho_addr),
+      .row_q_o         (reg_desc.row_q),
+      .rowq_addr_o     (reg_desc.rowq_addr),
       .start_o         (start),
       .busy_i          (busy),
       .done_i          (done),
@@ -153,15 +144,10 @@ module pnc_top #(
   );
 
   // ---- controller
-  logic [15:0] cfg_m, cfg_n, cfg_k;
-  logic cfg_dense, cfg_sbr, cfg_bias_en;
-  logic [1:0] cfg_fmt;
-  logic [7:0] cfg_z, cfg_zo;
-  logic [4:0] cfg_r_eff, cfg_out_r;
-  logic [2:0] cfg_b, cfg_out_b;
-  logic [30:0] cfg_mult;
-  logic [ 5:0] cfg_shift;
-  logic [31:0] cfg_out_addr, cfg_out_ho_addr;
+  `PNC_DESC_T cfg;  // the descriptor latched at start, static while the job runs
+  logic cfg_dense;
+  logic [4:0] cfg_r_eff;
+  logic [2:0] cfg_b;
   logic job_start, abort, dp_clear, dp_rst_n;
 
   logic [NS-1:0] req_valid, req_ready, rd_valid, rd_ready, rd_last, use_ready;
@@ -182,49 +168,15 @@ module pnc_top #(
   ) u_ctrl (
       .clk_i,
       .rst_ni,
-      .m_i(reg_m),
-      .n_i(reg_n),
-      .k_i(reg_k),
-      .skip_i(reg_skip),
-      .sbr_i(reg_sbr),
-      .bias_en_i(reg_bias_en),
-      .out_fmt_i(reg_fmt),
-      .z_i(reg_z),
-      .r_i(reg_r),
-      .b_i(reg_b),
-      .zo_i(reg_zo),
-      .out_r_i(reg_out_r),
-      .out_b_i(reg_out_b),
-      .mult_i(reg_mult),
-      .shift_i(reg_shift),
-      .act_lo_addr_i(reg_act_lo),
-      .act_ho_addr_i(reg_act_ho),
-      .wt_lo_addr_i(reg_wt_lo),
-      .wt_ho_addr_i(reg_wt_ho),
-      .bias_addr_i(reg_bias),
-      .out_addr_i(reg_out),
-      .out_ho_addr_i(reg_out_ho),
+      .desc_i(reg_desc),
       .start_i(start),
       .busy_o(busy),
       .done_o(done),
       .err_code_o(err_code),
-      .cfg_m_o(cfg_m),
-      .cfg_n_o(cfg_n),
-      .cfg_k_o(cfg_k),
+      .cfg_o(cfg),
       .cfg_dense_o(cfg_dense),
-      .cfg_sbr_o(cfg_sbr),
-      .cfg_bias_en_o(cfg_bias_en),
-      .cfg_out_fmt_o(cfg_fmt),
-      .cfg_z_o(cfg_z),
       .cfg_r_eff_o(cfg_r_eff),
       .cfg_b_o(cfg_b),
-      .cfg_zo_o(cfg_zo),
-      .cfg_out_r_o(cfg_out_r),
-      .cfg_out_b_o(cfg_out_b),
-      .cfg_mult_o(cfg_mult),
-      .cfg_shift_o(cfg_shift),
-      .cfg_out_addr_o(cfg_out_addr),
-      .cfg_out_ho_addr_o(cfg_out_ho_addr),
       .job_start_o(job_start),
       .abort_o(abort),
       .dp_clear_o(dp_clear),
@@ -308,6 +260,8 @@ module pnc_top #(
   logic [NumPea-1:0][2047:0] tile_acc;
   logic [NumPea-1:0] wt_lo_valid, wt_lo_ready, wt_lo_last, wt_ho_valid, wt_ho_ready;
   logic [NumPea-1:0][DW-1:0] wt_lo_data, wt_ho_data;
+  logic [8*5-1:0] step_row_r;  // per-lane r_eff and z (pnc_join)
+  logic [8*8-1:0] step_row_z;
 
   // Why: per PEA, the weight buffer sits between pnc_axi_rd (after the abort override) and the
   // join; the datapath reset after an abort empties it, so clear_i is not used.
@@ -356,11 +310,9 @@ module pnc_top #(
   ) u_join (
       .clk_i,
       .rst_ni(dp_rst_n),
-      .m_i(cfg_m),
-      .n_i(cfg_n),
-      .k_i(cfg_k),
+      .desc_i(cfg),
       .b_i(cfg_b),
-      .sbr_i(cfg_sbr),
+      .r_eff_i(cfg_r_eff),
       .start_i(job_start),
       .act_lo_valid_i(use_valid[SActLo]),
       .act_lo_ready_o(use_ready[SActLo]),
@@ -385,6 +337,8 @@ module pnc_top #(
       .step_wt_ho_o(step_wt_ho),
       .step_wt_live_o(step_wt_live),
       .step_last_o(step_last),
+      .step_row_r_o(step_row_r),
+      .step_row_z_o(step_row_z),
       .err_o(stream_err),
       .act_skip_o(act_skip),
       .wt_skip_o(wt_skip),
@@ -392,13 +346,15 @@ module pnc_top #(
   );
 
   for (genvar p = 0; p < NumPea; p++) begin : gen_pea
-    pnc_pea u_pea (
+    pnc_pea #(
+        .RowQ(1'b1)
+    ) u_pea (
         .clk_i,
         .rst_ni         (dp_rst_n),
         .lo_bits_i      (cfg_b),
         .r_eff_i        (cfg_r_eff),
-        .z_i            (cfg_z),
-        .sbr_i          (cfg_sbr),
+        .z_i            (cfg.z),
+        .sbr_i          (cfg.sbr),
         .dense_i        (cfg_dense),
         .step_valid_i   (step_valid[p]),
         .step_ready_o   (step_ready[p]),
@@ -409,9 +365,8 @@ module pnc_top #(
         .step_wt_ho_i   (step_wt_ho[p]),
         .step_wt_live_i (step_wt_live[p]),
         .step_last_i    (step_last),
-        // the per-tensor build (RowQ = 0) takes z and r from the descriptor
-        .step_row_r_i   ('0),
-        .step_row_z_i   ('0),
+        .step_row_r_i   (step_row_r),
+        .step_row_z_i   (step_row_z),
         .tile_valid_o   (tile_valid[p]),
         .tile_ready_i   (tile_ready[p]),
         .tile_acc_o     (tile_acc[p]),
@@ -433,17 +388,17 @@ module pnc_top #(
   ) u_post (
       .clk_i,
       .rst_ni(dp_rst_n),
-      .m_i(cfg_m),
-      .n_i(cfg_n),
-      .bias_en_i(cfg_bias_en),
-      .out_fmt_i(cfg_fmt),
-      .zo_i(cfg_zo),
-      .out_r_i(cfg_out_r),
-      .out_b_i(cfg_out_b),
-      .mult_i(cfg_mult),
-      .shift_i(cfg_shift),
-      .out_addr_i(cfg_out_addr),
-      .out_ho_addr_i(cfg_out_ho_addr),
+      .m_i(cfg.m),
+      .n_i(cfg.n),
+      .bias_en_i(cfg.bias_en),
+      .out_fmt_i(cfg.fmt),
+      .zo_i(cfg.zo),
+      .out_r_i(cfg.out_r[4:0]),
+      .out_b_i(cfg.out_b[2:0]),
+      .mult_i(cfg.mult),
+      .shift_i(cfg.shift),
+      .out_addr_i(cfg.out_addr),
+      .out_ho_addr_i(cfg.out_ho_addr),
       .start_i(job_start),
       .abort_i(abort),
       .done_o(post_done),

@@ -85,6 +85,17 @@ def test_real_layer_on_the_rtl_matches_the_numpy_path(tiny: tuple) -> None:
     assert res["counters"]["TILES"] == res["model_counters"]["TILES"] == 4 * 4
 
 
+def test_per_row_layer_on_the_rtl_matches_the_numpy_path(tiny: tuple) -> None:
+    w, cal, ev = tiny
+    rj = rtl_job(w, "row-zpm-dbs", "blk.0.attn_q", cal, ev, rows=ROWS)
+    job = rj.job
+    assert job.per_row and len(job.z) == len(job.r) == ROWS
+    want = (job.x.astype(np.int64) - job.z[:, None]) @ job.w.astype(np.int64).T
+    np.testing.assert_array_equal(rj.y, want)
+    res = check_on_rtl(rj, "verilator")
+    assert res["bytes_match"] and res["pass"], res["problems"]
+
+
 def test_a_wrong_numpy_result_is_reported(tiny: tuple) -> None:
     w, cal, ev = tiny
     rj = rtl_job(w, "asym", "blk.0.attn_k", cal, ev, rows=ROWS, mode="zero")
@@ -103,8 +114,6 @@ def test_bad_requests_are_refused(tiny: tuple) -> None:
         rtl_job(w, "fp32", "blk.0.attn_q", cal, ev)
     with pytest.raises(RtlCheckError, match="fewer than --rtl-rows 64"):
         rtl_job(w, "asym", "blk.0.attn_q", cal, ev, rows=64)
-    with pytest.raises(RtlCheckError, match="per row or block.*per-tensor scheme"):
-        rtl_job(w, "row-zpm-dbs", "blk.0.attn_q", cal, ev, rows=ROWS)
 
 
 def test_cli_unknown_layer_is_one_line(

@@ -124,9 +124,7 @@ class Job:
     UINT8_RLE, ``r`` only in AQS mode. ``z`` and ``r`` may each be a 1-D array of one value per
     row (per-row activation quantization, descriptor bit ``row_q``): the descriptor then points
     at the row vector (region ``rowq``, :data:`ROWQ_BLOCK_BYTES` per m-block) instead of holding
-    z and r. The model (:func:`pack_job`, :func:`job_stats`, the cycle model) supports it;
-    :func:`validate_job` still rejects it (:data:`PER_ROW_UNSUPPORTED`) because the RTL does
-    not read the row vector yet.
+    z and r.
     """
 
     x: npt.NDArray[np.uint8]
@@ -193,21 +191,8 @@ class Job:
         return dataclasses.replace(self, mode=mode)
 
 
-PER_ROW_UNSUPPORTED: str = ("per-row zero points are not in the RTL yet: give z and r as one "
-                             "integer each (per-row jobs work in pack_job, job_stats and the "
-                             "cycle model only)")
-
-
 def validate_job(job: Job) -> None:
-    """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job,
-    including a per-row job (:data:`PER_ROW_UNSUPPORTED`): what the RTL can run."""
-    check_job_fields(job)
-    if job.per_row:
-        raise ValueError(PER_ROW_UNSUPPORTED)
-
-
-def check_job_fields(job: Job) -> None:
-    """:func:`validate_job` without the per-row rejection (the checks the model needs)."""
+    """Raise ``ValueError`` (naming the field and the allowed range) for an illegal job."""
     max_dim = int(ARCH.MAX_DIM)
     check_int_array("x", job.x, 2, 0, 255, (np.uint8,))
     check_int_array("w", job.w, 2, -128, 127, (np.int8,))
@@ -444,15 +429,10 @@ def rowq_vector(job: Job) -> bytes:
     return vec.tobytes()
 
 
-def pack_job(job: Job, *, allow_per_row: bool = False) -> MemImage:
-    """Memory image (input regions plus zero-filled output regions) and registers of ``job``.
-
-    A per-row job is rejected (:data:`PER_ROW_UNSUPPORTED`) unless ``allow_per_row``: its image
-    is the defined format (region ``rowq``), which the RTL does not read yet."""
-    if allow_per_row:
-        check_job_fields(job)
-    else:
-        validate_job(job)
+def pack_job(job: Job) -> MemImage:
+    """Memory image (input regions plus zero-filled output regions) and registers of ``job``
+    (a per-row job's image holds its row vector, region ``rowq``)."""
+    validate_job(job)
     lay = region_layout(job)
     b, k, lw = int(job.b), job.K, wt_lo_bits(bool(job.sbr))
     act = act_image(job.x, b, job.r_eff)
@@ -508,8 +488,8 @@ def _outputs(job: Job) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32],
 
 def expected_output(job: Job) -> ExpectedOutput:
     """Exact bytes of the output regions after the job (see :class:`ExpectedOutput`); per-row
-    jobs included (their image comes from ``pack_job(job, allow_per_row=True)``)."""
-    check_job_fields(job)
+    jobs included."""
+    validate_job(job)
     lay = region_layout(job)
     y, s, out = _outputs(job)
     n, fmt = job.N, job.fmt_code
@@ -632,7 +612,7 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
 
     ``wbuf_bytes`` overrides the per-PEA weight-buffer capacity of ``arch.toml`` (``WBUF_BYTES``).
     """
-    check_job_fields(job)
+    validate_job(job)
     cap = wbuf_capacity(wbuf_bytes)
     slots = wbuf_slots(job.K, bool(job.sbr), cap)
     fits = slots > 0
@@ -762,9 +742,9 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
 
 __all__ = [
     "ActImage", "DESCRIPTOR_FIELDS", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES",
-    "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage", "PER_ROW_UNSUPPORTED",
+    "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage",
     "ROWQ_BLOCK_BYTES", "WtImage",
-    "act_image", "check_job_fields", "decode_act_image", "decode_descriptor", "decode_output",
+    "act_image", "decode_act_image", "decode_descriptor", "decode_output",
     "decode_wt_image", "descriptor_error", "descriptor_regs", "encode_descriptor",
     "expected_counters", "expected_output", "job_stats", "pack_job", "region_layout",
     "region_sizes", "rowq_vector", "validate_job", "wbuf_capacity", "wbuf_fits",

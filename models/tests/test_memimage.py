@@ -80,7 +80,7 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
     """Counters recomputed with plain loops over the loop nest from the packed image; a PEA's
     weight streams are fetched once per n-group (mb = 0) and played from its buffer in every
     m-block when their larger worst case fits a bank of half the capacity."""
-    img = pack_job(job, allow_per_row=True)
+    img = pack_job(job)
     regs = img.regs
     mem = {name: (a, data) for name, (a, data) in img.regions.items()}
     bus = int(ARCH.AXI_DATA_W) // 8
@@ -153,7 +153,7 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
 @settings(max_examples=60, deadline=None)
 @given(job=jobs(per_row_ok=True))
 def test_image_round_trip_and_expected_output(job: Job) -> None:
-    img = pack_job(job, allow_per_row=True)
+    img = pack_job(job)
     reg = img.regions
     x_back = decode_act_image(reg["act_lo"][1], reg["act_ho"][1], job.M, job.K, job.b, job.r_eff)
     np.testing.assert_array_equal(x_back, job.x)

@@ -182,7 +182,7 @@ def compare(
             "wt": BUS_BYTES * st.wt_rd_beats,
         }  # weight buffer: replays are not read
         got_rd = {
-            "act": per[("act_lo", "rd")] + per[("act_ho", "rd")],
+            "act": per[("act_lo", "rd")] + per[("act_ho", "rd")] + per[("rowq", "rd")],
             "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")],
         }
         for k in want:

@@ -37,6 +37,7 @@ BENCHES = [
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pea", "pnc_pea", PEA_RTL, "tb_pnc_pea", {}),
     ("pea_rowq", "pnc_pea", PEA_RTL, "tb_pnc_pea_rowq", {"RowQ": 1}),
+    ("desc_check", "pnc_desc_check", ["pnc_desc_check"], "tb_pnc_desc_check", {}),
     ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {"DW": 128}),
 ]
 

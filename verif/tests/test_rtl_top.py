@@ -19,6 +19,7 @@ SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.top.tb_top_e2e"
 TESTS = [
     "e2e_random_jobs",
+    "e2e_per_row_jobs",
     "e2e_illegal_descriptor",
     "e2e_stream_corrupt",
     "e2e_rle_trailing_fillers",

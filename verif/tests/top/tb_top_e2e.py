@@ -9,7 +9,9 @@ traffic. An illegal-descriptor case checks the error code, that the block does n
 that the next job is correct. A UINT8_RLE job with N > 256 checks eager filler records
 (leading and trailing gaps longer than RUN_MAX) in the written streams and their headers; a
 reset in the middle of a job must leave the block idle, and the next job must be exact. The
-same job in each skip mode prints RTL cycles next to ``panacea.cycles``' prediction.
+same job in each skip mode prints RTL cycles next to ``panacea.cycles``' prediction. Per-row
+jobs (one z and r per row, from the row vector at ROWQ_ADDR) run in every skip mode and output
+format.
 
 Environment: PNC_E2E_JOBS (random jobs, default 12), COCOTB_RANDOM_SEED (stimulus seed).
 """
@@ -30,6 +32,7 @@ from panacea.memimage import (
     Job,
     MemImage,
     align8,
+    decode_descriptor,
     encode_descriptor,
     expected_output,
     pack_job,
@@ -345,6 +348,51 @@ async def e2e_rd_err_in_replay_group(dut):
     )
 
 
+def per_row_job(rng: np.random.Generator, mode: str, fmt: str, max_dim: int = 40) -> Job:
+    """A random job (:func:`random_job`) with one z and r per row: each row centred on its own
+    zero point, r = z >> b (the host's rule) or an extreme (0, r_max), z at 0 and 255 on some
+    rows, and sometimes a block of 8 rows sharing one z and r."""
+    job = random_job(rng, mode, fmt, max_dim)
+    m, k, b = job.M, job.K, job.b
+    z = rng.integers(0, 256, m)
+    z[rng.random(m) < 0.2] = rng.choice([0, 255])
+    if rng.random() < 0.3:
+        z = np.repeat(z[::8], 8)[:m]  # per block of 8 rows
+    r = z >> b
+    extreme = rng.random(m) < 0.15
+    r[extreme] = rng.choice([0, (1 << (8 - b)) - 1], int(extreme.sum()))
+    spread = int(rng.choice([2, 8, 40]))
+    x = np.clip(z[:, None] + rng.normal(0, spread, (m, k)).round(), 0, 255).astype(np.uint8)
+    return dataclasses.replace(job, x=x, z=z.astype(np.int64), r=r.astype(np.int64))
+
+
+@cocotb.test()
+async def e2e_per_row_jobs(dut):
+    """Per-row z and r (MODE.row_q, the row vector at ROWQ_ADDR) in every skip mode and output
+    format, with several m-blocks and n-groups; then a per-tensor job (the row path must not
+    leak into it), all exact (output, counters, traffic) with CYCLES within the model's
+    tolerance."""
+    rng = make_rng("e2e_per_row_jobs", test_seed())
+    bfm = await setup(dut)
+    n_jobs = int(os.environ.get("PNC_E2E_JOBS", "12"))
+    combos = [(m, f) for m in MODES for f in FMT_CODES]
+    for i in range(max(n_jobs, len(MODES))):
+        mode, fmt = combos[i % len(combos)]
+        job = per_row_job(rng, mode, fmt)
+        assert decode_descriptor(pack_job(job).regs)["row_q"] == 1, "stimulus: row_q"
+        c = await run_job(bfm, job)
+        dut._log.info(
+            "per-row job %d ok: %s, %d cycles (model %d), RD %d B",
+            i,
+            describe_job(job),
+            c["CYCLES"],
+            mode_cycles(job).cycles,
+            c["RD_BYTES"],
+        )
+    c = await run_job(bfm, random_job(rng, "aqs", "int32"))
+    dut._log.info("per-tensor job after per-row jobs ok: %d cycles", c["CYCLES"])
+
+
 async def cycles_report(dut, bfm: JobBfm, base: Job, note: str) -> None:
     """Run ``base`` in each skip mode (each checked) and log RTL cycles next to the model."""
     lines = []
@@ -381,7 +429,8 @@ async def e2e_cycles_per_mode(dut):
 @cocotb.test()
 async def e2e_cycles_layernorm(dut):
     """M64 N64 K128, layer-norm-like activation (most HO slices equal r), dense INT8 weights, in
-    each skip mode: RTL cycles next to the model (exact counters; weight buffer per arch.toml)."""
+    each skip mode: RTL cycles next to the model (exact counters; weight buffer per arch.toml);
+    then the same job with z and r given per row (the same values on every row)."""
     rng = make_rng("e2e_cycles_layernorm")
     bfm = await setup(dut)
     m, n, k, b, z = 64, 64, 128, 4, 104
@@ -392,3 +441,6 @@ async def e2e_cycles_layernorm(dut):
     base = Job(x=x, w=w, z=z, r=z >> b, b=b, out_fmt="uint8", mult=1 << 30, shift=40, zo=128)
     share = float(np.mean((x >> b) == (z >> b)))
     await cycles_report(dut, bfm, base, f" r-share {share:.2f} WBUF_BYTES {int(ARCH.WBUF_BYTES)}")
+    # the same job with its z and r given per row: the cost of reading the row vector
+    rows = dataclasses.replace(base, z=np.full(m, z, np.int64), r=np.full(m, z >> b, np.int64))
+    await cycles_report(dut, bfm, rows, " per row")

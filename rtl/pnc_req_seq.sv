@@ -1,0 +1,476 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// pnc_req_seq: the read-request sequencer of pnc_ctrl: walks the tile groups (pnc_loop_nest) and
+// issues every group's read requests and weight-buffer commands.
+//
+// Contract
+// - start_i (job start of a legal job) starts the walk; run_i is high while the job runs
+//   without error. desc_i is the latched descriptor (static while the job runs).
+// - Per group, on its own read stream each: the activation LO plane (K*b bytes) and HO stream
+//   of block mb; for every active PEA p (weight block nb = ng*NumPea + p) its weight LO plane
+//   (K*Lw bytes) and HO stream; with bias_en, the 8 biases of every active PEA (32 bytes each,
+//   in p order, on one stream). An HO stream is read in two requests: its 8-byte header, then
+//   (n_records > 0) the n_records*(1+L) record bytes, sized from the header beat captured as it
+//   enters the stream's receive FIFO (in_*; AXI_DATA_W = 64: the header is exactly one beat), so
+//   no byte beyond the stream's length is ever read. The next group's requests are issued once
+//   every request of the current group is (see below for buffered weights).
+// - Weight buffer (docs/rtl-interfaces.md "Weight buffer integration"): wb_fits_o when
+//   U = max(align8(K*Lw), align8(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
+//   weight streams are then requested once per n-group with a LOAD (the next n-group's as a
+//   low-priority prefetch, req_low_o), and every group sends each active PEA a PLAY.
+// - hdr_corrupt_o: a header with n_vectors != K or n_records > K arrived while running
+//   (STREAM_CORRUPT). Without run_i (or with hdr_corrupt_o) no request or command is created;
+//   one already presented is held until accepted.
+// - end_o: every group's requests are issued. quiet_o: no request presented and every accepted
+//   request has delivered its last beat (rd_*, after top's discard override).
+// - Stream indices (req_*/rd_*): 0 act LO, 1 act HO, 2+p wt LO of PEA p, 2+NumPea+p wt HO of
+//   PEA p, 2+2*NumPea bias.
+
+`include "pnc_assert.svh"
+
+`include "pnc_types.svh"
+
+module pnc_req_seq #(
+    parameter  int NumPea    = pnc_pkg::NUM_PEA,
+    parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
+    localparam int NS        = 3 + 2 * NumPea,
+    localparam int NH        = 1 + NumPea,           // HO streams: activation + one per PEA
+    localparam int DW        = pnc_pkg::AXI_DATA_W
+) (
+    input logic clk_i,
+    input logic rst_ni,
+
+    input `PNC_DESC_T desc_i,
+    input logic start_i,
+    input logic run_i,
+    output logic hdr_corrupt_o,
+    output logic end_o,
+    output logic quiet_o,
+
+    // Read requests to pnc_axi_rd
+    output logic [NS-1:0]       req_valid_o,
+    input  logic [NS-1:0]       req_ready_i,
+    output logic [NS-1:0][31:0] req_addr_o,
+    output logic [NS-1:0][23:0] req_len_o,
+    output logic [NS-1:0]       req_low_o,    // low priority: a prefetch of the next n-group
+
+    // Weight buffer commands (one pnc_wbuf per PEA)
+    output logic              wb_fits_o,        // the job's weight streams are buffered
+    output logic [NumPea-1:0] wb_load_o,        // LOAD of the next unit, per PEA
+    input  logic [NumPea-1:0] wb_load_ready_i,
+    output logic [NumPea-1:0] wb_load_slot_o,
+    output logic [NumPea-1:0] wb_play_o,        // PLAY of the current group, per PEA
+    input  logic [NumPea-1:0] wb_play_ready_i,
+    output logic              wb_play_slot_o,
+    output logic              wb_play_last_o,
+
+    // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
+    input logic [NS-1:0] rd_valid_i,
+    input logic [NS-1:0] rd_ready_i,
+    input logic [NS-1:0] rd_last_i,
+    // R beats as they enter pnc_axi_rd's receive FIFOs (header capture)
+    input logic [NS-1:0] in_push_i,
+    input logic [NS-1:0] in_last_i,
+    input logic [DW-1:0] in_data_i
+);
+
+  `PNC_STATIC_ASSERT(BusIs64, DW == 64)
+  `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
+
+  localparam int SActLo = 0;
+  localparam int SActHo = 1;
+  localparam int SWtLo = 2;
+  localparam int SWtHo = 2 + NumPea;
+  localparam int SBias = 2 + 2 * NumPea;
+  localparam int PeaW = $clog2(NumPea + 1);
+  localparam int CntW = 8;  // outstanding-request counters (a few requests per stream)
+  localparam int RowqBytes = 2 * pnc_pkg::V;  // row vector of one m-block: {z, r} per row
+
+  // ---- derived job geometry (valid once the descriptor passed the check)
+  logic [2:0] lw;  // weight LO bytes per vector
+  logic [2:0] act_hl;  // activation HO payload bytes per vector (8 - b)
+  logic [23:0] act_lo_len, wt_lo_len;
+  logic [23:0] act_lo_stride, act_ho_stride, wt_lo_stride, wt_ho_stride;
+
+  function automatic logic [23:0] align8(logic [23:0] v);
+    align8 = (v + 24'd7) & ~24'd7;
+  endfunction
+
+  assign lw            = desc_i.sbr ? 3'd5 : 3'd4;
+  assign act_hl        = 3'(4'd8 - desc_i.b);
+  assign act_lo_len    = 24'(desc_i.k) * 24'(desc_i.b[2:0]);
+  assign wt_lo_len     = 24'(desc_i.k) * 24'(lw);
+  assign act_lo_stride = align8(act_lo_len);
+  assign act_ho_stride = align8(24'd8 + 24'(desc_i.k) * 24'(act_hl + 3'd1));
+  assign wt_lo_stride  = align8(wt_lo_len);
+  assign wt_ho_stride  = align8(24'd8 + 24'(desc_i.k) * 24'd5);
+
+  // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs): each
+  // stream has a bank of WbufBytes/2; a unit (one n-group's stream) fits a bank (wfit), or half
+  // of one (wdbl: two slots, the next n-group is loaded while the current one plays).
+  logic wfit, wdbl;
+  logic [23:0] wt_unit_max;
+  assign wt_unit_max = (wt_lo_stride > wt_ho_stride) ? wt_lo_stride : wt_ho_stride;
+  assign wfit = (WbufBytes != 0) && (32'(wt_unit_max) <= 32'(WbufBytes / 2));
+  assign wdbl = wfit && (32'(wt_unit_max) <= 32'(WbufBytes / 4));
+
+  // ---- group sequencer state
+  logic            seq_load_q;  // load the request flags of the current group
+  logic            seq_busy_q;  // a group's requests are being issued
+  logic            seq_end_q;  // every group's requests issued
+  logic [     9:0] mb;
+  logic            last_mb;  // the group is the last m-block of its n-group
+  logic            last_group;  // the group is the job's last
+  logic [PeaW-1:0] n_act;  // active PEAs of the current group
+  logic [PeaW-1:0] n_act_next;  // active PEAs of the next n-group (0: none)
+  logic            ng_odd;  // parity of the current n-group (its weight buffer slot)
+  logic            ng_first;  // the current n-group is the first
+  logic seq_start, seq_next;
+  logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
+  logic [31:0] rowq_ptr_q;  // row vector of m-block mb (row_q)
+  logic pend_row_q;  // row vector request pending, ahead of the activation LO plane
+
+  logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
+  logic pend_hdr_q[NH];
+  logic wait_hdr_q[NH];
+  logic pend_rest_q[NH];
+  logic [23:0] rest_len_q[NH];
+  logic [CntW-1:0] hdr_idx_q[NH];
+  logic [31:0] ho_addr[NH];
+  logic [31:0] lo_addr[NH];
+  logic [PeaW-1:0] bias_left_q;
+  logic [31:0] bias_ptr_q;
+  logic uoff_q[NH];  // the stream's current weight unit is the next n-group's (prefetch)
+  logic more_q[NH];  // a second weight unit (the next n-group's) follows on the stream
+  logic [NumPea-1:0] wl_pend_q, wl_slot_q;  // LOAD command pending, per PEA, and its slot
+  logic [NumPea-1:0] wp_pend_q;  // PLAY command of the group pending, per PEA
+  logic wp_slot_q, wp_last_q;
+
+  logic [NS-1:0][CntW-1:0] issued_q, retired_q;
+  logic [NS-1:0] req_fire, last_fire;
+
+  assign req_fire  = req_valid_o & req_ready_i;
+  assign last_fire = rd_valid_i & rd_ready_i & rd_last_i;
+
+  pnc_loop_nest #(
+      .NumPea(NumPea)
+  ) u_loop (
+      .clk_i,
+      .rst_ni,
+      .m_i         (desc_i.m),
+      .n_i         (desc_i.n),
+      .start_i     (seq_start),
+      .next_i      (seq_next),
+      .mb_o        (mb),
+      .last_mb_o   (last_mb),
+      /* verilator lint_off PINCONNECTEMPTY */
+      .nb_base_o   (),
+      /* verilator lint_on PINCONNECTEMPTY */
+      .n_act_o     (n_act),
+      .n_act_next_o(n_act_next),
+      .first_ng_o  (ng_first),
+      .ng_odd_o    (ng_odd),
+      .last_o      (last_group)
+  );
+
+  // Stream index of LO/HO stream h (0 = activation, 1+p = PEA p).
+  function automatic int lo_sidx(int h);
+    lo_sidx = (h == 0) ? SActLo : SWtLo + h - 1;
+  endfunction
+  function automatic int ho_sidx(int h);
+    ho_sidx = (h == 0) ? SActHo : SWtHo + h - 1;
+  endfunction
+
+  for (genvar h = 0; h < NH; h++) begin : gen_addr
+    if (h == 0) begin : gen_act
+      assign lo_addr[h] = act_lo_ptr_q;
+      assign ho_addr[h] = act_ho_ptr_q;
+    end else begin : gen_wt
+      assign lo_addr[h] = wt_lo_ng_q + 32'(h - 1 + (uoff_q[h] ? NumPea : 0)) * 32'(wt_lo_stride);
+      assign ho_addr[h] = wt_ho_ng_q + 32'(h - 1 + (uoff_q[h] ? NumPea : 0)) * 32'(wt_ho_stride);
+    end
+  end
+
+  // ---- header capture: the beat of HO stream h arriving from the bus is its header when every
+  // earlier request of the stream has delivered its last beat to the receive FIFO (the header
+  // request is the next one and is one beat long), so the records are requested while the
+  // stream's earlier data is still queued.
+  logic [CntW-1:0] in_retired_q[NH];
+  // Why: per HO stream, requests whose last beat entered the receive FIFO.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int h = 0; h < NH; h++) in_retired_q[h] <= '0;
+    end else begin
+      for (int h = 0; h < NH; h++) begin
+        if (in_last_i[ho_sidx(h)]) in_retired_q[h] <= in_retired_q[h] + CntW'(1);
+      end
+    end
+  end
+
+  logic [NH-1:0] hdr_seen, hdr_bad;
+  logic [NH-1:0][23:0] hdr_rest;
+  for (genvar h = 0; h < NH; h++) begin : gen_peek
+    localparam int S = (h == 0) ? SActHo : SWtHo + h - 1;
+    logic [pnc_pkg::HO_HDR_N_RECORDS_W-1:0] n_rec;
+    logic [pnc_pkg::HO_HDR_N_VECTORS_W-1:0] n_vec;
+    logic [2:0] rec_bytes_m1;  // L: record bytes - 1
+    assign n_rec        = in_data_i[pnc_pkg::HO_HDR_N_RECORDS_LSB+:pnc_pkg::HO_HDR_N_RECORDS_W];
+    assign n_vec        = in_data_i[pnc_pkg::HO_HDR_N_VECTORS_LSB+:pnc_pkg::HO_HDR_N_VECTORS_W];
+    assign rec_bytes_m1 = (h == 0) ? act_hl : 3'd4;
+    assign hdr_seen[h]  = wait_hdr_q[h] && in_push_i[S] && (in_retired_q[h] == hdr_idx_q[h]);
+    assign hdr_bad[h]   = (n_vec != 32'(desc_i.k)) || (n_rec > 32'(desc_i.k));
+    assign hdr_rest[h]  = 24'(n_rec[15:0]) * 24'(rec_bytes_m1 + 3'd1);
+  end
+
+  logic hdr_corrupt;
+  assign hdr_corrupt = run_i && |(hdr_seen & hdr_bad);
+
+  // ---- request outputs
+  always_comb begin
+    req_valid_o = '0;
+    req_addr_o  = '0;
+    req_len_o   = '0;
+    req_low_o   = '0;
+    for (int h = 0; h < NH; h++) begin
+      req_low_o[lo_sidx(h)]   = uoff_q[h];
+      req_low_o[ho_sidx(h)]   = uoff_q[h];
+      req_valid_o[lo_sidx(h)] = pend_lo_q[h];
+      req_addr_o[lo_sidx(h)]  = lo_addr[h];
+      req_len_o[lo_sidx(h)]   = (h == 0) ? act_lo_len : wt_lo_len;
+      req_valid_o[ho_sidx(h)] = pend_hdr_q[h] || pend_rest_q[h];
+      req_addr_o[ho_sidx(h)]  = pend_rest_q[h] ? ho_addr[h] + 32'd8 : ho_addr[h];
+      req_len_o[ho_sidx(h)]   = pend_rest_q[h] ? rest_len_q[h] : 24'd8;
+    end
+    // The row vector goes first on the activation LO stream (the join takes it before the plane).
+    if (pend_row_q) begin
+      req_valid_o[SActLo] = 1'b1;
+      req_addr_o[SActLo]  = rowq_ptr_q;
+      req_len_o[SActLo]   = 24'(RowqBytes);
+    end
+    req_valid_o[SBias] = bias_left_q != '0;
+    req_addr_o[SBias]  = bias_ptr_q;
+    req_len_o[SBias]   = 24'd32;
+  end
+
+  // The sequencer moves to the next group once the current group's activation and bias
+  // requests and PLAY commands are out, and its weight units too unless the next group
+  // requests none (buffered job, next group not the first of an n-group): a prefetch unit's
+  // header and records then go out while the next groups are issued.
+  logic group_issued, wt_issued, next_arms_wt;
+  always_comb begin
+    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !pend_row_q && !pend_lo_q[0]
+                   && !pend_hdr_q[0]
+                   && !wait_hdr_q[0] && !pend_rest_q[0];
+    wt_issued = wl_pend_q == '0;
+    for (int h = 1; h < NH; h++) begin
+      if (pend_lo_q[h] || pend_hdr_q[h] || wait_hdr_q[h] || pend_rest_q[h] || more_q[h]) begin
+        wt_issued = 1'b0;
+      end
+    end
+    next_arms_wt = !wfit || last_mb;
+    if (next_arms_wt && !wt_issued) group_issued = 1'b0;
+  end
+
+  logic allow_new;  // new requests may be created (not after an error)
+  assign allow_new = run_i && !hdr_corrupt;
+  // The group loop starts with the job and advances when the group's requests are issued.
+  assign seq_start = start_i;
+  assign seq_next  = !seq_start && !seq_load_q && seq_busy_q && group_issued && allow_new;
+
+  // Why: per stream flags walk each request through pending -> accepted (-> header seen ->
+  // rest pending -> accepted); the group advances when all its streams are through.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      seq_load_q   <= 1'b0;
+      seq_busy_q   <= 1'b0;
+      seq_end_q    <= 1'b0;
+      act_lo_ptr_q <= '0;
+      rowq_ptr_q   <= '0;
+      pend_row_q   <= 1'b0;
+      act_ho_ptr_q <= '0;
+      wt_lo_ng_q   <= '0;
+      wt_ho_ng_q   <= '0;
+      bias_ng_q    <= '0;
+      bias_left_q  <= '0;
+      bias_ptr_q   <= '0;
+      wl_pend_q    <= '0;
+      wl_slot_q    <= '0;
+      wp_pend_q    <= '0;
+      wp_slot_q    <= 1'b0;
+      wp_last_q    <= 1'b0;
+      for (int h = 0; h < NH; h++) begin
+        uoff_q[h]      <= 1'b0;
+        more_q[h]      <= 1'b0;
+        pend_lo_q[h]   <= 1'b0;
+        pend_hdr_q[h]  <= 1'b0;
+        wait_hdr_q[h]  <= 1'b0;
+        pend_rest_q[h] <= 1'b0;
+        rest_len_q[h]  <= '0;
+        hdr_idx_q[h]   <= '0;
+      end
+    end else begin
+      // Handshakes retire pending requests in every state (a presented request is held).
+      for (int h = 0; h < NH; h++) begin
+        if (req_fire[lo_sidx(h)] && !(h == 0 && pend_row_q)) pend_lo_q[h] <= 1'b0;
+        if (req_fire[ho_sidx(h)]) begin
+          if (pend_hdr_q[h]) begin
+            pend_hdr_q[h] <= 1'b0;
+            wait_hdr_q[h] <= allow_new;
+            hdr_idx_q[h]  <= issued_q[ho_sidx(h)];
+          end else begin
+            pend_rest_q[h] <= 1'b0;
+          end
+        end
+        if (hdr_seen[h] && !hdr_bad[h] && allow_new) begin
+          wait_hdr_q[h]  <= 1'b0;
+          pend_rest_q[h] <= hdr_rest[h] != '0;
+          rest_len_q[h]  <= hdr_rest[h];
+        end
+        if (!allow_new) wait_hdr_q[h] <= 1'b0;
+      end
+      wl_pend_q <= allow_new ? wl_pend_q & ~wb_load_ready_i : '0;
+      wp_pend_q <= allow_new ? wp_pend_q & ~wb_play_ready_i : '0;
+      // Second unit of a stream (first n-group, two slots): the next n-group's streams follow
+      // once the first unit's requests and LOAD are out.
+      for (int h = 1; h < NH; h++) begin
+        if (!allow_new) begin
+          more_q[h] <= 1'b0;
+        end else if (more_q[h] && !pend_lo_q[h] && !pend_hdr_q[h] && !wait_hdr_q[h]
+                     && !pend_rest_q[h] && !wl_pend_q[h-1]) begin
+          more_q[h]      <= 1'b0;
+          uoff_q[h]      <= 1'b1;
+          pend_lo_q[h]   <= 1'b1;
+          pend_hdr_q[h]  <= 1'b1;
+          wl_pend_q[h-1] <= 1'b1;
+          wl_slot_q[h-1] <= !ng_odd;
+        end
+      end
+      if (req_fire[SActLo]) pend_row_q <= 1'b0;
+      if (req_fire[SBias]) begin
+        bias_left_q <= allow_new ? bias_left_q - PeaW'(1) : '0;
+        bias_ptr_q  <= bias_ptr_q + 32'd32;
+      end
+
+      if (seq_start) begin
+        seq_load_q   <= 1'b1;
+        seq_busy_q   <= 1'b0;
+        seq_end_q    <= 1'b0;
+        act_lo_ptr_q <= desc_i.act_lo_addr;
+        act_ho_ptr_q <= desc_i.act_ho_addr;
+        rowq_ptr_q   <= desc_i.rowq_addr;
+        wt_lo_ng_q   <= desc_i.wt_lo_addr;
+        wt_ho_ng_q   <= desc_i.wt_ho_addr;
+        bias_ng_q    <= desc_i.bias_addr;
+      end else if (seq_load_q) begin
+        seq_load_q <= 1'b0;
+        if (allow_new) begin
+          seq_busy_q    <= 1'b1;
+          pend_row_q    <= desc_i.row_q;
+          pend_lo_q[0]  <= 1'b1;
+          pend_hdr_q[0] <= 1'b1;
+          // Weight units: every group without the buffer; with it, the n-group's own unit in
+          // its first group (the first n-group, or single slot), plus the next n-group's unit
+          // (two slots: requested in the current n-group's first group, a prefetch).
+          for (int h = 1; h < NH; h++) begin
+            if (!wfit) begin
+              if (h <= int'(n_act)) begin
+                pend_lo_q[h]  <= 1'b1;
+                pend_hdr_q[h] <= 1'b1;
+                uoff_q[h]     <= 1'b0;
+              end
+            end else if (mb == '0) begin
+              if (!wdbl || ng_first) begin
+                if (h <= int'(n_act)) begin
+                  pend_lo_q[h]   <= 1'b1;
+                  pend_hdr_q[h]  <= 1'b1;
+                  uoff_q[h]      <= 1'b0;
+                  wl_pend_q[h-1] <= 1'b1;
+                  wl_slot_q[h-1] <= wdbl && ng_odd;
+                  more_q[h]      <= wdbl && h <= int'(n_act_next);
+                end
+              end else if (h <= int'(n_act_next)) begin
+                pend_lo_q[h]   <= 1'b1;
+                pend_hdr_q[h]  <= 1'b1;
+                uoff_q[h]      <= 1'b1;
+                wl_pend_q[h-1] <= 1'b1;
+                wl_slot_q[h-1] <= !ng_odd;
+              end
+            end
+          end
+          for (int p = 0; p < NumPea; p++) wp_pend_q[p] <= wfit && p < int'(n_act);
+          wp_slot_q   <= wdbl && ng_odd;
+          wp_last_q   <= last_mb;
+          bias_left_q <= desc_i.bias_en ? n_act : '0;
+          bias_ptr_q  <= bias_ng_q;
+        end
+      end else if (seq_next) begin
+        seq_busy_q <= 1'b0;
+        if (last_mb) begin
+          act_lo_ptr_q <= desc_i.act_lo_addr;
+          act_ho_ptr_q <= desc_i.act_ho_addr;
+          rowq_ptr_q   <= desc_i.rowq_addr;
+          wt_lo_ng_q   <= wt_lo_ng_q + 32'(NumPea) * 32'(wt_lo_stride);
+          wt_ho_ng_q   <= wt_ho_ng_q + 32'(NumPea) * 32'(wt_ho_stride);
+          bias_ng_q    <= bias_ng_q + 32'(NumPea * 32);
+          if (last_group) seq_end_q <= 1'b1;
+          else seq_load_q <= 1'b1;
+        end else begin
+          act_lo_ptr_q <= act_lo_ptr_q + 32'(act_lo_stride);
+          rowq_ptr_q   <= rowq_ptr_q + 32'(RowqBytes);
+          act_ho_ptr_q <= act_ho_ptr_q + 32'(act_ho_stride);
+          seq_load_q   <= 1'b1;
+        end
+      end
+    end
+  end
+
+  // Why: per stream, requests accepted minus requests whose last beat left pnc_axi_rd is the
+  // number still owed by the bus; an abort waits for all of them.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      issued_q  <= '0;
+      retired_q <= '0;
+    end else begin
+      for (int s = 0; s < NS; s++) begin
+        if (req_fire[s]) issued_q[s] <= issued_q[s] + CntW'(1);
+        if (last_fire[s]) retired_q[s] <= retired_q[s] + CntW'(1);
+      end
+    end
+  end
+
+  logic reads_quiet;
+  always_comb begin
+    reads_quiet = req_valid_o == '0;
+    for (int s = 0; s < NS; s++) begin
+      if (issued_q[s] != retired_q[s]) reads_quiet = 1'b0;
+    end
+  end
+
+
+  assign hdr_corrupt_o  = hdr_corrupt;
+  assign end_o          = seq_end_q;
+  assign quiet_o        = reads_quiet;
+  assign wb_fits_o      = wfit;
+  assign wb_load_o      = wl_pend_q;
+  assign wb_load_slot_o = wl_slot_q;
+  assign wb_play_o      = wp_pend_q;
+  assign wb_play_slot_o = wp_slot_q;
+  assign wb_play_last_o = wp_last_q;
+
+  // Waiver: the sequencer reads the operand fields of the descriptor only.
+  logic unused_desc;
+  assign unused_desc = ^desc_i;
+
+  // ---- assertions
+  for (genvar s = 0; s < NS; s++) begin : gen_req_assert
+    `PNC_ASSERT_STREAM(ReqStream, req_valid_o[s], req_ready_i[s], {req_addr_o[s], req_len_o[s]})
+    `PNC_ASSERT(ReqAligned, !req_valid_o[s] || (req_addr_o[s][2:0] == 3'd0 && req_len_o[s] != 0))
+  end
+  for (genvar p = 0; p < NumPea; p++) begin : gen_wb_assert
+    `PNC_ASSERT_STREAM_CLR(WbLoadStream, wb_load_o[p], wb_load_ready_i[p], wb_load_slot_o[p],
+                           !allow_new)
+    `PNC_ASSERT_STREAM_CLR(WbPlayStream, wb_play_o[p], wb_play_ready_i[p], {
+                           wb_play_slot_o, wb_play_last_o}, !allow_new)
+    `PNC_ASSERT(WbCmdsOnlyBuffered, !(wb_load_o[p] || wb_play_o[p]) || wfit)
+  end
+
+endmodule : pnc_req_seq
