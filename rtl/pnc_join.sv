@@ -6,10 +6,10 @@
 //   every PEA's weight LO plane (Lw-byte items, 5 with SBR, else 4); pnc_rle_dec for the
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
 // - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller (pnc_loop_nest):
-//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts with one set-up
-//   cycle that clears the LO unpackers and starts the HO decoders of the active streams (the
-//   unpackers are also cleared with the pop of their last item, so padding bytes left after a
-//   group never stay presented as an item, e.g. across a change of item size); the
+//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts
+//   with one set-up cycle that clears the LO unpackers and starts the HO decoders of the active
+//   streams (the unpackers are also cleared with the pop of their last item, so padding bytes
+//   left after a group never stay presented as an item, e.g. across a change of item size); the
 //   LO word streams are then let through up to the word marked rd_last (one request per group),
 //   and the HO word streams until the group's last step, so leftover padding bytes of one
 //   group never mix into the next.
@@ -17,6 +17,12 @@
 //   joined per PEA with that PEA's weight pair. PEA p takes its step as soon as it is ready and
 //   its weight pair is there (PEAs may be at most one step apart); the activation pair retires
 //   only when every active PEA has taken it. step_last marks k = K-1.
+// - Row vector (desc row_q): each group's activation LO stream starts with the m-block's 16-byte
+//   row vector ({z, r} of row i at bytes 2i, 2i+1; two words, the second marked rd_last). The
+//   join takes it as soon as the previous group's plane has passed (at job start for the first
+//   group), waiting before the group's set-up only if it is late, and drives step_row_z_o /
+//   step_row_r_o (r in AQS, else 0) from set-up to the end of the group. Without row_q every
+//   lane carries desc z and r_eff_i, and the states and cycles are those of a job without rows.
 // - Status: err_o = OR of the decoders' STREAM_CORRUPT flags; act_skip_o / wt_skip_o count the
 //   skipped HO vectors handed to the PEAs this cycle; stall_mem_o is high in a cycle where some
 //   active PEA still owes the current step and lacks operand data.

@@ -11,8 +11,10 @@
 //   in p order, on one stream). An HO stream is read in two requests: its 8-byte header, then
 //   (n_records > 0) the n_records*(1+L) record bytes, sized from the header beat captured as it
 //   enters the stream's receive FIFO (in_*; AXI_DATA_W = 64: the header is exactly one beat), so
-//   no byte beyond the stream's length is ever read. The next group's requests are issued once
-//   every request of the current group is (see below for buffered weights).
+//   no byte beyond the stream's length is ever read. With row_q the activation LO stream first
+//   gets the m-block's row vector (16 bytes at ROWQ_ADDR + 16*mb), then the plane. The next
+//   group's requests are issued once every request of the current group is (see below for
+//   buffered weights).
 // - Weight buffer (docs/rtl-interfaces.md "Weight buffer integration"): wb_fits_o when
 //   U = max(align8(K*Lw), align8(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
 //   weight streams are then requested once per n-group with a LOAD (the next n-group's as a
