@@ -90,8 +90,9 @@ mutate: $(VENV)  ## mutation-graded testbench: make mutate [LEVEL=smoke|nightly]
 regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [CONFIG=paper] [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
 	$(FLOW) regress --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage merge, report
-	$(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report
+NIGHTLY_CONFIGS ?= default paper
+nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators and every NIGHTLY_CONFIGS (or CONFIG), coverage merge, a report per configuration (build/report, build/report-paper)
+	rc=0; for c in $(or $(CONFIG),$(NIGHTLY_CONFIGS)); do PANACEA_CONFIG=$$c $(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report || rc=1; done; exit $$rc
 
 cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
 	$(FLOW) cov-report $(if $(RUN),--run $(RUN)) --screenshot

@@ -5,7 +5,8 @@
 
 CONFIG (``$PANACEA_CONFIG``) names the architecture configuration (arch.toml [config.NAME]):
 it is forwarded to every worker, recorded in the summary (meta.arch_config) and names the run
-directory (<stamp>-<level>-<config> for any but the default).
+directory (<stamp>-<level>-<config> for any but the default) and the --report directory
+(build/report-<config>; the default configuration's is build/report).
 
 Each simulator configuration is built once (warm-up), then every (simulator, test, seed) runs
 as its own cocotb run in its own process and directory (build/regress/<run>/<sim>/<test>/seed<n>)
@@ -487,6 +488,8 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
                 str(cfg.path),
                 "--history",
                 str(hist),
+                "--out",
+                str(ROOT / "build" / ("report" + tag)),
             ],
             cwd=ROOT,
         )
