@@ -11,6 +11,11 @@ SEED  ?=
 WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
+# CONFIG=NAME selects a named configuration of arch.toml ([config.NAME]: default, paper) for every
+# target: model, simulator builds (one per configuration), regression, synthesis (panacea.arch).
+ifneq ($(CONFIG),)
+export PANACEA_CONFIG := $(CONFIG)
+endif
 
 .PHONY: help venv sim test test-model test-rtl test-flow lint synth params check-params bench-model bench accuracy clean format
 
@@ -30,7 +35,7 @@ $(VENV): requirements.txt pyproject.toml scripts/verilator
 
 venv: $(VENV)  ## create/refresh the virtual environment
 
-sim: $(VENV)  ## run one simulation: make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1]
+sim: $(VENV)  ## run one simulation: make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1] [CONFIG=paper]
 	$(FLOW) sim --sim $(SIM) $(if $(TEST),--test $(TEST)) $(if $(MODULE),--module $(MODULE)) $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(WAVES)),--waves)
 
 test: $(VENV)  ## all tests: model unit/property tests + RTL unit and top tests on both simulators
@@ -48,10 +53,10 @@ test-flow: $(VENV)  ## tests of the flow tools (panacea run, regression, report)
 lint: $(VENV)  ## verilator -Wall, verible lint, ruff check + format, import layering
 	$(FLOW) lint
 
-synth: $(VENV)  ## yosys synthesis, cells per block [NOABC=1|ABC=1] [PARAMS="NumPea=16 AxiIdW=6"]
+synth: $(VENV)  ## yosys synthesis, cells and SRAM macros per block [NOABC=1|ABC=1] [CONFIG=paper] [PARAMS="NumPea=16 AxiIdW=6"]
 	$(FLOW) synth $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
 
-params: $(VENV)  ## regenerate rtl/pnc_pkg.sv and the docs tables from arch.toml
+params: $(VENV)  ## regenerate rtl/pnc_pkg.sv, rtl/config/*/pnc_pkg.sv and the docs tables from arch.toml
 	$(PY) scripts/gen_params.py
 
 check-params: $(VENV)  ## fail if a file generated from arch.toml is stale
@@ -82,11 +87,12 @@ mutate: $(VENV)  ## mutation-graded testbench: make mutate [LEVEL=smoke|nightly]
 
 # Regression and sign-off report (flow/regress, flow/cov_report.py; docs/regression.md).
 .PHONY: regress nightly cov-report
-regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
+regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [CONFIG=paper] [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
 	$(FLOW) regress --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators, coverage merge, report
-	$(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report
+NIGHTLY_CONFIGS ?= default paper
+nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators and every NIGHTLY_CONFIGS (or CONFIG), coverage merge, a report per configuration (build/report, build/report-paper)
+	rc=0; for c in $(or $(CONFIG),$(NIGHTLY_CONFIGS)); do PANACEA_CONFIG=$$c $(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report || rc=1; done; exit $$rc
 
 cov-report: $(VENV)  ## merge coverage of a regression (RUN=dir, default the latest) into build/report/index.html
 	$(FLOW) cov-report $(if $(RUN),--run $(RUN)) --screenshot

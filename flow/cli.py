@@ -19,6 +19,8 @@ from pathlib import Path
 
 from panacea import cli as model_cli
 
+from . import configs
+
 FIGURES_DOC: str = """\
 Per layer and variant (mode + calibration), figures from the RTL run unless marked model:
 - rtl_cycles: CYCLES register; model_cycles: panacea.cycles; lower_limit: roofline (model)
@@ -62,6 +64,11 @@ FLOW_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _run(args: argparse.Namespace) -> int:
+    try:
+        configs.select(args.config)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from .run import run_main
 
     return run_main(args)
@@ -99,6 +106,7 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         default="all",
         help="skip mode(s) to run (default all, back to back)",
     )
+    configs.add_option(ru)
     model_cli.add_calibration_args(ru)
     ru.set_defaults(func=_run)
 

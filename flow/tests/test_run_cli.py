@@ -99,6 +99,11 @@ def test_argument_errors_exit_2(npz, argv):
     assert exc.value.code == 2
 
 
+def test_unknown_config_exit_2(npz, capsys):
+    assert main(["run", str(npz), "--config", "nope"]) == 2
+    assert "unknown configuration 'nope'" in capsys.readouterr().err
+
+
 def test_outside_checkout(npz, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(run, "ROOT", tmp_path)
     assert main(["run", str(npz)]) == 2

@@ -1,22 +1,24 @@
 """Architecture parameters loaded from ``arch.toml`` (the single source of truth).
 
-Every other module reads its constants from here; nothing hard-codes a parameter that lives in
-``arch.toml``. Each TOML table becomes a read-only :class:`Section` that supports both attribute
-and item access (``ARCH.NUM_PEA`` or ``ARCH["NUM_PEA"]``).
+The configuration (``[config.NAME]`` applied to ``[arch]``) is the one
+:func:`panacea.arch.selected` names (``$PANACEA_CONFIG``, default ``default``); ``CONFIG_NAME``
+says which. Every other module reads its constants from here; nothing hard-codes a parameter
+that lives in ``arch.toml``. Each TOML table becomes a read-only :class:`Section` that supports
+both attribute and item access (``ARCH.NUM_PEA`` or ``ARCH["NUM_PEA"]``).
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import arch as _arch
 from . import regmap
 
-DEFAULT_PATH: Path = Path(__file__).with_name("arch.toml")
+DEFAULT_PATH: Path = _arch.TOML_PATH
 
-_SECTIONS: tuple[str, ...] = ("arch", "cycle", "energy", "regs", "consts", "errors")
+_SECTIONS: tuple[str, ...] = ("arch", "cycle", "energy", "sram", "regs", "consts", "errors")
 
 
 class Section(Mapping[str, int | float]):
@@ -60,29 +62,33 @@ class Config:
     arch: Section
     cycle: Section
     energy: Section
+    sram: Section
     regs: Section
     consts: Section
     errors: Section
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Load ``arch.toml`` (default: the one next to this module) into a :class:`Config`.
+def load_config(path: str | Path | None = None, name: str | None = None) -> Config:
+    """Load ``arch.toml`` (default: the one next to this module) with configuration ``name``
+    (default: the selected one) into a :class:`Config`.
 
-    Raises ``ValueError`` naming the file if a required table is missing.
+    Raises ``ValueError`` naming the file if a required table is missing or the configuration
+    is unknown.
     """
     p = Path(path) if path is not None else DEFAULT_PATH
-    with p.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = _arch.resolve(_arch.load_raw(p), name or _arch.selected())
     missing = [s for s in _SECTIONS if s not in data]
     if missing:
         raise ValueError(f"path: {p} lacks the table(s) {missing}; required: {list(_SECTIONS)}")
     return Config(*(Section(s, data[s]) for s in _SECTIONS))
 
 
-_CFG: Config = load_config()
+CONFIG_NAME: str = _arch.selected()
+_CFG: Config = load_config(name=CONFIG_NAME)
 ARCH: Section = _CFG.arch
 CYCLE: Section = _CFG.cycle
 ENERGY: Section = _CFG.energy
+SRAM: Section = _CFG.sram
 REGS: Section = _CFG.regs
 CONSTS: Section = _CFG.consts
 ERRORS: Section = _CFG.errors

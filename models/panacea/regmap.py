@@ -1,16 +1,15 @@
 """Register map, job descriptor and HO stream header layout (docs/architecture.md sec. 3, 5).
 
 Built at import from the ``[regs]``, ``[reg_fields]``, ``[descriptor]`` and ``[ho_header]`` tables
-of ``arch.toml`` by :func:`panacea.regspec.build_model`, the same reading that generates
+of ``arch.toml`` (in the configuration :func:`panacea.arch.selected` names) by
+:func:`panacea.regspec.build_model`, the same reading that generates
 ``rtl/pnc_pkg.sv``. Access types: RO (writes ignored), RW, W1C (writing 1 clears, 0 keeps), WO (a
 write-only pulse; reads 0). Bits outside every field read 0 and ignore writes.
 """
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
+from . import arch as _arch
 from .regspec import Field, Register, build_model
 
 __all__ = [
@@ -25,8 +24,8 @@ __all__ = [
     "unpack_ho_header",
 ]
 
-with Path(__file__).with_name("arch.toml").open("rb") as _fh:
-    _SPEC = build_model(tomllib.load(_fh))
+# The selected configuration: PARAMS resets name [arch] keys (NUM_PEA, AXI_DATA_W/8).
+_SPEC = build_model(_arch.load())
 
 REGISTERS: dict[str, Register] = {r.name: r for r in _SPEC.regs}
 """Every register by name, in address order."""

@@ -4,7 +4,9 @@
 coverage) configuration under build/sim/<config-hash>/ -- guarded by a file lock so parallel
 pytest-xdist workers share one build -- and then runs a cocotb test module against it in its own
 test directory. It returns the path of the results XML and raises `CocotbTestFailed` (with the
-one-line repro command) if any cocotb test failed.
+one-line repro command) if any cocotb test failed. The package compiled first is the one of the
+configuration ``$PANACEA_CONFIG`` selects (:mod:`panacea.arch`): ``rtl/pnc_pkg.sv`` by default,
+``rtl/config/NAME/pnc_pkg.sv`` otherwise, so each configuration has its own build.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
+from panacea import arch
 
 ROOT = Path(__file__).resolve().parents[2]
 RTL = ROOT / "rtl"
@@ -37,10 +40,21 @@ class CocotbTestFailed(AssertionError):
         self.log = log
 
 
+def package() -> Path:
+    """The generated package of the selected configuration (``$PANACEA_CONFIG``)."""
+    name = arch.selected()
+    arch.resolve(arch.load_raw(), name)  # an unknown name: one clear error
+    p = ROOT / arch.package_relpath(name)
+    if not p.exists():
+        raise FileNotFoundError(f"{p.relative_to(ROOT)} does not exist; run `make params`")
+    return p
+
+
 def rtl_sources(names: Iterable[str]) -> list[Path]:
-    """Resolve RTL file names (without directory) to paths, package first. A name holding a
-    "/" is a path of its own (relative to the repository root), e.g. a generated netlist."""
-    out = [RTL / "pnc_pkg.sv"]
+    """Resolve RTL file names (without directory) to paths, the selected configuration's package
+    first. A name holding a "/" is a path of its own (relative to the repository root), e.g. a
+    generated netlist."""
+    out = [package()]
     for n in names:
         if "/" in n:
             p = Path(n) if Path(n).is_absolute() else ROOT / n
@@ -136,7 +150,8 @@ def build(
         if waves:
             build_args += ["--trace-fst", "--trace-structs"]
     key = _config_key(sim, toplevel, sources, parameters, defines, coverage, waves, build_args)
-    bdir = BUILD / f"{sim}-{toplevel}-{key}"
+    name = arch.selected()
+    bdir = BUILD / f"{sim}-{toplevel}-{'' if name == arch.DEFAULT else name + '-'}{key}"
     bdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(bdir) + ".lock"):
         stamp = bdir / ".built"
@@ -174,10 +189,16 @@ def repro_command(
 ) -> str:
     """One line that reruns this test alone (printed on failure): ``make sim`` for the full
     design, else ``panacea-flow sim`` with the bench's top level, sources and parameters."""
-    prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in sorted((env or {}).items()))
+    config = arch.selected()
+    env = dict(env or {})
     rtl = list(rtl) if rtl is not None else all_rtl()
-    if toplevel == "pnc_top" and rtl == all_rtl() and not parameters:
-        parts = [f"make sim SIM={sim}", f"MODULE={test_module}"]
+    make = toplevel == "pnc_top" and rtl == all_rtl() and not parameters
+    if config != arch.DEFAULT and not make:
+        env[arch.CONFIG_ENV] = config
+    prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in sorted(env.items()))
+    if make:
+        parts = [f"make sim SIM={sim}"] + [f"CONFIG={config}"] * (config != arch.DEFAULT)
+        parts += [f"MODULE={test_module}"]
         parts += [f"TEST={testcase}"] * bool(testcase) + [f"SEED={seed}"] * (seed is not None)
     else:
         parts = [".venv/bin/panacea-flow sim", f"--sim {sim}", f"--module {test_module}"]

@@ -23,7 +23,7 @@ def test_wbuf_unit(sim: str, cap: int) -> None:
     run_cocotb(
         sim,
         "pnc_wbuf",
-        ["pnc_fifo", "pnc_wbuf"],
+        ["pnc_fifo", "pnc_ram_1r1w", "pnc_wbuf"],
         "verif.tests.unit.tb_pnc_wbuf",
         seed=SEED,
         parameters={"WbufBytes": cap},
