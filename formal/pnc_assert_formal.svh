@@ -6,8 +6,11 @@
 // - Every formal target (formal/*.sby) copies this file into its source folder under the name
 //   pnc_assert.svh, so the RTL's `include "pnc_assert.svh"` reads it instead of the simulation
 //   header (the RTL itself stays as it is).
-// - `PNC_ASSERT` and the stream macros become immediate `assert` statements, checked in every
-//   cycle out of reset (sampled at the clock edge, as the simulation checks are).
+// - `PNC_ASSERT` and the stream macros become immediate `assert` statements on the values of the
+//   current cycle, checked in every cycle out of reset (the simulation samples the same values
+//   at the clock edge). Not clocked checks: Yosys would register a clocked check's condition, a
+//   flop whose value the induction step cannot relate to the design, so it would need one more
+//   step (k) to close.
 // - A check on an INPUT of the block (e.g. a request stream the block receives) holds only if
 //   the property module assumes it: an RTL check that no assumption covers fails the proof, so
 //   the assumption lists of the targets cannot silently drift from what the RTL expects.
@@ -26,7 +29,7 @@
   end
 
 `define PNC_ASSERT(Name, Cond)                                                                     \
-  always @(posedge clk_i) begin                                                                    \
+  always @(*) begin                                                                                \
     if (rst_ni) assert (Cond);                                                                     \
   end
 
@@ -50,7 +53,7 @@
         pnc_sa_data_q  <= (Data);                                                                  \
       end                                                                                          \
     end                                                                                            \
-    always @(posedge clk_i) begin                                                                  \
+    always @(*) begin                                                                              \
       if (rst_ni && pnc_sa_stall_q && !(Clr)) begin                                                \
         assert (Valid);                                                                            \
         assert ((Data) == pnc_sa_data_q);                                                          \

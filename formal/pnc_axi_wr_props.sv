@@ -36,22 +36,13 @@ module pnc_axi_wr_props #(
     localparam int PtrW   = (MaxOut > 1) ? $clog2(MaxOut) : 1,
     localparam int BlenW  = $clog2(pnc_pkg::AXI_MAX_BURST + 1)
 ) (
-    input logic clk_i,
-    input logic rst_ni,
-
-    input logic            cmd_valid_i,
-    input logic [    31:0] cmd_addr_i,
-    input logic [    15:0] cmd_beats_i,
-    input logic            wd_valid_i,
-    input logic [  DW-1:0] wd_data_i,
+    input logic clk_i, rst_ni, cmd_valid_i, wd_valid_i, m_axi_awready, m_axi_wready, m_axi_bvalid,
+    input logic [31:0] cmd_addr_i,
+    input logic [15:0] cmd_beats_i,
+    input logic [DW-1:0] wd_data_i,
     input logic [DW/8-1:0] wd_strb_i,
-
-    input logic           m_axi_awready,
-    input logic           m_axi_wready,
     input logic [IdW-1:0] m_axi_bid,
-    input logic [    1:0] m_axi_bresp,
-    input logic           m_axi_bvalid,
-
+    input logic [1:0] m_axi_bresp,
     input logic f_pick_i  // follow the burst presented on AW in this cycle
 );
   `PNC_F_RESET
@@ -60,53 +51,17 @@ module pnc_axi_wr_props #(
   localparam int SizeLog2 = $clog2(BeatBytes);
   localparam int CW = 8;  // width of the shadow difference counters (bounded by MaxOut + 1)
 
-  logic cmd_ready, wd_ready, idle, err, bytes_valid;
-  logic [BytesW-1:0] bytes;
-  logic [IdW-1:0] awid;
-  logic [pnc_pkg::AXI_ADDR_W-1:0] awaddr;
-  logic [7:0] awlen;
-  logic [2:0] awsize;
-  logic [1:0] awburst;
-  logic awvalid, wlast, wvalid, bready;
-  logic [DW-1:0] wdata;
-  logic [DW/8-1:0] wstrb;
-
-  pnc_axi_wr #(
-      .MaxOut(MaxOut),
-      .Id    (Id),
-      .IdW   (IdW)
-  ) u_dut (
-      .clk_i,
-      .rst_ni,
-      .cmd_valid_i,
-      .cmd_ready_o  (cmd_ready),
-      .cmd_addr_i,
-      .cmd_beats_i,
-      .wd_valid_i,
-      .wd_ready_o   (wd_ready),
-      .wd_data_i,
-      .wd_strb_i,
-      .idle_o       (idle),
-      .err_o        (err),
-      .bytes_o      (bytes),
-      .bytes_valid_o(bytes_valid),
-      .m_axi_awid   (awid),
-      .m_axi_awaddr (awaddr),
-      .m_axi_awlen  (awlen),
-      .m_axi_awsize (awsize),
-      .m_axi_awburst(awburst),
-      .m_axi_awvalid(awvalid),
-      .m_axi_awready,
-      .m_axi_wdata  (wdata),
-      .m_axi_wstrb  (wstrb),
-      .m_axi_wlast  (wlast),
-      .m_axi_wvalid (wvalid),
-      .m_axi_wready,
-      .m_axi_bid,
-      .m_axi_bresp,
-      .m_axi_bvalid,
-      .m_axi_bready (bready)
-  );
+  logic cmd_ready_o, wd_ready_o, idle_o, err_o, bytes_valid_o;
+  logic [BytesW-1:0] bytes_o;
+  logic [IdW-1:0] m_axi_awid;
+  logic [pnc_pkg::AXI_ADDR_W-1:0] m_axi_awaddr;
+  logic [7:0] m_axi_awlen;
+  logic [2:0] m_axi_awsize;
+  logic [1:0] m_axi_awburst;
+  logic m_axi_awvalid, m_axi_wlast, m_axi_wvalid, m_axi_bready;
+  logic [DW-1:0] m_axi_wdata;
+  logic [DW/8-1:0] m_axi_wstrb;
+  pnc_axi_wr #(.MaxOut(MaxOut), .Id(Id), .IdW(IdW)) u_dut (.*);
 
   // ---- probes (driven by `connect` in pnc_axi_wr.sby; used by the induction invariants)
   logic f_busy;
@@ -118,8 +73,8 @@ module pnc_axi_wr_props #(
   logic [MaxOut-1:0][BlenW-1:0] f_wlen;
 
   // ---- environment
-  `PNC_F_STREAM(assume, C1_Cmd, cmd_valid_i, cmd_ready, {cmd_addr_i, cmd_beats_i}, 1'b0)
-  `PNC_F_STREAM(assume, D1_Wd, wd_valid_i, wd_ready, {wd_data_i, wd_strb_i}, 1'b0)
+  `PNC_F_STREAM(assume, C1_Cmd, cmd_valid_i, cmd_ready_o, {cmd_addr_i, cmd_beats_i}, 1'b0)
+  `PNC_F_STREAM(assume, D1_Wd, wd_valid_i, wd_ready_o, {wd_data_i, wd_strb_i}, 1'b0)
   always @(*) begin
     if (cmd_valid_i) begin
       C2_CmdAligned: assume (cmd_addr_i[SizeLog2-1:0] == '0);
@@ -135,13 +90,13 @@ module pnc_axi_wr_props #(
   logic [CW-1:0] f_hs_nb_q;  // AW handshakes without B
   logic [CW-1:0] f_wd_nb_q;  // bursts with their last W beat sent, without B
 
-  assign aw_new   = awvalid && !aw_stall_q;  // a burst shows up on AW for the first time
-  assign aw_hs    = awvalid && m_axi_awready;
-  assign w_fire   = wvalid && m_axi_wready;
-  assign w_end    = w_fire && wlast;
-  assign b_fire   = m_axi_bvalid && bready;
-  assign cmd_fire = cmd_valid_i && cmd_ready;
-  assign aw_beats = 9'(awlen) + 9'd1;
+  assign aw_new   = m_axi_awvalid && !aw_stall_q;  // a burst shows up on AW for the first time
+  assign aw_hs    = m_axi_awvalid && m_axi_awready;
+  assign w_fire   = m_axi_wvalid && m_axi_wready;
+  assign w_end    = w_fire && m_axi_wlast;
+  assign b_fire   = m_axi_bvalid && m_axi_bready;
+  assign cmd_fire = cmd_valid_i && cmd_ready_o;
+  assign aw_beats = 9'(m_axi_awlen) + 9'd1;
 
   always @(*) begin
     if (m_axi_bvalid) begin
@@ -151,14 +106,9 @@ module pnc_axi_wr_props #(
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      aw_stall_q  <= 1'b0;
-      f_pres_nw_q <= '0;
-      f_pres_nb_q <= '0;
-      f_hs_nb_q   <= '0;
-      f_wd_nb_q   <= '0;
-    end else begin
-      aw_stall_q  <= awvalid && !m_axi_awready;
+    if (!rst_ni) {aw_stall_q, f_pres_nw_q, f_pres_nb_q, f_hs_nb_q, f_wd_nb_q} <= '0;
+    else begin
+      aw_stall_q  <= m_axi_awvalid && !m_axi_awready;
       f_pres_nw_q <= f_pres_nw_q + CW'(aw_new) - CW'(w_end);
       f_pres_nb_q <= f_pres_nb_q + CW'(aw_new) - CW'(b_fire);
       f_hs_nb_q   <= f_hs_nb_q + CW'(aw_hs) - CW'(b_fire);
@@ -167,24 +117,24 @@ module pnc_axi_wr_props #(
   end
 
   // ---- AW and W channel rules
-  `PNC_F_STREAM(assert, AwStream, awvalid, m_axi_awready, {awid, awaddr, awlen, awsize, awburst},
+  `PNC_F_STREAM(assert, AwStream, m_axi_awvalid, m_axi_awready, {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst},
                 1'b0)
-  `PNC_F_STREAM(assert, WStream, wvalid, m_axi_wready, {wdata, wstrb, wlast}, 1'b0)
+  `PNC_F_STREAM(assert, WStream, m_axi_wvalid, m_axi_wready, {m_axi_wdata, m_axi_wstrb, m_axi_wlast}, 1'b0)
 
   logic [12:0] aw_end;  // one byte past the burst, relative to its 4 KiB page
-  assign aw_end = 13'(awaddr[11:0]) + 13'(aw_beats) * 13'(BeatBytes);
+  assign aw_end = 13'(m_axi_awaddr[11:0]) + 13'(aw_beats) * 13'(BeatBytes);
 
   always @(*) begin
     if (rst_ni) begin
-      BReadyHigh: assert (bready);
-      BytesEveryW: assert (bytes_valid == w_fire);
-      WPassThrough: assert (w_fire == (wd_valid_i && wd_ready) && wdata == wd_data_i
-                            && wstrb == wd_strb_i);
-      if (awvalid) begin
-        AwIncr: assert (awburst == 2'b01);
-        AwSize: assert (awsize == 3'(SizeLog2));
-        AwIdFixed: assert (awid == IdW'(Id));
-        AwAligned: assert (awaddr[SizeLog2-1:0] == '0);
+      BReadyHigh: assert (m_axi_bready);
+      BytesEveryW: assert (bytes_valid_o == w_fire);
+      WPassThrough: assert (w_fire == (wd_valid_i && wd_ready_o) && m_axi_wdata == wd_data_i
+                            && m_axi_wstrb == wd_strb_i);
+      if (m_axi_awvalid) begin
+        AwIncr: assert (m_axi_awburst == 2'b01);
+        AwSize: assert (m_axi_awsize == 3'(SizeLog2));
+        AwIdFixed: assert (m_axi_awid == IdW'(Id));
+        AwAligned: assert (m_axi_awaddr[SizeLog2-1:0] == '0);
         AwLenMax: assert (aw_beats <= 9'(pnc_pkg::AXI_MAX_BURST));
         AwNo4kCross: assert (aw_end <= 13'd4096);
       end
@@ -192,7 +142,7 @@ module pnc_axi_wr_props #(
       WAfterAw: assert (!w_fire || f_pres_nw_q + CW'(aw_new) != '0);
       OutBound: assert (f_pres_nb_q + CW'(aw_new) <= CW'(MaxOut));
       OutExact: assert (CW'(f_out) == f_pres_nb_q + CW'(aw_new));
-      IdleExact: assert (idle == (cmd_ready && !awvalid && f_pres_nb_q == '0));
+      IdleExact: assert (idle_o == (cmd_ready_o && !m_axi_awvalid && f_pres_nb_q == '0));
     end
   end
 
@@ -202,10 +152,8 @@ module pnc_axi_wr_props #(
   logic [16:0] f_left_now;
   assign f_left_now = f_cmd_left_q - (aw_new ? 17'(aw_beats) : 17'd0);
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      f_cmd_left_q <= '0;
-      f_cmd_addr_q <= '0;
-    end else if (cmd_fire) begin
+    if (!rst_ni) {f_cmd_left_q, f_cmd_addr_q} <= '0;
+    else if (cmd_fire) begin
       f_cmd_left_q <= 17'(cmd_beats_i);
       f_cmd_addr_q <= cmd_addr_i;
     end else if (aw_new) begin
@@ -217,7 +165,7 @@ module pnc_axi_wr_props #(
     if (rst_ni) begin
       if (aw_new) begin
         BurstInCommand: assert (17'(aw_beats) <= f_cmd_left_q);
-        BurstContiguous: assert (awaddr == f_cmd_addr_q);
+        BurstContiguous: assert (m_axi_awaddr == f_cmd_addr_q);
       end
       if (cmd_fire) CmdAfterLastBurst: assert (f_left_now == '0);
     end
@@ -234,12 +182,8 @@ module pnc_axi_wr_props #(
   assign pk_beat = pk_now ? 9'd0 : f_pk_beat_q;
   assign pk_head = (f_pk_q && f_pk_ahead_q == '0) || (pk_now && f_pres_nw_q == '0);
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      f_pk_q       <= 1'b0;
-      f_pk_len_q   <= '0;
-      f_pk_beat_q  <= '0;
-      f_pk_ahead_q <= '0;
-    end else if (pk_now || f_pk_q) begin
+    if (!rst_ni) {f_pk_q, f_pk_len_q, f_pk_beat_q, f_pk_ahead_q} <= '0;
+    else if (pk_now || f_pk_q) begin
       f_pk_q     <= 1'b1;
       f_pk_len_q <= pk_len;
       if (pk_head) begin
@@ -253,7 +197,7 @@ module pnc_axi_wr_props #(
     end
   end
   always @(*) begin
-    if (rst_ni && pk_head && w_fire) WLastExact: assert (wlast == (pk_beat + 9'd1 == pk_len));
+    if (rst_ni && pk_head && w_fire) WLastExact: assert (m_axi_wlast == (pk_beat + 9'd1 == pk_len));
   end
 
   // ---- induction strengthening: internal state agrees with the shadow
@@ -264,7 +208,7 @@ module pnc_axi_wr_props #(
       InvAligned: assert (f_addr[SizeLog2-1:0] == '0);
       InvBusy: assert (f_busy == (f_left != '0));
       InvWlCnt: assert (CW'(f_wl_cnt) == f_pres_nw_q + CW'(aw_new));
-      InvHsNb: assert (f_pres_nb_q == f_hs_nb_q + CW'(awvalid && !aw_new));
+      InvHsNb: assert (f_pres_nb_q == f_hs_nb_q + CW'(m_axi_awvalid && !aw_new));
       InvWdNb: assert (f_wd_nb_q + f_pres_nw_q == f_pres_nb_q);
       InvNoWrap: assert (f_hs_nb_q <= f_pres_nb_q && f_wd_nb_q <= f_pres_nb_q
                          && f_pres_nw_q <= f_pres_nb_q);
@@ -292,13 +236,13 @@ module pnc_axi_wr_props #(
     end
   end
   always @(*) begin
-    if (rst_ni && awvalid) begin
+    if (rst_ni && m_axi_awvalid) begin
       InvWlenNewest: assert (9'(f_wlen[(32'(f_wl_wr) + MaxOut - 1) % MaxOut]) == aw_beats);
     end
   end
 
   // Waiver: err_o and bytes_o are plain decodes of BRESP and WSTRB.
   logic unused;
-  assign unused = ^{err, bytes, m_axi_bresp};
+  assign unused = ^{err_o, bytes_o, m_axi_bresp};
 
 endmodule

@@ -19,50 +19,29 @@
 `include "pnc_formal.svh"
 
 module pnc_fifo_props #(
-    parameter  int Width   = 4,
-    parameter  int Depth   = 3,
-    parameter  bit PopPush = 1'b0,
-    localparam int CntW  = $clog2(Depth + 1),
-    localparam int PtrW  = (Depth > 1) ? $clog2(Depth) : 1
+    parameter int Width = 4, parameter int Depth = 3, parameter bit PopPush = 1'b0
 ) (
-    input logic             clk_i,
-    input logic             rst_ni,
-    input logic             clr_i,
-    input logic             in_valid_i,
+    input logic clk_i, rst_ni, clr_i, in_valid_i, out_ready_i,
     input logic [Width-1:0] in_data_i,
-    input logic             out_ready_i,
-    input logic             f_pick_i     // follow the item pushed in this cycle
+    input logic f_pick_i  // follow the item pushed in this cycle
 );
   `PNC_F_RESET
 
-  logic in_ready, out_valid;
-  logic [Width-1:0] out_data;
-  logic [CntW-1:0] count;
+  localparam int CntW = $clog2(Depth + 1);
+  localparam int PtrW = (Depth > 1) ? $clog2(Depth) : 1;
 
-  pnc_fifo #(
-      .Width  (Width),
-      .Depth  (Depth),
-      .PopPush(PopPush)
-  ) u_dut (
-      .clk_i,
-      .rst_ni,
-      .clr_i,
-      .in_valid_i,
-      .in_ready_o (in_ready),
-      .in_data_i,
-      .out_valid_o(out_valid),
-      .out_ready_i,
-      .out_data_o (out_data),
-      .count_o    (count)
-  );
+  logic in_ready_o, out_valid_o;
+  logic [Width-1:0] out_data_o;
+  logic [CntW-1:0] count_o;
+  pnc_fifo #(.Width(Width), .Depth(Depth), .PopPush(PopPush)) u_dut (.*);
 
   // ---- probes (driven by `connect` in pnc_fifo.sby)
   logic [PtrW-1:0] f_rptr, f_wptr;
   logic [Depth-1:0][Width-1:0] f_mem;
 
   logic push, pop;
-  assign push = in_valid_i && in_ready;
-  assign pop  = out_valid && out_ready_i;
+  assign push = in_valid_i && in_ready_o;
+  assign pop  = out_valid_o && out_ready_i;
 
   // ---- shadow occupancy
   logic [CntW:0] f_cnt_q;
@@ -74,10 +53,10 @@ module pnc_fifo_props #(
 
   always @(*) begin
     if (rst_ni) begin
-      CountExact: assert ((CntW + 1)'(count) == f_cnt_q);
+      CountExact: assert ((CntW + 1)'(count_o) == f_cnt_q);
       CountBound: assert (f_cnt_q <= (CntW + 1)'(Depth));
-      NoOverflow: assert (in_ready == (f_cnt_q != (CntW + 1)'(Depth) || (PopPush && out_ready_i)));
-      NoUnderflow: assert (out_valid == (f_cnt_q != '0));
+      NoOverflow: assert (in_ready_o == (f_cnt_q != (CntW + 1)'(Depth) || (PopPush && out_ready_i)));
+      NoUnderflow: assert (out_valid_o == (f_cnt_q != '0));
     end
   end
 
@@ -86,17 +65,14 @@ module pnc_fifo_props #(
   logic [Width-1:0] f_data_q;
   logic [CntW-1:0] f_ahead_q;  // items in front of it
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      f_track_q <= 1'b0;
-      f_data_q  <= '0;
-      f_ahead_q <= '0;
-    end else if (clr_i) begin
+    if (!rst_ni) {f_track_q, f_data_q, f_ahead_q} <= '0;
+    else if (clr_i) begin
       f_track_q <= 1'b0;
     end else if (!f_track_q) begin
       if (push && f_pick_i) begin
         f_track_q <= 1'b1;
         f_data_q  <= in_data_i;
-        f_ahead_q <= count - CntW'(pop);
+        f_ahead_q <= count_o - CntW'(pop);
       end
     end else if (pop) begin
       if (f_ahead_q == '0) f_track_q <= 1'b0;
@@ -106,13 +82,13 @@ module pnc_fifo_props #(
 
   always @(*) begin
     if (rst_ni && f_track_q && f_ahead_q == '0) begin
-      OrderHead: assert (out_valid);
-      DataIntact: assert (out_data == f_data_q);
+      OrderHead: assert (out_valid_o);
+      DataIntact: assert (out_data_o == f_data_q);
     end
   end
 
   // The output side obeys the stream rule for any out_ready_i.
-  `PNC_F_STREAM(assert, OutStream, out_valid, out_ready_i, out_data, clr_i)
+  `PNC_F_STREAM(assert, OutStream, out_valid_o, out_ready_i, out_data_o, clr_i)
 
   // ---- induction strengthening (internal state agrees with the shadow)
   logic [PtrW:0] f_slot;  // storage index of the followed item

@@ -13,6 +13,7 @@
 //   stays high and data stays unchanged in the next cycle, unless Clr empties the stream).
 //   Kind = assume for a stream the block receives (the environment's promise), assert for a
 //   stream the block sends (the block's promise).
+// - `PNC_F_FIFO_PTRS(Name, Depth), `PNC_F_FOLLOW_BYTE(...): see below.
 `ifndef PNC_FORMAL_SVH
 `define PNC_FORMAL_SVH
 
@@ -38,6 +39,45 @@
         Name``_ValidHeld: Kind (Valid);                                                            \
         Name``_DataStable: Kind ((Data) == f_data_q);                                              \
       end                                                                                          \
+    end                                                                                            \
+  end
+
+// Probes of one pnc_fifo instance (connected by the .sby script to its rptr_q, wptr_q and cnt_q)
+// and the invariant that ties them: count within the depth, write pointer = read pointer + count
+// (mod Depth). Every induction over a block with a pnc_fifo inside needs it: without it the
+// solver may start from a FIFO whose write pointer sits on its head item.
+`define PNC_F_FIFO_PTRS(Name, Depth)                                                               \
+  logic [((Depth) > 1 ? $clog2(Depth) : 1)-1:0] f_``Name``_rptr, f_``Name``_wptr;                  \
+  logic [$clog2((Depth) + 1)-1:0] f_``Name``_cnt;                                                  \
+  always @(*) begin                                                                                \
+    if (rst_ni) begin                                                                              \
+      assert (32'(f_``Name``_cnt) <= (Depth));                                                     \
+      assert (32'(f_``Name``_wptr) == ((32'(f_``Name``_rptr) + 32'(f_``Name``_cnt) >= (Depth))     \
+          ? 32'(f_``Name``_rptr) + 32'(f_``Name``_cnt) - (Depth)                                   \
+          : 32'(f_``Name``_rptr) + 32'(f_``Name``_cnt)));                                          \
+    end                                                                                            \
+  end
+
+// One followed byte of a byte queue (pnc_pack, pnc_unpack): fb_q (following), fb_pos_q (its
+// distance from the head of the queue, 6 bits), fb_byte_q (its value). Take starts following
+// the byte Byte, placed at Pos; a pop of PopBytes bytes from the head releases it if it was among
+// them and moves it forward otherwise; Clr drops it.
+`define PNC_F_FOLLOW_BYTE(Clr, Take, Pos, Byte, Pop, PopBytes)                                     \
+  logic fb_q;                                                                                      \
+  logic [5:0] fb_pos_q;                                                                            \
+  logic [7:0] fb_byte_q;                                                                           \
+  always_ff @(posedge clk_i or negedge rst_ni) begin                                               \
+    if (!rst_ni) {fb_q, fb_pos_q, fb_byte_q} <= '0;                                                \
+    else if (Clr) fb_q <= 1'b0;                                                                    \
+    else if (fb_q) begin                                                                           \
+      if (Pop) begin                                                                               \
+        if (fb_pos_q < 6'(PopBytes)) fb_q <= 1'b0;                                                 \
+        else fb_pos_q <= fb_pos_q - 6'(PopBytes);                                                  \
+      end                                                                                          \
+    end else if (Take) begin                                                                       \
+      fb_q      <= 1'b1;                                                                           \
+      fb_pos_q  <= (Pos);                                                                          \
+      fb_byte_q <= (Byte);                                                                         \
     end                                                                                            \
   end
 

@@ -17,47 +17,23 @@
 `include "pnc_formal.svh"
 
 module pnc_pack_props #(
-    parameter  int DW  = pnc_pkg::AXI_DATA_W,
-    localparam int WB  = DW / 8,
-    localparam int Cap = 2 * WB + 8
+    parameter int DW = pnc_pkg::AXI_DATA_W
 ) (
-    input logic        clk_i,
-    input logic        rst_ni,
-    input logic        clear_i,
-    input logic [ 2:0] start_offset_i,
-    input logic        flush_i,
-    input logic        item_valid_i,
+    input logic clk_i, rst_ni, clear_i, flush_i, item_valid_i, word_ready_i,
+    input logic [2:0] start_offset_i,
     input logic [63:0] item_data_i,
-    input logic [ 3:0] item_bytes_i,
-    input logic        word_ready_i,
-    input logic        f_pick_i,        // follow a byte of the item accepted now
-    input logic [ 2:0] f_lane_i         // ... this byte of it
+    input logic [3:0] item_bytes_i,
+    input logic f_pick_i,  // follow a byte of the item accepted now
+    input logic [2:0] f_lane_i  // ... this byte of it
 );
   `PNC_F_RESET
 
-  localparam int CntW = $clog2(Cap + 1);
+  localparam int WB = DW / 8, Cap = 2 * WB + 8, CntW = $clog2(Cap + 1);
 
-  logic item_ready, word_valid;
-  logic [DW-1:0] word_data;
-  logic [WB-1:0] word_strb;
-
-  pnc_pack #(
-      .DW(DW)
-  ) u_dut (
-      .clk_i,
-      .rst_ni,
-      .clear_i,
-      .start_offset_i,
-      .flush_i,
-      .item_valid_i,
-      .item_ready_o(item_ready),
-      .item_data_i,
-      .item_bytes_i,
-      .word_valid_o(word_valid),
-      .word_ready_i,
-      .word_data_o (word_data),
-      .word_strb_o (word_strb)
-  );
+  logic item_ready_o, word_valid_o;
+  logic [DW-1:0] word_data_o;
+  logic [WB-1:0] word_strb_o;
+  pnc_pack #(.DW(DW)) u_dut (.*);
 
   // ---- probes (driven by `connect` in pnc_pack.sby; used by the induction invariants)
   logic [Cap*8-1:0] f_data;
@@ -72,43 +48,24 @@ module pnc_pack_props #(
 
   // ---- one followed byte: its distance from the head of the buffer
   logic push, pop, full_word;
-  assign push = item_valid_i && item_ready;
-  assign pop = word_valid && word_ready_i;
+  assign push = item_valid_i && item_ready_o;
+  assign pop = word_valid_o && word_ready_i;
   assign full_word = 32'(f_cnt) >= WB;
 
-  logic fb_q;
-  logic [5:0] fb_pos_q, fb_pos_now;
-  logic [7:0] fb_byte_q;
-  logic fb_now;
   // Where the accepted item's bytes land: after this cycle's pop (a flushed partial word
   // restarts the buffer at 0).
   logic [5:0] cnt_pop;
+  logic fb_now;
   assign cnt_pop = !pop ? 6'(f_cnt) : full_word ? 6'(f_cnt) - 6'(WB) : 6'd0;
   assign fb_now = push && f_pick_i && 4'(f_lane_i) < item_bytes_i;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      fb_q      <= 1'b0;
-      fb_pos_q  <= '0;
-      fb_byte_q <= '0;
-    end else if (clear_i) begin
-      fb_q <= 1'b0;
-    end else if (fb_q) begin
-      if (pop) begin
-        if (32'(fb_pos_q) < WB) fb_q <= 1'b0;
-        else fb_pos_q <= fb_pos_q - 6'(WB);
-      end
-    end else if (fb_now) begin
-      fb_q      <= 1'b1;
-      fb_pos_q  <= cnt_pop + 6'(f_lane_i);
-      fb_byte_q <= item_data_i[8*f_lane_i+:8];
-    end
-  end
+  `PNC_F_FOLLOW_BYTE(clear_i, fb_now, cnt_pop + 6'(f_lane_i), item_data_i[8*f_lane_i+:8], pop,
+                     WB)
 
   always @(*) begin
     if (rst_ni) begin
-      ItemReady: assert (item_ready == (!clear_i && !f_flush && !flush_i && 32'(f_cnt) <= WB + 8));
+      ItemReady: assert (item_ready_o == (!clear_i && !f_flush && !flush_i && 32'(f_cnt) <= WB + 8));
       if (fb_q && pop && 32'(fb_pos_q) < WB) begin
-        ByteInPlace: assert (word_data[8*fb_pos_q+:8] == fb_byte_q && word_strb[fb_pos_q[2:0]]);
+        ByteInPlace: assert (word_data_o[8*fb_pos_q+:8] == fb_byte_q && word_strb_o[fb_pos_q[2:0]]);
       end
       // induction strengthening
       CntBound: assert (32'(f_cnt) <= Cap);

@@ -32,157 +32,70 @@ module pnc_regs_props #(
     parameter  int IncW = 8,
     localparam int AW   = pnc_pkg::LITE_ADDR_W
 ) (
-    input logic clk_i,
-    input logic rst_ni,
-
-    input logic [AW-1:0] s_axil_awaddr,
-    input logic [   2:0] s_axil_awprot,
-    input logic          s_axil_awvalid,
-    input logic [  31:0] s_axil_wdata,
-    input logic [   3:0] s_axil_wstrb,
-    input logic          s_axil_wvalid,
-    input logic          s_axil_bready,
-    input logic [AW-1:0] s_axil_araddr,
-    input logic [   2:0] s_axil_arprot,
-    input logic          s_axil_arvalid,
-    input logic          s_axil_rready,
-
-    input logic       busy_i,
-    input logic       done_i,
+    input logic clk_i, rst_ni, busy_i, done_i,
+    input logic s_axil_awvalid, s_axil_wvalid, s_axil_bready, s_axil_arvalid, s_axil_rready,
+    input logic [AW-1:0] s_axil_awaddr, s_axil_araddr,
+    input logic [2:0] s_axil_awprot, s_axil_arprot,
+    input logic [31:0] s_axil_wdata,
+    input logic [3:0] s_axil_wstrb,
     input logic [7:0] err_code_i,
-
-    input logic [IncW-1:0] perf_swo_i,
-    input logic [IncW-1:0] perf_dwo_i,
-    input logic            perf_stall_mem_i,
-    input logic            perf_stall_dwo_i,
-    input logic            perf_stall_out_i,
-    input logic            perf_act_skip_i,
-    input logic [IncW-1:0] perf_wt_skip_i,
-    input logic [IncW-1:0] perf_rd_bytes_i,
-    input logic [IncW-1:0] perf_wr_bytes_i,
-    input logic            perf_tile_i,
-
+    input logic perf_stall_mem_i, perf_stall_dwo_i, perf_stall_out_i, perf_act_skip_i, perf_tile_i,
+    input logic [IncW-1:0] perf_swo_i, perf_dwo_i, perf_wt_skip_i, perf_rd_bytes_i, perf_wr_bytes_i,
     input logic [AW-1:0] f_addr_i  // the register followed (any value, held for the whole run)
 );
   `PNC_F_RESET
 
-  logic awready, wready, bvalid, arready, rvalid, start, irq;
-  logic [1:0] bresp, rresp;
-  logic [31:0] rdata;
-
-  pnc_regs #(
-      .IncW(IncW)
-  ) u_dut (
-      .clk_i,
-      .rst_ni,
-      .s_axil_awaddr,
-      .s_axil_awprot,
-      .s_axil_awvalid,
-      .s_axil_awready(awready),
-      .s_axil_wdata,
-      .s_axil_wstrb,
-      .s_axil_wvalid,
-      .s_axil_wready (wready),
-      .s_axil_bresp  (bresp),
-      .s_axil_bvalid (bvalid),
-      .s_axil_bready,
-      .s_axil_araddr,
-      .s_axil_arprot,
-      .s_axil_arvalid,
-      .s_axil_arready(arready),
-      .s_axil_rdata  (rdata),
-      .s_axil_rresp  (rresp),
-      .s_axil_rvalid (rvalid),
-      .s_axil_rready,
-      .m_o           (),
-      .n_o           (),
-      .k_o           (),
-      .skip_o        (),
-      .sbr_o         (),
-      .bias_en_o     (),
-      .out_fmt_o     (),
-      .z_o           (),
-      .r_o           (),
-      .b_o           (),
-      .zo_o          (),
-      .out_r_o       (),
-      .out_b_o       (),
-      .mult_o        (),
-      .shift_o       (),
-      .act_lo_addr_o (),
-      .act_ho_addr_o (),
-      .wt_lo_addr_o  (),
-      .wt_ho_addr_o  (),
-      .bias_addr_o   (),
-      .out_addr_o    (),
-      .out_ho_addr_o (),
-      .start_o       (start),
-      .busy_i,
-      .done_i,
-      .err_code_i,
-      .irq_o         (irq),
-      .perf_swo_i,
-      .perf_dwo_i,
-      .perf_stall_mem_i,
-      .perf_stall_dwo_i,
-      .perf_stall_out_i,
-      .perf_act_skip_i,
-      .perf_wt_skip_i,
-      .perf_rd_bytes_i,
-      .perf_wr_bytes_i,
-      .perf_tile_i
+  logic s_axil_awready, s_axil_wready, s_axil_bvalid, s_axil_arready, s_axil_rvalid, start_o, irq_o;
+  logic [1:0] s_axil_bresp, s_axil_rresp;
+  logic [31:0] s_axil_rdata;
+  // The job fields are read back over AXI4-Lite, which is what the properties check.
+  pnc_regs #(.IncW(IncW)) u_dut (
+      .m_o(), .n_o(), .k_o(), .skip_o(), .sbr_o(), .bias_en_o(), .out_fmt_o(), .z_o(), .r_o(),
+      .b_o(), .zo_o(), .out_r_o(), .out_b_o(), .mult_o(), .shift_o(), .act_lo_addr_o(),
+      .act_ho_addr_o(), .wt_lo_addr_o(), .wt_ho_addr_o(), .bias_addr_o(), .out_addr_o(),
+      .out_ho_addr_o(), .row_q_o(), .rowq_addr_o(), .*
   );
 
   // ---- the register table (docs/architecture.md section 5), as the properties read it
   localparam int NumCnt = 11;  // CYCLES .. TILES, 4 bytes apart
   localparam logic [31:0] ParamsWord = {8'(pnc_pkg::RUN_BITS), 8'(pnc_pkg::AXI_DATA_W / 8), 8'(pnc_pkg::V), 8'(pnc_pkg::NUM_PEA)};
 
-  // Writable bits and reset value of a RW register (0 = not a RW register), from pnc_pkg, which
-  // `make params` generates from models/panacea/arch.toml (the register table's one source).
-  function automatic logic [31:0] rw_mask(logic [7:0] a);
+  // Reset value and writable bits {reset, mask} of a RW register ('0 = not a RW register), from
+  // pnc_pkg, which `make params` generates from models/panacea/arch.toml (the register table's
+  // one source).
+  function automatic logic [63:0] rw_reg(logic [7:0] a);
     case (a)
-      pnc_pkg::REG_M: rw_mask = pnc_pkg::REG_M_RW_MASK;
-      pnc_pkg::REG_N: rw_mask = pnc_pkg::REG_N_RW_MASK;
-      pnc_pkg::REG_K: rw_mask = pnc_pkg::REG_K_RW_MASK;
-      pnc_pkg::REG_MODE: rw_mask = pnc_pkg::REG_MODE_RW_MASK;
-      pnc_pkg::REG_ACT_Q: rw_mask = pnc_pkg::REG_ACT_Q_RW_MASK;
-      pnc_pkg::REG_OUT_Q: rw_mask = pnc_pkg::REG_OUT_Q_RW_MASK;
-      pnc_pkg::REG_RQ_MULT: rw_mask = pnc_pkg::REG_RQ_MULT_RW_MASK;
-      pnc_pkg::REG_RQ_SHIFT: rw_mask = pnc_pkg::REG_RQ_SHIFT_RW_MASK;
-      pnc_pkg::REG_IRQ_EN: rw_mask = pnc_pkg::REG_IRQ_EN_RW_MASK;
-      pnc_pkg::REG_ACT_LO_ADDR: rw_mask = pnc_pkg::REG_ACT_LO_ADDR_RW_MASK;
-      pnc_pkg::REG_ACT_HO_ADDR: rw_mask = pnc_pkg::REG_ACT_HO_ADDR_RW_MASK;
-      pnc_pkg::REG_WT_LO_ADDR: rw_mask = pnc_pkg::REG_WT_LO_ADDR_RW_MASK;
-      pnc_pkg::REG_WT_HO_ADDR: rw_mask = pnc_pkg::REG_WT_HO_ADDR_RW_MASK;
-      pnc_pkg::REG_BIAS_ADDR: rw_mask = pnc_pkg::REG_BIAS_ADDR_RW_MASK;
-      pnc_pkg::REG_OUT_ADDR: rw_mask = pnc_pkg::REG_OUT_ADDR_RW_MASK;
-      pnc_pkg::REG_OUT_HO_ADDR: rw_mask = pnc_pkg::REG_OUT_HO_ADDR_RW_MASK;
-      pnc_pkg::REG_ROWQ_ADDR: rw_mask = pnc_pkg::REG_ROWQ_ADDR_RW_MASK;
-      default: rw_mask = '0;
+      pnc_pkg::REG_M: rw_reg = {pnc_pkg::REG_M_RESET, pnc_pkg::REG_M_RW_MASK};
+      pnc_pkg::REG_N: rw_reg = {pnc_pkg::REG_N_RESET, pnc_pkg::REG_N_RW_MASK};
+      pnc_pkg::REG_K: rw_reg = {pnc_pkg::REG_K_RESET, pnc_pkg::REG_K_RW_MASK};
+      pnc_pkg::REG_MODE: rw_reg = {pnc_pkg::REG_MODE_RESET, pnc_pkg::REG_MODE_RW_MASK};
+      pnc_pkg::REG_ACT_Q: rw_reg = {pnc_pkg::REG_ACT_Q_RESET, pnc_pkg::REG_ACT_Q_RW_MASK};
+      pnc_pkg::REG_OUT_Q: rw_reg = {pnc_pkg::REG_OUT_Q_RESET, pnc_pkg::REG_OUT_Q_RW_MASK};
+      pnc_pkg::REG_RQ_MULT: rw_reg = {pnc_pkg::REG_RQ_MULT_RESET, pnc_pkg::REG_RQ_MULT_RW_MASK};
+      pnc_pkg::REG_RQ_SHIFT: rw_reg = {pnc_pkg::REG_RQ_SHIFT_RESET, pnc_pkg::REG_RQ_SHIFT_RW_MASK};
+      pnc_pkg::REG_IRQ_EN: rw_reg = {pnc_pkg::REG_IRQ_EN_RESET, pnc_pkg::REG_IRQ_EN_RW_MASK};
+      pnc_pkg::REG_ACT_LO_ADDR: rw_reg = {pnc_pkg::REG_ACT_LO_ADDR_RESET, pnc_pkg::REG_ACT_LO_ADDR_RW_MASK};
+      pnc_pkg::REG_ACT_HO_ADDR: rw_reg = {pnc_pkg::REG_ACT_HO_ADDR_RESET, pnc_pkg::REG_ACT_HO_ADDR_RW_MASK};
+      pnc_pkg::REG_WT_LO_ADDR: rw_reg = {pnc_pkg::REG_WT_LO_ADDR_RESET, pnc_pkg::REG_WT_LO_ADDR_RW_MASK};
+      pnc_pkg::REG_WT_HO_ADDR: rw_reg = {pnc_pkg::REG_WT_HO_ADDR_RESET, pnc_pkg::REG_WT_HO_ADDR_RW_MASK};
+      pnc_pkg::REG_BIAS_ADDR: rw_reg = {pnc_pkg::REG_BIAS_ADDR_RESET, pnc_pkg::REG_BIAS_ADDR_RW_MASK};
+      pnc_pkg::REG_OUT_ADDR: rw_reg = {pnc_pkg::REG_OUT_ADDR_RESET, pnc_pkg::REG_OUT_ADDR_RW_MASK};
+      pnc_pkg::REG_OUT_HO_ADDR: rw_reg = {pnc_pkg::REG_OUT_HO_ADDR_RESET, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK};
+      pnc_pkg::REG_ROWQ_ADDR: rw_reg = {pnc_pkg::REG_ROWQ_ADDR_RESET, pnc_pkg::REG_ROWQ_ADDR_RW_MASK};
+      default: rw_reg = '0;
     endcase
   endfunction
 
+  function automatic logic [31:0] rw_mask(logic [7:0] a);
+    logic [63:0] r;
+    r = rw_reg(a);
+    rw_mask = r[31:0];
+  endfunction
+
   function automatic logic [31:0] reset_value(logic [7:0] a);
-    case (a)
-      pnc_pkg::REG_M: reset_value = pnc_pkg::REG_M_RESET;
-      pnc_pkg::REG_N: reset_value = pnc_pkg::REG_N_RESET;
-      pnc_pkg::REG_K: reset_value = pnc_pkg::REG_K_RESET;
-      pnc_pkg::REG_MODE: reset_value = pnc_pkg::REG_MODE_RESET;
-      pnc_pkg::REG_ACT_Q: reset_value = pnc_pkg::REG_ACT_Q_RESET;
-      pnc_pkg::REG_OUT_Q: reset_value = pnc_pkg::REG_OUT_Q_RESET;
-      pnc_pkg::REG_RQ_MULT: reset_value = pnc_pkg::REG_RQ_MULT_RESET;
-      pnc_pkg::REG_RQ_SHIFT: reset_value = pnc_pkg::REG_RQ_SHIFT_RESET;
-      pnc_pkg::REG_IRQ_EN: reset_value = pnc_pkg::REG_IRQ_EN_RESET;
-      pnc_pkg::REG_ACT_LO_ADDR: reset_value = pnc_pkg::REG_ACT_LO_ADDR_RESET;
-      pnc_pkg::REG_ACT_HO_ADDR: reset_value = pnc_pkg::REG_ACT_HO_ADDR_RESET;
-      pnc_pkg::REG_WT_LO_ADDR: reset_value = pnc_pkg::REG_WT_LO_ADDR_RESET;
-      pnc_pkg::REG_WT_HO_ADDR: reset_value = pnc_pkg::REG_WT_HO_ADDR_RESET;
-      pnc_pkg::REG_BIAS_ADDR: reset_value = pnc_pkg::REG_BIAS_ADDR_RESET;
-      pnc_pkg::REG_OUT_ADDR: reset_value = pnc_pkg::REG_OUT_ADDR_RESET;
-      pnc_pkg::REG_OUT_HO_ADDR: reset_value = pnc_pkg::REG_OUT_HO_ADDR_RESET;
-      pnc_pkg::REG_ROWQ_ADDR: reset_value = pnc_pkg::REG_ROWQ_ADDR_RESET;
-      default: reset_value = '0;
-    endcase
+    logic [63:0] r;
+    r = rw_reg(a);
+    reset_value = r[63:32];
   endfunction
 
   function automatic logic is_cnt(logic [7:0] a);
@@ -199,18 +112,20 @@ module pnc_regs_props #(
   logic wr_hs, b_hs, rd_hs, r_hs;
   logic [7:0] wa, ra;
   logic [31:0] wmask;
-  assign wr_hs = s_axil_awvalid && awready;
-  assign b_hs  = bvalid && s_axil_bready;
-  assign rd_hs = s_axil_arvalid && arready;
-  assign r_hs  = rvalid && s_axil_rready;
+  assign wr_hs = s_axil_awvalid && s_axil_awready;
+  assign b_hs  = s_axil_bvalid && s_axil_bready;
+  assign rd_hs = s_axil_arvalid && s_axil_arready;
+  assign r_hs  = s_axil_rvalid && s_axil_rready;
   assign wa    = {s_axil_awaddr[7:2], 2'b00};
   assign ra    = {s_axil_araddr[7:2], 2'b00};
   assign wmask = {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}},
                   {8{s_axil_wstrb[0]}}};
 
   // ---- job, status and interrupt shadow
-  logic f_run_q, f_done_q, f_err_q, f_irq_q, f_irq_en_q, f_bpend_q, f_rpend_q, f_start_q;
+  logic f_run_q, f_done_q, f_irq_q, f_irq_en_q, f_bpend_q, f_rpend_q, f_start_q;
   logic [7:0] f_code_q;
+  logic f_err;  // STATUS.ERR: the last job ended with an error code
+  assign f_err = f_code_q != pnc_pkg::ERR_OK;
   logic start_wr, w1c;
   assign start_wr = wr_hs && wa == pnc_pkg::REG_CTRL && s_axil_wstrb[0] && s_axil_wdata[0];
   assign w1c = wr_hs && wa == pnc_pkg::REG_IRQ_STATUS && s_axil_wstrb[0] && s_axil_wdata[0];
@@ -219,28 +134,13 @@ module pnc_regs_props #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      f_run_q    <= 1'b0;
-      f_done_q   <= 1'b0;
-      f_err_q    <= 1'b0;
-      f_code_q   <= pnc_pkg::ERR_OK;
-      f_irq_q    <= 1'b0;
-      f_irq_en_q <= 1'b0;
-      f_bpend_q  <= 1'b0;
-      f_rpend_q  <= 1'b0;
-      f_start_q  <= 1'b0;
+      {f_run_q, f_done_q, f_irq_q, f_irq_en_q, f_bpend_q, f_rpend_q, f_start_q} <= '0;
+      f_code_q <= pnc_pkg::ERR_OK;
     end else begin
-      f_start_q <= start_wr && !busy_i && !f_run_q && !start;
-      if (start) begin
-        f_run_q  <= 1'b1;
-        f_done_q <= 1'b0;
-        f_err_q  <= 1'b0;
-        f_code_q <= pnc_pkg::ERR_OK;
-      end else if (done_i) begin
-        f_run_q  <= 1'b0;
-        f_done_q <= 1'b1;
-        f_err_q  <= err_code_i != pnc_pkg::ERR_OK;
-        f_code_q <= err_code_i;
-      end
+      f_start_q <= start_wr && !busy_i && !f_run_q && !start_o;
+      // a start runs a job and clears DONE and the code; a done ends it with its code
+      if (start_o) {f_run_q, f_done_q, f_code_q} <= {2'b10, pnc_pkg::ERR_OK};
+      else if (done_i) {f_run_q, f_done_q, f_code_q} <= {2'b01, err_code_i};
       if (done_i) f_irq_q <= 1'b1;
       else if (w1c) f_irq_q <= 1'b0;
       if (wr_hs && wa == pnc_pkg::REG_IRQ_EN && s_axil_wstrb[0]) f_irq_en_q <= s_axil_wdata[0];
@@ -274,7 +174,7 @@ module pnc_regs_props #(
   // low only in the first cycle, when no property is checked).
   always_ff @(posedge clk_i) begin
     if (!rst_ni) f_val_q <= reset_value(a);
-    else if (is_cnt(a)) f_val_q <= start ? '0 : (cnt_sum[32] ? '1 : cnt_sum[31:0]);
+    else if (is_cnt(a)) f_val_q <= start_o ? '0 : (cnt_sum[32] ? '1 : cnt_sum[31:0]);
     else if (wr_hs && wa == a && rw_mask(a) != '0) begin
       f_val_q <= (f_val_q & ~(wmask & rw_mask(a))) | (s_axil_wdata & wmask & rw_mask(a));
     end
@@ -286,7 +186,7 @@ module pnc_regs_props #(
     case (a)
       pnc_pkg::REG_ID: expect_now = pnc_pkg::ID_VALUE;
       pnc_pkg::REG_PARAMS: expect_now = ParamsWord;
-      pnc_pkg::REG_STATUS: expect_now = {29'b0, f_err_q, f_done_q, busy_i};
+      pnc_pkg::REG_STATUS: expect_now = {29'b0, f_err, f_done_q, busy_i};
       pnc_pkg::REG_IRQ_STATUS: expect_now = {31'b0, f_irq_q};
       pnc_pkg::REG_ERR_CODE: expect_now = {24'b0, f_code_q};
       default: expect_now = (rw_mask(a) != '0 || is_cnt(a)) ? f_val_q : '0;
@@ -296,27 +196,25 @@ module pnc_regs_props #(
   logic f_rchk_q;  // the read in flight is of the followed register
   logic [31:0] f_rexp_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      f_rchk_q <= 1'b0;
-      f_rexp_q <= '0;
-    end else if (rd_hs) begin
+    if (!rst_ni) {f_rchk_q, f_rexp_q} <= '0;
+    else if (rd_hs) begin
       f_rchk_q <= ra == a;
       f_rexp_q <= expect_now;
     end
   end
 
   // ---- AXI4-Lite slave rules
-  `PNC_F_STREAM(assert, BStream, bvalid, s_axil_bready, bresp, 1'b0)
-  `PNC_F_STREAM(assert, RStream, rvalid, s_axil_rready, {rresp, rdata}, 1'b0)
+  `PNC_F_STREAM(assert, BStream, s_axil_bvalid, s_axil_bready, s_axil_bresp, 1'b0)
+  `PNC_F_STREAM(assert, RStream, s_axil_rvalid, s_axil_rready, {s_axil_rresp, s_axil_rdata}, 1'b0)
   always @(*) begin
     if (rst_ni) begin
-      AwWTogether: assert (awready == wready && (!awready || (s_axil_awvalid && s_axil_wvalid)));
-      OneWrite: assert (bvalid == f_bpend_q && (!awready || !bvalid));
-      OneRead: assert (rvalid == f_rpend_q && arready == !rvalid);
-      RespOkay: assert (bresp == 2'b00 && rresp == 2'b00);
-      if (rvalid && f_rchk_q) ReadBack: assert (rdata == f_rexp_q);
-      StartPulse: assert (start == f_start_q);
-      IrqIsEnAndPending: assert (irq == (f_irq_en_q && f_irq_q));
+      AwWTogether: assert (s_axil_awready == s_axil_wready && (!s_axil_awready || (s_axil_awvalid && s_axil_wvalid)));
+      OneWrite: assert (s_axil_bvalid == f_bpend_q && (!s_axil_awready || !s_axil_bvalid));
+      OneRead: assert (s_axil_rvalid == f_rpend_q && s_axil_arready == !s_axil_rvalid);
+      RespOkay: assert (s_axil_bresp == 2'b00 && s_axil_rresp == 2'b00);
+      if (s_axil_rvalid && f_rchk_q) ReadBack: assert (s_axil_rdata == f_rexp_q);
+      StartPulse: assert (start_o == f_start_q);
+      IrqIsEnAndPending: assert (irq_o == (f_irq_en_q && f_irq_q));
     end
   end
 
@@ -350,12 +248,12 @@ module pnc_regs_props #(
     endcase
     if (rst_ni) begin
       InvValue: assert (dut_val == f_val_q || !(rw_mask(a) != '0 || is_cnt(a)));
-      InvStatus: assert (f_running == f_run_q && f_done == f_done_q && f_error == f_err_q
+      InvStatus: assert (f_running == f_run_q && f_done == f_done_q && f_error == f_err
                          && f_errcode == f_code_q && f_irqpend == f_irq_q);
       InvIrqEn: assert (f_irqen == {31'b0, f_irq_en_q});
       InvResp: assert (f_bvalid == f_bpend_q && f_rvalid == f_rpend_q);
-      InvStartIdle: assert (!start || !f_run_q);
-      if (rvalid && f_rchk_q) InvRdata: assert (f_rdata == f_rexp_q);
+      InvStartIdle: assert (!start_o || !f_run_q);
+      if (s_axil_rvalid && f_rchk_q) InvRdata: assert (f_rdata == f_rexp_q);
     end
   end
 

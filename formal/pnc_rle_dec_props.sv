@@ -40,43 +40,21 @@ module pnc_rle_dec_props #(
     localparam int Words = (8 + MaxK * (1 + L) + 7) / 8 + 1,  // the longest stream, plus one
     localparam int MemW  = Words * 64
 ) (
-    input logic            clk_i,
-    input logic            rst_ni,
-    input logic            start_i,
-    input logic [    15:0] k_i,
-    input logic            word_valid_i,
-    input logic [  DW-1:0] word_data_i,
-    input logic            vec_ready_i,
-    input logic [MemW-1:0] f_mem_i       // the bytes from the stream base on (held)
+    input logic clk_i, rst_ni, start_i, word_valid_i, vec_ready_i,
+    input logic [15:0] k_i,
+    input logic [DW-1:0] word_data_i,
+    input logic [MemW-1:0] f_mem_i  // the bytes from the stream base on (held)
 );
   `PNC_F_RESET
 
   localparam int RunMax = (1 << pnc_pkg::RUN_BITS) - 1;
   localparam int RecB = 1 + L;  // record bytes
 
-  logic word_ready, vec_valid, vec_live, vec_last, err, skipped;
-  logic [47:0] vec_payload;
-
-  pnc_rle_dec #(
-      .RunBits(pnc_pkg::RUN_BITS),
-      .DW      (DW)
-  ) u_dut (
-      .clk_i,
-      .rst_ni,
-      .start_i,
-      .k_i,
-      .lanes_bits_i (3'(L)),  // a constant: the multiplier by 1 + L folds away
-      .word_valid_i,
-      .word_ready_o (word_ready),
-      .word_data_i,
-      .vec_valid_o  (vec_valid),
-      .vec_ready_i,
-      .vec_payload_o(vec_payload),
-      .vec_live_o   (vec_live),
-      .vec_last_o   (vec_last),
-      .err_o        (err),
-      .skipped_o    (skipped)
-  );
+  logic word_ready_o, vec_valid_o, vec_live_o, vec_last_o, err_o, skipped_o;
+  logic [47:0] vec_payload_o;
+  logic [2:0] lanes_bits_i;
+  assign lanes_bits_i = 3'(L);  // a constant: the multiplier by 1 + L folds away
+  pnc_rle_dec #(.RunBits(pnc_pkg::RUN_BITS), .DW(DW)) u_dut (.*);
 
   // ---- probes (driven by `connect` in pnc_rle_dec.sby; used by the induction invariants)
   logic [2:0] f_state;  // StIdle, StHdr, StRec, StTail, StDone = 0..4
@@ -97,8 +75,8 @@ module pnc_rle_dec_props #(
   logic word_fire, vec_fire, f_started_q;
   logic [7:0] f_widx_q;  // words taken since start
   logic [7:0] f_vpos_q;  // vectors transferred
-  assign word_fire = word_valid_i && word_ready;
-  assign vec_fire  = vec_valid && vec_ready_i;
+  assign word_fire = word_valid_i && word_ready_o;
+  assign vec_fire  = vec_valid_o && vec_ready_i;
   always @(*) begin
     E1_StartOnce: assume (start_i == (rst_ni && f_past_q && !f_started_q));
     E2_K: assume (k_i >= 16'd1 && k_i <= 16'(MaxK));
@@ -110,14 +88,11 @@ module pnc_rle_dec_props #(
       E3_InOrder: assume (32'(f_widx_q) < Words && word_data_i == f_mem_i[64*f_widx_q+:64]);
     end
   end
-  `PNC_F_STREAM(assume, E3_Word, word_valid_i, word_ready, word_data_i, 1'b0)
+  `PNC_F_STREAM(assume, E3_Word, word_valid_i, word_ready_o, word_data_i, 1'b0)
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      f_started_q <= 1'b0;
-      f_widx_q <= '0;
-      f_vpos_q <= '0;
-    end else begin
+    if (!rst_ni) {f_started_q, f_widx_q, f_vpos_q} <= '0;
+    else begin
       if (start_i) f_started_q <= 1'b1;
       f_widx_q <= f_widx_q + 8'(word_fire);
       f_vpos_q <= f_vpos_q + 8'(vec_fire);
@@ -155,11 +130,8 @@ module pnc_rle_dec_props #(
                     && (32'(run) > RunMax || 32'(f_vpos_q) + 32'(run) >= 32'(k_i));
   assign exp_live = rec_here && !rec_bad && skip_q == run;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      r_q    <= '0;
-      skip_q <= '0;
-      bad_q  <= 1'b0;
-    end else if (vec_fire) begin
+    if (!rst_ni) {r_q, skip_q, bad_q} <= '0;
+    else if (vec_fire) begin
       if (rec_bad) bad_q <= 1'b1;
       if (exp_live) begin
         r_q    <= r_q + 4'd1;
@@ -174,24 +146,24 @@ module pnc_rle_dec_props #(
   assign corrupt_end = hdr_bad || bad_q || 32'(r_q) < nrec;
 
   // ---- checks
-  `PNC_F_STREAM(assert, VecStream, vec_valid, vec_ready_i, {vec_payload, vec_live, vec_last}, 1'b0)
+  `PNC_F_STREAM(assert, VecStream, vec_valid_o, vec_ready_i, {vec_payload_o, vec_live_o, vec_last_o}, 1'b0)
   logic done;
   assign done = 32'(f_vpos_q) == 32'(k_i);
   always @(*) begin
     if (rst_ni && f_started_q) begin
-      KVectors: assert (32'(f_vpos_q) <= 32'(k_i) && !(vec_valid && done));
-      if (vec_valid) begin
-        LastOnK: assert (vec_last == (32'(f_vpos_q) + 1 == 32'(k_i)));
-        LiveAsRef: assert (vec_live == exp_live);
-        PayloadAsRef: assert (vec_payload == (exp_live ? pay : 48'd0));
+      KVectors: assert (32'(f_vpos_q) <= 32'(k_i) && !(vec_valid_o && done));
+      if (vec_valid_o) begin
+        LastOnK: assert (vec_last_o == (32'(f_vpos_q) + 1 == 32'(k_i)));
+        LiveAsRef: assert (vec_live_o == exp_live);
+        PayloadAsRef: assert (vec_payload_o == (exp_live ? pay : 48'd0));
       end
-      SkippedMarks: assert (skipped == (vec_fire && !vec_live));
-      if (err) NoWordAfterError: assert (!word_fire);
+      SkippedMarks: assert (skipped_o == (vec_fire && !vec_live_o));
+      if (err_o) NoWordAfterError: assert (!word_fire);
       if (hdr_bad) BadHeaderOneWord: assert (f_widx_q <= 8'd1);
       else WordBudget: assert (32'(f_widx_q) <= need_words);
-      if (!hdr_bad && !bad_q && !rec_bad) NoFalseError: assert (!err);
+      if (!hdr_bad && !bad_q && !rec_bad) NoFalseError: assert (!err_o);
       if (done) begin
-        ErrorAsRef: assert (err == corrupt_end);
+        ErrorAsRef: assert (err_o == corrupt_end);
         if (!corrupt_end) AllWordsTaken: assert (32'(f_widx_q) == need_words);
       end
     end

@@ -58,12 +58,19 @@ MUTANTS = [
         "hdr_nrec >= {16'd0, k_i}) begin",
         "NoFalseError|ErrorAsRef",
     ),
+    (
+        "pnc_wbuf",
+        "pnc_wbuf.sv",
+        "assign credit = (occ + 2'(rv_q) < 2'd2) || pop;",
+        "assign credit = (occ + 2'(rv_q) < 2'd3) || pop;",
+        r"pnc_wbuf(_props)?\.sv",
+    ),
 ]
 
-# Targets whose proof has a shallow base case (k-induction from depth 2): a bug a few cycles
+# Targets whose proof has a shallow base case (depth 2 or 3): a bug a few cycles
 # deep only makes their induction step fail (UNKNOWN), so their mutant runs as plain BMC at
 # this depth, which must find the counterexample from reset.
-MUTANT_BMC_DEPTH = {"pnc_rle_dec:l4": 8}
+MUTANT_BMC_DEPTH = {"pnc_rle_dec:l4": 8, "pnc_wbuf": 6}
 
 
 def _tools_or_skip() -> None:
@@ -83,6 +90,7 @@ def test_every_target_proves() -> None:
         "pnc_unpack",
         "pnc_pack",
         "pnc_rle_dec",
+        "pnc_wbuf",
     }
     results = formal.run_all(targets, jobs=2, timeout=formal.DEFAULT_TIMEOUT_S, echo=False)
     bad = [r.line() for r in results if r.status != "PASS"]
@@ -163,6 +171,7 @@ def test_list_names_every_task() -> None:
         "pnc_rle_dec:l3",
         "pnc_rle_dec:l4",
         "pnc_rle_dec:l5",
+        "pnc_wbuf",
     } <= set(names)
 
 

@@ -1,0 +1,81 @@
+// Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
+// Properties of pnc_wbuf: the output streams' contract and the output FIFO's credit scheme.
+//
+// Asserted (the block's promises), for both streams, buffered (fits_i = 1) and pass-through:
+//   out_* obeys the stream rule with clear (the RTL's OutStream_A check): a word offered on
+//     out_* stays, unchanged with its last flag, until taken or cleared.
+//   The output FIFO never overflows (ObNoOverflow_A): a word read from the bank is started only
+//     with room reserved for it (FIFO count + read in flight <= 2), and one source at a time
+//     feeds it (OnePushSource_A); no unit overflows its slot (NoOverflowSeen_A).
+//   The command queues' and output FIFO's own stream checks (pnc_fifo OutStream_A).
+//   Plus every run-time check the RTL carries (formal/pnc_assert_formal.svh).
+//
+// ASSUMPTIONS (each needed, see formal/README.md):
+//   R0  reset only in the first cycle.
+//   W1  fits_i is static (constant out of reset: one job's setting).
+//   W2  the controller keeps its side of the buffer contract, as the RTL's own checks state it:
+//       a unit fits its slot (StoreFits_A), an HO unit's last word by count carries in_last
+//       (HoEndsWithLast_A), a PLAY names a slot that holds a unit or has a LOAD queued
+//       (PlayHasUnit_A). These are promises of pnc_ctrl and the unit format, not of this block.
+`include "pnc_formal.svh"
+
+module pnc_wbuf_props #(
+    parameter  int WbufBytes = 64,  // 4 words per bank, 2 per slot
+    localparam int DW        = pnc_pkg::AXI_DATA_W
+) (
+    input logic clk_i,
+    input logic rst_ni,
+    input logic clear_i,
+    input logic fits_i,
+
+    input logic load_i,
+    input logic load_slot_i,
+    input logic play_i,
+    input logic play_slot_i,
+    input logic play_last_i,
+
+    input logic [1:0]         in_valid_i,
+    input logic [1:0][DW-1:0] in_data_i,
+    input logic [1:0]         in_last_i,
+    input logic [1:0]         out_ready_i
+);
+  `PNC_F_RESET
+
+  logic load_ready_o, play_ready_o, idle_o;
+  logic [1:0] in_ready_o, out_valid_o, out_last_o;
+  logic [1:0][DW-1:0] out_data_o;
+
+  pnc_wbuf #(.WbufBytes(WbufBytes)) u_dut (.*);
+
+  logic fits_q;
+  always_ff @(posedge clk_i) fits_q <= fits_i;
+  always @(*) if (f_past_q) W1_FitsStatic: assume (fits_i == fits_q);
+
+  logic [1:0] w2_ok;  // per stream; one label (Yosys cannot label in a generate loop)
+  always @(*) W2_CtrlContract: assume (&w2_ok);
+
+  for (genvar s = 0; s < 2; s++) begin : gen_w
+    // ---- probes (driven by `connect` in pnc_wbuf.sby)
+    `PNC_F_FIFO_PTRS(lq, 2)
+    `PNC_F_FIFO_PTRS(pq, 2)
+    `PNC_F_FIFO_PTRS(ob, 2)
+    logic f_w_acc, f_w_end, f_r_start, f_lq_valid, f_pq_slot, f_w_act, f_r_act, f_rv, f_ovf;
+    logic [1:0] f_full;
+    logic [23:0] f_w_cnt, f_w_cap;
+
+    // W2: StoreFits_A, HoEndsWithLast_A, PlayHasUnit_A
+    assign w2_ok[s] = !(fits_i && f_w_acc && f_w_cnt >= f_w_cap)
+                      && !(s == 1 && fits_i && f_w_acc && f_w_end && !in_last_i[s])
+                      && !(f_r_start && !f_full[f_pq_slot] && !f_lq_valid);
+
+    // ---- induction strengthening
+    always @(*) begin
+      if (rst_ni) begin
+        assert (!f_ovf);
+        assert (32'(f_ob_cnt) + 32'(f_rv) <= 2);  // the read credit
+        if (f_past_q) assert (fits_i || !(f_w_act || f_r_act || f_rv));  // no buffer use
+      end
+    end
+  end
+
+endmodule
