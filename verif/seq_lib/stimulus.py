@@ -205,7 +205,8 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
     """Pack ``spec`` with the model's host tool (``pack_job``) and apply the negative-test tweak
     the spec asks for (broken descriptor field, corrupt stream, SLVERR window)."""
     job = model_job(spec, rng)
-    image = mi.pack_job(job)
+    # a per-row job's image holds the row vector (region rowq) in the model's defined format
+    image = mi.pack_job(job, allow_per_row=job.per_row)
     st = Stimulus(spec=spec, job=job, image=image, regs=dict(image.regs))
     kind = spec.illegal
     if kind in DESCRIPTOR_ILLEGAL:

@@ -23,6 +23,8 @@ from verif.seq_lib.job_gen import (
     FMTS,
     ILLEGAL_KINDS,
     MAX_DIM,
+    MODES,
+    ROW_ZR_FAMILIES,
     WT_FAMILIES,
     JobKnobs,
     V,
@@ -172,6 +174,35 @@ class SkipModesGiveIdenticalOutputs(PncBaseTest):
             assert outs[0] == outs[1] == outs[2], (
                 "skip modes gave different output bytes for the same job"
             )
+
+
+@pyuvm.test()
+class PerRowZeroPoints(PncBaseTest):
+    """Per-row jobs (MODE.row_q: z_m and r_m of every row from the ROWQ_ADDR row vector): every
+    skip mode x output format, each per-row z/r family; one per-row job in all three skip modes
+    (identical outputs); then PNC_JOBS (default 6) jobs half of them per-row, with stalls."""
+
+    async def body(self):
+        fams = ROW_ZR_FAMILIES
+        await self.run_jobs(
+            len(MODES) * len(FMTS),
+            lambda i: JobKnobs(
+                row_q=True,
+                row_zr=fams[i % len(fams)],
+                mode=MODES[i % len(MODES)],
+                out_fmt=FMTS[i // len(MODES)],
+                stall="none",
+                **SMALL,
+            ),
+            tag="rowq",
+        )
+        spec = gen_job(
+            self.rng, JobKnobs(row_q=True, mode=AQS, act_sparsity=0.6, stall="none", **SMALL)
+        )
+        await self.run_jobs(specs=[spec.copy_with(mode=m) for m in MODES], tag="rowq_modes")
+        outs = [o.regions.get("out") for o in self.env.jobs.monitor.history[-3:]]
+        assert outs[0] == outs[1] == outs[2], "skip modes gave different outputs for a per-row job"
+        await self.run_jobs(n_jobs(6), JobKnobs(row_q_share=0.5, **SMALL), tag="rowq_mix")
 
 
 @pyuvm.test()
