@@ -118,6 +118,8 @@ _cov_rowq_cfg = _coverpoint(
 _cov_zm = _coverpoint("pnc.rowq.z_m", [(b, c) for b in LO_BITS for c in Z_CLASSES])
 _cov_rm = _coverpoint("pnc.rowq.r_m", [(b, c) for b in LO_BITS for c in R_CLASSES])
 _cov_block_z = _coverpoint("pnc.rowq.block_z", ["shared", "differing"])
+# Errors of the row vector: a misaligned ROWQ_ADDR, a read error on the row vector.
+_cov_rowq_err = _coverpoint("pnc.rowq.error", ["misaligned_rowq", "rd_err_rowq"])
 
 
 @CoverPoint("pnc.config.b", xf=lambda b, s, m: b, bins=list(LO_BITS))
@@ -333,6 +335,10 @@ def sample_job(spec, exp=None) -> None:
     nz_w = (whp.reshape(-1, V, spec.k) != 0).sum(axis=1)
     for c in _vec_classes(nz_w):
         _cov_wt_vec(mode, c)
+    if exp is not None and spec.illegal == "misaligned" and _misaligned_rowq(exp.regs):
+        _cov_rowq_err("misaligned_rowq")
+    if exp is not None and spec.illegal == "axi_rd_err" and spec.err_at == "rowq":
+        _cov_rowq_err("rd_err_rowq")
     if exp is None or not exp.legal or exp.stats is None:
         return
     a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, b, sbr, mode)
@@ -368,6 +374,13 @@ def sample_job(spec, exp=None) -> None:
         _cov_sat32("low")
     if np.any(out.s == np.iinfo(np.int32).max):
         _cov_sat32("high")
+
+
+def _misaligned_rowq(regs: dict[str, int]) -> bool:
+    from panacea.memimage import decode_descriptor
+
+    f = decode_descriptor(regs)
+    return bool(f["row_q"]) and f["rowq_addr"] % 8 != 0
 
 
 def sample_stalls(profile: dict[str, str]) -> None:

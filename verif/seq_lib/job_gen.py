@@ -96,7 +96,9 @@ class JobKnobs:
     placement: str | None = None
     stall: str | None = None
     illegal: str | None = None
-    err_at: str | None = None  # SLVERR window on the region's "first" (default) or "last" word
+    # SLVERR window on the region's "first" (default) or "last" word, or on the row vector
+    # ("rowq", per-row jobs)
+    err_at: str | None = None
     row_q: bool | None = None  # per-row z and r (MODE.row_q); None: drawn with row_q_share
     row_q_share: float = 0.0  # chance of a per-row job when row_q is None
     row_zr: str | None = None  # per-row z/r family (ROW_ZR_FAMILIES)

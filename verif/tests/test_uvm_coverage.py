@@ -147,3 +147,21 @@ def test_z_and_r_classes():
     assert cov.r_classes(np.array([0, 15]), 4) == {"zero", "max"}
     assert cov.block_z_classes(np.array([3] * 8 + [1, 2])) == {"shared", "differing"}
     assert cov.block_z_classes(np.array([3] * 8 + [4])) == {"shared"}  # one-row block: neither
+
+
+def test_row_vector_errors_have_their_bins():
+    from verif.seq_lib.stimulus import ROWQ_CORNERS
+
+    cov.reset_coverage()
+    rng = make_rng("rowq-err", 1)
+    spec = gen_job(rng, JobKnobs(illegal="misaligned", dim_class="tiny"))
+    spec.corner = ("out", 4)  # another region: not the row vector's bin
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.rowq.error"].coverage == 0
+    spec.corner = ROWQ_CORNERS[0]
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    kn = JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", max_m=20)
+    spec = gen_job(rng, kn)
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.rowq.error"].coverage == 2
+    cov.reset_coverage()

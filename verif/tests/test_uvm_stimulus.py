@@ -27,7 +27,7 @@ from verif.seq_lib.job_gen import (
     requant_corner_specs,
     wbuf_chain_specs,
 )
-from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, make_stimulus
+from verif.seq_lib.stimulus import BUS_BYTES, DESCRIPTOR_CORNERS, ROWQ_CORNERS, make_stimulus
 
 
 def _same(a, b):
@@ -262,3 +262,27 @@ def test_per_row_sparsity_forces_each_rows_own_r_bin():
     spec = gen_job(rng, kn)
     a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, spec.b, spec.sbr, spec.mode)
     assert a.act_skip.all()
+
+
+@pytest.mark.parametrize("corner", ROWQ_CORNERS)
+def test_misaligned_row_vector_sets_row_q_and_predicts_misaligned(corner):
+    rng = make_rng("rowq-misaligned", corner[1])
+    for row_q in (False, True):  # the row_q bit comes with the corner
+        spec = gen_job(rng, JobKnobs(row_q=row_q, illegal="misaligned", dim_class="tiny"))
+        spec.corner = corner
+        st = make_stimulus(spec, rng)
+        f = mi.decode_descriptor(st.regs)
+        assert f["row_q"] == 1 and f["rowq_addr"] % 8 == corner[1]
+        assert Predictor().predict(st).err == int(ERRORS.MISALIGNED)
+
+
+def test_read_error_on_the_row_vector():
+    rng = make_rng("rowq-rd-err", 1)
+    spec = gen_job(rng, JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", max_m=20))
+    st = make_stimulus(spec, rng)
+    a, vec = st.image.regions["rowq"]
+    assert st.err_windows == [(a, a + BUS_BYTES, "rd")] and len(vec) >= BUS_BYTES
+    assert Predictor().predict(st).err == int(ERRORS.AXI_RD_ERR)
+    bad = gen_job(rng, JobKnobs(illegal="axi_rd_err", err_at="rowq"))
+    with pytest.raises(ValueError, match="err_at 'rowq' needs a per-row job"):
+        make_stimulus(bad, rng)

@@ -33,7 +33,7 @@ from verif.seq_lib.job_gen import (
     wbuf_chain_specs,
     wbuf_mode_specs,
 )
-from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS
+from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, ROWQ_CORNERS
 from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
@@ -203,6 +203,19 @@ class PerRowZeroPoints(PncBaseTest):
         outs = [o.regions.get("out") for o in self.env.jobs.monitor.history[-3:]]
         assert outs[0] == outs[1] == outs[2], "skip modes gave different outputs for a per-row job"
         await self.run_jobs(n_jobs(6), JobKnobs(row_q_share=0.5, **SMALL), tag="rowq_mix")
+        # the row vector's own errors: a misaligned ROWQ_ADDR, SLVERR on its read; then a
+        # legal per-row job
+        specs = []
+        for i, corner in enumerate(ROWQ_CORNERS):
+            kn = JobKnobs(
+                row_q=True, illegal="misaligned", out_fmt=FMTS[i], dim_class="tiny", stall="none"
+            )
+            specs.append(gen_job(self.rng, kn))
+            specs[-1].corner = corner
+        await self.run_jobs(specs=specs, tag="rowq_misaligned")
+        err = JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", stall="none", **SMALL)
+        await self.run_jobs(2, err, tag="rowq_rd_err")
+        await self.run_jobs(1, JobKnobs(row_q=True, stall="none", **SMALL), tag="rowq_after")
 
 
 @pyuvm.test()
