@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..figures import save_figure
 from .gguf_model import (
     F32,
     LINEAR_NAMES,
@@ -627,10 +628,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
         ax2.set_ylim(top=max(s["zero_over_aqs"] for s in q) * 1.15)
     ax2.legend(fontsize=7, loc="upper left")
     ax2.grid(alpha=0.3)
-    fig.tight_layout()
-    paths.append(out_dir / "perplexity.png")
-    fig.savefig(paths[-1], dpi=90)
-    plt.close(fig)
+    paths.append(save_figure(fig, out_dir / "perplexity.png", 90))
 
     fig, ax = plt.subplots(figsize=(13, 4.8))
     cmap = plt.get_cmap("tab20")
@@ -654,10 +652,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     )
     ax.legend(fontsize=7, ncol=4)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    paths.append(out_dir / "sqnr_layers.png")
-    fig.savefig(paths[-1], dpi=90)
-    plt.close(fig)
+    paths.append(save_figure(fig, out_dir / "sqnr_layers.png", 90))
     return paths
 
 
