@@ -305,7 +305,7 @@ def gen_row_zr(
             scale, z = center_rows(xf, scale, z, b, group)
         x = quantize_rows(xf, scale, z)
         rule = "block" if fam == "block_shared" else str(_pick(rng, R_RULES))
-        r = np.minimum(choose_r_rows(x, b, rule, z), rmax)
+        r = choose_r_rows(x, b, rule, z)  # an HO slice value: never above rmax
         return x, z.astype(np.int64), r.astype(np.int64)
     if fam == "corners":
         z = rng.choice(np.array([0, 255, 0, 255, int(rng.integers(1, 255))]), m).astype(np.int64)
@@ -315,7 +315,6 @@ def gen_row_zr(
     elif fam == "differing":
         z = _distinct_in_blocks(rng, m, 0, 255)
         r = np.where(rng.random(m) < 0.7, z >> b, _distinct_in_blocks(rng, m, 0, rmax))
-        r = np.minimum(r, rmax)
     else:
         raise ValueError(f"row_zr must be one of {ROW_ZR_FAMILIES}, got {fam!r}")
     x = gen_activations(rng, afam, m, k, z, b, int(rng.integers(0, rmax + 1)))
