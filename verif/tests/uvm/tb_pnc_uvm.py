@@ -34,7 +34,7 @@ from verif.seq_lib.job_gen import (
     wbuf_mode_specs,
 )
 from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, ROWQ_CORNERS
-from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs
+from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs, row_q_share
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
 AQS = int(CONSTS.SKIP_AQS)
@@ -57,10 +57,10 @@ class SmokeOneJobPerOutputFormat(PncBaseTest):
 
 @pyuvm.test()
 class RandomLegalJobs(PncBaseTest):
-    """PNC_JOBS (default 20) fully random legal jobs."""
+    """PNC_JOBS (default 20) fully random legal jobs (PNC_ROW_Q_SHARE of them per-row)."""
 
     async def body(self):
-        await self.run_jobs(n_jobs(20), JobKnobs(), tag="random")
+        await self.run_jobs(n_jobs(20), JobKnobs(row_q_share=row_q_share()), tag="random")
 
 
 @pyuvm.test()
@@ -605,7 +605,8 @@ class CorruptedPredictionMustFail(PncBaseTest):
 
 @pyuvm.test()
 class NightlySoakRandomJobs(PncBaseTest):
-    """Long random soak (PNC_JOBS, default 300) incl. large jobs, errors and stalls."""
+    """Long random soak (PNC_JOBS, default 300) incl. large jobs, errors and stalls
+    (PNC_ROW_Q_SHARE of the legal ones per-row)."""
 
     async def body(self):
         def knobs(i):
@@ -613,6 +614,7 @@ class NightlySoakRandomJobs(PncBaseTest):
                 return JobKnobs(
                     illegal=ILLEGAL_KINDS[(i // 10) % len(ILLEGAL_KINDS)], dim_class="tiny"
                 )
-            return JobKnobs(max_m=64, max_n=64, max_k=160)
+            return JobKnobs(max_m=64, max_n=64, max_k=160, row_q_share=share)
 
+        share = row_q_share()
         await self.run_jobs(n_jobs(300), knobs, tag="soak")
