@@ -28,12 +28,9 @@ from panacea.llm.gguf_model import (
     GgufModelError,
     LlamaWeights,
     MissingPackageError,
-    build_tokenizer,
     default_model_path,
-    encode,
     load_gguf,
 )
-from panacea.llm.schemes import SCHEMES, layer_names
 from panacea.memimage import Job, decode_output, job_stats
 from panacea.requant import add_bias_sat
 
@@ -57,16 +54,10 @@ class RtlJob:
 def check_request(weights: LlamaWeights, scheme: str, layer: str, rows: int) -> None:
     """Raise :class:`RtlCheckError` for an unknown scheme or layer or a bad row count (before
     any expensive step)."""
-    if scheme not in SCHEMES or SCHEMES[scheme].kind == "fp32":
-        quant = [s for s, sc in SCHEMES.items() if sc.kind != "fp32"]
-        raise RtlCheckError(f"--rtl-scheme must be a quantized scheme ({', '.join(quant)})")
-    if layer not in layer_names(weights):
-        n = weights.config.n_layer
-        raise RtlCheckError(
-            f"unknown layer '{layer}'; layers are blk.<0..{n - 1}>.<"
-            + "|".join(sorted({name.split(".")[-1] for name in layer_names(weights)}))
-            + ">, e.g. blk.0.attn_k"
-        )
+    try:
+        acc.check_capture(weights, scheme, layer)
+    except acc.AccuracyInputError as exc:
+        raise RtlCheckError(str(exc)) from None
     if rows < 1:
         raise RtlCheckError(f"--rtl-rows must be at least 1, got {rows}")
 
@@ -175,11 +166,9 @@ def main(args: Any) -> int:
         weights = load_gguf(args.model or default_model_path())
         check_request(weights, args.rtl_scheme, args.rtl_check, args.rtl_rows)
         texts = [
-            p.read_text(encoding="utf-8") if p is not None else acc.data_text(name)
-            for p, name in ((args.calib, "calibration.txt"), (args.eval, "evaluation.txt"))
+            None if p is None else p.read_text(encoding="utf-8") for p in (args.calib, args.eval)
         ]
-        tok = build_tokenizer(weights.tokenizer)
-        cal_ids, ev_ids = (encode(tok, weights.tokenizer, t) for t in texts)
+        _, cal_ids, ev_ids = acc.encode_texts(weights, *texts)
         print(
             f"capturing {args.rtl_check} of scheme {args.rtl_scheme} (calibration "
             f"{len(cal_ids)} tokens, first {args.rtl_rows} evaluation tokens)",

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
+from panacea.figures import save_figure
+
 from flow.regress import config as C
 from flow.regress import covdata, history, signoff, triage
 
@@ -167,9 +169,7 @@ def plots(
     ax.grid(alpha=0.3)
     ax.set_title("Coverage growth over seeds")
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out / "coverage_growth.png", dpi=90)
-    plt.close(fig)
+    save_figure(fig, out / "coverage_growth.png", 90)
     made["coverage_growth"] = "coverage_growth.png"
 
     # slice sparsity of the stimulus: how many jobs had tiles in each HO-vector sparsity decile
@@ -190,9 +190,7 @@ def plots(
         ax.set_xlabel("skippable share of the tile's vectors (%, decile)")
         any_data |= bool(d)
     axes[0].set_ylabel("jobs with such a tile")
-    fig.tight_layout()
-    fig.savefig(out / "sparsity_hist.png", dpi=90)
-    plt.close(fig)
+    save_figure(fig, out / "sparsity_hist.png", 90)
     if any_data:
         made["sparsity_hist"] = "sparsity_hist.png"
     return made

@@ -401,13 +401,7 @@ def ladder(
                 if not more or more <= blacklist:
                     break
                 blacklist |= more
-            res = {
-                "rung": "equiv",
-                "status": status,
-                "detail": detail,
-                "depth": seq,
-                "log": rel(log),
-            }
+            reached = seq
         elif rung == "sby":
             miter = wdir / f"{tag}.miter.sv"
             miter.write_text(miter_sv(ports))
@@ -437,13 +431,6 @@ def ladder(
                 ]
                 timed_out, _ = run_tool(cmd, wdir, log, max(left, 1) + 15)
                 status, detail, reached = sby_verdict(log_text(log), timed_out, depth)
-            res = {
-                "rung": "sby",
-                "status": status,
-                "detail": detail,
-                "depth": reached,
-                "log": rel(log),
-            }
         elif rung == "sat":
             miter = wdir / f"{tag}.sat_miter.sv"
             miter.write_text(miter_sv(ports))
@@ -457,16 +444,17 @@ def ladder(
                 timeout_s + 30,
             )
             status, detail = verdict(log_text(log), timed_out)
-            res = {
-                "rung": "sat",
-                "status": status,
-                "detail": detail,
-                "depth": sat_depth,
-                "log": rel(log),
-            }
+            reached = sat_depth
         else:
             raise ValueError(f"unknown rung {rung!r}; choose from {', '.join(RUNGS)}")
-        res["seconds"] = round(time.monotonic() - t0, 1)
+        res = {
+            "rung": rung,
+            "status": status,
+            "detail": detail,
+            "depth": reached,
+            "log": rel(log),
+            "seconds": round(time.monotonic() - t0, 1),
+        }
         results.append(res)
         if res["status"] in DECISIVE:
             break

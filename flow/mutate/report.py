@@ -28,6 +28,8 @@ import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from panacea.figures import save_figure
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLE = ("survived", "not_covered", "error")
 
@@ -278,10 +280,7 @@ def write_plots(summary: dict, out: Path) -> list[Path]:
     ax.set_xlabel("mutants")
     ax.set_title(f"Mutants per module and kill rate ({summary['meta']['level']})")
     ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    paths.append(out / "mutation_by_module.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
+    paths.append(save_figure(fig, out / "mutation_by_module.png", 110))
 
     tests = list(summary["by_test"])
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(tests) + 1.5))
@@ -295,10 +294,7 @@ def write_plots(summary: dict, out: Path) -> list[Path]:
     ax.set_xlabel("mutants")
     ax.set_title("Per test: mutants activated and killed first (shortest test first)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    paths.append(out / "mutation_by_test.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
+    paths.append(save_figure(fig, out / "mutation_by_test.png", 110))
     return paths
 
 

@@ -19,6 +19,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from panacea.figures import save_figure
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -223,7 +225,4 @@ def plot_trend(rows: list[dict], png: Path) -> Path | None:
     ax.set_title(f"Trend over the last {len(rows)} runs ({levels})")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(png, dpi=90)
-    plt.close(fig)
-    return png
+    return save_figure(fig, png, 90)

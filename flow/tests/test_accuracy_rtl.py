@@ -17,58 +17,26 @@ N_LAYER, N_EMBD, N_HEAD, N_HEAD_KV, N_FF, VOCAB = 2, 32, 4, 2, 48, 64
 ROWS = 32
 
 
-def tiny_llama(seed: int = 0) -> gm.LlamaWeights:
+def tiny_llama(random_llama, seed: int = 0) -> gm.LlamaWeights:
     """Random llama weights (the RoPE layout does not matter for a replay check)."""
     rng = np.random.default_rng(seed)
-
-    def mat(n: int, k: int) -> np.ndarray:
-        return (rng.normal(size=(n, k)) / np.sqrt(k)).astype(np.float32)
-
-    def gain() -> np.ndarray:
-        return (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32)
-
-    kv = N_HEAD_KV * N_EMBD // N_HEAD
-    blocks = [
-        {
-            "attn_norm": gain(),
-            "ffn_norm": gain(),
-            "attn_q": mat(N_EMBD, N_EMBD),
-            "attn_k": mat(kv, N_EMBD),
-            "attn_v": mat(kv, N_EMBD),
-            "attn_output": mat(N_EMBD, N_EMBD),
-            "ffn_gate": mat(N_FF, N_EMBD),
-            "ffn_up": mat(N_FF, N_EMBD),
-            "ffn_down": mat(N_EMBD, N_FF),
-        }
-        for _ in range(N_LAYER)
-    ]
+    cfg, blocks = random_llama(rng, N_LAYER, N_EMBD, N_HEAD, N_HEAD_KV, N_FF, VOCAB)
     emb = rng.normal(size=(VOCAB, N_EMBD)).astype(np.float32)
-    cfg = gm.LlamaConfig(
-        n_layer=N_LAYER,
-        n_embd=N_EMBD,
-        n_ff=N_FF,
-        n_head=N_HEAD,
-        n_head_kv=N_HEAD_KV,
-        n_rot=N_EMBD // N_HEAD,
-        rope_base=10000.0,
-        rms_eps=1e-5,
-        vocab_size=VOCAB,
-        context_length=256,
-    )
+    gain = (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32)
     tok = gm.TokenizerMeta(
         model="gpt2", pre="smollm", tokens=[f"t{i}" for i in range(VOCAB)], merges=[],
         token_types=[1] * VOCAB,
     )  # fmt: skip
     return gm.LlamaWeights(
-        config=cfg, tok_embd=emb, output_norm=gain(), output=emb, blocks=blocks, tokenizer=tok,
+        config=cfg, tok_embd=emb, output_norm=gain, output=emb, blocks=blocks, tokenizer=tok,
         name="tiny-llama",
     )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def tiny() -> tuple[gm.LlamaWeights, np.ndarray, np.ndarray]:
+def tiny(random_llama) -> tuple[gm.LlamaWeights, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(5)
-    return tiny_llama(), rng.integers(0, VOCAB, 48), rng.integers(0, VOCAB, 40)
+    return tiny_llama(random_llama), rng.integers(0, VOCAB, 48), rng.integers(0, VOCAB, 40)
 
 
 def test_real_layer_on_the_rtl_matches_the_numpy_path(tiny: tuple) -> None:

@@ -139,26 +139,22 @@ def test_assumptions_are_documented_and_used() -> None:
             assert used, f"{props.name}: assumption {ident} is documented but not in the code"
 
 
+def formal_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m flow.formal ARGS`` from the checkout, output captured."""
+    cmd = [sys.executable, "-m", "flow.formal", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+
+
 def test_unknown_target_is_one_line_exit_2() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "flow.formal", "no_such_block"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    proc = formal_cli("no_such_block")
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "unknown formal target" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_list_names_every_task() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "flow.formal", "--list"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    proc = formal_cli("--list")
+    assert proc.returncode == 0, proc.stderr
     names = [line.split()[0] for line in proc.stdout.splitlines()]
     assert {
         "pnc_fifo:d1",

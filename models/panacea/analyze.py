@@ -25,6 +25,7 @@ from .config import ARCH
 from .cycles import cycle_model
 from .energy import energy_from_counters
 from .errors import DecompositionError
+from .figures import save_figure
 from .memimage import Job, align8, ceil_div
 from .quant import calibrate_activations, gemm_sqnr_db, quantize_activations, quantize_weights
 from .slicing import slice_act, slice_wt, wt_lo_bits
@@ -333,11 +334,8 @@ def plot_layer(la: LayerAnalysis, out_dir: Path) -> Path:
     ax_w.set(
         title=f"weight HO slices (SBR {'on' if d['sbr'] else 'off'})", xlabel="wh", ylabel="count"
     )
-    fig.tight_layout()
-    path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_ho_hist.png")
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_ho_hist.png"
+    return save_figure(fig, out_dir / name, 80)
 
 
 ENERGY_KINDS: tuple[str, ...] = ("dram", "sram", "compute")
@@ -376,11 +374,8 @@ def plot_energy(la: LayerAnalysis, out_dir: Path) -> Path:
     plot_energy_stack(ax, modes, [d["energy_breakdown_pj"][md] for md in modes])
     ax.set_title(f"{d['name']}: energy per mode (M={d['M']} N={d['N']} K={d['K']})")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = out_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_energy.png")
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", d["name"]) + "_energy.png"
+    return save_figure(fig, out_dir / name, 80)
 
 
 def analyze_file(

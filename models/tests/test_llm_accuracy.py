@@ -51,7 +51,7 @@ def hf_to_gguf(w: np.ndarray, n_head: int) -> np.ndarray:
     )
 
 
-def tiny_hf(seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
+def tiny_hf(random_llama, seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
     """Random llama weights in Hugging Face's layout, plus a small byte-level vocabulary."""
     rng = np.random.default_rng(seed)
     tokens = ["<|endoftext|>", *bytes_to_unicode(), "Ġt", "he", "Ġthe"]
@@ -65,26 +65,12 @@ def tiny_hf(seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
         eos_id=0,
     )
     v = len(tokens)
-
-    def mat(n: int, k: int) -> np.ndarray:
-        return (rng.normal(size=(n, k)) / np.sqrt(k)).astype(np.float32)
-
-    blocks = []
-    for _ in range(N_LAYER):
-        blk = {
-            "attn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
-            "ffn_norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
-            "attn_q": mat(N_EMBD, N_EMBD),
-            "attn_k": mat(N_HEAD_KV * HEAD_DIM, N_EMBD),
-            "attn_v": mat(N_HEAD_KV * HEAD_DIM, N_EMBD),
-            "attn_output": mat(N_EMBD, N_EMBD),
-            "ffn_gate": mat(N_FF, N_EMBD),
-            "ffn_up": mat(N_FF, N_EMBD),
-            "ffn_down": mat(N_EMBD, N_FF),
-        }
+    cfg, blocks = random_llama(rng, N_LAYER, N_EMBD, N_HEAD, N_HEAD_KV, N_FF, v)
+    assert (cfg.rope_base, cfg.rms_eps) == (ROPE_BASE, EPS)  # the float64 reference's
+    for blk in blocks:
         blk["ffn_down"][:, 3] *= 40.0  # an outlier channel, as real LLMs have
-        blocks.append(blk)
     hf = {
+        "cfg": cfg,
         "emb": rng.normal(size=(v, N_EMBD)).astype(np.float32),
         "norm": (1 + 0.1 * rng.normal(size=N_EMBD)).astype(np.float32),
         "blocks": blocks,
@@ -93,18 +79,6 @@ def tiny_hf(seed: int = 0) -> tuple[dict, gm.TokenizerMeta]:
 
 
 def to_weights(hf: dict, meta: gm.TokenizerMeta) -> gm.LlamaWeights:
-    cfg = gm.LlamaConfig(
-        n_layer=N_LAYER,
-        n_embd=N_EMBD,
-        n_ff=N_FF,
-        n_head=N_HEAD,
-        n_head_kv=N_HEAD_KV,
-        n_rot=HEAD_DIM,
-        rope_base=ROPE_BASE,
-        rms_eps=EPS,
-        vocab_size=len(meta.tokens),
-        context_length=256,
-    )
     blocks = []
     for b in hf["blocks"]:
         g = dict(b)
@@ -112,7 +86,7 @@ def to_weights(hf: dict, meta: gm.TokenizerMeta) -> gm.LlamaWeights:
         g["attn_k"] = hf_to_gguf(b["attn_k"], N_HEAD_KV)
         blocks.append(g)
     return gm.LlamaWeights(
-        config=cfg,
+        config=hf["cfg"],
         tok_embd=hf["emb"],
         output_norm=hf["norm"],
         output=hf["emb"],
@@ -123,8 +97,10 @@ def to_weights(hf: dict, meta: gm.TokenizerMeta) -> gm.LlamaWeights:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, gm.LlamaWeights, Path]:
-    hf, meta = tiny_hf()
+def tiny(
+    tmp_path_factory: pytest.TempPathFactory, random_llama
+) -> tuple[dict, gm.LlamaWeights, Path]:
+    hf, meta = tiny_hf(random_llama)
     path = tmp_path_factory.mktemp("tiny") / "tiny-llama.gguf"
     gm.write_llama_gguf(path, to_weights(hf, meta), quant_types={"blk.1.ffn_up.weight": "Q8_0"})
     return hf, gm.load_gguf(path), path

@@ -17,14 +17,12 @@ from panacea.rowquant import (
     quantize_rows,
 )
 
+# the random seed of a test's data and the LO width, drawn by every property test here
+SEED_B = dict(seed=st.integers(0, 2**32 - 1), b=st.sampled_from((3, 4, 5)))
+
 
 @settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    m=st.integers(1, 21),
-    group=st.sampled_from((2, 8)),
-    b=st.sampled_from((3, 4, 5)),
-)
+@given(**SEED_B, m=st.integers(1, 21), group=st.sampled_from((2, 8)))
 def test_row_groups_share_one_range(seed: int, m: int, group: int, b: int) -> None:
     x = np.random.default_rng(seed).standard_t(2, (m, 7))
     for scale, z in (calibrate_rows(x, group), center_rows(x, *calibrate_rows(x, group), b, group)):
@@ -51,11 +49,7 @@ def test_per_row_parameters_are_checked() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    seed=st.integers(0, 2**32 - 1),
-    m=st.integers(1, 12),
-    k=st.integers(1, 40),
-    b=st.sampled_from((3, 4, 5)),
-    shift=st.sampled_from((-3.0, 0.0, 3.0)),
+    **SEED_B, m=st.integers(1, 12), k=st.integers(1, 40), shift=st.sampled_from((-3.0, 0.0, 3.0))
 )
 def test_row_calibration_and_centering(seed: int, m: int, k: int, b: int, shift: float) -> None:
     rng = np.random.default_rng(seed)
@@ -79,13 +73,7 @@ def test_row_calibration_and_centering(seed: int, m: int, k: int, b: int, shift:
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    m=st.integers(1, 20),
-    k=st.integers(1, 30),
-    b=st.sampled_from((3, 4, 5)),
-    spread=st.sampled_from((0, 1, 40)),
-)
+@given(**SEED_B, m=st.integers(1, 20), k=st.integers(1, 30), spread=st.sampled_from((0, 1, 40)))
 def test_r_rules(seed: int, m: int, k: int, b: int, spread: int) -> None:
     rng = np.random.default_rng(seed)
     xq = np.clip(rng.integers(100, 101 + spread, (m, 1)) + rng.normal(0, 3, (m, k)), 0, 255).astype(

@@ -72,6 +72,7 @@ COVERGROUPS = (
     "pnc.errors",
     "pnc.reset",
     "pnc.stim",
+    "pnc.rowq",
 )
 
 
@@ -103,11 +104,22 @@ _cov_act_vec = _coverpoint("pnc.vectors.act_class", [(m, c) for m in MODES for c
 _cov_wt_vec = _coverpoint("pnc.vectors.wt_class", [(m, c) for m in MODES for c in VEC_CLASSES])
 _cov_act_run = _coverpoint("pnc.rle.act_run", RUN_BINS)
 _cov_wt_run = _coverpoint("pnc.rle.wt_run", RUN_BINS)
-_cov_r = _coverpoint("pnc.quant.r", [(b, c) for b in LO_BITS for c in ("zero", "mid", "max")])
-_cov_z = _coverpoint(
-    "pnc.quant.z",
-    [(b, c) for b in LO_BITS for c in ("zero", "255", "bin_centre", "bin_edge", "other")],
+R_CLASSES = ("zero", "mid", "max")
+Z_CLASSES = ("zero", "255", "bin_centre", "bin_edge", "other")
+_cov_r = _coverpoint("pnc.quant.r", [(b, c) for b in LO_BITS for c in R_CLASSES])
+_cov_z = _coverpoint("pnc.quant.z", [(b, c) for b in LO_BITS for c in Z_CLASSES])
+
+# Per-row zero points (MODE.row_q): per-job and per-row jobs in every skip mode and output
+# format; the classes of the rows' z_m and r_m; m-blocks whose rows share one z or differ.
+_cov_rowq_cfg = _coverpoint(
+    "pnc.rowq.row_q_x_mode_x_fmt",
+    [(q, m, f) for q in (False, True) for m in MODES for f in FORMATS],
 )
+_cov_zm = _coverpoint("pnc.rowq.z_m", [(b, c) for b in LO_BITS for c in Z_CLASSES])
+_cov_rm = _coverpoint("pnc.rowq.r_m", [(b, c) for b in LO_BITS for c in R_CLASSES])
+_cov_block_z = _coverpoint("pnc.rowq.block_z", ["shared", "differing"])
+# Errors of the row vector: a misaligned ROWQ_ADDR, a read error on the row vector.
+_cov_rowq_err = _coverpoint("pnc.rowq.error", ["misaligned_rowq", "rd_err_rowq"])
 
 
 @CoverPoint("pnc.config.b", xf=lambda b, s, m: b, bins=list(LO_BITS))
@@ -170,6 +182,15 @@ def _family_bins():
 _cov_family = _coverpoint("pnc.stim.family", _family_bins())
 
 
+def _row_family_bins():
+    from verif.seq_lib.job_gen import ROW_ZR_FAMILIES
+
+    return list(ROW_ZR_FAMILIES)
+
+
+_cov_row_family = _coverpoint("pnc.rowq.family", _row_family_bins())
+
+
 # ----------------------------------------------------------------------------------- sampling
 def dim_class(d: int, with_run: bool = False) -> str:
     if with_run and d > RUN_MAX + 1:
@@ -212,6 +233,38 @@ def run_classes(live: np.ndarray, skippable: np.ndarray) -> set[str]:
     return out
 
 
+def z_classes(z: np.ndarray, b: int) -> set[str]:
+    """:data:`Z_CLASSES` of the zero points ``z`` (one or one per row) with LO width ``b``."""
+    z = np.atleast_1d(np.asarray(z, np.int64))
+    lo = z & ((1 << b) - 1)
+    edge = (lo == 0) | (lo == (1 << b) - 1)
+    hits = (z == 0, z == 255, lo == 1 << (b - 1), edge, np.ones_like(edge))
+    out, left = set(), np.ones(z.shape, bool)
+    for name, hit in zip(Z_CLASSES, hits, strict=True):  # first matching class of each value
+        if np.any(hit & left):
+            out.add(name)
+        left &= ~hit
+    return out
+
+
+def r_classes(r: np.ndarray, b: int) -> set[str]:
+    """:data:`R_CLASSES` of the residual bases ``r`` (one or one per row)."""
+    r = np.atleast_1d(np.asarray(r, np.int64))
+    rmax = (1 << (8 - b)) - 1
+    hits = (r == 0, (r > 0) & (r < rmax), r == rmax)
+    return {name for name, hit in zip(R_CLASSES, hits, strict=True) if np.any(hit)}
+
+
+def block_z_classes(z: np.ndarray) -> set[str]:
+    """``shared`` / ``differing``: m-blocks of two or more rows whose z_m are equal / not."""
+    out = set()
+    for j in range(0, len(z), V):
+        blk = z[j : j + V]
+        if len(blk) > 1:
+            out.add("shared" if np.all(blk == blk[0]) else "differing")
+    return out
+
+
 def _pad_rows(a: np.ndarray, fill: int) -> np.ndarray:
     m = a.shape[0]
     mp = -(-m // V) * V
@@ -229,28 +282,28 @@ def sample_job(spec, exp=None) -> None:
     from panacea.slicing import slice_act, slice_wt
 
     b, sbr, mode = int(spec.b), bool(spec.sbr), int(spec.mode)
+    per_row = isinstance(spec.z, np.ndarray) or isinstance(spec.r, np.ndarray)
     r_eff = spec.r if mode == 2 else 0
     _cov_cfg(b, sbr, mode)
+    _cov_rowq_cfg(per_row, mode, int(spec.out_fmt))
+    if per_row:
+        for c in z_classes(spec.z, b):
+            _cov_zm(b, c)
+        for c in r_classes(spec.r, b):
+            _cov_rm(b, c)
+        for c in block_z_classes(np.broadcast_to(np.asarray(spec.z), (spec.m,))):
+            _cov_block_z(c)
+        _cov_row_family(spec.meta.get("row_zr"))
+    else:
+        for c in z_classes(spec.z, b):
+            _cov_z(b, c)
+        for c in r_classes(spec.r, b):
+            _cov_r(b, c)
     _cov_m(dim_class(spec.m))
     _cov_n(dim_class(spec.n))
     _cov_k(dim_class(spec.k, with_run=True))
     ngroups = -(-int(spec.n) // (V * int(ARCH.NUM_PEA)))
     _cov_wbuf(wbuf_slots(int(spec.k), sbr), "one_ngroup" if ngroups == 1 else "several_ngroups")
-    rmax = (1 << (8 - b)) - 1
-    _cov_r(b, "zero" if spec.r == 0 else ("max" if spec.r == rmax else "mid"))
-    z = spec.z
-    zc = (
-        "zero"
-        if z == 0
-        else "255"
-        if z == 255
-        else "bin_centre"
-        if (z & ((1 << b) - 1)) == 1 << (b - 1)
-        else "bin_edge"
-        if (z & ((1 << b) - 1)) in (0, (1 << b) - 1)
-        else "other"
-    )
-    _cov_z(b, zc)
     _cov_family("act", spec.meta.get("act_family"))
     _cov_family("wt", spec.meta.get("wt_family"))
     _cov_fmt_bias(int(spec.out_fmt), spec.bias is not None)
@@ -265,7 +318,7 @@ def sample_job(spec, exp=None) -> None:
         _cov_wbuf_chain(slots, min(ngroups, 4))
 
     xh, _ = slice_act(spec.x, b)
-    res = xh - r_eff
+    res = xh - (r_eff[:, None] if isinstance(r_eff, np.ndarray) else r_eff)
     for v in np.unique(res):
         _cov_act_residual(b, int(v))
     wh, wl = slice_wt(spec.w, sbr)
@@ -282,6 +335,10 @@ def sample_job(spec, exp=None) -> None:
     nz_w = (whp.reshape(-1, V, spec.k) != 0).sum(axis=1)
     for c in _vec_classes(nz_w):
         _cov_wt_vec(mode, c)
+    if exp is not None and spec.illegal == "misaligned" and _misaligned_rowq(exp.regs):
+        _cov_rowq_err("misaligned_rowq")
+    if exp is not None and spec.illegal == "axi_rd_err" and spec.err_at == "rowq":
+        _cov_rowq_err("rd_err_rowq")
     if exp is None or not exp.legal or exp.stats is None:
         return
     a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, b, sbr, mode)
@@ -317,6 +374,13 @@ def sample_job(spec, exp=None) -> None:
         _cov_sat32("low")
     if np.any(out.s == np.iinfo(np.int32).max):
         _cov_sat32("high")
+
+
+def _misaligned_rowq(regs: dict[str, int]) -> bool:
+    from panacea.memimage import decode_descriptor
+
+    f = decode_descriptor(regs)
+    return bool(f["row_q"]) and f["rowq_addr"] % 8 != 0
 
 
 def sample_stalls(profile: dict[str, str]) -> None:

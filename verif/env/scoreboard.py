@@ -50,19 +50,26 @@ class Mismatch:
         return f"job {self.idx}: {self.what}: {self.detail}"
 
 
+def _at(v: int | np.ndarray, row: int) -> int:
+    """Row ``row``'s value of a per-job or per-row parameter."""
+    return int(v[row]) if isinstance(v, np.ndarray) else int(v)
+
+
 def breakdown(exp: Expected, row: int, col: int) -> str:
-    """Five-term breakdown of output element (row, col) from the model."""
+    """Five-term breakdown of output element (row, col) from the model (a per-row job: with
+    that row's z_m and r_m)."""
     j = exp.job
     a = getattr(exp, "_aqs", None)
     if a is None:
-        a = aqs_gemm(j.x, j.w, int(j.z), int(j.r), int(j.b), bool(j.sbr), j.mode)
+        a = aqs_gemm(j.x, j.w, j.z, j.r, int(j.b), bool(j.sbr), j.mode)
         exp._aqs = a
     bias = int(j.bias[col]) if j.bias is not None else 0
     b = int(j.b)
     return (
         f"HH={int(a.hh[row, col])}*2^{b + 4} HL={int(a.hl[row, col])}*2^4 "
         f"LH={int(a.lh[row, col])}*2^{b} LL={int(a.ll[row, col])} "
-        f"COMP={int(a.comp[row, col])} (r_eff={a.r_eff}, z={a.z}, colsum={int(a.colsum[col])})"
+        f"COMP={int(a.comp[row, col])} ({'row ' if j.per_row else ''}r_eff={_at(a.r_eff, row)}, "
+        f"z={_at(a.z, row)}, colsum={int(a.colsum[col])})"
         f" -> Y={int(a.y[row, col])} bias={bias}"
     )
 
@@ -180,7 +187,7 @@ def compare(
         want = {
             "act": BUS_BYTES * ng * int(st.act_beats.sum()),
             "wt": BUS_BYTES * st.wt_rd_beats,
-        }  # weight buffer: replays are not read
+        }  # weight buffer: replays are not read; the row vector counts with the activations
         got_rd = {
             "act": per[("act_lo", "rd")] + per[("act_ho", "rd")] + per[("rowq", "rd")],
             "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")],

@@ -12,6 +12,13 @@ placement independent of the distribution family:
 * activations: ``x = clip(round(z + spread * d), 0, 255)`` for a unit-free family sample ``d``;
 * sparsity: a share of the (m-block, k) activation vectors are forced into the r bin
   (``x >> b == r_eff``) and a share of the (n-block, k) weight vectors get ``wh == 0``.
+
+Per-row jobs (MODE.row_q, knob ``row_q``; ``row_q_share`` draws them among others) give every
+row its own zero point and r (arrays of M values), drawn by a :data:`ROW_ZR_FAMILIES` family:
+the host's per-token calibration (``panacea.rowquant``: ``calibrate_rows``, optionally
+``center_rows``, ``quantize_rows``, ``choose_r_rows`` with one of its rules), blocks of rows
+sharing one range, extreme values (z at 0 and 255, r at 0 and its maximum), or every row of an
+m-block different.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 from panacea.config import ARCH, CONSTS
 from panacea.memimage import wbuf_slots
+from panacea.rowquant import R_RULES, calibrate_rows, center_rows, choose_r_rows, quantize_rows
 
 V = int(ARCH.V)
 MAX_DIM = int(ARCH.MAX_DIM)
@@ -52,6 +60,10 @@ DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_
                       "bad_rq_mult", "bad_rq_shift")  # fmt: skip
 ILLEGAL_KINDS = (*DESCRIPTOR_ILLEGAL, "axi_rd_err", "axi_wr_err", "stream_corrupt")
 MODES = (int(CONSTS.SKIP_DENSE), int(CONSTS.SKIP_ZERO), int(CONSTS.SKIP_AQS))
+# Per-row z/r families: the host's per-token calibration (rows of their own offset and scale),
+# the same with per-row ZPM, blocks of 8 rows sharing one range, extreme values, and rows of
+# one m-block all different.
+ROW_ZR_FAMILIES = ("calibrated", "calibrated_zpm", "block_shared", "corners", "differing")
 FMTS = (int(CONSTS.FMT_INT32), int(CONSTS.FMT_UINT8), int(CONSTS.FMT_UINT8_RLE))
 
 
@@ -84,7 +96,15 @@ class JobKnobs:
     placement: str | None = None
     stall: str | None = None
     illegal: str | None = None
-    err_at: str | None = None  # SLVERR window on the region's "first" (default) or "last" word
+    # SLVERR window on the region's "first" (default) or "last" word, or on the row vector
+    # ("rowq", per-row jobs)
+    err_at: str | None = None
+    row_q: bool | None = None  # per-row z and r (MODE.row_q); None: drawn with row_q_share
+    row_q_share: float = 0.0  # chance of a per-row job when row_q is None
+    row_zr: str | None = None  # per-row z/r family (ROW_ZR_FAMILIES)
+
+
+RowParam = int | np.ndarray  # one value per job, or one per row (per-row job)
 
 
 @dataclass
@@ -96,8 +116,8 @@ class JobSpec:
     k: int
     x: np.ndarray  # (M, K) uint8
     w: np.ndarray  # (N, K) int8
-    z: int
-    r: int
+    z: RowParam  # an (M,) array in a per-row job
+    r: RowParam
     b: int
     sbr: bool
     mode: int
@@ -117,16 +137,22 @@ class JobSpec:
     meta: dict = field(default_factory=dict)  # family names etc. for coverage and reports
 
     @property
-    def r_eff(self) -> int:
+    def per_row(self) -> bool:
+        """Per-row z and r (MODE.row_q)."""
+        return isinstance(self.z, np.ndarray) or isinstance(self.r, np.ndarray)
+
+    @property
+    def r_eff(self) -> RowParam:
         return self.r if self.mode == int(CONSTS.SKIP_AQS) else 0
 
     def describe(self) -> str:
         fam = self.meta.get("act_family", "?")
         mode = {0: "dense", 1: "zero", 2: "aqs"}.get(self.mode, str(self.mode))
         fmt = {0: "int32", 1: "uint8", 2: "uint8rle"}.get(self.out_fmt, str(self.out_fmt))
+        zr = f"rowq-{self.meta.get('row_zr', '?')}" if self.per_row else f"z{self.z}r{self.r}"
         s = (
             f"m{self.m}n{self.n}k{self.k}_b{self.b}_{'sbr' if self.sbr else 'nosbr'}_{mode}"
-            f"_{fmt}_z{self.z}r{self.r}_{fam}{'_bias' if self.bias is not None else ''}"
+            f"_{fmt}_{zr}_{fam}{'_bias' if self.bias is not None else ''}"
             f"_{self.placement}_{self.stall}"
         )
         return s + (f"_ILLEGAL-{self.illegal}" if self.illegal else "")
@@ -179,8 +205,9 @@ def _family_sample(rng: np.random.Generator, fam: str, shape) -> np.ndarray:
     raise ValueError(fam)
 
 
-def gen_activations(rng, fam: str, m: int, k: int, z: int, b: int, r_bin: int) -> np.ndarray:
-    """(M, K) uint8 activations of family ``fam`` around zero point ``z``."""
+def gen_activations(rng, fam: str, m: int, k: int, z: RowParam, b: int, r_bin: int) -> np.ndarray:
+    """(M, K) uint8 activations of family ``fam`` around zero point ``z`` (one per row when an
+    array)."""
     if fam == "uniform":
         return rng.integers(0, 256, (m, k), dtype=np.int64).astype(np.uint8)
     if fam == "constant":
@@ -190,7 +217,12 @@ def gen_activations(rng, fam: str, m: int, k: int, z: int, b: int, r_bin: int) -
         return (lo + rng.integers(0, 1 << b, (m, k))).astype(np.uint8)
     spread = float(rng.choice([1.5, 4.0, 10.0, 25.0, 60.0]))
     d = _family_sample(rng, fam, (m, k))
-    return np.clip(np.rint(z + spread * d), 0, 255).astype(np.uint8)
+    return np.clip(np.rint(_col(z) + spread * d), 0, 255).astype(np.uint8)
+
+
+def _col(v: RowParam) -> RowParam:
+    """A per-row value as a column (broadcasts over K); a scalar unchanged."""
+    return v[:, None] if isinstance(v, np.ndarray) else v
 
 
 def gen_weights(rng, fam: str, n: int, k: int) -> np.ndarray:
@@ -228,14 +260,14 @@ def place_z(rng, place: str, b: int, natural: int) -> int:
     }[place]
 
 
-def force_act_sparsity(rng, x: np.ndarray, share: float, b: int, r_eff: int) -> np.ndarray:
+def force_act_sparsity(rng, x: np.ndarray, share: float, b: int, r_eff: RowParam) -> np.ndarray:
     """Force ``share`` of the (m-block, k) activation vectors to be skippable (xh == r_eff)."""
     m, k = x.shape
     mb = -(-m // V)
     sel = rng.random((mb, k)) < share
     rows = np.repeat(sel, V, axis=0)[:m]  # (M, K) mask
     lo = rng.integers(0, 1 << b, (m, k))
-    return np.where(rows, (r_eff << b) + lo, x).astype(np.uint8)
+    return np.where(rows, (_col(r_eff) << b) + lo, x).astype(np.uint8)
 
 
 def force_wt_sparsity(rng, w: np.ndarray, share: float, sbr: bool) -> np.ndarray:
@@ -245,6 +277,52 @@ def force_wt_sparsity(rng, w: np.ndarray, share: float, sbr: bool) -> np.ndarray
     sel = np.repeat(rng.random((nb, k)) < share, V, axis=0)[:n]
     lo = rng.integers(-16 if sbr else 0, 16, (n, k))
     return np.where(sel, lo, w).astype(np.int8)
+
+
+def _distinct_in_blocks(rng, m: int, lo: int, hi: int) -> np.ndarray:
+    """(M,) values in [lo, hi], all different within each block of V rows when the range
+    allows."""
+    out = np.empty(m, np.int64)
+    for j in range(0, m, V):
+        n = min(V, m - j)
+        out[j : j + n] = rng.choice(np.arange(lo, hi + 1), n, replace=hi - lo + 1 < n)
+    return out
+
+
+def gen_row_zr(
+    rng, fam: str, afam: str, m: int, k: int, b: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Activations (M, K) uint8 and per-row z and r, each (M,) int64, of per-row family ``fam``
+    (:data:`ROW_ZR_FAMILIES`; ``afam`` the activation family of the float or integer samples)."""
+    rmax = (1 << (8 - b)) - 1
+    if fam in ("calibrated", "calibrated_zpm", "block_shared"):
+        # per-token floats: every row its own offset and scale, as LLM activations are
+        base = _family_sample(rng, afam if afam in _FLOAT_FAMILIES else "gaussian", (m, k))
+        xf = base * rng.uniform(0.2, 5.0, (m, 1)) + rng.normal(0.0, 2.0, (m, 1))
+        group = V if fam == "block_shared" else 1
+        scale, z = calibrate_rows(xf, group)
+        if fam == "calibrated_zpm" or rng.random() < 0.3:
+            scale, z = center_rows(xf, scale, z, b, group)
+        x = quantize_rows(xf, scale, z)
+        rule = "block" if fam == "block_shared" else str(_pick(rng, R_RULES))
+        r = choose_r_rows(x, b, rule, z)  # an HO slice value: never above rmax
+        return x, z.astype(np.int64), r.astype(np.int64)
+    if fam == "corners":
+        z = rng.choice(np.array([0, 255, 0, 255, int(rng.integers(1, 255))]), m).astype(np.int64)
+        r = rng.choice(np.array([0, rmax]), m).astype(np.int64)
+        if m >= 2:  # both extremes in the first m-block
+            z[:2], r[:2] = (0, 255), (0, rmax)
+    elif fam == "differing":
+        z = _distinct_in_blocks(rng, m, 0, 255)
+        r = np.where(rng.random(m) < 0.7, z >> b, _distinct_in_blocks(rng, m, 0, rmax))
+    else:
+        raise ValueError(f"row_zr must be one of {ROW_ZR_FAMILIES}, got {fam!r}")
+    x = gen_activations(rng, afam, m, k, z, b, int(rng.integers(0, rmax + 1)))
+    return x, z, r.astype(np.int64)
+
+
+# activation families that are float-like samples (the others are drawn as integers)
+_FLOAT_FAMILIES = ("gaussian", "laplace", "post_gelu", "post_relu", "layernorm_outliers", "bimodal")
 
 
 def choose_requant(rng, y_absmax: int, saturate: bool) -> tuple[int, int, int]:
@@ -299,6 +377,14 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     x = gen_activations(rng, afam, m, k, z, b, r_bin)
     # r: the HO slice of z (what ZPM would aim for) most of the time, else 0, max or random
     r = int(_pick(rng, (r_bin, 0, rmax, int(rng.integers(0, rmax + 1))), p=[0.7, 0.1, 0.1, 0.1]))
+    # no draw at a share of 0: jobs without per-row knobs keep their random stream
+    row_q = (
+        kn.row_q if kn.row_q is not None else bool(kn.row_q_share and rng.random() < kn.row_q_share)
+    )
+    row_zr = None
+    if row_q:
+        row_zr = kn.row_zr or _pick(rng, ROW_ZR_FAMILIES)
+        x, z, r = gen_row_zr(rng, row_zr, afam, m, k, b)
     r_eff = r if mode == int(CONSTS.SKIP_AQS) else 0
     w = gen_weights(rng, wfam, n, k)
     if kn.act_sparsity is not None or rng.random() < 0.3:
@@ -318,7 +404,7 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     out_fmt = kn.out_fmt if kn.out_fmt is not None else int(_pick(rng, FMTS, p=[0.4, 0.3, 0.3]))
     y_absmax = int(k * 255 * 128 // 8) + 1
     if out_fmt != int(CONSTS.FMT_INT32):
-        xz = x.astype(np.int64) - z
+        xz = x.astype(np.int64) - _col(z)
         y = xz @ w.astype(np.int64).T
         if bias is not None:
             y = y + bias.astype(np.int64)[None, :]
@@ -363,6 +449,7 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
             "zp_place": zpl,
             "dim_class": dcls,
             "saturate": sat,
+            **({"row_zr": row_zr} if row_q else {}),
         },
     )
     if kn.illegal:

@@ -63,7 +63,8 @@ def model_job(spec: JobSpec, rng: np.random.Generator | None = None) -> mi.Job:
 
 
 # Boundary values of each descriptor error (break_descriptor's ``corner``): the first illegal
-# value, values with the field's top bits set, the largest encodable one.
+# value, values with the field's top bits set, the largest encodable one. A misaligned
+# ("rowq", offset) (ROWQ_CORNERS) also sets row_q: the address is only checked then.
 DESCRIPTOR_CORNERS = {
     "bad_dim_zero": ("M", "N", "K"),
     "bad_dim_big": tuple((d, v) for d in ("M", "N", "K") for v in (int(ARCH.MAX_DIM) + 1, 0xFFFF)),
@@ -80,6 +81,7 @@ DESCRIPTOR_CORNERS = {
     "bad_rq_mult": (0,),
     "bad_rq_shift": (0, 63),
 }  # fmt: skip
+ROWQ_CORNERS = tuple(("rowq", o) for o in (1, 4, 7))
 
 
 def _corner_fields(kind: str, corner, f: dict) -> dict[str, int]:
@@ -107,6 +109,8 @@ def _corner_fields(kind: str, corner, f: dict) -> dict[str, int]:
             new["bias_en"] = 1
         if reg == "out_ho":  # only checked in the RLE format
             new["fmt"] = RLE_FMT
+        if reg == "rowq":  # only checked while the row vector is read
+            new["row_q"] = 1
         return new
     if kind == "bad_rq_mult":
         return {"mult": 0} | ({} if f["fmt"] else {"fmt": mi.FMT_CODES["uint8"]})
@@ -141,7 +145,8 @@ def break_descriptor(
     elif kind == "bad_out_r":
         new.update(fmt=RLE_FMT, out_r=int(rng.integers(1 << (8 - f["out_b"]), 256)))
     elif kind == "misaligned":
-        reg = str(rng.choice(["act_lo", "act_ho", "wt_lo", "wt_ho", "out"]))
+        regs_used = ["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["rowq"] * f["row_q"]
+        reg = str(rng.choice(regs_used))
         new[f"{reg}_addr"] = f[f"{reg}_addr"] + int(rng.integers(1, 8))
     elif kind == "bad_rq_mult":
         new.update(fmt=mi.FMT_CODES["uint8"], mult=0)
@@ -205,7 +210,8 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
     """Pack ``spec`` with the model's host tool (``pack_job``) and apply the negative-test tweak
     the spec asks for (broken descriptor field, corrupt stream, SLVERR window)."""
     job = model_job(spec, rng)
-    image = mi.pack_job(job)
+    # a per-row job's image holds the row vector (region rowq) in the model's defined format
+    image = mi.pack_job(job, allow_per_row=job.per_row)
     st = Stimulus(spec=spec, job=job, image=image, regs=dict(image.regs))
     kind = spec.illegal
     if kind in DESCRIPTOR_ILLEGAL:
@@ -217,6 +223,10 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
         names = ("act_lo", "wt_lo", "act_ho", "wt_ho") if kind == "axi_rd_err" else ("out",)
         if kind == "axi_rd_err" and spec.err_at == "last":
             names = ("act_lo", "wt_lo")  # read to the end; an HO region's last word may be padding
+        if spec.err_at == "rowq":  # the row vector of a per-row job
+            if kind != "axi_rd_err" or not job.per_row:
+                raise ValueError("err_at 'rowq' needs a per-row job with illegal='axi_rd_err'")
+            names = ("rowq",)
         a, data = image.regions[str(rng.choice(names))]
         if spec.err_at == "last":  # late in the job, while earlier tiles are written out
             a += (

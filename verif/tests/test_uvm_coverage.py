@@ -114,3 +114,54 @@ def test_hole_conditions_have_their_own_bins():
         cov.sample_job_run(n)
     assert coverage_db["pnc.config.jobs_since_reset"].coverage == 3
     cov.reset_coverage()
+
+
+def test_per_row_jobs_hit_the_rowq_bins_and_per_job_jobs_only_row_q_false():
+    cov.reset_coverage()
+    _sample(n=6)
+    cross = coverage_db["pnc.rowq.row_q_x_mode_x_fmt"].detailed_coverage
+    assert any(c for b, c in cross.items() if not b[0])
+    assert not any(c for b, c in cross.items() if b[0])
+    assert coverage_db["pnc.rowq.z_m"].coverage == 0
+    cov.reset_coverage()
+    from verif.seq_lib.job_gen import ROW_ZR_FAMILIES
+
+    for i, fam in enumerate(ROW_ZR_FAMILIES * 3):
+        _sample(n=1, seed=i, row_q=True, row_zr=fam, mode=i % 3, out_fmt=(i // 3) % 3)
+    want = {(True, m, f) for m in (0, 1, 2) for f in (0, 1, 2)}
+    assert {b for b, c in cross.items() if c and b[0]} == want
+    hits = {b[1] for b, c in coverage_db["pnc.rowq.z_m"].detailed_coverage.items() if c}
+    assert {"zero", "255"} <= hits
+    hits = {b[1] for b, c in coverage_db["pnc.rowq.r_m"].detailed_coverage.items() if c}
+    assert {"zero", "max"} <= hits
+    assert coverage_db["pnc.rowq.block_z"].coverage == 2
+    assert coverage_db["pnc.rowq.family"].coverage == len(ROW_ZR_FAMILIES)
+    cov.reset_coverage()
+
+
+def test_z_and_r_classes():
+    import numpy as np
+
+    assert cov.z_classes(np.array([0, 255, 8, 16, 31, 9]), 4) == set(cov.Z_CLASSES)
+    assert cov.z_classes(24, 4) == {"bin_centre"}
+    assert cov.r_classes(np.array([0, 15]), 4) == {"zero", "max"}
+    assert cov.block_z_classes(np.array([3] * 8 + [1, 2])) == {"shared", "differing"}
+    assert cov.block_z_classes(np.array([3] * 8 + [4])) == {"shared"}  # one-row block: neither
+
+
+def test_row_vector_errors_have_their_bins():
+    from verif.seq_lib.stimulus import ROWQ_CORNERS
+
+    cov.reset_coverage()
+    rng = make_rng("rowq-err", 1)
+    spec = gen_job(rng, JobKnobs(illegal="misaligned", dim_class="tiny"))
+    spec.corner = ("out", 4)  # another region: not the row vector's bin
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.rowq.error"].coverage == 0
+    spec.corner = ROWQ_CORNERS[0]
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    kn = JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", max_m=20)
+    spec = gen_job(rng, kn)
+    cov.sample_job(spec, Predictor().predict(make_stimulus(spec, rng)))
+    assert coverage_db["pnc.rowq.error"].coverage == 2
+    cov.reset_coverage()

@@ -13,17 +13,21 @@ from verif.env.predictor import Predictor
 from verif.seq_lib.job_gen import (
     ACT_FAMILIES,
     DIM_CLASSES,
+    FMTS,
     ILLEGAL_KINDS,
+    MODES,
     PLACEMENTS,
+    ROW_ZR_FAMILIES,
     RQ_CORNER_SHIFTS,
     WT_FAMILIES,
     ZP_PLACES,
     JobKnobs,
+    V,
     gen_job,
     requant_corner_specs,
     wbuf_chain_specs,
 )
-from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, make_stimulus
+from verif.seq_lib.stimulus import BUS_BYTES, DESCRIPTOR_CORNERS, ROWQ_CORNERS, make_stimulus
 
 
 def _same(a, b):
@@ -189,3 +193,96 @@ def test_requant_and_weight_buffer_chain_specs_are_legal():
     assert groups == {3, 4} and all(mi.wbuf_slots(s.k, s.sbr) in (1, 2) for s in chain)
     for s in chain:
         assert Predictor().predict(make_stimulus(s, rng)).legal
+
+
+def _row_specs(seed, **kw):
+    """One per-row job of each family in every skip mode and output format."""
+    rng = make_rng("rowq", seed)
+    for fam in ROW_ZR_FAMILIES:
+        for mode in MODES:
+            for fmt in FMTS:
+                kn = JobKnobs(row_q=True, row_zr=fam, mode=mode, out_fmt=fmt, **kw)
+                yield gen_job(rng, kn), rng
+
+
+def test_per_row_jobs_pack_the_row_vector_and_predict_the_exact_gemm():
+    """Every family x skip mode x format: the descriptor sets row_q with z = r = 0, the image
+    holds {z_m, r_m} per row (m-blocks padded with zeros) at ROWQ_ADDR, and the prediction is
+    the plain integer GEMM with each row's own zero point."""
+    for spec, rng in _row_specs(1, max_m=20, max_n=12, max_k=24):
+        assert spec.per_row and spec.z.shape == spec.r.shape == (spec.m,)
+        st = make_stimulus(spec, rng)
+        f = mi.decode_descriptor(st.regs)
+        assert f["row_q"] == 1 and f["z"] == 0 and f["r"] == 0
+        assert mi.descriptor_error(st.regs) == int(ERRORS.OK)
+        addr, vec = st.image.regions["rowq"]
+        assert addr == f["rowq_addr"] and len(vec) == 2 * V * -(-spec.m // V)
+        zr = np.frombuffer(vec, np.uint8).reshape(-1, 2)
+        assert np.array_equal(zr[: spec.m, 0], spec.z) and np.array_equal(zr[: spec.m, 1], spec.r)
+        assert not zr[spec.m :].any()
+        exp = Predictor().predict(st)
+        y = (spec.x.astype(np.int64) - spec.z[:, None]) @ spec.w.astype(np.int64).T
+        assert exp.legal and np.array_equal(exp.out.y, y), spec.describe()
+        assert exp.counters and exp.cycles is not None
+
+
+def test_per_row_families_reach_their_corners():
+    rng = make_rng("rowq-corners", 2)
+    kn = dict(row_q=True, m=16, max_n=8, max_k=16)
+    for _ in range(4):
+        c = gen_job(rng, JobKnobs(row_zr="corners", **kn))
+        rmax = (1 << (8 - c.b)) - 1
+        assert {0, 255} <= set(c.z[:V].tolist()) and {0, rmax} <= set(c.r[:V].tolist())
+        d = gen_job(rng, JobKnobs(row_zr="differing", **kn))
+        assert all(len(set(d.z[j : j + V].tolist())) == V for j in range(0, 16, V))
+        s = gen_job(rng, JobKnobs(row_zr="block_shared", **kn))
+        assert all(len(set(s.z[j : j + V].tolist())) == 1 for j in range(0, 16, V))
+        assert all(len(set(s.r[j : j + V].tolist())) == 1 for j in range(0, 16, V))
+        cal = gen_job(rng, JobKnobs(row_zr="calibrated", **kn))
+        assert len(set(cal.z.tolist())) > 1  # per-token ranges differ
+        assert np.all(cal.r <= (1 << (8 - cal.b)) - 1)
+    with pytest.raises(ValueError, match="row_zr must be one of"):
+        gen_job(rng, JobKnobs(row_q=True, row_zr="nope"))
+
+
+def test_row_q_share_draws_per_row_jobs_and_defaults_keep_the_random_stream():
+    assert not any(gen_job(make_rng("share", s)).per_row for s in range(20))
+    assert all(gen_job(make_rng("share", s), JobKnobs(row_q_share=1.0)).per_row for s in range(5))
+    mixed = [gen_job(make_rng("share", s), JobKnobs(row_q_share=0.5)).per_row for s in range(30)]
+    assert 0 < sum(mixed) < 30
+    # a share of 0 draws nothing: the same seed gives the same job as before the knob existed
+    _same(gen_job(make_rng("share", 3)), gen_job(make_rng("share", 3), JobKnobs(row_q_share=0.0)))
+
+
+def test_per_row_sparsity_forces_each_rows_own_r_bin():
+    rng = make_rng("rowq-sparse", 1)
+    kn = JobKnobs(
+        row_q=True, row_zr="differing", mode=MODES[2], act_sparsity=1.0, max_m=20, max_k=20
+    )
+    spec = gen_job(rng, kn)
+    a = aqs_gemm(spec.x, spec.w, spec.z, spec.r, spec.b, spec.sbr, spec.mode)
+    assert a.act_skip.all()
+
+
+@pytest.mark.parametrize("corner", ROWQ_CORNERS)
+def test_misaligned_row_vector_sets_row_q_and_predicts_misaligned(corner):
+    rng = make_rng("rowq-misaligned", corner[1])
+    for row_q in (False, True):  # the row_q bit comes with the corner
+        spec = gen_job(rng, JobKnobs(row_q=row_q, illegal="misaligned", dim_class="tiny"))
+        spec.corner = corner
+        st = make_stimulus(spec, rng)
+        f = mi.decode_descriptor(st.regs)
+        assert f["row_q"] == 1 and f["rowq_addr"] % 8 == corner[1]
+        assert Predictor().predict(st).err == int(ERRORS.MISALIGNED)
+
+
+def test_read_error_on_the_row_vector():
+    rng = make_rng("rowq-rd-err", 1)
+    spec = gen_job(rng, JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", max_m=20))
+    st = make_stimulus(spec, rng)
+    a, vec = st.image.regions["rowq"]
+    assert st.err_windows == [(a, a + BUS_BYTES, "rd")] and len(vec) >= BUS_BYTES
+    assert Predictor().predict(st).err == int(ERRORS.AXI_RD_ERR)
+    bad = gen_job(rng, JobKnobs(illegal="axi_rd_err", err_at="rowq"))
+    with pytest.raises(ValueError, match="err_at 'rowq' needs a per-row job"):
+        make_stimulus(bad, rng)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..figures import save_figure
 from .gguf_model import (
     F32,
     LINEAR_NAMES,
@@ -86,6 +87,24 @@ def data_text(name: str) -> str:
 def text_manifest() -> dict[str, Any]:
     """``data/texts.toml``: version, sha256, word and token counts of the packaged texts."""
     return tomllib.loads(data_text("texts.toml"))
+
+
+def read_texts(args: Any) -> list[str | None]:
+    """The texts of ``--calib`` and ``--eval`` (None where not given: the packaged text)."""
+    return [None if p is None else p.read_text(encoding="utf-8") for p in (args.calib, args.eval)]
+
+
+def encode_texts(
+    weights: LlamaWeights, calib_text: str | None, eval_text: str | None
+) -> tuple[Any, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The model's tokenizer and the token ids of the calibration and evaluation texts (None:
+    the packaged text)."""
+    tok = build_tokenizer(weights.tokenizer)
+    cal_ids, ev_ids = (
+        encode(tok, weights.tokenizer, text if text is not None else data_text(name))
+        for text, name in ((calib_text, "calibration.txt"), (eval_text, "evaluation.txt"))
+    )
+    return tok, cal_ids, ev_ids
 
 
 def windows(tokens: npt.NDArray[np.int64], window: int) -> list[npt.NDArray[np.int64]]:
@@ -317,11 +336,7 @@ def run(
                 if given is not None
                 else {k: man[key][k] for k in ("file", "version", "sha256", "tokens")}
             )
-        tok = build_tokenizer(weights.tokenizer)
-        calib = calib_text if calib_text is not None else data_text("calibration.txt")
-        evalt = eval_text if eval_text is not None else data_text("evaluation.txt")
-        cal_ids = encode(tok, weights.tokenizer, calib)
-        ev_ids = encode(tok, weights.tokenizer, evalt)
+        tok, cal_ids, ev_ids = encode_texts(weights, calib_text, eval_text)
     else:
         tok = None
         cal_ids, ev_ids = (np.asarray(t, np.int64) for t in token_ids)
@@ -387,6 +402,19 @@ def run(
     }
 
 
+def check_capture(weights: LlamaWeights, scheme: str, layer: str) -> None:
+    """Raise :class:`AccuracyInputError` unless ``scheme`` is a quantized scheme and ``layer`` a
+    linear layer of ``weights`` (what :func:`capture_gemm` can capture)."""
+    if scheme not in SCHEMES or SCHEMES[scheme].kind == "fp32":
+        quant = ", ".join(s for s, sc in SCHEMES.items() if sc.kind != "fp32")
+        raise AccuracyInputError(f"scheme must be a quantized scheme ({quant}), got {scheme!r}")
+    if layer not in layer_names(weights):
+        raise AccuracyInputError(
+            f"unknown layer '{layer}'; layers are blk.<0..{weights.config.n_layer - 1}>."
+            f"<{'|'.join(LINEAR_NAMES)}>, e.g. blk.0.attn_k"
+        )
+
+
 def capture_gemm(
     weights: LlamaWeights,
     scheme: str,
@@ -401,13 +429,7 @@ def capture_gemm(
     ``cal_ids`` as :func:`run` does, run the first ``window`` evaluation tokens and return
     ``layer``'s quantized operands and exact INT32 result (``.job(mode)`` is its
     :class:`panacea.memimage.Job`)."""
-    if scheme not in SCHEMES or SCHEMES[scheme].kind == "fp32":
-        raise AccuracyInputError(f"scheme must be a quantized scheme, got {scheme!r}")
-    if layer not in layer_names(weights):
-        raise AccuracyInputError(
-            f"unknown layer '{layer}'; layers are blk.<0..."
-            f"{weights.config.n_layer - 1}>.<{'|'.join(LINEAR_NAMES)}>"
-        )
+    check_capture(weights, scheme, layer)
     with blas_single_thread():
         cal_inputs = capture_inputs(weights, windows(np.asarray(cal_ids, np.int64), window))
         cal = calibrate(weights, SCHEMES[scheme], cal_inputs, {}, percentile, zpm_rows, {})
@@ -606,10 +628,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
         ax2.set_ylim(top=max(s["zero_over_aqs"] for s in q) * 1.15)
     ax2.legend(fontsize=7, loc="upper left")
     ax2.grid(alpha=0.3)
-    fig.tight_layout()
-    paths.append(out_dir / "perplexity.png")
-    fig.savefig(paths[-1], dpi=90)
-    plt.close(fig)
+    paths.append(save_figure(fig, out_dir / "perplexity.png", 90))
 
     fig, ax = plt.subplots(figsize=(13, 4.8))
     cmap = plt.get_cmap("tab20")
@@ -633,10 +652,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     )
     ax.legend(fontsize=7, ncol=4)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    paths.append(out_dir / "sqnr_layers.png")
-    fig.savefig(paths[-1], dpi=90)
-    plt.close(fig)
+    paths.append(save_figure(fig, out_dir / "sqnr_layers.png", 90))
     return paths
 
 
@@ -715,9 +731,7 @@ def main(args: Any) -> int:
     if not 50.0 < args.percentile <= 100.0:
         return err(f"--percentile must be in (50, 100], got {args.percentile}")
     try:
-        texts = [
-            None if p is None else p.read_text(encoding="utf-8") for p in (args.calib, args.eval)
-        ]
+        texts = read_texts(args)
     except (OSError, UnicodeDecodeError) as exc:
         return err(f"cannot read text ({exc})")
     try:

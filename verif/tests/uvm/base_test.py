@@ -43,6 +43,15 @@ def n_jobs(default: int) -> int:
     return int(os.environ.get("PNC_JOBS", default))
 
 
+def row_q_share() -> float:
+    """PNC_ROW_Q_SHARE: the share of per-row jobs among the random jobs (default 0: none, and
+    the same jobs as without the knob)."""
+    v = float(os.environ.get("PNC_ROW_Q_SHARE", "0"))
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"PNC_ROW_Q_SHARE must be in [0, 1], got {v}")
+    return v
+
+
 class PncBaseTest(uvm_test):
     corrupt_prediction = False
 

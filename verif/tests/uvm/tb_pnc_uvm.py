@@ -23,6 +23,8 @@ from verif.seq_lib.job_gen import (
     FMTS,
     ILLEGAL_KINDS,
     MAX_DIM,
+    MODES,
+    ROW_ZR_FAMILIES,
     WT_FAMILIES,
     JobKnobs,
     V,
@@ -31,8 +33,8 @@ from verif.seq_lib.job_gen import (
     wbuf_chain_specs,
     wbuf_mode_specs,
 )
-from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS
-from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs
+from verif.seq_lib.stimulus import DESCRIPTOR_CORNERS, ROWQ_CORNERS
+from verif.tests.uvm.base_test import PncBaseTest, RegisterTest, n_jobs, row_q_share
 
 RUN_MAX = (1 << int(ARCH.RUN_BITS)) - 1
 AQS = int(CONSTS.SKIP_AQS)
@@ -55,10 +57,10 @@ class SmokeOneJobPerOutputFormat(PncBaseTest):
 
 @pyuvm.test()
 class RandomLegalJobs(PncBaseTest):
-    """PNC_JOBS (default 20) fully random legal jobs."""
+    """PNC_JOBS (default 20) fully random legal jobs (PNC_ROW_Q_SHARE of them per-row)."""
 
     async def body(self):
-        await self.run_jobs(n_jobs(20), JobKnobs(), tag="random")
+        await self.run_jobs(n_jobs(20), JobKnobs(row_q_share=row_q_share()), tag="random")
 
 
 @pyuvm.test()
@@ -172,6 +174,48 @@ class SkipModesGiveIdenticalOutputs(PncBaseTest):
             assert outs[0] == outs[1] == outs[2], (
                 "skip modes gave different output bytes for the same job"
             )
+
+
+@pyuvm.test()
+class PerRowZeroPoints(PncBaseTest):
+    """Per-row jobs (MODE.row_q: z_m and r_m of every row from the ROWQ_ADDR row vector): every
+    skip mode x output format, each per-row z/r family; one per-row job in all three skip modes
+    (identical outputs); then PNC_JOBS (default 6) jobs half of them per-row, with stalls."""
+
+    async def body(self):
+        fams = ROW_ZR_FAMILIES
+        await self.run_jobs(
+            len(MODES) * len(FMTS),
+            lambda i: JobKnobs(
+                row_q=True,
+                row_zr=fams[i % len(fams)],
+                mode=MODES[i % len(MODES)],
+                out_fmt=FMTS[i // len(MODES)],
+                stall="none",
+                **SMALL,
+            ),
+            tag="rowq",
+        )
+        spec = gen_job(
+            self.rng, JobKnobs(row_q=True, mode=AQS, act_sparsity=0.6, stall="none", **SMALL)
+        )
+        await self.run_jobs(specs=[spec.copy_with(mode=m) for m in MODES], tag="rowq_modes")
+        outs = [o.regions.get("out") for o in self.env.jobs.monitor.history[-3:]]
+        assert outs[0] == outs[1] == outs[2], "skip modes gave different outputs for a per-row job"
+        await self.run_jobs(n_jobs(6), JobKnobs(row_q_share=0.5, **SMALL), tag="rowq_mix")
+        # the row vector's own errors: a misaligned ROWQ_ADDR, SLVERR on its read; then a
+        # legal per-row job
+        specs = []
+        for i, corner in enumerate(ROWQ_CORNERS):
+            kn = JobKnobs(
+                row_q=True, illegal="misaligned", out_fmt=FMTS[i], dim_class="tiny", stall="none"
+            )
+            specs.append(gen_job(self.rng, kn))
+            specs[-1].corner = corner
+        await self.run_jobs(specs=specs, tag="rowq_misaligned")
+        err = JobKnobs(row_q=True, illegal="axi_rd_err", err_at="rowq", stall="none", **SMALL)
+        await self.run_jobs(2, err, tag="rowq_rd_err")
+        await self.run_jobs(1, JobKnobs(row_q=True, stall="none", **SMALL), tag="rowq_after")
 
 
 @pyuvm.test()
@@ -561,7 +605,8 @@ class CorruptedPredictionMustFail(PncBaseTest):
 
 @pyuvm.test()
 class NightlySoakRandomJobs(PncBaseTest):
-    """Long random soak (PNC_JOBS, default 300) incl. large jobs, errors and stalls."""
+    """Long random soak (PNC_JOBS, default 300) incl. large jobs, errors and stalls
+    (PNC_ROW_Q_SHARE of the legal ones per-row)."""
 
     async def body(self):
         def knobs(i):
@@ -569,6 +614,7 @@ class NightlySoakRandomJobs(PncBaseTest):
                 return JobKnobs(
                     illegal=ILLEGAL_KINDS[(i // 10) % len(ILLEGAL_KINDS)], dim_class="tiny"
                 )
-            return JobKnobs(max_m=64, max_n=64, max_k=160)
+            return JobKnobs(max_m=64, max_n=64, max_k=160, row_q_share=share)
 
+        share = row_q_share()
         await self.run_jobs(n_jobs(300), knobs, tag="soak")
