@@ -17,7 +17,7 @@ from panacea.llm import accuracy as acc
 from panacea.llm import gguf_model as gm
 from panacea.llm.llama import forward, logits
 from panacea.llm.schemes import SCHEMES, SYM_Z, QuantLinear, calibrate
-from panacea.memimage import Job, job_stats, pack_job, validate_job
+from panacea.memimage import Job, decode_descriptor, job_stats, pack_job, validate_job
 
 gguf = pytest.importorskip("gguf", reason="the gguf package is in requirements.txt (make venv)")
 
@@ -257,7 +257,7 @@ def test_capture_gemm_gives_an_rtl_job(tiny: tuple) -> None:
         acc.capture_gemm(w, "fp32", "blk.1.attn_v", cal, ev)
 
 
-def test_per_row_job_works_in_the_cycle_model_but_not_in_the_rtl(tiny: tuple) -> None:
+def test_per_row_job_packs_for_the_rtl_and_counts_its_row_vector(tiny: tuple) -> None:
     rng = np.random.default_rng(3)
     x = rng.integers(0, 256, (20, 24), dtype=np.uint8)
     w8 = rng.integers(-128, 128, (16, 24), dtype=np.int8)
@@ -265,10 +265,10 @@ def test_per_row_job_works_in_the_cycle_model_but_not_in_the_rtl(tiny: tuple) ->
     r = z >> 4
     job = Job(x=x, w=w8, z=z, r=r, b=4)
     assert job.per_row
-    with pytest.raises(ValueError, match="per-row zero points are not in the RTL yet"):
-        validate_job(job)
-    with pytest.raises(ValueError, match="per-row zero points"):
-        pack_job(job)
+    validate_job(job)  # a legal descriptor for the RTL
+    img = pack_job(job)
+    assert decode_descriptor(img.regs)["row_q"] == 1
+    assert len(img.regions["rowq"][1]) == 3 * 16  # 16 bytes per m-block
     st = job_stats(job)
     xh = x.astype(np.int64) >> 4
     live = xh != r[:, None]
