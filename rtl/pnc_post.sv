@@ -127,7 +127,7 @@ module pnc_post #(
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
   // ---- loop state: the group loop (pnc_loop_nest), then p < n_act within a group
-  logic [9:0] mb_q, nb_base, mb_last;
+  logic [9:0] mb, nb_base, mb_last;
   logic first_ng, last_mb, last_group, group_end;
   logic [PeaW-1:0] p_q, n_act;
   logic [9:0] nb;
@@ -153,7 +153,7 @@ module pnc_post #(
       .n_i,
       .start_i     (loop_start),
       .next_i      (loop_next),
-      .mb_o        (mb_q),
+      .mb_o        (mb),
       .last_mb_o   (last_mb),
       .nb_base_o   (nb_base),
       .n_act_o     (n_act),
@@ -167,7 +167,7 @@ module pnc_post #(
 
   assign mb_last = 10'((m_i + 16'd7) >> 3) - 10'd1;
   assign nb      = nb_base + 10'(p_q);
-  assign rows    = (32'(m_i) - (32'(mb_q) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb_q) << 3));
+  assign rows    = (32'(m_i) - (32'(mb) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb) << 3));
   assign cols    = (32'(n_i) - (32'(nb) << 3) >= 32'd8) ? 4'd8 : 4'(n_i - (16'(nb) << 3));
 
   // ---- current tile
@@ -362,8 +362,8 @@ module pnc_post #(
   // Why: the state table is a memory (no reset); ng = 0 reads it as zero instead.
   always_ff @(posedge clk_i) begin
     if (state_q == StTileEnd && is_rle && p_q == n_act - PeaW'(1)) begin
-      tab_run[mb_q[MbW-1:0]]  <= run_q;
-      tab_nrec[mb_q[MbW-1:0]] <= nrec_q + 13'(nnew_q);
+      tab_run[mb[MbW-1:0]]  <= run_q;
+      tab_nrec[mb[MbW-1:0]] <= nrec_q + 13'(nnew_q);
     end
   end
 
@@ -401,8 +401,8 @@ module pnc_post #(
         end
         StSetup: begin
           if (p_q == '0) begin
-            run_q  <= first_ng ? 8'd0 : tab_run[mb_q[MbW-1:0]];
-            nrec_q <= first_ng ? 13'd0 : tab_nrec[mb_q[MbW-1:0]];
+            run_q  <= first_ng ? 8'd0 : tab_run[mb[MbW-1:0]];
+            nrec_q <= first_ng ? 13'd0 : tab_nrec[mb[MbW-1:0]];
           end
           bias_cnt_q <= '0;
           col_q      <= '0;
