@@ -91,6 +91,7 @@ def test_every_target_proves() -> None:
         "pnc_pack",
         "pnc_rle_dec",
         "pnc_wbuf",
+        "pnc_axi_rd",
     }
     results = formal.run_all(targets, jobs=2, timeout=formal.DEFAULT_TIMEOUT_S, echo=False)
     bad = [r.line() for r in results if r.status != "PASS"]
@@ -168,6 +169,7 @@ def test_list_names_every_task() -> None:
         "pnc_rle_dec:l4",
         "pnc_rle_dec:l5",
         "pnc_wbuf",
+        "pnc_axi_rd",
     } <= set(names)
 
 
