@@ -6,10 +6,11 @@
 // Contract (docs/rtl-interfaces.md "pnc_wbuf", docs/architecture.md section 3)
 // - Two word streams, index 0 = LO plane, 1 = HO stream: in_* from pnc_axi_rd (data, rd_last),
 //   out_* to the PEA's weight decoders. Words leave in order with their last flags.
-// - Each stream has its own bank: a pnc_ram_1r1w of WbufBytes/16 words of DW+1 bits (data and
-//   last flag; registered read, latency 1), split into two slots of WbufBytes/32 words (slot 0
-//   from word 0, slot 1 from word WbufBytes/32); a unit stored in slot 0 may use the whole bank
-//   (single buffering, the controller then uses slot 0 only).
+// - Each stream has its own bank of WbufBytes/2 bytes: a pnc_ram_1r1w of D = WbufBytes/(DW/4)
+//   words (1024 for 16 KiB at 64 bits) of DW+1 bits (data and last flag; registered read,
+//   latency 1), split into two slots of D/2 words (slot 0 from word 0, slot 1 from word D/2);
+//   a unit stored in slot 0 may use the whole bank (single buffering, the controller then uses
+//   slot 0 only).
 // - fits_i = 0 (the job's streams do not fit): pass-through, in_* -> out_* through a 2-entry
 //   FIFO per stream (one cycle latency); commands are not used.
 // - fits_i = 1: two command queues (2 entries each), taken on valid && ready:
@@ -64,10 +65,12 @@ module pnc_wbuf #(
     output logic [1:0]         out_last_o
 );
 
-  localparam int BankDepth = WbufBytes / 16;  // words of DW bits per stream bank
+  localparam int BankDepth = WbufBytes / (DW / 4);  // words of DW bits per stream bank
   localparam int SlotDepth = BankDepth / 2;
 
-  `PNC_STATIC_ASSERT(WbufBytesLegal_A, WbufBytes == 0 || (WbufBytes % 32 == 0 && WbufBytes >= 32))
+  // Two banks of two slots, each a whole number of DW-bit words (WbufBytes % 32 == 0 at 64 bits).
+  `PNC_STATIC_ASSERT(WbufBytesLegal_A,
+                     WbufBytes == 0 || (WbufBytes % (DW / 2) == 0 && WbufBytes >= DW / 2))
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 64 && DW % 64 == 0)
 
   if (BankDepth == 0) begin : gen_none

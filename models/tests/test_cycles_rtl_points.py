@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from panacea.config import CONFIG_NAME
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL, mode_cycles, within_tolerance
 from panacea.memimage import Job, wbuf_fits
+
+# The points below were measured on the default build (4 PEAs); other configurations differ.
+pytestmark = pytest.mark.skipif(
+    CONFIG_NAME != "default", reason=f"RTL points of the default build, not {CONFIG_NAME}"
+)
 
 
 def make_job(
