@@ -52,57 +52,24 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     files = rtl_files()
     top_exists = (RTL / f"{TOP}.sv").exists()
     results = []
+
+    def verilator(top: str, srcs: Sequence[str]) -> list[str]:
+        flags = ["--lint-only", "-Wall", f"-I{RTL}", "--top-module", top]
+        return [str(BIN / "verilator"), *flags, *srcs]
+
     if top_exists:
-        results.append(
-            run(
-                "verilator -Wall",
-                [
-                    str(BIN / "verilator"),
-                    "--lint-only",
-                    "-Wall",
-                    f"-I{RTL}",
-                    "--top-module",
-                    TOP,
-                    *files,
-                ],
-            )
-        )
+        results.append(run("verilator -Wall", verilator(TOP, files)))
         # The other configurations' packages (e.g. 16 PEAs): same sources, other widths.
         for name in arch.names()[1:]:
             pkg = str(ROOT / arch.package_relpath(name))
             results.append(
-                run(
-                    f"verilator -Wall (config {name})",
-                    [
-                        str(BIN / "verilator"),
-                        "--lint-only",
-                        "-Wall",
-                        f"-I{RTL}",
-                        "--top-module",
-                        TOP,
-                        pkg,
-                        *files[1:],
-                    ],
-                )
+                run(f"verilator -Wall (config {name})", verilator(TOP, [pkg, *files[1:]]))
             )
     else:
         print(f"== verilator: {TOP}.sv not present yet; linting each module on its own")
         for f in files[1:]:
-            results.append(
-                run(
-                    f"verilator -Wall {Path(f).stem}",
-                    [
-                        str(BIN / "verilator"),
-                        "--lint-only",
-                        "-Wall",
-                        f"-I{RTL}",
-                        "--top-module",
-                        Path(f).stem,
-                        files[0],
-                        f,
-                    ],
-                )
-            )
+            stem = Path(f).stem
+            results.append(run(f"verilator -Wall {stem}", verilator(stem, [files[0], f])))
     results.append(
         run(
             "verible lint",
