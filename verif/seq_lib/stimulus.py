@@ -9,7 +9,6 @@ window answers with SLVERR.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,11 +19,6 @@ from panacea.rle import decode_stream, pack_header, unpack_header
 
 from .job_gen import DESCRIPTOR_ILLEGAL, JobSpec
 
-# pack_job gives a per-row job's image (its row vector in region rowq) only with
-# allow_per_row=True where the model still asks for it (its RTL gate), plainly where not
-_PER_ROW_PACK = (
-    {"allow_per_row": True} if "allow_per_row" in inspect.signature(mi.pack_job).parameters else {}
-)
 MEM_SIZE = 1 << 24  # AXI RAM size; every placement stays below it
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
@@ -216,7 +210,7 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
     """Pack ``spec`` with the model's host tool (``pack_job``) and apply the negative-test tweak
     the spec asks for (broken descriptor field, corrupt stream, SLVERR window)."""
     job = model_job(spec, rng)
-    image = mi.pack_job(job, **_PER_ROW_PACK) if job.per_row else mi.pack_job(job)
+    image = mi.pack_job(job)
     st = Stimulus(spec=spec, job=job, image=image, regs=dict(image.regs))
     kind = spec.illegal
     if kind in DESCRIPTOR_ILLEGAL:
