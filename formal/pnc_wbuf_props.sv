@@ -17,6 +17,16 @@
 //       a unit fits its slot (StoreFits_A), an HO unit's last word by count carries in_last
 //       (HoEndsWithLast_A), a PLAY names a slot that holds a unit or has a LOAD queued
 //       (PlayHasUnit_A). These are promises of pnc_ctrl and the unit format, not of this block.
+//   W3  single buffering uses slot 0 only (the contract): a LOAD into slot 1 does not start
+//       while slot 0 holds a unit longer than a slot (it would overwrite that unit's upper
+//       words; pnc_req_seq uses two slots only for units of at most half a bank). The RTL does
+//       not check this one.
+//
+// Induction strengthening (the writer/reader state, per stream): a slot done is full; a slot
+// full but not done is the writer's; the writer count within w_cap; a stored unit's length
+// within its slot (slot 0 within the bank only while slot 1 is free); the reader count within
+// the stored unit, behind the writer on a unit being stored, 0 on a unit not yet started.
+// Together they keep the bank's read and write addresses apart (pnc_ram_1r1w NoCollision_A).
 `include "pnc_formal.svh"
 
 module pnc_wbuf_props #(
@@ -41,6 +51,9 @@ module pnc_wbuf_props #(
 );
   `PNC_F_RESET
 
+  localparam int BankDepth = WbufBytes / (DW / 4);  // words per stream bank
+  localparam int SlotDepth = BankDepth / 2;
+
   logic load_ready_o, play_ready_o, idle_o;
   logic [1:0] in_ready_o, out_valid_o, out_last_o;
   logic [1:0][DW-1:0] out_data_o;
@@ -53,6 +66,8 @@ module pnc_wbuf_props #(
 
   logic [1:0] w2_ok;  // per stream; one label (Yosys cannot label in a generate loop)
   always @(*) W2_CtrlContract: assume (&w2_ok);
+  logic [1:0] w3_ok;
+  always @(*) W3_SingleSlot: assume (&w3_ok);
 
   for (genvar s = 0; s < 2; s++) begin : gen_w
     // ---- probes (driven by `connect` in pnc_wbuf.sby)
@@ -62,11 +77,17 @@ module pnc_wbuf_props #(
     logic f_w_acc, f_w_end, f_r_start, f_lq_valid, f_pq_slot, f_w_act, f_r_act, f_rv, f_ovf;
     logic [1:0] f_full;
     logic [23:0] f_w_cnt, f_w_cap;
+    logic f_w_slot, f_r_slot, f_w_start, f_lq_slot;
+    logic [1:0] f_done;
+    logic [23:0] f_len0, f_len1, f_r_cnt;
 
     // W2: StoreFits_A, HoEndsWithLast_A, PlayHasUnit_A
     assign w2_ok[s] = !(fits_i && f_w_acc && f_w_cnt >= f_w_cap)
                       && !(s == 1 && fits_i && f_w_acc && f_w_end && !in_last_i[s])
                       && !(f_r_start && !f_full[f_pq_slot] && !f_lq_valid);
+    // W3: single buffering (a unit longer than a slot in slot 0) uses slot 0 only
+    assign w3_ok[s] = !(f_w_start && f_lq_slot && f_full[0] && f_done[0]
+                        && 32'(f_len0) > SlotDepth);
 
     // ---- induction strengthening
     always @(*) begin
@@ -74,6 +95,20 @@ module pnc_wbuf_props #(
         assert (!f_ovf);
         assert (32'(f_ob_cnt) + 32'(f_rv) <= 2);  // the read credit
         if (f_past_q) assert (fits_i || !(f_w_act || f_r_act || f_rv));  // no buffer use
+        // Slots: a stored unit is one not yet freed; a slot is receiving iff the writer is on it.
+        assert (!f_done[0] || f_full[0]);
+        assert (!f_done[1] || f_full[1]);
+        assert ((f_full[0] && !f_done[0]) == (f_w_act && !f_w_slot));
+        assert ((f_full[1] && !f_done[1]) == (f_w_act && f_w_slot));
+        // Writer within its slot; a stored unit within its slot, slot 0 within the bank only
+        // while slot 1 is free.
+        assert (!f_w_act || f_w_cnt <= f_w_cap);
+        assert (!f_done[0] || 32'(f_len0) <= (f_full[1] ? SlotDepth : BankDepth));
+        assert (!f_done[1] || 32'(f_len1) <= SlotDepth);
+        // Reader behind the unit it plays: within a stored unit, behind the writer of a unit
+        // being stored, at its start while its unit has not started.
+        assert (!f_r_act || (f_done[f_r_slot] ? f_r_cnt <= (f_r_slot ? f_len1 : f_len0)
+            : (f_w_act && f_w_slot == f_r_slot) ? f_r_cnt <= f_w_cnt : f_r_cnt == '0));
       end
     end
   end
