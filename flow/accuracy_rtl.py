@@ -110,8 +110,8 @@ def check_on_rtl(rj: RtlJob, sim: str) -> dict[str, Any]:
         "K": job.K,
         "mode": str(job.mode),
         "b": int(job.b),
-        "z": int(job.z),
-        "r": int(job.r),
+        "z": np.asarray(job.z).tolist(),  # one value, or one per row
+        "r": np.asarray(job.r).tolist(),
         "output_bytes": int(numpy_bytes.nbytes),
         "bytes_match": bool(bytes_match),
         "differing_outputs": None if got is None else int(np.count_nonzero(got != numpy_bytes)),

@@ -31,14 +31,15 @@ _ARRAY_FIELDS = ("x", "w", "bias")
 
 
 def write_jobs(path: Path, jobs: Sequence[Job]) -> None:
-    """Save jobs for the cocotb side: arrays in an .npz, scalar fields as JSON inside it."""
+    """Save jobs for the cocotb side: arrays in an .npz (x, w, bias, and z, r when given per
+    row), scalar fields as JSON inside it."""
     arrays: dict[str, Any] = {}
     meta = []
     for i, job in enumerate(jobs):
         d = {}
         for f in dataclasses.fields(job):
             v = getattr(job, f.name)
-            if f.name in _ARRAY_FIELDS:
+            if f.name in _ARRAY_FIELDS or isinstance(v, np.ndarray):
                 if v is not None:
                     arrays[f"{f.name}_{i}"] = v
             else:
@@ -56,7 +57,8 @@ def read_jobs(path: str | Path) -> list[Job]:
         jobs = []
         for i, d in enumerate(meta):
             arrs = {f: npz[f"{f}_{i}"] if f"{f}_{i}" in npz.files else None for f in _ARRAY_FIELDS}
-            jobs.append(Job(**arrs, **d))
+            per_row = {f: npz[f"{f}_{i}"] for f in ("z", "r") if f"{f}_{i}" in npz.files}
+            jobs.append(Job(**arrs, **d, **per_row))
     return jobs
 
 
