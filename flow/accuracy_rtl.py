@@ -34,7 +34,7 @@ from panacea.llm.gguf_model import (
 from panacea.memimage import Job, decode_output, job_stats
 from panacea.requant import add_bias_sat
 
-DEFAULT_RTL_SCHEME: str = "asym-zpm-dbs"
+DEFAULT_RTL_SCHEME: str = acc.RECOMMENDED
 DEFAULT_RTL_ROWS: int = 32
 SIMS: tuple[str, ...] = ("verilator", "icarus")
 
