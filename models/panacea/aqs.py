@@ -80,19 +80,38 @@ def as_column(v: RowParam) -> int | npt.NDArray[np.int64]:
     return v[:, None] if isinstance(v, np.ndarray) else v
 
 
-def exact_matmul(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Exact integer ``a @ b.T`` for int64 matrices, through BLAS when that is provably exact."""
+def exact_matmul(
+    a: npt.NDArray[np.integer], b: npt.NDArray[np.integer], b_cache: dict[Any, Any] | None = None
+) -> npt.NDArray[np.int64]:
+    """Exact integer ``a @ b.T`` (int64) for integer matrices, through BLAS when that is
+    provably exact.
+
+    ``b_cache`` (a dict kept with ``b``, which must not change) holds ``max|b|`` and the float
+    copies of ``b`` across calls with the same right operand."""
     k = a.shape[1]
     amax = int(np.abs(a).max()) if a.size else 0
-    bmax = int(np.abs(b).max()) if b.size else 0
-    bound = k * amax * bmax
+    cache: dict[Any, Any] = {} if b_cache is None else b_cache
+    if "max" not in cache:
+        cache["max"] = int(np.abs(b.astype(np.int64, copy=False)).max()) if b.size else 0
+    bound = k * amax * cache["max"]
     if bound < 2**24:
         dt: type = np.float32
     elif bound < 2**53:
         dt = np.float64
     else:
-        return a @ b.T
-    return (a.astype(dt) @ b.astype(dt).T).astype(np.int64)
+        return a.astype(np.int64, copy=False) @ b.astype(np.int64, copy=False).T
+    if dt not in cache:
+        cache[dt] = b.astype(dt)
+    return (a.astype(dt) @ cache[dt].T).astype(np.int64)
+
+
+def _block_all_zero(a: npt.NDArray[np.int64], blocks: int) -> npt.NDArray[np.bool_]:
+    """(blocks, K): the rows of ``a`` (R, K) in blocks of V are all zero (padding rows count
+    as zero)."""
+    v = int(ARCH.V)
+    pad = np.zeros((blocks * v, a.shape[1]), a.dtype)
+    pad[: a.shape[0]] = a
+    return ~np.any(pad.reshape(blocks, v, a.shape[1]) != 0, axis=1)
 
 
 def vector_skip_masks(
@@ -102,15 +121,68 @@ def vector_skip_masks(
     ``(NB, K)`` (all 8 ``wh`` zero). Padding lanes (rows >= M, channels >= N) count as zero.
     """
     v = int(ARCH.V)
-    (m, k), n = xr.shape, wh.shape[0]
-    mb, nb = -(-m // v), -(-n // v)
-    xpad = np.zeros((mb * v, k), np.int64)
-    xpad[:m] = xr
-    wpad = np.zeros((nb * v, k), np.int64)
-    wpad[:n] = wh
-    act = ~np.any(xpad.reshape(mb, v, k) != 0, axis=1)
-    wt = ~np.any(wpad.reshape(nb, v, k) != 0, axis=1)
-    return act, wt
+    m, n = xr.shape[0], wh.shape[0]
+    return _block_all_zero(xr, -(-m // v)), _block_all_zero(wh, -(-n // v))
+
+
+@dataclass(frozen=True, eq=False)
+class WeightPrep:
+    """The activation-independent half of :func:`aqs_gemm` for one weight matrix ``wq``:
+    its slices ``whl = [wh; wl]`` (2N, K, int8), column sums, skippable HO vectors (NB, K) and the
+    float copies of ``whl`` the BLAS matmul uses (made on first use). Build it once with
+    :func:`prepare_weights` and pass it to every GEMM with these weights."""
+
+    wq: npt.NDArray[np.int8]
+    sbr: bool
+    whl: npt.NDArray[np.int8]
+    colsum: npt.NDArray[np.int64]
+    wt_skip: npt.NDArray[np.bool_]
+    casts: dict[Any, Any]
+
+
+def prepare_weights(wq: npt.NDArray[np.int8], sbr: bool = True) -> WeightPrep:
+    """:class:`WeightPrep` of ``wq`` (N, K) int8 sliced with or without SBR."""
+    check_int_array("wq", wq, 2, -128, 127, (np.int8,))
+    sbr = check_bool("sbr", sbr)
+    wh, wl = slice_wt(wq, sbr)
+    v = int(ARCH.V)
+    return WeightPrep(
+        wq=wq,
+        sbr=sbr,
+        whl=np.concatenate([wh, wl]).astype(np.int8),  # [-16, 15]: int8 keeps it small
+        colsum=wq.astype(np.int64).sum(axis=1),
+        wt_skip=_block_all_zero(wh, -(-wq.shape[0] // v)),
+        casts={},
+    )
+
+
+# Freivalds check: random integer vectors in [-FREIVALDS_MAX, FREIVALDS_MAX) and how many.
+FREIVALDS_MAX: int = 2**20
+FREIVALDS_ROUNDS: int = 2
+CHECKS: tuple[str, ...] = ("full", "freivalds")
+
+
+def _identity_errors(
+    y: npt.NDArray[np.int64],
+    xz: npt.NDArray[np.int64],
+    wq: npt.NDArray[np.int8],
+    check: str,
+) -> int:
+    """Outputs (full check) or check vectors (Freivalds) where ``y != xz @ wq.T``; 0 if equal.
+
+    "freivalds" compares ``y @ v`` with ``xz @ (wq.T @ v)`` for random integer columns ``v``
+    in exact int64 arithmetic (every |partial sum| is below 2^62 by the bound below): a wrong
+    ``y`` passes with probability at most ``(2 * vmax)^-FREIVALDS_ROUNDS`` (<= 2^-42), at
+    O((M + K) N) cost instead of the GEMM's O(M N K)."""
+    m, k = xz.shape
+    n = wq.shape[0]
+    # |xz| <= 255, |w| <= 128: every partial sum is at most n * k * 255 * 128 * vmax
+    vmax = min(FREIVALDS_MAX, 2**62 // max(1, n * k * 255 * 128))
+    w64 = wq.astype(np.int64)
+    if check == "full" or vmax < 2**10:
+        return int(np.count_nonzero(y != exact_matmul(xz, w64)))
+    v = np.random.default_rng().integers(-vmax, vmax, (n, FREIVALDS_ROUNDS), np.int64)
+    return int(np.count_nonzero(y @ v != xz @ (w64.T @ v)))
 
 
 @dataclass(frozen=True)
@@ -157,15 +229,26 @@ def aqs_gemm(
     b: int = 4,
     sbr: bool = True,
     mode: str | int = "aqs",
+    prep: WeightPrep | None = None,
+    check: str = "full",
 ) -> AqsResult:
     """AQS-GEMM of ``xq`` (M, K) uint8 and ``wq`` (N, K) int8; see :class:`AqsResult`.
 
     ``r`` must be in [0, 2^(8-b)-1] in every mode (it is ignored unless ``mode`` is AQS).
     ``z`` and ``r`` are each one integer or a 1-D array of one value per row (per-row mode).
+    ``prep`` (:func:`prepare_weights` of this ``wq`` and ``sbr``) skips the weight-side work.
+    ``check`` is how the five-term sum is compared with the plain integer GEMM: "full" (every
+    output against the GEMM) or "freivalds" (random projections, see
+    :func:`_identity_errors`; for the accuracy run's many large GEMMs).
     Raises ``ValueError`` for bad input and ``DecompositionError`` if the identity fails.
     """
     check_int_array("xq", xq, 2, 0, 255, (np.uint8,))
-    check_int_array("wq", wq, 2, -128, 127, (np.int8,))
+    if check not in CHECKS:
+        raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
+    if prep is None:
+        prep = prepare_weights(wq, sbr)
+    elif prep.sbr != sbr or (prep.wq is not wq and not np.array_equal(prep.wq, wq)):
+        raise ValueError("prep must be prepare_weights(wq, sbr) of this GEMM's wq and sbr")
     if xq.shape[1] != wq.shape[1]:
         raise ValueError(f"wq must have K = xq.shape[1] = {xq.shape[1]} columns, got {wq.shape}")
     m, n = xq.shape[0], wq.shape[0]
@@ -178,20 +261,17 @@ def aqs_gemm(
 
     xh, xl = slice_act(xq, b)
     xr = xh - as_column(r_eff)
-    wh, wl = slice_wt(wq, sbr)
-    p = exact_matmul(np.concatenate([xr, xl]), np.concatenate([wh, wl]))
+    p = exact_matmul(np.concatenate([xr, xl]), prep.whl, prep.casts)
     hh, lh = p[:m, :n], p[:m, n:]
     hl, ll = p[m:, :n], p[m:, n:]
-    w64 = wq.astype(np.int64)
-    colsum = w64.sum(axis=1)
+    colsum = prep.colsum
     comp = np.broadcast_to(as_column((1 << b) * r_eff - z) * colsum, (m, n)).copy()
     y = (hh << (b + 4)) + (hl << 4) + (lh << b) + ll + comp
 
-    ref = exact_matmul(xq.astype(np.int64) - as_column(z), w64)
-    if not np.array_equal(y, ref):
-        bad = int(np.count_nonzero(y != ref))
-        raise DecompositionError(f"AQS-GEMM identity failed on {bad} of {y.size} outputs")
-    act_skip, wt_skip = vector_skip_masks(xr, wh)
+    bad = _identity_errors(y, xq.astype(np.int64) - as_column(z), wq, check)
+    if bad:
+        of = f"{y.size} outputs" if check == "full" else f"{FREIVALDS_ROUNDS} random projections"
+        raise DecompositionError(f"AQS-GEMM identity failed on {bad} of {of}")
     return AqsResult(
         hh=hh,
         hl=hl,
@@ -200,8 +280,8 @@ def aqs_gemm(
         comp=comp,
         y=y,
         colsum=colsum,
-        act_skip=act_skip,
-        wt_skip=wt_skip,
+        act_skip=_block_all_zero(xr, -(-m // int(ARCH.V))),
+        wt_skip=prep.wt_skip,
         z=z,
         r_eff=r_eff,
         b=b,

@@ -203,9 +203,10 @@ def _tile_dwo(st: JobStats) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64
     mb, nb = st.dwo.shape
     if st.mode == int(CONSTS.SKIP_DENSE):
         return np.full((mb, nb), st.K, np.int64), st.dwo.astype(np.int64)
-    a, w = st.act_live.astype(np.int64), st.wt_live.astype(np.int64)
+    a, w = st.act_live.sum(axis=1)[:, None], st.wt_live.sum(axis=1)[None, :]
     marker = (~st.act_live[:, -1])[:, None] & (~st.wt_live[:, -1])[None, :]
-    pkt = a.sum(axis=1)[:, None] + w.sum(axis=1)[None, :] - a @ w.T + marker
+    # steps with a live vector: a + w - (both live), and dwo = (both live) + a + w
+    pkt = 2 * (a + w) - st.dwo + marker
     return pkt, st.dwo + marker
 
 
@@ -241,9 +242,8 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     credits = 2 * int(ARCH.AXI_MAX_BURST)
     pkt, dwoc = _tile_dwo(st)
     per = dwoc / np.maximum(pkt, 1)
-    backlog = (np.minimum(pkt, int(CYCLE.DWO_BACKLOG)) * per).tolist()
-    dwoc_l, per_l = dwoc.tolist(), per.tolist()
-    drain = _drain_cycles(st).tolist()
+    backlog = np.minimum(pkt, int(CYCLE.DWO_BACKLOG)) * per
+    drain = _drain_cycles(st)
     alo = ceil_div(K * st.b, BUS_BYTES)
     wlo = ceil_div(K * wt_lo_bits(st.sbr), BUS_BYTES)
     bias_b = (st.wt_beats - st.wt_stream_beats).tolist()
@@ -253,6 +253,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     wt_play = np.maximum(wlo, st.wt_stream_beats - wlo).tolist()  # two banks, a word each
     eff = float(CYCLE.PREFETCH_EFF)
     slots = st.wbuf_slots
+    fits = st.wbuf_fits
     burst = int(ARCH.AXI_MAX_BURST)
     act_rec = np.minimum(st.act_beats - alo - 1, burst).tolist()
     wt_rec = np.minimum(st.wt_stream_beats - wlo - 1, burst).tolist()
@@ -260,53 +261,94 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     bus = s_prev = owed = 0.0
     e_prev = -gap
     dwo_free = [0.0] * npea
-    banks = [[0.0, 0.0] for _ in range(npea)]  # drain ends of each PEA's last two tiles
+    bank_old = [0.0] * npea  # drain ends of each PEA's last two tiles: the older ...
+    bank_new = [0.0] * npea  # ... and the newer
     post = 0.0
-    group = np.zeros((ng_n, mb_n), np.int64)
-    limits = np.zeros(6, np.int64)  # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
+    group: list[list[int]] = []
+    limits = [0] * 6  # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
     for g in range(ng_n):
         n0 = g * npea
-        act = range(min(npea, nb_n - n0))
-        nbs = [n0 + p for p in act]
+        n1 = min(nb_n, n0 + npea)
+        act = range(n1 - n0)
+        nbs = range(n0, n1)
         nxt = sum(wt_sb[n] for n in range(n0 + npea, min(nb_n, n0 + 2 * npea)))
         bias_g = sum(bias_b[n] for n in nbs)
+        w_pf_g = w_pf * len(nbs)
+        w_rd_g = sum(wt_sb[n] for n in nbs)
+        w_rec_g = sum(wt_rec[n] for n in nbs)
+        play = max(wt_play[n] for n in nbs) if fits else 0
+        # this group's columns of the per-tile figures, one row of per-PEA tuples per m-block
+        cols = list(
+            zip(
+                dwoc[:, n0:n1].tolist(),
+                backlog[:, n0:n1].tolist(),
+                per[:, n0:n1].tolist(),
+                drain[:, n0:n1].tolist(),
+                strict=True,
+            )
+        )
+        grow = [0] * mb_n
+        group.append(grow)
         for m in range(mb_n):
-            fetch = not st.wbuf_fits or (m == 0 and (slots == 1 or g == 0))
+            fetch = not fits or (m == 0 and (slots == 1 or g == 0))
             pf = a_pf + bias_g
             rd = act_beats[m] + bias_g
             rec = act_rec[m]
             if fetch:
-                pf += w_pf * len(nbs)
-                rd += sum(wt_sb[n] for n in nbs)
-                rec += sum(wt_rec[n] for n in nbs)
+                pf += w_pf_g
+                rd += w_rd_g
+                rec += w_rec_g
             if m == 0 and owed > 0:  # prefetch of this n-group unfinished: streams now
-                pf, rd, owed = pf + min(owed, w_pf * len(nbs)) / eff, rd + owed / eff, 0.0
-            b0 = max(bus, s_prev)
+                pf, rd, owed = pf + min(owed, w_pf_g) / eff, rd + owed / eff, 0.0
+            b0 = s_prev if s_prev > bus else bus
             bus = b0 + pf
             ready = bus + lat
             bus += rec
-            bank = max(banks[p][0] for p in act)
-            s = max(e_prev + gap, ready, bank)
-            bus = max(bus, s) + rd - pf - rec
-            play = max(wt_play[n] for n in nbs) if st.wbuf_fits else 0
-            terms = [s + K - 1, 0.0, bus, s + play]
-            starts = [max(dwo_free[p], s + 1) for p in act]
-            terms[1] = max(
-                starts[p] + dwoc_l[m][n] - backlog[m][n] for p, n in zip(act, nbs, strict=True)
-            )
-            e = max(terms)
-            limits[4 if bank > max(e_prev + gap, ready) else terms.index(e)] += 1
-            for p, n in zip(act, nbs, strict=True):
-                dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
-                post = max(post, dwo_free[p]) + drain[m][n]
-                banks[p] = [banks[p][1], post]
+            bank = bank_old[0]
+            for p in act:
+                if bank_old[p] > bank:
+                    bank = bank_old[p]
+            set_up = e_prev + gap
+            if ready > set_up:
+                set_up = ready
+            s = bank if bank > set_up else set_up
+            bus = (s if s > bus else bus) + rd - pf - rec
+            dw_m, bl_m, per_m, dr_m = cols[m]
+            s1 = s + 1
+            starts = [s1 if s1 > f else f for f in dwo_free]
+            t_dwo = starts[0] + dw_m[0] - bl_m[0]
+            for p in act:
+                t = starts[p] + dw_m[p] - bl_m[p]
+                if t > t_dwo:
+                    t_dwo = t
+            # e = max(swo, dwo, mem_rd, wbuf); the first maximal term names the bound
+            e, which = s + K - 1, 0
+            if t_dwo > e:
+                e, which = t_dwo, 1
+            if bus > e:
+                e, which = bus, 2
+            t_wb = s + play
+            if t_wb > e:
+                e, which = t_wb, 3
+            limits[4 if bank > set_up else which] += 1
+            e1 = e + 1
+            for p in act:
+                f = starts[p] + dw_m[p]
+                t = e1 + per_m[p]
+                f = t if t > f else f
+                dwo_free[p] = f
+                post = (f if f > post else post) + dr_m[p]
+                bank_old[p] = bank_new[p]
+                bank_new[p] = post
             if slots == 2 and m == 0:
                 owed += nxt
             if owed > 0:
-                used = min(owed, eff * max(0.0, e - max(bus, s)))
+                bs = s if s > bus else bus
+                idle = e - bs
+                used = min(owed, eff * (idle if idle > 0.0 else 0.0))
                 owed -= used
-                bus = max(bus, s) + used
-            group[g, m] = round(e - max(e_prev, 0.0))
+                bus = bs + used
+            grow[m] = round(e - (e_prev if e_prev > 0.0 else 0.0))
             e_prev, s_prev = e, s
     tail = post - max(e_prev, 0.0)
     if st.out_fmt == int(CONSTS.FMT_UINT8_RLE):
@@ -316,7 +358,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     if tail > 0.5 * cycles:
         bound = "drain"
     else:
-        bound = names[int(limits[:5].argmax())]
+        bound = names[int(np.argmax(limits[:5]))]
     swo, dwo_total = st.dwo.size * K, int(st.dwo.sum())  # not saturated
     need_rd, need_wr = compulsory_bytes(st)
     axi_rd, axi_wr = loop_nest_bytes(st)
@@ -327,7 +369,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
         memory_limit=max(need_rd, need_wr) / BUS_BYTES,
         swo_products=swo,
         dwo_products=dwo_total,
-        group_cycles=group,
+        group_cycles=np.array(group, np.int64).reshape(ng_n, mb_n),
         bound=bound,
         counters=dict(st.counters),
         counts=model_counts(st),

@@ -55,6 +55,7 @@ from .aqs import (
     as_column,
     check_row_param,
     effective_r,
+    exact_matmul,
     parse_mode,
 )
 from .config import ARCH, CONSTS, ERRORS
@@ -62,7 +63,7 @@ from .errors import check_bool, check_int_array, check_int_range
 from .regmap import DESCRIPTOR
 from .requant import INT32_MAX, INT32_MIN, MULT_MAX, SHIFT_MAX, SHIFT_MIN, add_bias_sat, requantize
 from .rle import HEADER_BYTES, decode_stream, encode_stream, pack_lanes, record_mask, unpack_lanes
-from .slicing import check_lo_bits, r_max, slice_wt, wt_lo_bits
+from .slicing import check_lo_bits, r_max, slice_wt, wt_ho_zero, wt_lo_bits
 
 V: int = int(ARCH.V)
 BUS_BYTES: int = int(ARCH.AXI_DATA_W) // 8
@@ -628,7 +629,7 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     act_live = record_mask(np.all(xp.reshape(mb, V, k) == 0, axis=1))
     wp = np.zeros((nb * V, k), np.int8)
     wp[:n] = job.w
-    wt_live = record_mask(np.all(slice_wt(wp, bool(job.sbr))[0].reshape(nb, V, k) == 0, axis=1))
+    wt_live = record_mask(np.all(wt_ho_zero(wp, bool(job.sbr)).reshape(nb, V, k), axis=1))
     act_rec = act_live.sum(axis=1).astype(np.int64)
     wt_rec = wt_live.sum(axis=1).astype(np.int64)
 
@@ -650,8 +651,8 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     if job.mode_code == int(CONSTS.SKIP_DENSE):
         dwo = np.full((mb, nb), 3 * k, np.int64)
     else:
-        a, w = act_live.astype(np.int64), wt_live.astype(np.int64)
-        dwo = a @ w.T + act_rec[:, None] + wt_rec[None, :]
+        dwo = exact_matmul(act_live.astype(np.int64), wt_live.astype(np.int64))
+        dwo += act_rec[:, None] + wt_rec[None, :]
 
     rows = np.minimum(V, m - V * jm)  # valid rows of each m-block
     cols = np.minimum(V, n - V * jn)  # valid columns of each n-block

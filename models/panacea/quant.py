@@ -80,8 +80,11 @@ def sqnr_db(ref: npt.NDArray[np.floating], approx: npt.NDArray[np.floating]) -> 
     a = check_float_array("approx", approx)
     if r.shape != a.shape:
         raise ValueError(f"approx must have the shape of ref {r.shape}, got {a.shape}")
-    sig = float(np.sum(r * r))
-    err = float(np.sum((r - a) ** 2))
+    return sqnr_from_sums(float(np.sum(r * r)), float(np.sum((r - a) ** 2)))
+
+
+def sqnr_from_sums(sig: float, err: float) -> float:
+    """:func:`sqnr_db` from its sums ``sig = sum ref^2`` and ``err = sum (ref - approx)^2``."""
     if err == 0.0:
         return float("inf")
     if sig == 0.0:

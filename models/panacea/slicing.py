@@ -66,6 +66,15 @@ def slice_wt(
     return wh, wl
 
 
+def wt_ho_zero(w: npt.NDArray[np.integer], sbr: bool) -> npt.NDArray[np.bool_]:
+    """True where the weight HO slice of :func:`slice_wt` is 0: ``w`` in [0, 15], with SBR
+    also [-16, -1] (``wh = -1`` becomes 0). Compares ``w`` in its own dtype (no int64 copy)."""
+    if not isinstance(w, np.ndarray) or w.dtype != np.int8:
+        _as_int_array("w", w, -128, 127)  # an int8 array holds only legal values
+    lo = -16 if sbr else 0
+    return (w >= lo) & (w <= 15)
+
+
 def wt_lo_bits(sbr: bool) -> int:
     """Width of the stored weight LO lane: 5 (SBR, two's complement) or 4 (plain, unsigned)."""
     return 5 if sbr else 4

@@ -24,7 +24,7 @@ from .config import ARCH
 from .cycles import mode_cycles
 from .errors import check_bool, check_float_array, check_int_range
 from .memimage import Job
-from .quant import quantize_activations, sqnr_db
+from .quant import quantize_activations, sqnr_from_sums
 from .slicing import LO_BITS, check_lo_bits
 
 DEFAULT_GUARD_DB: float = 0.5
@@ -83,14 +83,19 @@ def zero_point_manipulation(
         raise ValueError(f"scale must be a finite float > 0, got {scale!r}")
     half = 1 << (b - 1)
     cands = np.arange(max(0, z - half), min(255, z + half) + 1) if enabled else np.array([z])
-    t = np.rint(x.ravel() / scale)
+    xr = x.ravel()
+    t = np.rint(xr / scale)
+    sig = float(np.sum(xr * xr))
     shares, sqnrs, mses = [], [], []
     for zc in cands:
         q = np.clip(t + zc, 0, 255)
         deq = scale * (q - zc)
-        shares.append(float(np.mean((q.astype(np.int64) >> b) == (int(zc) >> b))))
-        sqnrs.append(sqnr_db(x.ravel(), deq))
-        mses.append(float(np.mean((x.ravel() - deq) ** 2)))
+        lo = (int(zc) >> b) << b  # q in [lo, lo + 2^b): HO slice q >> b equals r = z' >> b
+        shares.append(np.count_nonzero((q >= lo) & (q < lo + (1 << b))) / q.size)
+        # sqnr_db(xr, deq) and the MSE from one error sum (the same float operations)
+        err = float(np.sum((xr - deq) ** 2))
+        sqnrs.append(sqnr_from_sums(sig, err))
+        mses.append(err / q.size)
     i0 = int(np.flatnonzero(cands == z)[0])
     ok = np.array(sqnrs) >= sqnrs[i0] - guard_db
     order = sorted(np.flatnonzero(ok), key=lambda i: (-shares[i], abs(int(cands[i]) - z), cands[i]))

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from panacea.aqs import aqs_gemm, parse_mode, vector_skip_masks
+from panacea.aqs import (
+    _identity_errors,
+    aqs_gemm,
+    parse_mode,
+    prepare_weights,
+    vector_skip_masks,
+)
+from panacea.errors import DecompositionError
 from panacea.slicing import act_residual, slice_act, slice_wt
 
 MODES = ("dense", "zero", "aqs", 0, 1, 2, "ZERO_SKIP", "AQS")
@@ -158,3 +165,56 @@ def test_per_row_identity(case: tuple, sbr: bool, mode: str) -> None:
     scal = aqs_gemm(x, w, int(z[0]), int(r[0]), b, sbr, mode)
     np.testing.assert_array_equal(same.y, scal.y)
     np.testing.assert_array_equal(same.act_skip, scal.act_skip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=gemm_case(), sbr=st.booleans(), mode=st.sampled_from(MODES))
+def test_weight_prep_and_freivalds_give_the_same_result(
+    case: tuple, sbr: bool, mode: str | int
+) -> None:
+    x, w, z, r, b = case
+    plain = aqs_gemm(x, w, z, r, b, sbr, mode)
+    prep = prepare_weights(w, sbr)
+    for _ in range(2):  # the second call reuses the cached float copy of the slices
+        res = aqs_gemm(x, w, z, r, b, sbr, mode, prep=prep, check="freivalds")
+        for f in ("hh", "hl", "lh", "ll", "comp", "y", "colsum", "act_skip", "wt_skip"):
+            np.testing.assert_array_equal(getattr(res, f), getattr(plain, f))
+
+
+@pytest.mark.parametrize("check", ["full", "freivalds"])
+def test_identity_check_catches_one_wrong_output(check: str) -> None:
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 256, (40, 300), dtype=np.uint8)
+    w = rng.integers(-128, 128, (50, 300), dtype=np.int8)
+    xz = x.astype(np.int64) - 3
+    y = xz @ w.astype(np.int64).T
+    assert _identity_errors(y, xz, w, check) == 0
+    for i, j, d in ((0, 0, 1), (39, 49, -1), (17, 3, 1 << 20)):
+        bad = y.copy()
+        bad[i, j] += d
+        assert _identity_errors(bad, xz, w, check) > 0
+
+
+def test_prep_and_check_arguments_are_checked() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 256, (4, 16), dtype=np.uint8)
+    w = rng.integers(-128, 128, (3, 16), dtype=np.int8)
+    with pytest.raises(ValueError, match="prep must be"):
+        aqs_gemm(x, w, 0, 0, 4, True, prep=prepare_weights(w, False))
+    with pytest.raises(ValueError, match="prep must be"):
+        aqs_gemm(x, w, 0, 0, 4, True, prep=prepare_weights(w[::-1].copy(), True))
+    with pytest.raises(ValueError, match="check must be"):
+        aqs_gemm(x, w, 0, 0, 4, True, check="none")
+
+
+def test_corrupt_slice_gemm_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    import panacea.aqs as aqs
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 256, (9, 40), dtype=np.uint8)
+    w = rng.integers(-128, 128, (11, 40), dtype=np.int8)
+    real = aqs.exact_matmul
+    monkeypatch.setattr(aqs, "exact_matmul", lambda a, b, c=None: real(a, b, c) + (a.shape[0] > 9))
+    for check in ("full", "freivalds"):
+        with pytest.raises(DecompositionError, match="identity failed"):
+            aqs_gemm(x, w, 5, 0, 4, True, check=check)

@@ -3,8 +3,8 @@
 Weights are INT8 per-channel symmetric (:func:`panacea.quant.quantize_weights` of the
 dequantized GGUF weights). Each scheme turns a layer's float input into UINT8 activations with a
 zero point, runs :func:`panacea.aqs.aqs_gemm` in AQS mode (which checks the five-term identity
-against the plain integer GEMM on every call) and dequantizes the exact INT32 result
-``Y[m, n]`` as ``scale[m] * scale_w[n] * Y[m, n]``.
+against the plain integer GEMM on every call, by random projections) and dequantizes the exact
+INT32 result ``Y[m, n]`` as ``scale[m] * scale_w[n] * Y[m, n]``.
 
 Schemes (:data:`SCHEMES`):
 
@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..aqs import AqsResult, aqs_gemm, as_column
+from ..aqs import AqsResult, WeightPrep, aqs_gemm, as_column, prepare_weights
 from ..config import ARCH
 from ..cycles import mode_cycles
 from ..memimage import Job
@@ -321,6 +321,7 @@ class QuantLinear:
         self.rules = rules
         self.capture: set[str] = set()
         self.captured: dict[str, GemmCapture] = {}
+        self.preps: dict[str, WeightPrep] = {}  # per layer, built on its first GEMM
 
     def quantize(self, name: str, x: F32) -> tuple[npt.NDArray[np.uint8], Any, Any, Any]:
         """``(xq, z, r, scale)`` of the layer input under this scheme."""
@@ -336,7 +337,11 @@ class QuantLinear:
     def __call__(self, name: str, x: F32) -> F32:
         lq = self.cal[name]
         xq, z, r, scale = self.quantize(name, x)
-        res = aqs_gemm(xq, lq.wq, z, r, lq.b, True, "aqs")
+        if name not in self.preps:
+            self.preps[name] = prepare_weights(lq.wq, True)
+        # Freivalds: every output checked (miss probability <= 2^-42) at O((M + K) N), where
+        # comparing with a second full GEMM would double the run's integer work.
+        res = aqs_gemm(xq, lq.wq, z, r, lq.b, True, "aqs", self.preps[name], "freivalds")
         sc = np.asarray(scale, np.float64)
         y = res.y * (sc[:, None] if sc.ndim else sc) * lq.w_scales[None, :]
         ref = x @ self.weights.linear(name).T
