@@ -98,8 +98,8 @@ class FastAxiRam:
         self._reset_level = bool(reset_active_level)
         # handshake and payload handles, looked up once
         self._arvalid, self._arready = sig("arvalid"), sig("arready")
-        self._araddr, self._arlen, self._arsize = sig("araddr"), opt("arlen"), opt("arsize")
-        self._arburst, self._arid = opt("arburst"), opt("arid")
+        # address, length, size, burst, id (the fields of a request, as _sample_a reads them)
+        self._ar_a = (sig("araddr"), opt("arlen"), opt("arsize"), opt("arburst"), opt("arid"))
         self._rvalid, self._rready = sig("rvalid"), sig("rready")
         self._rdata, self._rid, self._rlast, self._rresp = (
             sig("rdata"),
@@ -108,8 +108,7 @@ class FastAxiRam:
             opt("rresp"),
         )
         self._awvalid, self._awready = sig("awvalid"), sig("awready")
-        self._awaddr, self._awlen, self._awsize = sig("awaddr"), opt("awlen"), opt("awsize")
-        self._awburst, self._awid = opt("awburst"), opt("awid")
+        self._aw_a = (sig("awaddr"), opt("awlen"), opt("awsize"), opt("awburst"), opt("awid"))
         self._wvalid, self._wready = sig("wvalid"), sig("wready")
         self._wdata, self._wstrb, self._wlast = sig("wdata"), opt("wstrb"), sig("wlast")
         self._bvalid, self._bready = sig("bvalid"), sig("bready")
@@ -280,23 +279,9 @@ class FastAxiRam:
 
         # --- sinks: handshake sampled at this edge, then READY for the next one
         if self._arready_v and self._ar_hot:
-            if self._arvalid.value:
-                arq.append(
-                    self._sample_a(
-                        self._araddr, self._arlen, self._arsize, self._arburst, self._arid
-                    )
-                )
-            else:
-                self._ar_hot = False
+            self._ar_hot = self._take_a(self._arvalid, self._ar_a, arq)
         if self._awready_v and self._aw_hot:
-            if self._awvalid.value:
-                awq.append(
-                    self._sample_a(
-                        self._awaddr, self._awlen, self._awsize, self._awburst, self._awid
-                    )
-                )
-            else:
-                self._aw_hot = False
+            self._aw_hot = self._take_a(self._awvalid, self._aw_a, awq)
         if self._wready_v and self._w_hot:
             if self._wvalid.value:
                 wq.append(
@@ -310,15 +295,11 @@ class FastAxiRam:
                 )
             else:
                 self._w_hot = False
-        ready = int(not (len(arq) >= QUEUE_DEPTH or p_ar))
-        if ready != self._arready_v:
-            self._arready.value = self._arready_v = ready
-        ready = int(not (len(awq) >= QUEUE_DEPTH or p_aw))
-        if ready != self._awready_v:
-            self._awready.value = self._awready_v = ready
-        ready = int(not (len(wq) >= QUEUE_DEPTH or p_w))
-        if ready != self._wready_v:
-            self._wready.value = self._wready_v = ready
+        self._drive_ready(
+            int(not (len(arq) >= QUEUE_DEPTH or p_ar)),
+            int(not (len(awq) >= QUEUE_DEPTH or p_aw)),
+            int(not (len(wq) >= QUEUE_DEPTH or p_w)),
+        )
 
         # --- sources: a new beat when the bus is free or the current one was taken
         if self._rvalid_v:
@@ -359,6 +340,14 @@ class FastAxiRam:
             and self._b_pending is None
             and not (arq or awq or wq or rq or bq)
         )
+
+    def _take_a(self, valid, handles, q) -> bool:
+        """An AR/AW sink at an edge where it is ready: queue the request when VALID is high;
+        False (the channel sleeps until VALID rises) when it is low."""
+        if not valid.value:
+            return False
+        q.append(self._sample_a(*handles))
+        return True
 
     def _sample_a(self, addr, length, size, burst, axid) -> tuple[int, int, int, int, int]:
         return (
