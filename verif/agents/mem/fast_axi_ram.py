@@ -77,6 +77,46 @@ class AxiProtocolError(AssertionError):
     """The master broke an AXI rule this slave checks (4 KiB crossing, WLAST, beat size)."""
 
 
+class _Source:
+    """A source channel (R or B) of the slave: its VALID as driven, its READY as last read high
+    (a falling-edge watcher clears ``ready_hi``), the payload handles with the values last
+    driven on them, and the queue of beats the processes fill."""
+
+    __slots__ = ("valid", "valid_v", "ready", "ready_hi", "handles", "out", "q")
+
+    def __init__(self, valid, ready, handles: tuple, q: deque):
+        self.valid, self.ready, self.handles, self.q = valid, ready, handles, q
+        self.valid_v = 0
+        self.ready_hi = False
+        self.out: list = [None] * len(handles)
+
+    def step(self, paused: bool) -> None:
+        """One clock edge: a new beat when the bus is free or the current one was taken."""
+        if self.valid_v:
+            if not self.ready_hi:
+                self.ready_hi = bool(self.ready.value)
+            if self.ready_hi:
+                if self.q and not paused:
+                    self.drive(self.q.popleft())
+                else:
+                    self.valid.value = self.valid_v = 0
+        elif self.q and not paused:
+            self.drive(self.q.popleft())
+
+    def drive(self, beat) -> None:
+        out = self.out
+        for i, h in enumerate(self.handles):
+            if h is not None and out[i] != beat[i]:
+                h.value = out[i] = beat[i]
+        if not self.valid_v:
+            self.valid.value = self.valid_v = 1
+
+    def idle(self) -> None:
+        """Drop VALID (reset)."""
+        if self.valid_v:
+            self.valid.value = self.valid_v = 0
+
+
 class FastAxiRam:
     """AXI4 slave memory on ``<prefix>_*`` of ``dut``; ``read``/``write`` access the memory."""
 
@@ -133,9 +173,11 @@ class FastAxiRam:
         self._clear_state()
         # driven values (the model is the only driver of these signals)
         self._arready_v = self._awready_v = self._wready_v = 0
-        self._rvalid_v = self._bvalid_v = 0
-        self._r_out = [None, None, None, None]  # rid, rdata, rlast, rresp last driven
-        self._b_out = [None, None]  # bid, bresp
+        # a beat: (rid, rdata, rlast, rresp); a response: (bid, bresp)
+        self._r = _Source(
+            self._rvalid, self._rready, (self._rid, self._rdata, self._rlast, self._rresp), self._rq
+        )
+        self._b = _Source(self._bvalid, self._bready, (self._bid, self._bresp), self._bq)
         # Initial values as ordinary (ReadWrite-phase) writes: an Immediate write at time 0 does
         # not reach Icarus' input ports (they stay Z).
         for h in (self._arready, self._awready, self._wready, self._rvalid, self._bvalid):
@@ -153,8 +195,6 @@ class FastAxiRam:
         # VALID of a sink may be high: set by a rising-edge watcher, cleared when read low, so
         # an idle channel's VALID is not read every cycle
         self._ar_hot = self._aw_hot = self._w_hot = True
-        # RREADY/BREADY read high and not seen falling since (a falling-edge watcher clears it)
-        self._rready_hi = self._bready_hi = False
         self.edges = 0  # clock edges served (the model sleeps through the others)
         self.wakes = 0
         self._tasks = [cocotb.start_soon(self._run())]
@@ -164,8 +204,8 @@ class FastAxiRam:
             (self._wvalid, "_w_hot"),
         ):
             self._tasks.append(cocotb.start_soon(self._watch_rise(h, flag)))
-        for h, flag in ((self._rready, "_rready_hi"), (self._bready, "_bready_hi")):
-            self._tasks.append(cocotb.start_soon(self._watch_fall(h, flag)))
+        for src in (self._r, self._b):
+            self._tasks.append(cocotb.start_soon(self._watch_fall(src)))
         if reset is not None:
             self._tasks.append(cocotb.start_soon(self._watch_reset()))
 
@@ -215,11 +255,12 @@ class FastAxiRam:
             if self._sleeping:
                 self._wake.set()
 
-    async def _watch_fall(self, handle, flag: str) -> None:
-        edge = FallingEdge(handle)
+    @staticmethod
+    async def _watch_fall(src: _Source) -> None:
+        edge = FallingEdge(src.ready)
         while True:
             await edge
-            setattr(self, flag, False)
+            src.ready_hi = False
 
     async def _watch_reset(self) -> None:
         rst = self._reset
@@ -234,10 +275,8 @@ class FastAxiRam:
                 self._in_reset = True
                 self._clear_state()
                 self._drive_ready(0, 0, 0)
-                if self._rvalid_v:
-                    self._rvalid.value = self._rvalid_v = 0
-                if self._bvalid_v:
-                    self._bvalid.value = self._bvalid_v = 0
+                self._r.idle()
+                self._b.idle()
             elif not active and self._in_reset:
                 self._in_reset = False
                 self._ar_hot = self._aw_hot = self._w_hot = True
@@ -302,26 +341,8 @@ class FastAxiRam:
         )
 
         # --- sources: a new beat when the bus is free or the current one was taken
-        if self._rvalid_v:
-            if not self._rready_hi:
-                self._rready_hi = bool(self._rready.value)
-            if self._rready_hi:
-                if rq and not p_r:
-                    self._drive_r(rq.popleft())
-                else:
-                    self._rvalid.value = self._rvalid_v = 0
-        elif rq and not p_r:
-            self._drive_r(rq.popleft())
-        if self._bvalid_v:
-            if not self._bready_hi:
-                self._bready_hi = bool(self._bready.value)
-            if self._bready_hi:
-                if bq and not p_b:
-                    self._drive_b(bq.popleft())
-                else:
-                    self._bvalid.value = self._bvalid_v = 0
-        elif bq and not p_b:
-            self._drive_b(bq.popleft())
+        self._r.step(p_r)
+        self._b.step(p_b)
 
         # --- processes: refill the R and B queues, take requests and write data
         if self._rd is not None or arq:
@@ -333,8 +354,8 @@ class FastAxiRam:
             all_ready
             and not (self._ar_hot or self._aw_hot or self._w_hot)
             and not self._pauses
-            and not self._rvalid_v
-            and not self._bvalid_v
+            and not self._r.valid_v
+            and not self._b.valid_v
             and self._rd is None
             and self._wr is None
             and self._b_pending is None
@@ -357,22 +378,6 @@ class FastAxiRam:
             burst.value.to_unsigned() if burst is not None else INCR,
             axid.value.to_unsigned() if axid is not None else 0,
         )
-
-    def _drive_r(self, beat) -> None:
-        out = self._r_out
-        for i, h in enumerate((self._rid, self._rdata, self._rlast, self._rresp)):
-            if h is not None and out[i] != beat[i]:
-                h.value = out[i] = beat[i]
-        if not self._rvalid_v:
-            self._rvalid.value = self._rvalid_v = 1
-
-    def _drive_b(self, resp) -> None:
-        out = self._b_out
-        for i, h in enumerate((self._bid, self._bresp)):
-            if h is not None and out[i] != resp[i]:
-                h.value = out[i] = resp[i]
-        if not self._bvalid_v:
-            self._bvalid.value = self._bvalid_v = 1
 
     def _start_burst(self, kind: str, req) -> list:
         addr, length, size, burst, axid = req
