@@ -80,15 +80,26 @@ class AxiProtocolError(AssertionError):
 class _Source:
     """A source channel (R or B) of the slave: its VALID as driven, its READY as last read high
     (a falling-edge watcher clears ``ready_hi``), the payload handles with the values last
-    driven on them, and the queue of beats the processes fill."""
+    driven on them, the queue of beats the processes fill and the beat a process holds back
+    (``pending``) while the queue is full."""
 
-    __slots__ = ("valid", "valid_v", "ready", "ready_hi", "handles", "out", "q")
+    __slots__ = ("valid", "valid_v", "ready", "ready_hi", "handles", "out", "q", "pending")
 
     def __init__(self, valid, ready, handles: tuple, q: deque):
         self.valid, self.ready, self.handles, self.q = valid, ready, handles, q
         self.valid_v = 0
         self.ready_hi = False
         self.out: list = [None] * len(handles)
+        self.pending = None
+
+    def flush(self) -> bool:
+        """Queue the held-back beat when there is room; False while it still waits."""
+        if self.pending is not None:
+            if len(self.q) >= QUEUE_DEPTH:
+                return False
+            self.q.append(self.pending)
+            self.pending = None
+        return True
 
     def step(self, paused: bool) -> None:
         """One clock edge: a new beat when the bus is free or the current one was taken."""
@@ -170,7 +181,6 @@ class FastAxiRam:
         self._awq: deque = deque()
         self._wq: deque = deque()
         self._bq: deque = deque()
-        self._clear_state()
         # driven values (the model is the only driver of these signals)
         self._arready_v = self._awready_v = self._wready_v = 0
         # a beat: (rid, rdata, rlast, rresp); a response: (bid, bresp)
@@ -178,6 +188,7 @@ class FastAxiRam:
             self._rvalid, self._rready, (self._rid, self._rdata, self._rlast, self._rresp), self._rq
         )
         self._b = _Source(self._bvalid, self._bready, (self._bid, self._bresp), self._bq)
+        self._clear_state()
         # Initial values as ordinary (ReadWrite-phase) writes: an Immediate write at time 0 does
         # not reach Icarus' input ports (they stay Z).
         for h in (self._arready, self._awready, self._wready, self._rvalid, self._bvalid):
@@ -242,10 +253,10 @@ class FastAxiRam:
         for q in (self._arq, self._rq, self._awq, self._wq, self._bq):
             q.clear()
         self._rd = None  # current read burst: [addr, beats_left, size, burst, id, lo, hi]
-        self._rd_beat = None  # beat read from memory, waiting for room in the R queue
+        self._r.pending = None  # beat read from memory, waiting for room in the R queue
         self._wr = None  # current write burst: [addr, beats_left, size, burst, id, lo, hi,
         #                                              bresp]
-        self._b_pending = None  # B response waiting for room in the B queue
+        self._b.pending = None  # B response waiting for room in the B queue
 
     async def _watch_rise(self, handle, flag: str) -> None:
         edge = RisingEdge(handle)
@@ -347,7 +358,7 @@ class FastAxiRam:
         # --- processes: refill the R and B queues, take requests and write data
         if self._rd is not None or arq:
             self._read_process()
-        if self._wr is not None or self._b_pending is not None or awq:
+        if self._wr is not None or self._b.pending is not None or awq:
             self._write_process()
 
         return bool(
@@ -358,7 +369,7 @@ class FastAxiRam:
             and not self._b.valid_v
             and self._rd is None
             and self._wr is None
-            and self._b_pending is None
+            and self._b.pending is None
             and not (arq or awq or wq or rq or bq)
         )
 
@@ -410,13 +421,10 @@ class FastAxiRam:
     def _read_process(self) -> None:
         """cocotbext-axi's ``_process_read`` until it would block: each beat is read from memory
         when the previous one was queued, and queued when the R queue has room."""
-        rq, arq, lanes = self._rq, self._arq, self.byte_lanes
+        arq, lanes = self._arq, self.byte_lanes
         while True:
-            if self._rd_beat is not None:
-                if len(rq) >= QUEUE_DEPTH:
-                    return
-                rq.append(self._rd_beat)
-                self._rd_beat = None
+            if not self._r.flush():
+                return
             b = self._rd
             if b is None or b[1] == 0:
                 if not arq:
@@ -430,18 +438,15 @@ class FastAxiRam:
                 a = word % self.size
                 data, resp = int.from_bytes(self.mem[a : a + lanes], "little"), OKAY
             b[1] -= 1
-            self._rd_beat = (b[4], data, int(b[1] == 0), resp)
+            self._r.pending = (b[4], data, int(b[1] == 0), resp)
             self._advance(b)
 
     def _write_process(self) -> None:
         """cocotbext-axi's ``_process_write`` until it would block."""
-        awq, wq, bq = self._awq, self._wq, self._bq
+        awq, wq = self._awq, self._wq
         while True:
-            if self._b_pending is not None:
-                if len(bq) >= QUEUE_DEPTH:
-                    return
-                bq.append(self._b_pending)
-                self._b_pending = None
+            if not self._b.flush():
+                return
             b = self._wr
             if b is None:
                 if not awq:
@@ -459,7 +464,7 @@ class FastAxiRam:
                 if last != (b[1] == 0):
                     raise AxiProtocolError(f"WLAST={last} on write beat with {b[1]} beats left")
                 self._advance(b)
-            self._b_pending = (b[4], b[7])
+            self._b.pending = (b[4], b[7])
             self._wr = None
 
     def _write_beat(self, addr: int, data: int, strb: int, resp: int) -> int:
