@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -82,8 +82,7 @@ def rtl_job(
     cap = acc.capture_gemm(weights, scheme, layer, cal_ids, ev_ids, window=max(window, rows))
     # A per-row or per-block scheme gives z and r per row: keep those of the rows kept.
     z, r = (v[:rows] if isinstance(v, np.ndarray) else v for v in (cap.z, cap.r))
-    job = Job(x=cap.x[:rows], w=cap.w, z=z, r=r, b=cap.b, sbr=cap.sbr, mode=mode)
-    return RtlJob(job=job, y=cap.y[:rows])
+    return RtlJob(job=replace(cap, x=cap.x[:rows], z=z, r=r).job(mode), y=cap.y[:rows])
 
 
 def check_on_rtl(rj: RtlJob, sim: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from panacea.config import ARCH
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 
 from flow import bench_llm
+from flow.bench_llm import energy_shares, md_head, md_row, targets_markdown
 from flow.run import Variant, format_layer_run, plan_layer, run_layer
 from verif.common.runner import all_rtl, run_cocotb
 
@@ -312,13 +313,14 @@ def markdown(doc) -> str:
         f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
         f"WBUF_BYTES={doc['meta']['wbuf_bytes']}, rtl {doc['meta']['git']})",
         "",
-        "| layer | M | N | K | variant | b | r share | RTL cycles | model | operator limit | "
-        "RTL/operator | roofline | term | RTL/roofline "
-        "| xDENSE | xZERO | SWO util | DWO util | rd/min | rd/once | AXI/compulsory | "
-        "act RLE saving | energy uJ | DRAM | SRAM | compute | E/E_ZERO | SQNR dB | check |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-        "---|---|---|---|---|---|---|---|",
-    ]
+        *md_head(
+            "layer", "M", "N", "K", "variant", "b", "r share", "RTL cycles", "model",
+            "operator limit", "RTL/operator", "roofline", "term", "RTL/roofline", "xDENSE",
+            "xZERO", "SWO util", "DWO util", "rd/min", "rd/once", "AXI/compulsory",
+            "act RLE saving", "energy uJ", "DRAM", "SRAM", "compute", "E/E_ZERO", "SQNR dB",
+            "check",
+        ),
+    ]  # fmt: skip
 
     def f(v, p):
         return "n/a" if v is None else format(v, p)
@@ -326,45 +328,36 @@ def markdown(doc) -> str:
     for r in doc["layers"]:
         ez = r["modes"]["ZERO_SKIP"]["energy_pj"]
         for lab, d in r["modes"].items():
-            e = d["energy_by_kind_pj"]
             lines.append(
-                f"| {r['name']} | {r['M']} | {r['N']} | {r['K']} | {lab} | {d['b']} | "
-                f"{d['ho_share_r']:.0%} | {d['rtl_cycles']} | {d['model_cycles']} | "
-                f"{d['operator_limit']:.0f} | {f(d['rtl_operator_ratio'], '.2f')} | "
-                f"{d['lower_limit']:.0f} | {d['limit_term']} | {f(d['rtl_limit_ratio'], '.2f')} | "
-                f"{f(d['speedup_vs_dense'], '.2f')} | {f(d['speedup_vs_zero'], '.2f')} | "
-                f"{f(d['util_swo'], '.0%')} | {f(d['util_dwo'], '.0%')} | "
-                f"{d['rd_bytes'] / d['rd_min']:.2f} | {d['rd_bytes'] / d['rd_once']:.2f} | "
-                f"{d['axi_vs_compulsory']:.2f} | "
-                f"{d['act_rle_saving']:.0%} | {d['energy_pj'] / 1e6:.2f} | "
-                f"{e['dram'] / d['energy_pj']:.0%} | {e['sram'] / d['energy_pj']:.0%} | "
-                f"{e['compute'] / d['energy_pj']:.0%} | "
-                f"{d['energy_pj'] / ez:.2f} | {f(d['sqnr_db'], '.1f')} | "
-                f"{'PASS' if d['pass'] else 'FAIL'} |"
-            )
-    lines += [
-        "",
-        "## Targets (docs/performance.md)",
-        "",
-        "| target | measured | wanted | status | detail |",
-        "|---|---|---|---|---|",
-    ]
-    for t in doc["targets"]:
-        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
-        lines.append(
-            f"| {t['target']} | {v} | {t['target_value']} | {t['status']} | {t['detail']} |"
-        )
+                md_row(
+                    r["name"], r["M"], r["N"], r["K"], lab, d["b"], f"{d['ho_share_r']:.0%}",
+                    d["rtl_cycles"], d["model_cycles"], f"{d['operator_limit']:.0f}",
+                    f(d["rtl_operator_ratio"], ".2f"), f"{d['lower_limit']:.0f}",
+                    d["limit_term"], f(d["rtl_limit_ratio"], ".2f"),
+                    f(d["speedup_vs_dense"], ".2f"), f(d["speedup_vs_zero"], ".2f"),
+                    f(d["util_swo"], ".0%"), f(d["util_dwo"], ".0%"),
+                    f"{d['rd_bytes'] / d['rd_min']:.2f}", f"{d['rd_bytes'] / d['rd_once']:.2f}",
+                    f"{d['axi_vs_compulsory']:.2f}", f"{d['act_rle_saving']:.0%}",
+                    f"{d['energy_pj'] / 1e6:.2f}", *energy_shares(d),
+                    f"{d['energy_pj'] / ez:.2f}", f(d["sqnr_db"], ".1f"),
+                    "PASS" if d["pass"] else "FAIL",
+                )
+            )  # fmt: skip
+    lines += targets_markdown("## Targets (docs/performance.md)", doc["targets"])
     lines += [
         "",
         "## Simulation speed",
         "",
-        "| run | DUT cycles/s | MAC/s | wall s |",
-        "|---|---|---|---|",
+        *md_head("run", "DUT cycles/s", "MAC/s", "wall s"),
     ]
     for k, s in doc["speed"].items():
         lines.append(
-            f"| {k} | {f(s.get('dut_cycles_per_s'), '.0f')} | "
-            f"{f(s.get('macs_per_s'), '.3g')} | {f(s.get('wall_s'), '.1f')} |"
+            md_row(
+                k,
+                f(s.get("dut_cycles_per_s"), ".0f"),
+                f(s.get("macs_per_s"), ".3g"),
+                f(s.get("wall_s"), ".1f"),
+            )
         )
     if doc.get("llm"):
         lines += ["", bench_llm.markdown(doc["llm"]).rstrip("\n")]

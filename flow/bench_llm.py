@@ -474,6 +474,31 @@ def run_suite(log: Callable[[str], None] = print, wbuf_bytes: int | None = None)
     }
 
 
+def md_row(*cells: object) -> str:
+    """One row of a Markdown table."""
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def md_head(*names: str) -> list[str]:
+    """The header row and separator of a Markdown table (left-aligned columns)."""
+    return [md_row(*names), "|" + "---|" * len(names)]
+
+
+def energy_shares(d: dict[str, Any]) -> list[str]:
+    """DRAM, SRAM and compute shares of a mode's energy (``energy_by_kind_pj``/``energy_pj``)."""
+    e = d["energy_by_kind_pj"]
+    return [f"{e[kind] / d['energy_pj']:.0%}" for kind in ("dram", "sram", "compute")]
+
+
+def targets_markdown(heading: str, targets: list[dict[str, Any]]) -> list[str]:
+    """The targets table of bench.md under ``heading`` (a measured value may be None)."""
+    lines = ["", heading, "", *md_head("target", "measured", "wanted", "status", "detail")]
+    for t in targets:
+        v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
+        lines.append(md_row(t["target"], v, t["target_value"], t["status"], t["detail"]))
+    return lines
+
+
 def markdown(llm: dict[str, Any]) -> str:
     """The LLM section of bench.md."""
     m = llm["meta"]
@@ -482,34 +507,24 @@ def markdown(llm: dict[str, Any]) -> str:
         f"WBUF_BYTES={m['wbuf_bytes']}, AXI {m['axi_data_w']} bits, on chip "
         f"{m['onchip_bytes'] / 1024:.1f} KiB)",
         "",
-        "| layer | M | N | K | jobs | mode | b | r share | cycles | roofline | term | "
-        "cycles/roofline | operator limit | model bound | AXI MB | compulsory MB | AXI/compulsory "
-        "| xDENSE | xZERO | energy mJ | DRAM | SRAM | compute |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+        *md_head(
+            "layer", "M", "N", "K", "jobs", "mode", "b", "r share", "cycles", "roofline", "term",
+            "cycles/roofline", "operator limit", "model bound", "AXI MB", "compulsory MB",
+            "AXI/compulsory", "xDENSE", "xZERO", "energy mJ", "DRAM", "SRAM", "compute",
+        ),
+    ]  # fmt: skip
     for r in llm["layers"]:
         for md, d in r["modes"].items():
-            e = d["energy_by_kind_pj"]
             lines.append(
-                f"| {r['name']} | {r['M']} | {r['N']} | {r['K']} | {d['jobs']} | {md} | {r['b']} "
-                f"| {r['ho_share_r']:.0%} | {d['cycles']} | {d['lower_limit']:.0f} | "
-                f"{d['limit_term']} | {d['cycles_vs_roofline']:.2f} | {d['operator_limit']:.0f} "
-                f"| {d['bound']} | {d['axi_bytes'] / 1e6:.1f} | {d['compulsory_bytes'] / 1e6:.1f} "
-                f"| {d['axi_vs_compulsory']:.2f} | {d['speedup_vs_dense']:.2f} | "
-                f"{d['speedup_vs_zero']:.2f} | {d['energy_pj'] / 1e9:.2f} | "
-                f"{e['dram'] / d['energy_pj']:.0%} | {e['sram'] / d['energy_pj']:.0%} | "
-                f"{e['compute'] / d['energy_pj']:.0%} |"
-            )
-    lines += [
-        "",
-        "### LLM targets",
-        "",
-        "| target | measured | wanted | status | detail |",
-        "|---|---|---|---|---|",
-    ]
-    for t in llm["targets"]:
-        lines.append(
-            f"| {t['target']} | {t['value']:.3g} | {t['target_value']} | {t['status']} | "
-            f"{t['detail']} |"
-        )
+                md_row(
+                    r["name"], r["M"], r["N"], r["K"], d["jobs"], md, r["b"],
+                    f"{r['ho_share_r']:.0%}", d["cycles"], f"{d['lower_limit']:.0f}",
+                    d["limit_term"], f"{d['cycles_vs_roofline']:.2f}",
+                    f"{d['operator_limit']:.0f}", d["bound"], f"{d['axi_bytes'] / 1e6:.1f}",
+                    f"{d['compulsory_bytes'] / 1e6:.1f}", f"{d['axi_vs_compulsory']:.2f}",
+                    f"{d['speedup_vs_dense']:.2f}", f"{d['speedup_vs_zero']:.2f}",
+                    f"{d['energy_pj'] / 1e9:.2f}", *energy_shares(d),
+                )
+            )  # fmt: skip
+    lines += targets_markdown("### LLM targets", llm["targets"])
     return "\n".join(lines) + "\n"

@@ -64,10 +64,7 @@ FLOW_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        configs.select(args.config)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    if configs.select_or_report(args.config) is None:
         return 2
     from .run import run_main
 

@@ -45,3 +45,13 @@ def select(name: str | None) -> str:
         sys.stderr.flush()
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     return name
+
+
+def select_or_report(name: str | None) -> str | None:
+    """:func:`select` for a command line: on an unknown name, print ``error: ...`` on stderr and
+    return None (the command then exits with status 2)."""
+    try:
+        return select(name)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None

@@ -18,7 +18,6 @@ Needs a source checkout (``rtl/``, ``verif/``): the ``panacea`` command installe
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ from panacea.config import ARCH, CONFIG_NAME
 from panacea.cycles import mode_cycles_from_stats, within_tolerance
 from panacea.energy import energy_from_counters
 from panacea.memimage import Job, ceil_div, decode_output, job_stats
-from panacea.quant import gemm_sqnr_db
+from panacea.quant import finite_or_none, gemm_sqnr_db
 from panacea.slicing import wt_lo_bits
 from panacea.zpm import ho_share
 
@@ -139,10 +138,6 @@ def plan_layer(
 # Evaluation
 
 
-def _finite_or_none(v: float) -> float | None:
-    return v if math.isfinite(v) else None
-
-
 def traffic_figures(job: Job) -> dict[str, Any]:
     """Model byte figures of a job: minimum for the configured buffers, each operand once, and
     the activation RLE saving (definitions in ``flow.cli.FIGURES_DOC``)."""
@@ -194,7 +189,7 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
         sqnr = None
         if exact:
             y = decode_output(job, obs.regions).astype(np.int64)
-            sqnr = _finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
+            sqnr = finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
         # a job that read back nothing (a hang before the counters) is costed as modelled
         wbuf = {k: model.counts[k] for k in ("WBUF_RD_BYTES", "WBUF_WR_BYTES")}
         energy = energy_from_counters(dict(c, **wbuf) if c else model.counts)

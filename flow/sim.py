@@ -83,10 +83,8 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     )
     configs.add_option(ap)
     args = ap.parse_args(argv)
-    try:
-        config = configs.select(args.config)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    config = configs.select_or_report(args.config)
+    if config is None:
         return 2
     if args.module is None:
         args.module = DEFAULT_MODULE

@@ -117,10 +117,8 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         "--abc", action="store_true", help="ABC without a native yosys (WebAssembly, slow)"
     )
     args = ap.parse_args(argv)
-    try:
-        config = configs.select(args.config)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    config = configs.select_or_report(args.config)
+    if config is None:
         return 2
     sram = arch.load(config)["sram"]
     if not args.noabc and not args.abc and not shutil.which("yosys"):

@@ -24,7 +24,7 @@ from pathlib import Path
 from flow.regress import config as C
 from flow.regress import results as R
 from flow.regress.cli import git_rev, submit
-from flow.regress.pool import open_pool
+from flow.regress.pool import open_pool, result_or_error
 
 from . import design, equiv, netlist, report
 
@@ -363,10 +363,7 @@ def run(opts: Options) -> int:
                 )
         for f in pool.as_completed(list(futs)):
             spec, s, it = futs[f]
-            try:
-                ex = pool.result(f)
-            except BaseException as exc:  # noqa: BLE001
-                ex = exc
+            ex = result_or_error(pool, f)
             o = outcome(it, ex)
             cov_file = Path(it["test_dir"]) / "mutcov.txt"
             if o["status"] != "passed" or not cov_file.exists():
@@ -436,10 +433,7 @@ def run(opts: Options) -> int:
                 saved = time.monotonic()
             for f in done:
                 mid, it = pending.pop(f)
-                try:
-                    ex = pool.result(f)
-                except BaseException as exc:  # noqa: BLE001
-                    ex = exc
+                ex = result_or_error(pool, f)
                 o = outcome(it, ex)
                 r = recs[mid]
                 if o["status"] in ("failed", "timeout") or o["kind"] == "crash":

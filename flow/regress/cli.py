@@ -34,7 +34,7 @@ from panacea import arch
 
 from flow.regress import config as C
 from flow.regress import covdata, history, results, triage
-from flow.regress.pool import add_pool_options, open_pool
+from flow.regress.pool import add_pool_options, open_pool, result_or_error
 from verif.common.runner import repro_command
 
 ROOT = C.ROOT
@@ -375,10 +375,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             done, _ = pool.wait_first(set(pending))
             for fut in done:
                 kind, x, log = pending.pop(fut)
-                try:
-                    ex = pool.result(fut)
-                except BaseException as exc:  # noqa: BLE001 - a lost worker: record, go on
-                    ex = exc
+                ex = result_or_error(pool, fut)
                 if kind == "run":
                     rec = record(cfg, x, ex, log)
                     recs.append(rec)
@@ -419,10 +416,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
                 futs[submit(pool, "run", it, log, it["timeout_s"])] = (r, it, log)
             for fut in pool.as_completed(list(futs)):
                 r, it, log = futs.pop(fut)
-                try:
-                    ex = pool.result(fut)
-                except BaseException as exc:  # noqa: BLE001
-                    ex = exc
+                ex = result_or_error(pool, fut)
                 rr = record(cfg, it, ex, log)
                 wave = Path(it["test_dir"]) / "waves.fst"
                 r["waves"] = str(wave) if wave.exists() else None

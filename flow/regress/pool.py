@@ -116,6 +116,15 @@ class DaskPool:
         self.client.close()
 
 
+def result_or_error(pool, fut) -> dict | BaseException:
+    """The item's result from ``pool``, or the exception that lost it (a lost worker is recorded
+    as that run's error and the campaign goes on)."""
+    try:
+        return pool.result(fut)
+    except BaseException as exc:  # noqa: BLE001
+        return exc
+
+
 def start_local_cluster(n_workers: int):
     """A LocalCluster of ``n_workers`` single-threaded worker *processes* on loopback."""
     from distributed import LocalCluster

@@ -120,3 +120,15 @@ def test_row_granularity_on_a_small_layer(monkeypatch: pytest.MonkeyPatch) -> No
         assert d["aqs_cycles"] <= d["zero_cycles"] and d["b"] in (3, 4, 5)
     md = bench_llm.rows_markdown(rows["layers"])
     assert "| tiny_swiglu | row |" in md and "| suite total | tensor |" in md
+
+
+def test_markdown_tables_line_up() -> None:
+    head = bench_llm.md_head("a", "b", "c")
+    assert head == ["| a | b | c |", "|---|---|---|"]
+    assert bench_llm.md_row("x", 1, "50%") == "| x | 1 | 50% |"
+    t = {"target": "T", "value": None, "target_value": ">= 1", "status": "n/a", "detail": "-"}
+    lines = bench_llm.targets_markdown("## Targets", [t, {**t, "value": 0.123456}])
+    assert lines[1] == "## Targets" and lines[3].count("|") == lines[4].count("|") == 6
+    assert lines[5:] == ["| T | n/a | >= 1 | n/a | - |", "| T | 0.123 | >= 1 | n/a | - |"]
+    d = {"energy_pj": 200.0, "energy_by_kind_pj": {"dram": 100.0, "sram": 50.0, "compute": 50.0}}
+    assert bench_llm.energy_shares(d) == ["50%", "25%", "25%"]

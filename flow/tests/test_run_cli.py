@@ -15,7 +15,7 @@ from panacea.config import COUNTERS
 from panacea.memimage import expected_counters, expected_output, region_layout
 
 import flow.run as run
-from flow.cli import main
+from flow.cli import flow_main, main
 from verif.agents.job import Observed
 from verif.tests.top import job_runner
 
@@ -102,6 +102,12 @@ def test_argument_errors_exit_2(npz, argv):
 def test_unknown_config_exit_2(npz, capsys):
     assert main(["run", str(npz), "--config", "nope"]) == 2
     assert "unknown configuration 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["sim", "synth"])
+def test_flow_unknown_config_exit_2(command, capsys):
+    assert flow_main([command, "--config", "nope"]) == 2
+    assert "error: unknown configuration 'nope'" in capsys.readouterr().err
 
 
 def test_outside_checkout(npz, tmp_path, monkeypatch, capsys):

@@ -10,7 +10,6 @@ models of an INT32-output job without bias.
 
 from __future__ import annotations
 
-import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -27,7 +26,13 @@ from .energy import energy_from_counters
 from .errors import DecompositionError
 from .figures import save_figure
 from .memimage import Job, align8, ceil_div
-from .quant import calibrate_activations, gemm_sqnr_db, quantize_activations, quantize_weights
+from .quant import (
+    calibrate_activations,
+    finite_or_none,
+    gemm_sqnr_db,
+    quantize_activations,
+    quantize_weights,
+)
 from .slicing import slice_act, slice_wt, wt_lo_bits
 from .zpm import ZpmResult, choose_lo_bits, choose_r, ho_share, zero_point_manipulation
 
@@ -124,10 +129,6 @@ class LayerAnalysis:
     data: dict[str, Any]
     act_ho: npt.NDArray[np.int64]
     wt_ho: npt.NDArray[np.int64]
-
-
-def _finite_or_none(v: float) -> float | None:
-    return v if math.isfinite(v) else None
 
 
 @dataclass(frozen=True)
@@ -235,8 +236,8 @@ def analyze_layer(
         "ho_share_before": zr.share_before,
         "ho_share_after": zr.share_after,
         "ho_share_r": ho_share(xq, b, r),
-        "act_sqnr_before_db": _finite_or_none(zr.sqnr_before_db),
-        "act_sqnr_after_db": _finite_or_none(zr.sqnr_after_db),
+        "act_sqnr_before_db": finite_or_none(zr.sqnr_before_db),
+        "act_sqnr_after_db": finite_or_none(zr.sqnr_after_db),
         "act_vec_skip_share": {md: res.act_skip_share for md, res in results.items()},
         "wt_vec_skip_share": next(iter(results.values())).wt_skip_share if results else None,
         "sbr": sbr,
@@ -259,7 +260,7 @@ def analyze_layer(
         "energy_pj": {md: e.total_pj for md, e in energy.items()},
         "energy_breakdown_pj": {md: e.by_kind_pj for md, e in energy.items()},
         "counters": {md: c.counters for md, c in report.per_mode.items()},
-        "gemm_sqnr_db": _finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
+        "gemm_sqnr_db": finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
         "exact": exact,
     }
     return LayerAnalysis(data=data, act_ho=slice_act(xq, b)[0], wt_ho=slice_wt(wq, sbr)[0])

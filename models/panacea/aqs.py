@@ -55,6 +55,11 @@ def parse_mode(mode: Any) -> int:
 RowParam = int | npt.NDArray[np.int64]
 
 
+def is_per_row(z: Any, r: Any) -> bool:
+    """True when z or r is given per row (an array) rather than once per job."""
+    return isinstance(z, np.ndarray) or isinstance(r, np.ndarray)
+
+
 def effective_r(mode: int, r: RowParam) -> RowParam:
     """``r_eff``: r in AQS, 0 in DENSE and ZERO_SKIP (per row when r is an array)."""
     if mode == int(CONSTS.SKIP_AQS):

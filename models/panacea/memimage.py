@@ -56,6 +56,7 @@ from .aqs import (
     check_row_param,
     effective_r,
     exact_matmul,
+    is_per_row,
     parse_mode,
 )
 from .config import ARCH, CONSTS, ERRORS
@@ -179,7 +180,7 @@ class Job:
     @property
     def per_row(self) -> bool:
         """True when z or r is given per row (an array) rather than once per job."""
-        return isinstance(self.z, np.ndarray) or isinstance(self.r, np.ndarray)
+        return is_per_row(self.z, self.r)
 
     @property
     def r_eff(self) -> RowParam:

@@ -7,6 +7,8 @@ round-half-to-even, and ``x ~ scale * (q - z)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -90,6 +92,11 @@ def sqnr_from_sums(sig: float, err: float) -> float:
     if sig == 0.0:
         return float("-inf")
     return float(10.0 * np.log10(sig / err))
+
+
+def finite_or_none(v: float) -> float | None:
+    """``v``, or None for an infinite SQNR (exact result; JSON has no infinity)."""
+    return v if math.isfinite(v) else None
 
 
 def gemm_sqnr_db(

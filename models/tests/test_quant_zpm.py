@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from panacea.quant import (
     calibrate_activations,
+    finite_or_none,
     gemm_sqnr_db,
     quantize_activations,
     quantize_weights,
@@ -42,6 +43,7 @@ def test_calibration_and_sqnr() -> None:
     y = (xq.astype(np.int64) - z) @ wq.astype(np.int64).T
     assert gemm_sqnr_db(x, w, y, s, ws) > 30.0
     assert sqnr_db(x, x) == float("inf")
+    assert finite_or_none(sqnr_db(x, x)) is None and finite_or_none(-1.5) == -1.5
 
 
 @settings(max_examples=40, deadline=None)

@@ -282,8 +282,7 @@ def sample_job(spec, exp=None) -> None:
     from panacea.slicing import slice_act, slice_wt
 
     b, sbr, mode = int(spec.b), bool(spec.sbr), int(spec.mode)
-    per_row = isinstance(spec.z, np.ndarray) or isinstance(spec.r, np.ndarray)
-    r_eff = spec.r if mode == 2 else 0
+    per_row, r_eff = spec.per_row, spec.r_eff
     _cov_cfg(b, sbr, mode)
     _cov_rowq_cfg(per_row, mode, int(spec.out_fmt))
     if per_row:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
+from panacea.aqs import is_per_row
 from panacea.config import ARCH, CONSTS
 from panacea.memimage import wbuf_slots
 from panacea.rowquant import R_RULES, calibrate_rows, center_rows, choose_r_rows, quantize_rows
@@ -139,7 +140,7 @@ class JobSpec:
     @property
     def per_row(self) -> bool:
         """Per-row z and r (MODE.row_q)."""
-        return isinstance(self.z, np.ndarray) or isinstance(self.r, np.ndarray)
+        return is_per_row(self.z, self.r)
 
     @property
     def r_eff(self) -> RowParam:

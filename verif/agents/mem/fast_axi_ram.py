@@ -77,6 +77,57 @@ class AxiProtocolError(AssertionError):
     """The master broke an AXI rule this slave checks (4 KiB crossing, WLAST, beat size)."""
 
 
+class _Source:
+    """A source channel (R or B) of the slave: its VALID as driven, its READY as last read high
+    (a falling-edge watcher clears ``ready_hi``), the payload handles with the values last
+    driven on them, the queue of beats the processes fill and the beat a process holds back
+    (``pending``) while the queue is full."""
+
+    __slots__ = ("valid", "valid_v", "ready", "ready_hi", "handles", "out", "q", "pending")
+
+    def __init__(self, valid, ready, handles: tuple, q: deque):
+        self.valid, self.ready, self.handles, self.q = valid, ready, handles, q
+        self.valid_v = 0
+        self.ready_hi = False
+        self.out: list = [None] * len(handles)
+        self.pending = None
+
+    def flush(self) -> bool:
+        """Queue the held-back beat when there is room; False while it still waits."""
+        if self.pending is not None:
+            if len(self.q) >= QUEUE_DEPTH:
+                return False
+            self.q.append(self.pending)
+            self.pending = None
+        return True
+
+    def step(self, paused: bool) -> None:
+        """One clock edge: a new beat when the bus is free or the current one was taken."""
+        if self.valid_v:
+            if not self.ready_hi:
+                self.ready_hi = bool(self.ready.value)
+            if self.ready_hi:
+                if self.q and not paused:
+                    self.drive(self.q.popleft())
+                else:
+                    self.valid.value = self.valid_v = 0
+        elif self.q and not paused:
+            self.drive(self.q.popleft())
+
+    def drive(self, beat) -> None:
+        out = self.out
+        for i, h in enumerate(self.handles):
+            if h is not None and out[i] != beat[i]:
+                h.value = out[i] = beat[i]
+        if not self.valid_v:
+            self.valid.value = self.valid_v = 1
+
+    def idle(self) -> None:
+        """Drop VALID (reset)."""
+        if self.valid_v:
+            self.valid.value = self.valid_v = 0
+
+
 class FastAxiRam:
     """AXI4 slave memory on ``<prefix>_*`` of ``dut``; ``read``/``write`` access the memory."""
 
@@ -98,8 +149,8 @@ class FastAxiRam:
         self._reset_level = bool(reset_active_level)
         # handshake and payload handles, looked up once
         self._arvalid, self._arready = sig("arvalid"), sig("arready")
-        self._araddr, self._arlen, self._arsize = sig("araddr"), opt("arlen"), opt("arsize")
-        self._arburst, self._arid = opt("arburst"), opt("arid")
+        # address, length, size, burst, id (the fields of a request, as _sample_a reads them)
+        self._ar_a = (sig("araddr"), opt("arlen"), opt("arsize"), opt("arburst"), opt("arid"))
         self._rvalid, self._rready = sig("rvalid"), sig("rready")
         self._rdata, self._rid, self._rlast, self._rresp = (
             sig("rdata"),
@@ -108,8 +159,7 @@ class FastAxiRam:
             opt("rresp"),
         )
         self._awvalid, self._awready = sig("awvalid"), sig("awready")
-        self._awaddr, self._awlen, self._awsize = sig("awaddr"), opt("awlen"), opt("awsize")
-        self._awburst, self._awid = opt("awburst"), opt("awid")
+        self._aw_a = (sig("awaddr"), opt("awlen"), opt("awsize"), opt("awburst"), opt("awid"))
         self._wvalid, self._wready = sig("wvalid"), sig("wready")
         self._wdata, self._wstrb, self._wlast = sig("wdata"), opt("wstrb"), sig("wlast")
         self._bvalid, self._bready = sig("bvalid"), sig("bready")
@@ -131,12 +181,14 @@ class FastAxiRam:
         self._awq: deque = deque()
         self._wq: deque = deque()
         self._bq: deque = deque()
-        self._clear_state()
         # driven values (the model is the only driver of these signals)
         self._arready_v = self._awready_v = self._wready_v = 0
-        self._rvalid_v = self._bvalid_v = 0
-        self._r_out = [None, None, None, None]  # rid, rdata, rlast, rresp last driven
-        self._b_out = [None, None]  # bid, bresp
+        # a beat: (rid, rdata, rlast, rresp); a response: (bid, bresp)
+        self._r = _Source(
+            self._rvalid, self._rready, (self._rid, self._rdata, self._rlast, self._rresp), self._rq
+        )
+        self._b = _Source(self._bvalid, self._bready, (self._bid, self._bresp), self._bq)
+        self._clear_state()
         # Initial values as ordinary (ReadWrite-phase) writes: an Immediate write at time 0 does
         # not reach Icarus' input ports (they stay Z).
         for h in (self._arready, self._awready, self._wready, self._rvalid, self._bvalid):
@@ -154,8 +206,6 @@ class FastAxiRam:
         # VALID of a sink may be high: set by a rising-edge watcher, cleared when read low, so
         # an idle channel's VALID is not read every cycle
         self._ar_hot = self._aw_hot = self._w_hot = True
-        # RREADY/BREADY read high and not seen falling since (a falling-edge watcher clears it)
-        self._rready_hi = self._bready_hi = False
         self.edges = 0  # clock edges served (the model sleeps through the others)
         self.wakes = 0
         self._tasks = [cocotb.start_soon(self._run())]
@@ -165,8 +215,8 @@ class FastAxiRam:
             (self._wvalid, "_w_hot"),
         ):
             self._tasks.append(cocotb.start_soon(self._watch_rise(h, flag)))
-        for h, flag in ((self._rready, "_rready_hi"), (self._bready, "_bready_hi")):
-            self._tasks.append(cocotb.start_soon(self._watch_fall(h, flag)))
+        for src in (self._r, self._b):
+            self._tasks.append(cocotb.start_soon(self._watch_fall(src)))
         if reset is not None:
             self._tasks.append(cocotb.start_soon(self._watch_reset()))
 
@@ -203,10 +253,10 @@ class FastAxiRam:
         for q in (self._arq, self._rq, self._awq, self._wq, self._bq):
             q.clear()
         self._rd = None  # current read burst: [addr, beats_left, size, burst, id, lo, hi]
-        self._rd_beat = None  # beat read from memory, waiting for room in the R queue
+        self._r.pending = None  # beat read from memory, waiting for room in the R queue
         self._wr = None  # current write burst: [addr, beats_left, size, burst, id, lo, hi,
         #                                              bresp]
-        self._b_pending = None  # B response waiting for room in the B queue
+        self._b.pending = None  # B response waiting for room in the B queue
 
     async def _watch_rise(self, handle, flag: str) -> None:
         edge = RisingEdge(handle)
@@ -216,11 +266,12 @@ class FastAxiRam:
             if self._sleeping:
                 self._wake.set()
 
-    async def _watch_fall(self, handle, flag: str) -> None:
-        edge = FallingEdge(handle)
+    @staticmethod
+    async def _watch_fall(src: _Source) -> None:
+        edge = FallingEdge(src.ready)
         while True:
             await edge
-            setattr(self, flag, False)
+            src.ready_hi = False
 
     async def _watch_reset(self) -> None:
         rst = self._reset
@@ -235,10 +286,8 @@ class FastAxiRam:
                 self._in_reset = True
                 self._clear_state()
                 self._drive_ready(0, 0, 0)
-                if self._rvalid_v:
-                    self._rvalid.value = self._rvalid_v = 0
-                if self._bvalid_v:
-                    self._bvalid.value = self._bvalid_v = 0
+                self._r.idle()
+                self._b.idle()
             elif not active and self._in_reset:
                 self._in_reset = False
                 self._ar_hot = self._aw_hot = self._w_hot = True
@@ -280,23 +329,9 @@ class FastAxiRam:
 
         # --- sinks: handshake sampled at this edge, then READY for the next one
         if self._arready_v and self._ar_hot:
-            if self._arvalid.value:
-                arq.append(
-                    self._sample_a(
-                        self._araddr, self._arlen, self._arsize, self._arburst, self._arid
-                    )
-                )
-            else:
-                self._ar_hot = False
+            self._ar_hot = self._take_a(self._arvalid, self._ar_a, arq)
         if self._awready_v and self._aw_hot:
-            if self._awvalid.value:
-                awq.append(
-                    self._sample_a(
-                        self._awaddr, self._awlen, self._awsize, self._awburst, self._awid
-                    )
-                )
-            else:
-                self._aw_hot = False
+            self._aw_hot = self._take_a(self._awvalid, self._aw_a, awq)
         if self._wready_v and self._w_hot:
             if self._wvalid.value:
                 wq.append(
@@ -310,55 +345,41 @@ class FastAxiRam:
                 )
             else:
                 self._w_hot = False
-        ready = int(not (len(arq) >= QUEUE_DEPTH or p_ar))
-        if ready != self._arready_v:
-            self._arready.value = self._arready_v = ready
-        ready = int(not (len(awq) >= QUEUE_DEPTH or p_aw))
-        if ready != self._awready_v:
-            self._awready.value = self._awready_v = ready
-        ready = int(not (len(wq) >= QUEUE_DEPTH or p_w))
-        if ready != self._wready_v:
-            self._wready.value = self._wready_v = ready
+        self._drive_ready(
+            int(not (len(arq) >= QUEUE_DEPTH or p_ar)),
+            int(not (len(awq) >= QUEUE_DEPTH or p_aw)),
+            int(not (len(wq) >= QUEUE_DEPTH or p_w)),
+        )
 
         # --- sources: a new beat when the bus is free or the current one was taken
-        if self._rvalid_v:
-            if not self._rready_hi:
-                self._rready_hi = bool(self._rready.value)
-            if self._rready_hi:
-                if rq and not p_r:
-                    self._drive_r(rq.popleft())
-                else:
-                    self._rvalid.value = self._rvalid_v = 0
-        elif rq and not p_r:
-            self._drive_r(rq.popleft())
-        if self._bvalid_v:
-            if not self._bready_hi:
-                self._bready_hi = bool(self._bready.value)
-            if self._bready_hi:
-                if bq and not p_b:
-                    self._drive_b(bq.popleft())
-                else:
-                    self._bvalid.value = self._bvalid_v = 0
-        elif bq and not p_b:
-            self._drive_b(bq.popleft())
+        self._r.step(p_r)
+        self._b.step(p_b)
 
         # --- processes: refill the R and B queues, take requests and write data
         if self._rd is not None or arq:
             self._read_process()
-        if self._wr is not None or self._b_pending is not None or awq:
+        if self._wr is not None or self._b.pending is not None or awq:
             self._write_process()
 
         return bool(
             all_ready
             and not (self._ar_hot or self._aw_hot or self._w_hot)
             and not self._pauses
-            and not self._rvalid_v
-            and not self._bvalid_v
+            and not self._r.valid_v
+            and not self._b.valid_v
             and self._rd is None
             and self._wr is None
-            and self._b_pending is None
+            and self._b.pending is None
             and not (arq or awq or wq or rq or bq)
         )
+
+    def _take_a(self, valid, handles, q) -> bool:
+        """An AR/AW sink at an edge where it is ready: queue the request when VALID is high;
+        False (the channel sleeps until VALID rises) when it is low."""
+        if not valid.value:
+            return False
+        q.append(self._sample_a(*handles))
+        return True
 
     def _sample_a(self, addr, length, size, burst, axid) -> tuple[int, int, int, int, int]:
         return (
@@ -368,22 +389,6 @@ class FastAxiRam:
             burst.value.to_unsigned() if burst is not None else INCR,
             axid.value.to_unsigned() if axid is not None else 0,
         )
-
-    def _drive_r(self, beat) -> None:
-        out = self._r_out
-        for i, h in enumerate((self._rid, self._rdata, self._rlast, self._rresp)):
-            if h is not None and out[i] != beat[i]:
-                h.value = out[i] = beat[i]
-        if not self._rvalid_v:
-            self._rvalid.value = self._rvalid_v = 1
-
-    def _drive_b(self, resp) -> None:
-        out = self._b_out
-        for i, h in enumerate((self._bid, self._bresp)):
-            if h is not None and out[i] != resp[i]:
-                h.value = out[i] = resp[i]
-        if not self._bvalid_v:
-            self._bvalid.value = self._bvalid_v = 1
 
     def _start_burst(self, kind: str, req) -> list:
         addr, length, size, burst, axid = req
@@ -416,13 +421,10 @@ class FastAxiRam:
     def _read_process(self) -> None:
         """cocotbext-axi's ``_process_read`` until it would block: each beat is read from memory
         when the previous one was queued, and queued when the R queue has room."""
-        rq, arq, lanes = self._rq, self._arq, self.byte_lanes
+        arq, lanes = self._arq, self.byte_lanes
         while True:
-            if self._rd_beat is not None:
-                if len(rq) >= QUEUE_DEPTH:
-                    return
-                rq.append(self._rd_beat)
-                self._rd_beat = None
+            if not self._r.flush():
+                return
             b = self._rd
             if b is None or b[1] == 0:
                 if not arq:
@@ -436,18 +438,15 @@ class FastAxiRam:
                 a = word % self.size
                 data, resp = int.from_bytes(self.mem[a : a + lanes], "little"), OKAY
             b[1] -= 1
-            self._rd_beat = (b[4], data, int(b[1] == 0), resp)
+            self._r.pending = (b[4], data, int(b[1] == 0), resp)
             self._advance(b)
 
     def _write_process(self) -> None:
         """cocotbext-axi's ``_process_write`` until it would block."""
-        awq, wq, bq = self._awq, self._wq, self._bq
+        awq, wq = self._awq, self._wq
         while True:
-            if self._b_pending is not None:
-                if len(bq) >= QUEUE_DEPTH:
-                    return
-                bq.append(self._b_pending)
-                self._b_pending = None
+            if not self._b.flush():
+                return
             b = self._wr
             if b is None:
                 if not awq:
@@ -465,7 +464,7 @@ class FastAxiRam:
                 if last != (b[1] == 0):
                     raise AxiProtocolError(f"WLAST={last} on write beat with {b[1]} beats left")
                 self._advance(b)
-            self._b_pending = (b[4], b[7])
+            self._b.pending = (b[4], b[7])
             self._wr = None
 
     def _write_beat(self, addr: int, data: int, strb: int, resp: int) -> int:
