@@ -128,9 +128,9 @@ class Operands:
         vector once (whole beats, each stream beat-aligned), the output once."""
         rd = int(self.act_chunk_bytes(self.K, bus_bytes).sum())
         rd += int(self.wt_chunk_bytes(self.K, bus_bytes).sum())
-        rd += self.NB * _beats(32, bus_bytes) * self.bias
-        rd += self.MB * _beats(ROWQ_BLOCK_BYTES, bus_bytes) * self.row_q
-        return rd, self.out_bytes
+        rd += self.NB * int(_beats(32, bus_bytes)) * bus_bytes * self.bias
+        rd += self.MB * int(_beats(ROWQ_BLOCK_BYTES, bus_bytes)) * bus_bytes * self.row_q
+        return rd, int(self.out_bytes)
 
     def dwo_chunks(self, kt: int) -> npt.NDArray[np.int64]:
         """(MB, NB, TK) DWO products of every tile's K chunk (section 2: a*w + a + w per step,
@@ -590,6 +590,56 @@ def format_mapping(m: Mapping, title: str = "") -> str:
     return "\n".join(lines)
 
 
+def parse_budget(text: str) -> int:
+    """Bytes from "1MiB", "512KiB", "768k", "2M" or a plain number of bytes."""
+    t = text.strip().lower().removesuffix("b").removesuffix("i")
+    scale = {"k": 1 << 10, "m": 1 << 20}.get(t[-1:], 1)
+    try:
+        value = float(t[:-1] if scale > 1 else t)
+    except ValueError:
+        raise ValueError(
+            f"budget must be bytes or a size like 1MiB or 512KiB, got {text!r}"
+        ) from None
+    if value <= 0:
+        raise ValueError(f"budget must be positive, got {text!r}")
+    return int(value * scale)
+
+
+def project(job: Job, budget: int, num_pea: int | None = None,
+            bus_bytes: int | None = None) -> dict[str, object]:  # fmt: skip
+    """The mapper's choice for ``job`` within ``budget`` on-chip bytes (any split), beside the
+    RTL's loop nest in the same accounting and the traffic floor; JSON-ready, with ``text``."""
+    mpr = Mapper(operands_from_job(job), num_pea, bus_bytes)
+    maps = mpr.mappings()
+    best = best_within(maps, budget)
+    rtl = mpr.evaluate(rtl_blocking(mpr.ops, mpr.num_pea))
+    floor = traffic_floor(mpr.ops, budget, mpr.bus)
+    head = (f"  mapper projection (a buffer hierarchy the RTL does not have yet; {mpr.num_pea} "
+            f"PEAs, {8 * mpr.bus}-bit port, budget {budget / 1024:.0f} KiB); the RTL loop nest "
+            f"in this accounting: {rtl.ratio:.2f}x compulsory")  # fmt: skip
+    if best is None:
+        return {"budget": budget, "chosen": None, "text": head + "\n  nothing fits the budget"}
+    text = "\n".join([head, format_mapping(best, "  chosen: "),
+                      f"  Hong-Kung floor at this budget: {floor:.2f}x compulsory"])  # fmt: skip
+    return {
+        "budget": budget,
+        "chosen": best.blocking.label(),
+        "ratio": best.ratio,
+        "dram_bytes": best.dram_bytes,
+        "compulsory_bytes": best.compulsory,
+        "buffers": {
+            "abuf": best.need.abuf,
+            "wbuf_pea": best.need.wbuf_pea,
+            "psum": best.need.psum,
+        },  # fmt: skip
+        "cycles": best.cycles,
+        "roofline": best.roofline,
+        "rtl_ratio": rtl.ratio,
+        "floor_ratio": floor,
+        "text": text,
+    }
+
+
 __all__ = [
     "Blocking",
     "Buffers",
@@ -603,7 +653,9 @@ __all__ = [
     "operands_from_job",
     "operands_from_jobs",
     "operands_from_stats",
+    "parse_budget",
     "pick",
+    "project",
     "rtl_blocking",
     "sram_area_mm2",
     "traffic_floor",

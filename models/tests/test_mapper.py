@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from panacea import mapper as mp
+from panacea.cli import main
+from panacea.config import ARCH
 from panacea.cycles import compulsory_bytes, loop_nest_bytes
 from panacea.memimage import BUS_BYTES, Job, ceil_div, job_stats
 
@@ -95,8 +99,8 @@ def test_row_q_vectors_counted() -> None:
 def test_rtl_blocking_is_the_rtl_loop_nest() -> None:
     """At the RTL's bus width, the RTL blocking moves exactly RD_BYTES + WR_BYTES of the loop
     nest, and the mapper's compulsory bytes are cycles.compulsory_bytes."""
-    for m, n, k in ((40, 72, 300), (9, 33, 64)):
-        st = job_stats(_job(m, n, k, 5))
+    for m, n, k, kw in ((40, 72, 300, {}), (9, 33, 64, {"bias": np.ones(33, np.int32)})):
+        st = job_stats(_job(m, n, k, 5, **kw))
         assert st.wbuf_fits
         ops = mp.operands_from_stats(st)
         mpr = mp.Mapper(ops, bus_bytes=BUS_BYTES)
@@ -145,3 +149,26 @@ def test_bad_build_rejected() -> None:
     ops = mp.operands_from_job(_job(8, 8, 16, 1))
     with pytest.raises(ValueError, match="bus_bytes"):
         mp.Mapper(ops, bus_bytes=12)
+
+
+def test_analyze_mapper_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(0)
+    npz = tmp_path / "t.npz"
+    np.savez(npz, **{"fc.W": rng.normal(0, 0.05, (40, 96)), "fc.X": rng.random((30, 96))})
+    out = tmp_path / "o.json"
+    assert main(["analyze", str(npz), "--mapper", "--budget", "8KiB", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.index("AQS ") < text.index("mapper projection")  # the RTL's figures first
+    assert "the RTL does not have yet" in text and "chosen: " in text
+    got = json.loads(out.read_text())["layers"][0]["mapper"]
+    assert got["budget"] == 8192 and 1.0 <= got["ratio"] <= got["rtl_ratio"]
+    abuf, wbuf, psum = (got["buffers"][k] for k in ("abuf", "wbuf_pea", "psum"))
+    assert abuf + int(ARCH.NUM_PEA) * wbuf + psum <= 8192
+    assert main(["analyze", str(npz), "--mapper", "--budget", "lots"]) == 2
+    assert "budget must be" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "value"), [("1MiB", 1 << 20), ("512KiB", 512 << 10),
+                                             ("768k", 768 << 10), ("4096", 4096)])  # fmt: skip
+def test_parse_budget(text: str, value: int) -> None:
+    assert mp.parse_budget(text) == value
