@@ -39,6 +39,7 @@ stream of the unchunked image once, biases and row vectors once, the output once
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -317,6 +318,21 @@ def _pea_max(per_block: npt.NDArray[np.int64], nt: int, num_pea: int) -> int:
     return int(pad.reshape(-1, groups, num_pea, tk).sum(axis=1).max())
 
 
+@functools.lru_cache(maxsize=4096)
+def _word_pj(size: int, op: str) -> float:
+    return sram_word_pj(size, op)
+
+
+def tile_counts(limit: int) -> list[int]:
+    """Block counts per tile tried by the mapper: 1 to 8, then steps of about a quarter of the
+    value (10, 12, 14, 16, 20, 24, 28, 32, 40, ...), up to ``limit``."""
+    out, j = [], 1
+    while j <= limit:
+        out.append(j)
+        j += max(1, 1 << max(0, j.bit_length() - 3))
+    return out
+
+
 class Mapper:
     """The blocking family of one GEMM on a build of ``num_pea`` PEAs and a ``bus_bytes`` port.
 
@@ -385,20 +401,30 @@ class Mapper:
 
     # -- the family ----------------------------------------------------------------------------
     def candidates(self) -> list[Blocking]:
-        """mt in powers of two and MB; nt in num_pea times powers of two and NB; kt = K and
-        powers of two from 64 below K; every loop order, inner order and prefetch choice; and
-        the pure streaming blockings (one m-block and one n-group per tile, ``refetch``: every
-        visit fetches both operand tiles, nothing is held, as the RTL without a fitting weight
-        buffer)."""
+        """mt in :func:`tile_counts` (up to MB) and MB; nt the PEA count times those, below NB,
+        and NB; kt = K and powers of two from 64 below K; every loop order, inner order and
+        prefetch choice; and the pure streaming blockings (one m-block and one n-group per
+        tile, ``refetch``: every visit fetches both operand tiles, nothing is held, as the RTL
+        without a fitting weight buffer)."""
         o, p = self.ops, self.num_pea
-        mts = sorted({min(1 << i, o.MB) for i in range(o.MB.bit_length() + 1)} | {o.MB})
-        nts = sorted({min(p << i, o.NB) for i in range(max(1, o.NB.bit_length()) + 1)} | {o.NB})
+        mts = sorted({j for j in tile_counts(o.MB) if j < o.MB} | {o.MB})
+        nts = sorted({p * j for j in tile_counts(o.NB) if p * j < o.NB} | {o.NB})
         kts = sorted({o.K} | {1 << i for i in range(6, max(6, o.K.bit_length())) if 1 << i < o.K})
-        return [Blocking(mt, nt, kt, order, inner, pf)
-                for mt in mts for nt in nts for kt in kts for order in ORDERS for inner in INNER
-                for pf in (False, True)] + [
-                    Blocking(1, min(p, o.NB), kt, order, "nm", False, refetch=True)
-                    for kt in kts for order in ORDERS]  # fmt: skip
+        held = [
+            Blocking(mt, nt, kt, order, inner, pf)
+            for mt in mts
+            for nt in nts
+            for kt in kts
+            for order in ORDERS
+            for inner in INNER
+            for pf in (False, True)
+        ]
+        stream = [
+            Blocking(1, min(p, o.NB), kt, order, "nm", False, refetch=True)
+            for kt in kts
+            for order in ORDERS
+        ]
+        return held + stream
 
     def evaluate(self, bl: Blocking) -> Mapping:
         """DRAM bytes, buffer needs, SRAM accesses and the cycle estimate of one blocking."""
@@ -418,7 +444,8 @@ class Mapper:
         fa, reuse_a = factor("mk")
         fw, reuse_w = factor("nk")
         act, wt = self.act(bl.kt), self.wt(bl.kt)
-        a_tot, w_tot = int(act.sum()), int(wt.sum())
+        a_tot = self._cached(("a_tot", bl.kt), lambda: int(act.sum()))
+        w_tot = self._cached(("w_tot", bl.kt), lambda: int(wt.sum()))
         rowq = o.MB * int(_beats(ROWQ_BLOCK_BYTES, bus)) * bus * o.row_q
         tk = trips["k"]
         rd = {
@@ -460,7 +487,10 @@ class Mapper:
         # SRAM traffic: each (m-block, n-group, chunk) plays the activation chunk once, each
         # (m-block, n-block, chunk) a PEA's weight chunk once; partial sums read and written
         # once per tile and chunk after the first.
-        ngroups = sum(ceil_div(min(bl.nt, o.NB - n0), p) for n0 in range(0, o.NB, bl.nt))
+        ngroups = self._cached(
+            ("ng", bl.nt),
+            lambda: sum(ceil_div(min(bl.nt, o.NB - n0), p) for n0 in range(0, o.NB, bl.nt)),
+        )
         sram = {
             "abuf_wr": rd["act"] if abuf else 0,
             "abuf_rd": a_tot * ngroups if abuf else 0,
@@ -501,7 +531,7 @@ class Mapper:
         for name, size in (("abuf", need.abuf), ("wbuf", need.wbuf_pea), ("psum", need.psum)):
             if size:
                 for op, key in (("read", "rd"), ("write", "wr")):
-                    total += sram[f"{name}_{key}"] / 8 * sram_word_pj(size, op)
+                    total += sram[f"{name}_{key}"] / 8 * _word_pj(size, op)
         return total
 
     def mappings(self, blockings: Iterable[Blocking] | None = None) -> list[Mapping]:
