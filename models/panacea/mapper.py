@@ -217,12 +217,15 @@ class Blocking:
     inner: str
     prefetch: bool
     refetch: bool = False
+    a_whole: bool = False
 
     def label(self) -> str:
         """Short text form."""
-        return (f"mt={self.mt} nt={self.nt} kt={self.kt} order={self.order} "
-                f"inner={self.inner}{' prefetch' if self.prefetch else ''}"
-                f"{' refetch' if self.refetch else ''}")  # fmt: skip
+        return (
+            f"mt={self.mt} nt={self.nt} kt={self.kt} order={self.order} "
+            f"inner={self.inner}{' prefetch' if self.prefetch else ''}"
+            f"{' refetch' if self.refetch else ''}{' a_whole' if self.a_whole else ''}"
+        )
 
 
 @dataclass(frozen=True)
@@ -403,9 +406,10 @@ class Mapper:
     def candidates(self) -> list[Blocking]:
         """mt in :func:`tile_counts` (up to MB) and MB; nt the PEA count times those, below NB,
         and NB; kt = K and powers of two from 64 below K; every loop order, inner order and
-        prefetch choice; and the pure streaming blockings (one m-block and one n-group per
-        tile, ``refetch``: every visit fetches both operand tiles, nothing is held, as the RTL
-        without a fitting weight buffer)."""
+        prefetch choice; the pure streaming blockings (one m-block and one n-group per tile,
+        ``refetch``: every visit fetches both operand tiles, nothing is held, as the RTL without
+        a fitting weight buffer); and, with K chunks, ``a_whole`` (ABUF holds the whole
+        activation operand, fetched once, while the weights stream in K chunks; mt = MB)."""
         o, p = self.ops, self.num_pea
         mts = sorted({j for j in tile_counts(o.MB) if j < o.MB} | {o.MB})
         nts = sorted({p * j for j in tile_counts(o.NB) if p * j < o.NB} | {o.NB})
@@ -424,7 +428,16 @@ class Mapper:
             for kt in kts
             for order in ORDERS
         ]
-        return held + stream
+        whole = [
+            Blocking(o.MB, nt, kt, order, inner, pf, a_whole=True)
+            for nt in nts
+            for kt in kts
+            if kt < o.K
+            for order in ORDERS
+            for inner in INNER
+            for pf in (False, True)
+        ]
+        return held + stream + whole
 
     def evaluate(self, bl: Blocking) -> Mapping:
         """DRAM bytes, buffer needs, SRAM accesses and the cycle estimate of one blocking."""
@@ -441,7 +454,7 @@ class Mapper:
             inner = [d for d in eff[r + 1 :] if d not in deps]
             return math.prod(trips[d] for d in outer), bool(inner)
 
-        fa, reuse_a = factor("mk")
+        fa, reuse_a = (1, True) if bl.a_whole else factor("mk")
         fw, reuse_w = factor("nk")
         act, wt = self.act(bl.kt), self.wt(bl.kt)
         a_tot = self._cached(("a_tot", bl.kt), lambda: int(act.sum()))
@@ -450,7 +463,7 @@ class Mapper:
         tk = trips["k"]
         rd = {
             "act": fa * a_tot,
-            "rowq": fa * rowq * tk,
+            "rowq": rowq if bl.a_whole else fa * rowq * tk,
             "wt": fw * w_tot,
             "bias": trips["m"] * o.NB * int(_beats(32, bus)) * bus * o.bias,
             "psum": 0,
@@ -475,7 +488,9 @@ class Mapper:
         a_sz = self.act(bl.kt, self.worst)
         rq = rowq // max(o.MB, 1)
         abuf = wbuf = 0
-        if hold_a:
+        if bl.a_whole:
+            abuf = self._cached(("a_whole",), lambda: int(a_sz.sum()) + rowq)
+        elif hold_a:
             abuf = copies * self._cached(("a", bl.mt, bl.kt), lambda: _tile_max(a_sz, bl.mt, rq))
         elif unit_a:
             abuf = 2 * self._cached(("a", 1, bl.kt), lambda: _tile_max(a_sz, 1, rq))
@@ -504,9 +519,13 @@ class Mapper:
         # Cycle estimate: the PEAs, the read channel and the write channel overlap; a held tile
         # without a prefetch copy is fetched while the operators wait (its bytes in series),
         # with one only the first tiles' fetch is exposed.
-        held = (rd["act"] if hold_a else 0) + (rd["wt"] if hold_w else 0)
+        # A whole activation operand streams in during the first pass over it (played behind
+        # its writer, as the RTL's weight buffer does), so it adds no serial time.
+        held = (rd["act"] if hold_a and not bl.a_whole else 0) + (rd["wt"] if hold_w else 0)
         if bl.prefetch:
-            first = (abuf // copies if hold_a else 0) + p * (wbuf // copies if hold_w else 0)
+            first = (abuf // copies if hold_a and not bl.a_whole else 0) + p * (
+                wbuf // copies if hold_w else 0
+            )
             serial = min(first, held)
         else:
             serial = held

@@ -44,7 +44,13 @@ def walk(mpr: mp.Mapper, bl: mp.Blocking) -> tuple[dict[str, int], dict[str, int
         ns = range(ni * bl.nt, min(o.NB, (ni + 1) * bl.nt))
         if bl.refetch:
             res_a = res_w = None
-        if res_a != (mi, ki):
+
+        if bl.a_whole:
+            if res_a is None:  # the whole operand once, at the first visit
+                res_a = "all"
+                rd["act"] += int(act.sum())
+                rd["rowq"] += rowq * o.MB
+        elif res_a != (mi, ki):
             res_a = (mi, ki)
             rd["act"] += sum(int(act[m, ki]) for m in ms)
             rd["rowq"] += rowq * len(ms)
