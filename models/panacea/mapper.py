@@ -586,19 +586,21 @@ def traffic_floor(ops: Operands, onchip: int, bus_bytes: int) -> float:
     ratio to the compulsory bytes (>= 1).
 
     Hong-Kung / Irony-Toledo-Tiskin style: split the execution into segments of S = ``onchip``
-    transferred bytes. In a segment at most 2S bytes of operands are available (S resident at
-    its start, S moved), i.e. ``alpha*|A| + beta*|B| + gamma*|C| <= 2S`` for the activation,
-    weight and partial-sum elements it touches (alpha, beta: the job's compressed bytes per
-    element, gamma = 4: a 32-bit partial sum). By Loomis-Whitney a segment does at most
-    ``sqrt(|A||B||C|) <= (2S/3)^1.5 / sqrt(alpha*beta*gamma)`` multiply-accumulates, so
-    ``Q >= S * (ceil(MNK / that) - 1)``. The bound holds for any schedule but is weak when one
-    operand nearly fits (small M): it rarely exceeds the compulsory bytes on LLM layers.
+    transferred bytes. In a segment the operand bytes it can use are at most 2S (S resident at
+    its start, S read): ``alpha*|A| + beta*|B| <= 2S`` for the activation and weight elements
+    it touches (alpha, beta: the job's compressed bytes per element, an average), and every
+    partial sum it touches ends resident or written: ``gamma*|C| <= 2S`` (gamma = 4, a 32-bit
+    sum). By Loomis-Whitney a segment does at most ``sqrt(|A||B||C|) <=
+    sqrt(2 S^3 / (alpha*beta*gamma))`` multiply-accumulates (AM-GM: ``|A||B| <= S^2 /
+    (alpha*beta)``), so ``Q >= S * (ceil(MNK / that) - 1)``. The bound holds for any schedule
+    but is weak when one operand nearly fits (small M): on the LLM layers it exceeds the
+    compulsory bytes only at small budgets.
     """
     rd, wr = ops.compulsory(bus_bytes)
     comp = rd + wr
     alpha = ops.act_chunk_bytes(ops.K, bus_bytes).sum() / (ops.M * ops.K)
     beta = ops.wt_chunk_bytes(ops.K, bus_bytes).sum() / (ops.N * ops.K)
-    per_seg = (2 * onchip / 3) ** 1.5 / math.sqrt(alpha * beta * PSUM_ELEM_BYTES)
+    per_seg = math.sqrt(2.0 * float(onchip) ** 3 / (alpha * beta * PSUM_ELEM_BYTES))
     q = onchip * (math.ceil(ops.M * ops.N * ops.K / per_seg) - 1)
     return max(1.0, q / comp)
 
