@@ -30,18 +30,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from panacea import arch, svpkg
+from panacea.energy import sram_area_mm2
 
 from flow import configs
 
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
 RAM = "pnc_ram_1r1w"  # the inferred-RAM module, kept as a black box (SRAM macro)
-
-
-def sram_area_mm2(kib: float, ports: int, sram: dict) -> float:
-    """Modelled area of one SRAM macro (arch.toml [sram], whose comment derives the figures)."""
-    array = kib * sram["MM2_PER_KIB"] * (1 + sram["EXTRA_PORT_FACTOR"] * (ports - 1))
-    return array + ports * sram["MM2_PER_PORT"]
 
 
 def _int(v: str | int) -> int:

@@ -25,6 +25,7 @@ from .cycles import cycle_model
 from .energy import energy_from_counters
 from .errors import DecompositionError
 from .figures import save_figure
+from .mapper import project
 from .memimage import Job, align8, ceil_div
 from .quant import (
     calibrate_activations,
@@ -65,6 +66,11 @@ JSON_KEYS_DOC: str = """\
   RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes played from the weight buffers)
 - gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
 - exact (bool): the AQS-GEMM identity held in every mode
+- mapper (object, only with --mapper): the on-chip reuse projection of the AQS job for a buffer
+  hierarchy the RTL does not have yet (panacea.mapper.project): budget, chosen (blocking),
+  ratio (DRAM bytes / compulsory), dram_bytes, compulsory_bytes, buffers {abuf, wbuf_pea, psum}
+  (bytes), cycles (estimate), roofline, rtl_ratio (the RTL loop nest in the same accounting),
+  floor_ratio (Hong-Kung bound), text
 """
 
 __doc__ = (__doc__ or "") + "\n" + JSON_KEYS_DOC
@@ -190,9 +196,10 @@ Floats = npt.NDArray[np.float64]
 
 def analyze_layer(
     name: str, w_float: Floats, x_float: Floats, lo_bits: int | None = None, zpm: bool = True,
-    sbr: bool = True
+    sbr: bool = True, mapper_budget: int | None = None
 ) -> LayerAnalysis:  # fmt: skip
-    """Analyze one layer; ``lo_bits=None`` selects b by DBS."""
+    """Analyze one layer; ``lo_bits=None`` selects b by DBS; ``mapper_budget`` (bytes) adds the
+    :func:`panacea.mapper.project` section (key ``mapper``)."""
     cal = calibrate_layer(w_float, x_float, lo_bits, zpm, sbr)
     wq, w_scales, xq, scale, z, r, b = (
         cal.wq,
@@ -213,7 +220,8 @@ def analyze_layer(
         except DecompositionError:
             exact = False
     y = exact_matmul(xq.astype(np.int64) - z, wq.astype(np.int64))
-    report = cycle_model(Job(x=xq, w=wq, z=z, r=r, b=b, sbr=sbr, mode="aqs"))
+    job = Job(x=xq, w=wq, z=z, r=r, b=b, sbr=sbr, mode="aqs")
+    report = cycle_model(job)
     m, k = xq.shape
     n = wq.shape[0]
     mb, nb = ceil_div(m, int(ARCH.V)), ceil_div(n, int(ARCH.V))
@@ -263,6 +271,8 @@ def analyze_layer(
         "gemm_sqnr_db": finite_or_none(gemm_sqnr_db(x_float, w_float, y, scale, w_scales)),
         "exact": exact,
     }
+    if mapper_budget is not None:
+        data["mapper"] = project(job, mapper_budget)
     return LayerAnalysis(data=data, act_ho=slice_act(xq, b)[0], wt_ho=slice_wt(wq, sbr)[0])
 
 
@@ -309,6 +319,8 @@ def format_layer(d: dict[str, Any]) -> str:
             f"{d['compulsory_bytes'][md]:>12} {d['axi_vs_compulsory'][md]:>6.2f} "
             f"{d['energy_pj'][md] / 1e6:>10.3f} " + " ".join(f"{v:>4.0f}%" for v in share)
         )
+    if "mapper" in d:
+        lines.append(d["mapper"]["text"])
     return "\n".join(lines)
 
 
@@ -380,9 +392,11 @@ def plot_energy(la: LayerAnalysis, out_dir: Path) -> Path:
 
 
 def analyze_file(
-    path: str | Path, lo_bits: int | None = None, zpm: bool = True, sbr: bool = True
-) -> list[LayerAnalysis]:
+    path: str | Path, lo_bits: int | None = None, zpm: bool = True, sbr: bool = True,
+    mapper_budget: int | None = None
+) -> list[LayerAnalysis]:  # fmt: skip
     """Analyze every layer of an npz file (sorted by name)."""
     return [
-        analyze_layer(name, w, x, lo_bits, zpm, sbr) for name, (w, x) in load_layers(path).items()
+        analyze_layer(name, w, x, lo_bits, zpm, sbr, mapper_budget)
+        for name, (w, x) in load_layers(path).items()
     ]

@@ -1,5 +1,5 @@
 """Command line of the model: ``panacea analyze TENSORS.npz [--lo-bits auto|3|4|5] [--no-zpm]
-[--no-sbr] [--json OUT.json] [--plot DIR]``.
+[--no-sbr] [--json OUT.json] [--plot DIR] [--mapper [--budget 1MiB]]``.
 
 :func:`add_commands` adds the model's subcommands to any parser, so the installed ``panacea``
 command (:mod:`flow.cli`, which adds ``run``) and ``python -m panacea`` share them. Bad input
@@ -23,6 +23,7 @@ from .analyze import (
     plot_layer,
 )
 from .llm.accuracy import add_parser as add_accuracy_parser
+from .mapper import parse_budget
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +41,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     an.add_argument(
         "--plot", type=Path, metavar="DIR", help="write HO-slice histograms and energy stacks (PNG)"
     )
+    an.add_argument(
+        "--mapper", action="store_true",
+        help="add the on-chip reuse projection (panacea.mapper: a buffer hierarchy the RTL "
+        "does not have yet) after each layer's figures",
+    )  # fmt: skip
+    an.add_argument(
+        "--budget", default="1MiB",
+        help="on-chip buffer budget of --mapper (bytes, KiB, MiB; default 1MiB)",
+    )  # fmt: skip
     an.set_defaults(func=_analyze)
     add_accuracy_parser(sub)
 
@@ -63,9 +73,15 @@ def build_parser(prog: str = "panacea") -> argparse.ArgumentParser:
 def _analyze(args: argparse.Namespace) -> int:
     lo_bits = None if args.lo_bits == "auto" else int(args.lo_bits)
     try:
+        budget = parse_budget(args.budget) if args.mapper else None
+    except ValueError as exc:
+        print(f"panacea analyze: error: {exc}", file=sys.stderr)
+        return 2
+    try:
         layers = analyze_file(
-            args.tensors, lo_bits=lo_bits, zpm=not args.no_zpm, sbr=not args.no_sbr
-        )
+            args.tensors, lo_bits=lo_bits, zpm=not args.no_zpm, sbr=not args.no_sbr,
+            mapper_budget=budget,
+        )  # fmt: skip
     except AnalyzeInputError as exc:
         print(f"panacea analyze: error: {exc}", file=sys.stderr)
         return 2

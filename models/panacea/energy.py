@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import ARCH, ENERGY
+from .config import ARCH, ENERGY, SRAM
 from .memimage import BUS_BYTES, wbuf_capacity
 
 LANES_PER_PRODUCT: int = 64
@@ -89,6 +89,14 @@ def sram_word_pj(size_bytes: int, op: str) -> float:
         raise ValueError(f"size_bytes must be positive, got {size_bytes}")
     table = _LOG_RD if op == "read" else _LOG_WR
     return float(math.exp(np.interp(math.log(size_bytes), _LOG_BYTES, table)))
+
+
+def sram_area_mm2(kib: float, ports: int, sram: Mapping[str, float] | None = None) -> float:
+    """Modelled area of one SRAM macro of ``kib`` KiB and ``ports`` ports (``arch.toml [sram]``
+    of the selected configuration unless ``sram`` is given; its comment derives the figures)."""
+    sram = SRAM if sram is None else sram
+    array = kib * sram["MM2_PER_KIB"] * (1 + sram["EXTRA_PORT_FACTOR"] * (ports - 1))
+    return array + ports * sram["MM2_PER_PORT"]
 
 
 @dataclass(frozen=True)
