@@ -24,6 +24,7 @@
 //   starts from a clean datapath.
 
 `include "pnc_assert.svh"
+`include "pnc_flops.svh"
 
 `include "pnc_types.svh"
 
@@ -139,17 +140,9 @@ module pnc_ctrl (
   // Why: dp_clear_q is a plain flop (high exactly in StClear) because top derives the
   // datapath's reset from it, which must not glitch.
   logic dp_clear_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      state_q    <= StIdle;
-      err_q      <= pnc_pkg::ERR_OK;
-      dp_clear_q <= 1'b0;
-    end else begin
-      state_q    <= state_d;
-      err_q      <= err_d;
-      dp_clear_q <= state_d == StClear;
-    end
-  end
+  `PNC_FF(state_q, state_d, StIdle)
+  `PNC_FF(err_q, err_d, pnc_pkg::ERR_OK)
+  `PNC_FF(dp_clear_q, state_d == StClear, 1'b0)
 
   assign busy_o      = state_q != StIdle;
   assign done_o      = state_q == StDone;

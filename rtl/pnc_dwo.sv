@@ -1,6 +1,6 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
 // Dynamic workload operator: the sparse HO outer products of queued k steps on one 8x8 array of
-// small signed multipliers into a two-bank accumulator (pnc_acc_bank).
+// small signed multipliers (the PEA adds them into its accumulator, pnc_acc_bank).
 //
 // Contract:
 // - pkt_*: one queued k step (from the PEA's DWO FIFO): xl (8 x 5-bit unsigned), xr = xh - r_eff
@@ -13,34 +13,33 @@
 // - The packet is popped (pkt_ready_o) in the cycle of its last product, or at once if it needs
 //   none (a last-step marker with nothing live). Popping a last packet pulses done_o with
 //   done_bank_o = its bank.
-// - clr_i zeroes bank clr_bank_i; acc_o is bank rd_bank_i ((i*8+j)*32, registered state).
+// - prod_o[i*8+j]: the current product (weighted as below), to be added into bank pkt_bank_i
+//   in every fire_o cycle. Combinational.
 // - The weights 2^(b+4), 2^4, 2^b are applied by shifting the column operand (14-bit signed),
-//   so each cell is a 6 x 14-bit signed multiplier (written as a 32-bit product).
+//   so each cell is a 6 x 14-bit signed multiplier (pnc_outer).
 module pnc_dwo (
-    input  logic             clk_i,
-    input  logic             rst_ni,
-    input  logic             dense_i,
-    input  logic [      2:0] lo_bits_i,
-    input  logic             pkt_valid_i,
-    output logic             pkt_ready_o,
-    input  logic [  8*5-1:0] pkt_xl_i,
-    input  logic [  8*6-1:0] pkt_xr_i,
-    input  logic [  8*5-1:0] pkt_wl_i,
-    input  logic [  8*4-1:0] pkt_wh_i,
-    input  logic             pkt_a_i,
-    input  logic             pkt_w_i,
-    input  logic             pkt_last_i,
-    input  logic             pkt_bank_i,
-    output logic             fire_o,
-    output logic             done_o,
-    output logic             done_bank_o,
-    input  logic             clr_i,
-    input  logic             clr_bank_i,
-    input  logic             rd_bank_i,
-    output logic [64*32-1:0] acc_o
+    input  logic                 clk_i,
+    input  logic                 rst_ni,
+    input  logic                 dense_i,
+    input  logic [    2:0]       lo_bits_i,
+    input  logic                 pkt_valid_i,
+    output logic                 pkt_ready_o,
+    input  logic [8*5-1:0]       pkt_xl_i,
+    input  logic [8*6-1:0]       pkt_xr_i,
+    input  logic [8*5-1:0]       pkt_wl_i,
+    input  logic [8*4-1:0]       pkt_wh_i,
+    input  logic                 pkt_a_i,
+    input  logic                 pkt_w_i,
+    input  logic                 pkt_last_i,
+    input  logic                 pkt_bank_i,
+    output logic                 fire_o,
+    output logic                 done_o,
+    output logic                 done_bank_o,
+    output logic [   63:0][31:0] prod_o
 );
 
   `include "pnc_assert.svh"
+  `include "pnc_flops.svh"
 
   // Product kinds, one-hot: bit 0 HH, bit 1 HL, bit 2 LH.
   logic [2:0] need, rem, cur, done_q, done_d;
@@ -66,51 +65,32 @@ module pnc_dwo (
     else if (fire_o) done_d = done_q | cur;
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) done_q <= '0;
-    else done_q <= done_d;
-  end
+  `PNC_FF(done_q, done_d, '0)
 
-  // Column operands, pre-shifted by the product's weight and sign-extended to 32 bits (shared
-  // by the 8 cells of a column; an array, not part-selects of one bus, so that a simulator
-  // propagates a change of one column to its 8 cells only).
-  logic signed [31:0] bcol[8];
+  // Operands: rows xr or xl (6-bit signed), columns wh or wl pre-shifted by the product's
+  // weight (14-bit signed); |a*b| < 2^19.
+  logic [ 8*6-1:0] arow;
+  logic [8*14-1:0] bcol;
+  for (genvar i = 0; i < 8; i++) begin : gen_rowop
+    assign arow[i*6+:6] = use_xr ? pkt_xr_i[i*6+:6] : {1'b0, pkt_xl_i[i*5+:5]};
+  end
   for (genvar j = 0; j < 8; j++) begin : gen_colop
     logic signed [4:0] wl, wh5, b;
-    logic signed [13:0] b14, bsh;
+    logic signed [13:0] b14;
     assign wl = pkt_wl_i[j*5+:5];
     assign wh5 = {pkt_wh_i[j*4+3], pkt_wh_i[j*4+:4]};
     assign b = use_wh ? wh5 : wl;
     assign b14 = {{9{b[4]}}, b};
-    assign bsh = b14 <<< shamt;
-    assign bcol[j] = {{18{bsh[13]}}, bsh};
+    assign bcol[j*14+:14] = b14 <<< shamt;
   end
 
-  logic [63:0][31:0] prod;  // lane e = i*8+j
-
-  for (genvar i = 0; i < 8; i++) begin : gen_row
-    logic signed [ 5:0] a6;
-    logic signed [31:0] a;
-    assign a6 = use_xr ? pkt_xr_i[i*6+:6] : {1'b0, pkt_xl_i[i*5+:5]};
-    assign a  = {{26{a6[5]}}, a6};
-    for (genvar j = 0; j < 8; j++) begin : gen_col
-      assign prod[i*8+j] = a * bcol[j];  // |a*b| < 2^19: exact in 32 bits
-    end
-  end
-
-  pnc_acc_bank #(
-      .Lanes(64),
-      .Width(32)
-  ) u_acc (
-      .clk_i,
-      .rst_ni,
-      .en_i  (fire_o),
-      .bank_i(pkt_bank_i),
-      .add_i (prod),
-      .clr_i,
-      .clr_bank_i,
-      .rd_bank_i,
-      .acc_o
+  pnc_outer #(
+      .RowW(6),
+      .ColW(14)
+  ) u_mul (
+      .row_i(arow),
+      .col_i(bcol),
+      .prod_o
   );
 
   `PNC_ASSERT_KNOWN_IF(PktKnown_A, {pkt_xl_i, pkt_xr_i, pkt_wl_i, pkt_wh_i, pkt_a_i, pkt_w_i,

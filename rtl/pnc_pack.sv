@@ -34,6 +34,7 @@ module pnc_pack #(
 );
 
   `include "pnc_assert.svh"
+  `include "pnc_flops.svh"
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 64 && DW % 8 == 0)
 
   localparam int WB = DW / 8;
@@ -108,19 +109,10 @@ module pnc_pack #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      data_q  <= '0;
-      strb_q  <= '0;
-      cnt_q   <= '0;
-      flush_q <= 1'b0;
-    end else begin
-      data_q  <= data_d;
-      strb_q  <= strb_d;
-      cnt_q   <= cnt_d;
-      flush_q <= flush_d;
-    end
-  end
+  `PNC_FF(data_q, data_d, '0)
+  `PNC_FF(strb_q, strb_d, '0)
+  `PNC_FF(cnt_q, cnt_d, '0)
+  `PNC_FF(flush_q, flush_d, 1'b0)
 
   `PNC_ASSERT_STREAM_CLR(WordStream_A, word_valid_o, word_ready_i, {word_data_o, word_strb_o},
                          clear_i)

@@ -1,15 +1,14 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
 // One processing-element array: an 8x8 output-stationary tile computed by the SWO (dense LL),
-// the DWO (sparse HH/HL/LH) and the CS (compensation), with double-tile processing.
+// the DWO (sparse HH/HL/LH, pnc_dwo) and the CS (compensation), with double-tile processing.
+// The SWO and the CS are 8x8 multiplier arrays (pnc_outer) on the decoded lanes.
 //
 // Contract:
-// - cfg (static per job): lo_bits_i = b (3..5), r_eff_i (0 in DENSE/ZERO_SKIP), z_i, sbr_i
-//   (weight LO lanes 5-bit signed, else 4-bit unsigned), dense_i (DWO does HH, HL, LH on every
-//   step).
-// - RowQ = 1 (a build for per-row z and r): each activation lane i (= tile row) takes its r_eff
-//   and z from step_row_r_i[i*5 +: 5] and step_row_z_i[i*8 +: 8] instead of r_eff_i and z_i;
-//   they come with every step and are the same for all steps of a tile (a per-tensor job
-//   gives every lane the job's values). RowQ = 0 ignores the step_row_* inputs.
+// - cfg (static per job): lo_bits_i = b (3..5), sbr_i (weight LO lanes 5-bit signed, else 4-bit
+//   unsigned), dense_i (DWO does HH, HL, LH on every step).
+// - Each activation lane i (= tile row) takes its r_eff (0 in DENSE/ZERO_SKIP) and z from
+//   step_row_r_i[i*5 +: 5] and step_row_z_i[i*8 +: 8]; they come with every step and are the
+//   same for all steps of a tile (a per-tensor job gives every lane the job's values).
 // - step_*: one k step of the tile: activation LO/HO-payload lanes, weight LO/HO lanes, the two
 //   HO live flags and step_last (k = K-1). The step is accepted (swo_fire_o) when the SWO's
 //   current bank is free and, if the step needs the DWO, the DWO queue has room. step_ready_o
@@ -23,27 +22,24 @@
 // Scheme (double-tile processing):
 // - Lanes are decoded once: xl, xr = ((payload + r_eff) mod 2^(8-b)) - r_eff, wl, wh and the
 //   rebuilt weight w = 16*wh + wl.
-// - The SWO does xl x wl and the CS adds w into the column sums in the cycle a step is accepted,
-//   so the SWO runs at one step per cycle. A step with a live HO vector (or any step in DENSE,
-//   or the tile's last step, which marks the tile end for the DWO) is pushed into a FIFO of
-//   DWO_FIFO_DEPTH packets; the DWO drains it at one product per cycle (1..3 cycles per packet,
-//   1 cycle without product for a last-step marker with nothing live).
-// - SWO, CS and DWO each have two accumulator banks. The SWO toggles its bank after a tile's
-//   last step, so it starts the next tile while the DWO still works on the previous one. It
-//   stalls only if its next bank still holds an undrained tile (both banks in flight).
+// - The SWO products xl x wl and the CS terms (2^b*r_eff - z) x w of a step are added into the
+//   accumulator in the cycle the step is accepted, so the SWO runs at one step per cycle. A
+//   step with a live HO vector (or any step in DENSE, or the tile's last step, which marks the
+//   tile end for the DWO) is pushed into a FIFO of DWO_FIFO_DEPTH packets; the DWO drains it at
+//   one product per cycle (1..3 cycles per packet, 1 cycle without product for a last-step
+//   marker with nothing live).
+// - One two-bank accumulator (pnc_acc_bank) takes the SWO + CS sum of each accepted step and
+//   the DWO products, each into its tile's bank. The SWO toggles its bank after a tile's last
+//   step, so it starts the next tile while the DWO still works on the previous one. It stalls
+//   only if its next bank still holds an undrained tile (both banks in flight).
 // - A tile is presented on tile_* once the SWO finished it and the DWO retired its last packet;
-//   tile_acc_o = SWO + DWO + (2^b*r_eff - z) * colsum of that bank (combinational from the
-//   bank registers, stable while waiting), with r_eff and z of the element's row when RowQ.
-//   The drain clears the bank's three accumulators.
-module pnc_pea #(
-    parameter bit RowQ = 1'b0
-) (
+//   tile_acc_o = SWO + DWO + (2^b*r_eff - z) * colsum of that bank (the bank registers, stable
+//   while waiting), with r_eff and z of the element's row. The drain clears the bank.
+module pnc_pea (
     input  logic             clk_i,
     input  logic             rst_ni,
     // configuration
     input  logic [      2:0] lo_bits_i,
-    input  logic [      4:0] r_eff_i,
-    input  logic [      7:0] z_i,
     input  logic             sbr_i,
     input  logic             dense_i,
     // k steps
@@ -92,19 +88,14 @@ module pnc_pea #(
     assign p   = (lo_bits_i == 3'd3) ? step_act_ho_i[i*5 +: 5] :
                  (lo_bits_i == 3'd5) ? {2'd0, step_act_ho_i[i*3 +: 3]} :
                                        {1'd0, step_act_ho_i[i*4 +: 4]};
-    assign r = RowQ ? step_row_r_i[i*5+:5] : r_eff_i;
-    assign z = RowQ ? step_row_z_i[i*8+:8] : z_i;
+    assign r = step_row_r_i[i*5+:5];
+    assign z = step_row_z_i[i*8+:8];
     assign sum = p + r;
     assign xh  = (lo_bits_i == 3'd3) ? sum[4:0] :
                  (lo_bits_i == 3'd5) ? {2'd0, sum[2:0]} : {1'd0, sum[3:0]};
     assign xr[i*6+:6] = {1'b0, xh} - {1'b0, r};
     // r << b <= 255 for legal r; 11 bits hold any 5-bit r << 5.
     assign coef[i*11+:11] = 11'({6'd0, r} << lo_bits_i) - {3'd0, z};
-  end
-
-  if (!RowQ) begin : gen_unused_row
-    logic [8*13-1:0] unused_row;  // per-lane z and r: a RowQ build only
-    assign unused_row = {step_row_r_i, step_row_z_i};
   end
 
   for (genvar j = 0; j < 8; j++) begin : gen_wt_lane
@@ -155,39 +146,43 @@ module pnc_pea #(
   end
 
   // ---- operators ---------------------------------------------------------------------------
-  localparam int CompN = RowQ ? 64 : 8;
-  logic [64*32-1:0] swo_acc, dwo_acc;
-  logic [CompN*32-1:0] comp;
+  logic [63:0][31:0] swo_prod, cs_comp, sta_add, dwo_prod;
+  logic dwo_bank;
 
-  pnc_swo u_swo (
-      .clk_i,
-      .rst_ni,
-      .en_i      (step_fire),
-      .bank_i    (swo_bank_q),
-      .clr_i     (drain),
-      .clr_bank_i(out_bank_q),
-      .xl_i      (xl),
-      .wl_i      (wl),
-      .rd_bank_i (out_bank_q),
-      .acc_o     (swo_acc)
+  // SWO: xl (unsigned, as 6-bit signed) x wl. CS: coef x w, the compensation term of the step
+  // (a tile's lanes keep one coef, so the accumulated terms are coef[i] * colsum[j]).
+  logic [8*6-1:0] xl6;
+  for (genvar i = 0; i < 8; i++) begin : gen_xl6
+    assign xl6[i*6+:6] = {1'b0, xl[i*5+:5]};
+  end
+
+  pnc_outer #(
+      .RowW(6),
+      .ColW(5)
+  ) u_swo (
+      .row_i (xl6),
+      .col_i (wl),
+      .prod_o(swo_prod)
   );
 
-  pnc_cs #(
-      .RowQ(RowQ)
+  pnc_outer #(
+      .RowW(11),
+      .ColW(9)
   ) u_cs (
-      .clk_i,
-      .rst_ni,
-      .en_i      (step_fire),
-      .bank_i    (swo_bank_q),
-      .clr_i     (drain),
-      .clr_bank_i(out_bank_q),
-      .w_i       (w9),
-      .coef_i    (coef),
-      .rd_bank_i (out_bank_q),
-      .comp_o    (comp)
+      .row_i (coef),
+      .col_i (w9),
+      .prod_o(cs_comp)
   );
 
-  assign pkt_in = {swo_bank_q, step_last_i, step_act_live_i, step_wt_live_i, wh, wl, xr, xl};
+  // Why: the SWO and CS terms of a step go into the same bank in the same cycle (one function
+  // assigned once: see pnc_outer).
+  function automatic logic [64*32-1:0] add_lanes(input logic [64*32-1:0] a,
+                                                 input logic [64*32-1:0] b);
+    for (int e = 0; e < 64; e++) add_lanes[e*32+:32] = a[e*32+:32] + b[e*32+:32];
+  endfunction
+  assign sta_add = add_lanes(swo_prod, cs_comp);
+
+  assign pkt_in  = {swo_bank_q, step_last_i, step_act_live_i, step_wt_live_i, wh, wl, xr, xl};
 
   pnc_fifo #(
       .Width(PktW),
@@ -226,45 +221,46 @@ module pnc_pea #(
       .fire_o     (dwo_fire_o),
       .done_o     (dwo_done),
       .done_bank_o(dwo_done_bank),
-      .clr_i      (drain),
-      .clr_bank_i (out_bank_q),
-      .rd_bank_i  (out_bank_q),
-      .acc_o      (dwo_acc)
+      .prod_o     (dwo_prod)
   );
+  assign dwo_bank = pkt_out[163];
 
   // ---- tile result -------------------------------------------------------------------------
-  // Why: SWO + DWO + compensation of the bank being drained, built in a function and assigned
-  // once, so an event-driven simulator propagates the 2048-bit port (and the parent's packed
-  // array of all PEAs) once per evaluation, not once per element.
-  function automatic logic [64*32-1:0] tile_sum(
-      input logic [64*32-1:0] s, input logic [64*32-1:0] d, input logic [CompN*32-1:0] c);
-    for (int e = 0; e < 64; e++) begin
-      tile_sum[e*32+:32] = s[e*32+:32] + d[e*32+:32] + c[(e%CompN)*32+:32];
-    end
-  endfunction
-  assign tile_acc_o = tile_sum(swo_acc, dwo_acc, comp);
+  pnc_acc_bank #(
+      .Lanes(64),
+      .Width(32),
+      .Ports(2)
+  ) u_acc (
+      .clk_i,
+      .rst_ni,
+      .en_i      ({dwo_fire_o, step_fire}),
+      .bank_i    ({dwo_bank, swo_bank_q}),
+      .add_i     ({dwo_prod, sta_add}),
+      .clr_i     (drain),
+      .clr_bank_i(out_bank_q),
+      .rd_bank_i (out_bank_q),
+      .acc_o     (tile_acc_o)
+  );
 
   `PNC_ASSERT_KNOWN_IF(StepKnown_A, {step_act_lo_i, step_act_ho_i, step_act_live_i, step_wt_lo_i,
                                      step_wt_ho_i, step_wt_live_i, step_last_i}, step_valid_i)
-  `PNC_ASSERT_KNOWN_IF(StepRowKnown_A, {step_row_r_i, step_row_z_i}, RowQ && step_valid_i)
+  `PNC_ASSERT_KNOWN_IF(StepRowKnown_A, {step_row_r_i, step_row_z_i}, step_valid_i)
 
-  if (RowQ) begin : gen_row_check
-    logic mid_tile_q;  // the last accepted step was not its tile's last
-    logic [8*13-1:0] row_prev_q;  // lane r and z of that step
+  logic mid_tile_q;  // the last accepted step was not its tile's last
+  logic [8*13-1:0] row_prev_q;  // lane r and z of that step
 
-    // Why: a tile's lanes keep one z and r; the CS takes the coefficients of every step.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        mid_tile_q <= 1'b0;
-        row_prev_q <= '0;
-      end else if (step_fire) begin
-        mid_tile_q <= !step_last_i;
-        row_prev_q <= {step_row_r_i, step_row_z_i};
-      end
+  // Why: a tile's lanes keep one z and r (the accumulated CS terms rely on it).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mid_tile_q <= 1'b0;
+      row_prev_q <= '0;
+    end else if (step_fire) begin
+      mid_tile_q <= !step_last_i;
+      row_prev_q <= {step_row_r_i, step_row_z_i};
     end
-    `PNC_ASSERT(RowStableInTile_A,
-                !(step_valid_i && mid_tile_q) || {step_row_r_i, step_row_z_i} == row_prev_q)
   end
+  `PNC_ASSERT(RowStableInTile_A,
+              !(step_valid_i && mid_tile_q) || {step_row_r_i, step_row_z_i} == row_prev_q)
   `PNC_ASSERT_STREAM(TileStream_A, tile_valid_o, tile_ready_i, tile_acc_o)
   `PNC_ASSERT(DwoDoneFree_A, !(dwo_done && dwo_done_q[dwo_done_bank]))
   `PNC_ASSERT(LoBitsLegal_A, !step_valid_i || (lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5))

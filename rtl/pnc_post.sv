@@ -32,6 +32,8 @@
 
 `include "pnc_assert.svh"
 
+`include "pnc_types.svh"
+
 module pnc_post #(
     parameter int NumPea = pnc_pkg::NUM_PEA,
     localparam int DW    = pnc_pkg::AXI_DATA_W,
@@ -40,18 +42,8 @@ module pnc_post #(
     input logic clk_i,
     input logic rst_ni,
 
-    // Configuration (static while a job runs)
-    input logic [15:0] m_i,
-    input logic [15:0] n_i,
-    input logic        bias_en_i,
-    input logic [ 1:0] out_fmt_i,
-    input logic [ 7:0] zo_i,
-    input logic [ 4:0] out_r_i,
-    input logic [ 2:0] out_b_i,
-    input logic [30:0] mult_i,
-    input logic [ 5:0] shift_i,
-    input logic [31:0] out_addr_i,
-    input logic [31:0] out_ho_addr_i,
+    // Configuration: the latched descriptor (static while a job runs)
+    input `PNC_DESC_T desc_i,
 
     input  logic start_i,
     input  logic abort_i,
@@ -107,11 +99,20 @@ module pnc_post #(
     KindHdr
   } kind_e;
 
+  // The output fields at their used widths (legal out_b: 3..5; out_r <= 2^(8-out_b) - 1).
+  logic [2:0] out_b;
+  logic [4:0] out_r;
+  assign out_b = desc_i.out_b[2:0];
+  assign out_r = desc_i.out_r[4:0];
+  // Waiver: the output path reads the dimensions and the output fields only.
+  logic unused_desc;
+  assign unused_desc = ^desc_i;
+
   state_e state_q;
   kind_e  kind_q;
   logic is_rle, is_int32;
-  assign is_rle   = out_fmt_i == 2'(pnc_pkg::FMT_UINT8_RLE);
-  assign is_int32 = out_fmt_i == 2'(pnc_pkg::FMT_INT32);
+  assign is_rle   = desc_i.fmt == 2'(pnc_pkg::FMT_UINT8_RLE);
+  assign is_int32 = desc_i.fmt == 2'(pnc_pkg::FMT_INT32);
 
   // ---- job geometry
   logic [9:0] nb_total;
@@ -119,10 +120,10 @@ module pnc_post #(
   logic [23:0] lo_stride, ho_stride;
   logic [31:0] mb_step;  // address step per m-block in OUT
   logic [31:0] row_stride;  // bytes per output row (INT32 / UINT8)
-  assign nb_total   = 10'((n_i + 16'd7) >> 3);
-  assign out_hl     = 3'(4'd8 - {1'b0, out_b_i});
-  assign lo_stride  = (24'(n_i) * 24'(out_b_i) + 24'd7) & ~24'd7;
-  assign ho_stride  = (24'd8 + 24'(n_i) * 24'(out_hl + 3'd1) + 24'd7) & ~24'd7;
+  assign nb_total   = 10'((desc_i.n + 16'd7) >> 3);
+  assign out_hl     = 3'(4'd8 - {1'b0, out_b});
+  assign lo_stride  = (24'(desc_i.n) * 24'(out_b) + 24'd7) & ~24'd7;
+  assign ho_stride  = (24'd8 + 24'(desc_i.n) * 24'(out_hl + 3'd1) + 24'd7) & ~24'd7;
   assign row_stride = is_int32 ? 32'(nb_total) << 5 : 32'(nb_total) << 3;
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
@@ -149,8 +150,8 @@ module pnc_post #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i,
-      .n_i,
+      .m_i         (desc_i.m),
+      .n_i         (desc_i.n),
       .start_i     (loop_start),
       .next_i      (loop_next),
       .mb_o        (mb),
@@ -165,10 +166,10 @@ module pnc_post #(
       .last_o      (last_group)
   );
 
-  assign mb_last = 10'((m_i + 16'd7) >> 3) - 10'd1;
+  assign mb_last = 10'((desc_i.m + 16'd7) >> 3) - 10'd1;
   assign nb      = nb_base + 10'(p_q);
-  assign rows    = (32'(m_i) - (32'(mb) << 3) >= 32'd8) ? 4'd8 : 4'(m_i - (16'(mb) << 3));
-  assign cols    = (32'(n_i) - (32'(nb) << 3) >= 32'd8) ? 4'd8 : 4'(n_i - (16'(nb) << 3));
+  assign rows    = (32'(desc_i.m) - (32'(mb) << 3) >= 32'd8) ? 4'd8 : 4'(desc_i.m - (16'(mb) << 3));
+  assign cols    = (32'(desc_i.n) - (32'(nb) << 3) >= 32'd8) ? 4'd8 : 4'(desc_i.n - (16'(nb) << 3));
 
   // ---- current tile
   logic [8*8*32-1:0] tile;
@@ -219,10 +220,10 @@ module pnc_post #(
   pnc_requant u_requant (
       .acc_i    (rq_acc),
       .bias_i   (rq_bias),
-      .bias_en_i(bias_en_i),
-      .mult_i   (mult_i),
-      .shift_i  (shift_i),
-      .zo_i     (zo_i),
+      .bias_en_i(desc_i.bias_en),
+      .mult_i   (desc_i.mult),
+      .shift_i  (desc_i.shift),
+      .zo_i     (desc_i.zo),
       .s_o      (rq_s),
       .q_o      (rq_q)
   );
@@ -239,8 +240,8 @@ module pnc_post #(
   ) u_rle_enc (
       .y_i        (rq_q),
       .row_valid_i(row_valid),
-      .lo_bits_i  (out_b_i),
-      .r_i        (out_r_i),
+      .lo_bits_i  (out_b),
+      .r_i        (out_r),
       .run_i      (run_q),
       .lo_item_o  (enc_lo),
       .rec_valid_o(enc_rec_valid),
@@ -251,7 +252,7 @@ module pnc_post #(
   // ---- write commands of the current tile (or of the header phase)
   logic [5:0] lo_bytes, rec_bytes;
   logic [15:0] lo_beats, rec_beats;
-  assign lo_bytes  = 6'(cols) * 6'(out_b_i);
+  assign lo_bytes  = 6'(cols) * 6'(out_b);
   assign rec_bytes = 6'(nnew_q) * 6'(out_hl + 3'd1);
   assign lo_beats  = (16'(lo_bytes) + 16'd7) >> 3;
   assign rec_beats = (16'(rec_off_q) + 16'(rec_bytes) + 16'd7) >> 3;
@@ -275,7 +276,7 @@ module pnc_post #(
   assign fmt_data = (kind_q == KindRows) ? (is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q)
                   : (kind_q == KindRle) ? (di == '0 ? lo_buf_q[dbeat[2:0]*64+:64]
                                                    : rec_buf_q[dbeat[2:0]*64+:64])
-                  : {16'd0, n_i, 19'd0, tab_nrec[di[MbW-1:0]]};
+                  : {16'd0, desc_i.n, 19'd0, tab_nrec[di[MbW-1:0]]};
   assign fmt_strb = (kind_q != KindRle) ? '1 : (di == '0) ? lo_strb : rec_strb;
 
   // The batch of the current tile (or of the header phase), loaded when its data is ready:
@@ -308,12 +309,12 @@ module pnc_post #(
         StEnc: begin
           wr_load = col_q + 4'd1 == cols;
           wr_ncmd = (enc_rec_valid || nnew_q != '0) ? 10'd2 : 10'd1;
-          wr_addr = mb_out_ptr_q + 32'(nb) * 32'({out_b_i, 3'b000});
+          wr_addr = mb_out_ptr_q + 32'(nb) * 32'({out_b, 3'b000});
         end
         StHdr: begin
           wr_load = 1'b1;
           wr_ncmd = mb_last + 10'd1;
-          wr_addr = out_ho_addr_i;
+          wr_addr = desc_i.out_ho_addr;
         end
         default: ;
       endcase
@@ -395,8 +396,8 @@ module pnc_post #(
           if (start_i) begin
             state_q      <= StSetup;
             p_q          <= '0;
-            mb_out_ptr_q <= out_addr_i;
-            mb_ho_ptr_q  <= out_ho_addr_i;
+            mb_out_ptr_q <= desc_i.out_addr;
+            mb_ho_ptr_q  <= desc_i.out_ho_addr;
           end
         end
         StSetup: begin
@@ -408,7 +409,7 @@ module pnc_post #(
           col_q      <= '0;
           nnew_q     <= '0;
           lo_pos_q   <= '0;
-          if (bias_en_i) state_q <= StBias;
+          if (desc_i.bias_en) state_q <= StBias;
           else state_q <= StWait;
         end
         StBias: begin
@@ -436,7 +437,7 @@ module pnc_post #(
         StEnc: begin
           // One output column (next-layer vector) per cycle.
           lo_buf_q[lo_pos_q*8 +: 40] <= enc_lo;
-          lo_pos_q <= lo_pos_q + 6'(out_b_i);
+          lo_pos_q <= lo_pos_q + 6'(out_b);
           run_q    <= enc_run;
           if (enc_rec_valid) begin
             rec_buf_q[rec_pos_q*8 +: 48] <= enc_rec;
@@ -464,8 +465,8 @@ module pnc_post #(
               mb_out_ptr_q <= mb_out_ptr_q + mb_step;
               mb_ho_ptr_q  <= mb_ho_ptr_q + 32'(ho_stride);
             end else if (!last_group) begin
-              mb_out_ptr_q <= out_addr_i;
-              mb_ho_ptr_q  <= out_ho_addr_i;
+              mb_out_ptr_q <= desc_i.out_addr;
+              mb_ho_ptr_q  <= desc_i.out_ho_addr;
             end else begin
               if (is_rle) state_q <= StHdr;
               else state_q <= StFin;

@@ -38,6 +38,7 @@ module pnc_rle_dec #(
 );
 
   `include "pnc_assert.svh"
+  `include "pnc_flops.svh"
   `PNC_STATIC_ASSERT(RunBitsLegal_A, RunBits >= 1 && RunBits <= 8)
   `PNC_STATIC_ASSERT(DwPow2_A, DW >= 64 && (DW & (DW - 1)) == 0)
 
@@ -206,25 +207,13 @@ module pnc_rle_dec #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      state_q    <= StIdle;
-      pos_q      <= '0;
-      rec_left_q <= '0;
-      skip_q     <= '0;
-      words_q    <= '0;
-      need_q     <= '0;
-      err_q      <= 1'b0;
-    end else begin
-      state_q    <= state_d;
-      pos_q      <= pos_d;
-      rec_left_q <= rec_left_d;
-      skip_q     <= skip_d;
-      words_q    <= words_d;
-      need_q     <= need_d;
-      err_q      <= err_d;
-    end
-  end
+  `PNC_FF(state_q, state_d, StIdle)
+  `PNC_FF(pos_q, pos_d, '0)
+  `PNC_FF(rec_left_q, rec_left_d, '0)
+  `PNC_FF(skip_q, skip_d, '0)
+  `PNC_FF(words_q, words_d, '0)
+  `PNC_FF(need_q, need_d, '0)
+  `PNC_FF(err_q, err_d, 1'b0)
 
   `PNC_ASSERT_STREAM_CLR(VecStream_A, vec_valid_o, vec_ready_i, {vec_payload_o, vec_live_o,
                                                                  vec_last_o}, start_i)

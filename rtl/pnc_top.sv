@@ -9,7 +9,8 @@
 //   requests the operand streams of every tile group from pnc_axi_rd; pnc_join decodes them and
 //   feeds the PEA step streams; pnc_post drains the tiles, formats them and writes through
 //   pnc_axi_wr. Each PEA's weight streams pass through its pnc_wbuf (WbufBytes per PEA), which
-//   stores an n-group's streams once and plays them for every m-block, loading the next n-group's meanwhile (pnc_req_seq).
+//   stores an n-group's streams once and plays them for every m-block, loading the next
+//   n-group's meanwhile (pnc_req_seq).
 // - Abort (pnc_ctrl abort_o): every read stream is drained into nothing (ready forced high,
 //   consumers see no valid) until the bus is quiet; then the datapath reset (PEAs, join, post)
 //   is pulsed for one cycle from a flop of pnc_ctrl, and the job ends with its error code.
@@ -363,14 +364,10 @@ module pnc_top #(
   );
 
   for (genvar p = 0; p < NumPea; p++) begin : gen_pea
-    pnc_pea #(
-        .RowQ(1'b1)
-    ) u_pea (
+    pnc_pea u_pea (
         .clk_i,
         .rst_ni         (dp_rst_n),
         .lo_bits_i      (cfg_b),
-        .r_eff_i        (cfg_r_eff),
-        .z_i            (cfg.z),
         .sbr_i          (cfg.sbr),
         .dense_i        (cfg_dense),
         .step_valid_i   (step_valid[p]),
@@ -405,17 +402,7 @@ module pnc_top #(
   ) u_post (
       .clk_i,
       .rst_ni(dp_rst_n),
-      .m_i(cfg.m),
-      .n_i(cfg.n),
-      .bias_en_i(cfg.bias_en),
-      .out_fmt_i(cfg.fmt),
-      .zo_i(cfg.zo),
-      .out_r_i(cfg.out_r[4:0]),
-      .out_b_i(cfg.out_b[2:0]),
-      .mult_i(cfg.mult),
-      .shift_i(cfg.shift),
-      .out_addr_i(cfg.out_addr),
-      .out_ho_addr_i(cfg.out_ho_addr),
+      .desc_i(cfg),
       .start_i(job_start),
       .abort_i(abort),
       .done_o(post_done),

@@ -32,6 +32,7 @@ module pnc_unpack #(
 );
 
   `include "pnc_assert.svh"
+  `include "pnc_flops.svh"
   `PNC_STATIC_ASSERT(DwLegal_A, DW >= 8 && DW % 8 == 0)
 
   localparam int WB = DW / 8;  // bytes per word
@@ -75,15 +76,8 @@ module pnc_unpack #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      buf_q <= '0;
-      cnt_q <= '0;
-    end else begin
-      buf_q <= buf_d;
-      cnt_q <= cnt_d;
-    end
-  end
+  `PNC_FF(buf_q, buf_d, '0)
+  `PNC_FF(cnt_q, cnt_d, '0)
 
   `PNC_ASSERT_STREAM_CLR(ItemStream_A, item_valid_o, item_ready_i, item_data_o, clear_i)
   `PNC_ASSERT_KNOWN_IF(WordKnown_A, word_data_i, word_valid_i)

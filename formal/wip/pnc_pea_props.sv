@@ -7,30 +7,28 @@
 //     touches the bank being presented.
 //   Bank protocol: the DWO never retires a tile into a bank it has already finished
 //     (DwoDoneFree_A); no accumulator bank is cleared while accumulated into
-//     (NoClearWhileAccumulating_A of the SWO, DWO and CS banks); the DWO queue keeps step order:
+//     (NoClearWhileAccumulating_A of the tile accumulator); the DWO queue keeps step order:
 //     a tile's packets are contiguous, its last-step packet ends them, the oldest tile's packets
 //     come first.
 //   Plus every run-time check the RTL carries (formal/pnc_assert_formal.svh).
 //
-// Method: the products of the SWO and DWO lanes are cut (free values in every cycle, Yosys
-// `cutpoint`): the stream rule and the bank protocol hold for any value added, so the proof
-// needs no multiplier. The CS products stay (they feed tile_acc_o directly).
+// Method: the addends of the tile accumulator (SWO + CS terms, DWO products) are cut (free
+// values in every cycle, Yosys `cutpoint`): the stream rule and the bank protocol hold for any
+// value added, so the proof needs no multiplier.
 //
 // ASSUMPTIONS (each needed, see formal/README.md):
 //   R0  reset only in the first cycle.
-//   P1  the configuration (lo_bits_i, r_eff_i, z_i, sbr_i, dense_i) is static, with lo_bits_i in
-//       3..5 (LoBitsLegal_A): tile_acc_o adds the job's compensation combinationally.
+//   P1  the configuration (lo_bits_i, sbr_i, dense_i) is static, with lo_bits_i in 3..5
+//       (LoBitsLegal_A).
 `include "pnc_formal.svh"
 
 module pnc_pea_props (
     input logic clk_i, rst_ni, sbr_i, dense_i, tile_ready_i,
     input logic step_valid_i, step_act_live_i, step_wt_live_i, step_last_i,
     input logic [2:0] lo_bits_i,
-    input logic [4:0] r_eff_i,
-    input logic [7:0] z_i,
     input logic [39:0] step_act_lo_i, step_act_ho_i, step_wt_lo_i,
     input logic [31:0] step_wt_ho_i,
-    input logic [8*5-1:0] step_row_r_i,  // per-row z and r: unused in this (RowQ = 0) build
+    input logic [8*5-1:0] step_row_r_i,  // lane r and z: only the accumulator's addends see them
     input logic [8*8-1:0] step_row_z_i
 );
   `PNC_F_RESET
@@ -44,13 +42,13 @@ module pnc_pea_props (
   logic step_ready_o, tile_valid_o, swo_fire_o, dwo_fire_o, dwo_full_o;
   logic [64*32-1:0] tile_acc_o;
 
-  pnc_pea #(.RowQ(1'b0)) u_dut (.*);
+  pnc_pea u_dut (.*);
 
-  logic [17:0] cfg_q;
-  always_ff @(posedge clk_i) cfg_q <= {lo_bits_i, r_eff_i, z_i, sbr_i, dense_i};
+  logic [4:0] cfg_q;
+  always_ff @(posedge clk_i) cfg_q <= {lo_bits_i, sbr_i, dense_i};
   always @(*) begin
     P1_CfgLegal: assume (lo_bits_i >= 3'd3 && lo_bits_i <= 3'd5);
-    if (f_past_q) P1_CfgStatic: assume ({lo_bits_i, r_eff_i, z_i, sbr_i, dense_i} == cfg_q);
+    if (f_past_q) P1_CfgStatic: assume ({lo_bits_i, sbr_i, dense_i} == cfg_q);
   end
 
   // ---- probes (driven by `connect` in pnc_pea.sby)

@@ -22,7 +22,7 @@ if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
     _flags = os.environ.get("MAKEFLAGS", "")
     os.environ["MAKEFLAGS"] = (_flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
-PEA_RTL = ["pnc_fifo", "pnc_acc_bank", "pnc_swo", "pnc_cs", "pnc_dwo", "pnc_pea"]
+PEA_RTL = ["pnc_fifo", "pnc_acc_bank", "pnc_outer", "pnc_dwo", "pnc_pea"]
 
 # (test id, top level, RTL files, bench module, parameters)
 BENCHES = [
@@ -36,7 +36,7 @@ BENCHES = [
     ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pea", "pnc_pea", PEA_RTL, "tb_pnc_pea", {}),
-    ("pea_rowq", "pnc_pea", PEA_RTL, "tb_pnc_pea_rowq", {"RowQ": 1}),
+    ("pea_rowq", "pnc_pea", PEA_RTL, "tb_pnc_pea_rowq", {}),
     ("desc_check", "pnc_desc_check", ["pnc_desc_check"], "tb_pnc_desc_check", {}),
     ("rle_dec_dw128", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {"DW": 128}),
 ]

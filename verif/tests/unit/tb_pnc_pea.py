@@ -7,9 +7,9 @@ the model's memory images (act_image / wt_image, HO streams decoded with decode_
 streamed back to back, one k step per transfer, with random input gaps and random tile_ready
 backpressure. Checks: every tile bit-exact against aqs_gemm of the padded operands; SWO fires
 = tiles * K; DWO fires = the model's DWO product count (memimage.job_stats(...).dwo); with no
-gaps and no backpressure a skip-heavy job runs at one step per cycle. Every step also carries
-its lanes' r_eff and z (step_row_r_i, step_row_z_i), which only a RowQ build reads
-(tb_pnc_pea_rowq runs per-row jobs through :func:`run_job`).
+gaps and no backpressure a skip-heavy job runs at one step per cycle. Every step carries its
+lanes' r_eff and z (step_row_r_i, step_row_z_i; a per-tensor job gives every lane the job's
+values; tb_pnc_pea_rowq runs per-row jobs through :func:`run_job`).
 """
 from __future__ import annotations
 
@@ -103,9 +103,6 @@ STEP_SIGS = ("step_act_lo_i", "step_act_ho_i", "step_act_live_i", "step_wt_lo_i"
 async def run_job(dut, rng, cfg: dict, tiles: list[Job], p_idle: float, p_bp: float):
     """Stream the tiles of one job; return (cycles, swo fires, dwo fires, dwo_full cycles)."""
     dut.lo_bits_i.value = cfg["b"]
-    # a per-row job's rows come on step_row_*; r_eff_i/z_i then hold values the DUT must ignore
-    dut.r_eff_i.value = 0 if tiles[0].per_row else tiles[0].r_eff
-    dut.z_i.value = 0x5A if tiles[0].per_row else cfg["z"]
     dut.sbr_i.value = int(cfg["sbr"])
     dut.dense_i.value = int(cfg["mode"] == "dense")
     steps = [s for t in tiles for s in tile_steps(t)]
@@ -158,8 +155,6 @@ async def reset_idle(dut) -> None:
     for sig in STEP_SIGS:
         getattr(dut, sig).value = 0
     dut.lo_bits_i.value = 4
-    dut.r_eff_i.value = 0
-    dut.z_i.value = 0
     dut.sbr_i.value = 1
     dut.dense_i.value = 0
     await setup(dut)

@@ -1,10 +1,10 @@
-"""Unit bench for a per-row build of pnc_pea (RowQ = 1) against the model.
+"""Unit bench for pnc_pea with per-row jobs against the model.
 
 Each job fixes b, SBR and the skip mode; each of its tiles has one z and r per row (per-row
 jobs of :class:`panacea.memimage.Job`, HO slices encoded with each row's r by ``act_image``),
-given to the PEA lane by lane with every step (step_row_r_i, step_row_z_i) while r_eff_i and
-z_i hold values it must ignore. z and r take their extremes (0 and 255, 0 and r_max) on some
-rows; some jobs repeat one z, r on every row (a per-tensor job on this build). Tiles are checked
+given to the PEA lane by lane with every step (step_row_r_i, step_row_z_i). z and r take their
+extremes (0 and 255, 0 and r_max) on some rows; some jobs repeat one z, r on every row (a
+per-tensor job). Tiles are checked
 bit-exact against aqs_gemm with per-row z and r, SWO and DWO fires against the model, with the
 gaps and backpressure of tb_pnc_pea (whose run_job drives the bench).
 """
