@@ -88,7 +88,7 @@ module pnc_ctrl #(
     input logic wr_idle_i
 );
 
-  `PNC_STATIC_ASSERT(BusIs64, DW == 64)
+  `PNC_STATIC_ASSERT(BusLegal, DW == 64 || DW == 128 || DW == 256)
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
 
 
