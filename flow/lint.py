@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from panacea import arch
+from panacea import arch, svpkg
 
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         results.append(run("verilator -Wall", verilator(TOP, files)))
         # The other configurations' packages (e.g. 16 PEAs): same sources, other widths.
         for name in arch.names()[1:]:
-            pkg = str(ROOT / arch.package_relpath(name))
+            pkg = str(svpkg.package(name))
             results.append(
                 run(f"verilator -Wall (config {name})", verilator(TOP, [pkg, *files[1:]]))
             )

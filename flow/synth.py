@@ -29,7 +29,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from panacea import arch
+from panacea import arch, svpkg
 
 from flow import configs
 
@@ -131,9 +131,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             "to run ABC in the yowasp wheel (tens of minutes).",
             file=sys.stderr,
         )
-    pkg = ROOT / arch.package_relpath(config)
-    if not pkg.exists():
-        print(f"error: {pkg.relative_to(ROOT)} does not exist; run `make params`", file=sys.stderr)
+    try:
+        pkg = svpkg.package(config)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     files = [pkg] + sorted(p for p in RTL.glob("*.sv") if p.name != "pnc_pkg.sv")
     tag = (

@@ -19,8 +19,8 @@
 //       (PlayHasUnit_A). These are promises of pnc_ctrl and the unit format, not of this block.
 //   W3  single buffering uses slot 0 only (the contract): a LOAD into slot 1 does not start
 //       while slot 0 holds a unit longer than a slot (it would overwrite that unit's upper
-//       words; pnc_req_seq uses two slots only for units of at most half a bank). The RTL does
-//       not check this one.
+//       words; pnc_req_seq uses two slots only for units of at most half a bank). The RTL
+//       checks it in simulation (SingleSlotOnly_A in pnc_wbuf.sv).
 //
 // Induction strengthening (the writer/reader state, per stream): a slot done is full; a slot
 // full but not done is the writer's; the writer count within w_cap; a stored unit's length

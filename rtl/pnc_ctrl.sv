@@ -1,6 +1,7 @@
 // Copyright Panacea contributors. SPDX-License-Identifier: Apache-2.0
-// pnc_ctrl: job controller: latches and checks the descriptor, runs the job FSM and the abort;
-// the read requests and weight-buffer commands come from its request sequencer.
+// pnc_ctrl: job controller: latches and checks the descriptor, runs the job FSM and the abort.
+// The read requests and weight-buffer commands come from the request sequencer (pnc_req_seq),
+// which pnc_top instantiates beside this block and drives from cfg_o, job_start_o and seq_run_o.
 //
 // Contract
 // - start_i (one-cycle pulse from pnc_regs) latches the descriptor; busy_o rises the next cycle
@@ -9,28 +10,24 @@
 // - Descriptor check (pnc_desc_check, the model's descriptor_error): an illegal job reads and
 //   writes nothing and ends two cycles after start with done_o and the code.
 // - A legal job pulses job_start_o: join and post start their walk of the tile groups and the
-//   request sequencer (pnc_req_seq, whose ports req_*, wb_*, rd_*, in_* pass through) starts
-//   requesting the groups' operand streams.
-// - Normal end: every request issued, post_done_i (every tile and header written) and
+//   request sequencer (pnc_req_seq) starts requesting the groups' operand streams; seq_run_o is
+//   high while the job runs without error.
+// - Normal end: every request issued (seq_end_i), post_done_i (every tile and header written) and
 //   wr_idle_i (every B response back) -> done_o with ERR_OK.
-// - Errors (rd_err_i: AXI_RD_ERR, wr_err_i: AXI_WR_ERR, stream_err_i or a bad HO header seen by
-//   the sequencer: STREAM_CORRUPT; the first one wins): abort_o rises and stays up while no new
-//   request is created (a request already presented is held until accepted), top discards
-//   every read beat, post completes any write burst it has started (zero strobes) and issues no
-//   more. When no request is pending, every issued request has returned its last beat,
-//   post_idle_i and wr_idle_i, dp_clear_o pulses for one cycle (soft reset of the PEAs, join and
-//   post) and done_o follows with the error code. The next job starts from a clean datapath.
+// - Errors (rd_err_i: AXI_RD_ERR, wr_err_i: AXI_WR_ERR, stream_err_i or hdr_corrupt_i, a bad HO
+//   header seen by the sequencer: STREAM_CORRUPT; the first one wins): abort_o rises and stays
+//   up while no new request is created (a request already presented is held until accepted),
+//   top discards every read beat, post completes any write burst it has started (zero strobes)
+//   and issues no more. When no request is pending and every issued request has returned its
+//   last beat (seq_quiet_i), post_idle_i and wr_idle_i, dp_clear_o pulses for one cycle (soft
+//   reset of the PEAs, join and post) and done_o follows with the error code. The next job
+//   starts from a clean datapath.
 
 `include "pnc_assert.svh"
 
 `include "pnc_types.svh"
 
-module pnc_ctrl #(
-    parameter  int NumPea    = pnc_pkg::NUM_PEA,
-    parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
-    localparam int NS        = 3 + 2 * NumPea,
-    localparam int DW        = pnc_pkg::AXI_DATA_W
-) (
+module pnc_ctrl (
     input logic clk_i,
     input logic rst_ni,
 
@@ -52,32 +49,11 @@ module pnc_ctrl #(
     output logic             abort_o,
     output logic             dp_clear_o,
 
-    // Read requests to pnc_axi_rd
-    output logic [NS-1:0]       req_valid_o,
-    input  logic [NS-1:0]       req_ready_i,
-    output logic [NS-1:0][31:0] req_addr_o,
-    output logic [NS-1:0][23:0] req_len_o,
-    output logic [NS-1:0]       req_low_o,    // low priority: a prefetch of the next n-group
-
-    // Weight buffer commands (one pnc_wbuf per PEA)
-    output logic              wb_fits_o,        // the job's weight streams are buffered
-    output logic [NumPea-1:0] wb_load_o,        // LOAD of the next unit, per PEA
-    input  logic [NumPea-1:0] wb_load_ready_i,
-    output logic [NumPea-1:0] wb_load_slot_o,
-    output logic [NumPea-1:0] wb_play_o,        // PLAY of the current group, per PEA
-    input  logic [NumPea-1:0] wb_play_ready_i,
-    output logic              wb_play_slot_o,
-    output logic              wb_play_last_o,
-
-
-    // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
-    input logic [NS-1:0] rd_valid_i,
-    input logic [NS-1:0] rd_ready_i,
-    input logic [NS-1:0] rd_last_i,
-    // R beats as they enter pnc_axi_rd's receive FIFOs (header capture)
-    input logic [NS-1:0] in_push_i,
-    input logic [NS-1:0] in_last_i,
-    input logic [DW-1:0] in_data_i,
+    // Request sequencer (pnc_req_seq, instantiated next to this block in pnc_top)
+    output logic seq_run_o,  // the job runs without error: the sequencer may create requests
+    input logic seq_end_i,  // every group's requests are issued
+    input logic seq_quiet_i,  // no request pending, every issued one has returned its last beat
+    input logic hdr_corrupt_i,  // a bad HO header arrived (STREAM_CORRUPT)
 
     // Error and completion sources
     input logic rd_err_i,
@@ -87,10 +63,6 @@ module pnc_ctrl #(
     input logic post_idle_i,
     input logic wr_idle_i
 );
-
-  `PNC_STATIC_ASSERT(BusLegal, DW == 64 || DW == 128 || DW == 256)
-  `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
-
 
   // ---- latched descriptor and its check
   `PNC_DESC_T desc_q;
@@ -119,48 +91,14 @@ module pnc_ctrl #(
   state_e state_q, state_d;
   logic [7:0] err_q, err_d;
 
-  logic seq_end, seq_quiet, hdr_corrupt, seq_run;
-  // A named wire, not an expression, on the instance's port: Icarus 11 evaluates an enum
-  // comparison in a port expression wrongly.
-  assign seq_run = state_q == StRun;
-
-  pnc_req_seq #(
-      .NumPea   (NumPea),
-      .WbufBytes(WbufBytes)
-  ) u_seq (
-      .clk_i,
-      .rst_ni,
-      .desc_i       (desc_q),
-      .start_i      (job_start_o),
-      .run_i        (seq_run),
-      .hdr_corrupt_o(hdr_corrupt),
-      .end_o        (seq_end),
-      .quiet_o      (seq_quiet),
-      .req_valid_o,
-      .req_ready_i,
-      .req_addr_o,
-      .req_len_o,
-      .req_low_o,
-      .wb_fits_o,
-      .wb_load_o,
-      .wb_load_ready_i,
-      .wb_load_slot_o,
-      .wb_play_o,
-      .wb_play_ready_i,
-      .wb_play_slot_o,
-      .wb_play_last_o,
-      .rd_valid_i,
-      .rd_ready_i,
-      .rd_last_i,
-      .in_push_i,
-      .in_last_i,
-      .in_data_i
-  );
+  // A plain assign: top drives pnc_req_seq's run_i from a named wire (Icarus 11 evaluates an
+  // enum comparison in a port expression wrongly).
+  assign seq_run_o = state_q == StRun;
 
   // ---- FSM
   logic err_event;
   logic [7:0] err_event_code;
-  assign err_event = rd_err_i || wr_err_i || stream_err_i || hdr_corrupt;
+  assign err_event = rd_err_i || wr_err_i || stream_err_i || hdr_corrupt_i;
   assign err_event_code = rd_err_i ? pnc_pkg::ERR_AXI_RD_ERR
                         : wr_err_i ? pnc_pkg::ERR_AXI_WR_ERR : pnc_pkg::ERR_STREAM_CORRUPT;
 
@@ -179,11 +117,11 @@ module pnc_ctrl #(
         if (err_event) begin
           err_d   = err_event_code;
           state_d = StAbort;
-        end else if (seq_end && post_done_i && wr_idle_i) begin
+        end else if (seq_end_i && post_done_i && wr_idle_i) begin
           state_d = StDone;
         end
       end
-      StAbort: if (seq_quiet && post_idle_i && wr_idle_i) state_d = StClear;
+      StAbort: if (seq_quiet_i && post_idle_i && wr_idle_i) state_d = StClear;
       StClear: state_d = StDone;
       StDone:  state_d = StIdle;
       default: state_d = StIdle;

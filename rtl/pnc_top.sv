@@ -4,12 +4,12 @@
 // Contract
 // - Flat ports only. s_axil_*: register slave (docs/architecture.md section 5). m_axi_*: one
 //   AXI4 master for both directions in one ID space: reads use ARID = read stream index
-//   (0 .. 2+2*NumPea, see pnc_ctrl), writes use AWID = 3+2*NumPea. irq_o = IRQ_EN & IRQ_STATUS.
-// - Dataflow (section 4): pnc_ctrl checks the descriptor and requests the operand streams of
-//   every tile group from pnc_axi_rd; pnc_join decodes them and feeds the PEA step streams;
-//   pnc_post drains the tiles, formats them and writes through pnc_axi_wr. Each PEA's weight
-//   streams pass through its pnc_wbuf (WbufBytes per PEA), which stores an n-group's streams
-//   once and plays them for every m-block, loading the next n-group's meanwhile (pnc_ctrl).
+//   (0 .. 2+2*NumPea, see pnc_req_seq), writes use AWID = 3+2*NumPea. irq_o = IRQ_EN & IRQ_STATUS.
+// - Dataflow (section 4): pnc_ctrl checks the descriptor and runs the job FSM; pnc_req_seq
+//   requests the operand streams of every tile group from pnc_axi_rd; pnc_join decodes them and
+//   feeds the PEA step streams; pnc_post drains the tiles, formats them and writes through
+//   pnc_axi_wr. Each PEA's weight streams pass through its pnc_wbuf (WbufBytes per PEA), which
+//   stores an n-group's streams once and plays them for every m-block, loading the next n-group's meanwhile (pnc_req_seq).
 // - Abort (pnc_ctrl abort_o): every read stream is drained into nothing (ready forced high,
 //   consumers see no valid) until the bus is quiet; then the datapath reset (PEAs, join, post)
 //   is pulsed for one cycle from a flop of pnc_ctrl, and the job ends with its error code.
@@ -162,10 +162,9 @@ module pnc_top #(
   logic wb_fits, wb_play_slot, wb_play_last;
   logic [NS-1:0] req_low;
 
-  pnc_ctrl #(
-      .NumPea   (NumPea),
-      .WbufBytes(WbufBytes)
-  ) u_ctrl (
+  logic seq_run, seq_end, seq_quiet, hdr_corrupt;
+
+  pnc_ctrl u_ctrl (
       .clk_i,
       .rst_ni,
       .desc_i(reg_desc),
@@ -180,6 +179,30 @@ module pnc_top #(
       .job_start_o(job_start),
       .abort_o(abort),
       .dp_clear_o(dp_clear),
+      .seq_run_o(seq_run),
+      .seq_end_i(seq_end),
+      .seq_quiet_i(seq_quiet),
+      .hdr_corrupt_i(hdr_corrupt),
+      .rd_err_i(rd_err),
+      .wr_err_i(wr_err),
+      .stream_err_i(stream_err),
+      .post_done_i(post_done),
+      .post_idle_i(post_idle),
+      .wr_idle_i(wr_idle)
+  );
+
+  pnc_req_seq #(
+      .NumPea   (NumPea),
+      .WbufBytes(WbufBytes)
+  ) u_seq (
+      .clk_i,
+      .rst_ni,
+      .desc_i(cfg),
+      .start_i(job_start),
+      .run_i(seq_run),
+      .hdr_corrupt_o(hdr_corrupt),
+      .end_o(seq_end),
+      .quiet_o(seq_quiet),
       .req_valid_o(req_valid),
       .req_ready_i(req_ready),
       .req_addr_o(req_addr),
@@ -198,13 +221,7 @@ module pnc_top #(
       .rd_last_i(rd_last),
       .in_push_i(rd_in_push),
       .in_last_i(rd_in_last),
-      .in_data_i(rd_in_data),
-      .rd_err_i(rd_err),
-      .wr_err_i(wr_err),
-      .stream_err_i(stream_err),
-      .post_done_i(post_done),
-      .post_idle_i(post_idle),
-      .wr_idle_i(wr_idle)
+      .in_data_i(rd_in_data)
   );
 
   // Datapath reset: power-on reset or the controller's one-cycle clear after an abort. dp_clear

@@ -309,6 +309,10 @@ module pnc_wbuf #(
       // The controller sizes units to their slot (fit rule) and frees slots in order.
       `PNC_ASSERT(StoreFits_A, !(fits_i && w_acc && w_cnt_q >= w_cap))
       `PNC_ASSERT(NoOverflowSeen_A, !ovf_q)
+      // Two slots only for units of at most half a bank: a LOAD into slot 1 would overwrite the
+      // upper words of a longer unit stored in slot 0 (formal assumption W3).
+      `PNC_ASSERT(SingleSlotOnly_A,
+                  !(w_start && lq_slot && full_q[0] && done_q[0] && 32'(len0_q) > SlotDepth))
       `PNC_ASSERT(HoEndsWithLast_A, !(s == 1 && fits_i && w_acc && w_end && !in_last_i[s]))
       // A PLAY reads a slot that holds (or is receiving) a unit, or one whose LOAD is queued.
       `PNC_ASSERT(PlayHasUnit_A, !(r_start && !full_q[pq_slot] && !lq_valid))

@@ -1,15 +1,18 @@
 """Regression history: one sqlite database (standard library ``sqlite3``) across runs.
 
 ``runs``: one row per regression run (keyed by its run directory): date, git revision, level,
-simulators, seeds, status counts and pass rate, written by ``make regress`` when it ends; the
+architecture configuration (arch.toml ``[config.NAME]``), simulators, seeds, status counts and
+pass rate, written by ``make regress`` when it ends; the
 sign-off report (``make cov-report``) adds functional and code coverage, the kill rate (of a
 mutation campaign of the same commit), formal pass/fail and the READY verdict.
 ``buckets``: one row per (run, failure bucket) with the bucket's signature, kind, count, tests,
 simulators and repro line (:mod:`flow.regress.triage`).
 
-A bucket is NEW in a run if no earlier run (by date) had the same signature, else KNOWN (with
-the date and run it was first seen). The path comes from ``[signoff.history] path`` of
-regress.toml (default build/history.sqlite) or ``--history``.
+A bucket is NEW in a run if no earlier run (by date) of the same configuration had the same
+signature, else KNOWN (with the date and run it was first seen); the trend, too, is per
+configuration, because each configuration is a different design with its own history. The path
+comes from ``[signoff.history] path`` of regress.toml (default build/history.sqlite) or
+``--history``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
     date TEXT NOT NULL,            -- ISO time the regression started
     git_rev TEXT,
     level TEXT,
+    arch_config TEXT NOT NULL DEFAULT 'default',  -- arch.toml [config.NAME] of the build
     sims TEXT,                     -- JSON list
     seeds TEXT,                    -- JSON list
     runs INTEGER, passed INTEGER, failed INTEGER, timeout INTEGER, error INTEGER,
@@ -70,6 +74,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA foreign_keys = ON")
     db.executescript(SCHEMA)
+    cols = {r["name"] for r in db.execute("PRAGMA table_info(runs)")}
+    if "arch_config" not in cols:  # a database written before runs had a configuration
+        db.execute("ALTER TABLE runs ADD COLUMN arch_config TEXT NOT NULL DEFAULT 'default'")
     return db
 
 
@@ -83,6 +90,7 @@ def record_run(path: Path | str, summary: dict) -> int:
         "date": m["date"],
         "git_rev": m.get("git_rev"),
         "level": m.get("level"),
+        "arch_config": m.get("arch_config") or "default",
         "sims": json.dumps(m.get("sims", [])),
         "seeds": json.dumps(m.get("seeds", [])),
         "runs": total,
@@ -137,13 +145,20 @@ def record_signoff(path: Path | str, run_dirs: list[str], figures: dict) -> None
 
 def mark_buckets(path: Path | str, run_dirs: list[str], buckets: list[dict]) -> list[dict]:
     """``buckets`` of the runs in ``run_dirs``, each with ``seen`` = "NEW" or "KNOWN" and, when
-    known, ``first_seen`` (date), ``first_rev`` and ``runs_seen``: the other runs, started
-    before the newest of ``run_dirs``, that had the same signature."""
+    known, ``first_seen`` (date), ``first_rev`` and ``runs_seen``: the other runs of the same
+    configurations, started before the newest of ``run_dirs``, that had the same signature."""
     marks = ", ".join("?" * len(run_dirs))
     with closing(connect(path)) as db:
         mine = db.execute(
             f"SELECT MAX(date) FROM runs WHERE run_dir IN ({marks})", run_dirs
         ).fetchone()[0]
+        configs = [
+            r[0]
+            for r in db.execute(
+                f"SELECT DISTINCT arch_config FROM runs WHERE run_dir IN ({marks})", run_dirs
+            )
+        ]
+        cmarks = ", ".join("?" * len(configs))
         out = []
         for b in buckets:
             prev = []
@@ -151,8 +166,8 @@ def mark_buckets(path: Path | str, run_dirs: list[str], buckets: list[dict]) -> 
                 prev = db.execute(
                     "SELECT r.date, r.git_rev FROM buckets b JOIN runs r ON r.id = b.run_id "
                     f"WHERE b.bucket = ? AND r.run_dir NOT IN ({marks}) AND r.date < ? "
-                    "ORDER BY r.date, r.id",
-                    (b["id"], *run_dirs, mine),
+                    f"AND r.arch_config IN ({cmarks}) ORDER BY r.date, r.id",
+                    (b["id"], *run_dirs, mine, *configs),
                 ).fetchall()
             if prev:
                 known = {
@@ -173,13 +188,21 @@ def has_run(path: Path | str, run_dir: str) -> bool:
         return db.execute(q, (run_dir,)).fetchone() is not None
 
 
-def trend(path: Path | str, levels: list[str] | None = None, limit: int = 30) -> list[dict]:
-    """The last ``limit`` runs (of ``levels``, if given), oldest first, as dicts."""
-    q = "SELECT * FROM runs"
+def trend(
+    path: Path | str,
+    levels: list[str] | None = None,
+    limit: int = 30,
+    configs: list[str] | None = None,
+) -> list[dict]:
+    """The last ``limit`` runs (of ``levels`` and of the configurations ``configs``, if given),
+    oldest first, as dicts."""
+    where: list[str] = []
     args: list = []
-    if levels:
-        q += f" WHERE level IN ({', '.join('?' * len(levels))})"
-        args += levels
+    for col, vals in (("level", levels), ("arch_config", configs)):
+        if vals:
+            where.append(f"{col} IN ({', '.join('?' * len(vals))})")
+            args += vals
+    q = "SELECT * FROM runs" + (f" WHERE {' AND '.join(where)}" if where else "")
     q += " ORDER BY date DESC, id DESC LIMIT ?"
     with closing(connect(path)) as db:
         rows = [dict(r) for r in db.execute(q, [*args, limit]).fetchall()]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -107,13 +109,14 @@ def test_crash_takes_the_signal_from_the_simulator_log(tmp_path):
 
 
 # --------------------------------------------------------------------------- history
-def _summary(run_dir, date, rev, level, counts, buckets):
+def _summary(run_dir, date, rev, level, counts, buckets, arch_config=None):
     return {
         "meta": {
             "run_dir": run_dir,
             "date": date,
             "git_rev": rev,
             "level": level,
+            **({"arch_config": arch_config} if arch_config else {}),
             "sims": ["icarus"],
             "seeds": [1, 2],
         },
@@ -183,6 +186,41 @@ def test_history_trend_and_new_known_buckets(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
     with pytest.raises(ValueError, match="unknown history columns"):
         history.record_signoff(db, ["/r/1"], {"nonsense": 1})
+
+
+def test_history_is_per_configuration(tmp_path):
+    """A bucket first seen on the paper build is NEW on the default build, and each build's
+    trend holds only its own runs; a database without the column gains it as 'default'."""
+    db = tmp_path / "history.sqlite"
+    with closing(sqlite3.connect(db)) as old_db, old_db:  # the schema before configurations
+        old_db.execute(
+            "CREATE TABLE runs (id INTEGER PRIMARY KEY, run_dir TEXT UNIQUE NOT NULL, "
+            "date TEXT NOT NULL, git_rev TEXT, level TEXT, sims TEXT, seeds TEXT, "
+            "runs INTEGER, passed INTEGER, failed INTEGER, timeout INTEGER, "
+            "error INTEGER, pass_rate REAL, functional_pct REAL, line_pct REAL, "
+            "branch_pct REAL, toggle_pct REAL, expr_pct REAL, kill_rate REAL, "
+            "formal TEXT, ready INTEGER, reported TEXT)"
+        )
+        old_db.execute(
+            "INSERT INTO runs (run_dir, date, level) "
+            "VALUES ('/r/0', '2026-11-27T02:00:00', 'nightly')"
+        )
+    bug = _bucket("scoreboard: job <n>: output byte <n> differs")
+    history.record_run(
+        db, _summary("/r/p", "2026-11-28T02:00:00", "b1", "nightly", {"failed": 1}, [bug], "paper")
+    )
+    history.record_run(
+        db, _summary("/r/d", "2026-11-29T02:00:00", "b2", "nightly", {"failed": 1}, [bug])
+    )
+    history.record_run(
+        db, _summary("/r/p2", "2026-11-30T02:00:00", "b3", "nightly", {"failed": 1}, [bug], "paper")
+    )
+    assert history.mark_buckets(db, ["/r/d"], [bug])[0]["seen"] == "NEW"
+    k = history.mark_buckets(db, ["/r/p2"], [bug])[0]
+    assert k["seen"] == "KNOWN" and k["first_rev"] == "b1" and k["runs_seen"] == 1
+    dflt = history.trend(db, ["nightly"], configs=["default"])
+    assert [r["run_dir"] for r in dflt] == ["/r/0", "/r/d"]
+    assert [r["run_dir"] for r in history.trend(db, configs=["paper"])] == ["/r/p", "/r/p2"]
 
 
 # --------------------------------------------------------------------------- READY inputs

@@ -5,9 +5,10 @@ table names a configuration by the ``[arch]`` keys it changes (``[config.default
 none; ``[config.paper]`` is the paper's 16-PEA build). One process describes one configuration,
 chosen by the environment variable ``PANACEA_CONFIG`` (default ``default``): :mod:`panacea.config`
 and :mod:`panacea.regmap` read it at import, the cocotb runner compiles that configuration's
-generated package (``rtl/pnc_pkg.sv`` or ``rtl/config/NAME/pnc_pkg.sv``, both written by
-``make params``), and simulators started from the process inherit it. ``make ... CONFIG=NAME``
-and ``--config NAME`` set it.
+generated package (``rtl/pnc_pkg.sv``, written by ``make params``, or
+``build/config/NAME/pnc_pkg.sv``, written on demand by :func:`panacea.svpkg.package`), and
+simulators started from the process inherit it. ``make ... CONFIG=NAME`` and ``--config NAME``
+set it.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def resolve(raw: dict[str, Any], name: str) -> dict[str, Any]:
 
 def package_relpath(name: str) -> str:
     """The generated SystemVerilog package of configuration ``name``, relative to the checkout."""
-    return "rtl/pnc_pkg.sv" if name == DEFAULT else f"rtl/config/{name}/pnc_pkg.sv"
+    return "rtl/pnc_pkg.sv" if name == DEFAULT else f"build/config/{name}/pnc_pkg.sv"
 
 
 def load(name: str | None = None, path: str | Path | None = None) -> dict[str, Any]:

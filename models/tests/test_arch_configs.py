@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from panacea import arch, config
+from panacea import arch, config, svpkg
 
 
 def test_names_default_first_and_paper_present():
@@ -39,7 +39,26 @@ def test_unknown_name_and_unknown_key_are_one_line_errors():
 
 def test_package_paths():
     assert arch.package_relpath(arch.DEFAULT) == "rtl/pnc_pkg.sv"
-    assert arch.package_relpath("paper") == "rtl/config/paper/pnc_pkg.sv"
+    assert arch.package_relpath("paper") == "build/config/paper/pnc_pkg.sv"
+
+
+def test_package_is_generated_on_demand(tmp_path, monkeypatch):
+    """A non-default package is a build product: written from arch.toml, equal to the render of
+    that configuration, rewritten when it differs (edited or stale), left alone when equal."""
+    monkeypatch.setattr(svpkg, "ROOT", tmp_path)
+    path = svpkg.package("paper")
+    cfg = arch.resolve(arch.load_raw(), "paper")
+    assert path == tmp_path / "build/config/paper/pnc_pkg.sv"
+    assert path.read_text() == svpkg.render(cfg, name="paper")
+    assert f"localparam int NUM_PEA = {cfg['arch']['NUM_PEA']};" in path.read_text()
+    os.utime(path, (1, 1))
+    assert svpkg.package("paper").stat().st_mtime == 1  # unchanged: not rewritten
+    path.write_text("stale")
+    assert svpkg.package("paper").read_text() == svpkg.render(cfg, name="paper")
+    with pytest.raises(FileNotFoundError, match="rtl/pnc_pkg.sv does not exist"):
+        svpkg.package(arch.DEFAULT)  # the default one is committed, never generated
+    with pytest.raises(arch.ConfigError, match="unknown configuration"):
+        svpkg.package("nosuch")
 
 
 def test_this_process_is_the_default_unless_selected():

@@ -6,7 +6,8 @@ pytest-xdist workers share one build -- and then runs a cocotb test module again
 test directory. It returns the path of the results XML and raises `CocotbTestFailed` (with the
 one-line repro command) if any cocotb test failed. The package compiled first is the one of the
 configuration ``$PANACEA_CONFIG`` selects (:mod:`panacea.arch`): ``rtl/pnc_pkg.sv`` by default,
-``rtl/config/NAME/pnc_pkg.sv`` otherwise, so each configuration has its own build.
+``build/config/NAME/pnc_pkg.sv`` otherwise (generated on demand, :func:`panacea.svpkg.package`),
+so each configuration has its own build.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
-from panacea import arch
+from panacea import arch, svpkg
 
 ROOT = Path(__file__).resolve().parents[2]
 RTL = ROOT / "rtl"
@@ -42,12 +43,7 @@ class CocotbTestFailed(AssertionError):
 
 def package() -> Path:
     """The generated package of the selected configuration (``$PANACEA_CONFIG``)."""
-    name = arch.selected()
-    arch.resolve(arch.load_raw(), name)  # an unknown name: one clear error
-    p = ROOT / arch.package_relpath(name)
-    if not p.exists():
-        raise FileNotFoundError(f"{p.relative_to(ROOT)} does not exist; run `make params`")
-    return p
+    return svpkg.package(arch.selected())
 
 
 def rtl_sources(names: Iterable[str]) -> list[Path]:
