@@ -11,8 +11,9 @@ SEED  ?=
 WAVES ?= 0
 JOBS  ?= 2
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
-# CONFIG=NAME selects a named configuration of arch.toml ([config.NAME]: default, paper) for every
-# target: model, simulator builds (one per configuration), regression, synthesis (panacea.arch).
+# CONFIG=NAME selects a named configuration of arch.toml ([config.NAME]: default, paper, wide,
+# wide256) for every target: model, simulator builds (one per configuration), regression,
+# synthesis (panacea.arch).
 ifneq ($(CONFIG),)
 export PANACEA_CONFIG := $(CONFIG)
 endif
@@ -90,7 +91,7 @@ mutate: $(VENV)  ## mutation-graded testbench: make mutate [LEVEL=smoke|nightly]
 regress: $(VENV)  ## seeds in parallel: make regress LEVEL=smoke|nightly [CONFIG=paper] [SIM=icarus|verilator|both] [SEEDS=n] [JOBS=n] [SEED_BASE=n] [SCHEDULER=tcp://host:port]
 	$(FLOW) regress --level $(or $(LEVEL),smoke) --sim $(if $(filter file,$(origin SIM)),both,$(SIM)) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-NIGHTLY_CONFIGS ?= default paper
+NIGHTLY_CONFIGS ?= default paper wide wide256
 nightly: $(VENV)  ## cron/CI entry: nightly level on both simulators and every NIGHTLY_CONFIGS (or CONFIG), coverage merge, a report per configuration (build/report, build/report-paper)
 	rc=0; for c in $(or $(CONFIG),$(NIGHTLY_CONFIGS)); do PANACEA_CONFIG=$$c $(FLOW) regress --level nightly --sim both --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED_BASE),--seed-base $(SEED_BASE)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) --report || rc=1; done; exit $$rc
 

@@ -7,15 +7,17 @@
 //   errors apply the lowest code wins: BAD_DIM (M, N or K outside 1..MAX_DIM), BAD_MODE (skip or
 //   output format 3), BAD_LO_BITS (b, or out_b with UINT8_RLE, outside 3..5), BAD_R (r above
 //   2^(8-b) - 1 with AQS and no row_q, or out_r above 2^(8-out_b) - 1 with UINT8_RLE),
-//   MISALIGNED (a used address not 8-aligned: the act/wt LO and HO planes and OUT always, BIAS
-//   with bias_en, OUT_HO with UINT8_RLE, ROWQ with row_q), BAD_RQ (not INT32 and mult = 0 or
-//   shift outside 1..62). With row_q the per-row r values are the host's to keep in range.
+//   MISALIGNED (a used address not aligned to a bus beat of AXI_DATA_W/8 bytes: the act/wt LO
+//   and HO planes and OUT always, BIAS with bias_en, OUT_HO with UINT8_RLE, ROWQ with row_q),
+//   BAD_RQ (not INT32 and mult = 0 or shift outside 1..62). With row_q the per-row r values are the host's to keep in range.
 `include "pnc_types.svh"
 
 module pnc_desc_check (
     input  `PNC_DESC_T       desc_i,
     output logic       [7:0] err_o
 );
+
+  localparam int AW = $clog2(pnc_pkg::AXI_DATA_W / 8);  // address bits below a bus beat
 
   logic is_rle;
   logic [8:0] r_max, out_r_max;
@@ -37,11 +39,12 @@ module pnc_desc_check (
     end else if ((desc_i.skip == 2'(pnc_pkg::SKIP_AQS) && !desc_i.row_q && 9'(desc_i.r) > r_max)
                  || (is_rle && 9'(desc_i.out_r) > out_r_max)) begin
       err_o = pnc_pkg::ERR_BAD_R;
-    end else if (desc_i.act_lo_addr[2:0] != 0 || desc_i.act_ho_addr[2:0] != 0
-                 || desc_i.wt_lo_addr[2:0] != 0 || desc_i.wt_ho_addr[2:0] != 0
-                 || desc_i.out_addr[2:0] != 0 || (desc_i.bias_en && desc_i.bias_addr[2:0] != 0)
-                 || (is_rle && desc_i.out_ho_addr[2:0] != 0)
-                 || (desc_i.row_q && desc_i.rowq_addr[2:0] != 0)) begin
+    end else if (desc_i.act_lo_addr[AW-1:0] != 0 || desc_i.act_ho_addr[AW-1:0] != 0
+                 || desc_i.wt_lo_addr[AW-1:0] != 0 || desc_i.wt_ho_addr[AW-1:0] != 0
+                 || desc_i.out_addr[AW-1:0] != 0
+                 || (desc_i.bias_en && desc_i.bias_addr[AW-1:0] != 0)
+                 || (is_rle && desc_i.out_ho_addr[AW-1:0] != 0)
+                 || (desc_i.row_q && desc_i.rowq_addr[AW-1:0] != 0)) begin
       err_o = pnc_pkg::ERR_MISALIGNED;
     end else if (desc_i.fmt != 2'(pnc_pkg::FMT_INT32)
                  && (desc_i.mult == 0 || desc_i.shift == 0 || desc_i.shift > 6'd62)) begin

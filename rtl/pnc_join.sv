@@ -135,7 +135,8 @@ module pnc_join #(
     assign act_mask[p] = p < int'(n_act);
   end
 
-  // ---- row vector (row_q): the two beats ahead of each group's activation LO plane. They are
+  // ---- row vector (row_q): the beats ahead of each group's activation LO plane (two at 64 bits,
+  // else one whose low 16 bytes hold it). They are
   // taken as soon as the previous group's plane has passed (the gate is closed behind its last
   // word), so the next group's row is usually there before the current group ends.
   localparam int RowqBytes = 2 * pnc_pkg::V;
@@ -145,7 +146,18 @@ module pnc_join #(
   assign row_open  = desc_i.row_q && (state_q == StRun || state_q == StRow) && !lo_open_q
                      && !row_have_q;
   assign row_take = row_open && act_lo_valid_i;
-  assign row_avail = row_have_q || (row_take && row_cnt_q);
+  assign row_avail = row_have_q || (row_take && row_last);
+
+  localparam int RowBeats = (RowqBytes * 8 + DW - 1) / DW;
+  logic row_last;  // the beat taken completes the vector
+  logic [RowqBytes*8-1:0] row_next_d;
+  assign row_last = (RowBeats == 1) || row_cnt_q;
+  if (RowBeats == 2) begin : gen_row_two
+    assign row_next_d = row_cnt_q ? {act_lo_data_i, row_next_q[DW-1:0]}
+                                  : {row_next_q[RowqBytes*8-1:DW], act_lo_data_i};
+  end else begin : gen_row_one
+    assign row_next_d = act_lo_data_i[RowqBytes*8-1:0];
+  end
 
   // Why: collects the next group's row vector; set-up hands it to the PEAs (row_cur_q).
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -156,10 +168,9 @@ module pnc_join #(
       row_cur_q  <= '0;
     end else begin
       if (row_take) begin
-        row_cnt_q <= !row_cnt_q;
-        if (row_cnt_q) row_next_q[RowqBytes*8-1:DW] <= act_lo_data_i;
-        else row_next_q[DW-1:0] <= act_lo_data_i;
-        if (row_cnt_q) row_have_q <= 1'b1;
+        row_cnt_q  <= (RowBeats == 2) && !row_cnt_q;
+        row_next_q <= row_next_d;
+        if (row_last) row_have_q <= 1'b1;
       end
       if (state_q == StSetup && desc_i.row_q) begin
         row_cur_q  <= row_next_q;
@@ -383,7 +394,7 @@ module pnc_join #(
   // ---- assertions
   `PNC_ASSERT(ActLastAgrees, !(retire && aho_vvalid) || aho_last == last_step)
   `PNC_ASSERT(NoStepOutsideRun, state_q == StRun || step_valid_o == '0)
-  `PNC_ASSERT(RowLastBeat, !row_take || act_lo_last_i == row_cnt_q)
+  `PNC_ASSERT(RowLastBeat, !row_take || act_lo_last_i == row_last)
   for (genvar p = 0; p < NumPea; p++) begin : gen_assert
     `PNC_ASSERT_STREAM(StepStream, step_valid_o[p], step_ready_i[p], {
                        step_act_lo_o,

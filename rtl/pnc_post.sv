@@ -14,10 +14,13 @@
 //   UINT8: one 8-byte write per valid row at OUT + Np*m + 8*nb.
 //   UINT8_RLE: columns n = 8*nb+j < N are encoded one per cycle (pnc_requant on the column,
 //   pnc_rle_enc with the m-block's run), then one write of the ncols*out_b LO bytes at
-//   OUT + mb*align8(N*out_b) + nb*8*out_b and, if the tile produced records, one write of the
-//   record bytes at byte OUT_HO + mb*ho_stride + 8 + n_rec*(9-out_b) (strobed, any byte offset).
-//   A state table (run, n_records) per m-block carries the encoder across n-groups (ng = 0
-//   starts from zero). After the last tile, one 8-byte header {n_records, N} per m-block.
+//   OUT + mb*align_B(N*out_b) + nb*8*out_b and, if the tile produced records, one write of the
+//   record bytes at byte OUT_HO + mb*ho_stride + 8 + n_rec*(9-out_b). A state table
+//   (run, n_records) per m-block carries the encoder across n-groups (ng = 0 starts from zero).
+//   After the last tile, one 8-byte header {n_records, N} per m-block (ho_stride =
+//   align_B(8 + N*(9-out_b)), B = AXI_DATA_W/8: every stream starts on a beat).
+//   A write starts at any 8-byte (records: any byte) offset inside a beat: its command goes to
+//   the beat holding the first byte and only the written bytes are strobed.
 //   Only strobed bytes are written; every output byte exactly once (WR_BYTES of the model).
 // - The write commands of a tile (or of the header phase) are one batch of pnc_post_wr, loaded
 //   once the tile's data is ready (rows: the tile is valid; RLE: its last column is encoded;
@@ -75,11 +78,18 @@ module pnc_post #(
     output logic stall_out_o
 );
 
-  `PNC_STATIC_ASSERT(BusIs64, DW == 64)
+  `PNC_STATIC_ASSERT(BusLegal, DW == 64 || DW == 128 || DW == 256)
 
   localparam int MaxMb = pnc_pkg::MAX_DIM / 8;
   localparam int MbW = $clog2(MaxMb);
   localparam int BiasBeats = 256 / DW;
+  localparam int BB = DW / 8;  // bytes per beat
+  localparam int OW = $clog2(BB);  // byte-offset bits inside a beat
+  // Record buffer: a tile's records (8 x at most 6 bytes) behind an offset below BB.
+  localparam int RecBufMin = (BB + 48 + BB - 1) / BB * BB;
+  localparam int RecBufBytes = RecBufMin > 64 ? RecBufMin : 64;
+  localparam int RecPosW = $clog2(RecBufBytes);
+  localparam int LoExtBytes = (40 + BB - 1 + BB - 1) / BB * BB;  // LO bytes behind an offset
 
   typedef enum logic [3:0] {
     StIdle,
@@ -122,8 +132,8 @@ module pnc_post #(
   logic [31:0] row_stride;  // bytes per output row (INT32 / UINT8)
   assign nb_total   = 10'((desc_i.n + 16'd7) >> 3);
   assign out_hl     = 3'(4'd8 - {1'b0, out_b});
-  assign lo_stride  = (24'(desc_i.n) * 24'(out_b) + 24'd7) & ~24'd7;
-  assign ho_stride  = (24'd8 + 24'(desc_i.n) * 24'(out_hl + 3'd1) + 24'd7) & ~24'd7;
+  assign lo_stride  = (24'(desc_i.n) * 24'(out_b) + 24'(BB - 1)) & ~24'(BB - 1);
+  assign ho_stride  = (24'd8 + 24'(desc_i.n) * 24'(out_hl + 3'd1) + 24'(BB - 1)) & ~24'(BB - 1);
   assign row_stride = is_int32 ? 32'(nb_total) << 5 : 32'(nb_total) << 3;
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
@@ -186,21 +196,28 @@ module pnc_post #(
   end
 
   // ---- bias of the tile
-  logic [              255:0] bias_q;
+  logic [255:0] bias_q;
+  logic [255:0] bias_shift;  // bias_q with the arriving beat shifted in on top
+  if (DW == 256) begin : gen_bias_one
+    assign bias_shift = bias_data_i;
+  end else begin : gen_bias_beats
+    assign bias_shift = {bias_data_i, bias_q[255:DW]};
+  end
   logic [$clog2(BiasBeats):0] bias_cnt_q;
 
   // ---- RLE encoder state
-  logic [                7:0] tab_run                                            [MaxMb];
-  logic [               12:0] tab_nrec                                           [MaxMb];
-  logic [                7:0] run_q;
-  logic [               12:0] nrec_q;  // records of the m-block before this tile
-  logic [                3:0] nnew_q;  // records produced by this tile
-  logic [                3:0] col_q;
-  logic [5:0] lo_pos_q, rec_pos_q;  // byte write positions in the buffers
+  logic [7:0] tab_run[MaxMb];
+  logic [12:0] tab_nrec[MaxMb];
+  logic [7:0] run_q;
+  logic [12:0] nrec_q;  // records of the m-block before this tile
+  logic [3:0] nnew_q;  // records produced by this tile
+  logic [3:0] col_q;
+  logic [5:0] lo_pos_q;  // byte write position in the LO buffer
+  logic [RecPosW-1:0] rec_pos_q;  // byte write position in the record buffer
   logic [319:0] lo_buf_q;
-  logic [511:0] rec_buf_q;
-  logic [  2:0] rec_off_q;  // byte offset of the first record byte in its word
-  logic [ 31:0] rec_addr_q;
+  logic [RecBufBytes*8-1:0] rec_buf_q;
+  logic [OW-1:0] rec_off_q;  // byte offset of the first record byte in its beat
+  logic [31:0] rec_addr_q;
 
   // ---- requantizer (rows for INT32/UINT8, columns for the RLE encoder)
   logic [8*32-1:0] rq_acc, rq_bias, rq_s;
@@ -252,32 +269,53 @@ module pnc_post #(
   // ---- write commands of the current tile (or of the header phase)
   logic [5:0] lo_bytes, rec_bytes;
   logic [15:0] lo_beats, rec_beats;
+  logic [OW-1:0] lo_off;  // byte offset of the tile's LO bytes in their first beat
   assign lo_bytes  = 6'(cols) * 6'(out_b);
   assign rec_bytes = 6'(nnew_q) * 6'(out_hl + 3'd1);
-  assign lo_beats  = (16'(lo_bytes) + 16'd7) >> 3;
-  assign rec_beats = (16'(rec_off_q) + 16'(rec_bytes) + 16'd7) >> 3;
+  assign lo_off    = OW'(32'(nb) * 32'({out_b, 3'b000}));
+  assign lo_beats  = (16'(lo_off) + 16'(lo_bytes) + 16'(BB - 1)) >> OW;
+  assign rec_beats = (16'(rec_off_q) + 16'(rec_bytes) + 16'(BB - 1)) >> OW;
 
-  // Strobes of beat dbeat of an RLE write: LO bytes [0, lo_bytes), record bytes
+  // Strobes of beat dbeat of an RLE write: LO bytes [lo_off, lo_off + lo_bytes), record bytes
   // [rec_off, rec_off + rec_bytes).
-  logic [7:0] lo_strb, rec_strb;
+  logic [BB-1:0] lo_strb, rec_strb;
   always_comb begin
-    for (int i = 0; i < 8; i++) begin
-      logic [6:0] g;
-      g = 7'({dbeat, 3'(i)});
-      lo_strb[i] = g < 7'(lo_bytes);
-      rec_strb[i] = g >= 7'(rec_off_q) && g < 7'(rec_off_q) + 7'(rec_bytes);
+    for (int i = 0; i < BB; i++) begin
+      logic [9:0] g;
+      g = 10'(32'(dbeat) * BB + i);
+      lo_strb[i] = g >= 10'(lo_off) && g < 10'(lo_off) + 10'(lo_bytes);
+      rec_strb[i] = g >= 10'(rec_off_q) && g < 10'(rec_off_q) + 10'(rec_bytes);
     end
+  end
+
+  // The LO bytes behind their offset; a UINT8 row (or INT32 beat) at its offset in the beat.
+  logic [LoExtBytes*8-1:0] lo_ext;
+  logic [DW-1:0] row_data;
+  logic [BB-1:0] row_strb;
+  assign lo_ext = (LoExtBytes * 8)'(lo_buf_q) << {lo_off, 3'b000};
+  if (DW == 64) begin : gen_row64
+    assign row_data = is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q;
+    assign row_strb = '1;
+  end else begin : gen_row_wide
+    // INT32 rows are 32 bytes at a 32-byte boundary (32/B beats); UINT8 rows 8 bytes anywhere.
+    logic [1:0] ibeat;
+    logic [OW-1:0] row_off;  // offset of UINT8 row di in its beat (row_stride = Np bytes)
+    assign ibeat = 2'(dbeat) & 2'(BiasBeats - 1);
+    assign row_off = OW'((32'(nb) << 3) + 32'(di[2:0]) * row_stride);
+    assign row_data = is_int32 ? DW'(rq_s >> (32'(ibeat) * DW)) : DW'(rq_q) << {row_off, 3'b000};
+    assign row_strb = is_int32 ? '1 : BB'(8'hff) << row_off;
   end
 
   // The data of beat dbeat of command di, by the kind of batch being written. Continuous
   // assignments, not an always_comb with defaults: see the wd_* outputs of pnc_post_wr.
   logic [  DW-1:0] fmt_data;
   logic [DW/8-1:0] fmt_strb;
-  assign fmt_data = (kind_q == KindRows) ? (is_int32 ? rq_s[dbeat[1:0]*64+:64] : rq_q)
-                  : (kind_q == KindRle) ? (di == '0 ? lo_buf_q[dbeat[2:0]*64+:64]
-                                                   : rec_buf_q[dbeat[2:0]*64+:64])
-                  : {16'd0, desc_i.n, 19'd0, tab_nrec[di[MbW-1:0]]};
-  assign fmt_strb = (kind_q != KindRle) ? '1 : (di == '0) ? lo_strb : rec_strb;
+  assign fmt_data = (kind_q == KindRows) ? row_data
+                  : (kind_q == KindRle) ? (di == '0 ? lo_ext[32'(dbeat)*DW+:DW]
+                                                   : rec_buf_q[32'(dbeat)*DW+:DW])
+                  : DW'({16'd0, desc_i.n, 19'd0, tab_nrec[di[MbW-1:0]]});
+  assign fmt_strb = (kind_q == KindRows) ? row_strb : (kind_q == KindHdr) ? BB'(8'hff)
+                  : (di == '0) ? lo_strb : rec_strb;
 
   // The batch of the current tile (or of the header phase), loaded when its data is ready:
   // ROWS one command of rows_beats per valid row, row_stride apart; RLE the LO write, then the
@@ -289,7 +327,7 @@ module pnc_post #(
   logic [9:0] wr_ncmd;
   logic [31:0] wr_addr;
   logic [15:0] rows_beats;
-  assign rows_beats = is_int32 ? 16'd4 : 16'd1;
+  assign rows_beats = is_int32 ? 16'(BiasBeats) : 16'd1;
   // Named wires, not expressions, on the instance's ports: Icarus 11 evaluates an enum
   // comparison in a port expression wrongly.
   assign wr_run    = state_q == StWrite;
@@ -414,16 +452,16 @@ module pnc_post #(
         end
         StBias: begin
           if (bias_valid_i) begin
-            bias_q     <= {bias_data_i, bias_q[255:DW]};
+            bias_q     <= bias_shift;
             bias_cnt_q <= bias_cnt_q + 1'b1;
             if (int'(bias_cnt_q) == BiasBeats - 1) state_q <= StWait;
           end
         end
         StWait: begin
           // nrec_q is final for this tile here (written back at the previous tile's end).
-          rec_addr_q <= (mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)) & ~32'd7;
-          rec_off_q  <= 3'(32'(nrec_q) * 32'(out_hl + 3'd1));
-          rec_pos_q  <= 6'(3'(32'(nrec_q) * 32'(out_hl + 3'd1)));
+          rec_addr_q <= (mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)) & ~32'(BB - 1);
+          rec_off_q  <= OW'(32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1));
+          rec_pos_q  <= RecPosW'(OW'(32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)));
           if (tile_valid) begin
             if (is_rle) begin
               kind_q  <= KindRle;
@@ -441,7 +479,7 @@ module pnc_post #(
           run_q    <= enc_run;
           if (enc_rec_valid) begin
             rec_buf_q[rec_pos_q*8 +: 48] <= enc_rec;
-            rec_pos_q <= rec_pos_q + 6'(out_hl + 3'd1);
+            rec_pos_q <= rec_pos_q + RecPosW'(out_hl + 3'd1);
             nnew_q    <= nnew_q + 4'd1;
           end
           col_q <= col_q + 4'd1;

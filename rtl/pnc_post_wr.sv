@@ -5,7 +5,9 @@
 // Contract
 // - load_i: a batch of ncmd_i >= 1 commands, the first at addr_i. Command 0 has beats0_i beats,
 //   every later one beats_i. After a command is accepted the next one's address is jump_addr_i
-//   if jump_i, else the previous address + step_i. The batch runs while run_i is high; the
+//   if jump_i, else the previous address + step_i; cmd_addr_o is that address rounded down to
+//   a beat (AXI_DATA_W/8 bytes; the formatter strobes the bytes of the write inside it). The
+//   batch runs while run_i is high; the
 //   formatter keeps beats*, step_i, jump* stable meanwhile.
 // - Commands and data overlap: the data of a command is sent once the command has been accepted;
 //   several commands may be accepted ahead of their data. beat_cmd_o / beat_idx_o name the beat
@@ -68,7 +70,8 @@ module pnc_post_wr #(
   logic [15:0] d_beats;
 
   assign cmd_valid_o = run_i ? (ci_q < ncmd_q) : flush_i ? cmd_hold_q : 1'b0;
-  assign cmd_addr_o = cmd_addr_q;
+  // A command goes to the beat holding its first byte; the formatter strobes the bytes inside.
+  assign cmd_addr_o = cmd_addr_q & ~32'(DW / 8 - 1);
   assign cmd_beats_o = (ci_q == '0) ? beats0_i : beats_i;
   assign cmd_fire = cmd_valid_o && cmd_ready_i;
   assign d_beats = (di_q == '0) ? beats0_i : beats_i;
@@ -146,7 +149,7 @@ module pnc_post_wr #(
 
   `PNC_ASSERT_STREAM(CmdStream, cmd_valid_o, cmd_ready_i, {cmd_addr_o, cmd_beats_o})
   `PNC_ASSERT_STREAM(WdStream, wd_valid_o, wd_ready_i, {wd_data_o, wd_strb_o})
-  `PNC_ASSERT(CmdAligned, !cmd_valid_o || cmd_addr_o[2:0] == 3'd0)
+  `PNC_ASSERT(CmdAligned, !cmd_valid_o || cmd_addr_o[$clog2(DW/8)-1:0] == '0)
   `PNC_ASSERT(NoOwedUnderflow, !(wd_fire && owed_q == '0 && !cmd_fire))
   `PNC_ASSERT(BatchLegal, !load_i || ncmd_i != '0)
   `PNC_ASSERT(NoLoadWhileBusy, !(load_i && run_i))

@@ -8,15 +8,17 @@
 // - Per group, on its own read stream each: the activation LO plane (K*b bytes) and HO stream
 //   of block mb; for every active PEA p (weight block nb = ng*NumPea + p) its weight LO plane
 //   (K*Lw bytes) and HO stream; with bias_en, the 8 biases of every active PEA (32 bytes each,
-//   in p order, on one stream). An HO stream is read in two requests: its 8-byte header, then
-//   (n_records > 0) the n_records*(1+L) record bytes, sized from the header beat captured as it
-//   enters the stream's receive FIFO (in_*; AXI_DATA_W = 64: the header is exactly one beat), so
-//   no byte beyond the stream's length is ever read. With row_q the activation LO stream first
-//   gets the m-block's row vector (16 bytes at ROWQ_ADDR + 16*mb), then the plane. The next
+//   in p order, on one stream). Every stream starts on a beat (strides rounded up to B =
+//   AXI_DATA_W/8 bytes). An HO stream is read in two requests: its first beat (the 8-byte
+//   header, and at B > 8 the first B-8 record bytes), then the rest of its
+//   8 + n_records*(1+L) bytes from the second beat on, if any, sized from the header captured
+//   as the first beat enters the stream's receive FIFO (in_*), so no beat beyond the stream's
+//   length is ever read. With row_q the activation LO stream first gets the m-block's row
+//   vector (16 bytes at ROWQ_ADDR + align_B(16)*mb), then the plane. The next
 //   group's requests are issued once every request of the current group is (see below for
 //   buffered weights).
 // - Weight buffer (docs/rtl-interfaces.md "Weight buffer integration"): wb_fits_o when
-//   U = max(align8(K*Lw), align8(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
+//   U = max(align_B(K*Lw), align_B(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
 //   weight streams are then requested once per n-group with a LOAD (the next n-group's as a
 //   low-priority prefetch, req_low_o), and every group sends each active PEA a PLAY.
 // - hdr_corrupt_o: a header with n_vectors != K or n_records > K arrived while running
@@ -75,7 +77,7 @@ module pnc_req_seq #(
     input logic [DW-1:0] in_data_i
 );
 
-  `PNC_STATIC_ASSERT(BusIs64, DW == 64)
+  `PNC_STATIC_ASSERT(BusLegal, DW == 64 || DW == 128 || DW == 256)
   `PNC_STATIC_ASSERT(NumPeaLegal, NumPea >= 1 && NumPea <= 16)
 
   localparam int SActLo = 0;
@@ -86,6 +88,9 @@ module pnc_req_seq #(
   localparam int PeaW = $clog2(NumPea + 1);
   localparam int CntW = 8;  // outstanding-request counters (a few requests per stream)
   localparam int RowqBytes = 2 * pnc_pkg::V;  // row vector of one m-block: {z, r} per row
+  localparam int BeatBytes = DW / 8;
+  localparam int BeatW = $clog2(BeatBytes);
+  localparam int RowqStride = (RowqBytes + BeatBytes - 1) / BeatBytes * BeatBytes;
 
   // ---- derived job geometry (valid once the descriptor passed the check)
   logic [2:0] lw;  // weight LO bytes per vector
@@ -93,18 +98,19 @@ module pnc_req_seq #(
   logic [23:0] act_lo_len, wt_lo_len;
   logic [23:0] act_lo_stride, act_ho_stride, wt_lo_stride, wt_ho_stride;
 
-  function automatic logic [23:0] align8(logic [23:0] v);
-    align8 = (v + 24'd7) & ~24'd7;
+  // Stream strides: whole beats, so every stream starts on one.
+  function automatic logic [23:0] align_beat(logic [23:0] v);
+    align_beat = (v + 24'(BeatBytes - 1)) & ~24'(BeatBytes - 1);
   endfunction
 
   assign lw            = desc_i.sbr ? 3'd5 : 3'd4;
   assign act_hl        = 3'(4'd8 - desc_i.b);
   assign act_lo_len    = 24'(desc_i.k) * 24'(desc_i.b[2:0]);
   assign wt_lo_len     = 24'(desc_i.k) * 24'(lw);
-  assign act_lo_stride = align8(act_lo_len);
-  assign act_ho_stride = align8(24'd8 + 24'(desc_i.k) * 24'(act_hl + 3'd1));
-  assign wt_lo_stride  = align8(wt_lo_len);
-  assign wt_ho_stride  = align8(24'd8 + 24'(desc_i.k) * 24'd5);
+  assign act_lo_stride = align_beat(act_lo_len);
+  assign act_ho_stride = align_beat(24'd8 + 24'(desc_i.k) * 24'(act_hl + 3'd1));
+  assign wt_lo_stride  = align_beat(wt_lo_len);
+  assign wt_ho_stride  = align_beat(24'd8 + 24'(desc_i.k) * 24'd5);
 
   // Weight buffer fit (section 3 rule; only latched fields, so static while a job runs): each
   // stream has a bank of WbufBytes/2; a unit (one n-group's stream) fits a bank (wfit), or half
@@ -209,7 +215,7 @@ module pnc_req_seq #(
   end
 
   logic [NH-1:0] hdr_seen, hdr_bad;
-  logic [NH-1:0][23:0] hdr_rest;
+  logic [NH-1:0][23:0] hdr_rest, hdr_len;
   for (genvar h = 0; h < NH; h++) begin : gen_peek
     localparam int S = (h == 0) ? SActHo : SWtHo + h - 1;
     logic [pnc_pkg::HO_HDR_N_RECORDS_W-1:0] n_rec;
@@ -220,7 +226,9 @@ module pnc_req_seq #(
     assign rec_bytes_m1 = (h == 0) ? act_hl : 3'd4;
     assign hdr_seen[h]  = wait_hdr_q[h] && in_push_i[S] && (in_retired_q[h] == hdr_idx_q[h]);
     assign hdr_bad[h]   = (n_vec != 32'(desc_i.k)) || (n_rec > 32'(desc_i.k));
-    assign hdr_rest[h]  = 24'(n_rec[15:0]) * 24'(rec_bytes_m1 + 3'd1);
+    // Bytes after the first beat (at B = 8 exactly the record bytes).
+    assign hdr_rest[h]  = (hdr_len[h] > 24'(BeatBytes)) ? hdr_len[h] - 24'(BeatBytes) : '0;
+    assign hdr_len[h]   = 24'd8 + 24'(n_rec[15:0]) * 24'(rec_bytes_m1 + 3'd1);
   end
 
   logic hdr_corrupt;
@@ -239,7 +247,7 @@ module pnc_req_seq #(
       req_addr_o[lo_sidx(h)]  = lo_addr[h];
       req_len_o[lo_sidx(h)]   = (h == 0) ? act_lo_len : wt_lo_len;
       req_valid_o[ho_sidx(h)] = pend_hdr_q[h] || pend_rest_q[h];
-      req_addr_o[ho_sidx(h)]  = pend_rest_q[h] ? ho_addr[h] + 32'd8 : ho_addr[h];
+      req_addr_o[ho_sidx(h)]  = pend_rest_q[h] ? ho_addr[h] + 32'(BeatBytes) : ho_addr[h];
       req_len_o[ho_sidx(h)]   = pend_rest_q[h] ? rest_len_q[h] : 24'd8;
     end
     // The row vector goes first on the activation LO stream (the join takes it before the plane).
@@ -417,7 +425,7 @@ module pnc_req_seq #(
           else seq_load_q <= 1'b1;
         end else begin
           act_lo_ptr_q <= act_lo_ptr_q + 32'(act_lo_stride);
-          rowq_ptr_q   <= rowq_ptr_q + 32'(RowqBytes);
+          rowq_ptr_q   <= rowq_ptr_q + 32'(RowqStride);
           act_ho_ptr_q <= act_ho_ptr_q + 32'(act_ho_stride);
           seq_load_q   <= 1'b1;
         end
@@ -461,11 +469,17 @@ module pnc_req_seq #(
   // Waiver: the sequencer reads the operand fields of the descriptor only.
   logic unused_desc;
   assign unused_desc = ^desc_i;
+  // Waiver: the header is the first 8 bytes of a beat; the rest of a wider beat is records.
+  if (DW > 64) begin : gen_unused_hi
+    logic unused_in_hi;
+    assign unused_in_hi = ^in_data_i[DW-1:64];
+  end
 
   // ---- assertions
   for (genvar s = 0; s < NS; s++) begin : gen_req_assert
     `PNC_ASSERT_STREAM(ReqStream, req_valid_o[s], req_ready_i[s], {req_addr_o[s], req_len_o[s]})
-    `PNC_ASSERT(ReqAligned, !req_valid_o[s] || (req_addr_o[s][2:0] == 3'd0 && req_len_o[s] != 0))
+    `PNC_ASSERT(ReqAligned,
+                !req_valid_o[s] || (req_addr_o[s][BeatW-1:0] == '0 && req_len_o[s] != 0))
   end
   for (genvar p = 0; p < NumPea; p++) begin : gen_wb_assert
     `PNC_ASSERT_STREAM_CLR(WbLoadStream, wb_load_o[p], wb_load_ready_i[p], wb_load_slot_o[p],

@@ -19,7 +19,7 @@ Counting rules (the RTL follows them exactly):
   ``ROWQ_ADDR + 16*mb``), counted with the activation streams (``JobStats.act_beats``).
 * Weight buffer (``WBUF_BYTES`` per PEA, 0 = none; one bank of ``WBUF_BYTES/2`` per weight
   stream): when the worst case of one PEA's larger weight stream,
-  ``U = max(align8(K*Lw), align8(8 + K*5))``, fits a bank, ``2*U <= WBUF_BYTES``
+  ``U = max(align_bus(K*Lw), align_bus(8 + K*5))``, fits a bank, ``2*U <= WBUF_BYTES``
   (:func:`wbuf_fits`), the PEA fetches its LO plane and HO stream over AXI once per n-group (a
   "unit"), stores it and plays it from the buffer for every m-block; with ``4*U <= WBUF_BYTES``
   (:func:`wbuf_slots` = 2) the next n-group's unit is fetched into the other half while the
@@ -81,6 +81,8 @@ REGION_NAMES: tuple[str, ...] = ("act_lo", "act_ho", "wt_lo", "wt_ho", "bias", "
 # Per-row quantization vector (MODE.row_q): for every m-block, V entries of two bytes {z_m, r_m},
 # row 8*mb + i at byte 2*i of the block's ROWQ_BLOCK_BYTES (rows beyond M hold 0, 0).
 ROWQ_BLOCK_BYTES: int = 2 * V
+# Block stride of the row vectors: each starts on a beat (16 bytes, 32 at 256 bits).
+ROWQ_STRIDE: int = -(-ROWQ_BLOCK_BYTES // BUS_BYTES) * BUS_BYTES
 # Descriptor fields: name -> (register, lsb, width), from the generated register map
 # (arch.toml [descriptor]). Every encode and decode of a descriptor register goes through it.
 DESCRIPTOR_FIELDS: dict[str, tuple[str, int, int]] = {
@@ -98,6 +100,12 @@ ADDR_REGS: dict[str, str] = {
 def align8(n: int) -> int:
     """Round ``n`` up to a multiple of 8."""
     return -(-n // 8) * 8
+
+
+def align_bus(n: int) -> int:
+    """Round ``n`` up to a whole number of bus beats (``BUS_BYTES``): the stride of every LO
+    plane and HO stream and of the row vectors, so each starts on a beat (architecture.md 3)."""
+    return -(-n // BUS_BYTES) * BUS_BYTES
 
 
 def ceil_div(a: int, b: int) -> int:
@@ -223,8 +231,9 @@ def validate_job(job: Job) -> None:
         a = getattr(job, f"{reg}_addr")
         if a is not None:
             check_int_range(f"{reg}_addr", a, 0, 2**32 - 1)
-            if a % 8:
-                raise ValueError(f"{reg}_addr must be a multiple of 8, got {a:#x}")
+            if a % BUS_BYTES:
+                raise ValueError(f"{reg}_addr must be a multiple of the bus width "
+                                 f"({BUS_BYTES} bytes), got {a:#x}")
     spans = sorted((a, a + s, n) for n, (a, s) in region_layout(job).items() if s)
     for (a0, e0, n0), (a1, _, n1) in zip(spans, spans[1:], strict=False):
         if a1 < e0:
@@ -245,16 +254,16 @@ def region_sizes(job: Job) -> dict[str, int]:
         out, out_ho = mb * V * np_, 0
     else:
         ob = int(job.out_b)
-        out, out_ho = mb * align8(n * ob), mb * align8(HEADER_BYTES + n * (9 - ob))
+        out, out_ho = mb * align_bus(n * ob), mb * align_bus(HEADER_BYTES + n * (9 - ob))
     return {
-        "act_lo": mb * align8(k * b),
-        "act_ho": mb * align8(HEADER_BYTES + k * (9 - b)),
-        "wt_lo": nb * align8(k * lw),
-        "wt_ho": nb * align8(HEADER_BYTES + k * 5),
+        "act_lo": mb * align_bus(k * b),
+        "act_ho": mb * align_bus(HEADER_BYTES + k * (9 - b)),
+        "wt_lo": nb * align_bus(k * lw),
+        "wt_ho": nb * align_bus(HEADER_BYTES + k * 5),
         "bias": 4 * np_ if job.bias is not None else 0,
         "out": out,
         "out_ho": out_ho,
-        "rowq": mb * ROWQ_BLOCK_BYTES if job.per_row else 0,
+        "rowq": mb * ROWQ_STRIDE if job.per_row else 0,
     }
 
 
@@ -316,7 +325,7 @@ def decode_act_image(lo_region: bytes, ho_region: bytes, M: int, K: int, b: int,
     """Rebuild the (M, K) uint8 activations from their LO plane and HO stream regions
     (``r_eff`` per row: an (M,) array)."""
     mb, hl = ceil_div(M, V), 8 - b
-    lo_stride, ho_stride = align8(K * b), align8(HEADER_BYTES + K * (1 + hl))
+    lo_stride, ho_stride = align_bus(K * b), align_bus(HEADER_BYTES + K * (1 + hl))
     rp = _pad_rows(r_eff, M, 0)
     x = np.empty((mb, V, K), np.int64)
     for j in range(mb):
@@ -357,7 +366,7 @@ def decode_wt_image(lo_region: bytes, ho_region: bytes, N: int, K: int,
                     sbr: bool) -> npt.NDArray[np.int8]:
     """Rebuild the (N, K) int8 weights from their LO plane and HO stream regions."""
     nb, lw = ceil_div(N, V), wt_lo_bits(sbr)
-    lo_stride, ho_stride = align8(K * lw), align8(HEADER_BYTES + K * 5)
+    lo_stride, ho_stride = align_bus(K * lw), align_bus(HEADER_BYTES + K * 5)
     w = np.empty((nb, V, K), np.int64)
     for j in range(nb):
         wl = unpack_lanes(lo_region[j * lo_stride:j * lo_stride + K * lw], K, lw, signed=sbr)
@@ -421,14 +430,15 @@ def descriptor_regs(job: Job) -> dict[str, int]:
 
 def rowq_vector(job: Job) -> bytes:
     """The row vector of a per-row job (region ``rowq``): {z_m, r_m} bytes per row, each
-    m-block padded with zeros to :data:`ROWQ_BLOCK_BYTES`. The RTL forms the compensation
-    coefficient 2^b*r_m - z_m itself (it needs r_m anyway to decode the HO residuals)."""
+    m-block's :data:`ROWQ_BLOCK_BYTES` at a stride of :data:`ROWQ_STRIDE` (zeros between). The
+    RTL forms the compensation coefficient 2^b*r_m - z_m itself (it needs r_m anyway to decode
+    the HO residuals)."""
     m = job.M
     z = np.broadcast_to(np.asarray(job.z, np.int64), (m,))
     r = np.broadcast_to(np.asarray(job.r, np.int64), (m,))
     vec = np.zeros((ceil_div(m, V) * V, 2), np.uint8)
     vec[:m, 0], vec[:m, 1] = z, r
-    return vec.tobytes()
+    return _place(vec.reshape(-1, ROWQ_BLOCK_BYTES), ROWQ_STRIDE, ceil_div(m, V) * ROWQ_STRIDE)
 
 
 def pack_job(job: Job) -> MemImage:
@@ -440,10 +450,10 @@ def pack_job(job: Job) -> MemImage:
     act = act_image(job.x, b, job.r_eff)
     wt = wt_image(job.w, bool(job.sbr))
     data = {
-        "act_lo": _place(act.lo, align8(k * b), lay["act_lo"][1]),
-        "act_ho": _place(act.ho, align8(HEADER_BYTES + k * (9 - b)), lay["act_ho"][1]),
-        "wt_lo": _place(wt.lo, align8(k * lw), lay["wt_lo"][1]),
-        "wt_ho": _place(wt.ho, align8(HEADER_BYTES + k * 5), lay["wt_ho"][1]),
+        "act_lo": _place(act.lo, align_bus(k * b), lay["act_lo"][1]),
+        "act_ho": _place(act.ho, align_bus(HEADER_BYTES + k * (9 - b)), lay["act_ho"][1]),
+        "wt_lo": _place(wt.lo, align_bus(k * lw), lay["wt_lo"][1]),
+        "wt_ho": _place(wt.ho, align_bus(HEADER_BYTES + k * 5), lay["wt_ho"][1]),
         "bias": b"",
         "out": bytes(lay["out"][1]),
         "out_ho": bytes(lay["out_ho"][1]),
@@ -505,8 +515,8 @@ def expected_output(job: Job) -> ExpectedOutput:
     else:
         ob = int(job.out_b)
         img = act_image(out[:, :n].astype(np.uint8), ob, int(job.out_r))
-        regions["out"][:] = _place(img.lo, align8(n * ob), lay["out"][1])
-        regions["out_ho"][:] = _place(img.ho, align8(HEADER_BYTES + n * (9 - ob)),
+        regions["out"][:] = _place(img.lo, align_bus(n * ob), lay["out"][1])
+        regions["out_ho"][:] = _place(img.ho, align_bus(HEADER_BYTES + n * (9 - ob)),
                                       lay["out_ho"][1])
     return ExpectedOutput(regions={k: bytes(v) for k, v in regions.items()}, y=y,
                           s=s[:, :n].copy(), out=out[:, :n].copy())
@@ -540,7 +550,7 @@ def wbuf_capacity(wbuf_bytes: int | None = None) -> int:
 def wbuf_need_bytes(K: int, sbr: bool) -> int:
     """Worst-case bytes of one PEA's larger weight stream (LO plane, or HO stream with K
     records): what one bank slot must hold."""
-    return max(align8(K * wt_lo_bits(sbr)), align8(HEADER_BYTES + K * 5))
+    return max(align_bus(K * wt_lo_bits(sbr)), align_bus(HEADER_BYTES + K * 5))
 
 
 def wbuf_slots(K: int, sbr: bool, wbuf_bytes: int | None = None) -> int:
@@ -636,15 +646,15 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
 
     jm, jn = np.arange(mb, dtype=np.int64), np.arange(nb, dtype=np.int64)
     act_beats = (
-        _beats(lay["act_lo"][0] + jm * align8(k * b), np.full(mb, k * b, np.int64))
-        + _beats(lay["act_ho"][0] + jm * align8(HEADER_BYTES + k * (9 - b)),
+        _beats(lay["act_lo"][0] + jm * align_bus(k * b), np.full(mb, k * b, np.int64))
+        + _beats(lay["act_ho"][0] + jm * align_bus(HEADER_BYTES + k * (9 - b)),
                  HEADER_BYTES + act_rec * (9 - b)))
     if job.per_row:
-        act_beats = act_beats + _beats(lay["rowq"][0] + jm * ROWQ_BLOCK_BYTES,
+        act_beats = act_beats + _beats(lay["rowq"][0] + jm * ROWQ_STRIDE,
                                        np.full(mb, ROWQ_BLOCK_BYTES, np.int64))
     wt_stream_beats = (
-        _beats(lay["wt_lo"][0] + jn * align8(k * lw), np.full(nb, k * lw, np.int64))
-        + _beats(lay["wt_ho"][0] + jn * align8(HEADER_BYTES + k * 5), HEADER_BYTES + wt_rec * 5))
+        _beats(lay["wt_lo"][0] + jn * align_bus(k * lw), np.full(nb, k * lw, np.int64))
+        + _beats(lay["wt_ho"][0] + jn * align_bus(HEADER_BYTES + k * 5), HEADER_BYTES + wt_rec * 5))
     wt_beats = wt_stream_beats
     if job.bias is not None:
         wt_beats = wt_beats + _beats(lay["bias"][0] + 32 * jn, np.full(nb, 32, np.int64))
@@ -734,7 +744,7 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
         return int(ERRORS.BAD_R)
     used = (["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["bias"] * bias_en
             + ["out_ho"] * rle + ["rowq"] * row_q)
-    if any(f[f"{a}_addr"] % 8 for a in used):
+    if any(f[f"{a}_addr"] % BUS_BYTES for a in used):
         return int(ERRORS.MISALIGNED)
     mult, shift = f["mult"], f["shift"]
     if fmt != FMT_CODES["int32"] and (mult == 0 or not 1 <= shift <= 62):

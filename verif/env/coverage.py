@@ -379,7 +379,9 @@ def _misaligned_rowq(regs: dict[str, int]) -> bool:
     from panacea.memimage import decode_descriptor
 
     f = decode_descriptor(regs)
-    return bool(f["row_q"]) and f["rowq_addr"] % 8 != 0
+    from panacea.memimage import BUS_BYTES
+
+    return bool(f["row_q"]) and f["rowq_addr"] % BUS_BYTES != 0
 
 
 def sample_stalls(profile: dict[str, str]) -> None:

@@ -133,7 +133,7 @@ def corrupt_expected(out: mi.ExpectedOutput, job: mi.Job) -> mi.ExpectedOutput:
         ob = int(job.out_b)
         blk, lane = (job.M - 1) // 8, (job.M - 1) % 8
         bit = (job.N - 1) * ob * 8 + lane * ob
-        off = blk * mi.align8(job.N * ob) + bit // 8
+        off = blk * mi.align_bus(job.N * ob) + bit // 8
         buf = bytearray(regions["out"])
         buf[off] ^= 1 << (bit % 8)
         regions["out"] = bytes(buf)

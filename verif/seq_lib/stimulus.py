@@ -44,13 +44,19 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
     tags = [0xFF] + [int(t) for t in rng.permutation(np.arange(1, 0xFF))[: len(names) - 1]]
     for i, name in enumerate(names):
         if spec.placement in ("page_edge", "page_edge_short"):
-            # start 8..56 bytes (short: 8 or 16) before the next 4 KiB boundary: bursts must
+            # start 1..7 beats (short: 1 or 2) before the next 4 KiB boundary: bursts must
             # split there, the short ones into a first burst of one or two beats
             page = (addr + 0xFFF) // 0x1000 * 0x1000 + 0x1000
-            addr = page - 8 * int(rng.integers(1, 3 if spec.placement == "page_edge_short" else 8))
+            addr = page - BUS_BYTES * int(
+                rng.integers(1, 3 if spec.placement == "page_edge_short" else 8)
+            )
         out[f"{name}_addr"] = addr | (tags[i] << 24 if spec.placement == "high" else 0)
-        gap = 8 * int(rng.integers(0, 64)) if spec.placement in ("gapped", "random", "high") else 0
-        addr = addr + mi.align8(sizes[name]) + gap
+        gap = (
+            BUS_BYTES * int(rng.integers(0, 64))
+            if spec.placement in ("gapped", "random", "high")
+            else 0
+        )
+        addr = addr + mi.align_bus(sizes[name]) + gap
     assert addr < MEM_SIZE, "placement overflows the memory model"
     return out
 
@@ -147,7 +153,7 @@ def break_descriptor(
     elif kind == "misaligned":
         regs_used = ["act_lo", "act_ho", "wt_lo", "wt_ho", "out"] + ["rowq"] * f["row_q"]
         reg = str(rng.choice(regs_used))
-        new[f"{reg}_addr"] = f[f"{reg}_addr"] + int(rng.integers(1, 8))
+        new[f"{reg}_addr"] = f[f"{reg}_addr"] + int(rng.integers(1, BUS_BYTES))
     elif kind == "bad_rq_mult":
         new.update(fmt=mi.FMT_CODES["uint8"], mult=0)
     elif kind == "bad_rq_shift":
@@ -186,7 +192,7 @@ def _last_word(job: mi.Job, size: int) -> int:
     the last row (INT32, UINT8) or of the last m-block's LO plane (UINT8_RLE)."""
     fmt = job.fmt_code
     if fmt == mi.FMT_CODES["uint8_rle"]:
-        stride, rows = mi.align8(job.N * int(job.out_b)), -(-job.M // 8)
+        stride, rows = mi.align_bus(job.N * int(job.out_b)), -(-job.M // 8)
     else:
         stride, rows = mi.align8(job.N) * (4 if fmt == mi.FMT_CODES["int32"] else 1), job.M
     off = (rows - 1) * stride
@@ -231,7 +237,7 @@ def make_stimulus(spec: JobSpec, rng: np.random.Generator) -> Stimulus:
             a += (
                 _last_word(job, len(data))
                 if kind == "axi_wr_err"
-                else mi.align8(len(data)) - BUS_BYTES
+                else mi.align_bus(len(data)) - BUS_BYTES
             )
         st.err_windows.append((a, a + BUS_BYTES, "rd" if kind == "axi_rd_err" else "wr"))
     return st

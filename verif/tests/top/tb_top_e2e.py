@@ -31,7 +31,7 @@ from panacea.memimage import (
     FMT_CODES,
     Job,
     MemImage,
-    align8,
+    align_bus,
     decode_descriptor,
     encode_descriptor,
     expected_output,
@@ -287,8 +287,8 @@ async def e2e_wbuf_fill_replay(dut):
     rng = make_rng("e2e_wbuf_fill_replay", test_seed())
     bfm = await setup(dut)
     cap, npea = int(ARCH.WBUF_BYTES), int(ARCH.NUM_PEA)
-    one_k = (cap // 4 - 8) // 5 + 2  # 4 * align8(8 + 5K) > WBUF_BYTES: one slot
-    big_k = (cap // 2 - 8) // 5 + 2  # 2 * align8(8 + 5K) > WBUF_BYTES: no fit
+    one_k = (cap // 4 - 8) // 5 + 2  # 4 * align_bus(8 + 5K) > WBUF_BYTES: one slot
+    big_k = (cap // 2 - 8) // 5 + 2  # 2 * align_bus(8 + 5K) > WBUF_BYTES: no fit
     for m, n, k, slots in (
         (24, 8 * npea + 12, 30, 2),
         (5, 20, 40, 2),
@@ -333,7 +333,7 @@ async def e2e_rd_err_in_replay_group(dut):
     x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
     w = rng.integers(-127, 128, (n, k)).astype(np.int8)
     job = Job(x=x, w=w, z=100, r=100 >> b, b=b, mode="aqs", out_fmt="int32")
-    at = pack_job(job).regs["ACT_LO_ADDR"] + 2 * align8(k * b)  # m-block 2, a replay group
+    at = pack_job(job).regs["ACT_LO_ADDR"] + 2 * align_bus(k * b)  # m-block 2, a replay group
     window = ((at, at + BUS_BYTES, "rd"),)
     assert expect(job, err_windows=window).err == int(ERRORS.AXI_RD_ERR)
     await run_job(bfm, job, err_windows=window)

@@ -293,7 +293,7 @@ async def ram_bench(dut, test_name: str, p_pause: float, size: int = RAM_SIZE,
 
 
 def random_request(rng, ram_size: int) -> tuple[int, int]:
-    """8-aligned address (often just below a 4 KiB boundary), length 1..300 bytes."""
+    """Beat-aligned address (often just below a 4 KiB boundary), length 1..300 bytes."""
     length = int(rng.integers(1, 301))
     span = -(-length // BEAT) * BEAT
     if rng.random() < 0.3:
@@ -319,7 +319,7 @@ async def rd_random_all_streams_ram_pauses(dut):
     tb.submit(0, 4096 - BEAT, 1)
     tb.submit(0, 8192 - MAXB * BEAT, MAXB * BEAT)
     tb.submit(tb.ns - 1, 3 * 4096 - 3 * BEAT, 300)
-    tb.submit(tb.ns - 1, 5 * 4096 - 40, 4096 + 200)
+    tb.submit(tb.ns - 1, 5 * 4096 - 5 * BEAT, 4096 + 200)
     tb.start()
     await tb.wait_done(60000)
     tb.check()
@@ -364,8 +364,8 @@ async def rd_interleaved_ids_with_errors(dut):
         tb.p_rdy[s] = float(rng.choice([1.0, 0.6, 0.25]))
         for _ in range(20):
             tb.submit(s, *random_request(rng, RAM_SIZE))
-    tb.submit(0, 0x3000 - 16, 64)
-    tb.submit(1 % tb.ns, 0x7F00 - 8, 300)
+    tb.submit(0, 0x3000 - 2 * BEAT, 64)
+    tb.submit(1 % tb.ns, 0x7F00 - BEAT, 300)
     tb.start()
     await tb.wait_done(60000)
     tb.check()

@@ -1,6 +1,6 @@
 """cocotb unit bench for rtl/pnc_axi_wr.sv (write commands + data stream -> AXI4 AW/W/B).
 
-Random commands (8-aligned address, 1..N beats) and a data stream with random strobes, both
+Random commands (beat-aligned address, 1..N beats) and a data stream with random strobes, both
 with random idle cycles, into cocotbext-axi's AxiRamWrite with AW/W/B pause generators. At the
 end the whole RAM is compared byte-exactly with a shadow copy written by the bench. Monitors
 check every AW (INCR, full size, <= AXI_MAX_BURST, no 4 KiB crossing, AWID 0, exactly the
@@ -262,7 +262,7 @@ async def wr_outstanding_limit(dut):
     slave = HoldingWriteSlave(dut, bytearray(RAM_SIZE))
     tb = WriteBench(dut, rng, shadow)
     tb.submit(0x100, 200, strb_mode="full")
-    tb.submit(0x2000 - 8, 33)
+    tb.submit(0x2000 - BEAT, 33)
     tb.start()
     await ClockCycles(dut.clk_i, 300)
     assert tb.aw_count == MAX_OUT, f"{tb.aw_count} bursts issued with no B back, not {MAX_OUT}"

@@ -17,7 +17,13 @@ import cocotb
 import numpy as np
 from cocotb.triggers import Timer
 from panacea.config import ARCH, CONSTS, ERRORS
-from panacea.memimage import DESCRIPTOR_FIELDS, FMT_CODES, descriptor_error, encode_descriptor
+from panacea.memimage import (
+    BUS_BYTES,
+    DESCRIPTOR_FIELDS,
+    FMT_CODES,
+    descriptor_error,
+    encode_descriptor,
+)
 from panacea.slicing import r_max
 
 from verif.common.seeding import make_rng
@@ -53,7 +59,7 @@ def legal(rng: np.random.Generator) -> dict[str, int]:
     f["mult"] = int(rng.choice([1, (1 << 31) - 1, int(rng.integers(1, 1 << 31))]))
     f["shift"] = int(rng.choice([1, 62, int(rng.integers(1, 63))]))
     for a in ADDRS:
-        f[a] = 8 * int(rng.integers(0, 1 << 29))
+        f[a] = BUS_BYTES * int(rng.integers(0, (1 << 32) // BUS_BYTES))
     return f
 
 
@@ -87,7 +93,7 @@ def break_check(rng: np.random.Generator, f: dict[str, int], check: str) -> None
             f["fmt"] = RLE
         elif name == "rowq_addr":
             f["row_q"] = 1
-        f[name] |= int(rng.integers(1, 8))
+        f[name] |= int(rng.integers(1, BUS_BYTES))
     elif check == "BAD_RQ":
         if f["fmt"] == FMT_CODES["int32"]:
             f["fmt"] = int(rng.choice([FMT_CODES["uint8"], RLE]))

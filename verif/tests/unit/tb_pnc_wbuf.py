@@ -2,7 +2,7 @@
 the next n-group prefetched, one slot, no fit = pass-through), byte-exact, with random input
 gaps, output backpressure and command gaps; the fit rule of docs/architecture.md section 3.
 
-Each "job" draws K, SBR, MB and the number of n-groups; ``U = max(align8(K*Lw), align8(8+5K))``
+Each "job" draws K, SBR, MB and the number of n-groups; ``U = max(align_B(K*Lw), align_B(8+5K))``
 decides the slots (2 when ``4U <= WbufBytes``, 1 when ``2U <= WbufBytes``, else pass-through).
 Its commands follow the controller: in the first group of the job LOAD n-group 0 (slot 0) and,
 with two slots, LOAD n-group 1 (slot 1); in the first group of every later n-group LOAD the next
@@ -19,18 +19,15 @@ from dataclasses import dataclass, field
 
 import cocotb
 import numpy as np
+from panacea.memimage import align_bus
 
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, settle, setup, tick
 
 
-def align8(n: int) -> int:
-    return -(-n // 8) * 8
-
-
 def slots_for(cap: int, k: int, lw: int) -> int:
     """Slots the controller uses for this K (architecture.md section 3 fit rule)."""
-    need = max(align8(k * lw), align8(8 + 5 * k))
+    need = max(align_bus(k * lw), align_bus(8 + 5 * k))
     return 2 if cap and 4 * need <= cap else 1 if cap and 2 * need <= cap else 0
 
 
@@ -45,16 +42,23 @@ class Plan:
     exp: tuple[list, list] = field(default_factory=lambda: ([], []))
 
 
+def _words(rng: np.random.Generator, n: int, bw: int) -> list[int]:
+    """n random bus words of bw bytes."""
+    if bw == 8:
+        return [int(v) for v in rng.integers(0, 2**64, n, np.uint64)]
+    raw = rng.integers(0, 256, (n, bw), np.uint8)
+    return [int.from_bytes(r.tobytes(), "little") for r in raw]
+
+
 def unit_words(rng: np.random.Generator, k: int, lw: int, bw: int) -> tuple[list, list]:
     """One PEA's LO plane and HO stream as bus words [(data, last)] (bw bytes per word)."""
     n_lo = -(-k * lw // bw)
-    lo = [(int(v), i == n_lo - 1) for i, v in enumerate(rng.integers(0, 2**64, n_lo, np.uint64))]
+    lo = [(v, i == n_lo - 1) for i, v in enumerate(_words(rng, n_lo, bw))]
     n_rec = int(rng.choice([0, k, int(rng.integers(0, k + 1))]))
     n_rest = -(-(8 + 5 * n_rec) // bw) - 1
     split = bool(rng.integers(0, 2))  # header + records requests (pnc_ctrl) or one request
     ho = [(n_rec | (k << 32), split or n_rest == 0)]
-    rest = rng.integers(0, 2**64, n_rest, np.uint64)
-    ho += [(int(v), i == n_rest - 1) for i, v in enumerate(rest)]
+    ho += [(v, i == n_rest - 1) for i, v in enumerate(_words(rng, n_rest, bw))]
     return lo, ho
 
 
