@@ -90,6 +90,19 @@ def generation_key(count: int, seed: int, min_per_module: int, top: str) -> str:
     return h.hexdigest()[:12]
 
 
+# The verdict for a mutant whose multiplexer Yosys' opt_clean removed from the flattened
+# netlist: the mutated bit has no reader, which is a structural proof of equivalence.
+UNLOADED = {
+    "status": "equivalent",
+    "detail": "structural: the mutated bit drives no logic (opt_clean removed its multiplexer)",
+    "depth": 0,
+    "rung": "structural",
+    "seconds": 0.0,
+    "log": "",
+    "rungs": [],
+}
+
+
 def generate(
     out: Path, top: str, count: int, seed: int, min_per_module: int, log=print
 ) -> tuple[Path, dict]:
@@ -107,6 +120,8 @@ def generate(
     mutants = design.list_mutations(el, gdir, alloc, seed)
     log(f"mutate: {len(mutants)} mutants over {len(alloc)} modules; building the netlist")
     nl = design.build_netlist(el, mutants, gdir)
+    if nl.unloaded:
+        log(f"mutate: mutants {nl.unloaded} drive no logic (structurally equivalent)")
     meta = {
         "key": key,
         "top": top,
@@ -119,6 +134,7 @@ def generate(
         "design_il": design.rel(el.design_il),
         "design_json": design.rel(el.design_json),
         "assertions_in_netlist": nl.assertions,
+        "unloaded": nl.unloaded,
         "assertions_in_design": el.assertions,
         "candidates": {design.base_name(m): n for m, n in el.sizes.items()},
         "yosys_modules": {design.base_name(m): m for m in el.sizes},
@@ -467,6 +483,9 @@ def run(opts: Options) -> int:
         # 4. equivalence triage of what no test killed
         te = time.monotonic()
         triage = [r for r in recs.values() if r["status"] in ("survived", "not_covered")]
+        for r in triage:
+            if r["id"] in meta.get("unloaded", ()):
+                r["equivalence"] = UNLOADED
         known = reusable_equivalence(opts.reuse, depth)
         for r in triage:
             if r["id"] in known:

@@ -330,6 +330,9 @@ class Netlist:
     count: int
     assertions: int  # $check cells kept in the mutated netlist
     seconds: float
+    # Mutants whose multiplexer opt_clean removed: the mutated bit drives no logic (an unread
+    # bit of an instance port, say), so no input sequence can tell them from the original.
+    unloaded: list[int]
 
 
 def mutsel_width(count: int) -> int:
@@ -364,11 +367,16 @@ def build_netlist(el: Elaborated, mutants: list[Mutant], out: Path) -> Netlist:
         ),
         out / "write.ys",
     )
-    missing = [m.id for m in mutants if m.id not in info.muxes]
-    if missing:
-        raise MutateError(f"mutants {missing[:10]} have no mutation multiplexer in the netlist")
+    unloaded = [m.id for m in mutants if m.id not in info.muxes]
     wrapper = out / f"{el.top}.sv"
     wrapper.write_text(netlist.wrapper_sv(el.top, mut, info.ports, width, len(mutants)))
     return Netlist(
-        el.top, out / "mutated.v", wrapper, width, len(mutants), info.checks, time.monotonic() - t0
+        el.top,
+        out / "mutated.v",
+        wrapper,
+        width,
+        len(mutants),
+        info.checks,
+        time.monotonic() - t0,
+        unloaded,
     )
