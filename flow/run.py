@@ -191,7 +191,8 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             y = decode_output(job, obs.regions).astype(np.int64)
             sqnr = finite_or_none(gemm_sqnr_db(plan.x, plan.w, y, cal.scale, cal.w_scales))
         # a job that read back nothing (a hang before the counters) is costed as modelled
-        wbuf = {k: model.counts[k] for k in ("WBUF_RD_BYTES", "WBUF_WR_BYTES")}
+        onchip = ("WBUF_RD_BYTES", "WBUF_WR_BYTES", "ABUF_RD_BYTES", "ABUF_WR_BYTES")
+        wbuf = {k: model.counts[k] for k in onchip}
         energy = energy_from_counters(dict(c, **wbuf) if c else model.counts)
         axi = c["RD_BYTES"] + c["WR_BYTES"] if c else model.axi_bytes
         out[v.label] = {

@@ -21,6 +21,7 @@ package pnc_pkg;
   localparam int LITE_ADDR_W = 8;
   localparam int DEFAULT_LO_BITS = 4;
   localparam int WBUF_BYTES = 16384;
+  localparam int ABUF_BYTES = 8192;
 
   // ---- register byte offsets [regs]
   localparam logic [7:0] REG_ID = 8'h00;
@@ -46,6 +47,7 @@ package pnc_pkg;
   localparam logic [7:0] REG_OUT_ADDR = 8'h54;
   localparam logic [7:0] REG_OUT_HO_ADDR = 8'h58;
   localparam logic [7:0] REG_ROWQ_ADDR = 8'h5C;
+  localparam logic [7:0] REG_BLOCK = 8'h60;
   localparam logic [7:0] REG_CYCLES = 8'h80;
   localparam logic [7:0] REG_SWO_BUSY = 8'h84;
   localparam logic [7:0] REG_DWO_BUSY = 8'h88;
@@ -178,6 +180,10 @@ package pnc_pkg;
   localparam int ROWQ_ADDR_ADDR_W = 32;
   localparam logic [31:0] REG_ROWQ_ADDR_RESET = 32'h00000000;
   localparam logic [31:0] REG_ROWQ_ADDR_RW_MASK = 32'hFFFFFFFF;
+  localparam int BLOCK_MT_LSB = 0;
+  localparam int BLOCK_MT_W = 16;
+  localparam logic [31:0] REG_BLOCK_RESET = 32'h00000000;
+  localparam logic [31:0] REG_BLOCK_RW_MASK = 32'h0000FFFF;
   localparam int CYCLES_COUNT_LSB = 0;
   localparam int CYCLES_COUNT_W = 32;
   localparam logic [31:0] REG_CYCLES_RESET = 32'h00000000;
@@ -256,6 +262,7 @@ package pnc_pkg;
     logic [31:0] out_addr;  // OUT_ADDR.addr: output (LO planes for UINT8_RLE)
     logic [31:0] out_ho_addr;  // OUT_HO_ADDR.addr: output HO streams (UINT8_RLE)
     logic [31:0] rowq_addr;  // ROWQ_ADDR.addr: per-row z, r vector (MODE.row_q)
+    logic [15:0] mt;  // BLOCK.mt: m-blocks per m-tile in the activation buffer (0: none)
   } desc_t;
 
   // ---- HO stream header [ho_header]: little-endian, first byte = bits [7:0]
@@ -289,5 +296,6 @@ package pnc_pkg;
   localparam logic [7:0] ERR_AXI_RD_ERR = 8'd7;
   localparam logic [7:0] ERR_AXI_WR_ERR = 8'd8;
   localparam logic [7:0] ERR_STREAM_CORRUPT = 8'd9;
+  localparam logic [7:0] ERR_BAD_BLOCK = 8'd10;
 
 endpackage : pnc_pkg

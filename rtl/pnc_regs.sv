@@ -60,6 +60,7 @@ module pnc_regs #(
     output logic [31:0] out_ho_addr_o,
     output logic        row_q_o,
     output logic [31:0] rowq_addr_o,
+    output logic [15:0] mt_o,
 
     // Job control and status
     output logic       start_o,
@@ -114,7 +115,7 @@ module pnc_regs #(
 
   // ---- register storage
   logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
-  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q, rowq_q;
+  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q, rowq_q, block_q;
   logic done_q, error_q, irq_pend_q, running_q, start_q;
   logic [7:0] err_code_q;
   logic [NumCnt-1:0][31:0] cnt_q;
@@ -198,6 +199,7 @@ module pnc_regs #(
       out_q    <= pnc_pkg::REG_OUT_ADDR_RESET;
       out_ho_q <= pnc_pkg::REG_OUT_HO_ADDR_RESET;
       rowq_q   <= pnc_pkg::REG_ROWQ_ADDR_RESET;
+      block_q  <= pnc_pkg::REG_BLOCK_RESET;
     end else if (wr_fire) begin
       case (wr_addr)
         pnc_pkg::REG_M:           m_q <= wmerge(m_q, pnc_pkg::REG_M_RW_MASK);
@@ -217,6 +219,7 @@ module pnc_regs #(
         pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, pnc_pkg::REG_OUT_ADDR_RW_MASK);
         pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK);
         pnc_pkg::REG_ROWQ_ADDR:   rowq_q <= wmerge(rowq_q, pnc_pkg::REG_ROWQ_ADDR_RW_MASK);
+        pnc_pkg::REG_BLOCK:       block_q <= wmerge(block_q, pnc_pkg::REG_BLOCK_RW_MASK);
         default:                  ;  // RO, W1C, CTRL (handled below) and unmapped offsets
       endcase
     end
@@ -317,6 +320,7 @@ module pnc_regs #(
       pnc_pkg::REG_OUT_ADDR: rdata_d = out_q;
       pnc_pkg::REG_OUT_HO_ADDR: rdata_d = out_ho_q;
       pnc_pkg::REG_ROWQ_ADDR: rdata_d = rowq_q;
+      pnc_pkg::REG_BLOCK: rdata_d = block_q;
       default: begin
         for (int i = 0; i < NumCnt; i++) begin
           if (rd_addr == pnc_pkg::REG_COUNTERS_FIRST + 8'(4 * i)) rdata_d = cnt_q[i];
@@ -356,6 +360,7 @@ module pnc_regs #(
     desc.out_ho_addr = out_ho_q;
     desc.row_q       = mode_q[pnc_pkg::MODE_ROW_Q_LSB];
     desc.rowq_addr   = rowq_q;
+    desc.mt          = block_q[pnc_pkg::BLOCK_MT_LSB+:pnc_pkg::BLOCK_MT_W];
   end
 
   assign m_o           = desc.m;
@@ -382,6 +387,7 @@ module pnc_regs #(
   assign out_ho_addr_o = desc.out_ho_addr;
   assign row_q_o       = desc.row_q;
   assign rowq_addr_o   = desc.rowq_addr;
+  assign mt_o          = desc.mt;
   assign start_o       = start_q;
   assign irq_o         = irq_en_q[pnc_pkg::IRQ_EN_DONE_LSB] & irq_pend_q;
 

@@ -127,6 +127,7 @@ module pnc_top #(
       .out_ho_addr_o   (reg_desc.out_ho_addr),
       .row_q_o         (reg_desc.row_q),
       .rowq_addr_o     (reg_desc.rowq_addr),
+      .mt_o            (reg_desc.mt),
       .start_o         (start),
       .busy_i          (busy),
       .done_i          (done),

@@ -10,6 +10,7 @@ models of an INT32-output job without bias.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy.typing as npt
 
 from .aqs import MODE_NAMES, aqs_gemm, exact_matmul
 from .config import ARCH
-from .cycles import cycle_model
+from .cycles import choose_mt, cycle_model
 from .energy import energy_from_counters
 from .errors import DecompositionError
 from .figures import save_figure
@@ -63,13 +64,19 @@ JSON_KEYS_DOC: str = """\
 - energy_pj (object): modelled energy per mode in picojoules; energy_breakdown_pj (object): per
   mode {"dram", "sram", "compute"} in picojoules (architecture.md section 7)
 - counters (object): exact counters per mode (TILES, SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP,
-  RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes played from the weight buffers)
+  RD_BYTES, WR_BYTES) and the model-only WBUF_RD_BYTES (bytes played from the weight buffers),
+  ABUF_RD_BYTES and ABUF_WR_BYTES (activation bytes played from / stored into the activation
+  buffer)
 - gemm_sqnr_db (float or null): SQNR of the dequantized integer GEMM vs the float GEMM (null = inf)
 - exact (bool): the AQS-GEMM identity held in every mode
+- mt (int): the m-tile the host chose for the job (descriptor BLOCK.mt,
+  panacea.cycles.choose_mt: least AXI bytes, then fewest modelled cycles; 0 = no activation
+  buffer); every figure above is for that mt
 - mapper (object, only with --mapper): the on-chip reuse projection of the AQS job for a buffer
-  hierarchy the RTL does not have yet (panacea.mapper.project): budget, chosen (blocking),
-  ratio (DRAM bytes / compulsory), dram_bytes, compulsory_bytes, buffers {abuf, wbuf_pea, psum}
-  (bytes), cycles (estimate), roofline, rtl_ratio (the RTL loop nest in the same accounting),
+  hierarchy with K chunks and partial sums, which the RTL does not have
+  (panacea.mapper.project): budget, chosen (blocking), ratio (DRAM bytes / compulsory),
+  dram_bytes, compulsory_bytes, buffers {abuf, wbuf_pea, psum} (bytes), cycles (estimate),
+  roofline, rtl_ratio (the RTL loop nest, mt = 0, in the same accounting),
   floor_ratio (Hong-Kung bound), text
 """
 
@@ -221,6 +228,7 @@ def analyze_layer(
             exact = False
     y = exact_matmul(xq.astype(np.int64) - z, wq.astype(np.int64))
     job = Job(x=xq, w=wq, z=z, r=r, b=b, sbr=sbr, mode="aqs")
+    job = dataclasses.replace(job, mt=choose_mt(job))
     report = cycle_model(job)
     m, k = xq.shape
     n = wq.shape[0]
@@ -234,6 +242,7 @@ def analyze_layer(
         "N": n,
         "K": k,
         "b": b,
+        "mt": job.mt,
         "lo_bits_mode": "auto" if lo_bits is None else "fixed",
         "dbs_cycles": dbs_cycles,
         "zpm_enabled": zpm,
@@ -295,6 +304,8 @@ def format_layer(d: dict[str, Any]) -> str:
     lines = [
         f"layer {d['name']}: M={d['M']} N={d['N']} K={d['K']}",
         f"  b (LO bits)          {d['b']} ({d['lo_bits_mode']}){dbs}",
+        f"  m-tile (BLOCK.mt)    {d['mt']} m-blocks"
+        f"{' (no activation buffer)' if d['mt'] == 0 else ''}",
         f"  zero point z         {d['z_before']} -> {d['z_after']} ({zpm}), r = {d['r']}",
         f"  act HO share == r    {pct(d['ho_share_r'])} (ZPM objective {pct(d['ho_share_before'])}"
         f" -> {pct(d['ho_share_after'])}; act SQNR {db(d['act_sqnr_before_db'])} -> "

@@ -53,6 +53,7 @@ saturated).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,7 @@ import numpy.typing as npt
 
 from .aqs import MODE_NAMES
 from .config import ARCH, CONSTS, CYCLE
-from .memimage import BUS_BYTES, Job, JobStats, ceil_div, job_stats
+from .memimage import BUS_BYTES, Job, JobStats, abuf_mt_max, ceil_div, job_stats
 from .rle import HEADER_BYTES
 from .slicing import wt_lo_bits
 
@@ -90,23 +91,27 @@ def compulsory_bytes(st: JobStats) -> tuple[int, int]:
 def loop_nest_bytes(st: JobStats) -> tuple[int, int]:
     """(read, write) AXI bytes of this design's loop nest: RD_BYTES and WR_BYTES of
     :func:`panacea.memimage.job_stats` without the counters' 32-bit saturation."""
-    ng = ceil_div(st.dwo.shape[1], int(ARCH.NUM_PEA))
-    return BUS_BYTES * (ng * int(st.act_beats.sum()) + st.wt_rd_beats), int(st.wr_bytes.sum())
+    act = st.act_fetch_ngroups * int(st.act_beats.sum())
+    return BUS_BYTES * (act + st.wt_rd_beats), int(st.wr_bytes.sum())
 
 
 def model_counts(st: JobStats) -> dict[str, int]:
     """The job's counters without saturation, plus the model-only WBUF_WR_BYTES (weight-stream
-    bytes stored into the weight buffers): what :func:`panacea.energy.energy_from_counters`
-    costs for a modelled job."""
+    bytes stored into the weight buffers, once per n-group of every m-tile), ABUF_RD_BYTES and
+    ABUF_WR_BYTES: what :func:`panacea.energy.energy_from_counters` costs for a modelled job."""
     rd, wr = loop_nest_bytes(st)
-    mb = st.dwo.shape[0]
-    stored = BUS_BYTES * int(st.wt_stream_beats.sum()) if st.wbuf_fits else 0
+    mb, nb = st.dwo.shape
+    ng = ceil_div(nb, int(ARCH.NUM_PEA))
+    unit = BUS_BYTES * int(st.wt_stream_beats.sum()) if st.wbuf_fits else 0
+    act = BUS_BYTES * int(st.act_beats.sum()) if st.abuf_mt else 0
     return {
         **st.counters,
         "RD_BYTES": rd,
         "WR_BYTES": wr,
-        "WBUF_RD_BYTES": mb * stored,
-        "WBUF_WR_BYTES": stored,
+        "WBUF_RD_BYTES": mb * unit,
+        "WBUF_WR_BYTES": st.m_tiles * unit,
+        "ABUF_RD_BYTES": ng * act,
+        "ABUF_WR_BYTES": act,
     }
 
 
@@ -257,6 +262,11 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     burst = int(ARCH.AXI_MAX_BURST)
     act_rec = np.minimum(st.act_beats - alo - 1, burst).tolist()
     wt_rec = np.minimum(st.wt_stream_beats - wlo - 1, burst).tolist()
+    # activation buffer: words its two banks play per group (the larger stream; a row vector
+    # counts with the HO side, a simplification of one or two words)
+    act_play = np.maximum(alo, st.act_beats - alo).tolist()
+    amt = st.abuf_mt
+    tile = amt if amt else mb_n
 
     bus = s_prev = owed = 0.0
     e_prev = -gap
@@ -264,9 +274,9 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     bank_old = [0.0] * npea  # drain ends of each PEA's last two tiles: the older ...
     bank_new = [0.0] * npea  # ... and the newer
     post = 0.0
-    group: list[list[int]] = []
     limits = [0] * 6  # swo, dwo, mem_rd, wbuf, drain (S), mem_wr
-    for g in range(ng_n):
+    group = np.zeros((ng_n, mb_n), np.int64)
+    for t0, g in ((t0, g) for t0 in range(0, mb_n, tile) for g in range(ng_n)):
         n0 = g * npea
         n1 = min(nb_n, n0 + npea)
         act = range(n1 - n0)
@@ -287,18 +297,18 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 strict=True,
             )
         )
-        grow = [0] * mb_n
-        group.append(grow)
-        for m in range(mb_n):
-            fetch = not fits or (m == 0 and (slots == 1 or g == 0))
-            pf = a_pf + bias_g
-            rd = act_beats[m] + bias_g
-            rec = act_rec[m]
+        grow = group[g]
+        act_rd = not amt or g == 0  # activations over AXI (else played from the buffer)
+        for m in range(t0, min(mb_n, t0 + tile)):
+            fetch = not fits or (m == t0 and (slots == 1 or g == 0))
+            pf, rd, rec = bias_g, bias_g, 0
+            if act_rd:
+                pf, rd, rec = pf + a_pf, rd + act_beats[m], act_rec[m]
             if fetch:
                 pf += w_pf_g
                 rd += w_rd_g
                 rec += w_rec_g
-            if m == 0 and owed > 0:  # prefetch of this n-group unfinished: streams now
+            if m == t0 and owed > 0:  # prefetch of this n-group unfinished: streams now
                 pf, rd, owed = pf + min(owed, w_pf_g) / eff, rd + owed / eff, 0.0
             b0 = s_prev if s_prev > bus else bus
             bus = b0 + pf
@@ -327,7 +337,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 e, which = t_dwo, 1
             if bus > e:
                 e, which = bus, 2
-            t_wb = s + play
+            t_wb = s + (play if act_rd or play > act_play[m] else act_play[m])
             if t_wb > e:
                 e, which = t_wb, 3
             limits[4 if bank > set_up else which] += 1
@@ -340,7 +350,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 post = (f if f > post else post) + dr_m[p]
                 bank_old[p] = bank_new[p]
                 bank_new[p] = post
-            if slots == 2 and m == 0:
+            if slots == 2 and m == t0:
                 owed += nxt
             if owed > 0:
                 bs = s if s > bus else bus
@@ -369,7 +379,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
         memory_limit=max(need_rd, need_wr) / BUS_BYTES,
         swo_products=swo,
         dwo_products=dwo_total,
-        group_cycles=np.array(group, np.int64).reshape(ng_n, mb_n),
+        group_cycles=group,
         bound=bound,
         counters=dict(st.counters),
         counts=model_counts(st),
@@ -393,3 +403,29 @@ def cycle_model(job: Job, wbuf_bytes: int | None = None) -> CycleReport:
             name: mode_cycles(job.with_mode(code), wbuf_bytes) for code, name in MODE_NAMES.items()
         }
     )
+
+
+def mt_candidates(M: int, K: int, b: int, row_q: bool) -> list[int]:
+    """The m-tile sizes worth comparing for a job: 0 (no activation buffer), the largest that
+    fits the buffer and the smallest with as few m-tiles (balanced tiles), when one fits."""
+    hi = abuf_mt_max(M, K, b, row_q)
+    if hi == 0:
+        return [0]
+    mb = ceil_div(M, V)
+    return sorted({0, hi, ceil_div(mb, ceil_div(mb, hi))})
+
+
+def choose_mt(job: Job, wbuf_bytes: int | None = None) -> int:
+    """The host's m-tile choice for ``job`` (descriptor ``mt``, architecture.md section 8):
+    among :func:`mt_candidates`, the least AXI bytes (RD_BYTES + WR_BYTES of the loop nest),
+    then the fewest modelled cycles, then the smaller mt. RD_BYTES falls with fewer m-tiles
+    (activations are read once with any mt > 0, a fitting weight unit once per n-group of each
+    m-tile), so the answer is usually the largest mt that fits, or mt >= MB (one m-tile)."""
+    st = job_stats(dataclasses.replace(job, mt=0), wbuf_bytes)
+    best: tuple[int, int, int] | None = None
+    for mt in mt_candidates(job.M, job.K, int(job.b), job.per_row):
+        sm = dataclasses.replace(st, abuf_mt=mt)
+        key = (sum(loop_nest_bytes(sm)), mode_cycles_from_stats(sm).cycles, mt)
+        best = key if best is None or key < best else best
+    assert best is not None
+    return best[2]

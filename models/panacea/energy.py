@@ -16,12 +16,16 @@ Formula (all counts exact from :func:`panacea.memimage.expected_counters`; one S
             + WBUF_WR_BYTES/8 * wr(BANK)               weight streams stored in a weight buffer
             + WBUF_RD_BYTES/8 * rd(BANK)               ... and played from it (BANK = WBUF_BYTES/2,
                                                        one bank per weight stream)
+            + ABUF_WR_BYTES/8 * wr(ABANK)              activation streams stored in the activation
+            + ABUF_RD_BYTES/8 * rd(ABANK)              buffer and played from it (ABANK =
+                                                       ABUF_BYTES/2, one bank per activation stream)
     dram    = (RD_BYTES + WR_BYTES) * DRAM_BYTE_PJ     DRAM traffic
 
 ``rd(size)``/``wr(size)`` are the per-word energies of an SRAM of that many bytes, interpolated in
 ``arch.toml [energy]`` ``SRAM_KIB``/``SRAM_RD_PJ``/``SRAM_WR_PJ`` (:func:`sram_word_pj`). The
 output path has no buffer (tiles go from the accumulator registers to the AXI write channel), so
-written bytes cost DRAM energy only. ``WBUF_RD_BYTES`` and ``WBUF_WR_BYTES`` are model-only counts
+written bytes cost DRAM energy only. ``WBUF_RD_BYTES``, ``WBUF_WR_BYTES``, ``ABUF_RD_BYTES`` and
+``ABUF_WR_BYTES`` are model-only counts
 (no register; 0 when absent, e.g. for counters read back from the hardware):
 :func:`panacea.cycles.model_counts` gives them for a job.
 
@@ -42,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import ARCH, ENERGY, SRAM
-from .memimage import BUS_BYTES, wbuf_capacity
+from .memimage import BUS_BYTES, abuf_capacity, wbuf_capacity
 
 LANES_PER_PRODUCT: int = 64
 CS_LANES: int = 8
@@ -52,7 +56,7 @@ RD_FIFO_BYTES: int = 2 * int(ARCH.AXI_MAX_BURST) * BUS_BYTES
 # Which part of the breakdown belongs to which kind of energy.
 KINDS: dict[str, tuple[str, ...]] = {
     "dram": ("dram",),
-    "sram": ("sram_fifo", "sram_wbuf"),
+    "sram": ("sram_fifo", "sram_wbuf", "sram_abuf"),
     "compute": ("mul_ll", "mul_ho", "acc", "cs"),
 }
 
@@ -117,8 +121,9 @@ def energy_from_counters(
     counters: Mapping[str, int], wbuf_bytes: int | None = None
 ) -> EnergyReport:
     """Energy of one job from its counters (SWO_BUSY, DWO_BUSY, TILES, RD_BYTES, WR_BYTES and,
-    optionally, the model-only WBUF_RD_BYTES and WBUF_WR_BYTES); ``wbuf_bytes`` overrides the
-    per-PEA weight-buffer capacity of ``arch.toml`` (its bank is half of it)."""
+    optionally, the model-only WBUF_RD_BYTES, WBUF_WR_BYTES, ABUF_RD_BYTES and ABUF_WR_BYTES);
+    ``wbuf_bytes`` overrides the per-PEA weight-buffer capacity of ``arch.toml`` (its bank is
+    half of it); the activation buffer is the build's ``ABUF_BYTES``."""
     missing = [
         c for c in ("SWO_BUSY", "DWO_BUSY", "TILES", "RD_BYTES", "WR_BYTES") if c not in counters
     ]
@@ -143,6 +148,13 @@ def energy_from_counters(
         if bank
         else 0.0
     )
+    abank = abuf_capacity() // 2
+    abuf = (
+        int(counters.get("ABUF_WR_BYTES", 0)) / WORD_BYTES * sram_word_pj(abank, "write")
+        + int(counters.get("ABUF_RD_BYTES", 0)) / WORD_BYTES * sram_word_pj(abank, "read")
+        if abank
+        else 0.0
+    )
     parts = {
         "mul_ll": LANES_PER_PRODUCT * swo * float(ENERGY.MUL_LL_PJ),
         "mul_ho": LANES_PER_PRODUCT * dwo * float(ENERGY.MUL_HO_PJ),
@@ -150,6 +162,7 @@ def energy_from_counters(
         "cs": CS_LANES * swo * float(ENERGY.CS_ADD_PJ),
         "sram_fifo": fifo,
         "sram_wbuf": wbuf,
+        "sram_abuf": abuf,
         "dram": (rd + wr) * float(ENERGY.DRAM_BYTE_PJ),
     }
     return EnergyReport(total_pj=sum(parts.values()), breakdown_pj=parts)

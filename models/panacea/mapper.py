@@ -1,8 +1,11 @@
-"""On-chip reuse design study: blockings of one GEMM over a buffer hierarchy the RTL lacks.
+"""On-chip reuse design study: blockings of one GEMM over a buffer hierarchy.
 
-The RTL (architecture.md section 4) reads every activation stream once per n-group and, when a
-weight unit does not fit the per-PEA weight buffer, every weight stream once per m-block. This
-module projects what a buffer hierarchy with an activation buffer (ABUF), per-PEA weight buffers
+The RTL (architecture.md section 4) runs ``for m-tile: for ng: for mb in m-tile`` with an
+activation buffer (ABUF) holding the streams of one m-tile (descriptor ``mt``; ``mt = 0``:
+``for ng: for mb``, every activation stream read once per n-group) and, when a weight unit does
+not fit the per-PEA weight buffer, reads every weight stream once per m-block. Its blocking in
+this family is :func:`rtl_blocking` (exact RD_BYTES when the weight unit fits). This module
+projects what a buffer hierarchy with an activation buffer (ABUF), per-PEA weight buffers
 (WBUF) and an optional partial-sum buffer (PSUM) would move, for every blocking of a family:
 
 * the on-chip tile: ``mt`` m-blocks x ``nt`` n-blocks x ``kt`` k vectors (a *K chunk*);
@@ -218,6 +221,7 @@ class Blocking:
     prefetch: bool
     refetch: bool = False
     a_whole: bool = False
+    rtl: bool = False  # the RTL's nest: a weight unit per (m-tile, n-group), biases per m-block
 
     def label(self) -> str:
         """Short text form."""
@@ -225,6 +229,7 @@ class Blocking:
             f"mt={self.mt} nt={self.nt} kt={self.kt} order={self.order} "
             f"inner={self.inner}{' prefetch' if self.prefetch else ''}"
             f"{' refetch' if self.refetch else ''}{' a_whole' if self.a_whole else ''}"
+            f"{' rtl' if self.rtl else ''}"
         )
 
 
@@ -456,6 +461,8 @@ class Mapper:
 
         fa, reuse_a = (1, True) if bl.a_whole else factor("mk")
         fw, reuse_w = factor("nk")
+        if bl.rtl:  # the RTL loads a weight unit in the first m-block of every (m-tile, n-group)
+            fw = trips["m"] if bl.order[0] == "m" else 1
         act, wt = self.act(bl.kt), self.wt(bl.kt)
         a_tot = self._cached(("a_tot", bl.kt), lambda: int(act.sum()))
         w_tot = self._cached(("w_tot", bl.kt), lambda: int(wt.sum()))
@@ -465,7 +472,7 @@ class Mapper:
             "act": fa * a_tot,
             "rowq": rowq if bl.a_whole else fa * rowq * tk,
             "wt": fw * w_tot,
-            "bias": trips["m"] * o.NB * int(_beats(32, bus)) * bus * o.bias,
+            "bias": (o.MB if bl.rtl else trips["m"]) * o.NB * int(_beats(32, bus)) * bus * o.bias,
             "psum": 0,
         }
         wr = {"out": o.out_bytes, "psum": 0}
@@ -616,11 +623,18 @@ def sram_area_mm2(m: Mapping) -> float:
     return tot
 
 
-def rtl_blocking(ops: Operands, num_pea: int | None = None) -> Blocking:
-    """The RTL's own loop nest in this family: n-groups outside m-blocks, one m-block and one
-    n-group per tile, no K blocking (its traffic when the weight unit fits the buffer)."""
+def rtl_blocking(ops: Operands, num_pea: int | None = None, mt: int = 0) -> Blocking:
+    """The RTL's own loop nest in this family for descriptor ``mt`` (its traffic when the
+    weight unit fits the buffer): ``mt = 0`` n-groups outside m-blocks, one m-block and one
+    n-group per tile; ``mt > 0`` m-tiles of ``mt`` m-blocks outside n-groups, the m-tile's
+    activations held (ABUF), a weight unit loaded per (m-tile, n-group). No K blocking; biases
+    read in every tile group."""
     p = int(ARCH.NUM_PEA) if num_pea is None else num_pea
-    return Blocking(mt=1, nt=p, kt=ops.K, order="nmk", inner="nm", prefetch=True)
+    if mt == 0:
+        return Blocking(mt=1, nt=p, kt=ops.K, order="nmk", inner="nm", prefetch=True, rtl=True)
+    return Blocking(
+        mt=min(mt, ops.MB), nt=p, kt=ops.K, order="mnk", inner="nm", prefetch=True, rtl=True
+    )
 
 
 def format_mapping(m: Mapping, title: str = "") -> str:

@@ -26,6 +26,16 @@ Counting rules (the RTL follows them exactly):
   current one plays. Otherwise every tile group fetches them as above. Biases are always
   fetched. ``RD_BYTES`` counts AXI beats only; the model-only counter ``WBUF_RD_BYTES`` (no
   register) counts the beats played from the buffers x ``AXI_DATA_W/8``.
+* Activation buffer (``ABUF_BYTES``, 0 = none; a LO and an HO bank of ``ABUF_BYTES/2``) and the
+  m-tile loop (descriptor ``mt``, :func:`abuf_fits`): with ``mt > 0`` the loop nest is
+  ``for m-tile: for ng: for mb in m-tile`` (m-tiles of ``mt`` m-blocks, the last one possibly
+  shorter; ``mt >= MB`` is one tile). An m-block's activation streams (row vector, LO plane, HO
+  stream) are fetched over AXI once, in the first n-group of its m-tile, stored and played from
+  the buffer in every later n-group: the activation part of ``RD_BYTES`` is
+  ``sum(act_beats)`` instead of ``NG * sum(act_beats)``. A weight unit that fits the weight
+  buffer is fetched once per n-group of each m-tile (``T = ceil(MB/mt)`` times instead of
+  once). The model-only counters ``ABUF_RD_BYTES`` / ``ABUF_WR_BYTES`` are the activation beats
+  played (every tile group) / stored (once) x ``AXI_DATA_W/8``.
 * ``WR_BYTES`` = bytes written with their strobe set; every output byte is written exactly once
   and nothing else is written. INT32: ``M*Np*4``; UINT8: ``M*Np`` (``Np = align8(N)``; rows
   beyond M are not written, padded columns are); UINT8_RLE: for every output block j,
@@ -134,7 +144,8 @@ class Job:
     UINT8_RLE, ``r`` only in AQS mode. ``z`` and ``r`` may each be a 1-D array of one value per
     row (per-row activation quantization, descriptor bit ``row_q``): the descriptor then points
     at the row vector (region ``rowq``, :data:`ROWQ_BLOCK_BYTES` per m-block) instead of holding
-    z and r.
+    z and r. ``mt`` is the descriptor's m-tile (m-blocks per m-tile held in the activation
+    buffer, 0 = none; :func:`abuf_fits`, :func:`panacea.cycles.choose_mt` picks one).
     """
 
     x: npt.NDArray[np.uint8]
@@ -159,6 +170,7 @@ class Job:
     out_addr: int | None = None
     out_ho_addr: int | None = None
     rowq_addr: int | None = None
+    mt: int = 0
 
     @property
     def M(self) -> int:
@@ -234,6 +246,11 @@ def validate_job(job: Job) -> None:
             if a % BUS_BYTES:
                 raise ValueError(f"{reg}_addr must be a multiple of the bus width "
                                  f"({BUS_BYTES} bytes), got {a:#x}")
+    check_int_range("mt", job.mt, 0, 2**16 - 1)
+    if job.mt and not abuf_fits(job.M, job.K, int(job.b), job.per_row, job.mt):
+        hi = abuf_mt_max(job.M, job.K, int(job.b), job.per_row)
+        raise ValueError(f"mt = {job.mt} m-blocks do not fit the {abuf_capacity()}-byte "
+                         f"activation buffer (largest: {hi})")
     spans = sorted((a, a + s, n) for n, (a, s) in region_layout(job).items() if s)
     for (a0, e0, n0), (a1, _, n1) in zip(spans, spans[1:], strict=False):
         if a1 < e0:
@@ -422,7 +439,7 @@ def descriptor_regs(job: Job) -> dict[str, int]:
         "bias_en": int(job.bias is not None), "fmt": job.fmt_code, "row_q": int(row_q),
         "z": 0 if row_q else job.z, "r": 0 if row_q else job.r, "b": job.b,
         "zo": job.zo, "out_r": job.out_r, "out_b": job.out_b,
-        "mult": job.mult, "shift": job.shift,
+        "mult": job.mult, "shift": job.shift, "mt": job.mt,
         **{f"{name}_addr": lay[name][0] for name in ADDR_REGS},
     }
     return encode_descriptor(fields)
@@ -564,6 +581,34 @@ def wbuf_fits(job: Job, wbuf_bytes: int | None = None) -> bool:
     return wbuf_slots(job.K, bool(job.sbr), wbuf_bytes) > 0
 
 
+def abuf_capacity() -> int:
+    """Activation-buffer bytes of the build (``arch.toml`` ``ABUF_BYTES``; 0 = none)."""
+    return int(ARCH.ABUF_BYTES)
+
+
+def abuf_unit_bytes(K: int, b: int, row_q: bool) -> tuple[int, int]:
+    """Worst-case bytes one m-block's activation streams take in the (LO, HO) banks: the LO
+    plane (and the row vector with ``row_q``), the HO stream with K records."""
+    return (align_bus(K * b) + (ROWQ_STRIDE if row_q else 0),
+            align_bus(HEADER_BYTES + K * (9 - b)))
+
+
+def abuf_mt_max(M: int, K: int, b: int, row_q: bool) -> int:
+    """Most m-blocks whose worst-case activation streams fit the buffer's banks, at most
+    ``MB`` (0 without a buffer or when one m-block does not fit)."""
+    check_int_range("K", K, 1, int(ARCH.MAX_DIM))
+    check_lo_bits(b)
+    bank = abuf_capacity() // 2
+    lo, ho = abuf_unit_bytes(K, b, row_q)
+    return min(ceil_div(M, V), bank // lo, bank // ho)
+
+
+def abuf_fits(M: int, K: int, b: int, row_q: bool, mt: int) -> bool:
+    """True when ``mt`` > 0 m-blocks (``min(mt, MB)``: ``mt >= MB`` is one m-tile) fit the
+    activation buffer; the descriptor's BAD_BLOCK rule is ``mt > 0 and not abuf_fits``."""
+    return mt > 0 and min(mt, ceil_div(M, V)) <= abuf_mt_max(M, K, b, row_q)
+
+
 def _beats(addr: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Aligned AXI beats covering ``[addr, addr + length)`` (0 for empty ranges)."""
     nb = (addr + length - 1) // BUS_BYTES - addr // BUS_BYTES + 1
@@ -580,6 +625,8 @@ class JobStats:
     them (what a weight buffer stores and plays); ``wbuf_fits``: they are fetched once per
     n-group and played from the buffer (``wbuf_bytes`` is the capacity used, ``wbuf_slots`` 2
     when the next n-group's streams are prefetched, 1, or 0);
+    ``abuf_mt``: m-blocks per m-tile (``min(mt, MB)``; 0 = no activation buffer, the
+    activation streams are fetched in every tile group);
     ``dwo`` (MB, NB): DWO products of tile (mb, nb); ``wr_bytes`` (MB, NB): bytes the drain of
     tile (mb, nb) writes; ``b``, ``sbr``, ``out_fmt`` (register code), ``out_b`` and ``bias_en``
     are the job's descriptor fields the cycle model needs.
@@ -597,6 +644,7 @@ class JobStats:
     wbuf_bytes: int
     wbuf_fits: bool
     wbuf_slots: int
+    abuf_mt: int
     dwo: npt.NDArray[np.int64]
     wr_bytes: npt.NDArray[np.int64]
     counters: dict[str, int] = field(default_factory=dict)
@@ -607,9 +655,20 @@ class JobStats:
     bias_en: bool = False
 
     @property
+    def m_tiles(self) -> int:
+        """m-tiles of the loop nest (1 without the activation buffer)."""
+        return ceil_div(ceil_div(self.M, V), self.abuf_mt) if self.abuf_mt else 1
+
+    @property
+    def act_fetch_ngroups(self) -> int:
+        """n-groups that fetch each activation block over AXI (1 with the activation buffer)."""
+        return 1 if self.abuf_mt else ceil_div(ceil_div(self.N, V), int(ARCH.NUM_PEA))
+
+    @property
     def wt_fetch_mblocks(self) -> int:
-        """m-blocks per n-group that fetch the weight streams over AXI (1 with the buffer)."""
-        return 1 if self.wbuf_fits else ceil_div(self.M, V)
+        """m-blocks per n-group that fetch the weight streams over AXI (one per m-tile with the
+        weight buffer)."""
+        return self.m_tiles if self.wbuf_fits else ceil_div(self.M, V)
 
     @property
     def wt_rd_beats(self) -> int:
@@ -631,6 +690,7 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
     lay = region_layout(job)
     m, n, k, b = job.M, job.N, job.K, int(job.b)
     mb, nb = ceil_div(m, V), ceil_div(n, V)
+    amt = min(job.mt, mb)
     ng = ceil_div(nb, int(ARCH.NUM_PEA))
     lw = wt_lo_bits(bool(job.sbr))
     r_eff = job.r_eff
@@ -684,8 +744,11 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
         wr[:, -1] += HEADER_BYTES
 
     tiles = mb * nb
-    fetch_mb = 1 if fits else mb  # m-blocks per n-group that fetch the weight streams
+    # m-blocks per n-group that fetch the weight streams: one per m-tile with the weight buffer
+    fetch_mb = (ceil_div(mb, amt) if amt else 1) if fits else mb
+    act_ng = 1 if amt else ng  # n-groups that fetch each activation block
     stream_total = int(wt_stream_beats.sum())
+    act_total = int(act_beats.sum())
     bias_total = int((wt_beats - wt_stream_beats).sum())
     counters = {
         "TILES": tiles,
@@ -693,15 +756,18 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
         "DWO_BUSY": int(dwo.sum()),
         "ACT_SKIP": ng * int((k - act_rec).sum()),
         "WT_SKIP": mb * int((k - wt_rec).sum()),
-        "RD_BYTES": BUS_BYTES * (ng * int(act_beats.sum()) + mb * bias_total
+        "RD_BYTES": BUS_BYTES * (act_ng * act_total + mb * bias_total
                                  + fetch_mb * stream_total),
         "WR_BYTES": int(wr.sum()),
         "WBUF_RD_BYTES": BUS_BYTES * mb * stream_total if fits else 0,
+        "ABUF_RD_BYTES": BUS_BYTES * ng * act_total if amt else 0,
+        "ABUF_WR_BYTES": BUS_BYTES * act_total if amt else 0,
     }
     counters = {name: min(v, 2**32 - 1) for name, v in counters.items()}
     return JobStats(M=m, N=n, K=k, mode=job.mode_code, act_live=act_live, wt_live=wt_live,
                     act_beats=act_beats, wt_beats=wt_beats, wt_stream_beats=wt_stream_beats,
-                    wbuf_bytes=cap, wbuf_fits=fits, wbuf_slots=slots, dwo=dwo, wr_bytes=wr,
+                    wbuf_bytes=cap, wbuf_fits=fits, wbuf_slots=slots, abuf_mt=amt, dwo=dwo,
+                    wr_bytes=wr,
                     counters=counters,
                     b=b, sbr=bool(job.sbr), out_fmt=fmt, out_b=int(job.out_b),
                     bias_en=job.bias is not None)
@@ -710,7 +776,8 @@ def job_stats(job: Job, wbuf_bytes: int | None = None) -> JobStats:
 def expected_counters(job: Job, wbuf_bytes: int | None = None) -> dict[str, int]:
     """Exact SWO_BUSY, DWO_BUSY, ACT_SKIP, WT_SKIP, RD_BYTES, WR_BYTES and TILES of ``job``
     (saturated at 2^32 - 1 like the hardware), plus the model-only WBUF_RD_BYTES (bytes played
-    from the weight buffers; no register); rules in the module docstring. ``wbuf_bytes``
+    from the weight buffers), ABUF_RD_BYTES and ABUF_WR_BYTES (activation bytes played from and
+    stored into the activation buffer; no registers); rules in the module docstring. ``wbuf_bytes``
     overrides ``arch.toml`` ``WBUF_BYTES``."""
     return dict(job_stats(job, wbuf_bytes).counters)
 
@@ -719,7 +786,9 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
     """Error code (arch.toml [errors]) the hardware reports for a descriptor, 0 if legal.
 
     Fields are taken from the register values masked to their widths (section 5). When several
-    errors apply the lowest code wins: BAD_DIM, BAD_MODE, BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ.
+    errors apply the lowest code wins: BAD_DIM, BAD_MODE, BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ,
+    BAD_BLOCK (``mt > 0`` and ``min(mt, MB)`` m-blocks' worst-case activation streams do not fit
+    the activation buffer's banks, :func:`abuf_fits`; always with ``ABUF_BYTES = 0``).
     With ``row_q`` the ACT_Q r field is not used (no BAD_R from it) and ``rowq_addr`` must be
     aligned; the r of each row is not checked by the hardware (the host's job).
     ``regs`` must hold every register of ``DESCRIPTOR_REGS``.
@@ -749,13 +818,15 @@ def descriptor_error(regs: Mapping[str, int]) -> int:
     mult, shift = f["mult"], f["shift"]
     if fmt != FMT_CODES["int32"] and (mult == 0 or not 1 <= shift <= 62):
         return int(ERRORS.BAD_RQ)
+    if f["mt"] and not abuf_fits(f["M"], f["K"], b, bool(row_q), f["mt"]):
+        return int(ERRORS.BAD_BLOCK)
     return int(ERRORS.OK)
 
 
 __all__ = [
     "ActImage", "DESCRIPTOR_FIELDS", "DESCRIPTOR_REGS", "ExpectedOutput", "FMT_CODES",
     "FMT_NAMES", "Job", "JobStats", "MODE_NAMES", "MemImage",
-    "ROWQ_BLOCK_BYTES", "WtImage",
+    "ROWQ_BLOCK_BYTES", "WtImage", "abuf_capacity", "abuf_fits", "abuf_mt_max", "abuf_unit_bytes",
     "act_image", "decode_act_image", "decode_descriptor", "decode_output",
     "decode_wt_image", "descriptor_error", "descriptor_regs", "encode_descriptor",
     "expected_counters", "expected_output", "job_stats", "pack_job", "region_layout",

@@ -19,6 +19,7 @@ LAYER_KEYS = {
     "N",
     "K",
     "b",
+    "mt",
     "lo_bits_mode",
     "dbs_cycles",
     "zpm_enabled",

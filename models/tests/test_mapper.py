@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -12,7 +13,7 @@ from panacea import mapper as mp
 from panacea.cli import main
 from panacea.config import ARCH
 from panacea.cycles import compulsory_bytes, loop_nest_bytes
-from panacea.memimage import BUS_BYTES, Job, ceil_div, job_stats
+from panacea.memimage import BUS_BYTES, Job, abuf_fits, abuf_mt_max, ceil_div, job_stats
 
 
 def _job(m: int, n: int, k: int, seed: int, **kw: object) -> Job:
@@ -105,14 +106,25 @@ def test_row_q_vectors_counted() -> None:
 def test_rtl_blocking_is_the_rtl_loop_nest() -> None:
     """At the RTL's bus width, the RTL blocking moves exactly RD_BYTES + WR_BYTES of the loop
     nest, and the mapper's compulsory bytes are cycles.compulsory_bytes."""
-    for m, n, k, kw in ((40, 72, 300, {}), (9, 33, 64, {"bias": np.ones(33, np.int32)})):
-        st = job_stats(_job(m, n, k, 5, **kw))
-        assert st.wbuf_fits
-        ops = mp.operands_from_stats(st)
-        mpr = mp.Mapper(ops, bus_bytes=BUS_BYTES)
-        got = mpr.evaluate(mp.rtl_blocking(ops))
-        assert (got.rd_bytes, got.wr_bytes) == loop_nest_bytes(st)
-        assert (mpr.compulsory_rd, mpr.compulsory_wr) == compulsory_bytes(st)
+    cases = (
+        (40, 72, 300, {}),
+        (9, 33, 64, {"bias": np.ones(33, np.int32)}),
+        (70, 72, 40, {"bias": np.ones(72, np.int32)}),
+        (17, 8, 24, {}),
+    )
+    for m, n, k, kw in cases:
+        job = _job(m, n, k, 5, **kw)
+        for mt in sorted({0, 1, 2, abuf_mt_max(m, k, job.b, False), 1000}):
+            if mt and not abuf_fits(m, k, job.b, False, mt):
+                continue
+            st = job_stats(dataclasses.replace(job, mt=mt))
+            assert st.wbuf_fits
+            ops = mp.operands_from_stats(st)
+            mpr = mp.Mapper(ops, bus_bytes=BUS_BYTES)
+            got = mpr.evaluate(mp.rtl_blocking(ops, mt=mt))
+            assert (got.rd_bytes, got.wr_bytes) == loop_nest_bytes(st), (m, n, k, mt)
+            assert got.rd_bytes == st.counters["RD_BYTES"]
+            assert (mpr.compulsory_rd, mpr.compulsory_wr) == compulsory_bytes(st)
 
 
 def test_everything_on_chip_reaches_compulsory() -> None:

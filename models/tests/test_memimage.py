@@ -12,10 +12,13 @@ from panacea.config import ARCH, ERRORS
 from panacea.memimage import (
     BUS_BYTES,
     Job,
+    abuf_fits,
+    abuf_mt_max,
     decode_act_image,
     decode_output,
     decode_wt_image,
     descriptor_error,
+    encode_descriptor,
     expected_counters,
     expected_output,
     job_stats,
@@ -78,8 +81,10 @@ def jobs(draw: st.DrawFn, per_row_ok: bool = False) -> Job:
 
 def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
     """Counters recomputed with plain loops over the loop nest from the packed image; a PEA's
-    weight streams are fetched once per n-group (mb = 0) and played from its buffer in every
-    m-block when their larger worst case fits a bank of half the capacity."""
+    weight streams are fetched once per n-group of each m-tile (its first m-block) and played
+    from its buffer in every m-block when their larger worst case fits a bank of half the
+    capacity; with ``job.mt`` the activation streams are fetched in the first n-group of their
+    m-tile only and played from the activation buffer in every group."""
     img = pack_job(job)
     regs = img.regs
     mem = {name: (a, data) for name, (a, data) in img.regions.items()}
@@ -99,15 +104,37 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
 
     fits = 2 * max(align8(k * lw), align8(8 + k * 5)) <= wbuf_bytes
     c = dict.fromkeys(
-        ("TILES", "SWO_BUSY", "DWO_BUSY", "ACT_SKIP", "WT_SKIP", "RD_BYTES", "WBUF_RD_BYTES"), 0
+        (
+            "TILES",
+            "SWO_BUSY",
+            "DWO_BUSY",
+            "ACT_SKIP",
+            "WT_SKIP",
+            "RD_BYTES",
+            "WBUF_RD_BYTES",
+            "ABUF_RD_BYTES",
+            "ABUF_WR_BYTES",
+        ),
+        0,
     )
-    for ng in range(-(-nb_n // npea)):
-        for mb in range(mb_n):
-            rd = beats(regs["ACT_LO_ADDR"] + mb * align8(k * b), k * b)
+    tile = min(job.mt, mb_n) or mb_n
+    groups = [
+        (t0, ng, mb)
+        for t0 in range(0, mb_n, tile)
+        for ng in range(-(-nb_n // npea))
+        for mb in range(t0, min(mb_n, t0 + tile))
+    ]
+    for t0, ng, mb in groups:
+        if True:
+            act = beats(regs["ACT_LO_ADDR"] + mb * align8(k * b), k * b)
             if job.per_row:
-                rd += beats(regs["ROWQ_ADDR"] + 16 * mb, 16)
+                act += beats(regs["ROWQ_ADDR"] + 16 * mb, 16)
             a_addr, a = stream("act_ho", mb, align8(8 + k * (9 - b)), 8 - b)
-            rd += beats(a_addr, 8 + a.n_records * (9 - b))
+            act += beats(a_addr, 8 + a.n_records * (9 - b))
+            rd = act if job.mt == 0 or ng == 0 else 0
+            if job.mt:
+                c["ABUF_RD_BYTES"] += act * bus
+                c["ABUF_WR_BYTES"] += act * bus if ng == 0 else 0
             c["ACT_SKIP"] += k - a.n_records
             for p in range(npea):
                 nb = ng * npea + p
@@ -119,7 +146,7 @@ def recount(job: Job, wbuf_bytes: int = 0) -> dict[str, int]:
                 )
                 if fits:
                     c["WBUF_RD_BYTES"] += wt * bus
-                if not fits or mb == 0:
+                if not fits or mb == t0:
                     rd += wt
                 if job.bias is not None:
                     rd += beats(regs["BIAS_ADDR"] + 32 * nb, 32)
@@ -195,12 +222,22 @@ def test_image_round_trip_and_expected_output(job: Job) -> None:
     assert descriptor_error(img.regs) == int(ERRORS.OK)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     job=jobs(per_row_ok=True),
     wbuf=st.sampled_from(sorted({0, 32, 160, 288, 320, 640, 4096, int(ARCH.WBUF_BYTES)})),
+    mt=st.sampled_from((0, 1, 2, 3, -1, 1000)),
 )
-def test_counters_match_loop_recount(job: Job, wbuf: int) -> None:
+def test_counters_match_loop_recount(job: Job, wbuf: int, mt: int) -> None:
+    hi = abuf_mt_max(job.M, job.K, job.b, job.per_row)
+    mt = hi if mt == -1 else mt
+    if mt and not abuf_fits(job.M, job.K, job.b, job.per_row, mt):
+        with pytest.raises(ValueError, match="activation buffer"):
+            validate_job(dataclasses.replace(job, mt=mt))
+        regs = encode_descriptor({"mt": mt}, pack_job(job).regs)
+        assert descriptor_error(regs) == int(ERRORS.BAD_BLOCK)
+        return
+    job = dataclasses.replace(job, mt=mt)
     got = expected_counters(job, wbuf_bytes=wbuf)
     assert got == recount(job, wbuf)
     assert got["ACT_SKIP"] + got["WT_SKIP"] >= 0

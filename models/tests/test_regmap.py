@@ -56,6 +56,7 @@ def test_counters_and_descriptor_registers():
         "RQ_MULT",
         "RQ_SHIFT",
         *ADDR_REGS.values(),
+        "BLOCK",
     )
     assert ADDR_REGS["out_ho"] == "OUT_HO_ADDR" and len(ADDR_REGS) == 8
     assert ADDR_REGS["rowq"] == "ROWQ_ADDR" and DESCRIPTOR_FIELDS["row_q"] == ("MODE", 6, 1)

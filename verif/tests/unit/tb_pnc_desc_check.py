@@ -3,10 +3,10 @@
 
 Combinational DUT: each await drives one descriptor (the packed desc_t, fields in the order of
 arch.toml [descriptor], the first most significant) and reads err_o back. Descriptors start from
-a random legal one and break a random subset of the six checks (BAD_DIM, BAD_MODE, BAD_LO_BITS,
-BAD_R, MISALIGNED, BAD_RQ) at once, with and without row_q, so every code is raised alone and
-together with every higher one: the lowest code must win, as in the model. Fully random
-descriptors follow.
+a random legal one (m-tile mt 0 or fitting the activation buffer) and break a random subset of
+the seven checks (BAD_DIM, BAD_MODE, BAD_LO_BITS, BAD_R, MISALIGNED, BAD_RQ, BAD_BLOCK) at
+once, with and without row_q, so every code is raised alone and together with every higher
+one: the lowest code must win, as in the model. Fully random descriptors follow.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from panacea.memimage import (
     BUS_BYTES,
     DESCRIPTOR_FIELDS,
     FMT_CODES,
+    abuf_mt_max,
     descriptor_error,
     encode_descriptor,
 )
@@ -28,7 +29,7 @@ from panacea.slicing import r_max
 
 from verif.common.seeding import make_rng
 
-CHECKS = ("BAD_DIM", "BAD_MODE", "BAD_LO_BITS", "BAD_R", "MISALIGNED", "BAD_RQ")
+CHECKS = ("BAD_DIM", "BAD_MODE", "BAD_LO_BITS", "BAD_R", "MISALIGNED", "BAD_RQ", "BAD_BLOCK")
 CODES = {name: int(getattr(ERRORS, name)) for name in CHECKS}
 RLE = FMT_CODES["uint8_rle"]
 AQS = int(CONSTS.SKIP_AQS)
@@ -60,6 +61,10 @@ def legal(rng: np.random.Generator) -> dict[str, int]:
     f["shift"] = int(rng.choice([1, 62, int(rng.integers(1, 63))]))
     for a in ADDRS:
         f[a] = BUS_BYTES * int(rng.integers(0, (1 << 32) // BUS_BYTES))
+    hi = abuf_mt_max(f["M"], f["K"], f["b"], bool(f["row_q"]))
+    # 0, a fitting m-tile, or (when all m-blocks fit) any mt >= MB: one m-tile
+    f["mt"] = int(rng.choice([0, int(rng.integers(1, hi + 1)) if hi else 0,
+                              hi if hi < -(-f["M"] // 8) else int(rng.integers(hi, 1 << 16))]))
     return f
 
 
@@ -94,6 +99,13 @@ def break_check(rng: np.random.Generator, f: dict[str, int], check: str) -> None
         elif name == "rowq_addr":
             f["row_q"] = 1
         f[name] |= int(rng.integers(1, BUS_BYTES))
+    elif check == "BAD_BLOCK":
+        f["mt"] = int(rng.integers(1, 1 << 16))
+        ok = f["b"] in (3, 4, 5) and 1 <= f["K"] <= int(ARCH.MAX_DIM)
+        mb = -(-f["M"] // 8)
+        if ok and abuf_mt_max(f["M"], f["K"], f["b"], bool(f["row_q"])) >= min(f["mt"], mb):
+            # the largest operand: no activation buffer below 12 MiB holds 512 m-blocks of it
+            f["M"], f["K"], f["mt"] = int(ARCH.MAX_DIM), int(ARCH.MAX_DIM), (1 << 16) - 1
     elif check == "BAD_RQ":
         if f["fmt"] == FMT_CODES["int32"]:
             f["fmt"] = int(rng.choice([FMT_CODES["uint8"], RLE]))
