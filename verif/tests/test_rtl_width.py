@@ -31,6 +31,8 @@ UNIT = [
     ("axi_wr", "pnc_axi_wr", ["pnc_fifo", "pnc_burst_split", "pnc_axi_wr"], "tb_pnc_axi_wr", {}),
     ("wbuf", "pnc_wbuf", ["pnc_fifo", "pnc_ram_1r1w", "pnc_wbuf"], "tb_pnc_wbuf",
      {"WbufBytes": 1024}),
+    ("abuf", "pnc_abuf", ["pnc_fifo", "pnc_ram_1r1w", "pnc_abuf"], "tb_pnc_abuf",
+     {"AbufBytes": 2048}),
     ("unpack", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
