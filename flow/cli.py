@@ -36,13 +36,14 @@ Per layer and variant (mode + calibration), figures from the RTL run unless mark
   over this variant's RTL cycles (null when that mode was not run)
 - util_swo, util_dwo: SWO_BUSY (DWO_BUSY) / (NUM_PEA * CYCLES)
 - rd_bytes, wr_bytes: RD_BYTES, WR_BYTES registers; rd_min, wr_min: minimum for the configured
-  buffers (every compressed stream byte fetched as often as the loop nest with WBUF_BYTES must,
-  without beat rounding; the output bytes once); rd_once, wr_once: each 8-bit operand read once,
-  INT32 output written once; act_rle_saving: 1 - activation stream bytes / uncompressed
-  activation bytes (8 bits per element)
-- energy_pj: panacea.energy from the RTL counters (+ the model-only WBUF_RD_BYTES and
-  WBUF_WR_BYTES); energy_breakdown_pj: its parts (mul_ll, mul_ho, acc, cs, sram_fifo,
-  sram_wbuf, dram); energy_by_kind_pj: {dram, sram, compute}
+  buffers (every compressed stream byte fetched as often as the loop nest with WBUF_BYTES and
+  the job's m-tile must, without beat rounding; the output bytes once); mt: the m-tile the host
+  chose (descriptor BLOCK.mt, panacea.cycles.choose_mt; 0 = no activation buffer); rd_once,
+  wr_once: each 8-bit operand read once, INT32 output written once; act_rle_saving: 1 -
+  activation stream bytes / uncompressed activation bytes (8 bits per element)
+- energy_pj: panacea.energy from the RTL counters (+ the model-only WBUF_RD_BYTES,
+  WBUF_WR_BYTES, ABUF_RD_BYTES and ABUF_WR_BYTES); energy_breakdown_pj: its parts (mul_ll,
+  mul_ho, acc, cs, sram_fifo, sram_wbuf, sram_abuf, dram); energy_by_kind_pj: {dram, sram, compute}
 - sqnr_db: SQNR of the dequantized RTL output against the float GEMM (null = inf)
 - exact: every output byte equal to expected_output; counters_exact: the exact counters equal
   expected_counters; pass: every check of verif.env.scoreboard.compare but the cycle tolerance

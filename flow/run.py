@@ -17,6 +17,7 @@ Needs a source checkout (``rtl/``, ``verif/``): the ``panacea`` command installe
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -29,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from panacea.analyze import AnalyzeInputError, calibrate_layer, load_layers
 from panacea.config import ARCH, CONFIG_NAME
-from panacea.cycles import mode_cycles_from_stats, within_tolerance
+from panacea.cycles import choose_mt, mode_cycles_from_stats, within_tolerance
 from panacea.energy import energy_from_counters
 from panacea.memimage import Job, ceil_div, decode_output, job_stats
 from panacea.quant import finite_or_none, gemm_sqnr_db
@@ -117,18 +118,18 @@ def plan_layer(
         if v.calib_key not in calib:
             calib[v.calib_key] = calibrate_layer(w, x, v.lo_bits, v.zpm, v.sbr)
         c = calib[v.calib_key]
-        jobs.append(
-            Job(
-                x=c.xq,
-                w=c.wq,
-                z=c.z,
-                r=c.r,
-                b=c.b,
-                sbr=c.sbr,
-                mode=JOB_MODE[v.mode],
-                out_fmt="int32",
-            )
+        job = Job(
+            x=c.xq,
+            w=c.wq,
+            z=c.z,
+            r=c.r,
+            b=c.b,
+            sbr=c.sbr,
+            mode=JOB_MODE[v.mode],
+            out_fmt="int32",
         )
+        # the host's m-tile for the activation buffer: least AXI bytes, then fewest cycles
+        jobs.append(dataclasses.replace(job, mt=choose_mt(job)))
     return LayerPlan(
         name=name, w=w, x=x, rows_of=rows_of, variants=list(variants), jobs=jobs, calib=calib
     )
@@ -144,13 +145,12 @@ def traffic_figures(job: Job) -> dict[str, Any]:
     st = job_stats(job)
     m, n, k, b = job.M, job.N, job.K, int(job.b)
     mb, nb = ceil_div(m, int(ARCH.V)), ceil_div(n, int(ARCH.V))
-    ng = ceil_div(nb, int(ARCH.NUM_PEA))
     act_rec = st.act_live.sum(axis=1).astype(np.int64)
     wt_rec = st.wt_live.sum(axis=1).astype(np.int64)
     act_bytes = int((k * b + 8 + act_rec * (9 - b)).sum())
     wt_bytes = int((k * wt_lo_bits(bool(job.sbr)) + 8 + wt_rec * 5).sum())
     bias = 32 * nb if job.bias is not None else 0
-    rd_min = ng * act_bytes + st.wt_fetch_mblocks * wt_bytes + mb * bias
+    rd_min = st.act_fetch_ngroups * act_bytes + st.wt_fetch_mblocks * wt_bytes + mb * bias
     return {
         "rd_min": rd_min,
         "wr_min": int(st.counters["WR_BYTES"]),
@@ -203,6 +203,7 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
             "b": int(job.b),
             "z": int(job.z),
             "r": int(job.r),
+            "mt": int(job.mt),
             "ho_share_r": ho_share(job.x, int(job.b), int(job.r)),
             "rtl_cycles": cycles,
             "model_cycles": model.cycles,

@@ -12,13 +12,13 @@
 //   u-th m-block) sits at word u*lo_words_i (LO) / u*ho_stride_i (HO): the worst-case unit
 //   sizes, so mt units fit when mt*lo_words_i and mt*ho_stride_i are at most D (the
 //   descriptor check's BAD_BLOCK rule; asserted here).
-// - en_i = 0 (mt = 0, static per job): pass-through, in_* -> out_* through a 2-entry FIFO per
-//   stream (one cycle latency); commands are accepted and ignored.
+// - en_i = 0 (mt = 0, static per job): a wire, out_* = in_* (the job runs cycle for cycle as
+//   without the buffer); commands are accepted and ignored.
 // - en_i = 1: one command per tile group, both streams take it (a 2-entry queue per stream,
 //   cmd_ready_o when both have room). cmd_first_i: the group's m-block is the first of its
 //   m-tile (unit 0), else the unit after the previous command's.
 //   LOAD (cmd_load_i = 1; the m-tile's first n-group): the unit's words arriving on in_* are
-//     passed through to out_* (as with en_i = 0) and stored: LO lo_words_i words, HO
+//     passed through to out_* (through a 2-entry FIFO per stream: one cycle latency) and stored: LO lo_words_i words, HO
 //     ceil((8 + n_records*ho_rec_bytes_i) / (DW/8)) words, n_records = bits [31:0] of its first
 //     (header) word.
 //   PLAY (cmd_load_i = 0; every later n-group): the unit is read from the bank and played on
@@ -27,8 +27,9 @@
 //   after every earlier PLAY of it has been read (the next m-tile's LOAD follows the last
 //   n-group's PLAYs).
 // - idle_o: no command queued or running and no word in flight.
-// - Combinational paths: in_ready_o depends on out_ready_i (pass-through); out_valid_o and the
-//   command ready are registered.
+// - Combinational paths: with en_i = 0 the wire; else in_ready_o depends on out_ready_i (the
+//   FIFO takes a word in the cycle it pops one), out_valid_o and the command ready are
+//   registered.
 
 `include "pnc_assert.svh"
 
@@ -88,6 +89,7 @@ module pnc_abuf #(
   end else begin : gen_buf
     localparam int AddrW = $clog2(BankDepth);
     localparam int BeatShift = $clog2(DW / 8);
+    localparam int NRecLsb = pnc_pkg::HO_HDR_N_RECORDS_LSB;
 
     logic [1:0] cq_room, s_idle;
     assign cmd_ready_o = &cq_room;
@@ -114,15 +116,15 @@ module pnc_abuf #(
       logic [DW:0] rdata;  // bank word read in the previous cycle (valid with rv_q)
       logic [1:0] occ;
       logic pop, credit;
-      assign pop    = out_valid_o[s] && out_ready_i[s];
+      logic ob_valid, ob_last;  // the output FIFO's head
+      logic [DW-1:0] ob_data;
+      assign pop    = ob_valid && out_ready_i[s] && en_i;
       // A word may start towards the FIFO when it still has room once it arrives.
       assign credit = (occ + 2'(rv_q) < 2'd2) || pop;
 
       // ---- unit length from a header word (HO); an absurd n_records never ends by count (the
       // controller aborts on such a header and the datapath reset clears the buffer)
-      function automatic logic [CntW-1:0] hdr_words(logic [DW-1:0] w, logic [3:0] rec);
-        logic [31:0] n_rec;
-        n_rec = w[pnc_pkg::HO_HDR_N_RECORDS_LSB+:32];
+      function automatic logic [CntW-1:0] hdr_words(logic [31:0] n_rec, logic [3:0] rec);
         if (|n_rec[31:13]) hdr_words = '1;
         else hdr_words = CntW'((32'(n_rec[12:0]) * 32'(rec) + 32'(8 + DW / 8 - 1)) >> BeatShift);
       endfunction
@@ -131,17 +133,19 @@ module pnc_abuf #(
       logic start, pass, w_acc, w_end;
       logic [CntW-1:0] in_tot;  // unit words, known at the word being stored
       assign start = en_i && !act_q && cq_valid;
-      assign pass = !en_i || (act_q && load_q);
+      assign pass = act_q && load_q;
       // A LOAD waits for the last PLAY word in flight, so words keep their order in the FIFO.
-      assign in_ready_o[s] = pass && credit && !rv_q;
-      assign w_acc = in_valid_i[s] && in_ready_o[s];
-      assign in_tot = (s == 1 && cnt_q == '0) ? hdr_words(in_data_i[s], ho_rec_bytes_i) : tot_q;
-      assign w_end = en_i && w_acc && cnt_q + CntW'(1) == in_tot;
+      assign in_ready_o[s] = en_i ? pass && credit && !rv_q : out_ready_i[s];
+      assign w_acc = en_i && in_valid_i[s] && in_ready_o[s];
+      assign in_tot = (s == 1 && cnt_q == '0) ? hdr_words(
+          in_data_i[s][NRecLsb+:32], ho_rec_bytes_i
+      ) : tot_q;
+      assign w_end = w_acc && cnt_q + CntW'(1) == in_tot;
 
       // ---- PLAY: read the bank
       logic re, r_end;
       logic [CntW-1:0] r_tot;  // unit words (HO: from the header word read last cycle)
-      assign r_tot = hdr_wait_q ? hdr_words(rdata[DW-1:0], ho_rec_bytes_i) : tot_q;
+      assign r_tot = hdr_wait_q ? hdr_words(rdata[NRecLsb+:32], ho_rec_bytes_i) : tot_q;
       assign re = act_q && !load_q && credit
                   && (cnt_q == '0 || ((tot_known_q || hdr_wait_q) && cnt_q < r_tot));
       assign r_end = act_q && !load_q && (tot_known_q || hdr_wait_q) && cnt_q == r_tot;
@@ -150,7 +154,7 @@ module pnc_abuf #(
       logic we;
       logic [CntW-1:0] waddr_full, raddr_full;
       logic [AddrW-1:0] waddr, raddr;
-      assign we = en_i && act_q && load_q && w_acc && cnt_q < stride;
+      assign we = w_acc && cnt_q < stride;
       assign waddr_full = base_q + cnt_q;
       assign raddr_full = base_q + cnt_q;
       assign waddr = AddrW'(waddr_full);
@@ -243,22 +247,29 @@ module pnc_abuf #(
           .in_valid_i (push),
           .in_ready_o (ob_room),
           .in_data_i  (rv_q ? rdata : {in_last_i[s], in_data_i[s]}),
-          .out_valid_o(out_valid_o[s]),
-          .out_ready_i(out_ready_i[s]),
-          .out_data_o ({out_last_o[s], out_data_o[s]}),
+          .out_valid_o(ob_valid),
+          .out_ready_i(out_ready_i[s] && en_i),
+          .out_data_o ({ob_last, ob_data}),
           .count_o    (occ)
       );
 
+      assign out_valid_o[s] = en_i ? ob_valid : in_valid_i[s];
+      assign out_data_o[s] = en_i ? ob_data : in_data_i[s];
+      assign out_last_o[s] = en_i ? ob_last : in_last_i[s];
+
       assign s_idle[s] = !act_q && !cq_valid && occ == 2'd0 && !rv_q;
 
-      `PNC_ASSERT_STREAM(OutStream_A, out_valid_o[s], out_ready_i[s], {out_last_o[s], out_data_o[s]
-                         })
+      // The buffer's own output (with en_i = 0 the wire carries pnc_axi_rd's stream, which top
+      // withdraws on an abort).
+      `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o[s], out_ready_i[s], {
+                             out_last_o[s], out_data_o[s]}, !en_i)
       `PNC_ASSERT(ObNoOverflow_A, !push || ob_room)
       `PNC_ASSERT(OnePushSource_A, !(w_acc && rv_q))
       `PNC_ASSERT_KNOWN_IF(InKnown_A, {in_last_i[s], in_data_i[s]}, in_valid_i[s])
       // The controller sizes m-tiles to the banks (BAD_BLOCK rule) and words to their unit.
       `PNC_ASSERT(StoreFits_A, !we || 32'(waddr_full) < BankDepth)
-      `PNC_ASSERT(UnitFits_A, !(en_i && act_q && load_q && w_acc) || cnt_q < stride)
+      `PNC_ASSERT(UnitFits_A, !w_acc || cnt_q < stride)
+      `PNC_ASSERT(NoBufferedWordWhenOff_A, en_i || (occ == 2'd0 && !rv_q))
       `PNC_ASSERT(ReadInBank_A, !re || 32'(raddr_full) < BankDepth)
       // A unit ends with the last word of a read request (LO plane, HO records or header).
       `PNC_ASSERT(UnitEndsWithLast_A, !w_end || in_last_i[s])

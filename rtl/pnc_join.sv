@@ -6,7 +6,9 @@
 //   every PEA's weight LO plane (Lw-byte items, 5 with SBR, else 4); pnc_rle_dec for the
 //   activation HO stream (L = 8-b) and every PEA's weight HO stream (L = 4).
 // - start_i (job_start of pnc_ctrl) walks the same loop nest as the controller (pnc_loop_nest):
-//   for ng, for mb, with n_act = min(NumPea, NB - ng*NumPea) active PEAs. Every group starts
+//   for m-tile, for ng, for mb in m-tile, with n_act = min(NumPea, NB - ng*NumPea) active PEAs.
+//   The activation streams of a group arrive the same way whether they come over AXI or are
+//   played by the activation buffer (pnc_abuf, in pnc_top). Every group starts
 //   with one set-up cycle that clears the LO unpackers and starts the HO decoders of the active
 //   streams (the unpackers are also cleared with the pop of their last item, so padding bytes
 //   left after a group never stay presented as an item, e.g. across a change of item size); the
@@ -116,17 +118,18 @@ module pnc_join #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i         (desc_i.m),
-      .n_i         (desc_i.n),
+      .desc_i,
       .start_i     (loop_start),
       .next_i      (group_end),
       /* verilator lint_off PINCONNECTEMPTY */
       .mb_o        (),
+      .first_mb_o  (),
       .last_mb_o   (),
       .nb_base_o   (),
       .n_act_o     (n_act),
       .n_act_next_o(),
       .first_ng_o  (),
+      .last_ng_o   (),
       .ng_odd_o    (),
       /* verilator lint_on PINCONNECTEMPTY */
       .last_o      (last_group)

@@ -4,8 +4,8 @@
 // stream headers at the end of the job.
 //
 // Contract
-// - start_i (job_start of pnc_ctrl) walks the loop nest for ng, for mb (pnc_loop_nest), for
-//   p < n_act and drains tile (mb, nb = ng*NumPea + p) from PEA p. With bias_en it first takes
+// - start_i (job_start of pnc_ctrl) walks the loop nest for m-tile, for ng, for mb in m-tile
+//   (pnc_loop_nest), for p < n_act and drains tile (mb, nb = ng*NumPea + p) from PEA p. With bias_en it first takes
 //   the tile's 8 biases (32 bytes, 256/AXI_DATA_W beats) from the bias read stream (pnc_ctrl
 //   requests them in the same order). The tile is popped (tile_ready) after its last write
 //   command's data is sent.
@@ -139,10 +139,11 @@ module pnc_post #(
 
   // ---- loop state: the group loop (pnc_loop_nest), then p < n_act within a group
   logic [9:0] mb, nb_base, mb_last;
-  logic first_ng, last_mb, last_group, group_end;
+  logic first_ng, last_mb, last_ng, last_group, group_end;
   logic [PeaW-1:0] p_q, n_act;
   logic [9:0] nb;
   logic [31:0] mb_out_ptr_q, mb_ho_ptr_q;
+  logic [31:0] t0_out_ptr_q, t0_ho_ptr_q;  // the same of the m-tile's first m-block
   logic [3:0] rows, cols;
 
   logic hold;  // abort: the FSM moves to StFlush and nothing else changes
@@ -160,8 +161,7 @@ module pnc_post #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i         (desc_i.m),
-      .n_i         (desc_i.n),
+      .desc_i,
       .start_i     (loop_start),
       .next_i      (loop_next),
       .mb_o        (mb),
@@ -169,10 +169,12 @@ module pnc_post #(
       .nb_base_o   (nb_base),
       .n_act_o     (n_act),
       /* verilator lint_off PINCONNECTEMPTY */
+      .first_mb_o  (),
       .n_act_next_o(),
       .ng_odd_o    (),
       /* verilator lint_on PINCONNECTEMPTY */
       .first_ng_o  (first_ng),
+      .last_ng_o   (last_ng),
       .last_o      (last_group)
   );
 
@@ -414,6 +416,8 @@ module pnc_post #(
       p_q          <= '0;
       mb_out_ptr_q <= '0;
       mb_ho_ptr_q  <= '0;
+      t0_out_ptr_q <= '0;
+      t0_ho_ptr_q  <= '0;
       bias_q       <= '0;
       bias_cnt_q   <= '0;
       run_q        <= '0;
@@ -436,6 +440,8 @@ module pnc_post #(
             p_q          <= '0;
             mb_out_ptr_q <= desc_i.out_addr;
             mb_ho_ptr_q  <= desc_i.out_ho_addr;
+            t0_out_ptr_q <= desc_i.out_addr;
+            t0_ho_ptr_q  <= desc_i.out_ho_addr;
           end
         end
         StSetup: begin
@@ -502,9 +508,14 @@ module pnc_post #(
             if (!last_mb) begin
               mb_out_ptr_q <= mb_out_ptr_q + mb_step;
               mb_ho_ptr_q  <= mb_ho_ptr_q + 32'(ho_stride);
-            end else if (!last_group) begin
-              mb_out_ptr_q <= desc_i.out_addr;
-              mb_ho_ptr_q  <= desc_i.out_ho_addr;
+            end else if (!last_ng) begin  // the m-tile again, in the next n-group
+              mb_out_ptr_q <= t0_out_ptr_q;
+              mb_ho_ptr_q  <= t0_ho_ptr_q;
+            end else if (!last_group) begin  // the next m-tile
+              mb_out_ptr_q <= mb_out_ptr_q + mb_step;
+              mb_ho_ptr_q  <= mb_ho_ptr_q + 32'(ho_stride);
+              t0_out_ptr_q <= mb_out_ptr_q + mb_step;
+              t0_ho_ptr_q  <= mb_ho_ptr_q + 32'(ho_stride);
             end else begin
               if (is_rle) state_q <= StHdr;
               else state_q <= StFin;

@@ -17,10 +17,19 @@
 //   vector (16 bytes at ROWQ_ADDR + align_B(16)*mb), then the plane. The next
 //   group's requests are issued once every request of the current group is (see below for
 //   buffered weights).
+// - Loop nest (pnc_loop_nest): `for m-tile: for ng: for mb in m-tile`, m-tiles of desc mt
+//   m-blocks (mt = 0: one m-tile of all MB, i.e. `for ng: for mb`).
+// - Activation buffer (pnc_abuf, docs/rtl-interfaces.md "Activation buffer integration"):
+//   ab_en_o = desc mt != 0 (the descriptor check guarantees the fit). Every group then sends one
+//   command: LOAD in the m-tile's first n-group (the activation streams are requested as above
+//   and stored), PLAY in the others (no activation request: the buffer plays the stored unit);
+//   ab_cmd_first_o marks the m-tile's first m-block. ab_lo_words_o / ab_ho_stride_o are the
+//   worst-case unit sizes in words (row vector and LO plane; HO stream with K records).
 // - Weight buffer (docs/rtl-interfaces.md "Weight buffer integration"): wb_fits_o when
 //   U = max(align_B(K*Lw), align_B(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
-//   weight streams are then requested once per n-group with a LOAD (the next n-group's as a
-//   low-priority prefetch, req_low_o), and every group sends each active PEA a PLAY.
+//   weight streams are then requested once per n-group of every m-tile with a LOAD (the next
+//   n-group's of the same m-tile as a low-priority prefetch, req_low_o; the slot alternates with
+//   every n-group walked), and every group sends each active PEA a PLAY.
 // - hdr_corrupt_o: a header with n_vectors != K or n_records > K arrived while running
 //   (STREAM_CORRUPT). Without run_i (or with hdr_corrupt_o) no request or command is created;
 //   one already presented is held until accepted.
@@ -66,6 +75,16 @@ module pnc_req_seq #(
     input  logic [NumPea-1:0] wb_play_ready_i,
     output logic              wb_play_slot_o,
     output logic              wb_play_last_o,
+
+    // Activation buffer (pnc_abuf)
+    output logic        ab_en_o,         // the job holds m-tiles in the buffer (mt != 0)
+    output logic [15:0] ab_lo_words_o,   // words of one LO unit (row vector and LO plane)
+    output logic [15:0] ab_ho_stride_o,  // words of the worst-case HO unit
+    output logic [ 3:0] ab_rec_bytes_o,  // bytes of one activation HO record (9 - b)
+    output logic        ab_cmd_valid_o,  // the group's LOAD or PLAY
+    input  logic        ab_cmd_ready_i,
+    output logic        ab_cmd_load_o,
+    output logic        ab_cmd_first_o,
 
     // Read data as seen between pnc_axi_rd and its consumers (after top's discard override)
     input logic [NS-1:0] rd_valid_i,
@@ -116,6 +135,8 @@ module pnc_req_seq #(
   // stream has a bank of WbufBytes/2; a unit (one n-group's stream) fits a bank (wfit), or half
   // of one (wdbl: two slots, the next n-group is loaded while the current one plays).
   logic wfit, wdbl;
+  logic ab_en;  // activation buffer in use (descriptor mt != 0)
+  assign ab_en = desc_i.mt != '0;
   logic [23:0] wt_unit_max;
   assign wt_unit_max = (wt_lo_stride > wt_ho_stride) ? wt_lo_stride : wt_ho_stride;
   assign wfit = (WbufBytes != 0) && (32'(wt_unit_max) <= 32'(WbufBytes / 2));
@@ -125,8 +146,9 @@ module pnc_req_seq #(
   logic            seq_load_q;  // load the request flags of the current group
   logic            seq_busy_q;  // a group's requests are being issued
   logic            seq_end_q;  // every group's requests issued
-  logic [     9:0] mb;
-  logic            last_mb;  // the group is the last m-block of its n-group
+  logic            first_mb;  // the group is the first m-block of its m-tile
+  logic            last_mb;  // the group is the last m-block of its m-tile (and n-group)
+  logic            last_ng;  // the group's n-group is the m-tile's last
   logic            last_group;  // the group is the job's last
   logic [PeaW-1:0] n_act;  // active PEAs of the current group
   logic [PeaW-1:0] n_act_next;  // active PEAs of the next n-group (0: none)
@@ -135,6 +157,8 @@ module pnc_req_seq #(
   logic seq_start, seq_next;
   logic [31:0] act_lo_ptr_q, act_ho_ptr_q, wt_lo_ng_q, wt_ho_ng_q, bias_ng_q;
   logic [31:0] rowq_ptr_q;  // row vector of m-block mb (row_q)
+  logic [31:0] act_lo_t0_q, act_ho_t0_q, rowq_t0_q;  // the same of the m-tile's first m-block
+  logic ab_pend_q, ab_load_q, ab_first_q;  // activation buffer command of the group
   logic pend_row_q;  // row vector request pending, ahead of the activation LO plane
 
   logic pend_lo_q[NH];  // LO plane request pending (index 0 act, 1+p PEA p)
@@ -164,18 +188,19 @@ module pnc_req_seq #(
   ) u_loop (
       .clk_i,
       .rst_ni,
-      .m_i         (desc_i.m),
-      .n_i         (desc_i.n),
+      .desc_i,
       .start_i     (seq_start),
       .next_i      (seq_next),
-      .mb_o        (mb),
+      .first_mb_o  (first_mb),
       .last_mb_o   (last_mb),
       /* verilator lint_off PINCONNECTEMPTY */
+      .mb_o        (),
       .nb_base_o   (),
       /* verilator lint_on PINCONNECTEMPTY */
       .n_act_o     (n_act),
       .n_act_next_o(n_act_next),
       .first_ng_o  (ng_first),
+      .last_ng_o   (last_ng),
       .ng_odd_o    (ng_odd),
       .last_o      (last_group)
   );
@@ -267,7 +292,8 @@ module pnc_req_seq #(
   // header and records then go out while the next groups are issued.
   logic group_issued, wt_issued, next_arms_wt;
   always_comb begin
-    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !pend_row_q && !pend_lo_q[0]
+    group_issued = bias_left_q == '0 && wp_pend_q == '0 && !ab_pend_q && !pend_row_q
+                   && !pend_lo_q[0]
                    && !pend_hdr_q[0]
                    && !wait_hdr_q[0] && !pend_rest_q[0];
     wt_issued = wl_pend_q == '0;
@@ -295,6 +321,12 @@ module pnc_req_seq #(
       seq_end_q    <= 1'b0;
       act_lo_ptr_q <= '0;
       rowq_ptr_q   <= '0;
+      act_lo_t0_q  <= '0;
+      act_ho_t0_q  <= '0;
+      rowq_t0_q    <= '0;
+      ab_pend_q    <= 1'b0;
+      ab_load_q    <= 1'b0;
+      ab_first_q   <= 1'b0;
       pend_row_q   <= 1'b0;
       act_ho_ptr_q <= '0;
       wt_lo_ng_q   <= '0;
@@ -339,6 +371,7 @@ module pnc_req_seq #(
       end
       wl_pend_q <= allow_new ? wl_pend_q & ~wb_load_ready_i : '0;
       wp_pend_q <= allow_new ? wp_pend_q & ~wb_play_ready_i : '0;
+      ab_pend_q <= allow_new && ab_pend_q && !ab_cmd_ready_i;
       // Second unit of a stream (first n-group, two slots): the next n-group's streams follow
       // once the first unit's requests and LOAD are out.
       for (int h = 1; h < NH; h++) begin
@@ -367,6 +400,9 @@ module pnc_req_seq #(
         act_lo_ptr_q <= desc_i.act_lo_addr;
         act_ho_ptr_q <= desc_i.act_ho_addr;
         rowq_ptr_q   <= desc_i.rowq_addr;
+        act_lo_t0_q  <= desc_i.act_lo_addr;
+        act_ho_t0_q  <= desc_i.act_ho_addr;
+        rowq_t0_q    <= desc_i.rowq_addr;
         wt_lo_ng_q   <= desc_i.wt_lo_addr;
         wt_ho_ng_q   <= desc_i.wt_ho_addr;
         bias_ng_q    <= desc_i.bias_addr;
@@ -374,9 +410,14 @@ module pnc_req_seq #(
         seq_load_q <= 1'b0;
         if (allow_new) begin
           seq_busy_q    <= 1'b1;
-          pend_row_q    <= desc_i.row_q;
-          pend_lo_q[0]  <= 1'b1;
-          pend_hdr_q[0] <= 1'b1;
+          // Activation streams over AXI: every group without the activation buffer, else the
+          // m-tile's first n-group (LOAD); the other n-groups PLAY them from the buffer.
+          pend_row_q    <= desc_i.row_q && (!ab_en || ng_first);
+          pend_lo_q[0]  <= !ab_en || ng_first;
+          pend_hdr_q[0] <= !ab_en || ng_first;
+          ab_pend_q     <= ab_en;
+          ab_load_q     <= ng_first;
+          ab_first_q    <= first_mb;
           // Weight units: every group without the buffer; with it, the n-group's own unit in
           // its first group (the first n-group, or single slot), plus the next n-group's unit
           // (two slots: requested in the current n-group's first group, a prefetch).
@@ -387,7 +428,7 @@ module pnc_req_seq #(
                 pend_hdr_q[h] <= 1'b1;
                 uoff_q[h]     <= 1'b0;
               end
-            end else if (mb == '0) begin
+            end else if (first_mb) begin
               if (!wdbl || ng_first) begin
                 if (h <= int'(n_act)) begin
                   pend_lo_q[h]   <= 1'b1;
@@ -414,13 +455,24 @@ module pnc_req_seq #(
         end
       end else if (seq_next) begin
         seq_busy_q <= 1'b0;
-        if (last_mb) begin
-          act_lo_ptr_q <= desc_i.act_lo_addr;
-          act_ho_ptr_q <= desc_i.act_ho_addr;
-          rowq_ptr_q   <= desc_i.rowq_addr;
+        if (last_mb && !last_ng) begin  // the m-tile again, in the next n-group
+          act_lo_ptr_q <= act_lo_t0_q;
+          act_ho_ptr_q <= act_ho_t0_q;
+          rowq_ptr_q   <= rowq_t0_q;
           wt_lo_ng_q   <= wt_lo_ng_q + 32'(NumPea) * 32'(wt_lo_stride);
           wt_ho_ng_q   <= wt_ho_ng_q + 32'(NumPea) * 32'(wt_ho_stride);
           bias_ng_q    <= bias_ng_q + 32'(NumPea * 32);
+          seq_load_q   <= 1'b1;
+        end else if (last_mb) begin  // the next m-tile from n-group 0, or the end
+          act_lo_ptr_q <= act_lo_ptr_q + 32'(act_lo_stride);
+          rowq_ptr_q   <= rowq_ptr_q + 32'(RowqStride);
+          act_ho_ptr_q <= act_ho_ptr_q + 32'(act_ho_stride);
+          act_lo_t0_q  <= act_lo_ptr_q + 32'(act_lo_stride);
+          rowq_t0_q    <= rowq_ptr_q + 32'(RowqStride);
+          act_ho_t0_q  <= act_ho_ptr_q + 32'(act_ho_stride);
+          wt_lo_ng_q   <= desc_i.wt_lo_addr;
+          wt_ho_ng_q   <= desc_i.wt_ho_addr;
+          bias_ng_q    <= desc_i.bias_addr;
           if (last_group) seq_end_q <= 1'b1;
           else seq_load_q <= 1'b1;
         end else begin
@@ -465,6 +517,13 @@ module pnc_req_seq #(
   assign wb_play_o      = wp_pend_q;
   assign wb_play_slot_o = wp_slot_q;
   assign wb_play_last_o = wp_last_q;
+  assign ab_en_o        = ab_en;
+  assign ab_lo_words_o  = 16'((act_lo_stride + (desc_i.row_q ? 24'(RowqStride) : '0)) >> BeatW);
+  assign ab_ho_stride_o = 16'(act_ho_stride >> BeatW);
+  assign ab_rec_bytes_o = 4'(act_hl) + 4'd1;
+  assign ab_cmd_valid_o = ab_pend_q;
+  assign ab_cmd_load_o  = ab_load_q;
+  assign ab_cmd_first_o = ab_first_q;
 
   // Waiver: the sequencer reads the operand fields of the descriptor only.
   logic unused_desc;
@@ -488,5 +547,8 @@ module pnc_req_seq #(
                            wb_play_slot_o, wb_play_last_o}, !allow_new)
     `PNC_ASSERT(WbCmdsOnlyBuffered, !(wb_load_o[p] || wb_play_o[p]) || wfit)
   end
+  `PNC_ASSERT_STREAM_CLR(AbCmdStream, ab_cmd_valid_o, ab_cmd_ready_i, {
+                         ab_cmd_load_o, ab_cmd_first_o}, !allow_new)
+  `PNC_ASSERT(AbCmdOnlyBuffered, !ab_cmd_valid_o || ab_en)
 
 endmodule : pnc_req_seq

@@ -10,7 +10,9 @@
 //   feeds the PEA step streams; pnc_post drains the tiles, formats them and writes through
 //   pnc_axi_wr. Each PEA's weight streams pass through its pnc_wbuf (WbufBytes per PEA), which
 //   stores an n-group's streams once and plays them for every m-block, loading the next
-//   n-group's meanwhile (pnc_req_seq).
+//   n-group's meanwhile (pnc_req_seq). The activation streams pass through pnc_abuf
+//   (AbufBytes), which with desc mt != 0 stores an m-tile's streams in its first n-group and
+//   plays them in the others.
 // - Abort (pnc_ctrl abort_o): every read stream is drained into nothing (ready forced high,
 //   consumers see no valid) until the bus is quiet; then the datapath reset (PEAs, join, post)
 //   is pulsed for one cycle from a flop of pnc_ctrl, and the job ends with its error code.
@@ -27,6 +29,7 @@
 module pnc_top #(
     parameter  int NumPea    = pnc_pkg::NUM_PEA,
     parameter  int WbufBytes = pnc_pkg::WBUF_BYTES,  // weight buffer bytes per PEA (0: none)
+    parameter  int AbufBytes = pnc_pkg::ABUF_BYTES,  // activation buffer bytes (0: none)
     parameter  int AxiIdW    = pnc_pkg::AXI_ID_W,    // AXI ID width (4 + 2*NumPea IDs are used)
     localparam int DW        = pnc_pkg::AXI_DATA_W,
     localparam int NS        = 3 + 2 * NumPea
@@ -162,6 +165,9 @@ module pnc_top #(
 
   logic [NumPea-1:0] wb_load, wb_load_ready, wb_load_slot, wb_play, wb_play_ready;
   logic wb_fits, wb_play_slot, wb_play_last;
+  logic ab_en, ab_cmd_valid, ab_cmd_ready, ab_cmd_load, ab_cmd_first;
+  logic [15:0] ab_lo_words, ab_ho_stride;
+  logic [3:0] ab_rec_bytes;
   logic [NS-1:0] req_low;
 
   logic seq_run, seq_end, seq_quiet, hdr_corrupt;
@@ -218,6 +224,14 @@ module pnc_top #(
       .wb_play_ready_i(wb_play_ready),
       .wb_play_slot_o(wb_play_slot),
       .wb_play_last_o(wb_play_last),
+      .ab_en_o(ab_en),
+      .ab_lo_words_o(ab_lo_words),
+      .ab_ho_stride_o(ab_ho_stride),
+      .ab_rec_bytes_o(ab_rec_bytes),
+      .ab_cmd_valid_o(ab_cmd_valid),
+      .ab_cmd_ready_i(ab_cmd_ready),
+      .ab_cmd_load_o(ab_cmd_load),
+      .ab_cmd_first_o(ab_cmd_first),
       .rd_valid_i(rd_valid),
       .rd_ready_i(rd_ready),
       .rd_last_i(rd_last),
@@ -324,6 +338,39 @@ module pnc_top #(
     assign unused_wb = ^{wb_out_last[1], wb_idle};
   end
 
+  // Why: the activation buffer sits between pnc_axi_rd (after the abort override) and the join;
+  // the datapath reset after an abort empties it.
+  logic [1:0] ab_out_valid, ab_out_last, ab_out_ready;
+  logic [2*DW-1:0] ab_out_data;  // {HO, LO}
+  logic ab_idle, unused_ab;
+
+  pnc_abuf #(
+      .AbufBytes(AbufBytes)
+  ) u_abuf (
+      .clk_i,
+      .rst_ni        (dp_rst_n),
+      .en_i          (ab_en),
+      .lo_words_i    (ab_lo_words),
+      .ho_stride_i   (ab_ho_stride),
+      .ho_rec_bytes_i(ab_rec_bytes),
+      .cmd_valid_i   (ab_cmd_valid),
+      .cmd_ready_o   (ab_cmd_ready),
+      .cmd_load_i    (ab_cmd_load),
+      .cmd_first_i   (ab_cmd_first),
+      .idle_o        (ab_idle),
+      .in_valid_i    ({use_valid[SActHo], use_valid[SActLo]}),
+      .in_ready_o    ({use_ready[SActHo], use_ready[SActLo]}),
+      .in_data_i     ({rd_data[SActHo], rd_data[SActLo]}),
+      .in_last_i     ({rd_last[SActHo], rd_last[SActLo]}),
+      .out_valid_o   (ab_out_valid),
+      .out_ready_i   (ab_out_ready),
+      .out_data_o    (ab_out_data),
+      .out_last_o    (ab_out_last)
+  );
+  // Waiver: the join ends an HO stream by its records, not by a last flag; idle_o is only for
+  // benches.
+  assign unused_ab = ^{ab_out_last[1], ab_idle};
+
   pnc_join #(
       .NumPea(NumPea)
   ) u_join (
@@ -333,13 +380,13 @@ module pnc_top #(
       .b_i(cfg_b),
       .r_eff_i(cfg_r_eff),
       .start_i(job_start),
-      .act_lo_valid_i(use_valid[SActLo]),
-      .act_lo_ready_o(use_ready[SActLo]),
-      .act_lo_data_i(rd_data[SActLo]),
-      .act_lo_last_i(rd_last[SActLo]),
-      .act_ho_valid_i(use_valid[SActHo]),
-      .act_ho_ready_o(use_ready[SActHo]),
-      .act_ho_data_i(rd_data[SActHo]),
+      .act_lo_valid_i(ab_out_valid[0]),
+      .act_lo_ready_o(ab_out_ready[0]),
+      .act_lo_data_i(ab_out_data[DW-1:0]),
+      .act_lo_last_i(ab_out_last[0]),
+      .act_ho_valid_i(ab_out_valid[1]),
+      .act_ho_ready_o(ab_out_ready[1]),
+      .act_ho_data_i(ab_out_data[2*DW-1:DW]),
       .wt_lo_valid_i(wt_lo_valid),
       .wt_lo_ready_o(wt_lo_ready),
       .wt_lo_data_i(wt_lo_data),

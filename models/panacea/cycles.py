@@ -40,6 +40,12 @@ queued when the join moves on.
 encoder cycle per column). The constants live in ``arch.toml [cycle]`` (fitted to the RTL's
 CYCLES counter, docs/architecture.md section 6); nothing here hard-codes a latency.
 
+With the activation buffer (descriptor ``mt > 0``) the groups run ``for m-tile: for ng: for
+mb in m-tile``; the activation beats are on the bus only in an m-tile's first n-group, the other
+groups play them (``S_g + max(LO, HO words)`` joins ``E_g``); a fitting weight unit is fetched in
+every m-tile's first group (the prefetch stays inside an m-tile); the sequencer runs up to
+``AHEAD`` groups ahead through played groups (architecture.md section 6).
+
 The lower limit is a roofline: the larger of the operator bound ``max(SWO products, DWO
 products) / NUM_PEA`` over the whole GEMM (each PEA has one SWO and one DWO) and the memory bound
 ``max(compulsory read bytes, compulsory write bytes) / (AXI_DATA_W/8)`` (the AXI read and write
@@ -66,6 +72,9 @@ from .rle import HEADER_BYTES
 from .slicing import wt_lo_bits
 
 V: int = int(ARCH.V)
+# Groups the request sequencer can run ahead of the join through groups whose activations the
+# activation buffer plays (its command queue and the weight buffers' PLAY queues hold 2).
+AHEAD: int = 2
 # The documented model tolerance (architecture.md section 6), the one source for the scoreboard,
 # ``panacea run`` and the bench: |RTL CYCLES - model| <= CYCLE_TOL * model + CYCLE_SLACK.
 CYCLE_TOL: float = float(CYCLE.CYCLE_TOL)
@@ -268,7 +277,12 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
     amt = st.abuf_mt
     tile = amt if amt else mb_n
 
-    bus = s_prev = owed = 0.0
+    bus = owed = 0.0
+    # starts of the last groups, newest last, and how many of them played their activations
+    # from the buffer: the sequencer queues those groups' commands without waiting for the bus,
+    # so the next group's requests go out up to AHEAD groups earlier (command queues of 2)
+    s_hist = [0.0] * (AHEAD + 1)
+    played = 0
     e_prev = -gap
     dwo_free = [0.0] * npea
     bank_old = [0.0] * npea  # drain ends of each PEA's last two tiles: the older ...
@@ -310,7 +324,8 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 rec += w_rec_g
             if m == t0 and owed > 0:  # prefetch of this n-group unfinished: streams now
                 pf, rd, owed = pf + min(owed, w_pf_g) / eff, rd + owed / eff, 0.0
-            b0 = s_prev if s_prev > bus else bus
+            issue = s_hist[-1 - min(played, AHEAD)]
+            b0 = issue if issue > bus else bus
             bus = b0 + pf
             ready = bus + lat
             bus += rec
@@ -322,7 +337,16 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
             if ready > set_up:
                 set_up = ready
             s = bank if bank > set_up else set_up
-            bus = (s if s > bus else bus) + rd - pf - rec
+            # a group that plays its activations issues only biases: the bus is not held to S
+            floor = s if act_rd else issue
+            if fetch and fits and played > AHEAD:
+                # an m-tile's first group after more than AHEAD groups played from the buffers
+                # is issued well ahead of the join: its weight units stream into the weight
+                # buffers at once, not behind the join as the operand FIFOs do
+                w_rest = w_rd_g - w_pf_g - w_rec_g
+                bus = bus + w_rest
+                rd -= w_rest
+            bus = (floor if floor > bus else bus) + rd - pf - rec
             dw_m, bl_m, per_m, dr_m = cols[m]
             s1 = s + 1
             starts = [s1 if s1 > f else f for f in dwo_free]
@@ -353,13 +377,15 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
             if slots == 2 and m == t0:
                 owed += nxt
             if owed > 0:
-                bs = s if s > bus else bus
+                bs = floor if floor > bus else bus
                 idle = e - bs
                 used = min(owed, eff * (idle if idle > 0.0 else 0.0))
                 owed -= used
                 bus = bs + used
             grow[m] = round(e - (e_prev if e_prev > 0.0 else 0.0))
-            e_prev, s_prev = e, s
+            e_prev = e
+            s_hist = s_hist[1:] + [s]
+            played = 0 if act_rd else played + 1
     tail = post - max(e_prev, 0.0)
     if st.out_fmt == int(CONSTS.FMT_UINT8_RLE):
         tail += mb_n * float(CYCLE.WRITE_CMD_CYCLES)

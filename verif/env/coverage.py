@@ -138,6 +138,11 @@ _cov_k = _coverpoint("pnc.dims.k", K_BINS)
 _cov_wbuf = _coverpoint("pnc.dims.wbuf", WBUF_BINS)
 _cov_extreme = _coverpoint("pnc.dims.extreme", EXTREME_DIMS)
 
+# Activation buffer: the m-tile class of the descriptor (seq_lib.job_gen.MT_CLASSES: mt = 0,
+# several m-tiles, mt = MB, mt > MB) or a BAD_BLOCK descriptor, in every skip mode.
+MT_BINS = tuple((c, m) for c in ("none", "partial", "whole", "over", "illegal") for m in MODES)
+_cov_mt = _coverpoint("pnc.dims.mtile_x_mode", MT_BINS)
+
 # Weight buffer with two or one slot over three or four (or more) n-groups.
 _cov_wbuf_chain = _coverpoint("pnc.dims.wbuf_chain", [(s, g) for s in (2, 1) for g in (3, 4)])
 _cov_act_dec = _coverpoint("pnc.sparsity.act_tile_decile", list(range(11)))
@@ -303,6 +308,9 @@ def sample_job(spec, exp=None) -> None:
     _cov_k(dim_class(spec.k, with_run=True))
     ngroups = -(-int(spec.n) // (V * int(ARCH.NUM_PEA)))
     _cov_wbuf(wbuf_slots(int(spec.k), sbr), "one_ngroup" if ngroups == 1 else "several_ngroups")
+    mt_class = "illegal" if spec.illegal == "bad_block" else spec.meta.get("mt_class")
+    if mt_class is not None:
+        _cov_mt(mt_class, mode)
     _cov_family("act", spec.meta.get("act_family"))
     _cov_family("wt", spec.meta.get("wt_family"))
     _cov_fmt_bias(int(spec.out_fmt), spec.bias is not None)

@@ -182,12 +182,10 @@ def compare(
         for s in stray[:MAX_REPORTED]:
             bad("axi", s)
         st = exp.stats
-        nb = -(-job.N // V)
-        ng = -(-nb // int(ARCH.NUM_PEA))
         want = {
-            "act": BUS_BYTES * ng * int(st.act_beats.sum()),
+            "act": BUS_BYTES * st.act_fetch_ngroups * int(st.act_beats.sum()),
             "wt": BUS_BYTES * st.wt_rd_beats,
-        }  # weight buffer: replays are not read; the row vector counts with the activations
+        }  # buffers: replays are not read; the row vector counts with the activations
         got_rd = {
             "act": per[("act_lo", "rd")] + per[("act_ho", "rd")] + per[("rowq", "rd")],
             "wt": per[("wt_lo", "rd")] + per[("wt_ho", "rd")] + per[("bias", "rd")],

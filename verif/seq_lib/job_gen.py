@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 from panacea.aqs import is_per_row
 from panacea.config import ARCH, CONSTS
-from panacea.memimage import wbuf_slots
+from panacea.memimage import abuf_mt_max, wbuf_slots
 from panacea.rowquant import R_RULES, calibrate_rows, center_rows, choose_r_rows, quantize_rows
 
 V = int(ARCH.V)
@@ -58,8 +58,11 @@ STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
 # Descriptor fields a negative test breaks, then AXI responses and stream headers.
 DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
                       "bad_lo_bits", "bad_out_lo_bits", "bad_r", "bad_out_r", "misaligned",
-                      "bad_rq_mult", "bad_rq_shift")  # fmt: skip
+                      "bad_rq_mult", "bad_rq_shift", "bad_block")  # fmt: skip
 ILLEGAL_KINDS = (*DESCRIPTOR_ILLEGAL, "axi_rd_err", "axi_wr_err", "stream_corrupt")
+# m-tile classes of the activation buffer (descriptor mt): none (mt = 0), partial (several
+# m-tiles, the last one possibly shorter), whole (mt = MB), over (mt > MB: one m-tile too).
+MT_CLASSES = ("none", "partial", "whole", "over")
 MODES = (int(CONSTS.SKIP_DENSE), int(CONSTS.SKIP_ZERO), int(CONSTS.SKIP_AQS))
 # Per-row z/r families: the host's per-token calibration (rows of their own offset and scale),
 # the same with per-row ZPM, blocks of 8 rows sharing one range, extreme values, and rows of
@@ -103,6 +106,7 @@ class JobKnobs:
     row_q: bool | None = None  # per-row z and r (MODE.row_q); None: drawn with row_q_share
     row_q_share: float = 0.0  # chance of a per-row job when row_q is None
     row_zr: str | None = None  # per-row z/r family (ROW_ZR_FAMILIES)
+    mt_class: str | None = None  # m-tile class (MT_CLASSES); None: drawn (those that fit)
 
 
 RowParam = int | np.ndarray  # one value per job, or one per row (per-row job)
@@ -129,6 +133,7 @@ class JobSpec:
     zo: int = 0
     out_r: int = 0
     out_b: int = 4
+    mt: int = 0  # m-blocks per m-tile in the activation buffer (descriptor BLOCK.mt)
     placement: str = "packed"
     base: int = 0x1000
     stall: str = "none"
@@ -154,7 +159,7 @@ class JobSpec:
         s = (
             f"m{self.m}n{self.n}k{self.k}_b{self.b}_{'sbr' if self.sbr else 'nosbr'}_{mode}"
             f"_{fmt}_{zr}_{fam}{'_bias' if self.bias is not None else ''}"
-            f"_{self.placement}_{self.stall}"
+            f"_{self.placement}_{self.stall}{f'_mt{self.mt}' if self.mt else ''}"
         )
         return s + (f"_ILLEGAL-{self.illegal}" if self.illegal else "")
 
@@ -457,7 +462,25 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
         spec.illegal = kn.illegal
         if kn.illegal not in ILLEGAL_KINDS:
             raise ValueError(f"illegal must be one of {ILLEGAL_KINDS}, got {kn.illegal!r}")
+    # drawn last, so the fields above keep the random stream they had before the m-tile
+    cls = kn.mt_class or _pick(rng, MT_CLASSES, p=[0.4, 0.3, 0.15, 0.15])
+    spec.mt, spec.meta["mt_class"] = draw_mt(rng, cls, m, k, b, bool(row_q))
     return spec
+
+
+def draw_mt(
+    rng: np.random.Generator, cls: str, m: int, k: int, b: int, row_q: bool
+) -> tuple[int, str]:
+    """(mt, its class) of class ``cls`` (MT_CLASSES) for the job, or of the nearest class that
+    fits the activation buffer (a whole m-tile falls back to a partial one, a partial one to
+    none)."""
+    hi = abuf_mt_max(m, k, b, row_q)
+    mb = -(-m // V)
+    if cls in ("whole", "over") and hi == mb:
+        return (mb, "whole") if cls == "whole" else (int(rng.integers(mb + 1, 1 << 16)), "over")
+    if cls != "none" and hi and mb > 1:
+        return int(rng.integers(1, min(hi, mb - 1) + 1)), "partial"
+    return 0, "none"
 
 
 def spec_fields() -> list[str]:

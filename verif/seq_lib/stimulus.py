@@ -24,7 +24,7 @@ BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
 # JobSpec fields that are model Job fields of the same name (sbr is made a bool)
 JOB_FIELDS = ("x", "w", "z", "r", "b", "mode", "bias", "out_fmt", "mult", "shift", "zo", "out_r",
-              "out_b")  # fmt: skip
+              "out_b", "mt")  # fmt: skip
 
 
 def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | None) -> dict:
@@ -86,6 +86,7 @@ DESCRIPTOR_CORNERS = {
     ),
     "bad_rq_mult": (0,),
     "bad_rq_shift": (0, 63),
+    "bad_block": ("first", 0xFFFF),
 }  # fmt: skip
 ROWQ_CORNERS = tuple(("rowq", o) for o in (1, 4, 7))
 
@@ -122,7 +123,20 @@ def _corner_fields(kind: str, corner, f: dict) -> dict[str, int]:
         return {"mult": 0} | ({} if f["fmt"] else {"fmt": mi.FMT_CODES["uint8"]})
     if kind == "bad_rq_shift":
         return {"shift": corner} | ({} if f["fmt"] else {"fmt": mi.FMT_CODES["uint8"]})
+    if kind == "bad_block":
+        return _bad_block(f, None if corner == "first" else corner)
     raise ValueError(f"not a descriptor error: {kind!r}")
+
+
+def _bad_block(f: dict, mt: int | None) -> dict[str, int]:
+    """Fields making the m-tile too large for the activation buffer (BAD_BLOCK): the first
+    m-tile that does not fit (``mt`` None) or ``mt``; when every m-block of the job fits, the
+    largest operand (M = K = MAX_DIM) with the largest mt, which no buffer below 12 MiB holds."""
+    hi = mi.abuf_mt_max(f["M"], f["K"], f["b"], bool(f["row_q"]))
+    mb = -(-f["M"] // mi.V)
+    if hi < mb:
+        return {"mt": hi + 1 if mt is None else max(mt, hi + 1)}
+    return {"M": int(ARCH.MAX_DIM), "K": int(ARCH.MAX_DIM), "mt": 0xFFFF}
 
 
 def break_descriptor(
@@ -158,6 +172,8 @@ def break_descriptor(
         new.update(fmt=mi.FMT_CODES["uint8"], mult=0)
     elif kind == "bad_rq_shift":
         new.update(fmt=mi.FMT_CODES["uint8"], shift=int(rng.choice([0, 63])))
+    elif kind == "bad_block":
+        new.update(_bad_block(f, int(rng.integers(1, 1 << 16))))
     else:
         raise ValueError(f"not a descriptor error: {kind!r}")
     return mi.encode_descriptor(new, regs)

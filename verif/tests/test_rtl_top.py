@@ -25,6 +25,7 @@ TESTS = [
     "e2e_rle_trailing_fillers",
     "e2e_reset_mid_job",
     "e2e_wbuf_fill_replay",
+    "e2e_abuf_mtiles",
     "e2e_rd_err_in_replay_group",
     "e2e_cycles_per_mode",
     "e2e_cycles_layernorm",

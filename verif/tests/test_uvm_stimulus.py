@@ -115,6 +115,7 @@ def test_each_illegal_kind_predicts_its_error_code(kind):
         "misaligned": "MISALIGNED",
         "bad_rq_mult": "BAD_RQ",
         "bad_rq_shift": "BAD_RQ",
+        "bad_block": "BAD_BLOCK",
         "axi_rd_err": "AXI_RD_ERR",
         "axi_wr_err": "AXI_WR_ERR",
         "stream_corrupt": "STREAM_CORRUPT",
@@ -145,6 +146,7 @@ def test_every_descriptor_corner_predicts_its_error_code_in_every_format(kind):
         "bad_mode_fmt": "BAD_MODE", "bad_lo_bits": "BAD_LO_BITS",
         "bad_out_lo_bits": "BAD_LO_BITS", "bad_r": "BAD_R", "bad_out_r": "BAD_R",
         "misaligned": "MISALIGNED", "bad_rq_mult": "BAD_RQ", "bad_rq_shift": "BAD_RQ",
+        "bad_block": "BAD_BLOCK",
     }[kind]  # fmt: skip
     for corner in DESCRIPTOR_CORNERS[kind]:
         for fmt in (0, 1, 2):

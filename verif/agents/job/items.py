@@ -85,5 +85,5 @@ def describe_job(job: Job) -> str:
     """One line naming a model job's shape and descriptor fields (for logs and messages)."""
     return (
         f"M{job.M} N{job.N} K{job.K} b{job.b} {job.mode} sbr{int(job.sbr)} "
-        f"bias{int(job.bias is not None)} {FMT_NAMES[job.fmt_code]} z{job.z} r{job.r}"
+        f"bias{int(job.bias is not None)} {FMT_NAMES[job.fmt_code]} z{job.z} r{job.r} mt{job.mt}"
     )

@@ -25,12 +25,13 @@ import cocotb
 import numpy as np
 from cocotb.triggers import ClockCycles
 from panacea.config import ARCH, ERRORS
-from panacea.cycles import mode_cycles
+from panacea.cycles import choose_mt, mode_cycles
 from panacea.memimage import (
     BUS_BYTES,
     FMT_CODES,
     Job,
     MemImage,
+    abuf_mt_max,
     align_bus,
     decode_descriptor,
     encode_descriptor,
@@ -72,22 +73,40 @@ def random_job(
         rng.integers(-(1 << 20), 1 << 20, size=n).astype(np.int32) if rng.random() < 0.5 else None
     )
     out_b = int(rng.integers(3, 6))
-    return Job(
-        x=x,
-        w=w,
-        z=z,
-        r=r,
-        b=b,
-        sbr=bool(rng.random() < 0.7),
-        mode=mode,
-        bias=bias,
-        out_fmt=fmt,
-        mult=int(rng.integers(1 << 28, 1 << 31)),
-        shift=int(rng.integers(30, 40)),
-        zo=int(rng.integers(0, 256)),
-        out_r=int(rng.integers(0, 1 << (8 - out_b))),
-        out_b=out_b,
+    return with_random_mt(
+        rng,
+        Job(
+            x=x,
+            w=w,
+            z=z,
+            r=r,
+            b=b,
+            sbr=bool(rng.random() < 0.7),
+            mode=mode,
+            bias=bias,
+            out_fmt=fmt,
+            mult=int(rng.integers(1 << 28, 1 << 31)),
+            shift=int(rng.integers(30, 40)),
+            zo=int(rng.integers(0, 256)),
+            out_r=int(rng.integers(0, 1 << (8 - out_b))),
+            out_b=out_b,
+        ),
     )
+
+
+def with_random_mt(rng: np.random.Generator, job: Job) -> Job:
+    """``job`` with a random m-tile: 0 (no activation buffer), a partial m-tile that fits, or
+    one m-tile of every m-block (mt >= MB), each about a third of the time when they fit."""
+    hi = abuf_mt_max(job.M, job.K, int(job.b), job.per_row)
+    mb = -(-job.M // 8)
+    choice = [0]
+    if hi:
+        choice.append(
+            int(rng.integers(1, hi + 1)) if hi < mb or mb == 1 else int(rng.integers(1, mb))
+        )
+    if hi == mb:
+        choice.append(int(rng.choice([mb, int(rng.integers(mb, 1 << 16))])))
+    return dataclasses.replace(job, mt=int(rng.choice(choice)))
 
 
 async def run_job(
@@ -323,6 +342,58 @@ async def e2e_wbuf_fill_replay(dut):
 
 
 @cocotb.test()
+async def e2e_abuf_mtiles(dut):
+    """Activation buffer (ABUF_BYTES of arch.toml) and the m-tile loop: jobs over several
+    n-groups with mt = 0, partial m-tiles (the last one shorter), one whole m-tile and
+    mt >= MB, with and without row_q and a fitting weight buffer (a weight unit per n-group of
+    every m-tile, the next n-group's prefetched); output and counters exact, RD_BYTES with each
+    activation stream read once when mt > 0."""
+    rng = make_rng("e2e_abuf_mtiles", test_seed())
+    bfm = await setup(dut)
+    npea = int(ARCH.NUM_PEA)
+    for m, n, k, mts, per_row in (
+        (40, 8 * npea + 12, 24, (0, 2, 3, 5, 9), False),
+        (33, 16 * npea, 20, (1, 4, 100), True),
+        (17, 8 * npea + 8, 60, (2,), False),
+    ):
+        x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
+        w = rng.integers(-127, 128, (n, k)).astype(np.int8)
+        z: int | np.ndarray = 100
+        r: int | np.ndarray = 100 >> 4
+        if per_row:
+            z = rng.integers(90, 110, m)
+            r = z >> 4
+        base = Job(
+            x=x,
+            w=w,
+            z=z,
+            r=r,
+            b=4,
+            sbr=True,
+            mode="aqs",
+            out_fmt="uint8_rle",
+            mult=1 << 30,
+            shift=40,
+            bias=rng.integers(-1000, 1000, n).astype(np.int32),
+        )
+        rd0 = None
+        for mt in mts:
+            job = dataclasses.replace(base, mt=mt)
+            c = await run_job(bfm, job)
+            rd0 = c["RD_BYTES"] if mt == 0 else rd0
+            model = mode_cycles(job).cycles
+            dut._log.info(
+                "%s: ok, %d cycles (model %d, %+.1f %%), RD %d B%s",
+                describe_job(job),
+                c["CYCLES"],
+                model,
+                100.0 * (c["CYCLES"] - model) / model,
+                c["RD_BYTES"],
+                f" (mt=0: {rd0} B)" if rd0 and mt else "",
+            )
+
+
+@cocotb.test()
 async def e2e_rd_err_in_replay_group(dut):
     """SLVERR on the activation LO plane of the last m-block of a job whose weights fit (its
     group replays the weight buffers): AXI_RD_ERR, no hang, and the next fitting job (which
@@ -430,7 +501,8 @@ async def e2e_cycles_per_mode(dut):
 async def e2e_cycles_layernorm(dut):
     """M64 N64 K128, layer-norm-like activation (most HO slices equal r), dense INT8 weights, in
     each skip mode: RTL cycles next to the model (exact counters; weight buffer per arch.toml);
-    then the same job with z and r given per row (the same values on every row)."""
+    then the same job with z and r given per row (the same values on every row), and with the
+    activation buffer (the host's m-tile)."""
     rng = make_rng("e2e_cycles_layernorm")
     bfm = await setup(dut)
     m, n, k, b, z = 64, 64, 128, 4, 104
@@ -444,3 +516,6 @@ async def e2e_cycles_layernorm(dut):
     # the same job with its z and r given per row: the cost of reading the row vector
     rows = dataclasses.replace(base, z=np.full(m, z, np.int64), r=np.full(m, z >> b, np.int64))
     await cycles_report(dut, bfm, rows, " per row")
+    # the same job with the activation buffer: the host's m-tile (else the largest that fits)
+    mt = choose_mt(base) or abuf_mt_max(m, k, b, False)
+    await cycles_report(dut, bfm, dataclasses.replace(base, mt=mt), f" mt {mt}")

@@ -23,6 +23,7 @@ from panacea.memimage import align_bus
 
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, settle, setup, tick
+from verif.tests.unit._twostream import TwoStreams, pack2
 
 
 def slots_for(cap: int, k: int, lw: int) -> int:
@@ -96,26 +97,16 @@ def make_plan(rng: np.random.Generator, cap: int, bw: int, k: int | None = None,
     return plan
 
 
-def pack2(v0: int, v1: int, width: int) -> int:
-    return v0 | (v1 << width)
-
-
 async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_bp: float,
                    p_cmd_idle: float, tag: str) -> int:
     """Drive ``plan`` cycle by cycle; check every output word; return the cycles used."""
-    dw = len(dut.in_data_i) // 2
-    dmask = (1 << dw) - 1
     dut.fits_i.value = plan.fits
+    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
     ci = 0
     cmd = None
-    ptr = [0, 0]
-    pend = [False, False]
-    word = [(0, False), (0, False)]
-    got: tuple[list, list] = ([], [])
-    n_exp = [len(plan.exp[0]), len(plan.exp[1])]
     cycles = 0
-    limit = 50 * (sum(n_exp) + len(plan.cmds)) + 200
-    while len(got[0]) < n_exp[0] or len(got[1]) < n_exp[1] or ci < len(plan.cmds):
+    limit = 50 * (len(plan.exp[0]) + len(plan.exp[1]) + len(plan.cmds)) + 200
+    while not io.outputs_done() or ci < len(plan.cmds):
         if cmd is None and ci < len(plan.cmds) and rng.random() >= p_cmd_idle:
             cmd = plan.cmds[ci]
         dut.load_i.value = int(cmd is not None and cmd[0] == "L")
@@ -125,57 +116,22 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
                 dut.load_slot_i.value = cmd[1]
             else:
                 dut.play_slot_i.value, dut.play_last_i.value = cmd[1], cmd[2]
-        for s in (0, 1):
-            if not pend[s] and ptr[s] < len(plan.inp[s]) and rng.random() >= p_idle:
-                pend[s] = True
-                word[s] = plan.inp[s][ptr[s]]
-        dut.in_valid_i.value = pend[0] | (pend[1] << 1)
-        dut.in_data_i.value = pack2(word[0][0], word[1][0], dw)
-        dut.in_last_i.value = int(word[0][1]) | (int(word[1][1]) << 1)
-        ready = [int(rng.random() >= p_bp) for _ in (0, 1)]
-        dut.out_ready_i.value = ready[0] | (ready[1] << 1)
+        io.drive()
         await settle()
-        in_rdy = int(dut.in_ready_o.value)
-        out_v = int(dut.out_valid_o.value)
-        # Data and last of a stream without valid may be X (the output FIFO is not reset).
-        out_d = str(dut.out_data_o.value)
-        out_l = str(dut.out_last_o.value)
+        io.sample()
         took_cmd = cmd is not None and int(
             (dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
-        for s in (0, 1):
-            if out_v >> s & 1 and ready[s]:
-                i = len(got[s])
-                w = (int(out_d[len(out_d) - (s + 1) * dw : len(out_d) - s * dw], 2) & dmask,
-                     out_l[1 - s] == "1")
-                assert i < n_exp[s], f"{tag}: stream {s} produced an extra word {w[0]:#x}"
-                want = plan.exp[s][i]
-                assert w == (want[0] & dmask, want[1]), \
-                    f"{tag}: stream {s} word {i}: got {w[0]:#x} last {w[1]}, " \
-                    f"expected {want[0] & dmask:#x} last {want[1]}"
-                got[s].append(w)
         await tick(dut)
         cycles += 1
-        assert cycles < limit, f"{tag}: stalled after {cycles} cycles, got " \
-            f"{len(got[0])}/{n_exp[0]} LO and {len(got[1])}/{n_exp[1]} HO words, " \
-            f"{ci}/{len(plan.cmds)} commands, inputs taken {ptr}"
+        assert cycles < limit, f"{tag}: stalled after {cycles} cycles, {io.progress()}, " \
+            f"{ci}/{len(plan.cmds)} commands"
         if took_cmd:
             cmd = None
             ci += 1
-        for s in (0, 1):
-            if pend[s] and in_rdy >> s & 1:
-                pend[s] = False
-                ptr[s] += 1
+        io.advance()
     dut.load_i.value = 0
     dut.play_i.value = 0
-    dut.in_valid_i.value = 0
-    assert ptr == [len(plan.inp[0]), len(plan.inp[1])], f"{tag}: inputs left {ptr}"
-    for _ in range(4):
-        await settle()
-        if int(dut.idle_o.value):
-            break
-        await tick(dut)
-    assert int(dut.idle_o.value), f"{tag}: not idle at the end"
-    await tick(dut)
+    await io.finish(dut.idle_o)
     return cycles
 
 
