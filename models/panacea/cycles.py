@@ -324,7 +324,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 rec += w_rec_g
             if m == t0 and owed > 0:  # prefetch of this n-group unfinished: streams now
                 pf, rd, owed = pf + min(owed, w_pf_g) / eff, rd + owed / eff, 0.0
-            issue = s_hist[-1 - min(played, AHEAD)]
+            issue = s_hist[-1 - (0 if fetch and fits and played <= AHEAD else min(played, AHEAD))]
             b0 = issue if issue > bus else bus
             bus = b0 + pf
             ready = bus + lat
