@@ -71,7 +71,7 @@ module pnc_post_wr #(
 
   assign cmd_valid_o = run_i ? (ci_q < ncmd_q) : flush_i ? cmd_hold_q : 1'b0;
   // A command goes to the beat holding its first byte; the formatter strobes the bytes inside.
-  assign cmd_addr_o = cmd_addr_q & ~32'(DW / 8 - 1);
+  assign cmd_addr_o = cmd_addr_q & ~(32'(DW / 8 - 1));
   assign cmd_beats_o = (ci_q == '0) ? beats0_i : beats_i;
   assign cmd_fire = cmd_valid_o && cmd_ready_i;
   assign d_beats = (di_q == '0) ? beats0_i : beats_i;
