@@ -84,7 +84,7 @@ module pnc_regs #(
   // ---- parameter legality
   `PNC_STATIC_ASSERT(LiteAddrIs8, pnc_pkg::LITE_ADDR_W == 8)  // the register map is an 8-bit space
   `PNC_STATIC_ASSERT(IncWLegal, IncW >= 1 && IncW <= 31)
-  // The datapath (pnc_pea lanes, pnc_pack/pnc_unpack vectors, the INT32 output path) is written
+  // The datapath (pnc_pea lanes, pnc_unpack items, the INT32 output path) is written
   // for 8-lane slice vectors and 32-bit accumulators; this block is in every build of pnc_top.
   `PNC_STATIC_ASSERT(VIs8, pnc_pkg::V == 8 && pnc_pkg::TM == 8 && pnc_pkg::TN == 8)
   `PNC_STATIC_ASSERT(AccWIs32, pnc_pkg::ACC_W == 32)
