@@ -26,7 +26,7 @@ BANNER_CHARS = set(" ║╔╗╚╝╠╣╦╩╬═─│┐└┘┌▶◀�
 # `(~24)'(x)`, so `~24'(7)` elaborates to 7 (and `-24'(x)` to an error). Verilator and Icarus
 # read it as intended, so only synthesis, mutation and formal would build a different design.
 # Parenthesise the cast: `~(24'(x))`.
-UNARY_CAST = re.compile(r"(?:[~!]|(?:^|[=(,?:&|^])\s*[-+])\s*\w+'\(")
+UNARY_CAST = re.compile(r"(?:[~!]|[=(,?:&|^]\s*[-+])\s*\w+'\(")
 
 
 def unary_casts(files: Sequence[str]) -> list[str]:

@@ -12,6 +12,7 @@ def test_unary_operator_on_size_cast_is_flagged(tmp_path):
         "assign d = (v + 24'(B - 1)) & ~(24'(B - 1));\n"  # parenthesised: fine
         "assign e = x - 10'(N);  // binary minus: fine\n"
         "// a comment with ~24'(x) is not code\n"
+        "    + int'(y);  // a binary plus continuing the line above: fine\n"
     )
     hits = lint.unary_casts([str(sv)])
     assert [h.split(":")[1] for h in hits] == ["1", "2", "3"]
