@@ -259,9 +259,11 @@ def run_rtl(
                 jobs.append(job)
                 where.append((md, kc, nc))
     t0 = time.monotonic()
+    model = [mode_cycles_from_stats(job_stats(j)).cycles for j in jobs]
     log(
         f"  [llm rtl {name}] {len(jobs)} job(s) of M={sub.xq.shape[0]} at full N, K on {sim}, "
-        f"config {CONFIG_NAME} ({ARCH.NUM_PEA} PEAs, AXI {ARCH.AXI_DATA_W} bits), one run"
+        f"config {CONFIG_NAME} ({ARCH.NUM_PEA} PEAs, AXI {ARCH.AXI_DATA_W} bits), one run; "
+        f"the model predicts {sum(model) / 1e6:.2f} M cycles in all"
     )
 
     def progress(obs: Any) -> None:
@@ -270,7 +272,8 @@ def run_rtl(
         rate = obs.dut_cycles / obs.wall_s if obs.wall_s else 0.0
         log(
             f"  [llm rtl {name}] {obs.idx + 1}/{len(jobs)} {md} k chunk {kc} n chunk {nc} "
-            f"(M{j.M} N{j.N} K{j.K}): {'HANG' if obs.timed_out else obs.cycles} cycles, "
+            f"(M{j.M} N{j.N} K{j.K}): {'HANG' if obs.timed_out else obs.cycles} cycles "
+            f"(model {model[obs.idx]}), "
             f"{obs.wall_s:.0f} s, {rate:.0f} DUT cycles/s, {time.monotonic() - t0:.0f} s so far"
         )
 
@@ -279,16 +282,15 @@ def run_rtl(
     for md in modes:
         fig = layer_figures(layer_jobs(sub, md.lower()))
         per_job = []
-        for job, obs, (m, kc, nc) in zip(jobs, recs, where, strict=True):
+        for job, obs, pred, (m, kc, nc) in zip(jobs, recs, model, where, strict=True):
             if m != md:
                 continue
             problems, exact, counters_exact = check_job(job, obs)
-            model = mode_cycles_from_stats(job_stats(job)).cycles
             per_job.append({
                 "k_chunk": kc, "n_chunk": nc, "N": job.N, "K": job.K,
-                "rtl_cycles": obs.cycles, "model_cycles": model,
-                "model_ratio": obs.cycles / model if obs.cycles else None,
-                "model_within_tol": within_tolerance(obs.cycles, model),
+                "rtl_cycles": obs.cycles, "model_cycles": pred,
+                "model_ratio": obs.cycles / pred if obs.cycles else None,
+                "model_within_tol": within_tolerance(obs.cycles, pred),
                 "rd_bytes": obs.counters.get("RD_BYTES"), "wr_bytes": obs.counters.get("WR_BYTES"),
                 "exact": exact, "counters_exact": counters_exact, "problems": problems,
                 "wall_s": obs.wall_s, "dut_cycles": obs.dut_cycles,
@@ -517,8 +519,8 @@ def format_layer(rep: dict[str, Any]) -> str:
             lines.append(
                 f"  mapper {md:<10} at {mpg['budget'] // 1024} KiB: {mpg['ratio']:.2f}x "
                 f"compulsory, {mpg['cycles_vs_roofline']:.2f}x roofline: {mpg['blocking']} "
-                f"(ABUF {mpg['abuf'] // 1024} KiB, WBUF {mpg['wbuf_pea'] // 1024} KiB/PEA, "
-                f"PSUM {mpg['psum'] // 1024} KiB; RTL nest with a fitting WBUF "
+                f"(ABUF {mpg['abuf'] / 1024:.1f} KiB, WBUF {mpg['wbuf_pea'] / 1024:.1f} KiB/PEA, "
+                f"PSUM {mpg['psum'] / 1024:.1f} KiB; RTL nest with a fitting WBUF "
                 f"{mpg['rtl_nest_fitting_wbuf']['ratio']:.2f}x)"
             )
     rtl = rep.get("rtl")
@@ -631,7 +633,7 @@ def targets(
             worst_err,
             bad == 0,
             "every job",
-            f"worst |RTL - model| / model {worst_err:.1%}; {bad} of {len(jobs)} outside; "
+            f"worst job abs(RTL - model) / model {worst_err:.1%}; {bad} of {len(jobs)} outside; "
             + ", ".join(
                 f"{n} {md} RTL/model {d['model_ratio']:.3f}, RTL/roofline "
                 f"{d['rtl_vs_roofline']:.2f}, AXI/compulsory {d['axi_vs_compulsory']:.1f}x"
@@ -728,11 +730,11 @@ def markdown(llm: dict[str, Any]) -> str:
     for r in llm["layers"]:
         for md, d in r["modes"].items():
             mpg = d.get("mapper")
-            mcols = (
-                [f"{mpg['ratio']:.2f}", f"{mpg['cycles_vs_roofline']:.2f}", mpg["blocking"],
-                 f"{mpg['abuf'] // 1024} / {mpg['wbuf_pea'] // 1024} / {mpg['psum'] // 1024}"]
-                if mpg else ["n/a"] * 4
-            )  # fmt: skip
+            mcols = ["n/a"] * 4
+            if mpg:
+                kib = " / ".join(f"{mpg[b] / 1024:.1f}" for b in ("abuf", "wbuf_pea", "psum"))
+                mcols = [f"{mpg['ratio']:.2f}", f"{mpg['cycles_vs_roofline']:.2f}",
+                         mpg["blocking"], kib]  # fmt: skip
             lines.append(
                 md_row(
                     r["name"], r["M"], r["N"], r["K"], d["jobs"], md, r["b"],
@@ -753,7 +755,7 @@ def markdown(llm: dict[str, Any]) -> str:
             "",
             *md_head(
                 "layer", "mode", "jobs", "RTL cycles", "model", "RTL/model",
-                "worst job |RTL-model|/model", "roofline", "RTL/roofline", "AXI MB",
+                "worst job error", "roofline", "RTL/roofline", "AXI MB",
                 "AXI/compulsory", "check", "wall s", "DUT cycles/s",
             ),
         ]  # fmt: skip
