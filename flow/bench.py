@@ -655,7 +655,8 @@ def llm_suite(args) -> dict:
 
 def simulation_speed(reports, args) -> dict:
     """Speed samples: the suite's runs, clock-only and pyuvm on Verilator, Icarus unless
-    ``--no-icarus`` (``failed`` set when the Icarus layer's check failed)."""
+    ``--no-icarus`` (``failed`` set when the Icarus layer's check failed), and the clock-only
+    loop of the LLM suite's build when it is another one (``<config>_<sim>_clock_only``)."""
     speed = {"verilator_run": speed_of(reports)}
     print("speed: Verilator clock-only loop", flush=True)
     speed["verilator_clock_only"] = clock_only("verilator", 200_000)
@@ -679,6 +680,20 @@ def simulation_speed(reports, args) -> dict:
         speed["icarus_clock_only"] = clock_only("icarus", 3000)
         if not tiny["pass"]:
             speed["failed"] = True
+    if args.llm_config != CONFIG_NAME:  # the clock-only loop of the LLM suite's build too
+        env = os.environ.get(arch.CONFIG_ENV)
+        os.environ[arch.CONFIG_ENV] = args.llm_config  # the runner builds its package
+        try:
+            print(f"speed: {args.llm_config} build, clock-only loop", flush=True)
+            cfg = args.llm_config
+            speed[f"{cfg}_verilator_clock_only"] = clock_only("verilator", 50_000)
+            if not args.no_icarus:
+                speed[f"{cfg}_icarus_clock_only"] = clock_only("icarus", 1000)
+        finally:
+            if env is None:
+                os.environ.pop(arch.CONFIG_ENV)
+            else:
+                os.environ[arch.CONFIG_ENV] = env
     return speed
 
 
