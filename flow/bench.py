@@ -569,7 +569,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     failed = bool(speed.pop("failed", False))
     for k, s in speed.items():
         print(
-            f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
+            f"  {k:<28} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
             + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
         )
     llm = None if args.no_llm else llm_suite(args)
