@@ -1,7 +1,7 @@
 """Pinned cycle points: deterministic jobs and the CYCLES the RTL reported for them, per named
 configuration (Verilator, no injected AXI stalls).
 
-The model test ``models/tests/test_cycles_rtl_points.py`` checks the cycle model against the
+The model test ``verif/tests/test_cycles_rtl_points.py`` checks the cycle model against the
 pinned values of its configuration (and of ``paper`` from a child process); the top-level test
 ``e2e_cycle_points`` (``verif/tests/top/tb_top_e2e.py``) runs the jobs of the selected
 configuration on the RTL, each bit-exact with exact counters and within the cycle-model
