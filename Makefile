@@ -66,7 +66,7 @@ check-params: $(VENV)  ## fail if a file generated from arch.toml is stale
 bench-model: $(VENV)  ## time the AQS-GEMM reference against a plain matmul
 	$(FLOW) bench-model
 
-bench: $(VENV)  ## RTL performance suite (Verilator) and the LLM suite (cycle model) vs model and limits -> build/bench/ [ARGS="--llm-only"]
+bench: $(VENV)  ## RTL performance suite (Verilator) and the LLM suite (paper build: cycle model, mapper; --llm-rtl: RTL) -> build/bench/ [ARGS="--llm-only"]
 	$(FLOW) bench $(ARGS)
 
 accuracy: $(VENV)  ## perplexity of SmolLM2-135M per quantization scheme, exact integer GEMMs -> build/accuracy/ [ARGS="--schemes asym,row"]

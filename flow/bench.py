@@ -9,9 +9,12 @@ checked bit-exactly and every counter exactly (flow.run). Then the simulation sp
 cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
 (Verilator), and of one tiny layer plus the clock-only loop on Icarus.
 
-Then the LLM suite (:mod:`flow.bench_llm`): LLaMA-7B layer shapes at 512 tokens through the cycle
-model only (cycles, roofline, AXI bytes against compulsory, energy per mode); ``--llm-only`` runs
-just that part (no simulator), ``--no-llm`` skips it.
+Then the LLM suite (:mod:`flow.bench_llm`) on the paper build (``--llm-config``; a child
+process when this one runs another configuration): LLaMA-7B layer shapes at 512 tokens through
+the cycle model (cycles, roofline, AXI bytes against compulsory, energy per mode) with the
+mapper's best blocking at 1 MiB beside each mode; ``--llm-rtl [TOKENS]`` also runs the first 32
+(TOKENS) rows of every layer on the RTL at full N and K (Verilator, bit-exact, exact counters,
+cycles against the model). ``--llm-only`` runs just that part, ``--no-llm`` skips it.
 
 Writes build/bench/bench.json, build/bench/bench.md and build/bench/{speedup,energy,llm}.png,
 and prints the ratios against the targets of docs/performance.md (PASS/MISS). Exit status 1 if a
@@ -23,16 +26,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from panacea import arch
 from panacea.analyze import plot_energy_stack
-from panacea.config import ARCH
+from panacea.aqs import MODE_NAMES
+from panacea.config import ARCH, CONFIG_NAME
 from panacea.cycles import CYCLE_SLACK, CYCLE_TOL
 
 from flow import bench_llm
@@ -43,6 +50,7 @@ from verif.common.runner import all_rtl, run_cocotb
 ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "build" / "bench"
+LLM_CONFIG = "paper"  # the build the LLM suite is measured on (issue 12: the paper's build)
 DEFAULT_B = int(ARCH.DEFAULT_LO_BITS)
 VARIANTS = [
     Variant("DENSE", "DENSE"),
@@ -491,7 +499,51 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         help="only compare one z, r per tensor, per block of 8 rows and per row on the LLM "
         "suite (cycle model) -> build/bench/llm_rows.{json,md}",
     )
+    ap.add_argument(
+        "--llm-config",
+        default=LLM_CONFIG,
+        choices=arch.names(),
+        help=f"named configuration the LLM suite models and simulates (default {LLM_CONFIG}; "
+        "run in a child process when it is not this process's)",
+    )
+    ap.add_argument(
+        "--llm-rtl",
+        nargs="?",
+        type=int,
+        const=bench_llm.RTL_TOKENS,
+        metavar="TOKENS",
+        help=f"also run the first TOKENS (default {bench_llm.RTL_TOKENS}) rows of every LLM layer "
+        "on the RTL at full N and K (Verilator, one run per layer; hours at 16 PEAs)",
+    )
+    ap.add_argument(
+        "--llm-rtl-modes",
+        default=",".join(bench_llm.RTL_MODES),
+        help="comma-separated skip modes of --llm-rtl (DENSE, ZERO_SKIP, AQS; default "
+        f"{','.join(bench_llm.RTL_MODES)})",
+    )
+    ap.add_argument(
+        "--llm-rtl-layers",
+        help="comma-separated LLM layers of --llm-rtl (default: all four)",
+    )
+    ap.add_argument("--llm-json", type=Path, help=argparse.SUPPRESS)  # child: LLM suite -> file
     args = ap.parse_args(argv)
+    modes = [m.strip().upper() for m in args.llm_rtl_modes.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODE_NAMES.values()]
+    if bad or not modes:
+        ap.error(f"--llm-rtl-modes: unknown mode(s) {', '.join(bad) or '(none)'}")
+    args.llm_rtl_modes = modes
+    names = [s[0] for s in bench_llm.SUITE]
+    if args.llm_rtl_layers is not None:
+        args.llm_rtl_layers = [n.strip() for n in args.llm_rtl_layers.split(",") if n.strip()]
+        bad = [n for n in args.llm_rtl_layers if n not in names]
+        if bad or not args.llm_rtl_layers:
+            ap.error(f"--llm-rtl-layers: unknown layer(s) {', '.join(bad) or '(none)'}; "
+                     f"layers: {', '.join(names)}")  # fmt: skip
+    if args.llm_rtl is not None and args.llm_rtl < 1:
+        ap.error(f"--llm-rtl: TOKENS must be >= 1, got {args.llm_rtl}")
+    if args.llm_json is not None:
+        args.llm_json.write_text(json.dumps(llm_suite(args)) + "\n")
+        return 0
     OUT.mkdir(parents=True, exist_ok=True)
     if args.llm_rows:
         rows = bench_llm.run_rows_suite(lambda s: print(s, flush=True), args.llm_wbuf)
@@ -517,14 +569,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     failed = bool(speed.pop("failed", False))
     for k, s in speed.items():
         print(
-            f"  {k:<22} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
+            f"  {k:<28} {s.get('dut_cycles_per_s') or 0:>10.0f} DUT cycles/s"
             + (f"  {s['macs_per_s']:.3g} MAC/s" if s.get("macs_per_s") else "")
         )
-    llm = (
-        None
-        if args.no_llm
-        else bench_llm.run_suite(log=lambda s: print(s, flush=True), wbuf_bytes=args.llm_wbuf)
-    )
+    llm = None if args.no_llm else llm_suite(args)
     doc = {
         "meta": {
             "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -546,12 +594,13 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     for t in doc["targets"] + (llm["targets"] if llm else []):
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
         print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); {t['detail']}")
-    ok = all(r["pass"] for r in reports) and not failed
+    llm_rtl = [r["rtl"] for r in (llm or {}).get("layers", []) if r.get("rtl")]
+    ok = all(r["pass"] for r in reports + llm_rtl) and not failed
     verdict = (
         "CHECK FAILURES (see table)"
         if not ok
         else "all runs bit-exact with exact counters"
-        if reports
+        if reports or llm_rtl
         else "no RTL runs"
     )
     print(
@@ -562,9 +611,52 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     return 0 if ok else 1
 
 
+def llm_suite(args) -> dict:
+    """The LLM suite on ``args.llm_config``: in this process when it runs that configuration,
+    else in a child ``python -m flow.bench --llm-only`` with $PANACEA_CONFIG set, so that model,
+    RTL build and testbench agree (its progress lines pass through)."""
+    log = lambda s: print(s, flush=True)  # noqa: E731
+    if args.llm_config == CONFIG_NAME:
+        return bench_llm.run_suite(
+            log,
+            wbuf_bytes=args.llm_wbuf,
+            rtl_tokens=args.llm_rtl,
+            rtl_modes=args.llm_rtl_modes,
+            rtl_layers=args.llm_rtl_layers,
+        )
+    log(f"LLM suite on configuration {args.llm_config} (child process; this one is {CONFIG_NAME})")
+    OUT.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="llm-", suffix=".json", dir=OUT)
+    os.close(fd)
+    cmd = [
+        sys.executable,
+        "-m",
+        "flow.bench",
+        "--llm-only",
+        "--llm-json",
+        tmp,
+        "--llm-config",
+        args.llm_config,
+        "--llm-rtl-modes",
+        ",".join(args.llm_rtl_modes),
+    ]
+    cmd += ["--llm-wbuf", str(args.llm_wbuf)] if args.llm_wbuf is not None else []
+    cmd += ["--llm-rtl", str(args.llm_rtl)] if args.llm_rtl is not None else []
+    cmd += ["--llm-rtl-layers", ",".join(args.llm_rtl_layers)] if args.llm_rtl_layers else []
+    env = {**os.environ, arch.CONFIG_ENV: args.llm_config}
+    try:
+        rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode  # fmt: skip
+        if rc != 0:
+            raise RuntimeError(f"the LLM suite on {args.llm_config} failed (exit status {rc})")
+        return json.loads(Path(tmp).read_text())
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def simulation_speed(reports, args) -> dict:
     """Speed samples: the suite's runs, clock-only and pyuvm on Verilator, Icarus unless
-    ``--no-icarus`` (``failed`` set when the Icarus layer's check failed)."""
+    ``--no-icarus`` (``failed`` set when the Icarus layer's check failed), and the clock-only
+    loop of the LLM suite's build when it is another one (``<config>_<sim>_clock_only``)."""
     speed = {"verilator_run": speed_of(reports)}
     print("speed: Verilator clock-only loop", flush=True)
     speed["verilator_clock_only"] = clock_only("verilator", 200_000)
@@ -588,6 +680,20 @@ def simulation_speed(reports, args) -> dict:
         speed["icarus_clock_only"] = clock_only("icarus", 3000)
         if not tiny["pass"]:
             speed["failed"] = True
+    if args.llm_config != CONFIG_NAME:  # the clock-only loop of the LLM suite's build too
+        env = os.environ.get(arch.CONFIG_ENV)
+        os.environ[arch.CONFIG_ENV] = args.llm_config  # the runner builds its package
+        try:
+            print(f"speed: {args.llm_config} build, clock-only loop", flush=True)
+            cfg = args.llm_config
+            speed[f"{cfg}_verilator_clock_only"] = clock_only("verilator", 50_000)
+            if not args.no_icarus:
+                speed[f"{cfg}_icarus_clock_only"] = clock_only("icarus", 1000)
+        finally:
+            if env is None:
+                os.environ.pop(arch.CONFIG_ENV)
+            else:
+                os.environ[arch.CONFIG_ENV] = env
     return speed
 
 

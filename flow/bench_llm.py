@@ -17,10 +17,17 @@ partial outputs the host adds (each chunk writes its partial output; the host's 
 counted). The layer's figures are the sums over its jobs; its compulsory bytes are those of the
 layer: each chunk's activation streams once (not once per N chunk), every weight stream once,
 the output once.
+
+Beside each layer and mode, the mapper's projection (:mod:`panacea.mapper`, architecture.md
+section 8): its best blocking within the on-chip budget of the targets (1 MiB), for a buffer
+hierarchy the RTL does not have. With ``rtl_tokens`` the first rows of each layer also run on
+the RTL (Verilator, the selected build) at full N and K, every job bit-exact with exact counters
+against the model and its cycles against the cycle model's tolerance.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +36,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from panacea import mapper as mp
 from panacea.aqs import MODE_NAMES
-from panacea.config import ARCH
-from panacea.cycles import compulsory_bytes, mode_cycles_from_stats
+from panacea.config import ARCH, CONFIG_NAME
+from panacea.cycles import compulsory_bytes, mode_cycles_from_stats, within_tolerance
 from panacea.energy import RD_FIFO_BYTES, energy_from_counters
 from panacea.memimage import BUS_BYTES, Job, job_stats, wbuf_capacity
 from panacea.quant import calibrate_activations, quantize_activations, quantize_weights
@@ -39,6 +47,8 @@ from panacea.rowquant import act_skip_share, calibrate_rows, center_rows, quanti
 from panacea.zpm import choose_r, ho_share, zero_point_manipulation
 
 M_TOKENS: int = 512
+RTL_TOKENS: int = 32  # rows of the RTL run (issue 12: at least 32 tokens at full N and K)
+RTL_MODES: tuple[str, ...] = ("AQS",)  # default skip modes of the RTL run
 LO_BITS: tuple[int, ...] = (3, 4, 5)
 TARGETS: dict[str, float] = {
     "axi_vs_compulsory": 1.25,  # AQS and ZERO_SKIP, with at most ONCHIP_MAX bytes on chip
@@ -208,23 +218,146 @@ def calibrate(w: Floats, x: Floats, wbuf_bytes: int | None = None) -> LayerCalib
     )
 
 
+def mapper_figures(jobs: list[list[Job]], name: str, budget: int) -> dict[str, Any] | None:
+    """The mapper's best blocking of the layer run as ``jobs`` (one GEMM, the build's PEAs and
+    port) within ``budget`` on-chip bytes, and the RTL's loop nest in the same accounting (with
+    a weight buffer that fits); None when nothing fits the budget."""
+    from flow.mapper_study import summary  # the study's JSON form of a mapping
+
+    mpr = mp.Mapper(mp.operands_from_jobs(jobs, name))
+    best = mp.best_within(mpr.mappings(), budget)
+    if best is None:
+        return None
+    return {
+        "budget": budget,
+        **summary(best),
+        "rtl_nest_fitting_wbuf": summary(mpr.evaluate(mp.rtl_blocking(mpr.ops, mpr.num_pea))),
+    }
+
+
+def run_rtl(
+    name: str,
+    cal: LayerCalibration,
+    modes: Sequence[str],
+    tokens: int,
+    log: Callable[[str], None] = print,
+    sim: str = "verilator",
+) -> dict[str, Any]:
+    """The first ``tokens`` rows of a calibrated layer on the RTL at full N and K, every job of
+    every mode in ONE simulator run: each job checked bit-exactly with exact counters
+    (:func:`flow.run.check_job`), its CYCLES against the cycle model; per mode the sums, the
+    roofline and the compulsory bytes of the ``tokens``-row layer (:func:`layer_figures`)."""
+    from flow.run import check_job
+    from verif.tests.top.job_runner import simulate
+
+    sub = dataclasses.replace(cal, xq=cal.xq[:tokens])
+    jobs: list[Job] = []
+    where: list[tuple[str, int, int]] = []
+    for md in modes:
+        for kc, row in enumerate(layer_jobs(sub, md.lower())):
+            for nc, job in enumerate(row):
+                jobs.append(job)
+                where.append((md, kc, nc))
+    t0 = time.monotonic()
+    model = [mode_cycles_from_stats(job_stats(j)).cycles for j in jobs]
+    log(
+        f"  [llm rtl {name}] {len(jobs)} job(s) of M={sub.xq.shape[0]} at full N, K on {sim}, "
+        f"config {CONFIG_NAME} ({ARCH.NUM_PEA} PEAs, AXI {ARCH.AXI_DATA_W} bits), one run; "
+        f"the model predicts {sum(model) / 1e6:.2f} M cycles in all"
+    )
+
+    def progress(obs: Any) -> None:
+        md, kc, nc = where[obs.idx]
+        j = jobs[obs.idx]
+        rate = obs.dut_cycles / obs.wall_s if obs.wall_s else 0.0
+        log(
+            f"  [llm rtl {name}] {obs.idx + 1}/{len(jobs)} {md} k chunk {kc} n chunk {nc} "
+            f"(M{j.M} N{j.N} K{j.K}): {'HANG' if obs.timed_out else obs.cycles} cycles "
+            f"(model {model[obs.idx]}), "
+            f"{obs.wall_s:.0f} s, {rate:.0f} DUT cycles/s, {time.monotonic() - t0:.0f} s so far"
+        )
+
+    recs = simulate(jobs, sim, tag=f"llm-{name}", progress=progress)
+    out: dict[str, Any] = {}
+    for md in modes:
+        fig = layer_figures(layer_jobs(sub, md.lower()))
+        per_job = []
+        for job, obs, pred, (m, kc, nc) in zip(jobs, recs, model, where, strict=True):
+            if m != md:
+                continue
+            problems, exact, counters_exact = check_job(job, obs)
+            per_job.append({
+                "k_chunk": kc, "n_chunk": nc, "N": job.N, "K": job.K,
+                "rtl_cycles": obs.cycles, "model_cycles": pred,
+                "model_ratio": obs.cycles / pred if obs.cycles else None,
+                "model_within_tol": within_tolerance(obs.cycles, pred),
+                "rd_bytes": obs.counters.get("RD_BYTES"), "wr_bytes": obs.counters.get("WR_BYTES"),
+                "exact": exact, "counters_exact": counters_exact, "problems": problems,
+                "wall_s": obs.wall_s, "dut_cycles": obs.dut_cycles,
+            })  # fmt: skip
+        rtl_cycles = sum(j["rtl_cycles"] for j in per_job)
+        axi = sum((j["rd_bytes"] or 0) + (j["wr_bytes"] or 0) for j in per_job)
+        wall = sum(j["wall_s"] for j in per_job)
+        out[md] = {
+            "rtl_cycles": rtl_cycles,
+            "model_cycles": fig["cycles"],
+            "model_ratio": rtl_cycles / fig["cycles"],
+            "worst_job_model_error": max(
+                abs(j["rtl_cycles"] - j["model_cycles"]) / j["model_cycles"] for j in per_job
+            ),
+            "lower_limit": fig["lower_limit"],
+            "limit_term": fig["limit_term"],
+            "rtl_vs_roofline": rtl_cycles / fig["lower_limit"],
+            "axi_bytes": axi,
+            "compulsory_bytes": fig["compulsory_bytes"],
+            "axi_vs_compulsory": axi / fig["compulsory_bytes"],
+            "exact": all(j["exact"] for j in per_job),
+            "counters_exact": all(j["counters_exact"] for j in per_job),
+            "within_tol": all(j["model_within_tol"] for j in per_job),
+            "pass": all(not j["problems"] for j in per_job),
+            "wall_s": wall,
+            "dut_cycles_per_s": sum(j["dut_cycles"] for j in per_job) / wall if wall else None,
+            "jobs": per_job,
+        }
+    return {
+        "tokens": int(sub.xq.shape[0]),
+        "sim": sim,
+        "config": CONFIG_NAME,
+        "wall_s": round(time.monotonic() - t0, 1),
+        "modes": out,
+        "pass": all(d["pass"] for d in out.values()),
+    }
+
+
 def run_layer(
-    idx: int, log: Callable[[str], None] = print, wbuf_bytes: int | None = None
+    idx: int,
+    log: Callable[[str], None] = print,
+    wbuf_bytes: int | None = None,
+    rtl_tokens: int | None = None,
+    rtl_modes: Sequence[str] = RTL_MODES,
+    mapper_budget: int | None = TARGETS["onchip_max"],
 ) -> dict[str, Any]:
     """Generate, calibrate and model suite layer ``idx`` in every skip mode (``wbuf_bytes``
-    overrides the per-PEA weight buffer of arch.toml)."""
+    overrides the per-PEA weight buffer of arch.toml), with the mapper's best blocking within
+    ``mapper_budget`` bytes (None: no projection) and, with ``rtl_tokens``, the first rows on
+    the RTL in ``rtl_modes``."""
     name, n, k, fam, rms = SUITE[idx]
     t0 = time.monotonic()
     w, x = make_layer(idx, n, k, fam)
     cal = calibrate(w, x, wbuf_bytes)
     del w, x
-    modes = {
-        md: layer_figures(layer_jobs(cal, md.lower()), wbuf_bytes) for md in MODE_NAMES.values()
-    }
+    modes = {}
+    for md in MODE_NAMES.values():
+        jobs = layer_jobs(cal, md.lower())
+        modes[md] = layer_figures(jobs, wbuf_bytes)
+        if mapper_budget is not None:
+            modes[md]["mapper"] = mapper_figures(jobs, name, int(mapper_budget))
     for d in modes.values():
         d["speedup_vs_dense"] = modes["DENSE"]["cycles"] / d["cycles"]
         d["speedup_vs_zero"] = modes["ZERO_SKIP"]["cycles"] / d["cycles"]
         d["energy_vs_zero"] = modes["ZERO_SKIP"]["energy_pj"] / d["energy_pj"]
+    model_s = round(time.monotonic() - t0, 1)
+    rtl = run_rtl(name, cal, rtl_modes, rtl_tokens, log) if rtl_tokens else None
     rep = {
         "name": name,
         "M": M_TOKENS,
@@ -238,6 +371,8 @@ def run_layer(
         "ho_share_r": ho_share(cal.xq, cal.b, cal.r),
         "dbs_cycles": cal.dbs_cycles,
         "modes": modes,
+        "rtl": rtl,
+        "model_wall_s": model_s,
         "wall_s": round(time.monotonic() - t0, 1),
     }
     log(format_layer(rep))
@@ -378,6 +513,27 @@ def format_layer(rep: dict[str, Any]) -> str:
             f"{d['speedup_vs_zero']:>6.2f} {d['energy_pj'] / 1e9:>7.2f} "
             + " ".join(f"{v:>4.0f}%" for v in share)
         )
+    for md, d in rep["modes"].items():
+        mpg = d.get("mapper")
+        if mpg:
+            lines.append(
+                f"  mapper {md:<10} at {mpg['budget'] // 1024} KiB: {mpg['ratio']:.2f}x "
+                f"compulsory, {mpg['cycles_vs_roofline']:.2f}x roofline: {mpg['blocking']} "
+                f"(ABUF {mpg['abuf'] / 1024:.1f} KiB, WBUF {mpg['wbuf_pea'] / 1024:.1f} KiB/PEA, "
+                f"PSUM {mpg['psum'] / 1024:.1f} KiB; RTL nest with a fitting WBUF "
+                f"{mpg['rtl_nest_fitting_wbuf']['ratio']:.2f}x)"
+            )
+    rtl = rep.get("rtl")
+    for md, d in (rtl or {}).get("modes", {}).items():
+        lines.append(
+            f"  RTL {md:<10} M={rtl['tokens']}: {d['rtl_cycles']} cycles (model "
+            f"{d['model_cycles']}, x{d['model_ratio']:.3f}, worst job "
+            f"{d['worst_job_model_error']:.1%}), {d['rtl_vs_roofline']:.2f}x roofline, AXI "
+            f"{d['axi_vs_compulsory']:.2f}x compulsory, {len(d['jobs'])} job(s) "
+            f"{'bit-exact, counters exact' if d['pass'] else 'FAILED'}"
+            f"{'' if d['within_tol'] else ', OUTSIDE the cycle tolerance'}, {d['wall_s']:.0f} s "
+            f"({d['dut_cycles_per_s'] or 0:.0f} DUT cycles/s)"
+        )
     return "\n".join(lines)
 
 
@@ -414,6 +570,18 @@ def targets(
         f"on chip {chip / 1024:.1f} KiB; "
         + ", ".join(f"{n} {md} {v:.1f}x" for (n, md), v in ratios.items()),
     )
+    maps = {
+        (r["name"], md): r["modes"][md].get("mapper") for r in layers for md in ("AQS", "ZERO_SKIP")
+    }
+    if all(maps.values()):
+        worst = max(m["ratio"] for m in maps.values())
+        add(
+            "the same, mapper's best blocking (projection, a hierarchy the RTL lacks)",
+            worst,
+            worst <= t["axi_vs_compulsory"],
+            f"<= {t['axi_vs_compulsory']}x with <= {t['onchip_max'] // 1024} KiB on chip",
+            ", ".join(f"{n} {md} {m['ratio']:.2f}x" for (n, md), m in maps.items()),
+        )
     roof = {r["name"]: r["modes"]["AQS"] for r in layers}
     worst = max(d["cycles_vs_roofline"] for d in roof.values())
     add(
@@ -444,12 +612,47 @@ def targets(
             f">= {t[key]}x each",
             ", ".join(f"{n} {v:.2f}x" + note.format(at_roof[n]) for n, v in per.items()),
         )
+    runs = [
+        (r["name"], md, d) for r in layers if r.get("rtl") for md, d in r["rtl"]["modes"].items()
+    ]
+    if runs:
+        jobs = [j for _, _, d in runs for j in d["jobs"]]
+        worst_err = max(d["worst_job_model_error"] for _, _, d in runs)
+        bad = sum(not j["model_within_tol"] for j in jobs)
+        tokens = next(r["rtl"]["tokens"] for r in layers if r.get("rtl"))
+        add(
+            "LLM suite on the RTL (full N and K): bit-exact, exact counters",
+            sum(not j["problems"] for j in jobs) / len(jobs),
+            all(not j["problems"] for j in jobs),
+            "every job",
+            f"{len(jobs)} job(s) of {tokens} tokens: "
+            + ", ".join(f"{n} {md} {'PASS' if d['pass'] else 'FAIL'}" for n, md, d in runs),
+        )
+        add(
+            "LLM suite on the RTL: cycles within the cycle-model tolerance",
+            worst_err,
+            bad == 0,
+            "every job",
+            f"worst job abs(RTL - model) / model {worst_err:.1%}; {bad} of {len(jobs)} outside; "
+            + ", ".join(
+                f"{n} {md} RTL/model {d['model_ratio']:.3f}, RTL/roofline "
+                f"{d['rtl_vs_roofline']:.2f}, AXI/compulsory {d['axi_vs_compulsory']:.1f}x"
+                for n, md, d in runs
+            ),
+        )
     return out
 
 
-def run_suite(log: Callable[[str], None] = print, wbuf_bytes: int | None = None) -> dict[str, Any]:
+def run_suite(
+    log: Callable[[str], None] = print,
+    wbuf_bytes: int | None = None,
+    rtl_tokens: int | None = None,
+    rtl_modes: Sequence[str] = RTL_MODES,
+    rtl_layers: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """The whole LLM suite: layers, targets and meta, JSON-ready (``wbuf_bytes`` overrides the
-    per-PEA weight buffer of arch.toml: a what-if of the model, not a build)."""
+    per-PEA weight buffer of arch.toml: a what-if of the model, not a build). With
+    ``rtl_tokens`` the layers named in ``rtl_layers`` (default: all) also run on the RTL."""
     t0 = time.monotonic()
     layers = []
     for i, (name, n, k, fam, _) in enumerate(SUITE):
@@ -457,10 +660,14 @@ def run_suite(log: Callable[[str], None] = print, wbuf_bytes: int | None = None)
             f"[llm {i + 1}/{len(SUITE)}] {name}: M={M_TOKENS} N={n} K={k} "
             f"({(fam.__doc__ or '').split(':')[0]})"
         )
-        layers.append(run_layer(i, log, wbuf_bytes))
+        on_rtl = rtl_tokens if rtl_layers is None or name in rtl_layers else None
+        layers.append(run_layer(i, log, wbuf_bytes, on_rtl, rtl_modes))
     return {
         "meta": {
+            "config": CONFIG_NAME,
             "m_tokens": M_TOKENS,
+            "rtl_tokens": rtl_tokens,
+            "rtl_modes": list(rtl_modes) if rtl_tokens else [],
             "num_pea": int(ARCH.NUM_PEA),
             "wbuf_bytes": wbuf_capacity(wbuf_bytes),
             "axi_data_w": int(ARCH.AXI_DATA_W),
@@ -502,19 +709,32 @@ def targets_markdown(heading: str, targets: list[dict[str, Any]]) -> list[str]:
 def markdown(llm: dict[str, Any]) -> str:
     """The LLM section of bench.md."""
     m = llm["meta"]
+    budget = int(m["targets"]["onchip_max"]) // 1024
     lines = [
-        f"## LLM suite (cycle model, M = {m['m_tokens']} tokens, NUM_PEA={m['num_pea']}, "
-        f"WBUF_BYTES={m['wbuf_bytes']}, AXI {m['axi_data_w']} bits, on chip "
-        f"{m['onchip_bytes'] / 1024:.1f} KiB)",
+        f"## LLM suite (cycle model, M = {m['m_tokens']} tokens, config {m.get('config')}: "
+        f"NUM_PEA={m['num_pea']}, WBUF_BYTES={m['wbuf_bytes']}, AXI {m['axi_data_w']} bits, on "
+        f"chip {m['onchip_bytes'] / 1024:.1f} KiB)",
+        "",
+        f"Mapper columns: `panacea.mapper`'s best blocking within {budget} KiB of on-chip buffers "
+        "(ABUF + PEAs x WBUF + PSUM) on the same build's PEAs and port, a projection of a buffer "
+        "hierarchy the RTL does not have (docs/architecture.md section 8).",
         "",
         *md_head(
             "layer", "M", "N", "K", "jobs", "mode", "b", "r share", "cycles", "roofline", "term",
             "cycles/roofline", "operator limit", "model bound", "AXI MB", "compulsory MB",
             "AXI/compulsory", "xDENSE", "xZERO", "energy mJ", "DRAM", "SRAM", "compute",
+            f"mapper AXI/compulsory @{budget} KiB", "mapper cycles/roofline", "mapper blocking",
+            "mapper ABUF / WBUF per PEA / PSUM KiB",
         ),
     ]  # fmt: skip
     for r in llm["layers"]:
         for md, d in r["modes"].items():
+            mpg = d.get("mapper")
+            mcols = ["n/a"] * 4
+            if mpg:
+                kib = " / ".join(f"{mpg[b] / 1024:.1f}" for b in ("abuf", "wbuf_pea", "psum"))
+                mcols = [f"{mpg['ratio']:.2f}", f"{mpg['cycles_vs_roofline']:.2f}",
+                         mpg["blocking"], kib]  # fmt: skip
             lines.append(
                 md_row(
                     r["name"], r["M"], r["N"], r["K"], d["jobs"], md, r["b"],
@@ -523,8 +743,34 @@ def markdown(llm: dict[str, Any]) -> str:
                     f"{d['operator_limit']:.0f}", d["bound"], f"{d['axi_bytes'] / 1e6:.1f}",
                     f"{d['compulsory_bytes'] / 1e6:.1f}", f"{d['axi_vs_compulsory']:.2f}",
                     f"{d['speedup_vs_dense']:.2f}", f"{d['speedup_vs_zero']:.2f}",
-                    f"{d['energy_pj'] / 1e9:.2f}", *energy_shares(d),
+                    f"{d['energy_pj'] / 1e9:.2f}", *energy_shares(d), *mcols,
                 )
             )  # fmt: skip
+    runs = [r for r in llm["layers"] if r.get("rtl")]
+    if runs:
+        lines += [
+            "",
+            f"### LLM layers on the RTL ({runs[0]['rtl']['sim']}, config "
+            f"{runs[0]['rtl']['config']}, first {runs[0]['rtl']['tokens']} tokens, full N and K)",
+            "",
+            *md_head(
+                "layer", "mode", "jobs", "RTL cycles", "model", "RTL/model",
+                "worst job error", "roofline", "RTL/roofline", "AXI MB",
+                "AXI/compulsory", "check", "wall s", "DUT cycles/s",
+            ),
+        ]  # fmt: skip
+        for r in runs:
+            for md, d in r["rtl"]["modes"].items():
+                lines.append(
+                    md_row(
+                        r["name"], md, len(d["jobs"]), d["rtl_cycles"], d["model_cycles"],
+                        f"{d['model_ratio']:.3f}", f"{d['worst_job_model_error']:.1%}",
+                        f"{d['lower_limit']:.0f}", f"{d['rtl_vs_roofline']:.2f}",
+                        f"{d['axi_bytes'] / 1e6:.1f}", f"{d['axi_vs_compulsory']:.2f}",
+                        ("PASS" if d["pass"] else "FAIL")
+                        + ("" if d["within_tol"] else " (cycles outside tolerance)"),
+                        f"{d['wall_s']:.0f}", f"{d['dut_cycles_per_s'] or 0:.0f}",
+                    )
+                )  # fmt: skip
     lines += targets_markdown("### LLM targets", llm["targets"])
     return "\n".join(lines) + "\n"

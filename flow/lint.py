@@ -9,6 +9,7 @@ rules themselves, lowRISC naming included, are in .rules.verible_lint).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,22 @@ RTL = ROOT / "rtl"
 BIN = Path(sys.executable).parent
 TOP = "pnc_top"
 BANNER_CHARS = set(" ║╔╗╚╝╠╣╦╩╬═─│┐└┘┌▶◀▲▼")
+# A unary operator right before a size cast: Yosys (0.70) reads `~24'(x)` as the cast
+# `(~24)'(x)`, so `~24'(7)` elaborates to 7 (and `-24'(x)` to an error). Verilator and Icarus
+# read it as intended, so only synthesis, mutation and formal would build a different design.
+# Parenthesise the cast: `~(24'(x))`.
+UNARY_CAST = re.compile(r"(?:[~!]|[=(,?:&|^]\s*[-+])\s*\w+'\(")
+
+
+def unary_casts(files: Sequence[str]) -> list[str]:
+    """``file:line: text`` of every unary operator applied to an unparenthesised size cast."""
+    hits = []
+    for f in files:
+        for i, line in enumerate(Path(f).read_text().splitlines(), 1):
+            code = line.split("//", 1)[0]
+            if UNARY_CAST.search(code):
+                hits.append(f"{Path(f).name}:{i}: {line.strip()}")
+    return hits
 
 
 def rtl_files() -> list[str]:
@@ -104,6 +121,12 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         print("   would reformat: " + ", ".join(fmt_bad))
     print(f"   {'FAILED' if fmt_bad else 'ok'}")
     results.append(not fmt_bad)
+    casts = unary_casts(files)
+    print("== unary operator on a size cast (Yosys reads `~24'(x)` as `(~24)'(x)`)")
+    for h in casts:
+        print(f"   {h}  -> write ~(N'(x))")
+    print(f"   {'FAILED' if casts else 'ok'}")
+    results.append(not casts)
     py = ["models", "verif", "flow", "scripts"]
     results.append(run("ruff", [str(BIN / "ruff"), "check", *py]))
     results.append(

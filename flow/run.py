@@ -165,14 +165,25 @@ def traffic_figures(job: Job) -> dict[str, Any]:
     }
 
 
+def check_job(job: Job, obs: Any) -> tuple[list[str], bool, bool]:
+    """What the DUT did for ``job`` (``obs``, a :class:`verif.agents.job.Observed`) against the
+    testbench's one comparison: the problems (every check but the cycle tolerance), whether the
+    output is bit-exact and whether the counters are exact."""
+    from verif.env.predictor import expect
+    from verif.env.scoreboard import CYCLE_KIND, compare
+
+    mismatches, _ = compare(expect(job), obs)
+    problems = [str(m).split(": ", 1)[1] for m in mismatches if m.what != CYCLE_KIND]
+    exact = not any(m.what in OUTPUT_KINDS for m in mismatches)
+    counters_exact = not obs.timed_out and not any(m.what == "counter" for m in mismatches)
+    return problems, exact, counters_exact
+
+
 def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
     """Check each job of ``plan`` (what the DUT did: ``observed``, one
     :class:`verif.agents.job.Observed` per job) with the testbench's :func:`compare` and derive
     its figures. ``pass`` counts every check but the cycle tolerance, a figure here
     (``model_within_tol``)."""
-    from verif.env.predictor import expect
-    from verif.env.scoreboard import CYCLE_KIND, compare
-
     p = int(ARCH.NUM_PEA)
     out: dict[str, Any] = {}
     for v, job, obs in zip(plan.variants, plan.jobs, observed, strict=True):
@@ -180,10 +191,7 @@ def evaluate(plan: LayerPlan, observed: Sequence[Any]) -> dict[str, Any]:
         tf = traffic_figures(job)
         model = tf.pop("model")
         tf.pop("expected_counters")
-        mismatches, _ = compare(expect(job), obs)
-        problems = [str(m).split(": ", 1)[1] for m in mismatches if m.what != CYCLE_KIND]
-        exact = not any(m.what in OUTPUT_KINDS for m in mismatches)
-        counters_exact = not obs.timed_out and not any(m.what == "counter" for m in mismatches)
+        problems, exact, counters_exact = check_job(job, obs)
         c = dict(obs.counters)
         cycles = c.get("CYCLES", 0)
         sqnr = None

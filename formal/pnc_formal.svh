@@ -58,7 +58,7 @@
     end                                                                                            \
   end
 
-// One followed byte of a byte queue (pnc_pack, pnc_unpack): fb_q (following), fb_pos_q (its
+// One followed byte of a byte queue (pnc_unpack): fb_q (following), fb_pos_q (its
 // distance from the head of the queue, 6 bits), fb_byte_q (its value). Take starts following
 // the byte Byte, placed at Pos; a pop of PopBytes bytes from the head releases it if it was among
 // them and moves it forward otherwise; Clr drops it.

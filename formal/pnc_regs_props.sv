@@ -61,29 +61,15 @@ module pnc_regs_props #(
   localparam logic [31:0] ParamsWord = {8'(pnc_pkg::RUN_BITS), 8'(pnc_pkg::AXI_DATA_W / 8), 8'(pnc_pkg::V), 8'(pnc_pkg::NUM_PEA)};
 
   // Reset value and writable bits {reset, mask} of a RW register ('0 = not a RW register), from
-  // pnc_pkg, which `make params` generates from models/panacea/arch.toml (the register table's
-  // one source).
+  // the RW table of pnc_pkg, which `make params` generates from models/panacea/arch.toml (the
+  // register table's one source).
+  localparam int NumRw = pnc_pkg::NUM_RW;
   function automatic logic [63:0] rw_reg(logic [7:0] a);
-    case (a)
-      pnc_pkg::REG_M: rw_reg = {pnc_pkg::REG_M_RESET, pnc_pkg::REG_M_RW_MASK};
-      pnc_pkg::REG_N: rw_reg = {pnc_pkg::REG_N_RESET, pnc_pkg::REG_N_RW_MASK};
-      pnc_pkg::REG_K: rw_reg = {pnc_pkg::REG_K_RESET, pnc_pkg::REG_K_RW_MASK};
-      pnc_pkg::REG_MODE: rw_reg = {pnc_pkg::REG_MODE_RESET, pnc_pkg::REG_MODE_RW_MASK};
-      pnc_pkg::REG_ACT_Q: rw_reg = {pnc_pkg::REG_ACT_Q_RESET, pnc_pkg::REG_ACT_Q_RW_MASK};
-      pnc_pkg::REG_OUT_Q: rw_reg = {pnc_pkg::REG_OUT_Q_RESET, pnc_pkg::REG_OUT_Q_RW_MASK};
-      pnc_pkg::REG_RQ_MULT: rw_reg = {pnc_pkg::REG_RQ_MULT_RESET, pnc_pkg::REG_RQ_MULT_RW_MASK};
-      pnc_pkg::REG_RQ_SHIFT: rw_reg = {pnc_pkg::REG_RQ_SHIFT_RESET, pnc_pkg::REG_RQ_SHIFT_RW_MASK};
-      pnc_pkg::REG_IRQ_EN: rw_reg = {pnc_pkg::REG_IRQ_EN_RESET, pnc_pkg::REG_IRQ_EN_RW_MASK};
-      pnc_pkg::REG_ACT_LO_ADDR: rw_reg = {pnc_pkg::REG_ACT_LO_ADDR_RESET, pnc_pkg::REG_ACT_LO_ADDR_RW_MASK};
-      pnc_pkg::REG_ACT_HO_ADDR: rw_reg = {pnc_pkg::REG_ACT_HO_ADDR_RESET, pnc_pkg::REG_ACT_HO_ADDR_RW_MASK};
-      pnc_pkg::REG_WT_LO_ADDR: rw_reg = {pnc_pkg::REG_WT_LO_ADDR_RESET, pnc_pkg::REG_WT_LO_ADDR_RW_MASK};
-      pnc_pkg::REG_WT_HO_ADDR: rw_reg = {pnc_pkg::REG_WT_HO_ADDR_RESET, pnc_pkg::REG_WT_HO_ADDR_RW_MASK};
-      pnc_pkg::REG_BIAS_ADDR: rw_reg = {pnc_pkg::REG_BIAS_ADDR_RESET, pnc_pkg::REG_BIAS_ADDR_RW_MASK};
-      pnc_pkg::REG_OUT_ADDR: rw_reg = {pnc_pkg::REG_OUT_ADDR_RESET, pnc_pkg::REG_OUT_ADDR_RW_MASK};
-      pnc_pkg::REG_OUT_HO_ADDR: rw_reg = {pnc_pkg::REG_OUT_HO_ADDR_RESET, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK};
-      pnc_pkg::REG_ROWQ_ADDR: rw_reg = {pnc_pkg::REG_ROWQ_ADDR_RESET, pnc_pkg::REG_ROWQ_ADDR_RW_MASK};
-      default: rw_reg = '0;
-    endcase
+    rw_reg = '0;
+    for (int i = 0; i < NumRw; i++) begin
+      if (a == pnc_pkg::RW_ADDR[8*i+:8])
+        rw_reg = {pnc_pkg::RW_RESET[32*i+:32], pnc_pkg::RW_MASK[32*i+:32]};
+    end
   endfunction
 
   function automatic logic [31:0] rw_mask(logic [7:0] a);
@@ -219,33 +205,19 @@ module pnc_regs_props #(
   end
 
   // ---- induction strengthening: the DUT's registers agree with the shadow
-  logic [31:0] f_m, f_n, f_k, f_mode, f_actq, f_outq, f_mult, f_shift, f_irqen;
-  logic [31:0] f_actlo, f_actho, f_wtlo, f_wtho, f_bias, f_out, f_outho, f_rowq, f_rdata;
+  logic [NumRw-1:0][31:0] f_rw;  // the DUT's RW registers, in pnc_pkg::RW_ADDR order
+  logic [31:0] f_rdata, f_irqen;
   logic [NumCnt-1:0][31:0] f_cnt;
   logic f_running, f_done, f_error, f_irqpend, f_bvalid, f_rvalid;
   logic [7:0] f_errcode;
   logic [31:0] dut_val;  // the DUT's storage behind the followed register
   always @(*) begin
-    case (a)
-      pnc_pkg::REG_M: dut_val = f_m;
-      pnc_pkg::REG_N: dut_val = f_n;
-      pnc_pkg::REG_K: dut_val = f_k;
-      pnc_pkg::REG_MODE: dut_val = f_mode;
-      pnc_pkg::REG_ACT_Q: dut_val = f_actq;
-      pnc_pkg::REG_OUT_Q: dut_val = f_outq;
-      pnc_pkg::REG_RQ_MULT: dut_val = f_mult;
-      pnc_pkg::REG_RQ_SHIFT: dut_val = f_shift;
-      pnc_pkg::REG_IRQ_EN: dut_val = f_irqen;
-      pnc_pkg::REG_ACT_LO_ADDR: dut_val = f_actlo;
-      pnc_pkg::REG_ACT_HO_ADDR: dut_val = f_actho;
-      pnc_pkg::REG_WT_LO_ADDR: dut_val = f_wtlo;
-      pnc_pkg::REG_WT_HO_ADDR: dut_val = f_wtho;
-      pnc_pkg::REG_BIAS_ADDR: dut_val = f_bias;
-      pnc_pkg::REG_OUT_ADDR: dut_val = f_out;
-      pnc_pkg::REG_OUT_HO_ADDR: dut_val = f_outho;
-      pnc_pkg::REG_ROWQ_ADDR: dut_val = f_rowq;
-      default: dut_val = is_cnt(a) ? f_cnt[(a-pnc_pkg::REG_CYCLES)>>2] : f_val_q;
-    endcase
+    dut_val = is_cnt(a) ? f_cnt[(a-pnc_pkg::REG_CYCLES)>>2] : f_val_q;
+    f_irqen = '0;
+    for (int i = 0; i < NumRw; i++) begin
+      if (a == pnc_pkg::RW_ADDR[8*i+:8]) dut_val = f_rw[i];
+      if (pnc_pkg::REG_IRQ_EN == pnc_pkg::RW_ADDR[8*i+:8]) f_irqen = f_rw[i];
+    end
     if (rst_ni) begin
       InvValue: assert (dut_val == f_val_q || !(rw_mask(a) != '0 || is_cnt(a)));
       InvStatus: assert (f_running == f_run_q && f_done == f_done_q && f_error == f_err

@@ -60,12 +60,9 @@ package pnc_pkg;
   localparam logic [7:0] REG_WR_BYTES = 8'hA4;
   localparam logic [7:0] REG_TILES = 8'hA8;
 
-  // ---- register fields [reg_fields]: <REG>_<FIELD>_LSB/_W per field; per register
-  // REG_<REG>_RESET and REG_<REG>_<ACCESS>_MASK (the bits of each access type present).
+  // ---- register fields [reg_fields]: <REG>_<FIELD>_LSB/_W per field
   localparam int ID_ID_LSB = 0;
   localparam int ID_ID_W = 32;
-  localparam logic [31:0] REG_ID_RESET = 32'h504E4341;
-  localparam logic [31:0] REG_ID_RO_MASK = 32'hFFFFFFFF;
   localparam int PARAMS_NUM_PEA_LSB = 0;
   localparam int PARAMS_NUM_PEA_W = 8;
   localparam int PARAMS_V_LSB = 8;
@@ -74,44 +71,26 @@ package pnc_pkg;
   localparam int PARAMS_BUS_BYTES_W = 8;
   localparam int PARAMS_RUN_BITS_LSB = 24;
   localparam int PARAMS_RUN_BITS_W = 8;
-  localparam logic [31:0] REG_PARAMS_RESET = 32'h08080804;
-  localparam logic [31:0] REG_PARAMS_RO_MASK = 32'hFFFFFFFF;
   localparam int CTRL_START_LSB = 0;
   localparam int CTRL_START_W = 1;
-  localparam logic [31:0] REG_CTRL_RESET = 32'h00000000;
-  localparam logic [31:0] REG_CTRL_WO_MASK = 32'h00000001;
   localparam int STATUS_BUSY_LSB = 0;
   localparam int STATUS_BUSY_W = 1;
   localparam int STATUS_DONE_LSB = 1;
   localparam int STATUS_DONE_W = 1;
   localparam int STATUS_ERROR_LSB = 2;
   localparam int STATUS_ERROR_W = 1;
-  localparam logic [31:0] REG_STATUS_RESET = 32'h00000000;
-  localparam logic [31:0] REG_STATUS_RO_MASK = 32'h00000007;
   localparam int IRQ_EN_DONE_LSB = 0;
   localparam int IRQ_EN_DONE_W = 1;
-  localparam logic [31:0] REG_IRQ_EN_RESET = 32'h00000000;
-  localparam logic [31:0] REG_IRQ_EN_RW_MASK = 32'h00000001;
   localparam int IRQ_STATUS_DONE_LSB = 0;
   localparam int IRQ_STATUS_DONE_W = 1;
-  localparam logic [31:0] REG_IRQ_STATUS_RESET = 32'h00000000;
-  localparam logic [31:0] REG_IRQ_STATUS_W1C_MASK = 32'h00000001;
   localparam int ERR_CODE_CODE_LSB = 0;
   localparam int ERR_CODE_CODE_W = 8;
-  localparam logic [31:0] REG_ERR_CODE_RESET = 32'h00000000;
-  localparam logic [31:0] REG_ERR_CODE_RO_MASK = 32'h000000FF;
   localparam int M_VALUE_LSB = 0;
   localparam int M_VALUE_W = 16;
-  localparam logic [31:0] REG_M_RESET = 32'h00000000;
-  localparam logic [31:0] REG_M_RW_MASK = 32'h0000FFFF;
   localparam int N_VALUE_LSB = 0;
   localparam int N_VALUE_W = 16;
-  localparam logic [31:0] REG_N_RESET = 32'h00000000;
-  localparam logic [31:0] REG_N_RW_MASK = 32'h0000FFFF;
   localparam int K_VALUE_LSB = 0;
   localparam int K_VALUE_W = 16;
-  localparam logic [31:0] REG_K_RESET = 32'h00000000;
-  localparam logic [31:0] REG_K_RW_MASK = 32'h0000FFFF;
   localparam int MODE_SKIP_LSB = 0;
   localparam int MODE_SKIP_W = 2;
   localparam int MODE_SBR_LSB = 2;
@@ -122,112 +101,115 @@ package pnc_pkg;
   localparam int MODE_OUT_FMT_W = 2;
   localparam int MODE_ROW_Q_LSB = 6;
   localparam int MODE_ROW_Q_W = 1;
-  localparam logic [31:0] REG_MODE_RESET = 32'h00000004;
-  localparam logic [31:0] REG_MODE_RW_MASK = 32'h0000007F;
   localparam int ACT_Q_Z_LSB = 0;
   localparam int ACT_Q_Z_W = 8;
   localparam int ACT_Q_R_LSB = 8;
   localparam int ACT_Q_R_W = 8;
   localparam int ACT_Q_B_LSB = 16;
   localparam int ACT_Q_B_W = 4;
-  localparam logic [31:0] REG_ACT_Q_RESET = 32'h00040000;
-  localparam logic [31:0] REG_ACT_Q_RW_MASK = 32'h000FFFFF;
   localparam int OUT_Q_ZO_LSB = 0;
   localparam int OUT_Q_ZO_W = 8;
   localparam int OUT_Q_OUT_R_LSB = 8;
   localparam int OUT_Q_OUT_R_W = 8;
   localparam int OUT_Q_OUT_B_LSB = 16;
   localparam int OUT_Q_OUT_B_W = 4;
-  localparam logic [31:0] REG_OUT_Q_RESET = 32'h00040000;
-  localparam logic [31:0] REG_OUT_Q_RW_MASK = 32'h000FFFFF;
   localparam int RQ_MULT_MULT_LSB = 0;
   localparam int RQ_MULT_MULT_W = 31;
-  localparam logic [31:0] REG_RQ_MULT_RESET = 32'h00000000;
-  localparam logic [31:0] REG_RQ_MULT_RW_MASK = 32'h7FFFFFFF;
   localparam int RQ_SHIFT_SHIFT_LSB = 0;
   localparam int RQ_SHIFT_SHIFT_W = 6;
-  localparam logic [31:0] REG_RQ_SHIFT_RESET = 32'h00000000;
-  localparam logic [31:0] REG_RQ_SHIFT_RW_MASK = 32'h0000003F;
   localparam int ACT_LO_ADDR_ADDR_LSB = 0;
   localparam int ACT_LO_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_ACT_LO_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_ACT_LO_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int ACT_HO_ADDR_ADDR_LSB = 0;
   localparam int ACT_HO_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_ACT_HO_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_ACT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int WT_LO_ADDR_ADDR_LSB = 0;
   localparam int WT_LO_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_WT_LO_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_WT_LO_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int WT_HO_ADDR_ADDR_LSB = 0;
   localparam int WT_HO_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_WT_HO_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_WT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int BIAS_ADDR_ADDR_LSB = 0;
   localparam int BIAS_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_BIAS_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_BIAS_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int OUT_ADDR_ADDR_LSB = 0;
   localparam int OUT_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_OUT_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_OUT_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int OUT_HO_ADDR_ADDR_LSB = 0;
   localparam int OUT_HO_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_OUT_HO_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_OUT_HO_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int ROWQ_ADDR_ADDR_LSB = 0;
   localparam int ROWQ_ADDR_ADDR_W = 32;
-  localparam logic [31:0] REG_ROWQ_ADDR_RESET = 32'h00000000;
-  localparam logic [31:0] REG_ROWQ_ADDR_RW_MASK = 32'hFFFFFFFF;
   localparam int BLOCK_MT_LSB = 0;
   localparam int BLOCK_MT_W = 16;
-  localparam logic [31:0] REG_BLOCK_RESET = 32'h00000000;
-  localparam logic [31:0] REG_BLOCK_RW_MASK = 32'h0000FFFF;
   localparam int CYCLES_COUNT_LSB = 0;
   localparam int CYCLES_COUNT_W = 32;
-  localparam logic [31:0] REG_CYCLES_RESET = 32'h00000000;
-  localparam logic [31:0] REG_CYCLES_RO_MASK = 32'hFFFFFFFF;
   localparam int SWO_BUSY_COUNT_LSB = 0;
   localparam int SWO_BUSY_COUNT_W = 32;
-  localparam logic [31:0] REG_SWO_BUSY_RESET = 32'h00000000;
-  localparam logic [31:0] REG_SWO_BUSY_RO_MASK = 32'hFFFFFFFF;
   localparam int DWO_BUSY_COUNT_LSB = 0;
   localparam int DWO_BUSY_COUNT_W = 32;
-  localparam logic [31:0] REG_DWO_BUSY_RESET = 32'h00000000;
-  localparam logic [31:0] REG_DWO_BUSY_RO_MASK = 32'hFFFFFFFF;
   localparam int STALL_MEM_COUNT_LSB = 0;
   localparam int STALL_MEM_COUNT_W = 32;
-  localparam logic [31:0] REG_STALL_MEM_RESET = 32'h00000000;
-  localparam logic [31:0] REG_STALL_MEM_RO_MASK = 32'hFFFFFFFF;
   localparam int STALL_DWO_COUNT_LSB = 0;
   localparam int STALL_DWO_COUNT_W = 32;
-  localparam logic [31:0] REG_STALL_DWO_RESET = 32'h00000000;
-  localparam logic [31:0] REG_STALL_DWO_RO_MASK = 32'hFFFFFFFF;
   localparam int STALL_OUT_COUNT_LSB = 0;
   localparam int STALL_OUT_COUNT_W = 32;
-  localparam logic [31:0] REG_STALL_OUT_RESET = 32'h00000000;
-  localparam logic [31:0] REG_STALL_OUT_RO_MASK = 32'hFFFFFFFF;
   localparam int ACT_SKIP_COUNT_LSB = 0;
   localparam int ACT_SKIP_COUNT_W = 32;
-  localparam logic [31:0] REG_ACT_SKIP_RESET = 32'h00000000;
-  localparam logic [31:0] REG_ACT_SKIP_RO_MASK = 32'hFFFFFFFF;
   localparam int WT_SKIP_COUNT_LSB = 0;
   localparam int WT_SKIP_COUNT_W = 32;
-  localparam logic [31:0] REG_WT_SKIP_RESET = 32'h00000000;
-  localparam logic [31:0] REG_WT_SKIP_RO_MASK = 32'hFFFFFFFF;
   localparam int RD_BYTES_COUNT_LSB = 0;
   localparam int RD_BYTES_COUNT_W = 32;
-  localparam logic [31:0] REG_RD_BYTES_RESET = 32'h00000000;
-  localparam logic [31:0] REG_RD_BYTES_RO_MASK = 32'hFFFFFFFF;
   localparam int WR_BYTES_COUNT_LSB = 0;
   localparam int WR_BYTES_COUNT_W = 32;
-  localparam logic [31:0] REG_WR_BYTES_RESET = 32'h00000000;
-  localparam logic [31:0] REG_WR_BYTES_RO_MASK = 32'hFFFFFFFF;
   localparam int TILES_COUNT_LSB = 0;
   localparam int TILES_COUNT_W = 32;
-  localparam logic [31:0] REG_TILES_RESET = 32'h00000000;
-  localparam logic [31:0] REG_TILES_RO_MASK = 32'hFFFFFFFF;
+
+  // ---- constant registers (RO fields, none volatile): value REG_<REG>_RESET
+  localparam logic [31:0] REG_ID_RESET = 32'h504E4341;
+  localparam logic [31:0] REG_PARAMS_RESET = 32'h08080804;
+
+  // ---- action bits: REG_<REG>_W1C_MASK (write 1 clears), REG_<REG>_WO_MASK
+  localparam logic [31:0] REG_CTRL_WO_MASK = 32'h00000001;
+  localparam logic [31:0] REG_IRQ_STATUS_W1C_MASK = 32'h00000001;
+
+  // ---- the RW registers (pnc_regs stores them): NUM_RW in address order; entry i is
+  // at byte offset RW_ADDR[8*i +: 8], resets to RW_RESET[32*i +: 32] and has the
+  // writable bits RW_MASK[32*i +: 32] (its other bits keep their reset value).
+  // Entries: 0:IRQ_EN, 1:M, 2:N, 3:K, 4:MODE, 5:ACT_Q, 6:OUT_Q, 7:RQ_MULT, 8:RQ_SHIFT,
+  // 9:ACT_LO_ADDR, 10:ACT_HO_ADDR, 11:WT_LO_ADDR, 12:WT_HO_ADDR, 13:BIAS_ADDR, 14:OUT_ADDR,
+  // 15:OUT_HO_ADDR, 16:ROWQ_ADDR, 17:BLOCK
+  localparam int NUM_RW = 18;
+  localparam logic [NUM_RW*8-1:0] RW_ADDR = {REG_BLOCK, REG_ROWQ_ADDR, REG_OUT_HO_ADDR,
+      REG_OUT_ADDR, REG_BIAS_ADDR, REG_WT_HO_ADDR, REG_WT_LO_ADDR, REG_ACT_HO_ADDR, REG_ACT_LO_ADDR,
+      REG_RQ_SHIFT, REG_RQ_MULT, REG_OUT_Q, REG_ACT_Q, REG_MODE, REG_K, REG_N, REG_M, REG_IRQ_EN
+  };
+  localparam logic [NUM_RW*32-1:0] RW_RESET = {32'h00000000, 32'h00000000, 32'h00000000,
+      32'h00000000, 32'h00000000, 32'h00000000, 32'h00000000, 32'h00000000, 32'h00000000,
+      32'h00000000, 32'h00000000, 32'h00040000, 32'h00040000, 32'h00000004, 32'h00000000,
+      32'h00000000, 32'h00000000, 32'h00000000
+  };
+  localparam logic [NUM_RW*32-1:0] RW_MASK = {32'h0000FFFF, 32'hFFFFFFFF, 32'hFFFFFFFF,
+      32'hFFFFFFFF, 32'hFFFFFFFF, 32'hFFFFFFFF, 32'hFFFFFFFF, 32'hFFFFFFFF, 32'hFFFFFFFF,
+      32'h0000003F, 32'h7FFFFFFF, 32'h000FFFFF, 32'h000FFFFF, 32'h0000007F, 32'h0000FFFF,
+      32'h0000FFFF, 32'h0000FFFF, 32'h00000001
+  };
+  // Descriptor field j (j = 0: the least significant of desc_t): bits
+  // [DESC_POS[16*j +: 16] +: DESC_W[8*j +: 8]] of desc_t, taken from bit
+  // DESC_LSB[8*j +: 8] up of RW entry DESC_RW[8*j +: 8].
+  // Fields: 0:mt, 1:rowq_addr, 2:out_ho_addr, 3:out_addr, 4:bias_addr, 5:wt_ho_addr, 6:wt_lo_addr,
+  // 7:act_ho_addr, 8:act_lo_addr, 9:shift, 10:mult, 11:out_b, 12:out_r, 13:zo, 14:b, 15:r, 16:z,
+  // 17:row_q, 18:fmt, 19:bias_en, 20:sbr, 21:skip, 22:k, 23:n, 24:m
+  localparam int NUM_DESC = 25;
+  localparam logic [NUM_DESC*16-1:0] DESC_POS = {16'd388, 16'd372, 16'd356, 16'd354, 16'd353,
+      16'd352, 16'd350, 16'd349, 16'd341, 16'd333, 16'd329, 16'd321, 16'd313, 16'd309, 16'd278,
+      16'd272, 16'd240, 16'd208, 16'd176, 16'd144, 16'd112, 16'd80, 16'd48, 16'd16, 16'd0
+  };
+  localparam logic [NUM_DESC*8-1:0] DESC_W = {8'd16, 8'd16, 8'd16, 8'd2, 8'd1, 8'd1, 8'd2, 8'd1,
+      8'd8, 8'd8, 8'd4, 8'd8, 8'd8, 8'd4, 8'd31, 8'd6, 8'd32, 8'd32, 8'd32, 8'd32, 8'd32, 8'd32,
+      8'd32, 8'd32, 8'd16
+  };
+  localparam logic [NUM_DESC*8-1:0] DESC_RW = {8'd1, 8'd2, 8'd3, 8'd4, 8'd4, 8'd4, 8'd4, 8'd4, 8'd5,
+      8'd5, 8'd5, 8'd6, 8'd6, 8'd6, 8'd7, 8'd8, 8'd9, 8'd10, 8'd11, 8'd12, 8'd13, 8'd14, 8'd15,
+      8'd16, 8'd17
+  };
+  localparam logic [NUM_DESC*8-1:0] DESC_LSB = {8'd0, 8'd0, 8'd0, 8'd0, 8'd2, 8'd3, 8'd4, 8'd6,
+      8'd0, 8'd8, 8'd16, 8'd0, 8'd8, 8'd16, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0,
+      8'd0, 8'd0
+  };
 
   // ---- performance counters: NUM_COUNTERS registers from REG_COUNTERS_FIRST, 4 bytes apart
   localparam int NUM_COUNTERS = 11;

@@ -132,8 +132,8 @@ module pnc_post #(
   logic [31:0] row_stride;  // bytes per output row (INT32 / UINT8)
   assign nb_total   = 10'((desc_i.n + 16'd7) >> 3);
   assign out_hl     = 3'(4'd8 - {1'b0, out_b});
-  assign lo_stride  = (24'(desc_i.n) * 24'(out_b) + 24'(BB - 1)) & ~24'(BB - 1);
-  assign ho_stride  = (24'd8 + 24'(desc_i.n) * 24'(out_hl + 3'd1) + 24'(BB - 1)) & ~24'(BB - 1);
+  assign lo_stride  = (24'(desc_i.n) * 24'(out_b) + 24'(BB - 1)) & ~(24'(BB - 1));
+  assign ho_stride  = (24'd8 + 24'(desc_i.n) * 24'(out_hl + 3'd1) + 24'(BB - 1)) & ~(24'(BB - 1));
   assign row_stride = is_int32 ? 32'(nb_total) << 5 : 32'(nb_total) << 3;
   assign mb_step    = is_rle ? 32'(lo_stride) : row_stride << 3;
 
@@ -465,7 +465,7 @@ module pnc_post #(
         end
         StWait: begin
           // nrec_q is final for this tile here (written back at the previous tile's end).
-          rec_addr_q <= (mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)) & ~32'(BB - 1);
+          rec_addr_q <= (mb_ho_ptr_q + 32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)) & ~(32'(BB - 1));
           rec_off_q  <= OW'(32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1));
           rec_pos_q  <= RecPosW'(OW'(32'd8 + 32'(nrec_q) * 32'(out_hl + 3'd1)));
           if (tile_valid) begin

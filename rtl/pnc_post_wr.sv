@@ -55,6 +55,7 @@ module pnc_post_wr #(
 );
 
   `include "pnc_assert.svh"
+  `include "pnc_flops.svh"
 
   logic [     9:0] ci_q;  // commands accepted
   logic [     9:0] di_q;  // commands whose data is sent
@@ -71,7 +72,7 @@ module pnc_post_wr #(
 
   assign cmd_valid_o = run_i ? (ci_q < ncmd_q) : flush_i ? cmd_hold_q : 1'b0;
   // A command goes to the beat holding its first byte; the formatter strobes the bytes inside.
-  assign cmd_addr_o = cmd_addr_q & ~32'(DW / 8 - 1);
+  assign cmd_addr_o = cmd_addr_q & ~(32'(DW / 8 - 1));
   assign cmd_beats_o = (ci_q == '0) ? beats0_i : beats_i;
   assign cmd_fire = cmd_valid_o && cmd_ready_i;
   assign d_beats = (di_q == '0) ? beats0_i : beats_i;
@@ -123,17 +124,9 @@ module pnc_post_wr #(
   end
 
   // Why: accepted-but-unsent beats must be sent even on abort (AXI needs every W beat).
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      owed_q     <= '0;
-      cmd_hold_q <= 1'b0;
-      wd_hold_q  <= 1'b0;
-    end else begin
-      owed_q     <= owed_q + (cmd_fire ? cmd_beats_o : 16'd0) - (wd_fire ? 16'd1 : 16'd0);
-      cmd_hold_q <= cmd_valid_o && !cmd_ready_i;
-      wd_hold_q  <= wd_valid_o && !wd_ready_i;
-    end
-  end
+  `PNC_FF(owed_q, owed_q + (cmd_fire ? cmd_beats_o : 16'd0) - (wd_fire ? 16'd1 : 16'd0), '0)
+  `PNC_FF(cmd_hold_q, cmd_valid_o && !cmd_ready_i, 1'b0)
+  `PNC_FF(wd_hold_q, wd_valid_o && !wd_ready_i, 1'b0)
 
   // Why: a beat stalled when an abort arrives must stay on the bus unchanged until it is taken
   // (stream rule, AXI W); the flush replays this copy instead of a zero-strobe beat.

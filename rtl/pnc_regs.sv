@@ -3,8 +3,10 @@
 //
 // Contract
 // - Register map: docs/architecture.md section 5, generated with pnc_pkg from arch.toml: offsets
-//   REG_<R>, reset values REG_<R>_RESET, writable bits REG_<R>_RW_MASK, write-1-to-clear bits
-//   REG_<R>_W1C_MASK, start pulse REG_CTRL_WO_MASK, field positions <R>_<FIELD>_LSB/_W.
+//   REG_<R>, field positions <R>_<FIELD>_LSB/_W, constant registers' values REG_<R>_RESET,
+//   write-1-to-clear bits REG_<R>_W1C_MASK, start pulse REG_CTRL_WO_MASK, and the RW registers
+//   as a table (RW_ADDR, RW_RESET, RW_MASK: every RW register is stored, reset, written and read
+//   back from it) with the place of each descriptor field in them (DESC_*).
 // - AXI4-Lite: one write and one read in flight. AW and W are accepted together in the cycle both
 //   are valid (and no B response is pending); B follows one cycle later. AR is accepted when no R
 //   response is pending; R follows one cycle later with the registered read data. Every response
@@ -85,7 +87,7 @@ module pnc_regs #(
   // ---- parameter legality
   `PNC_STATIC_ASSERT(LiteAddrIs8, pnc_pkg::LITE_ADDR_W == 8)  // the register map is an 8-bit space
   `PNC_STATIC_ASSERT(IncWLegal, IncW >= 1 && IncW <= 31)
-  // The datapath (pnc_pea lanes, pnc_pack/pnc_unpack vectors, the INT32 output path) is written
+  // The datapath (pnc_pea lanes, pnc_unpack items, the INT32 output path) is written
   // for 8-lane slice vectors and 32-bit accumulators; this block is in every build of pnc_top.
   `PNC_STATIC_ASSERT(VIs8, pnc_pkg::V == 8 && pnc_pkg::TM == 8 && pnc_pkg::TN == 8)
   `PNC_STATIC_ASSERT(AccWIs32, pnc_pkg::ACC_W == 32)
@@ -114,8 +116,8 @@ module pnc_regs #(
   `PNC_STATIC_ASSERT(CntContiguous, pnc_pkg::REG_TILES == pnc_pkg::REG_CYCLES + 8'(4 * CntTiles))
 
   // ---- register storage
-  logic [31:0] m_q, n_q, k_q, mode_q, act_q_q, out_q_q, mult_q, shift_q, irq_en_q;
-  logic [31:0] act_lo_q, act_ho_q, wt_lo_q, wt_ho_q, bias_q, out_q, out_ho_q, rowq_q, block_q;
+  localparam int NumRw = pnc_pkg::NUM_RW;
+  logic [NumRw-1:0][31:0] rw_q;  // RW register i (byte offset pnc_pkg::RW_ADDR[8*i +: 8])
   logic done_q, error_q, irq_pend_q, running_q, start_q;
   logic [7:0] err_code_q;
   logic [NumCnt-1:0][31:0] cnt_q;
@@ -179,51 +181,26 @@ module pnc_regs #(
   assign w1c_irq = wr_fire && wr_addr == pnc_pkg::REG_IRQ_STATUS
                    && |(s_axil_wdata & wmask & pnc_pkg::REG_IRQ_STATUS_W1C_MASK);
 
-  // Why: the RW descriptor registers change only on an AXI write to their own offset.
+  // Why: the RW registers change only on an AXI write to their own offset.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      m_q      <= pnc_pkg::REG_M_RESET;
-      n_q      <= pnc_pkg::REG_N_RESET;
-      k_q      <= pnc_pkg::REG_K_RESET;
-      mode_q   <= pnc_pkg::REG_MODE_RESET;
-      act_q_q  <= pnc_pkg::REG_ACT_Q_RESET;
-      out_q_q  <= pnc_pkg::REG_OUT_Q_RESET;
-      mult_q   <= pnc_pkg::REG_RQ_MULT_RESET;
-      shift_q  <= pnc_pkg::REG_RQ_SHIFT_RESET;
-      irq_en_q <= pnc_pkg::REG_IRQ_EN_RESET;
-      act_lo_q <= pnc_pkg::REG_ACT_LO_ADDR_RESET;
-      act_ho_q <= pnc_pkg::REG_ACT_HO_ADDR_RESET;
-      wt_lo_q  <= pnc_pkg::REG_WT_LO_ADDR_RESET;
-      wt_ho_q  <= pnc_pkg::REG_WT_HO_ADDR_RESET;
-      bias_q   <= pnc_pkg::REG_BIAS_ADDR_RESET;
-      out_q    <= pnc_pkg::REG_OUT_ADDR_RESET;
-      out_ho_q <= pnc_pkg::REG_OUT_HO_ADDR_RESET;
-      rowq_q   <= pnc_pkg::REG_ROWQ_ADDR_RESET;
-      block_q  <= pnc_pkg::REG_BLOCK_RESET;
+      rw_q <= pnc_pkg::RW_RESET;
     end else if (wr_fire) begin
-      case (wr_addr)
-        pnc_pkg::REG_M:           m_q <= wmerge(m_q, pnc_pkg::REG_M_RW_MASK);
-        pnc_pkg::REG_N:           n_q <= wmerge(n_q, pnc_pkg::REG_N_RW_MASK);
-        pnc_pkg::REG_K:           k_q <= wmerge(k_q, pnc_pkg::REG_K_RW_MASK);
-        pnc_pkg::REG_MODE:        mode_q <= wmerge(mode_q, pnc_pkg::REG_MODE_RW_MASK);
-        pnc_pkg::REG_ACT_Q:       act_q_q <= wmerge(act_q_q, pnc_pkg::REG_ACT_Q_RW_MASK);
-        pnc_pkg::REG_OUT_Q:       out_q_q <= wmerge(out_q_q, pnc_pkg::REG_OUT_Q_RW_MASK);
-        pnc_pkg::REG_RQ_MULT:     mult_q <= wmerge(mult_q, pnc_pkg::REG_RQ_MULT_RW_MASK);
-        pnc_pkg::REG_RQ_SHIFT:    shift_q <= wmerge(shift_q, pnc_pkg::REG_RQ_SHIFT_RW_MASK);
-        pnc_pkg::REG_IRQ_EN:      irq_en_q <= wmerge(irq_en_q, pnc_pkg::REG_IRQ_EN_RW_MASK);
-        pnc_pkg::REG_ACT_LO_ADDR: act_lo_q <= wmerge(act_lo_q, pnc_pkg::REG_ACT_LO_ADDR_RW_MASK);
-        pnc_pkg::REG_ACT_HO_ADDR: act_ho_q <= wmerge(act_ho_q, pnc_pkg::REG_ACT_HO_ADDR_RW_MASK);
-        pnc_pkg::REG_WT_LO_ADDR:  wt_lo_q <= wmerge(wt_lo_q, pnc_pkg::REG_WT_LO_ADDR_RW_MASK);
-        pnc_pkg::REG_WT_HO_ADDR:  wt_ho_q <= wmerge(wt_ho_q, pnc_pkg::REG_WT_HO_ADDR_RW_MASK);
-        pnc_pkg::REG_BIAS_ADDR:   bias_q <= wmerge(bias_q, pnc_pkg::REG_BIAS_ADDR_RW_MASK);
-        pnc_pkg::REG_OUT_ADDR:    out_q <= wmerge(out_q, pnc_pkg::REG_OUT_ADDR_RW_MASK);
-        pnc_pkg::REG_OUT_HO_ADDR: out_ho_q <= wmerge(out_ho_q, pnc_pkg::REG_OUT_HO_ADDR_RW_MASK);
-        pnc_pkg::REG_ROWQ_ADDR:   rowq_q <= wmerge(rowq_q, pnc_pkg::REG_ROWQ_ADDR_RW_MASK);
-        pnc_pkg::REG_BLOCK:       block_q <= wmerge(block_q, pnc_pkg::REG_BLOCK_RW_MASK);
-        default:                  ;  // RO, W1C, CTRL (handled below) and unmapped offsets
-      endcase
+      for (int i = 0; i < NumRw; i++) begin
+        if (wr_addr == pnc_pkg::RW_ADDR[8*i+:8]) begin
+          rw_q[i] <= wmerge(rw_q[i], pnc_pkg::RW_MASK[32*i+:32]);
+        end
+      end
     end
   end
+
+  // The stored value of the RW register at byte offset a (0 where there is none).
+  function automatic logic [31:0] rw_value(logic [NumRw-1:0][31:0] rw, logic [7:0] a);
+    rw_value = '0;
+    for (int i = 0; i < NumRw; i++) begin
+      if (a == pnc_pkg::RW_ADDR[8*i+:8]) rw_value = rw[i];
+    end
+  endfunction
 
   // Why: start, done and the interrupt form the job's status; start clears what done sets.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -300,28 +277,11 @@ module pnc_regs #(
         rdata_d[pnc_pkg::STATUS_DONE_LSB]  = done_q;
         rdata_d[pnc_pkg::STATUS_ERROR_LSB] = error_q;
       end
-      pnc_pkg::REG_IRQ_EN: rdata_d = irq_en_q;
       pnc_pkg::REG_IRQ_STATUS: rdata_d[pnc_pkg::IRQ_STATUS_DONE_LSB] = irq_pend_q;
       pnc_pkg::REG_ERR_CODE:
       rdata_d[pnc_pkg::ERR_CODE_CODE_LSB+:pnc_pkg::ERR_CODE_CODE_W] = err_code_q;
-      pnc_pkg::REG_M: rdata_d = m_q;
-      pnc_pkg::REG_N: rdata_d = n_q;
-      pnc_pkg::REG_K: rdata_d = k_q;
-      pnc_pkg::REG_MODE: rdata_d = mode_q;
-      pnc_pkg::REG_ACT_Q: rdata_d = act_q_q;
-      pnc_pkg::REG_OUT_Q: rdata_d = out_q_q;
-      pnc_pkg::REG_RQ_MULT: rdata_d = mult_q;
-      pnc_pkg::REG_RQ_SHIFT: rdata_d = shift_q;
-      pnc_pkg::REG_ACT_LO_ADDR: rdata_d = act_lo_q;
-      pnc_pkg::REG_ACT_HO_ADDR: rdata_d = act_ho_q;
-      pnc_pkg::REG_WT_LO_ADDR: rdata_d = wt_lo_q;
-      pnc_pkg::REG_WT_HO_ADDR: rdata_d = wt_ho_q;
-      pnc_pkg::REG_BIAS_ADDR: rdata_d = bias_q;
-      pnc_pkg::REG_OUT_ADDR: rdata_d = out_q;
-      pnc_pkg::REG_OUT_HO_ADDR: rdata_d = out_ho_q;
-      pnc_pkg::REG_ROWQ_ADDR: rdata_d = rowq_q;
-      pnc_pkg::REG_BLOCK: rdata_d = block_q;
       default: begin
+        rdata_d = rw_value(rw_q, rd_addr);
         for (int i = 0; i < NumCnt; i++) begin
           if (rd_addr == pnc_pkg::REG_COUNTERS_FIRST + 8'(4 * i)) rdata_d = cnt_q[i];
         end
@@ -329,38 +289,21 @@ module pnc_regs #(
     endcase
   end
 
-  // ---- outputs: the descriptor fields at their generated positions
+  // ---- outputs: each descriptor field from its generated place in the RW registers
   // A local alias: Icarus 11 aborts on a variable declared as pnc_pkg::desc_t, and Yosys cannot
   // parse an import inside a module.
   typedef pnc_pkg::desc_t desc_t;
   desc_t desc;
-  always_comb begin
-    desc             = '0;
-    desc.m           = m_q[pnc_pkg::M_VALUE_LSB+:pnc_pkg::M_VALUE_W];
-    desc.n           = n_q[pnc_pkg::N_VALUE_LSB+:pnc_pkg::N_VALUE_W];
-    desc.k           = k_q[pnc_pkg::K_VALUE_LSB+:pnc_pkg::K_VALUE_W];
-    desc.skip        = mode_q[pnc_pkg::MODE_SKIP_LSB+:pnc_pkg::MODE_SKIP_W];
-    desc.sbr         = mode_q[pnc_pkg::MODE_SBR_LSB];
-    desc.bias_en     = mode_q[pnc_pkg::MODE_BIAS_EN_LSB];
-    desc.fmt         = mode_q[pnc_pkg::MODE_OUT_FMT_LSB+:pnc_pkg::MODE_OUT_FMT_W];
-    desc.z           = act_q_q[pnc_pkg::ACT_Q_Z_LSB+:pnc_pkg::ACT_Q_Z_W];
-    desc.r           = act_q_q[pnc_pkg::ACT_Q_R_LSB+:pnc_pkg::ACT_Q_R_W];
-    desc.b           = act_q_q[pnc_pkg::ACT_Q_B_LSB+:pnc_pkg::ACT_Q_B_W];
-    desc.zo          = out_q_q[pnc_pkg::OUT_Q_ZO_LSB+:pnc_pkg::OUT_Q_ZO_W];
-    desc.out_r       = out_q_q[pnc_pkg::OUT_Q_OUT_R_LSB+:pnc_pkg::OUT_Q_OUT_R_W];
-    desc.out_b       = out_q_q[pnc_pkg::OUT_Q_OUT_B_LSB+:pnc_pkg::OUT_Q_OUT_B_W];
-    desc.mult        = mult_q[pnc_pkg::RQ_MULT_MULT_LSB+:pnc_pkg::RQ_MULT_MULT_W];
-    desc.shift       = shift_q[pnc_pkg::RQ_SHIFT_SHIFT_LSB+:pnc_pkg::RQ_SHIFT_SHIFT_W];
-    desc.act_lo_addr = act_lo_q;
-    desc.act_ho_addr = act_ho_q;
-    desc.wt_lo_addr  = wt_lo_q;
-    desc.wt_ho_addr  = wt_ho_q;
-    desc.bias_addr   = bias_q;
-    desc.out_addr    = out_q;
-    desc.out_ho_addr = out_ho_q;
-    desc.row_q       = mode_q[pnc_pkg::MODE_ROW_Q_LSB];
-    desc.rowq_addr   = rowq_q;
-    desc.mt          = block_q[pnc_pkg::BLOCK_MT_LSB+:pnc_pkg::BLOCK_MT_W];
+  // The generated fields tile desc_t: the last one ends at its top bit.
+  localparam int DescTop = int'(pnc_pkg::DESC_POS[16*(pnc_pkg::NUM_DESC-1)+:16])
+                         + int'(pnc_pkg::DESC_W[8*(pnc_pkg::NUM_DESC-1)+:8]);
+  `PNC_STATIC_ASSERT(DescCovered, DescTop == $bits(desc))
+  for (genvar j = 0; j < pnc_pkg::NUM_DESC; j++) begin : gen_desc
+    localparam int Pos = int'(pnc_pkg::DESC_POS[16*j+:16]);
+    localparam int W = int'(pnc_pkg::DESC_W[8*j+:8]);
+    localparam int Rw = int'(pnc_pkg::DESC_RW[8*j+:8]);
+    localparam int Lsb = int'(pnc_pkg::DESC_LSB[8*j+:8]);
+    assign desc[Pos+:W] = rw_q[Rw][Lsb+:W];
   end
 
   assign m_o           = desc.m;
@@ -389,7 +332,12 @@ module pnc_regs #(
   assign rowq_addr_o   = desc.rowq_addr;
   assign mt_o          = desc.mt;
   assign start_o       = start_q;
-  assign irq_o         = irq_en_q[pnc_pkg::IRQ_EN_DONE_LSB] & irq_pend_q;
+
+  logic irq_en_done;  // IRQ_EN.done
+  logic [31:0] irq_en;
+  assign irq_en      = rw_value(rw_q, pnc_pkg::REG_IRQ_EN);
+  assign irq_en_done = irq_en[pnc_pkg::IRQ_EN_DONE_LSB];
+  assign irq_o       = irq_en_done & irq_pend_q;
 
   // ---- assertions
   `PNC_ASSERT_STREAM(BStream, s_axil_bvalid, s_axil_bready, s_axil_bresp)

@@ -119,7 +119,7 @@ module pnc_req_seq #(
 
   // Stream strides: whole beats, so every stream starts on one.
   function automatic logic [23:0] align_beat(logic [23:0] v);
-    align_beat = (v + 24'(BeatBytes - 1)) & ~24'(BeatBytes - 1);
+    align_beat = (v + 24'(BeatBytes - 1)) & ~(24'(BeatBytes - 1));
   endfunction
 
   assign lw            = desc_i.sbr ? 3'd5 : 3'd4;

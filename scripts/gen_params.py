@@ -7,7 +7,8 @@ header tables (the Python side, :mod:`panacea.regmap` and the pyuvm register mod
 objects from the same reading at import). This script writes:
 
 * ``rtl/pnc_pkg.sv``: the package of the default configuration (:func:`panacea.svpkg.render`:
-  parameters, register offsets, field positions, access masks and reset values, the packed
+  parameters, register offsets, field positions, the register file: constant registers' values,
+  action-bit masks and the RW registers and the descriptor's place in them as tables; the packed
   ``desc_t`` and ``ho_hdr_t`` structs, constants and error codes). The other configurations'
   packages are build products (:func:`panacea.svpkg.package`, under ``build/config/NAME/``);
 * the parameter table (one value column per configuration) and the register table of

@@ -179,6 +179,11 @@ def run_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
     except CocotbTestFailed as exc:
         print(f"FAILED (the mutant is killed): {exc}")
         return 1
+    except RuntimeError as exc:
+        # The simulator itself stopped (an RTL assertion's $stop, a crash): cocotb's runner
+        # raises before any result file exists.
+        print(f"FAILED (the simulator stopped: {exc}); see {(tdir / 'sim.log').relative_to(ROOT)}")
+        return 1
     print(f"PASSED (the mutant survives this test and seed): {res}")
     return 0
 

@@ -1,7 +1,10 @@
-"""The LLM suite of `make bench` (cycle model only): layer splitting into descriptor-sized jobs,
-the layer's compulsory bytes, the activation families, and the report's shape."""
+"""The LLM suite of `make bench`: layer splitting into descriptor-sized jobs, the layer's
+compulsory bytes, the activation families, the report's shape, the mapper column, and the RTL
+part on a small layer (Verilator, the selected build)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -132,3 +135,89 @@ def test_markdown_tables_line_up() -> None:
     assert lines[5:] == ["| T | n/a | >= 1 | n/a | - |", "| T | 0.123 | >= 1 | n/a | - |"]
     d = {"energy_pj": 200.0, "energy_by_kind_pj": {"dram": 100.0, "sram": 50.0, "compute": 50.0}}
     assert bench_llm.energy_shares(d) == ["50%", "25%", "25%"]
+
+
+def _tiny_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_llm, "M_TOKENS", 24)
+    monkeypatch.setattr(
+        bench_llm,
+        "SUITE",
+        [("tiny_rms", 40, 72, bench_llm.act_rmsnorm, True),
+         ("tiny_swiglu", 24, 40, bench_llm.act_swiglu, False)],
+    )  # fmt: skip
+
+
+def test_mapper_column_beside_every_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every layer and mode carries the mapper's best blocking within 1 MiB (the same mapper
+    call as `panacea analyze --mapper`), shown in the layer text, the table and the targets."""
+    from panacea import mapper as mp
+
+    _tiny_suite(monkeypatch)
+    logs: list[str] = []
+    res = bench_llm.run_suite(log=logs.append)
+    for lay in res["layers"]:
+        assert lay["rtl"] is None
+        for md, d in lay["modes"].items():
+            m = d["mapper"]
+            assert m["budget"] == bench_llm.TARGETS["onchip_max"] and m["onchip"] <= m["budget"]
+            assert m["ratio"] >= 1.0 and m["cycles_vs_roofline"] >= 1.0
+            assert "order=" in m["blocking"] and m["compulsory_bytes"] > 0
+            jobs = bench_llm.layer_jobs(bench_llm.calibrate(*_float_layer(lay["name"])), md.lower())
+            mpr = mp.Mapper(mp.operands_from_jobs(jobs, lay["name"]))
+            best = mp.best_within(mpr.mappings(), m["budget"])
+            assert best is not None and best.blocking.label() == m["blocking"]
+    assert any("\n  mapper AQS " in text for text in logs)
+    md = bench_llm.markdown(res)
+    assert "mapper blocking" in md and "### LLM layers on the RTL" not in md
+    names = [t["target"] for t in res["targets"]]
+    assert any(n.startswith("the same, mapper's best blocking") for n in names)
+
+
+def _float_layer(name: str):
+    idx = [s[0] for s in bench_llm.SUITE].index(name)
+    _, n, k, fam, _ = bench_llm.SUITE[idx]
+    return bench_llm.make_layer(idx, n, k, fam)
+
+
+def test_rtl_failures_are_a_miss() -> None:
+    """A job of the RTL run with a problem or outside the cycle tolerance is a MISS."""
+
+    def mode(cyc: int) -> dict:
+        return {"cycles": cyc, "cycles_vs_roofline": 1.0, "axi_vs_compulsory": 1.0,
+                "limit_term": "operator", "bound": "swo", "energy_vs_zero": 1.0,
+                "lower_limit": cyc, "speedup_vs_zero": 1.0}  # fmt: skip
+
+    job = {"model_within_tol": True, "problems": []}
+    bad = {"model_within_tol": False, "problems": ["output: 1 element differs"]}
+    run = {"model_ratio": 1.0, "rtl_vs_roofline": 1.0, "axi_vs_compulsory": 1.0,
+           "worst_job_model_error": 0.3, "pass": False, "jobs": [job, bad]}  # fmt: skip
+    layers = [{"name": "a", "rmsnorm_input": True, "rtl": {"tokens": 32, "modes": {"AQS": run}},
+               "modes": {"AQS": mode(10), "ZERO_SKIP": mode(10)}}]  # fmt: skip
+    got = {t["target"]: t for t in bench_llm.targets(layers)}
+    rtl = [t for n, t in got.items() if "on the RTL" in n]
+    assert [t["status"] for t in rtl] == ["MISS", "MISS"]
+    assert rtl[0]["value"] == 0.5 and rtl[1]["value"] == 0.3
+
+
+def test_llm_layer_on_the_rtl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The RTL part of the suite on a small layer (Verilator, the selected build): every job
+    bit-exact with exact counters, its cycles beside the model, in the table and the targets."""
+    _tiny_suite(monkeypatch)
+    res = bench_llm.run_suite(
+        log=lambda s: None, rtl_tokens=16, rtl_modes=["AQS", "ZERO_SKIP"],
+        rtl_layers=["tiny_rms"],
+    )  # fmt: skip
+    rtl = res["layers"][0]["rtl"]
+    assert res["layers"][1]["rtl"] is None and rtl["tokens"] == 16 and rtl["pass"]
+    for md, d in rtl["modes"].items():
+        cal = bench_llm.calibrate(*_float_layer("tiny_rms"))
+        sub = dataclasses.replace(cal, xq=cal.xq[:16])
+        fig = bench_llm.layer_figures(bench_llm.layer_jobs(sub, md.lower()))
+        assert d["model_cycles"] == fig["cycles"] and d["lower_limit"] == fig["lower_limit"]
+        assert d["exact"] and d["counters_exact"] and d["within_tol"]
+        assert d["rtl_cycles"] == sum(j["rtl_cycles"] for j in d["jobs"]) > 0
+        assert d["rtl_vs_roofline"] >= 1.0 and d["axi_vs_compulsory"] >= 1.0
+    md = bench_llm.markdown(res)
+    assert "### LLM layers on the RTL" in md and "| tiny_rms | AQS | 1 |" in md
+    status = {t["target"]: t["status"] for t in res["targets"] if "on the RTL" in t["target"]}
+    assert list(status.values()) == ["PASS", "PASS"]

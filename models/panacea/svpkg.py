@@ -1,7 +1,8 @@
 """The SystemVerilog package ``pnc_pkg`` of a named configuration, generated from ``arch.toml``.
 
-``render`` writes the package text: parameters, register offsets, field positions, access masks
-and reset values, the packed ``desc_t`` and ``ho_hdr_t`` structs, constants and error codes. The
+``render`` writes the package text: parameters, register offsets, field positions, the register
+file (constant registers' values, action-bit masks, the RW registers and the descriptor's place in
+them as tables), the packed ``desc_t`` and ``ho_hdr_t`` structs, constants and error codes. The
 default configuration's package is committed as ``rtl/pnc_pkg.sv`` (``make params`` writes it;
 tools that read ``rtl/`` directly need it); every other configuration's is a build product,
 written by :func:`package` under ``build/config/NAME/`` when a tool (simulator build, lint,
@@ -11,10 +12,11 @@ synthesis) asks for it, so it is never stale and never committed.
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 from panacea import arch
-from panacea.regspec import ACCESS, REG_BITS, RegSpec, build_model
+from panacea.regspec import REG_BITS, RegSpec, build_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +27,67 @@ def _sv_hex(v: int, bits: int = REG_BITS) -> str:
 
 def _sv_type(width: int) -> str:
     return "logic" if width == 1 else f"logic [{width - 1}:0]"
+
+
+def _comment(text: str) -> list[str]:
+    """``text`` as package comment lines of at most 100 columns."""
+    return textwrap.wrap(text, 100, initial_indent="  // ", subsequent_indent="  // ")
+
+
+def _table(name: str, width: int, count: str, entries: list[str]) -> list[str]:
+    """A packed table ``name`` of ``count`` entries of ``width`` bits, entry i at
+    ``name[width*i +: width]``: one concatenation, entry 0 last as SystemVerilog orders it."""
+    head = f"  localparam logic [{count}*{width}-1:0] {name} = {{"
+    return [
+        *textwrap.wrap(
+            ", ".join(entries[::-1]), 100, initial_indent=head, subsequent_indent=" " * 6
+        ),
+        "  };",
+    ]
+
+
+def _register_file(model: RegSpec) -> list[str]:
+    """What pnc_regs needs beyond offsets and fields: each constant register's value, the action
+    bits (W1C, WO), the RW registers as tables (offset, reset value, writable bits) and where
+    each descriptor field sits in them."""
+    rw = [r for r in model.regs if r.mask("RW")]
+    index = {r.name: i for i, r in enumerate(rw)}
+    lines = ["", "  // ---- constant registers (RO fields, none volatile): value REG_<REG>_RESET"]
+    for r in model.regs:
+        if r.mask("RO") == r.mask() and not any(f.volatile for f in r.fields):
+            lines.append(f"  localparam logic [31:0] REG_{r.name}_RESET = {_sv_hex(r.reset)};")
+    lines += ["", "  // ---- action bits: REG_<REG>_W1C_MASK (write 1 clears), REG_<REG>_WO_MASK"]
+    for r in model.regs:
+        for acc in ("W1C", "WO"):
+            if r.mask(acc):
+                mask = _sv_hex(r.mask(acc))
+                lines.append(f"  localparam logic [31:0] REG_{r.name}_{acc}_MASK = {mask};")
+    lines += [
+        "",
+        "  // ---- the RW registers (pnc_regs stores them): NUM_RW in address order; entry i is",
+        "  // at byte offset RW_ADDR[8*i +: 8], resets to RW_RESET[32*i +: 32] and has the",
+        "  // writable bits RW_MASK[32*i +: 32] (its other bits keep their reset value).",
+        *_comment("Entries: " + ", ".join(f"{i}:{r.name}" for i, r in enumerate(rw))),
+        f"  localparam int NUM_RW = {len(rw)};",
+        *_table("RW_ADDR", 8, "NUM_RW", [f"REG_{r.name}" for r in rw]),
+        *_table("RW_RESET", 32, "NUM_RW", [_sv_hex(r.reset & r.mask("RW")) for r in rw]),
+        *_table("RW_MASK", 32, "NUM_RW", [_sv_hex(r.mask("RW")) for r in rw]),
+    ]
+    # desc_t lists its first field most significant; j counts from its least significant one.
+    fields = list(reversed(model.descriptor.items()))
+    pos = [sum(f.width for _, f in fields[:j]) for j in range(len(fields))]
+    lines += [
+        "  // Descriptor field j (j = 0: the least significant of desc_t): bits",
+        "  // [DESC_POS[16*j +: 16] +: DESC_W[8*j +: 8]] of desc_t, taken from bit",
+        "  // DESC_LSB[8*j +: 8] up of RW entry DESC_RW[8*j +: 8].",
+        *_comment("Fields: " + ", ".join(f"{j}:{d.lower()}" for j, (d, _) in enumerate(fields))),
+        f"  localparam int NUM_DESC = {len(fields)};",
+        *_table("DESC_POS", 16, "NUM_DESC", [f"16'd{p}" for p in pos]),
+        *_table("DESC_W", 8, "NUM_DESC", [f"8'd{f.width}" for _, f in fields]),
+        *_table("DESC_RW", 8, "NUM_DESC", [f"8'd{index[f.reg]}" for _, f in fields]),
+        *_table("DESC_LSB", 8, "NUM_DESC", [f"8'd{f.lsb}" for _, f in fields]),
+    ]
+    return lines
 
 
 def render(cfg: dict, model: RegSpec | None = None, name: str = arch.DEFAULT) -> str:
@@ -56,20 +119,14 @@ def render(cfg: dict, model: RegSpec | None = None, name: str = arch.DEFAULT) ->
         lines.append(f"  localparam logic [7:0] REG_{k} = 8'h{v:02X};")
     lines += [
         "",
-        "  // ---- register fields [reg_fields]: <REG>_<FIELD>_LSB/_W per field; per register",
-        "  // REG_<REG>_RESET and REG_<REG>_<ACCESS>_MASK (the bits of each access type present).",
+        "  // ---- register fields [reg_fields]: <REG>_<FIELD>_LSB/_W per field",
     ]
     for r in model.regs:
         for f in r.fields:
             base = f"{r.name}_{f.name.upper()}"
             lines.append(f"  localparam int {base}_LSB = {f.lsb};")
             lines.append(f"  localparam int {base}_W = {f.width};")
-        lines.append(f"  localparam logic [31:0] REG_{r.name}_RESET = {_sv_hex(r.reset)};")
-        for acc in ACCESS:
-            if r.mask(acc):
-                lines.append(
-                    f"  localparam logic [31:0] REG_{r.name}_{acc}_MASK = {_sv_hex(r.mask(acc))};"
-                )
+    lines += _register_file(model)
     counters = [r for r in model.regs if r.is_counter]
     lines += [
         "",

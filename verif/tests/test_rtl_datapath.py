@@ -33,7 +33,6 @@ BENCHES = [
     ("fifo_d5", "pnc_fifo", ["pnc_fifo"], "tb_pnc_fifo", {"Width": 64, "Depth": 5}),
     ("unpack", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {}),
     ("unpack_dw128", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {"DW": 128}),
-    ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
     ("pea", "pnc_pea", PEA_RTL, "tb_pnc_pea", {}),
     ("pea_rowq", "pnc_pea", PEA_RTL, "tb_pnc_pea_rowq", {}),

@@ -35,7 +35,6 @@ UNIT = [
      {"AbufBytes": 2048}),
     ("unpack", "pnc_unpack", ["pnc_unpack"], "tb_pnc_unpack", {}),
     ("rle_dec", "pnc_rle_dec", ["pnc_unpack", "pnc_rle_dec"], "tb_pnc_rle_dec", {}),
-    ("pack", "pnc_pack", ["pnc_pack"], "tb_pnc_pack", {}),
     ("desc_check", "pnc_desc_check", ["pnc_desc_check"], "tb_pnc_desc_check", {}),
     ("regs", "pnc_regs", ["pnc_regs"], "tb_pnc_regs", {}),
 ]  # fmt: skip

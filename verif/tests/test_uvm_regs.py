@@ -9,21 +9,15 @@ simulator and shared with the other top-level tests. PNC_SEED=<n> picks another 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from verif.common.runner import all_rtl, run_cocotb
 
-ROOT = Path(__file__).resolve().parents[2]
 SIMS = ["icarus", "verilator"]
 SEED = int(os.environ.get("PNC_SEED", "1"))
 MODULE = "verif.tests.uvm.tb_pnc_uvm"
 REGISTER_TESTS = ["RegHwReset", "RegBitBash", "RegAccessPolicies", "RegNoAliasing"]
-
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "rtl" / "pnc_top.sv").exists(), reason="rtl/pnc_top.sv does not exist yet"
-)
 
 
 @pytest.mark.parametrize("sim", SIMS)

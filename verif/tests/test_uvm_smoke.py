@@ -25,11 +25,6 @@ MODULE = "verif.tests.uvm.tb_pnc_uvm"
 SMOKE = ["SmokeOneJobPerOutputFormat", "IllegalDescriptorsThenLegalJob"]
 
 
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "rtl" / "pnc_top.sv").exists(), reason="rtl/pnc_top.sv does not exist yet"
-)
-
-
 @pytest.mark.parametrize("sim", SIMS)
 def test_uvm_smoke(sim: str) -> None:
     run_cocotb(sim, "pnc_top", all_rtl(), MODULE, testcase=SMOKE, seed=SEED)

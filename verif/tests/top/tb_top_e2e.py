@@ -47,6 +47,7 @@ from verif.agents.job import JobBfm, describe_job, start_top
 from verif.common.seeding import make_rng, test_seed
 from verif.env.predictor import expect
 from verif.env.scoreboard import compare
+from verif.seq_lib.cycle_points import POINTS, make_job, point_id
 
 MEM_SIZE = 1 << 20
 MODES = ("dense", "zero_skip", "aqs")
@@ -519,3 +520,35 @@ async def e2e_cycles_layernorm(dut):
     # the same job with the activation buffer: the host's m-tile (else the largest that fits)
     mt = choose_mt(base) or abuf_mt_max(m, k, b, False)
     await cycles_report(dut, bfm, dataclasses.replace(base, mt=mt), f" mt {mt}")
+
+
+@cocotb.test()
+async def e2e_cycle_points(dut):
+    """The pinned cycle points of the selected configuration (``verif.seq_lib.cycle_points``):
+    each job bit-exact with exact counters and CYCLES within the cycle-model tolerance
+    (:func:`run_job`); logs RTL, pinned and model cycles and the worst |RTL - model| / model."""
+    from panacea.config import CONFIG_NAME
+
+    points = POINTS.get(CONFIG_NAME)
+    assert points, f"no cycle points pinned for configuration {CONFIG_NAME}"
+    bfm = await setup(dut)
+    worst = (0.0, "")
+    moved = []
+    for spec, pinned in points:
+        job = make_job(*spec)
+        c = await run_job(bfm, job)
+        model = mode_cycles(job).cycles
+        err = abs(c["CYCLES"] - model) / model
+        worst = max(worst, (err, point_id(spec)))
+        if c["CYCLES"] != pinned:
+            moved.append(f"{point_id(spec)}: {pinned} -> {c['CYCLES']}")
+        dut._log.info(
+            "point %s: RTL %d cycles (pinned %d), model %d, |RTL - model| / model %.1f%%",
+            point_id(spec), c["CYCLES"], pinned, model, 100 * err,
+        )  # fmt: skip
+    dut._log.info(
+        "%s: %d points, worst |RTL - model| / model %.1f%% (%s)",
+        CONFIG_NAME, len(points), 100 * worst[0], worst[1],
+    )  # fmt: skip
+    if moved:  # the RTL's timing changed: re-pin (the model checks use the pinned values)
+        dut._log.warning("RTL cycles differ from the pinned points: %s", "; ".join(moved))
