@@ -34,9 +34,9 @@ module pnc_desc_check #(
   assign mb_n = 10'((desc_i.m + 16'd7) >> 3);
   assign mt_eff = (desc_i.mt > 16'(mb_n)) ? mb_n : 10'(desc_i.mt);
   assign lo_unit   = ((24'(desc_i.k) * 24'(desc_i.b[2:0]) + 24'(BeatBytes - 1))
-                      & ~24'(BeatBytes - 1)) + (desc_i.row_q ? 24'(RowqStride) : 24'd0);
+                      & ~(24'(BeatBytes - 1))) + (desc_i.row_q ? 24'(RowqStride) : 24'd0);
   assign ho_unit   = (24'd8 + 24'(desc_i.k) * 24'(4'd9 - desc_i.b) + 24'(BeatBytes - 1))
-                     & ~24'(BeatBytes - 1);
+                     & ~(24'(BeatBytes - 1));
   assign lo_need = 34'(mt_eff) * 34'(lo_unit);
   assign ho_need = 34'(mt_eff) * 34'(ho_unit);
   assign abuf_fits = AbufBytes != 0 && lo_need <= 34'(AbufBytes / 2)
