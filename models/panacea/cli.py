@@ -44,7 +44,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     an.add_argument(
         "--mapper", action="store_true",
         help="add the on-chip reuse projection (panacea.mapper: a buffer hierarchy the RTL "
-        "does not have yet) after each layer's figures",
+        "has only in part: ABUF m-tiles, no K chunks) after each layer's figures",
     )  # fmt: skip
     an.add_argument(
         "--budget", default="1MiB",

@@ -679,9 +679,9 @@ def project(job: Job, budget: int, num_pea: int | None = None,
     best = best_within(maps, budget)
     rtl = mpr.evaluate(rtl_blocking(mpr.ops, mpr.num_pea))
     floor = traffic_floor(mpr.ops, budget, mpr.bus)
-    head = (f"  mapper projection (a buffer hierarchy the RTL does not have yet; {mpr.num_pea} "
+    head = (f"  mapper projection (K chunks, a hierarchy the RTL has in part; {mpr.num_pea} "
             f"PEAs, {8 * mpr.bus}-bit port, budget {budget / 1024:.0f} KiB); the RTL loop nest "
-            f"in this accounting: {rtl.ratio:.2f}x compulsory")  # fmt: skip
+            f"with mt = 0 in this accounting: {rtl.ratio:.2f}x compulsory")  # fmt: skip
     if best is None:
         return {"budget": budget, "chosen": None, "text": head + "\n  nothing fits the budget"}
     text = "\n".join([head, format_mapping(best, "  chosen: "),
