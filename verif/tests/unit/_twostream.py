@@ -10,6 +10,8 @@ cycle: :meth:`drive` before :func:`settle`, :meth:`sample` after it, :meth:`adva
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from verif.tests.unit._cycle import settle, tick
@@ -86,6 +88,34 @@ class TwoStreams:
     def progress(self) -> str:
         return (f"got {len(self.got[0])}/{len(self.exp[0])} LO and {len(self.got[1])}/"
                 f"{len(self.exp[1])} HO words, inputs taken {self.ptr}")  # fmt: skip
+
+    async def run(self, cmds: list, drive_cmd: Callable[[object], None],
+                  cmd_ready: Callable[[object], int], p_cmd_idle: float) -> int:
+        """Offer ``cmds`` in order (``drive_cmd(cmd)`` sets the command inputs, ``None`` = no
+        command this cycle; ``cmd_ready(cmd)`` reads whether it was taken), idling before a new
+        one with probability ``p_cmd_idle``, while the streams run; until every command was
+        taken and every expected word came out. Returns the cycles used."""
+        ci, cmd, cycles = 0, None, 0
+        limit = 50 * (len(self.exp[0]) + len(self.exp[1]) + len(cmds)) + 200
+        while not self.outputs_done() or ci < len(cmds):
+            if cmd is None and ci < len(cmds) and self.rng.random() >= p_cmd_idle:
+                cmd = cmds[ci]
+            drive_cmd(cmd)
+            self.drive()
+            await settle()
+            self.sample()
+            took = cmd is not None and cmd_ready(cmd)
+            await tick(self.dut)
+            cycles += 1
+            assert cycles < limit, (
+                f"{self.tag}: stalled after {cycles} cycles, {self.progress()}, "
+                f"{ci}/{len(cmds)} commands"
+            )
+            if took:
+                cmd, ci = None, ci + 1
+            self.advance()
+        drive_cmd(None)
+        return cycles
 
     async def finish(self, idle) -> None:
         """Stop driving; every input taken; ``idle`` (the block's idle_o) rises within 4 cycles."""

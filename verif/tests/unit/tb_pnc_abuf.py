@@ -22,7 +22,7 @@ import cocotb
 import numpy as np
 
 from verif.common.seeding import make_rng
-from verif.tests.unit._cycle import gap_profile, settle, setup, tick
+from verif.tests.unit._cycle import gap_profile, setup
 from verif.tests.unit._twostream import TwoStreams
 from verif.tests.unit.tb_pnc_wbuf import _words
 
@@ -98,32 +98,14 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
     dut.lo_words_i.value = plan.lo_words
     dut.ho_stride_i.value = plan.ho_stride
     dut.ho_rec_bytes_i.value = plan.rec
-    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
-    ci = 0
-    cmd = None
-    cycles = 0
-    limit = 50 * (len(plan.exp[0]) + len(plan.exp[1]) + len(plan.cmds)) + 200
-    while not io.outputs_done() or ci < len(plan.cmds):
-        if cmd is None and ci < len(plan.cmds) and rng.random() >= p_cmd_idle:
-            cmd = plan.cmds[ci]
+
+    def drive_cmd(cmd) -> None:
         dut.cmd_valid_i.value = int(cmd is not None)
         if cmd is not None:
             dut.cmd_load_i.value, dut.cmd_first_i.value = cmd
-        io.drive()
-        await settle()
-        io.sample()
-        took_cmd = cmd is not None and int(dut.cmd_ready_o.value)
-        await tick(dut)
-        cycles += 1
-        assert cycles < limit, (
-            f"{tag}: stalled after {cycles} cycles, {io.progress()}, "
-            f"{ci}/{len(plan.cmds)} commands"
-        )
-        if took_cmd:
-            cmd = None
-            ci += 1
-        io.advance()
-    dut.cmd_valid_i.value = 0
+
+    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
+    cycles = await io.run(plan.cmds, drive_cmd, lambda _: int(dut.cmd_ready_o.value), p_cmd_idle)
     await io.finish(dut.idle_o)
     return cycles
 

@@ -101,14 +101,8 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
                    p_cmd_idle: float, tag: str) -> int:
     """Drive ``plan`` cycle by cycle; check every output word; return the cycles used."""
     dut.fits_i.value = plan.fits
-    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
-    ci = 0
-    cmd = None
-    cycles = 0
-    limit = 50 * (len(plan.exp[0]) + len(plan.exp[1]) + len(plan.cmds)) + 200
-    while not io.outputs_done() or ci < len(plan.cmds):
-        if cmd is None and ci < len(plan.cmds) and rng.random() >= p_cmd_idle:
-            cmd = plan.cmds[ci]
+
+    def drive_cmd(cmd) -> None:
         dut.load_i.value = int(cmd is not None and cmd[0] == "L")
         dut.play_i.value = int(cmd is not None and cmd[0] == "P")
         if cmd is not None:
@@ -116,21 +110,12 @@ async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_b
                 dut.load_slot_i.value = cmd[1]
             else:
                 dut.play_slot_i.value, dut.play_last_i.value = cmd[1], cmd[2]
-        io.drive()
-        await settle()
-        io.sample()
-        took_cmd = cmd is not None and int(
-            (dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
-        await tick(dut)
-        cycles += 1
-        assert cycles < limit, f"{tag}: stalled after {cycles} cycles, {io.progress()}, " \
-            f"{ci}/{len(plan.cmds)} commands"
-        if took_cmd:
-            cmd = None
-            ci += 1
-        io.advance()
-    dut.load_i.value = 0
-    dut.play_i.value = 0
+
+    def cmd_ready(cmd) -> int:
+        return int((dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
+
+    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
+    cycles = await io.run(plan.cmds, drive_cmd, cmd_ready, p_cmd_idle)
     await io.finish(dut.idle_o)
     return cycles
 
