@@ -164,11 +164,16 @@ _cov_strobe = _coverpoint("pnc.config.byte_lane_write", STROBES)
 # A region whose address has bits 31..24 set.
 _cov_high_addr = _coverpoint("pnc.axi.high_addr", [True])
 
-# Address bit b (3..31: above the bus-word offset) set in an activation, weight or output region
-# of a job with two or more m-blocks and n-groups, so that the stream pointers' loads, m-block
-# steps and n-group reloads all carry it (mutation holes: pointer bits above the old 16 MiB
-# memory window that no placement set).
-ADDR_KINDS = {"act": ("ACT_LO", "ACT_HO"), "wt": ("WT_LO", "WT_HO"), "out": ("OUT", "OUT_HO")}
+# Address bit b (3..31: above the bus-word offset) set in an activation, weight, output or (per-row
+# job) row-vector region of a job with two or more m-blocks and n-groups, so that the stream
+# pointers' loads, m-block steps and n-group reloads all carry it (mutation holes: pointer bits
+# above the old 16 MiB memory window that no placement set).
+ADDR_KINDS = {
+    "act": ("ACT_LO", "ACT_HO"),
+    "wt": ("WT_LO", "WT_HO"),
+    "out": ("OUT", "OUT_HO"),
+    "rowq": ("ROWQ",),  # per-row jobs only
+}
 ADDR_BITS = tuple(range(3, 32))
 _cov_addr_bit = _coverpoint("pnc.axi.addr_bit_set", [(k, b) for k in ADDR_KINDS for b in ADDR_BITS])
 # A buffered weight HO unit (one PEA's HO stream of an n-group, ceil((8 + 5 * records) / 8)
@@ -407,10 +412,11 @@ def _sample_addresses(spec, regs: dict[str, int]) -> None:
             _cov_ho_stride("below_2k" if stride < 2048 else "2k_to_4k")
     if spec.n <= V * int(ARCH.NUM_PEA):
         return
+    row_q = bool(spec.per_row)
     for kind, names in ADDR_KINDS.items():
         addr = 0
         for name in names:
-            if name != "OUT_HO" or rle:
+            if (name != "OUT_HO" or rle) and (name != "ROWQ" or row_q):
                 addr |= int(regs[f"{name}_ADDR"])
         for b in ADDR_BITS:
             if addr >> b & 1:

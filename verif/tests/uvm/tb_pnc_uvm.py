@@ -478,8 +478,9 @@ class WideAddressesEveryBit(PncBaseTest):
     random address anywhere in the 32-bit space ("wide"), each followed by the same job at the
     mirrored addresses ("wide_mirror"): every address bit above a region's size is 1 in one job
     of the pair and 0 in the other, in every stream pointer load, per-m-block step and
-    per-n-group reload. Then the same for an RLE job of N = 600 (its HO row stride, 2408..3608
-    bytes, has bit 11 set) over two m-blocks."""
+    per-n-group reload; these three are per-row jobs (MODE.row_q), so the row vector's pointer
+    is covered too. Then the same for a per-job RLE job of N = 600 (its HO row stride,
+    2408..3608 bytes, has bit 11 set) over two m-blocks."""
 
     async def body(self):
         rng = self.rng
@@ -490,6 +491,7 @@ class WideAddressesEveryBit(PncBaseTest):
                 n=int(rng.integers(groups + 1, 3 * groups + 1)),
                 k=int(rng.integers(1, 9)),
                 out_fmt=fmt,
+                row_q=True,
                 placement="wide",
                 stall="none",
             )
@@ -501,6 +503,7 @@ class WideAddressesEveryBit(PncBaseTest):
                 n=600,
                 k=2,
                 out_fmt=FMTS[2],
+                row_q=False,
                 placement="wide",
                 stall="none",
             )
