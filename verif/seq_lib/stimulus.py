@@ -19,8 +19,8 @@ from panacea.rle import decode_stream, pack_header, unpack_header
 
 from .job_gen import DESCRIPTOR_ILLEGAL, JobSpec
 
-MEM_SIZE = 1 << 24  # cocotbext AXI RAM size; every placement but "wide" stays below it
-ADDR_SPACE = 1 << 32  # the fast (sparse) AXI RAM: the whole address space, no aliasing
+MEM_SIZE = 1 << 24  # AXI RAM of the top-level benches; every placement but "wide" stays below it
+ADDR_SPACE = 1 << 32  # AXI RAM of the pyuvm env (both models sparse): no aliasing
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
 # JobSpec fields that are model Job fields of the same name (sbr is made a bool)

@@ -174,7 +174,7 @@ class MonitoredAxiRam:
             if data and addr + len(data) > self.size:
                 raise ValueError(
                     f"region {name} at {addr:#x} (+{len(data)} B) is beyond the {self.model} "
-                    f"memory model's {self.size:#x} bytes (wide placements need PNC_AXI_MODEL=fast)"
+                    f"memory model's {self.size:#x} bytes"
                 )
             if data:
                 self.ram.write(addr, bytes(data))

@@ -25,13 +25,13 @@ from cocotb.triggers import ClockCycles
 from pyuvm import ConfigDB, uvm_test
 
 from verif.agents.axil import make_axil_master
-from verif.agents.mem import MonitoredAxiRam, axi_model
+from verif.agents.mem import MonitoredAxiRam
 from verif.common.clock_reset import reset_dut, start_clock
 from verif.common.seeding import make_rng, seed_all, test_seed
 from verif.env import coverage as cov
 from verif.env.env import PncEnv
 from verif.seq_lib.job_item import JobSeq
-from verif.seq_lib.stimulus import ADDR_SPACE, MEM_SIZE
+from verif.seq_lib.stimulus import ADDR_SPACE
 
 
 def sim_name() -> str:
@@ -82,9 +82,8 @@ class PncBaseTest(uvm_test):
         for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi"):
             logging.getLogger(log).setLevel(logging.WARNING)
         self.bfms.axil = make_axil_master(dut)
-        # the fast model is sparse: the whole 32-bit space, no aliasing (wide placements)
-        size = ADDR_SPACE if axi_model() == "fast" else MEM_SIZE
-        self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=size)
+        # both models are sparse: the whole 32-bit space, no aliasing (wide placements)
+        self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=ADDR_SPACE)
         self.env.attach(dut, self.bfms.mem)
         await reset_dut(dut)
         await ClockCycles(self.dut.clk_i, 2)
