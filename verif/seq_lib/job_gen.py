@@ -49,8 +49,8 @@ ACT_FAMILIES = (
 WT_FAMILIES = ("gaussian", "uniform_full", "sparse", "narrow_sbr", "extremes", "constant")
 ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi", "random")
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
-# "wide": every region at a random bus-aligned address anywhere in the 32-bit space (the fast
-# memory model is sparse, so address bits above its old 16 MiB window are really decoded).
+# "wide": every region at a random bus-aligned address anywhere in the 32-bit space (the pyuvm
+# env's memory is sparse and spans it, so every address bit is really decoded).
 PLACEMENTS = ("packed", "gapped", "random", "page_edge", "wide")
 # Directed placements, never drawn at random: "high" puts every region at an address with
 # bits 31..24 set; "page_edge_short" starts every region 8 or 16 bytes below a 4 KiB boundary
@@ -505,7 +505,7 @@ def wbuf_mode_specs(rng) -> list:
             int(rng.integers(ng_cols + 1, ng_cols + V + 1)),
         ):
             specs.append(_wbuf_job(rng, n, ks, sbr, None if slots == 2 else 0.8))
-    # one slot, dense HO weights, K in the upper half of the one-slot range: an HO unit of
+    # one slot, dense HO weights, K in the upper 40 % of the one-slot range: an HO unit of
     # 512..1023 words (the high bits of the word count the buffer takes from the HO header)
     ks = [k for k in range(1, MAX_DIM + 1) if wbuf_slots(k, True) == 1]
     if ks:

@@ -69,7 +69,8 @@ def _wide_addresses(spec: JobSpec, job: mi.Job, sizes: dict) -> dict:
     (redrawn until no two overlap), from a generator seeded by ``spec.base`` so that
     "wide_mirror" can place each region at the mirror image ``2^32 - addr - size`` of the same
     draw: a "wide" job and its mirror together set nearly every address bit of every region
-    both to 0 and to 1 (the bits above the region's size exactly complemented)."""
+    both to 0 and to 1 (2^32 - a - size = ~a + 1 - size: the bits well above the region's size
+    come out complemented)."""
     rng = np.random.default_rng(spec.base)
     names = [n for n in mi.REGION_NAMES if n != "rowq" or job.per_row]
     taken: list[tuple[int, int]] = []
