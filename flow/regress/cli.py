@@ -357,6 +357,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             sim: [
                 run_item(cfg, spec, sim, seed, rundir, code_cov and sim == "verilator")
                 for spec in specs
+                if spec.sims is None or sim in spec.sims
                 for seed in seeds[: spec.max_seeds or len(seeds)]
             ]
             for sim in sims

@@ -14,12 +14,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = ("icarus", "verilator")
 
 
+def _sims(test: str, v) -> list[str] | None:
+    if v is None:
+        return None
+    if not isinstance(v, list) or not v or any(s not in SIMULATORS for s in v):
+        raise SystemExit(f"tests.{test}.sims must be a non-empty list from {SIMULATORS}, got {v!r}")
+    return list(v)
+
+
 @dataclass
 class TestSpec:
     name: str
     expect: str = "pass"  # "pass" or "fail" (negative test)
     levels: list[str] | None = None  # None: every level
     max_seeds: int | None = None
+    sims: list[str] | None = None  # None: every simulator of the run
     timeout_s: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
 
@@ -95,6 +104,7 @@ def load(path: Path | str | None = None) -> Config:
             expect=t.get("expect", "pass"),
             levels=t.get("levels"),
             max_seeds=t.get("max_seeds"),
+            sims=_sims(name, t.get("sims")),
             timeout_s=_timeouts(t.get("timeout_s"), default.timeout_s),
             env={**default.env, **{k: str(v) for k, v in t.get("env", {}).items()}},
         )

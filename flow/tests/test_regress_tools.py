@@ -206,6 +206,18 @@ def test_static_consistency_finds_missing_and_unplanned_tests(fake, tmp_path):
     assert "test must_fail in fake_regress_tb is not in the testplan" in errs
 
 
+def test_sims_restricts_a_test_to_some_simulators(fake, tmp_path):
+    d, _ = fake
+    base = (d / "regress.toml").read_text()
+    cfg_path = tmp_path / "regress.toml"
+    cfg_path.write_text(base + '\n[tests.passes]\nsims = ["verilator"]\n')
+    cfg = C.load(cfg_path)
+    assert cfg.tests["passes"].sims == ["verilator"] and cfg.tests["must_fail"].sims is None
+    cfg_path.write_text(base + '\n[tests.passes]\nsims = ["xcelium"]\n')
+    with pytest.raises(SystemExit, match="tests.passes.sims must be a non-empty list"):
+        C.load(cfg_path)
+
+
 def test_real_testplan_is_consistent():
     assert C.consistency_errors(C.load()) == []
 

@@ -169,6 +169,28 @@ _cov_strobe = _coverpoint("pnc.config.byte_lane_write", STROBES)
 # A region whose address has bits 31..24 set.
 _cov_high_addr = _coverpoint("pnc.axi.high_addr", [True])
 
+# Address bit b (3..31: above the bus-word offset) set in an activation, weight, output or (per-row
+# job) row-vector region of a job with two or more m-blocks and n-groups, so that the stream
+# pointers' loads, m-block steps and n-group reloads all carry it (mutation holes: pointer bits
+# above the old 16 MiB memory window that no placement set).
+ADDR_KINDS = {
+    "act": ("ACT_LO", "ACT_HO"),
+    "wt": ("WT_LO", "WT_HO"),
+    "out": ("OUT", "OUT_HO"),
+    "rowq": ("ROWQ",),  # per-row jobs only
+}
+ADDR_BITS = tuple(range(3, 32))
+_cov_addr_bit = _coverpoint("pnc.axi.addr_bit_set", [(k, b) for k in ADDR_KINDS for b in ADDR_BITS])
+# A buffered weight HO unit (one PEA's HO stream of an n-group, ceil((8 + 5 * records) / 8)
+# words) of 512 words or more: the high bits of the word count the buffer takes from its header.
+_cov_wbuf_ho_words = _coverpoint("pnc.dims.wbuf_ho_unit_words", ["below_512", "512_plus"])
+# A job whose CYCLES counter, as read back, has bit 18 set (at least 2^18 cycles): the high bits
+# of the counter read mux carry a value.
+_cov_cycles_bit18 = _coverpoint("pnc.config.cycles_bit18_set", [True])
+# RLE HO row stride (8 + N * (9 - out_b) bytes, bus-aligned) below 2 KiB or 2..4 KiB (bit 11 set)
+# in a job of two or more m-blocks, where the HO pointer steps by it.
+_cov_ho_stride = _coverpoint("pnc.post.rle_ho_stride_multi_mb", ["below_2k", "2k_to_4k"])
+
 # Heavy stalls on one channel while the regions sit just below 4 KiB boundaries and all four
 # PEAs are busy.
 _cov_page_stall = _coverpoint("pnc.axi.page_edge_stall", CHANNELS)
@@ -365,6 +387,10 @@ def sample_job(spec, exp=None) -> None:
         _cov_wt_dec(int(d))
     if any(int(v) >> 24 == 0xFF for r, v in exp.regs.items() if r.endswith("_ADDR")):
         _cov_high_addr(True)
+    _sample_addresses(spec, exp.regs)
+    if st.wbuf_fits:
+        words = (5 * st.wt_live.sum(axis=1) + 15) // 8
+        _cov_wbuf_ho_words("512_plus" if int(words.max()) >= 512 else "below_512")
     out = exp.out
     if spec.out_fmt in (1, 2):
         if int(spec.shift) in RQ_SHIFT_BINS:
@@ -381,6 +407,28 @@ def sample_job(spec, exp=None) -> None:
         _cov_sat32("low")
     if np.any(out.s == np.iinfo(np.int32).max):
         _cov_sat32("high")
+
+
+def _sample_addresses(spec, regs: dict[str, int]) -> None:
+    if spec.m <= V:
+        return
+    bus = int(ARCH.AXI_DATA_W) // 8
+    rle = int(spec.out_fmt) == 2
+    if rle:
+        stride = (8 + int(spec.n) * (9 - int(spec.out_b)) + bus - 1) & ~(bus - 1)
+        if stride < 4096:
+            _cov_ho_stride("below_2k" if stride < 2048 else "2k_to_4k")
+    if spec.n <= V * int(ARCH.NUM_PEA):
+        return
+    row_q = bool(spec.per_row)
+    for kind, names in ADDR_KINDS.items():
+        addr = 0
+        for name in names:
+            if (name != "OUT_HO" or rle) and (name != "ROWQ" or row_q):
+                addr |= int(regs[f"{name}_ADDR"])
+        for b in ADDR_BITS:
+            if addr >> b & 1:
+                _cov_addr_bit(kind, b)
 
 
 def _misaligned_rowq(regs: dict[str, int]) -> bool:
@@ -405,6 +453,12 @@ def sample_error(code: int, fmt: int | None = None, wrote: bool = False) -> None
         _cov_err_fmt(int(code), fmt)
     if code == int(ERRORS.AXI_RD_ERR) and wrote:
         _cov_err_late(True)
+
+
+def sample_cycles(cycles: int) -> None:
+    """CYCLES of a job that ended normally, as read back from the counter."""
+    if int(cycles) >> 18 & 1:
+        _cov_cycles_bit18(True)
 
 
 def sample_strobe(strb: int) -> None:

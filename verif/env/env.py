@@ -122,6 +122,7 @@ class CoverageComp(uvm_component):
             cov.sample_job_run(self.since_reset)
             wrote = any(b.kind == "wr" for b in obs.bursts)
             cov.sample_error(obs.err_code, fmt, wrote)
+            cov.sample_cycles(obs.cycles)
         if any(
             b.kind in ("rd", "wr") and (b.addr % 4096) + b.beats * b.size == 4096
             for b in obs.bursts

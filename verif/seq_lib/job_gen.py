@@ -49,11 +49,14 @@ ACT_FAMILIES = (
 WT_FAMILIES = ("gaussian", "uniform_full", "sparse", "narrow_sbr", "extremes", "constant")
 ZP_PLACES = ("natural", "zero", "max", "bin_centre", "bin_edge_lo", "bin_edge_hi", "random")
 DIM_CLASSES = ("one", "tiny", "tile_multiple", "tile_pm1", "medium", "large")
-PLACEMENTS = ("packed", "gapped", "random", "page_edge")
+# "wide": every region at a random bus-aligned address anywhere in the 32-bit space (the pyuvm
+# env's memory is sparse and spans it, so every address bit is really decoded).
+PLACEMENTS = ("packed", "gapped", "random", "page_edge", "wide")
 # Directed placements, never drawn at random: "high" puts every region at an address with
-# bits 31..24 set (the memory model aliases them modulo its size); "page_edge_short" starts
-# every region 8 or 16 bytes below a 4 KiB boundary (first bursts of one or two beats).
-DIRECTED_PLACEMENTS = ("high", "page_edge_short")
+# bits 31..24 set; "page_edge_short" starts every region 8 or 16 bytes below a 4 KiB boundary
+# (first bursts of one or two beats); "wide_mirror" mirrors a "wide" job's addresses
+# (2^32 - addr - size, the same draw from JobSpec.base), complementing their upper bits.
+DIRECTED_PLACEMENTS = ("high", "page_edge_short", "wide_mirror")
 STALL_PROFILES = ("none", "cyclic", "random", "heavy", "mixed")
 # Descriptor fields a negative test breaks, then AXI responses and stream headers.
 DESCRIPTOR_ILLEGAL = ("bad_dim_zero", "bad_dim_big", "bad_mode_skip", "bad_mode_fmt",
@@ -424,9 +427,11 @@ def gen_job(rng: np.random.Generator, knobs: JobKnobs | None = None) -> JobSpec:
     out_r = int(rng.integers(0, (1 << (8 - out_b))))
     if rng.random() < 0.6:
         out_r = min(zo >> out_b, (1 << (8 - out_b)) - 1)  # the next layer's natural r
-    placement = kn.placement or _pick(rng, PLACEMENTS, p=[0.4, 0.2, 0.25, 0.15])
+    placement = kn.placement or _pick(rng, PLACEMENTS, p=[0.35, 0.15, 0.2, 0.15, 0.15])
     stall = kn.stall or _pick(rng, STALL_PROFILES, p=[0.4, 0.15, 0.2, 0.1, 0.15])
     base = 0x1000 if placement != "random" else 0x1000 + 8 * int(rng.integers(0, 4096))
+    if placement in ("wide", "wide_mirror"):  # the seed of the address draw (see stimulus)
+        base = int(rng.integers(0, 1 << 31))
     spec = JobSpec(
         m=m,
         n=n,
@@ -523,6 +528,21 @@ def wbuf_mode_specs(rng) -> list:
             int(rng.integers(ng_cols + 1, ng_cols + V + 1)),
         ):
             specs.append(_wbuf_job(rng, n, ks, sbr, None if slots == 2 else 0.8))
+    # one slot, dense HO weights, K in the upper 40 % of the one-slot range: an HO unit of
+    # 512..1023 words (the high bits of the word count the buffer takes from the HO header)
+    ks = [k for k in range(1, MAX_DIM + 1) if wbuf_slots(k, True) == 1]
+    if ks:
+        kn = JobKnobs(
+            m=int(rng.integers(V + 1, 2 * V + 1)),
+            n=int(rng.integers(1, V + 1)),
+            k=int(rng.choice(ks[len(ks) * 3 // 5 : -1])),
+            sbr=True,
+            wt_family="uniform_full",
+            wt_sparsity=0.0,
+            mode=int(CONSTS.SKIP_AQS),
+            stall="none",
+        )
+        specs.append(gen_job(rng, kn))
     return specs
 
 

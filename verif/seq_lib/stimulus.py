@@ -19,7 +19,8 @@ from panacea.rle import decode_stream, pack_header, unpack_header
 
 from .job_gen import DESCRIPTOR_ILLEGAL, JobSpec
 
-MEM_SIZE = 1 << 24  # AXI RAM size; every placement stays below it
+MEM_SIZE = 1 << 24  # AXI RAM of the top-level benches; every placement but "wide" stays below it
+ADDR_SPACE = 1 << 32  # AXI RAM of the pyuvm env (both models sparse): no aliasing
 BUS_BYTES = int(ARCH.AXI_DATA_W) // 8
 RLE_FMT = mi.FMT_CODES["uint8_rle"]
 # JobSpec fields that are model Job fields of the same name (sbr is made a bool)
@@ -32,6 +33,8 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
     if spec.placement == "packed":
         return {}
     sizes = mi.region_sizes(job)
+    if spec.placement in ("wide", "wide_mirror"):
+        return _wide_addresses(spec, job, sizes)
     rng = rng or np.random.default_rng(0)
     # the row vector exists only for a per-row job (others keep their placement draws)
     names = [n for n in mi.REGION_NAMES if n != "rowq" or job.per_row]
@@ -58,6 +61,28 @@ def _layout_addresses(spec: JobSpec, job: mi.Job, rng: np.random.Generator | Non
         )
         addr = addr + mi.align_bus(sizes[name]) + gap
     assert addr < MEM_SIZE, "placement overflows the memory model"
+    return out
+
+
+def _wide_addresses(spec: JobSpec, job: mi.Job, sizes: dict) -> dict:
+    """Every region at its own uniformly drawn bus-aligned address anywhere in the 32-bit space
+    (redrawn until no two overlap), from a generator seeded by ``spec.base`` so that
+    "wide_mirror" can place each region at the mirror image ``2^32 - addr - size`` of the same
+    draw: a "wide" job and its mirror together set nearly every address bit of every region
+    both to 0 and to 1 (2^32 - a - size = ~a + 1 - size: the bits well above the region's size
+    come out complemented)."""
+    rng = np.random.default_rng(spec.base)
+    names = [n for n in mi.REGION_NAMES if n != "rowq" or job.per_row]
+    taken: list[tuple[int, int]] = []
+    out = {}
+    for name in names:
+        size = max(mi.align_bus(sizes[name]), BUS_BYTES)
+        while True:
+            a = int(rng.integers(0, (ADDR_SPACE - size) // BUS_BYTES + 1)) * BUS_BYTES
+            if all(a + size <= lo or hi <= a for lo, hi in taken):
+                break
+        taken.append((a, a + size))
+        out[f"{name}_addr"] = ADDR_SPACE - a - size if spec.placement == "wide_mirror" else a
     return out
 
 

@@ -28,7 +28,9 @@ machinery:
   until ARVALID, AWVALID or WVALID rises, so idle bus cycles cost no Python at all (like
   cocotbext-axi's sleeping sinks, this relies on cocotb running a clock edge's callbacks before
   the value changes that edge causes in the DUT, which holds on Icarus and Verilator);
-* the memory is a ``bytearray``.
+* the memory is sparse: a ``bytearray`` per 4 KiB page, made on the first write to it (an
+  unwritten page reads as zeros), so ``size`` may be the whole 32-bit address space and regions
+  can sit anywhere in it without aliasing (a burst never crosses a page, so a beat is in one).
 
 Timing (no stalls), identical to cocotbext-axi 0.1.28's ``AxiRam`` (checked job by job, CYCLES
 and every counter, see docs/verification.md): each sink queues up to two requests and drives its
@@ -71,6 +73,7 @@ OKAY, SLVERR = 0, 2
 FIXED, INCR, WRAP = 0, 1, 2
 QUEUE_DEPTH = 2  # cocotbext-axi's queue_occupancy_limit on all five channels
 CHANNELS = ("ar", "r", "aw", "w", "b")
+PAGE = 4096  # bytes per page of the sparse memory (the AXI burst boundary)
 
 
 class AxiProtocolError(AssertionError):
@@ -141,7 +144,9 @@ class FastAxiRam:
         size: int = 1 << 24,
     ):
         self.size = int(size)
-        self.mem = bytearray(self.size)
+        if self.size <= 0 or self.size % PAGE:
+            raise ValueError(f"size must be a positive multiple of {PAGE}, got {size}")
+        self.pages: dict[int, bytearray] = {}  # page number -> its bytes (sparse memory)
         sig = lambda name: getattr(dut, f"{prefix}_{name}")  # noqa: E731
         opt = lambda name: getattr(dut, f"{prefix}_{name}", None)  # noqa: E731
         self._clock = clock if clock is not None else dut.clk_i
@@ -221,13 +226,33 @@ class FastAxiRam:
             self._tasks.append(cocotb.start_soon(self._watch_reset()))
 
     # ------------------------------------------------------------------ memory access
+    def _page(self, a: int) -> bytearray:
+        pg = self.pages.get(a // PAGE)
+        if pg is None:
+            pg = self.pages[a // PAGE] = bytearray(PAGE)
+        return pg
+
     def read(self, address: int, length: int) -> bytes:
+        """``length`` bytes from ``address`` (modulo ``size``; unwritten bytes read as 0)."""
+        out = bytearray()
         a = address % self.size
-        return bytes(self.mem[a : a + length])
+        while len(out) < length:
+            off = a % PAGE
+            n = min(PAGE - off, length - len(out))
+            pg = self.pages.get(a // PAGE)
+            out += pg[off : off + n] if pg is not None else bytes(n)
+            a = (a + n) % self.size
+        return bytes(out)
 
     def write(self, address: int, data) -> None:
-        a = address % self.size
-        self.mem[a : a + len(data)] = bytes(data)
+        """Write ``data`` at ``address`` (modulo ``size``)."""
+        data = bytes(data)
+        a, pos = address % self.size, 0
+        while pos < len(data):
+            off = a % PAGE
+            n = min(PAGE - off, len(data) - pos)
+            self._page(a)[off : off + n] = data[pos : pos + n]
+            a, pos = (a + n) % self.size, pos + n
 
     # ------------------------------------------------------------------ control
     def set_pauses(self, patterns: dict[str, list[bool] | None]) -> None:
@@ -436,7 +461,9 @@ class FastAxiRam:
                 data, resp = 0, SLVERR
             else:
                 a = word % self.size
-                data, resp = int.from_bytes(self.mem[a : a + lanes], "little"), OKAY
+                pg, off = self.pages.get(a // PAGE), a % PAGE
+                data = int.from_bytes(pg[off : off + lanes], "little") if pg is not None else 0
+                resp = OKAY
             b[1] -= 1
             self._r.pending = (b[4], data, int(b[1] == 0), resp)
             self._advance(b)
@@ -472,7 +499,7 @@ class FastAxiRam:
         lanes = self.byte_lanes
         word = (addr // lanes) * lanes
         raw = data.to_bytes(lanes, "little")
-        mem, size, err = self.mem, self.size, self.write_error
+        size, err = self.size, self.write_error
         if strb == self._strb_all:
             runs = ((0, lanes),)
         else:
@@ -490,5 +517,5 @@ class FastAxiRam:
             if err is not None and err(word + s):
                 return SLVERR
             a = (word + s) % size
-            mem[a : a + e - s] = raw[s:e]
+            self._page(a)[a % PAGE : a % PAGE + e - s] = raw[s:e]
         return resp

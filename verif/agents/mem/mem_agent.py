@@ -76,6 +76,7 @@ class MonitoredAxiRam:
 
     def __init__(self, dut, prefix: str = "m_axi", size: int = 1 << 24, model: str | None = None):
         self.model = model or axi_model()
+        self.size = int(size)
         self.ram = make_axi_ram(dut, prefix, size, self.model)
         self.clock = dut.clk_i
         self._pause_task = None
@@ -169,7 +170,12 @@ class MonitoredAxiRam:
 
     def load(self, regions) -> None:
         """Write every region ``{name: (addr, bytes)}`` into memory."""
-        for _, (addr, data) in regions.items():
+        for name, (addr, data) in regions.items():
+            if data and addr + len(data) > self.size:
+                raise ValueError(
+                    f"region {name} at {addr:#x} (+{len(data)} B) is beyond the {self.model} "
+                    f"memory model's {self.size:#x} bytes"
+                )
             if data:
                 self.ram.write(addr, bytes(data))
 

@@ -31,7 +31,7 @@ from verif.common.seeding import make_rng, seed_all, test_seed
 from verif.env import coverage as cov
 from verif.env.env import PncEnv
 from verif.seq_lib.job_item import JobSeq
-from verif.seq_lib.stimulus import MEM_SIZE
+from verif.seq_lib.stimulus import ADDR_SPACE
 
 
 def sim_name() -> str:
@@ -82,7 +82,8 @@ class PncBaseTest(uvm_test):
         for log in ("cocotb.pnc_top.s_axil", "cocotb.pnc_top.m_axi"):
             logging.getLogger(log).setLevel(logging.WARNING)
         self.bfms.axil = make_axil_master(dut)
-        self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=MEM_SIZE)
+        # both models are sparse: the whole 32-bit space, no aliasing (wide placements)
+        self.bfms.mem = MonitoredAxiRam(dut, "m_axi", size=ADDR_SPACE)
         self.env.attach(dut, self.bfms.mem)
         await reset_dut(dut)
         await ClockCycles(self.dut.clk_i, 2)

@@ -7,6 +7,8 @@ The testplan (verif/testplan.toml) maps testpoints to these tests and to covergr
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles
@@ -468,6 +470,68 @@ class ExtremeDimensionsAndAddresses(PncBaseTest):
             tag="extreme",
         )
         await self.run_jobs(4, JobKnobs(placement="high", **SMALL), tag="high")
+
+
+@pyuvm.test()
+class WideAddressesEveryBit(PncBaseTest):
+    """Jobs of two or three m-blocks and n-groups in every output format with every region at a
+    random address anywhere in the 32-bit space ("wide"), each followed by the same job at the
+    mirrored addresses ("wide_mirror"): every address bit above a region's size is 1 in one job
+    of the pair and 0 in the other, in every stream pointer load, per-m-block step and
+    per-n-group reload; these three are per-row jobs (MODE.row_q), so the row vector's pointer
+    is covered too. Then the same for a per-job RLE job of N = 600 (its HO row stride,
+    2408..3608 bytes, has bit 11 set) over two m-blocks."""
+
+    async def body(self):
+        rng = self.rng
+        groups = int(ARCH.NUM_PEA) * V  # output columns of one n-group
+        knobs = [
+            JobKnobs(
+                m=int(rng.integers(V + 1, 3 * V + 1)),
+                n=int(rng.integers(groups + 1, 3 * groups + 1)),
+                k=int(rng.integers(1, 9)),
+                out_fmt=fmt,
+                row_q=True,
+                placement="wide",
+                stall="none",
+            )
+            for fmt in FMTS
+        ]
+        knobs.append(
+            JobKnobs(
+                m=int(rng.integers(V + 1, 2 * V + 1)),
+                n=600,
+                k=2,
+                out_fmt=FMTS[2],
+                row_q=False,
+                placement="wide",
+                stall="none",
+            )
+        )
+        specs = []
+        for kn in knobs:
+            spec = gen_job(rng, kn)
+            specs += [spec, dataclasses.replace(spec, placement="wide_mirror")]
+        await self.run_jobs(len(specs), specs=specs, tag="wide")
+
+
+@pyuvm.test()
+class LongJobCounterHighBits(PncBaseTest):
+    """One DENSE job of 64 x 64 x 4096 (about 339 k cycles, model) in INT32: the CYCLES counter
+    read back has bit 18 set, so the high bits of the counter bank and its read mux carry a
+    value the scoreboard compares with the cycle model."""
+
+    async def body(self):
+        kn = JobKnobs(
+            m=64,
+            n=64,
+            k=MAX_DIM,
+            mode=int(CONSTS.SKIP_DENSE),
+            out_fmt=FMTS[0],
+            placement="packed",
+            stall="none",
+        )
+        await self.run_jobs(1, kn, tag="long")
 
 
 @pyuvm.test()
