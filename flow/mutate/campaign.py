@@ -309,6 +309,9 @@ def run(opts: Options) -> int:
     out = opts.out.resolve()
     t0 = time.monotonic()
     cpu0 = _cpu()
+    # The commit the netlist is generated from: taken now, since HEAD may move during a
+    # campaign of an hour or more, and READY compares it with the report's commit.
+    rev = git_rev()
     # The netlist and its build are shared by every campaign, whatever its --out.
     gdir, meta = generate(ROOT / "build" / "mutate", cfg.toplevel, count, seed, minpm)
     gen_s = time.monotonic() - t0
@@ -507,7 +510,7 @@ def run(opts: Options) -> int:
     summary = {
         "meta": {
             "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "git_rev": git_rev(),
+            "git_rev": rev,
             "level": opts.level,
             "tests": [s.name for s in specs],
             "seeds": seeds,

@@ -187,8 +187,9 @@ def write_fragment(summary: dict, out: Path) -> Path:
         f"{m['seeds'][0]}..{m['seeds'][-1]}), {m['count']} Yosys mutants over every module, "
         f"git {e(m['git_rev'])}, {e(m['date'])}. Kill rate = killed / (mutants &minus; "
         f"equivalent); survivors and not-covered mutants both count as holes. Equivalence: "
-        f"formal check of the mutated module (Yosys sat, temporal induction up to "
-        f"{m['eq_depth']} cycles); only a proof sets a mutant aside.</p>",
+        f"a ladder of formal checks of the mutated module against the original (rungs "
+        f"{e(', '.join(m.get('eq_rungs', ['sat'])))}; a structural check for mutants whose "
+        f"multiplexer has no load); only a proof sets a mutant aside.</p>",
         "<table><tr><th>mutants</th><th>killed</th><th>survived</th><th>not covered</th>"
         "<th>proved equivalent</th><th>holes: counterexample / none within depth / unknown"
         "</th><th>errors</th><th>kills by kind</th></tr>",
