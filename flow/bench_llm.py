@@ -20,7 +20,8 @@ the output once.
 
 Beside each layer and mode, the mapper's projection (:mod:`panacea.mapper`, architecture.md
 section 8): its best blocking within the on-chip budget of the targets (1 MiB), for a buffer
-hierarchy the RTL does not have. With ``rtl_tokens`` the first rows of each layer also run on
+hierarchy the RTL has only in part (ABUF and m-tiles, not K chunks with partial sums). With
+``rtl_tokens`` the first rows of each layer also run on
 the RTL (Verilator, the selected build) at full N and K, every job bit-exact with exact counters
 against the model and its cycles against the cycle model's tolerance.
 """
@@ -576,7 +577,7 @@ def targets(
     if all(maps.values()):
         worst = max(m["ratio"] for m in maps.values())
         add(
-            "the same, mapper's best blocking (projection, a hierarchy the RTL lacks)",
+            "the same, mapper's best blocking (projection: K chunks and PSUM the RTL lacks)",
             worst,
             worst <= t["axi_vs_compulsory"],
             f"<= {t['axi_vs_compulsory']}x with <= {t['onchip_max'] // 1024} KiB on chip",
@@ -717,7 +718,8 @@ def markdown(llm: dict[str, Any]) -> str:
         "",
         f"Mapper columns: `panacea.mapper`'s best blocking within {budget} KiB of on-chip buffers "
         "(ABUF + PEAs x WBUF + PSUM) on the same build's PEAs and port, a projection of a buffer "
-        "hierarchy the RTL does not have (docs/architecture.md section 8).",
+        "hierarchy the RTL has only in part: ABUF and m-tiles, not K chunks with partial sums "
+        "(docs/architecture.md section 8).",
         "",
         *md_head(
             "layer", "M", "N", "K", "jobs", "mode", "b", "r share", "cycles", "roofline", "term",

@@ -15,8 +15,8 @@ and, for the paper build (16 PEAs) with a 128- and a 256-bit port:
 
 It writes ``study.json``, ``study.md`` and ``mapper_study.png`` (traffic / compulsory and
 cycles / roofline against the budget) into ``--out`` (default ``build/mapper``). The figures
-are a projection of a buffer hierarchy the RTL does not have (architecture.md, "On-chip reuse:
-the design study").
+are a projection of a buffer hierarchy the RTL has only in part: the activation buffer and
+m-tiles, not K chunks with partial sums (architecture.md, "On-chip reuse: the design study").
 """
 
 from __future__ import annotations
