@@ -48,7 +48,7 @@ from panacea.rowquant import act_skip_share, calibrate_rows, center_rows, quanti
 from panacea.zpm import choose_r, ho_share, zero_point_manipulation
 
 M_TOKENS: int = 512
-RTL_TOKENS: int = 32  # rows of the RTL run (issue 12: at least 32 tokens at full N and K)
+RTL_TOKENS: int = 32  # rows of the RTL run: enough tokens for several m-blocks at full N and K
 RTL_MODES: tuple[str, ...] = ("AQS",)  # default skip modes of the RTL run
 LO_BITS: tuple[int, ...] = (3, 4, 5)
 TARGETS: dict[str, float] = {
