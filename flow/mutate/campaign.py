@@ -52,6 +52,7 @@ class Options:
     config: Path | None = None
     limit: int | None = None  # run only the first N mutants (a quick look; not sign-off)
     reuse: Path | None = None  # mutate.json of an earlier campaign: take over its kills
+    auto_reuse: bool = True  # nightly: take over out/mutate-smoke.json of the same netlist
     ids: list[int] | None = None  # run only these mutants (not sign-off)
 
 
@@ -322,6 +323,15 @@ def run(opts: Options) -> int:
             print(f"error: no mutants {bad[:10]} among 1..{meta['count']}", file=sys.stderr)
             return 2
         mutants = [m for m in mutants if m["id"] in set(opts.ids)]
+    if opts.reuse is None and opts.auto_reuse:
+        opts.reuse = lower_campaign(out, opts.level, meta["key"])
+        if opts.reuse is not None:
+            print(
+                f"mutate: taking over the kills of {design.rel(opts.reuse)} (a complete "
+                "smoke campaign on the same netlist; --no-reuse runs every mutant)",
+                flush=True,
+            )
+    below = json.loads(opts.reuse.read_text()) if opts.reuse else {"meta": {}}
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = out / "runs" / f"{stamp}-{opts.level}"
     rundir.mkdir(parents=True, exist_ok=True)
@@ -520,6 +530,9 @@ def run(opts: Options) -> int:
             "min_per_module": minpm,
             "generation": design.rel(gdir),
             "reused_kills_from": str(opts.reuse) if opts.reuse else None,
+            # The level below, on the same mutants, for the report ("smoke beside nightly").
+            "reused_level": below["meta"].get("level"),
+            "reused_counts": below.get("counts"),
             "mutsel_width": meta["mutsel_width"],
             "assertions_in_netlist": meta["assertions_in_netlist"],
             "eq_depth": depth,
@@ -554,6 +567,10 @@ def run(opts: Options) -> int:
     out.mkdir(parents=True, exist_ok=True)
     R.write_json(summary, rundir / "mutate.json")
     R.write_json(summary, out / "mutate.json")
+    if not opts.limit and not opts.ids:
+        # Kept per level: the nightly campaign takes over the smoke kills from it, and the
+        # report shows the smoke rate beside the nightly one.
+        R.write_json(summary, out / f"mutate-{opts.level}.json")
     report.write_fragment(summary, out)
     print(report.summary_table(summary))
     print(
@@ -615,6 +632,21 @@ def run_equivalence(
                 f"{eq['status']} ({eq['detail']}, {eq['seconds']:.0f} s)",
                 flush=True,
             )
+
+
+def lower_campaign(out: Path, level: str, key: str) -> Path | None:
+    """``out/mutate-smoke.json`` when a nightly campaign can take over its kills: a complete
+    smoke campaign (every mutant, no --limit or --ids) on the netlist ``key``."""
+    path = out / "mutate-smoke.json"
+    if level != "nightly" or not path.exists():
+        return None
+    try:
+        old = json.loads(path.read_text())["meta"]
+    except (OSError, ValueError, KeyError):
+        return None
+    same = Path(old.get("generation", "")).name == key
+    complete = old.get("count") == old.get("generated")
+    return path if same and complete and old.get("level") == "smoke" else None
 
 
 def reusable_kills(path: Path | None, key: str, runs: set[tuple[str, int]]) -> dict[int, dict]:

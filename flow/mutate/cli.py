@@ -89,6 +89,12 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         "test and seed this level runs too (e.g. smoke kills for nightly), and its "
         "equivalence verdicts at the same depth",
     )
+    ap.add_argument(
+        "--no-reuse",
+        action="store_true",
+        help="nightly: run every mutant even when OUT/mutate-smoke.json (a complete smoke "
+        "campaign on the same netlist) has killed some",
+    )
     ap.add_argument("--out", default=str(ROOT / "build" / "mutate"), help="output directory")
     ap.add_argument("--config", default=None, help="regression config (verif/regress.toml)")
     a = ap.parse_args(argv)
@@ -127,6 +133,7 @@ def campaign_main(argv: list[str], prog: str = "python -m flow.mutate") -> int:
         config=Path(a.config) if a.config else None,
         limit=a.limit,
         reuse=Path(a.reuse).resolve() if a.reuse else None,
+        auto_reuse=not a.no_reuse,
         ids=[int(x) for x in a.ids.split(",")] if a.ids else None,
     )
     try:

@@ -122,6 +122,25 @@ def holes(summary: dict) -> list[dict]:
     return [r for r in summary["mutants"] if r["status"] in HOLE]
 
 
+def lower_level(summary: dict) -> str:
+    """The kill rate of the lower-level campaign whose kills this one took over (the same
+    mutants and netlist), e.g. the smoke rate beside the nightly one; '' if there is none."""
+    m = summary["meta"]
+    lc = m.get("reused_counts")
+    if not lc or lc.get("kill_rate") is None:
+        return ""
+    return (
+        f"{m.get('reused_level')} level on the same mutants: kill rate {lc['kill_rate']:.1f} % "
+        f"({lc['killed']} killed, {lc['survived']} survived, {lc['not_covered']} not covered, "
+        f"{lc['equivalent']} equivalent); {m['level']} level: "
+        + (
+            f"{summary['counts']['kill_rate']:.1f} %"
+            if summary["counts"]["kill_rate"] is not None
+            else "n/a"
+        )
+    )
+
+
 # --------------------------------------------------------------------------- text
 def summary_table(summary: dict) -> str:
     m = summary["meta"]
@@ -139,6 +158,9 @@ def summary_table(summary: dict) -> str:
             f"{c['not_covered']:>8}{c['equivalent']:>7}{rate:>11}"
         )
     c = summary["counts"]
+    below = lower_level(summary)
+    if below:
+        rows.append(below)
     rows.append(
         "kills by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(c["kill_kinds"].items()))
     )
@@ -199,6 +221,7 @@ def write_fragment(summary: dict, out: Path) -> Path:
         f"<td>{c['error']}</td><td>"
         f"{e(', '.join(f'{k} {v}' for k, v in sorted(c['kill_kinds'].items())))}</td></tr>"
         "</table>",
+        f"<p>{e(lower_level(summary))}</p>" if lower_level(summary) else "",
         "<h3>Per module</h3><table><tr><th>module</th><th>mutants</th><th>killed</th>"
         "<th>survived</th><th>not covered</th><th>equivalent</th><th>kill rate</th></tr>",
     ]

@@ -382,3 +382,34 @@ def test_reuse_takes_kills_of_the_same_netlist_only(tmp_path):
     assert list(got) == [1]  # B seed 7 is not a run of this campaign
     with pytest.raises(design.MutateError):
         campaign.reusable_kills(f, "other", {("A", 1)})
+
+
+def test_nightly_takes_over_a_complete_smoke_campaign_only(tmp_path):
+    def write(**meta):
+        m = {"generation": "build/mutate/gen/abc123", "level": "smoke", "count": 300}
+        m.update(generated=300, **meta)
+        (tmp_path / "mutate-smoke.json").write_text(json.dumps({"meta": m, "mutants": []}))
+
+    write()
+    assert campaign.lower_campaign(tmp_path, "nightly", "abc123") == tmp_path / "mutate-smoke.json"
+    assert campaign.lower_campaign(tmp_path, "smoke", "abc123") is None
+    assert campaign.lower_campaign(tmp_path, "nightly", "other") is None  # another netlist
+    write(count=20)  # --limit 20
+    assert campaign.lower_campaign(tmp_path, "nightly", "abc123") is None
+
+
+def test_report_shows_the_lower_level_rate_beside():
+    recs = [
+        {"id": 1, "status": "killed", "kill": {"test": "A", "seed": 1, "kind": "check"}},
+        {"id": 2, "status": "survived", "kill": None},
+    ]
+    summary = {
+        "meta": {"level": "nightly", "reused_level": "smoke", "reused_counts": None},
+        "counts": report.counts(recs),
+    }
+    assert report.lower_level(summary) == ""
+    smoke = report.counts([recs[0], {**recs[1]}, {"id": 3, "status": "not_covered"}])
+    summary["meta"]["reused_counts"] = smoke
+    line = report.lower_level(summary)
+    assert line.startswith("smoke level on the same mutants: kill rate 33.3 %")
+    assert line.endswith("nightly level: 50.0 %")
