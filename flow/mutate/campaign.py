@@ -567,9 +567,9 @@ def run(opts: Options) -> int:
     out.mkdir(parents=True, exist_ok=True)
     R.write_json(summary, rundir / "mutate.json")
     R.write_json(summary, out / "mutate.json")
-    if not opts.limit and not opts.ids:
-        # Kept per level: the nightly campaign takes over the smoke kills from it, and the
-        # report shows the smoke rate beside the nightly one.
+    if not opts.limit and not opts.ids and not opts.tests:
+        # Kept per level, for whole campaigns only: the nightly campaign takes over the smoke
+        # kills from it, and the report shows this rate as the smoke level's.
         R.write_json(summary, out / f"mutate-{opts.level}.json")
     report.write_fragment(summary, out)
     print(report.summary_table(summary))

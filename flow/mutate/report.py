@@ -202,6 +202,7 @@ def write_fragment(summary: dict, out: Path) -> Path:
     e = html.escape
     m, c = summary["meta"], summary["counts"]
     rate = f"{c['kill_rate']:.1f} %" if c["kill_rate"] is not None else "n/a"
+    below = lower_level(summary)
     parts = [
         '<section id="mutation">',
         f"<h2>Mutation analysis: kill rate {rate}</h2>",
@@ -221,7 +222,7 @@ def write_fragment(summary: dict, out: Path) -> Path:
         f"<td>{c['error']}</td><td>"
         f"{e(', '.join(f'{k} {v}' for k, v in sorted(c['kill_kinds'].items())))}</td></tr>"
         "</table>",
-        f"<p>{e(lower_level(summary))}</p>" if lower_level(summary) else "",
+        f"<p>{e(below)}</p>" if below else "",
         "<h3>Per module</h3><table><tr><th>module</th><th>mutants</th><th>killed</th>"
         "<th>survived</th><th>not covered</th><th>equivalent</th><th>kill rate</th></tr>",
     ]
