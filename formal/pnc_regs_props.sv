@@ -49,12 +49,7 @@ module pnc_regs_props #(
   logic [1:0] s_axil_bresp, s_axil_rresp;
   logic [31:0] s_axil_rdata;
   // The job fields are read back over AXI4-Lite, which is what the properties check.
-  pnc_regs #(.IncW(IncW)) u_dut (
-      .m_o(), .n_o(), .k_o(), .skip_o(), .sbr_o(), .bias_en_o(), .out_fmt_o(), .z_o(), .r_o(),
-      .b_o(), .zo_o(), .out_r_o(), .out_b_o(), .mult_o(), .shift_o(), .act_lo_addr_o(),
-      .act_ho_addr_o(), .wt_lo_addr_o(), .wt_ho_addr_o(), .bias_addr_o(), .out_addr_o(),
-      .out_ho_addr_o(), .row_q_o(), .rowq_addr_o(), .mt_o(), .*
-  );
+  pnc_regs #(.IncW(IncW)) u_dut (.desc_o(), .*);
 
   // ---- the register table (docs/architecture.md section 5), as the properties read it
   localparam int NumCnt = 11;  // CYCLES .. TILES, 4 bytes apart

@@ -12,11 +12,12 @@
 //   response is pending; R follows one cycle later with the registered read data. Every response
 //   is OKAY. Unmapped addresses read as 0; writes to unmapped or read-only registers are ignored.
 //   WSTRB is honoured byte by byte; address bits [1:0] are ignored.
-// - The job descriptor outputs are the fields of pnc_pkg::desc_t (one port per field).
+// - desc_o: the job descriptor (pnc_pkg::desc_t), each field wired from its generated place in
+//   the RW registers.
 // - start_o: one-cycle pulse, registered, the cycle after a write of CTRL with bit 0 set while
 //   the block is idle (!busy_i, no job started but not yet done, no start pulse in flight).
 //   The controller must raise busy_i no later than the cycle after start_o and keep it up until
-//   done_i; the job descriptor outputs are plain register outputs (the controller samples them
+//   done_i; desc_o is a plain register output (the controller samples them
 //   at start_o).
 // - done_i: one-cycle pulse with err_code_i. Sets STATUS.done, STATUS.error (err_code_i != 0),
 //   ERR_CODE and IRQ_STATUS[0]. start_o clears STATUS.done/error, ERR_CODE and every counter.
@@ -26,6 +27,8 @@
 
 `include "pnc_assert.svh"
 `include "pnc_axi_ports.svh"
+
+`include "pnc_types.svh"
 
 module pnc_regs #(
     // Width of the multi-event counter increment inputs (sums over PEAs, byte counts per beat).
@@ -37,32 +40,8 @@ module pnc_regs #(
     // AXI4-Lite slave
     `PNC_AXIL_S_PORTS
 
-    // Job descriptor
-    output logic [15:0] m_o,
-    output logic [15:0] n_o,
-    output logic [15:0] k_o,
-    output logic [ 1:0] skip_o,
-    output logic        sbr_o,
-    output logic        bias_en_o,
-    output logic [ 1:0] out_fmt_o,
-    output logic [ 7:0] z_o,
-    output logic [ 7:0] r_o,
-    output logic [ 3:0] b_o,
-    output logic [ 7:0] zo_o,
-    output logic [ 7:0] out_r_o,
-    output logic [ 3:0] out_b_o,
-    output logic [30:0] mult_o,
-    output logic [ 5:0] shift_o,
-    output logic [31:0] act_lo_addr_o,
-    output logic [31:0] act_ho_addr_o,
-    output logic [31:0] wt_lo_addr_o,
-    output logic [31:0] wt_ho_addr_o,
-    output logic [31:0] bias_addr_o,
-    output logic [31:0] out_addr_o,
-    output logic [31:0] out_ho_addr_o,
-    output logic        row_q_o,
-    output logic [31:0] rowq_addr_o,
-    output logic [15:0] mt_o,
+    // Job descriptor: every field as the RW registers hold it
+    output `PNC_DESC_T desc_o,
 
     // Job control and status
     output logic       start_o,
@@ -290,48 +269,19 @@ module pnc_regs #(
   end
 
   // ---- outputs: each descriptor field from its generated place in the RW registers
-  // A local alias: Icarus 11 aborts on a variable declared as pnc_pkg::desc_t, and Yosys cannot
-  // parse an import inside a module.
-  typedef pnc_pkg::desc_t desc_t;
-  desc_t desc;
   // The generated fields tile desc_t: the last one ends at its top bit.
   localparam int DescTop = int'(pnc_pkg::DESC_POS[16*(pnc_pkg::NUM_DESC-1)+:16])
                          + int'(pnc_pkg::DESC_W[8*(pnc_pkg::NUM_DESC-1)+:8]);
-  `PNC_STATIC_ASSERT(DescCovered, DescTop == $bits(desc))
+  `PNC_STATIC_ASSERT(DescCovered, DescTop == $bits(desc_o))
   for (genvar j = 0; j < pnc_pkg::NUM_DESC; j++) begin : gen_desc
     localparam int Pos = int'(pnc_pkg::DESC_POS[16*j+:16]);
     localparam int W = int'(pnc_pkg::DESC_W[8*j+:8]);
     localparam int Rw = int'(pnc_pkg::DESC_RW[8*j+:8]);
     localparam int Lsb = int'(pnc_pkg::DESC_LSB[8*j+:8]);
-    assign desc[Pos+:W] = rw_q[Rw][Lsb+:W];
+    assign desc_o[Pos+:W] = rw_q[Rw][Lsb+:W];
   end
 
-  assign m_o           = desc.m;
-  assign n_o           = desc.n;
-  assign k_o           = desc.k;
-  assign skip_o        = desc.skip;
-  assign sbr_o         = desc.sbr;
-  assign bias_en_o     = desc.bias_en;
-  assign out_fmt_o     = desc.fmt;
-  assign z_o           = desc.z;
-  assign r_o           = desc.r;
-  assign b_o           = desc.b;
-  assign zo_o          = desc.zo;
-  assign out_r_o       = desc.out_r;
-  assign out_b_o       = desc.out_b;
-  assign mult_o        = desc.mult;
-  assign shift_o       = desc.shift;
-  assign act_lo_addr_o = desc.act_lo_addr;
-  assign act_ho_addr_o = desc.act_ho_addr;
-  assign wt_lo_addr_o  = desc.wt_lo_addr;
-  assign wt_ho_addr_o  = desc.wt_ho_addr;
-  assign bias_addr_o   = desc.bias_addr;
-  assign out_addr_o    = desc.out_addr;
-  assign out_ho_addr_o = desc.out_ho_addr;
-  assign row_q_o       = desc.row_q;
-  assign rowq_addr_o   = desc.rowq_addr;
-  assign mt_o          = desc.mt;
-  assign start_o       = start_q;
+  assign start_o = start_q;
 
   logic irq_en_done;  // IRQ_EN.done
   logic [31:0] irq_en;
