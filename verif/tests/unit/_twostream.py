@@ -5,12 +5,15 @@ an HO word stream on ``in_*`` (packed ``[1:0]``, data and last) and give them ba
 a cycle before a new one with probability ``p_idle``), applies random output backpressure
 (``p_bp``) and checks every output word, data and last flag, against the expected list. Per
 cycle: :meth:`drive` before :func:`settle`, :meth:`sample` after it, :meth:`advance` after
-:func:`tick`. The command side stays with each bench.
+:func:`tick`. The command side stays with each bench; :class:`StreamPlan` holds a job's
+commands and words, and :func:`run_plan` drives one.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +23,39 @@ from verif.tests.unit._cycle import settle, tick
 def pack2(v0: int, v1: int, width: int) -> int:
     """Two stream words as one packed ``[1:0]`` vector (stream 0 in the low bits)."""
     return v0 | (v1 << width)
+
+
+@dataclass
+class StreamPlan(ABC):
+    """One job of a buffer bench: commands in controller order, the words each stream takes
+    (``inp``) and gives back (``exp``); a unit is a pair (LO words, HO words). Each bench's
+    subclass knows its block's configuration and command ports."""
+
+    cmds: list[tuple] = field(default_factory=list)
+    inp: tuple[list, list] = field(default_factory=lambda: ([], []))
+    exp: tuple[list, list] = field(default_factory=lambda: ([], []))
+
+    def fetch(self, unit: tuple[list, list]) -> None:
+        """The unit arrives on the inputs (fetched over AXI)."""
+        self.inp[0].extend(unit[0])
+        self.inp[1].extend(unit[1])
+
+    def expect(self, unit: tuple[list, list]) -> None:
+        """The unit leaves on the outputs."""
+        self.exp[0].extend(unit[0])
+        self.exp[1].extend(unit[1])
+
+    @abstractmethod
+    def configure(self, dut) -> None:
+        """Set the block's static per-job inputs."""
+
+    @abstractmethod
+    def drive_cmd(self, dut, cmd) -> None:
+        """Set the command inputs for ``cmd`` (``None``: no command this cycle)."""
+
+    @abstractmethod
+    def cmd_ready(self, dut, cmd) -> int:
+        """Whether the block takes ``cmd`` in this cycle."""
 
 
 class TwoStreams:
@@ -130,3 +166,16 @@ class TwoStreams:
             await tick(self.dut)
         assert int(idle.value), f"{self.tag}: not idle at the end"
         await tick(self.dut)
+
+
+async def run_plan(dut, rng: np.random.Generator, plan: StreamPlan, p_idle: float, p_bp: float,
+                   p_cmd_idle: float, tag: str) -> int:
+    """Drive ``plan`` cycle by cycle (:meth:`TwoStreams.run`), check every output word, end with
+    ``idle_o`` high; return the cycles used."""
+    plan.configure(dut)
+    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
+    cycles = await io.run(
+        plan.cmds, lambda c: plan.drive_cmd(dut, c), lambda c: plan.cmd_ready(dut, c), p_cmd_idle
+    )
+    await io.finish(dut.idle_o)
+    return cycles

@@ -16,29 +16,40 @@ flags), so a word taken twice, dropped, or played from the wrong unit shows up a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cocotb
 import numpy as np
 
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, setup
-from verif.tests.unit._twostream import TwoStreams
+from verif.tests.unit._twostream import StreamPlan, run_plan
 from verif.tests.unit.tb_pnc_wbuf import _words
 
 
 @dataclass
-class Plan:
-    """One job: buffer settings, commands in controller order, inputs and expected outputs."""
+class Plan(StreamPlan):
+    """One job: buffer settings and the commands (load, first), inputs and expected outputs."""
 
     en: int = 0
     lo_words: int = 0
     ho_stride: int = 0
     rec: int = 0
     tiles: int = 0
-    cmds: list[tuple[int, int]] = field(default_factory=list)  # (load, first)
-    inp: tuple[list, list] = field(default_factory=lambda: ([], []))
-    exp: tuple[list, list] = field(default_factory=lambda: ([], []))
+
+    def configure(self, dut) -> None:
+        dut.en_i.value = self.en
+        dut.lo_words_i.value = self.lo_words
+        dut.ho_stride_i.value = self.ho_stride
+        dut.ho_rec_bytes_i.value = self.rec
+
+    def drive_cmd(self, dut, cmd) -> None:
+        dut.cmd_valid_i.value = int(cmd is not None)
+        if cmd is not None:
+            dut.cmd_load_i.value, dut.cmd_first_i.value = cmd
+
+    def cmd_ready(self, dut, cmd) -> int:
+        return int(dut.cmd_ready_o.value)
 
 
 def unit(rng: np.random.Generator, k: int, b: int, row_q: bool, bw: int) -> tuple[list, list]:
@@ -84,30 +95,9 @@ def make_plan(rng: np.random.Generator, cap: int, bw: int, want_tiles: int) -> P
                 if mt:
                     plan.cmds.append((int(ng == 0), int(m == t0)))
                 if not mt or ng == 0:
-                    plan.inp[0].extend(units[m][0])
-                    plan.inp[1].extend(units[m][1])
-                plan.exp[0].extend(units[m][0])
-                plan.exp[1].extend(units[m][1])
+                    plan.fetch(units[m])
+                plan.expect(units[m])
     return plan
-
-
-async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_bp: float,
-                   p_cmd_idle: float, tag: str) -> int:
-    """Drive ``plan`` cycle by cycle; check every output word; return the cycles used."""
-    dut.en_i.value = plan.en
-    dut.lo_words_i.value = plan.lo_words
-    dut.ho_stride_i.value = plan.ho_stride
-    dut.ho_rec_bytes_i.value = plan.rec
-
-    def drive_cmd(cmd) -> None:
-        dut.cmd_valid_i.value = int(cmd is not None)
-        if cmd is not None:
-            dut.cmd_load_i.value, dut.cmd_first_i.value = cmd
-
-    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
-    cycles = await io.run(plan.cmds, drive_cmd, lambda _: int(dut.cmd_ready_o.value), p_cmd_idle)
-    await io.finish(dut.idle_o)
-    return cycles
 
 
 @cocotb.test()

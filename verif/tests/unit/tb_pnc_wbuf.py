@@ -15,7 +15,7 @@ wrong slot shows up as a mismatch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cocotb
 import numpy as np
@@ -23,7 +23,7 @@ from panacea.memimage import align_bus
 
 from verif.common.seeding import make_rng
 from verif.tests.unit._cycle import gap_profile, settle, setup, tick
-from verif.tests.unit._twostream import TwoStreams, pack2
+from verif.tests.unit._twostream import StreamPlan, pack2, run_plan
 
 
 def slots_for(cap: int, k: int, lw: int) -> int:
@@ -33,14 +33,27 @@ def slots_for(cap: int, k: int, lw: int) -> int:
 
 
 @dataclass
-class Plan:
-    """One job: fits flag, commands in controller order, inputs and expected outputs."""
+class Plan(StreamPlan):
+    """One job: fits flag, slots and the commands ("L", slot) or ("P", slot, last), inputs and
+    expected outputs."""
 
     fits: int = 0
     slots: int = 0
-    cmds: list[tuple] = field(default_factory=list)  # ("L", slot) or ("P", slot, last)
-    inp: tuple[list, list] = field(default_factory=lambda: ([], []))
-    exp: tuple[list, list] = field(default_factory=lambda: ([], []))
+
+    def configure(self, dut) -> None:
+        dut.fits_i.value = self.fits
+
+    def drive_cmd(self, dut, cmd) -> None:
+        dut.load_i.value = int(cmd is not None and cmd[0] == "L")
+        dut.play_i.value = int(cmd is not None and cmd[0] == "P")
+        if cmd is not None:
+            if cmd[0] == "L":
+                dut.load_slot_i.value = cmd[1]
+            else:
+                dut.play_slot_i.value, dut.play_last_i.value = cmd[1], cmd[2]
+
+    def cmd_ready(self, dut, cmd) -> int:
+        return int((dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
 
 
 def _words(rng: np.random.Generator, n: int, bw: int) -> list[int]:
@@ -77,8 +90,7 @@ def make_plan(rng: np.random.Generator, cap: int, bw: int, k: int | None = None,
 
     def load(u: int) -> None:
         plan.cmds.append(("L", u % 2 if slots == 2 else 0))
-        plan.inp[0].extend(units[u][0])
-        plan.inp[1].extend(units[u][1])
+        plan.fetch(units[u])
 
     for ng in range(ng_n):
         for m in range(mb):
@@ -90,34 +102,9 @@ def make_plan(rng: np.random.Generator, cap: int, bw: int, k: int | None = None,
             if slots:
                 plan.cmds.append(("P", ng % 2 if slots == 2 else 0, int(m == mb - 1)))
             else:
-                plan.inp[0].extend(units[ng][0])
-                plan.inp[1].extend(units[ng][1])
-            plan.exp[0].extend(units[ng][0])
-            plan.exp[1].extend(units[ng][1])
+                plan.fetch(units[ng])
+            plan.expect(units[ng])
     return plan
-
-
-async def run_plan(dut, rng: np.random.Generator, plan: Plan, p_idle: float, p_bp: float,
-                   p_cmd_idle: float, tag: str) -> int:
-    """Drive ``plan`` cycle by cycle; check every output word; return the cycles used."""
-    dut.fits_i.value = plan.fits
-
-    def drive_cmd(cmd) -> None:
-        dut.load_i.value = int(cmd is not None and cmd[0] == "L")
-        dut.play_i.value = int(cmd is not None and cmd[0] == "P")
-        if cmd is not None:
-            if cmd[0] == "L":
-                dut.load_slot_i.value = cmd[1]
-            else:
-                dut.play_slot_i.value, dut.play_last_i.value = cmd[1], cmd[2]
-
-    def cmd_ready(cmd) -> int:
-        return int((dut.load_ready_o if cmd[0] == "L" else dut.play_ready_o).value)
-
-    io = TwoStreams(dut, rng, plan.inp, plan.exp, p_idle, p_bp, tag)
-    cycles = await io.run(plan.cmds, drive_cmd, cmd_ready, p_cmd_idle)
-    await io.finish(dut.idle_o)
-    return cycles
 
 
 async def reset_inputs(dut) -> None:
