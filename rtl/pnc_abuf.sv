@@ -111,16 +111,15 @@ module pnc_abuf #(
       logic tot_known_q;  // tot_q holds the unit's words (LO always; HO after its header)
       logic hdr_wait_q;  // PLAY of an HO unit: its header word is being read
 
-      // ---- memory read pipeline and output FIFO
-      logic rv_q;
-      logic [DW:0] rdata;  // bank word read in the previous cycle (valid with rv_q)
-      logic [1:0] occ;
-      logic pop, credit;
+      // ---- bank and output FIFO (pnc_stream_bank)
+      logic rv, credit, empty;
+      // Waiver: of the bank word read in the previous cycle (valid with rv) only a header's
+      // n_records is read here; the word itself reaches out_* inside pnc_stream_bank.
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [DW:0] rdata;
+      /* verilator lint_on UNUSEDSIGNAL */
       logic ob_valid, ob_last;  // the output FIFO's head
       logic [DW-1:0] ob_data;
-      assign pop    = ob_valid && out_ready_i[s] && en_i;
-      // A word may start towards the FIFO when it still has room once it arrives.
-      assign credit = (occ + 2'(rv_q) < 2'd2) || pop;
 
       // ---- unit length from a header word (HO); an absurd n_records never ends by count (the
       // controller aborts on such a header and the datapath reset clears the buffer)
@@ -135,7 +134,7 @@ module pnc_abuf #(
       assign start = en_i && !act_q && cq_valid;
       assign pass = act_q && load_q;
       // A LOAD waits for the last PLAY word in flight, so words keep their order in the FIFO.
-      assign in_ready_o[s] = en_i ? pass && credit && !rv_q : out_ready_i[s];
+      assign in_ready_o[s] = en_i ? pass && credit && !rv : out_ready_i[s];
       assign w_acc = en_i && in_valid_i[s] && in_ready_o[s];
       assign in_tot = (s == 1 && cnt_q == '0) ? hdr_words(
           in_data_i[s][NRecLsb+:32], ho_rec_bytes_i
@@ -150,7 +149,7 @@ module pnc_abuf #(
                   && (cnt_q == '0 || ((tot_known_q || hdr_wait_q) && cnt_q < r_tot));
       assign r_end = act_q && !load_q && (tot_known_q || hdr_wait_q) && cnt_q == r_tot;
 
-      // ---- memory (one per stream)
+      // ---- bank addresses
       logic we;
       logic [CntW-1:0] waddr_full, raddr_full;
       logic [AddrW-1:0] waddr, raddr;
@@ -159,20 +158,6 @@ module pnc_abuf #(
       assign raddr_full = base_q + cnt_q;
       assign waddr = AddrW'(waddr_full);
       assign raddr = AddrW'(raddr_full);
-
-      pnc_ram_1r1w #(
-          .Width(DW + 1),
-          .Depth(BankDepth)
-      ) u_bank (
-          .clk_i,
-          .rst_ni,
-          .we_i   (we),
-          .waddr_i(waddr),
-          .wdata_i({in_last_i[s], in_data_i[s]}),
-          .re_i   (re),
-          .raddr_i(raddr),
-          .rdata_o(rdata)
-      );
 
       pnc_fifo #(
           .Width(2),
@@ -202,9 +187,7 @@ module pnc_abuf #(
           tot_q       <= '0;
           tot_known_q <= 1'b0;
           hdr_wait_q  <= 1'b0;
-          rv_q        <= 1'b0;
         end else begin
-          rv_q       <= re;
           hdr_wait_q <= re && s == 1 && cnt_q == '0;
           if (hdr_wait_q) begin
             tot_q       <= r_tot;
@@ -230,46 +213,45 @@ module pnc_abuf #(
         end
       end
 
-      // Output FIFO of 2 words, fed by the pass-through input (same cycle) or by the memory read
-      // register (one cycle after the read); the credit check keeps it from overflowing, and a
-      // full FIFO takes a word in the cycle it pops one (PopPush).
-      logic push, ob_room;
-      assign push = w_acc || rv_q;
-
-      pnc_fifo #(
-          .Width  (DW + 1),
-          .Depth  (2),
-          .PopPush(1'b1)
-      ) u_out_q (
+      // The bank, and the output FIFO fed by the passed-through word of a LOAD or by a PLAY's
+      // bank read.
+      pnc_stream_bank #(
+          .Width(DW + 1),
+          .Depth(BankDepth)
+      ) u_bank (
           .clk_i,
           .rst_ni,
           .clr_i      (1'b0),
-          .in_valid_i (push),
-          .in_ready_o (ob_room),
-          .in_data_i  (rv_q ? rdata : {in_last_i[s], in_data_i[s]}),
+          .word_i     ({in_last_i[s], in_data_i[s]}),
+          .we_i       (we),
+          .waddr_i    (waddr),
+          .re_i       (re),
+          .raddr_i    (raddr),
+          .rv_o       (rv),
+          .rdata_o    (rdata),
+          .pass_i     (w_acc),
+          .credit_o   (credit),
+          .empty_o    (empty),
           .out_valid_o(ob_valid),
           .out_ready_i(out_ready_i[s] && en_i),
-          .out_data_o ({ob_last, ob_data}),
-          .count_o    (occ)
+          .out_data_o ({ob_last, ob_data})
       );
 
       assign out_valid_o[s] = en_i ? ob_valid : in_valid_i[s];
       assign out_data_o[s] = en_i ? ob_data : in_data_i[s];
       assign out_last_o[s] = en_i ? ob_last : in_last_i[s];
 
-      assign s_idle[s] = !act_q && !cq_valid && occ == 2'd0 && !rv_q;
+      assign s_idle[s] = !act_q && !cq_valid && empty;
 
       // The buffer's own output (with en_i = 0 the wire carries pnc_axi_rd's stream, which top
       // withdraws on an abort).
       `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o[s], out_ready_i[s], {
                              out_last_o[s], out_data_o[s]}, !en_i)
-      `PNC_ASSERT(ObNoOverflow_A, !push || ob_room)
-      `PNC_ASSERT(OnePushSource_A, !(w_acc && rv_q))
       `PNC_ASSERT_KNOWN_IF(InKnown_A, {in_last_i[s], in_data_i[s]}, in_valid_i[s])
       // The controller sizes m-tiles to the banks (BAD_BLOCK rule) and words to their unit.
       `PNC_ASSERT(StoreFits_A, !we || 32'(waddr_full) < BankDepth)
       `PNC_ASSERT(UnitFits_A, !w_acc || cnt_q < stride)
-      `PNC_ASSERT(NoBufferedWordWhenOff_A, en_i || (occ == 2'd0 && !rv_q))
+      `PNC_ASSERT(NoBufferedWordWhenOff_A, en_i || empty)
       `PNC_ASSERT(ReadInBank_A, !re || 32'(raddr_full) < BankDepth)
       // A unit ends with the last word of a read request (LO plane, HO records or header).
       `PNC_ASSERT(UnitEndsWithLast_A, !w_end || in_last_i[s])

@@ -116,14 +116,8 @@ module pnc_wbuf #(
       logic [CntW-1:0] r_cnt_q;
       logic ovf_q;  // a unit exceeded its slot (controller bug)
 
-      // ---- memory read pipeline and output FIFO
-      logic rv_q;
-      logic [DW:0] rdata;  // bank word read in the previous cycle (valid with rv_q)
-      logic [1:0] occ;
-      logic pop, credit;
-      assign pop    = out_valid_o[s] && out_ready_i[s];
-      // A word may start towards the FIFO when it still has room once it arrives.
-      assign credit = (occ + 2'(rv_q) < 2'd2) || pop;
+      // ---- bank and output FIFO (pnc_stream_bank)
+      logic credit, empty;
 
       // ---- writer
       logic w_start, w_acc, w_end;
@@ -158,26 +152,12 @@ module pnc_wbuf #(
       assign re = r_act_q && r_avail && credit;
       assign r_end = r_act_q && done_q[r_slot_q] && r_cnt_q == r_len;
 
-      // ---- memory (one per stream)
+      // ---- bank addresses
       logic we;
       logic [AddrW-1:0] waddr, raddr;
       assign we    = fits_i && w_acc && w_cnt_q < w_cap;
       assign waddr = (w_slot_q ? SlotBase : '0) + AddrW'(w_cnt_q);
       assign raddr = (r_slot_q ? SlotBase : '0) + AddrW'(r_cnt_q);
-
-      pnc_ram_1r1w #(
-          .Width(DW + 1),
-          .Depth(BankDepth)
-      ) u_bank (
-          .clk_i,
-          .rst_ni,
-          .we_i   (we),
-          .waddr_i(waddr),
-          .wdata_i({in_last_i[s], in_data_i[s]}),
-          .re_i   (re),
-          .raddr_i(raddr),
-          .rdata_o(rdata)
-      );
 
       pnc_fifo #(
           .Width(1),
@@ -230,14 +210,12 @@ module pnc_wbuf #(
           r_last_q <= 1'b0;
           r_cnt_q  <= '0;
           ovf_q    <= 1'b0;
-          rv_q     <= 1'b0;
         end else if (clear_i) begin
           full_q  <= '0;
           done_q  <= '0;
           w_act_q <= 1'b0;
           r_act_q <= 1'b0;
           ovf_q   <= 1'b0;
-          rv_q    <= 1'b0;
         end else begin
           // Writer
           if (w_start) begin
@@ -272,39 +250,39 @@ module pnc_wbuf #(
           end else if (re) begin
             r_cnt_q <= r_cnt_q + CntW'(1);
           end
-          rv_q <= re;
         end
       end
 
-      // Output FIFO of 2 words, fed by the pass-through input (same cycle) or by the memory read
-      // register (one cycle after the read); the credit check keeps it from overflowing, and a
-      // full FIFO takes a word in the cycle it pops one (PopPush).
-      logic push, ob_room;
-      assign push = (!fits_i && w_acc) || rv_q;
-
-      pnc_fifo #(
-          .Width  (DW + 1),
-          .Depth  (2),
-          .PopPush(1'b1)
-      ) u_out_q (
+      // The bank, and the output FIFO fed by the pass-through input (fits_i = 0) or by a PLAY's
+      // bank read.
+      pnc_stream_bank #(
+          .Width(DW + 1),
+          .Depth(BankDepth)
+      ) u_bank (
           .clk_i,
           .rst_ni,
           .clr_i      (clear_i),
-          .in_valid_i (push),
-          .in_ready_o (ob_room),
-          .in_data_i  (rv_q ? rdata : {in_last_i[s], in_data_i[s]}),
+          .word_i     ({in_last_i[s], in_data_i[s]}),
+          .we_i       (we),
+          .waddr_i    (waddr),
+          .re_i       (re),
+          .raddr_i    (raddr),
+          /* verilator lint_off PINCONNECTEMPTY */
+          .rv_o       (),
+          .rdata_o    (),
+          /* verilator lint_on PINCONNECTEMPTY */
+          .pass_i     (!fits_i && w_acc),
+          .credit_o   (credit),
+          .empty_o    (empty),
           .out_valid_o(out_valid_o[s]),
           .out_ready_i(out_ready_i[s]),
-          .out_data_o ({out_last_o[s], out_data_o[s]}),
-          .count_o    (occ)
+          .out_data_o ({out_last_o[s], out_data_o[s]})
       );
 
-      assign s_idle[s] = !w_act_q && !r_act_q && !lq_valid && !pq_valid && occ == 2'd0 && !rv_q;
+      assign s_idle[s] = !w_act_q && !r_act_q && !lq_valid && !pq_valid && empty;
 
       `PNC_ASSERT_STREAM_CLR(OutStream_A, out_valid_o[s], out_ready_i[s], {
                              out_last_o[s], out_data_o[s]}, clear_i)
-      `PNC_ASSERT(ObNoOverflow_A, !push || ob_room)
-      `PNC_ASSERT(OnePushSource_A, !(!fits_i && w_acc && rv_q))
       `PNC_ASSERT_KNOWN_IF(InKnown_A, {in_last_i[s], in_data_i[s]}, in_valid_i[s])
       // The controller sizes units to their slot (fit rule) and frees slots in order.
       `PNC_ASSERT(StoreFits_A, !(fits_i && w_acc && w_cnt_q >= w_cap))

@@ -53,10 +53,10 @@ MUTANTS = [
     ),
     (
         "pnc_wbuf",
-        "pnc_wbuf.sv",
-        "assign credit = (occ + 2'(rv_q) < 2'd2) || pop;",
-        "assign credit = (occ + 2'(rv_q) < 2'd3) || pop;",
-        r"pnc_wbuf(_props)?\.sv",
+        "pnc_stream_bank.sv",
+        "assign credit_o = (occ + 2'(rv_q) < 2'd2) || pop;",
+        "assign credit_o = (occ + 2'(rv_q) < 2'd3) || pop;",
+        r"pnc_(wbuf|wbuf_props|stream_bank)\.sv",
     ),
 ]
 

@@ -35,7 +35,7 @@ def test_buffer_unit(sim: str, case: tuple[str, str, int]) -> None:
     run_cocotb(
         sim,
         module,
-        ["pnc_fifo", "pnc_ram_1r1w", module],
+        ["pnc_fifo", "pnc_ram_1r1w", "pnc_stream_bank", module],
         f"verif.tests.unit.tb_{module}",
         seed=SEED,
         parameters={param: cap},
