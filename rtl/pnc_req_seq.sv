@@ -312,6 +312,28 @@ module pnc_req_seq #(
   assign seq_start = start_i;
   assign seq_next  = !seq_start && !seq_load_q && seq_busy_q && group_issued && allow_new;
 
+  // ---- weight unit fetches: the unit of weight stream h starts with both its requests at unit
+  // offset u_off (0: the n-group's own unit, 1: the next n-group's, a low-priority prefetch) and,
+  // with the buffer, its LOAD into slot u_slot. A group's load starts the n-group's own units
+  // (every group without the buffer; with it, the first group of the n-group and, with two
+  // slots, only in the first n-group), or with two slots the next n-group's units; the second
+  // unit of the first n-group (more_q) follows once the first unit's requests and LOAD are out.
+  logic grp_load, grp_own;
+  logic [PeaW-1:0] grp_units;  // the weight units the group's load starts (streams 1..)
+  logic [NH-1:1] more_go, u_go, u_off, u_slot;
+  assign grp_load  = !seq_start && seq_load_q && allow_new && (!wfit || first_mb);
+  assign grp_own   = !wfit || !wdbl || ng_first;
+  assign grp_units = grp_own ? n_act : n_act_next;
+  for (genvar h = 1; h < NH; h++) begin : gen_unit
+    logic grp_go;  // the group's load starts this unit (the own one with grp_own)
+    assign grp_go = grp_load && h <= int'(grp_units);
+    assign more_go[h] = allow_new && more_q[h] && !pend_lo_q[h] && !pend_hdr_q[h]
+                        && !wait_hdr_q[h] && !pend_rest_q[h] && !wl_pend_q[h-1];
+    assign u_go[h] = grp_go || more_go[h];
+    assign u_off[h] = !(grp_go && grp_own);
+    assign u_slot[h] = (grp_go && grp_own) ? wdbl && ng_odd : !ng_odd;
+  end
+
   // Why: per stream flags walk each request through pending -> accepted (-> header seen ->
   // rest pending -> accepted); the group advances when all its streams are through.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -372,19 +394,16 @@ module pnc_req_seq #(
       wl_pend_q <= allow_new ? wl_pend_q & ~wb_load_ready_i : '0;
       wp_pend_q <= allow_new ? wp_pend_q & ~wb_play_ready_i : '0;
       ab_pend_q <= allow_new && ab_pend_q && !ab_cmd_ready_i;
-      // Second unit of a stream (first n-group, two slots): the next n-group's streams follow
-      // once the first unit's requests and LOAD are out.
       for (int h = 1; h < NH; h++) begin
-        if (!allow_new) begin
-          more_q[h] <= 1'b0;
-        end else if (more_q[h] && !pend_lo_q[h] && !pend_hdr_q[h] && !wait_hdr_q[h]
-                     && !pend_rest_q[h] && !wl_pend_q[h-1]) begin
-          more_q[h]      <= 1'b0;
-          uoff_q[h]      <= 1'b1;
-          pend_lo_q[h]   <= 1'b1;
-          pend_hdr_q[h]  <= 1'b1;
-          wl_pend_q[h-1] <= 1'b1;
-          wl_slot_q[h-1] <= !ng_odd;
+        if (!allow_new || more_go[h]) more_q[h] <= 1'b0;
+        if (u_go[h]) begin
+          uoff_q[h]     <= u_off[h];
+          pend_lo_q[h]  <= 1'b1;
+          pend_hdr_q[h] <= 1'b1;
+          if (wfit) begin
+            wl_pend_q[h-1] <= 1'b1;
+            wl_slot_q[h-1] <= u_slot[h];
+          end
         end
       end
       if (req_fire[SActLo]) pend_row_q <= 1'b0;
@@ -418,34 +437,10 @@ module pnc_req_seq #(
           ab_pend_q     <= ab_en;
           ab_load_q     <= ng_first;
           ab_first_q    <= first_mb;
-          // Weight units: every group without the buffer; with it, the n-group's own unit in
-          // its first group (the first n-group, or single slot), plus the next n-group's unit
-          // (two slots: requested in the current n-group's first group, a prefetch).
+          // Weight units start in u_go (above); with two slots the first n-group's own units
+          // are followed by the next n-group's (more_q).
           for (int h = 1; h < NH; h++) begin
-            if (!wfit) begin
-              if (h <= int'(n_act)) begin
-                pend_lo_q[h]  <= 1'b1;
-                pend_hdr_q[h] <= 1'b1;
-                uoff_q[h]     <= 1'b0;
-              end
-            end else if (first_mb) begin
-              if (!wdbl || ng_first) begin
-                if (h <= int'(n_act)) begin
-                  pend_lo_q[h]   <= 1'b1;
-                  pend_hdr_q[h]  <= 1'b1;
-                  uoff_q[h]      <= 1'b0;
-                  wl_pend_q[h-1] <= 1'b1;
-                  wl_slot_q[h-1] <= wdbl && ng_odd;
-                  more_q[h]      <= wdbl && h <= int'(n_act_next);
-                end
-              end else if (h <= int'(n_act_next)) begin
-                pend_lo_q[h]   <= 1'b1;
-                pend_hdr_q[h]  <= 1'b1;
-                uoff_q[h]      <= 1'b1;
-                wl_pend_q[h-1] <= 1'b1;
-                wl_slot_q[h-1] <= !ng_odd;
-              end
-            end
+            if (wfit && u_go[h] && !u_off[h]) more_q[h] <= wdbl && h <= int'(n_act_next);
           end
           for (int p = 0; p < NumPea; p++) wp_pend_q[p] <= wfit && p < int'(n_act);
           wp_slot_q   <= wdbl && ng_odd;
