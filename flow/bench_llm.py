@@ -40,7 +40,12 @@ import numpy.typing as npt
 from panacea import mapper as mp
 from panacea.aqs import MODE_NAMES
 from panacea.config import ARCH, CONFIG_NAME
-from panacea.cycles import compulsory_bytes, mode_cycles_from_stats, within_tolerance
+from panacea.cycles import (
+    choose_mt,
+    compulsory_bytes,
+    mode_cycles_from_stats,
+    within_tolerance,
+)
 from panacea.energy import RD_FIFO_BYTES, energy_from_counters
 from panacea.memimage import BUS_BYTES, Job, job_stats, wbuf_capacity
 from panacea.quant import calibrate_activations, quantize_activations, quantize_weights
@@ -138,16 +143,28 @@ class LayerCalibration:
     dbs_cycles: dict[str, int]
 
 
-def layer_jobs(cal: LayerCalibration, mode: str, max_dim: int | None = None) -> list[list[Job]]:
+def layer_jobs(
+    cal: LayerCalibration,
+    mode: str,
+    max_dim: int | None = None,
+    wbuf_bytes: int | None = None,
+    host_mt: bool = True,
+) -> list[list[Job]]:
     """The layer's jobs in one skip mode, ``[k chunk][n chunk]``, each dimension in chunks of
-    at most ``max_dim`` (default MAX_DIM)."""
-    return [
+    at most ``max_dim`` (default MAX_DIM). With ``host_mt`` each job carries the host's m-tile
+    (:func:`panacea.cycles.choose_mt` for ``wbuf_bytes``), as ``panacea analyze`` and
+    ``panacea run`` issue it; without, mt = 0 (no activation buffer: DBS's cost, as in
+    ``panacea analyze``)."""
+    jobs = [
         [
             Job(x=cal.xq[:, ks], w=cal.wq[ns, ks], z=cal.z, r=cal.r, b=cal.b, sbr=True, mode=mode)
             for ns in chunks(cal.wq.shape[0], max_dim)
         ]
         for ks in chunks(cal.xq.shape[1], max_dim)
     ]
+    if not host_mt:
+        return jobs
+    return [[dataclasses.replace(j, mt=choose_mt(j, wbuf_bytes)) for j in row] for row in jobs]
 
 
 def layer_figures(jobs: list[list[Job]], wbuf_bytes: int | None = None) -> dict[str, Any]:
@@ -209,7 +226,7 @@ def calibrate(w: Floats, x: Floats, wbuf_bytes: int | None = None) -> LayerCalib
         xq = quantize_activations(x, scale, z)
         r = choose_r(xq, b)
         cal = LayerCalibration(xq=xq, wq=wq, z=z, r=r, b=b, dbs_cycles={})
-        jobs = [j for row in layer_jobs(cal, "aqs") for j in row]
+        jobs = [j for row in layer_jobs(cal, "aqs", host_mt=False) for j in row]
         cyc = sum(mode_cycles_from_stats(job_stats(j, wbuf_bytes)).cycles for j in jobs)
         per_b[b] = (cyc, cal)
     best = min(per_b, key=lambda b: (per_b[b][0], b != default, b))
@@ -349,7 +366,7 @@ def run_layer(
     del w, x
     modes = {}
     for md in MODE_NAMES.values():
-        jobs = layer_jobs(cal, md.lower())
+        jobs = layer_jobs(cal, md.lower(), wbuf_bytes=wbuf_bytes)
         modes[md] = layer_figures(jobs, wbuf_bytes)
         if mapper_budget is not None:
             modes[md]["mapper"] = mapper_figures(jobs, name, int(mapper_budget))
@@ -415,7 +432,7 @@ def run_layer_rows(
     cal = calibrate(w, x, wbuf_bytes)
     out = {
         "tensor": granularity_figures(
-            lambda md: layer_jobs(cal, md), cal.xq, cal.b, cal.r, wbuf_bytes
+            lambda md: layer_jobs(cal, md, wbuf_bytes=wbuf_bytes), cal.xq, cal.b, cal.r, wbuf_bytes
         )
     }
     for gname, group in GRANULARITIES.items():
@@ -426,13 +443,17 @@ def run_layer_rows(
             rc = LayerCalibration(
                 xq=quantize_rows(x, scale, z), wq=cal.wq, z=z, r=z >> b, b=b, dbs_cycles={}
             )
-            cyc = layer_figures(layer_jobs(rc, "aqs"), wbuf_bytes)["cycles"]
+            cyc = layer_figures(layer_jobs(rc, "aqs", host_mt=False), wbuf_bytes)["cycles"]
             if best is None or cyc < best[0]:
                 best = (cyc, rc)
         assert best is not None
         rc = best[1]
         out[gname] = granularity_figures(
-            lambda md, rc=rc: layer_jobs(rc, md), rc.xq, rc.b, rc.r, wbuf_bytes
+            lambda md, rc=rc: layer_jobs(rc, md, wbuf_bytes=wbuf_bytes),
+            rc.xq,
+            rc.b,
+            rc.r,
+            wbuf_bytes,
         )
     rep = {"name": name, "M": M_TOKENS, "N": n, "K": k, "granularity": out,
            "wall_s": round(time.monotonic() - t0, 1)}  # fmt: skip

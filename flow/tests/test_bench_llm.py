@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 from panacea.config import ARCH
-from panacea.cycles import mode_cycles
+from panacea.cycles import choose_mt, mode_cycles
 
 from flow import bench_llm
 from flow.bench_llm import LayerCalibration, chunks, layer_figures, layer_jobs
@@ -97,6 +97,20 @@ def test_targets_report_every_llm_target() -> None:
     assert len(got) == 4
     status = [t["status"] for t in got.values()]
     assert status == ["MISS", "MISS", "PASS", "PASS"]  # 2.0x bytes; 1.3 of roofline; 2x; 1.6x
+
+
+def test_jobs_carry_the_hosts_m_tile() -> None:
+    """Every job of the suite's figures has the m-tile the host picks (``choose_mt``, as
+    ``panacea analyze`` and ``panacea run`` do); DBS's cost keeps mt = 0 like ``analyze``."""
+    cal = _cal(64, 64, 64)
+    for mode in ("dense", "aqs"):
+        plain = layer_jobs(cal, mode, host_mt=False)[0][0]
+        job = layer_jobs(cal, mode)[0][0]
+        assert plain.mt == 0
+        assert job.mt == choose_mt(plain) and np.array_equal(job.x, plain.x)
+    if int(ARCH.ABUF_BYTES):  # the default build holds these m-blocks: fewer bytes than mt = 0
+        assert job.mt > 0
+        assert mode_cycles(job).axi_bytes < mode_cycles(plain).axi_bytes
 
 
 def test_weight_buffer_override_cuts_traffic_not_compulsory() -> None:
