@@ -9,6 +9,11 @@ checked bit-exactly and every counter exactly (flow.run). Then the simulation sp
 cycles/s and MAC/s of these runs, of the bare clock-only loop and of the full pyuvm environment
 (Verilator), and of one tiny layer plus the clock-only loop on Icarus.
 
+Then real transformer layers of 384-1536 channels (``REAL_SUITE``: the same activation families
+at 32 tokens, K and N in {384, 768, 1536}) in DENSE, ZERO_SKIP and AQS on the same build, checked
+the same way, with the target "every run within 1.15x of the roofline" (the worst run named) and
+the cycle model's tolerance on each run (``--no-real`` skips them).
+
 Then the LLM suite (:mod:`flow.bench_llm`) on the paper build (``--llm-config``; a child
 process when this one runs another configuration): LLaMA-7B layer shapes at 512 tokens through
 the cycle model (cycles, roofline, AXI bytes against compulsory, energy per mode) with the
@@ -71,6 +76,7 @@ TARGETS = {
     "paper_energy": 1.97,
     "cycle_tol": CYCLE_TOL,
     "cycle_slack": CYCLE_SLACK,
+    "real_vs_roofline": 1.15,
 }
 
 
@@ -119,8 +125,21 @@ SUITE = [
 ]
 
 
-def make_layer(idx, name, m, n, k, fam):
-    rng = np.random.default_rng(1000 + idx)
+# Real transformer layers of 384-1536 channels (issue 12's target "every run within 1.15x of the
+# roofline"): the same activation families at 32 tokens, K and N in {384, 768, 1536}, sized so
+# that the three modes of all four take about 1.6 M DUT cycles (about 70 s of Verilator idle).
+REAL_SUITE = [
+    ("qkv_ln_768", 32, 384, 768, act_layernorm, True),
+    ("attn_out_ctx_384", 32, 384, 384, act_attention, False),
+    ("ffn_up_ln_1536", 32, 1536, 384, act_layernorm, True),
+    ("ffn_down_gelu_1536", 32, 384, 1536, act_gelu, False),
+]
+REAL_VARIANTS = VARIANTS[:3]  # DENSE, ZERO_SKIP, AQS under the default calibration
+REAL_SEED = 3000
+
+
+def make_layer(idx, name, m, n, k, fam, seed_base=1000):
+    rng = np.random.default_rng(seed_base + idx)
     w = rng.normal(0.0, 1.0 / math.sqrt(k), (n, k)) * np.exp(0.3 * rng.normal(size=(n, 1)))
     return w, fam(rng, m, k)
 
@@ -316,6 +335,75 @@ def targets(reports, speed) -> list[dict]:
     return out
 
 
+def real_targets(reports) -> list[dict]:
+    """Targets of the real transformer layers: every run within ``real_vs_roofline`` of the
+    roofline (the worst run named), and every run within the cycle-model tolerance."""
+    runs = [(r["name"], lab, d) for r in reports for lab, d in r["modes"].items()]
+    if not runs:
+        return []
+    lim = TARGETS["real_vs_roofline"]
+    name, lab, d = max(runs, key=lambda x: x[2]["rtl_limit_ratio"] or math.inf)
+    ratio = d["rtl_limit_ratio"]
+    over = [f"{n} {m} {x['rtl_limit_ratio']:.2f}" for n, m, x in runs
+            if not x["rtl_limit_ratio"] or x["rtl_limit_ratio"] > lim]  # fmt: skip
+    out = [
+        {
+            "target": "Real transformer layers 384-1536 channels: every run within "
+            f"{lim}x of the roofline",
+            "value": ratio,
+            "target_value": f"<= {lim} every run",
+            "status": "PASS" if not over else "MISS",
+            "detail": f"worst {name} {lab} {ratio:.2f} ({d['limit_term']} roofline, "
+            f"{d['bound']}-bound in the model); {len(over)} of {len(runs)} above"
+            + (f": {', '.join(over)}" if over else ""),
+        }
+    ]
+    bad = [(n, m) for n, m, x in runs if not x["model_within_tol"]]
+    n_w, m_w, d_w = max(runs, key=lambda x: abs((x[2]["model_ratio"] or 0) - 1))
+    out.append(
+        {
+            "target": "Real transformer layers: RTL cycles within the cycle-model tolerance",
+            "value": d_w["model_ratio"],
+            "target_value": "every run",
+            "status": "PASS" if not bad else "MISS",
+            "detail": f"worst RTL/model {d_w['model_ratio']:.3f} ({n_w} {m_w}); "
+            f"{len(bad)} of {len(runs)} outside",
+        }
+    )
+    return out
+
+
+def real_markdown(real) -> list[str]:
+    """The real transformer layers' table (RTL against model and roofline, per run)."""
+    lines = [
+        "",
+        "## Real transformer layers, 384-1536 channels (RTL, this build)",
+        "",
+        *md_head(
+            "layer", "M", "N", "K", "mode", "b", "mt", "RTL cycles", "model", "RTL/model",
+            "roofline", "term", "RTL/roofline", "bound", "STALL_MEM", "read beats / cycle",
+            "AXI/compulsory", "xZERO", "check",
+        ),
+    ]  # fmt: skip
+    for r in real["layers"]:
+        for lab, d in r["modes"].items():
+            c = d["counters"]
+            cyc = d["rtl_cycles"] or 0
+            beats = (d["rd_bytes"] or 0) / (int(ARCH.AXI_DATA_W) // 8)
+            lines.append(
+                md_row(
+                    r["name"], r["M"], r["N"], r["K"], lab, d["b"], d["mt"], cyc,
+                    d["model_cycles"], f"{d['model_ratio'] or 0:.3f}", f"{d['lower_limit']:.0f}",
+                    d["limit_term"], f"{d['rtl_limit_ratio'] or 0:.2f}", d["bound"],
+                    c.get("STALL_MEM", "n/a"), f"{beats / cyc if cyc else 0:.2f}",
+                    f"{d['axi_vs_compulsory']:.2f}", f"{d['speedup_vs_zero'] or 0:.2f}",
+                    "PASS" if d["pass"] else "FAIL",
+                )
+            )  # fmt: skip
+    lines += targets_markdown("### Targets of the real transformer layers", real["targets"])
+    return lines
+
+
 def markdown(doc) -> str:
     lines = [
         f"# Panacea bench ({doc['meta']['date']}, NUM_PEA={doc['meta']['num_pea']}, "
@@ -352,6 +440,8 @@ def markdown(doc) -> str:
                 )
             )  # fmt: skip
     lines += targets_markdown("## Targets (docs/performance.md)", doc["targets"])
+    if doc.get("real"):
+        lines += real_markdown(doc["real"])
     lines += [
         "",
         "## Simulation speed",
@@ -487,6 +577,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     )
     part.add_argument("--no-llm", action="store_true", help="skip the LLM suite")
     ap.add_argument(
+        "--no-real",
+        action="store_true",
+        help="skip the real transformer layers of 384-1536 channels (RTL, about 1.6 M cycles)",
+    )
+    ap.add_argument(
         "--llm-wbuf",
         type=int,
         metavar="BYTES",
@@ -565,6 +660,23 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         rep = run_layer(plan, "verilator", log=lambda s: print(s, flush=True))
         print(format_layer_run(rep), flush=True)
         reports.append(rep)
+    real_suite = (
+        []
+        if args.llm_only or args.no_real
+        else [s for s in REAL_SUITE if not args.only or s[0] in args.only.split(",")]
+    )
+    real_reports = []
+    for i, (name, m, n, k, fam, _) in enumerate(real_suite):
+        print(
+            f"[real {i + 1}/{len(real_suite)}] {name} ({fam.__doc__.splitlines()[0]})", flush=True
+        )
+        idx = [s[0] for s in REAL_SUITE].index(name)
+        w, xf = make_layer(idx, name, m, n, k, fam, seed_base=REAL_SEED)
+        rep = run_layer(
+            plan_layer(name, w, xf, REAL_VARIANTS), "verilator", log=lambda s: print(s, flush=True)
+        )
+        print(format_layer_run(rep), flush=True)
+        real_reports.append(rep)
     speed = {} if args.llm_only else simulation_speed(reports, args)
     failed = bool(speed.pop("failed", False))
     for k, s in speed.items():
@@ -583,6 +695,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
             "targets": TARGETS,
         },
         "layers": reports,
+        "real": {"layers": real_reports, "targets": real_targets(real_reports)}
+        if real_reports
+        else None,
         "speed": speed,
         "llm": llm,
     }
@@ -591,16 +706,17 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     (OUT / "bench.md").write_text(markdown(doc))
     pngs = plots(doc)
     print("\nTargets (docs/performance.md):")
-    for t in doc["targets"] + (llm["targets"] if llm else []):
+    real_t = doc["real"]["targets"] if doc["real"] else []
+    for t in doc["targets"] + real_t + (llm["targets"] if llm else []):
         v = "n/a" if t["value"] is None else f"{t['value']:.3g}"
         print(f"  {t['status']:<4}  {t['target']}: {v} (wanted {t['target_value']}); {t['detail']}")
     llm_rtl = [r["rtl"] for r in (llm or {}).get("layers", []) if r.get("rtl")]
-    ok = all(r["pass"] for r in reports + llm_rtl) and not failed
+    ok = all(r["pass"] for r in reports + real_reports + llm_rtl) and not failed
     verdict = (
         "CHECK FAILURES (see table)"
         if not ok
         else "all runs bit-exact with exact counters"
-        if reports or llm_rtl
+        if reports or real_reports or llm_rtl
         else "no RTL runs"
     )
     print(
