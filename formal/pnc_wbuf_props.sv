@@ -19,13 +19,15 @@
 //       (PlayHasUnit_A). These are promises of pnc_ctrl and the unit format, not of this block.
 //   W3  single buffering uses slot 0 only (the contract): a LOAD into slot 1 does not start
 //       while slot 0 holds a unit longer than a slot (it would overwrite that unit's upper
-//       words; pnc_req_seq uses two slots only for units of at most half a bank). The RTL
-//       checks it in simulation (SingleSlotOnly_A in pnc_wbuf.sv).
+//       words; pnc_req_seq uses two slots only for units of at most half a bank), nor while
+//       slot 0 is refilled behind its last PLAY. The RTL checks it in simulation
+//       (SingleSlotOnly_A in pnc_wbuf.sv).
 //
 // Induction strengthening (the writer/reader state, per stream): a slot done is full; a slot
 // full but not done is the writer's; the writer count within w_cap; a stored unit's length
 // within its slot (slot 0 within the bank only while slot 1 is free); the reader count within
-// the stored unit, behind the writer on a unit being stored, 0 on a unit not yet started.
+// the stored unit, behind the writer on a unit being stored, 0 on a unit not yet started; during
+// a refill (single buffering) the writer at or behind the reader of the old unit.
 // Together they keep the bank's read and write addresses apart (pnc_ram_1r1w NoCollision_A).
 `include "pnc_formal.svh"
 
@@ -80,14 +82,16 @@ module pnc_wbuf_props #(
     logic f_w_slot, f_r_slot, f_w_start, f_lq_slot;
     logic [1:0] f_done;
     logic [23:0] f_len0, f_len1, f_r_cnt;
+    logic f_r_old;  // the reader plays a slot's last PLAY while a LOAD refills it
+    logic [23:0] f_r_old_len;
 
     // W2: StoreFits_A, HoEndsWithLast_A, PlayHasUnit_A
     assign w2_ok[s] = !(fits_i && f_w_acc && f_w_cnt >= f_w_cap)
                       && !(s == 1 && fits_i && f_w_acc && f_w_end && !in_last_i[s])
                       && !(f_r_start && !f_full[f_pq_slot] && !f_lq_valid);
     // W3: single buffering (a unit longer than a slot in slot 0) uses slot 0 only
-    assign w3_ok[s] = !(f_w_start && f_lq_slot && f_full[0] && f_done[0]
-                        && 32'(f_len0) > SlotDepth);
+    assign w3_ok[s] = !(f_w_start && f_lq_slot && ((f_full[0] && f_done[0]
+                        && 32'(f_len0) > SlotDepth) || f_r_old));
 
     // ---- induction strengthening
     always @(*) begin
@@ -107,8 +111,13 @@ module pnc_wbuf_props #(
         assert (!f_done[1] || 32'(f_len1) <= SlotDepth);
         // Reader behind the unit it plays: within a stored unit, behind the writer of a unit
         // being stored, at its start while its unit has not started.
-        assert (!f_r_act || (f_done[f_r_slot] ? f_r_cnt <= (f_r_slot ? f_len1 : f_len0)
+        assert (!f_r_act || f_r_old || (f_done[f_r_slot] ? f_r_cnt <= (f_r_slot ? f_len1 : f_len0)
             : (f_w_act && f_w_slot == f_r_slot) ? f_r_cnt <= f_w_cnt : f_r_cnt == '0));
+        // A refill: slot 0 in single buffering, the reader within the old unit (at most the
+        // bank), the writer on slot 0 at or behind it.
+        assert (!f_r_old || (f_r_act && !f_r_slot && !f_full[1] && f_full[0]
+                             && f_r_cnt <= f_r_old_len && 32'(f_r_old_len) <= BankDepth
+                             && (!f_w_act || (!f_w_slot && f_w_cnt <= f_r_cnt))));
       end
     end
   end

@@ -17,7 +17,9 @@
 //   LOAD (load_i, load_slot_i): the next unit on in_* (both streams: LO up to its word with
 //     in_last, HO ceil((8 + 5*n_records) / (DW/8)) words, n_records = bits [31:0] of its first
 //     word) is stored in the slot. A stream's LOAD starts once the slot is free (its last PLAY
-//     ended) and stores one word per cycle.
+//     ended), or once that last PLAY runs (the slot's unit completely stored): the new unit is
+//     then written behind the reader, a word only into an address the PLAY has already read
+//     (single buffering prefetches the next n-group this way). It stores one word per cycle.
 //   PLAY (play_i, play_slot_i, play_last_i): one per tile group; plays the unit of the slot on
 //     out_* (same words, same last flags), one word per cycle per stream, reading behind the
 //     writer while the unit is still being stored. PLAY with last frees the slot at its end.
@@ -114,17 +116,27 @@ module pnc_wbuf #(
       logic [CntW-1:0] w_cnt_q;
       logic r_act_q, r_slot_q, r_last_q;
       logic [CntW-1:0] r_cnt_q;
+      // The last PLAY of a slot while a LOAD refills it behind the reader: the played unit's
+      // length, kept apart from the slot state, which is the new unit's.
+      logic r_old_q;
+      logic [CntW-1:0] r_old_len_q;
       logic ovf_q;  // a unit exceeded its slot (controller bug)
 
       // ---- bank and output FIFO (pnc_stream_bank)
       logic credit, empty;
 
       // ---- writer
-      logic w_start, w_acc, w_end;
+      logic w_start, w_acc, w_end, w_refill, w_behind;
       logic [CntW-1:0] w_cap;
-      assign w_start = fits_i && !w_act_q && lq_valid && !full_q[lq_slot];
-      assign w_acc = fits_i ? (w_act_q && in_valid_i[s]) : (in_valid_i[s] && credit);
-      assign in_ready_o[s] = fits_i ? w_act_q : credit;
+      // Refill (single buffering: slot 0 with slot 1 free): the slot's last PLAY is running on
+      // a completely stored unit.
+      assign w_refill = r_act_q && r_last_q && !r_old_q && !r_slot_q && !lq_slot && !full_q[1]
+                        && done_q[0];
+      assign w_start = fits_i && !w_act_q && lq_valid && (!full_q[lq_slot] || w_refill);
+      // A refilling writer stores a word only where the reader has already read.
+      assign w_behind = !r_old_q || w_cnt_q < r_cnt_q;
+      assign w_acc = fits_i ? (w_act_q && w_behind && in_valid_i[s]) : (in_valid_i[s] && credit);
+      assign in_ready_o[s] = fits_i ? w_act_q && w_behind : credit;
       if (s == 0) begin : gen_lo_end
         assign w_end = in_last_i[s];
       end else begin : gen_ho_end
@@ -147,10 +159,12 @@ module pnc_wbuf #(
       logic r_start, r_avail, re, r_end;
       assign r_start = fits_i && !r_act_q && pq_valid;
       assign r_len = r_slot_q ? len1_q : len0_q;
-      assign r_avail = done_q[r_slot_q] ? (r_cnt_q < r_len)
+      assign r_avail = r_old_q ? (r_cnt_q < r_old_len_q)
+                     : done_q[r_slot_q] ? (r_cnt_q < r_len)
                      : (w_act_q && w_slot_q == r_slot_q && r_cnt_q < w_cnt_q);
       assign re = r_act_q && r_avail && credit;
-      assign r_end = r_act_q && done_q[r_slot_q] && r_cnt_q == r_len;
+      assign r_end = r_act_q && (r_old_q ? r_cnt_q == r_old_len_q
+                                         : done_q[r_slot_q] && r_cnt_q == r_len);
 
       // ---- bank addresses
       logic we;
@@ -198,27 +212,34 @@ module pnc_wbuf #(
       // Why: slot state, writer and reader progress.
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          full_q   <= '0;
-          done_q   <= '0;
-          len0_q   <= '0;
-          len1_q   <= '0;
-          w_act_q  <= 1'b0;
-          w_slot_q <= 1'b0;
-          w_cnt_q  <= '0;
-          r_act_q  <= 1'b0;
-          r_slot_q <= 1'b0;
-          r_last_q <= 1'b0;
-          r_cnt_q  <= '0;
-          ovf_q    <= 1'b0;
+          full_q      <= '0;
+          done_q      <= '0;
+          len0_q      <= '0;
+          len1_q      <= '0;
+          w_act_q     <= 1'b0;
+          w_slot_q    <= 1'b0;
+          w_cnt_q     <= '0;
+          r_act_q     <= 1'b0;
+          r_slot_q    <= 1'b0;
+          r_last_q    <= 1'b0;
+          r_cnt_q     <= '0;
+          r_old_q     <= 1'b0;
+          r_old_len_q <= '0;
+          ovf_q       <= 1'b0;
         end else if (clear_i) begin
           full_q  <= '0;
           done_q  <= '0;
           w_act_q <= 1'b0;
           r_act_q <= 1'b0;
+          r_old_q <= 1'b0;
           ovf_q   <= 1'b0;
         end else begin
           // Writer
           if (w_start) begin
+            if (w_refill) begin
+              r_old_q     <= 1'b1;
+              r_old_len_q <= r_len;
+            end
             w_act_q         <= 1'b1;
             w_slot_q        <= lq_slot;
             w_cnt_q         <= '0;
@@ -243,7 +264,9 @@ module pnc_wbuf #(
             r_cnt_q  <= '0;
           end else if (r_end) begin
             r_act_q <= 1'b0;
-            if (r_last_q) begin
+            r_old_q <= 1'b0;
+            // A refilled slot already holds (or receives) the next unit.
+            if (r_last_q && !r_old_q && !(w_start && w_refill)) begin
               full_q[r_slot_q] <= 1'b0;
               done_q[r_slot_q] <= 1'b0;
             end
@@ -288,12 +311,16 @@ module pnc_wbuf #(
       `PNC_ASSERT(StoreFits_A, !(fits_i && w_acc && w_cnt_q >= w_cap))
       `PNC_ASSERT(NoOverflowSeen_A, !ovf_q)
       // Two slots only for units of at most half a bank: a LOAD into slot 1 would overwrite the
-      // upper words of a longer unit stored in slot 0 (formal assumption W3).
-      `PNC_ASSERT(SingleSlotOnly_A,
-                  !(w_start && lq_slot && full_q[0] && done_q[0] && 32'(len0_q) > SlotDepth))
+      // upper words of a longer unit stored in slot 0, or of the unit a refill plays (formal
+      // assumption W3).
+      `PNC_ASSERT(
+          SingleSlotOnly_A,
+          !(w_start && lq_slot && ((full_q[0] && done_q[0] && 32'(len0_q) > SlotDepth) || r_old_q)))
       `PNC_ASSERT(HoEndsWithLast_A, !(s == 1 && fits_i && w_acc && w_end && !in_last_i[s]))
       // A PLAY reads a slot that holds (or is receiving) a unit, or one whose LOAD is queued.
       `PNC_ASSERT(PlayHasUnit_A, !(r_start && !full_q[pq_slot] && !lq_valid))
+      // A refill never overwrites a word the running PLAY has still to read.
+      `PNC_ASSERT(RefillBehindReader_A, !(we && r_old_q && w_cnt_q >= r_cnt_q))
     end
 
     `PNC_ASSERT_KNOWN(LoadKnown_A, load_i)

@@ -6,10 +6,12 @@ Each "job" draws K, SBR, MB and the number of n-groups; ``U = max(align_B(K*Lw),
 decides the slots (2 when ``4U <= WbufBytes``, 1 when ``2U <= WbufBytes``, else pass-through).
 Its commands follow the controller: in the first group of the job LOAD n-group 0 (slot 0) and,
 with two slots, LOAD n-group 1 (slot 1); in the first group of every later n-group LOAD the next
-n-group (two slots, slot = parity) or its own (one slot, slot 0); a PLAY per group (slot, last =
-last m-block). The input side supplies each LOADed unit once (LO plane: one request, rd_last on
-its last word; HO stream: the controller's header + records requests or one request); without a
-fit it supplies every group's words. Each output stream must equal the concatenation of the
+n-group (two slots, slot = parity); with one slot, LOAD the next n-group into slot 0 in the last
+group of the current one (the buffer refills the slot behind that group's PLAY; the LOAD
+before or after the PLAY, at random); a PLAY per group (slot, last = last m-block). The input
+side supplies each LOADed unit once (LO plane: one request, rd_last on its last word; HO
+stream: the controller's header + records requests or one request); without a fit it supplies
+every group's words. Each output stream must equal the concatenation of the
 played units' words (data and last flags), so a word taken twice, dropped, or played from the
 wrong slot shows up as a mismatch.
 """
@@ -94,14 +96,20 @@ def make_plan(rng: np.random.Generator, cap: int, bw: int, k: int | None = None,
 
     for ng in range(ng_n):
         for m in range(mb):
+            refill = slots == 1 and m == mb - 1 and ng + 1 < ng_n
+            early = refill and bool(rng.integers(0, 2))  # LOAD queued ahead of the last PLAY
             if slots and m == 0:
-                if slots == 1 or ng == 0:
+                if ng == 0:
                     load(ng)
                 if slots == 2 and ng + 1 < ng_n:
                     load(ng + 1)
+            if early:
+                load(ng + 1)
             if slots:
                 plan.cmds.append(("P", ng % 2 if slots == 2 else 0, int(m == mb - 1)))
-            else:
+            if refill and not early:
+                load(ng + 1)
+            if not slots:
                 plan.fetch(units[ng])
             plan.expect(units[ng])
     return plan
