@@ -28,8 +28,10 @@
 // - Weight buffer (docs/rtl-interfaces.md "Weight buffer integration"): wb_fits_o when
 //   U = max(align_B(K*Lw), align_B(8 + 5K)) <= WbufBytes/2, two slots when U <= WbufBytes/4; the
 //   weight streams are then requested once per n-group of every m-tile with a LOAD (the next
-//   n-group's of the same m-tile as a low-priority prefetch, req_low_o; the slot alternates with
-//   every n-group walked), and every group sends each active PEA a PLAY.
+//   n-group's of the same m-tile as a low-priority prefetch, req_low_o: with two slots in the
+//   current n-group's first group, the slot alternating with every n-group walked; with one
+//   slot in its last group, the buffer refilling slot 0 behind that group's PLAY), and every
+//   group sends each active PEA a PLAY.
 // - hdr_corrupt_o: a header with n_vectors != K or n_records > K arrived while running
 //   (STREAM_CORRUPT). Without run_i (or with hdr_corrupt_o) no request or command is created;
 //   one already presented is held until accepted.
@@ -315,14 +317,15 @@ module pnc_req_seq #(
   // ---- weight unit fetches: the unit of weight stream h starts with both its requests at unit
   // offset u_off (0: the n-group's own unit, 1: the next n-group's, a low-priority prefetch) and,
   // with the buffer, its LOAD into slot u_slot. A group's load starts the n-group's own units
-  // (every group without the buffer; with it, the first group of the n-group and, with two
-  // slots, only in the first n-group), or with two slots the next n-group's units; the second
-  // unit of the first n-group (more_q) follows once the first unit's requests and LOAD are out.
+  // (every group without the buffer; with it, the m-tile's first group), or with two slots the
+  // next n-group's units in the n-group's first group; a prefetch through more_q (the next
+  // n-group's units) follows once the stream's earlier requests and LOAD are out.
   logic grp_load, grp_own;
   logic [PeaW-1:0] grp_units;  // the weight units the group's load starts (streams 1..)
   logic [NH-1:1] more_go, u_go, u_off, u_slot;
-  assign grp_load  = !seq_start && seq_load_q && allow_new && (!wfit || first_mb);
-  assign grp_own   = !wfit || !wdbl || ng_first;
+  assign grp_load  = !seq_start && seq_load_q && allow_new
+                     && (!wfit || (first_mb && (ng_first || wdbl)));
+  assign grp_own = !wfit || !wdbl || ng_first;
   assign grp_units = grp_own ? n_act : n_act_next;
   for (genvar h = 1; h < NH; h++) begin : gen_unit
     logic grp_go;  // the group's load starts this unit (the own one with grp_own)
@@ -331,7 +334,7 @@ module pnc_req_seq #(
                         && !wait_hdr_q[h] && !pend_rest_q[h] && !wl_pend_q[h-1];
     assign u_go[h] = grp_go || more_go[h];
     assign u_off[h] = !(grp_go && grp_own);
-    assign u_slot[h] = (grp_go && grp_own) ? wdbl && ng_odd : !ng_odd;
+    assign u_slot[h] = wdbl && ((grp_go && grp_own) ? ng_odd : !ng_odd);
   end
 
   // Why: per stream flags walk each request through pending -> accepted (-> header seen ->
@@ -437,10 +440,16 @@ module pnc_req_seq #(
           ab_pend_q     <= ab_en;
           ab_load_q     <= ng_first;
           ab_first_q    <= first_mb;
-          // Weight units start in u_go (above); with two slots the first n-group's own units
-          // are followed by the next n-group's (more_q).
+          // Weight units start in u_go (above). The next n-group's units follow as a prefetch
+          // (more_q): with two slots after the first n-group's own units; with one slot in an
+          // n-group's last group (the buffer refills the slot behind that group's PLAY).
           for (int h = 1; h < NH; h++) begin
-            if (wfit && u_go[h] && !u_off[h]) more_q[h] <= wdbl && h <= int'(n_act_next);
+            if (wfit && u_go[h] && !u_off[h]) begin
+              more_q[h] <= (wdbl || last_mb) && h <= int'(n_act_next);
+            end else if (wfit && !wdbl && last_mb && !(first_mb && ng_first)
+                         && h <= int'(n_act_next)) begin
+              more_q[h] <= 1'b1;
+            end
           end
           for (int p = 0; p < NumPea; p++) wp_pend_q[p] <= wfit && p < int'(n_act);
           wp_slot_q   <= wdbl && ng_odd;

@@ -18,7 +18,7 @@ a FIFO (double-tile processing), and the serial output drain -- with these times
                max_p (max(F_p, S_g + 1) + dwo_c[p] - backlog[p]))   DWO via the FIFO
     F_p  = max(max(F_p, S_g + 1) + dwo_c[p], E_g + 1 + dwo_c[p] / pkt[p])
     D_p  = max(D_prev, F_p) + drain(g, p)                      one tile at a time, in (g, p)
-    Q   += next n-group's weight beats (two slots, first group of an n-group)
+    Q   += next n-group's weight beats (first group of an n-group; one slot: its last group)
     Q   -= u = min(Q, PREFETCH_EFF * max(0, E_g - max(B, S_g)));  B = max(B, S_g) + u
     cycles = JOB_START + D_last + [UINT8_RLE: MB * WRITE_CMD_CYCLES] + JOB_END
 
@@ -27,9 +27,11 @@ FIFO's credits ``2*AXI_MAX_BURST``, the 8-byte HO headers, the biases), ``rec_g`
 record burst of each HO stream with records (requested when its header arrives), ``rd_g`` all its
 read beats (exact, :func:`panacea.memimage.job_stats`; weight streams only in a group that
 fetches them in the foreground: every group without the buffer, else the first group of the
-job, or of every n-group with one slot), ``wb_g`` the words a PEA's buffer plays (two banks,
+job or m-tile), ``wb_g`` the words a PEA's buffer plays (two banks,
 one word per cycle each: the larger of its LO and HO streams). ``Q`` is the weight prefetch
-still owed (two slots): it uses ``PREFETCH_EFF`` of the bus's idle time at low priority; what
+still owed: it uses ``PREFETCH_EFF`` of the bus's idle time at low priority (two slots: from
+the first group of the n-group before; one slot: from its last group, the buffer refilling the
+slot behind that group's play); what
 is left when its n-group starts is fetched during that group's first steps at the same rate.
 ``dwo_c`` are the DWO busy cycles of the tile (its products, plus one for a last-step marker
 with nothing live), ``pkt`` its DWO packets (steps with a live HO vector, every step in
@@ -313,8 +315,9 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
         )
         grow = group[g]
         act_rd = not amt or g == 0  # activations over AXI (else played from the buffer)
+        t_last = min(mb_n, t0 + tile) - 1
         for m in range(t0, min(mb_n, t0 + tile)):
-            fetch = not fits or (m == t0 and (slots == 1 or g == 0))
+            fetch = not fits or (m == t0 and g == 0)
             pf, rd, rec = bias_g, bias_g, 0
             if act_rd:
                 pf, rd, rec = pf + a_pf, rd + act_beats[m], act_rec[m]
@@ -374,7 +377,7 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 post = (f if f > post else post) + dr_m[p]
                 bank_old[p] = bank_new[p]
                 bank_new[p] = post
-            if slots == 2 and m == t0:
+            if m == (t0 if slots == 2 else t_last):
                 owed += nxt
             if owed > 0:
                 bs = floor if floor > bus else bus

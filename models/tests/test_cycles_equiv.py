@@ -66,7 +66,7 @@ def _reference(st: JobStats) -> tuple[int, list[list[int]], str]:
         nxt = sum(wt_sb[n] for n in range(n0 + npea, min(nb_n, n0 + 2 * npea)))
         bias_g = sum(bias_b[n] for n in nbs)
         for m in range(mb_n):
-            fetch = not st.wbuf_fits or (m == 0 and (slots == 1 or g == 0))
+            fetch = not st.wbuf_fits or (m == 0 and g == 0)
             pf = a_pf + bias_g
             rd = act_beats[m] + bias_g
             rec = act_rec[m]
@@ -95,7 +95,7 @@ def _reference(st: JobStats) -> tuple[int, list[list[int]], str]:
                 dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
                 post = max(post, dwo_free[p]) + drain[m][n]
                 banks[p] = [banks[p][1], post]
-            if slots == 2 and m == 0:
+            if m == (0 if slots == 2 else mb_n - 1):  # one slot: refilled behind the last
                 owed += nxt
             if owed > 0:
                 used = min(owed, eff * max(0.0, e - max(bus, s)))

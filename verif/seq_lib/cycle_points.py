@@ -90,6 +90,10 @@ POINTS: dict[str, list[tuple[Spec, int]]] = {
         ((64, 64, 256, "mixed", "aqs", "uint8", False), 6166),
         ((16, 24, 1800, "mixed", "aqs", "int32", False), 13190),
         ((72, 40, 300, "mixed", "aqs", "uint8_rle", False), 8173),
+        # one slot (K = 1200), two n-groups: the second's units refill the slot behind the
+        # first n-group's last group (MB = 2, and MB = 1 where it follows the first unit)
+        ((16, 64, 1200, "mixed", "aqs", "int32", False), 13687),
+        ((8, 64, 1200, "live", "dense", "int32", False), 15133),
     ],
     # the paper build (16 PEAs, 128-bit port, 32 KiB weight buffer per PEA): one and two
     # n-groups, two slots, one slot (K = 1800) and no fit (K = 3400); measured at 6e73fd1 by

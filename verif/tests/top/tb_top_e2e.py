@@ -301,9 +301,9 @@ async def e2e_reset_mid_job(dut):
 async def e2e_wbuf_fill_replay(dut):
     """Weight buffer (WBUF_BYTES of arch.toml): jobs with two slots (several m-blocks and an
     n-group with idle PEAs; MB = 1 over three n-groups, each prefetching the next), one slot
-    (K above the two-slot limit, two n-groups: the second waits for the first's slot), and a K
-    too large to fit (every group fetches its weights); output and counters (RD_BYTES counts
-    AXI beats only) exact."""
+    (K above the two-slot limit, two n-groups: the second's units refill the slot behind the
+    first n-group's last group; with MB = 2 and MB = 1), and a K too large to fit (every group
+    fetches its weights); output and counters (RD_BYTES counts AXI beats only) exact."""
     rng = make_rng("e2e_wbuf_fill_replay", test_seed())
     bfm = await setup(dut)
     cap, npea = int(ARCH.WBUF_BYTES), int(ARCH.NUM_PEA)
@@ -314,6 +314,7 @@ async def e2e_wbuf_fill_replay(dut):
         (5, 20, 40, 2),
         (5, 16 * npea + 8, 30, 2),
         (9, 8 * npea + 8, one_k, 1),
+        (1, 8 * npea + 8, one_k, 1),
         (1, 8, big_k, 0),
     ):
         x = np.clip(rng.normal(100, 6, size=(m, k)).round(), 0, 255).astype(np.uint8)
