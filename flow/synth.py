@@ -37,6 +37,7 @@ from flow import configs
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
 RAM = "pnc_ram_1r1w"  # the inferred-RAM module, kept as a black box (SRAM macro)
+BANK_WRAPPERS = ("pnc_stream_bank",)  # a RAM with its output stage, owned by a buffer
 
 
 def _int(v: str | int) -> int:
@@ -60,8 +61,11 @@ def ram_macros(rams_json: Path) -> dict[str, dict]:
     return out
 
 
-def ram_cells(elab_v: Path) -> list[tuple[str, str, str]]:
-    """(parent module, cell name, RAM module) of every RAM instance in Yosys' netlist text."""
+_KEYWORDS = {"input", "output", "inout", "wire", "reg", "assign", "always", "if", "case", "for"}
+
+
+def instances(elab_v: Path) -> list[tuple[str, str, str]]:
+    """(parent module, cell name, module) of every module instance in Yosys' netlist text."""
     out, parent = [], ""
     for line in elab_v.read_text().splitlines():
         tok = line.split()
@@ -69,8 +73,25 @@ def ram_cells(elab_v: Path) -> list[tuple[str, str, str]]:
             continue
         if tok[0] == "module":
             parent = tok[1].split("(")[0].lstrip("\\")
-        elif len(tok) >= 2 and tok[0].lstrip("\\").endswith(f"\\{RAM}"):
+        elif len(tok) >= 3 and tok[2] == "(" and tok[0] not in _KEYWORDS:
             out.append((parent, tok[1].lstrip("\\"), tok[0].lstrip("\\")))
+    return out
+
+
+def ram_cells(elab_v: Path) -> list[tuple[str, str, str]]:
+    """(owner, cell path, RAM module) of every RAM instance. A RAM inside a bank wrapper
+    (BANK_WRAPPERS) is named from the buffer that instantiates the wrapper, so that the table
+    tells the weight buffer's banks from the activation buffer's."""
+    insts = instances(elab_v)
+    out = []
+    for parent, cell, mod in insts:
+        if not mod.endswith(f"\\{RAM}") and mod != RAM:
+            continue
+        owners = [(gp, f"{c}.{cell}") for gp, c, m in insts if m == parent]
+        if parent.split("\\")[-1] in BANK_WRAPPERS and owners:
+            out.extend((gp, path, mod) for gp, path in owners)
+        else:
+            out.append((parent, cell, mod))
     return out
 
 

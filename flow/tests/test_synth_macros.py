@@ -50,3 +50,21 @@ def test_ram_modules_and_cells_from_yosys_files(tmp_path):
     assert synth.ram_cells(tmp_path / "elab.v") == [
         ("$paramod$77\\pnc_wbuf", "gen_buf.gen_s[0].u_bank", RAM)
     ]
+
+
+def test_ram_in_a_bank_wrapper_is_named_from_its_buffer(tmp_path):
+    bank = "$paramod$43b5\\pnc_stream_bank"
+    (tmp_path / "elab.v").write_text(
+        f"module \\{bank} (clk_i);\n"
+        f"  \\{RAM} u_ram (\n  );\n"
+        "endmodule\n"
+        "module \\$paramod$77\\pnc_wbuf (clk_i, x);\n"
+        f"  \\{bank}  \\gen_buf.gen_s[0].u_bank  (\n  );\n"
+        f"  \\{bank}  \\gen_buf.gen_s[1].u_bank  (\n  );\n"
+        "  pnc_fifo u_q (\n  );\n"
+        "endmodule\n"
+    )
+    assert synth.ram_cells(tmp_path / "elab.v") == [
+        ("$paramod$77\\pnc_wbuf", "gen_buf.gen_s[0].u_bank.u_ram", RAM),
+        ("$paramod$77\\pnc_wbuf", "gen_buf.gen_s[1].u_bank.u_ram", RAM),
+    ]
