@@ -66,13 +66,26 @@ def settings(cfg: C.Config) -> dict:
         "eq_depth": 10,
         "eq_timeout_s": 60,
         # The triage ladder (flow/mutate/equiv.py): rungs in order, the equiv flow's -seq, the
-        # SymbiYosys k-induction depth; eq_depth is the sat rung's, eq_timeout_s is per rung.
+        # SymbiYosys k-induction depth; eq_depth is the sat rung's, eq_timeout_s is per rung
+        # (one number, or a table by level like seeds).
         "eq_rungs": ["equiv", "sby"],
         "eq_seq": 4,
         "eq_sby_depth": 20,
         "seeds": {"smoke": 1, "nightly": 1},
         **raw,
     }
+
+
+def per_level(st: dict, key: str, level: str) -> float:
+    """A [mutate] setting that is one number or a table by level (``{ smoke = 1, ... }``)."""
+    v = st[key]
+    if not isinstance(v, dict):
+        return float(v)
+    if level not in v:
+        raise design.MutateError(
+            f"[mutate] {key} = {v}: no value for level {level!r}; add `{level} = ...`"
+        )
+    return float(v[level])
 
 
 # --------------------------------------------------------------------------- generation
@@ -290,8 +303,8 @@ def run(opts: Options) -> int:
     seed = opts.seed if opts.seed is not None else int(st["seed"])
     minpm = opts.min_per_module or int(st["min_per_module"])
     depth = opts.depth or int(st["eq_depth"])
-    eq_timeout = opts.eq_timeout or float(st["eq_timeout_s"])
-    nseeds = opts.seeds or int(st["seeds"].get(opts.level, 1))
+    eq_timeout = opts.eq_timeout or per_level(st, "eq_timeout_s", opts.level)
+    nseeds = opts.seeds or int(per_level(st, "seeds", opts.level))
     seeds = list(range(opts.seed_base, opts.seed_base + nseeds))
     specs = [s for s in cfg.level_tests(opts.level) if s.expect != "fail"]
     if opts.tests:

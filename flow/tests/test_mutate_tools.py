@@ -413,3 +413,12 @@ def test_report_shows_the_lower_level_rate_beside():
     line = report.lower_level(summary)
     assert line.startswith("smoke level on the same mutants: kill rate 33.3 %")
     assert line.endswith("nightly level: 50.0 %")
+
+
+def test_settings_per_level_number_or_table():
+    st = {"eq_timeout_s": {"smoke": 20, "nightly": 60}, "seeds": 2}
+    assert campaign.per_level(st, "eq_timeout_s", "smoke") == 20.0
+    assert campaign.per_level(st, "eq_timeout_s", "nightly") == 60.0
+    assert campaign.per_level(st, "seeds", "nightly") == 2.0
+    with pytest.raises(design.MutateError, match="no value for level 'weekly'"):
+        campaign.per_level(st, "eq_timeout_s", "weekly")
