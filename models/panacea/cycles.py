@@ -377,7 +377,8 @@ def mode_cycles_from_stats(st: JobStats) -> ModeCycles:
                 post = (f if f > post else post) + dr_m[p]
                 bank_old[p] = bank_new[p]
                 bank_new[p] = post
-            if m == (t0 if slots == 2 else t_last):
+            # Without the buffer (slots 0) the weights stream in every group: nothing is owed.
+            if slots and m == (t0 if slots == 2 else t_last):
                 owed += nxt
             if owed > 0:
                 bs = floor if floor > bus else bus

@@ -95,7 +95,7 @@ def _reference(st: JobStats) -> tuple[int, list[list[int]], str]:
                 dwo_free[p] = max(starts[p] + dwoc_l[m][n], e + 1 + per_l[m][n])
                 post = max(post, dwo_free[p]) + drain[m][n]
                 banks[p] = [banks[p][1], post]
-            if m == (0 if slots == 2 else mb_n - 1):  # one slot: refilled behind the last
+            if slots and m == (0 if slots == 2 else mb_n - 1):  # one slot: in the last group
                 owed += nxt
             if owed > 0:
                 used = min(owed, eff * max(0.0, e - max(bus, s)))

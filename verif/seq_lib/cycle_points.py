@@ -94,6 +94,9 @@ POINTS: dict[str, list[tuple[Spec, int]]] = {
         # first n-group's last group (MB = 2, and MB = 1 where it follows the first unit)
         ((16, 64, 1200, "mixed", "aqs", "int32", False), 13687),
         ((8, 64, 1200, "live", "dense", "int32", False), 15133),
+        # no fit (K = 1800), two n-groups: the weights stream in every group, nothing is
+        # prefetched for the second n-group
+        ((2, 64, 1800, "mixed", "aqs", "int32", False), 16809),
     ],
     # the paper build (16 PEAs, 128-bit port, 32 KiB weight buffer per PEA): one and two
     # n-groups, two slots, one slot (K = 1800) and no fit (K = 3400); measured at 6e73fd1 by
