@@ -17,7 +17,6 @@ Needs a source checkout (``rtl/``, ``verif/``): the ``panacea`` command installe
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -30,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from panacea.analyze import AnalyzeInputError, calibrate_layer, load_layers
 from panacea.config import ARCH, CONFIG_NAME
-from panacea.cycles import choose_mt, mode_cycles_from_stats, within_tolerance
+from panacea.cycles import mode_cycles_from_stats, within_tolerance
 from panacea.energy import energy_from_counters
 from panacea.memimage import Job, ceil_div, decode_output, job_stats
 from panacea.quant import finite_or_none, gemm_sqnr_db
@@ -117,19 +116,7 @@ def plan_layer(
     for v in variants:
         if v.calib_key not in calib:
             calib[v.calib_key] = calibrate_layer(w, x, v.lo_bits, v.zpm, v.sbr)
-        c = calib[v.calib_key]
-        job = Job(
-            x=c.xq,
-            w=c.wq,
-            z=c.z,
-            r=c.r,
-            b=c.b,
-            sbr=c.sbr,
-            mode=JOB_MODE[v.mode],
-            out_fmt="int32",
-        )
-        # the host's m-tile for the activation buffer: least AXI bytes, then fewest cycles
-        jobs.append(dataclasses.replace(job, mt=choose_mt(job)))
+        jobs.append(calib[v.calib_key].job(JOB_MODE[v.mode]))
     return LayerPlan(
         name=name, w=w, x=x, rows_of=rows_of, variants=list(variants), jobs=jobs, calib=calib
     )

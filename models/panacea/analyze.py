@@ -162,6 +162,13 @@ class Calibration:
     zr: ZpmResult
     dbs_cycles: dict[str, int] | None
 
+    def job(self, mode: str = "aqs") -> Job:
+        """The layer as one INT32-output job without bias in skip ``mode``, with the host's
+        m-tile (:func:`panacea.cycles.choose_mt`), as ``panacea analyze`` models it and
+        ``panacea run`` issues it."""
+        job = Job(x=self.xq, w=self.wq, z=self.z, r=self.r, b=self.b, sbr=self.sbr, mode=mode)
+        return dataclasses.replace(job, mt=choose_mt(job))
+
 
 def calibrate_layer(
     w_float: npt.NDArray[np.float64],
@@ -227,8 +234,7 @@ def analyze_layer(
         except DecompositionError:
             exact = False
     y = exact_matmul(xq.astype(np.int64) - z, wq.astype(np.int64))
-    job = Job(x=xq, w=wq, z=z, r=r, b=b, sbr=sbr, mode="aqs")
-    job = dataclasses.replace(job, mt=choose_mt(job))
+    job = cal.job("aqs")
     report = cycle_model(job)
     m, k = xq.shape
     n = wq.shape[0]
