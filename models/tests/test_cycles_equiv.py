@@ -22,6 +22,8 @@ from panacea.slicing import slice_wt, wt_lo_bits
 
 def _reference(st: JobStats) -> tuple[int, list[list[int]], str]:
     """(cycles, group_cycles, bound) by the plain recurrence."""
+    # The set-up repeats mode_cycles_from_stats' on purpose: kept apart, a change to how the
+    # model derives its inputs from JobStats fails this test; a shared helper would hide it.
     npea = int(ARCH.NUM_PEA)
     mb_n, nb_n = st.dwo.shape
     ng_n = ceil_div(nb_n, npea)
