@@ -164,10 +164,7 @@ def main(args: Any) -> int:
     try:
         weights = load_gguf(args.model or default_model_path())
         check_request(weights, args.rtl_scheme, args.rtl_check, args.rtl_rows)
-        texts = [
-            None if p is None else p.read_text(encoding="utf-8") for p in (args.calib, args.eval)
-        ]
-        _, cal_ids, ev_ids = acc.encode_texts(weights, *texts)
+        _, cal_ids, ev_ids = acc.encode_texts(weights, *acc.read_texts(args))
         print(
             f"capturing {args.rtl_check} of scheme {args.rtl_scheme} (calibration "
             f"{len(cal_ids)} tokens, first {args.rtl_rows} evaluation tokens)",
