@@ -125,8 +125,8 @@ SUITE = [
 ]
 
 
-# Real transformer layers of 384-1536 channels (issue 12's target "every run within 1.15x of the
-# roofline"): the same activation families at 32 tokens, K and N in {384, 768, 1536}, sized so
+# Real transformer layers of 384-1536 channels, each run wanted within 1.15x of the roofline:
+# the same activation families at 32 tokens, K and N in {384, 768, 1536}, sized so
 # that the three modes of all four take about 1.6 M DUT cycles (about 70 s of Verilator idle).
 REAL_SUITE = [
     ("qkv_ln_768", 32, 384, 768, act_layernorm, True),
